@@ -1,0 +1,85 @@
+"""App factory and lifespan helpers shared by the FastAPI services.
+
+A service's ``create_app(settings)`` calls :func:`create_service_app`, which
+wires the same cross-cutting pieces everywhere: logging, the request-context
+middleware, problem+json handlers and health endpoints. Resources (engine,
+Redis) are opened in the service's lifespan with the context managers below
+and stored on ``app.state``, never in module globals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from launchforge_common.cache import Cache
+from launchforge_common.db import check_database, create_engine, create_sessionmaker, redact_url
+from launchforge_common.errors import install_error_handlers
+from launchforge_common.health import health_router, register_check
+from launchforge_common.logging import configure_logging
+from launchforge_common.middleware import RequestContextMiddleware
+from launchforge_common.redis import RedisHealth, check_redis, create_redis
+from launchforge_common.settings import DatabaseSettings, ServiceSettings
+
+logger = logging.getLogger("launchforge.app")
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    lifespan: Lifespan,
+    version: str = "0.1.0",
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    app = FastAPI(title=title, version=version, lifespan=lifespan, **fastapi_kwargs)
+    app.state.settings = settings
+    app.state.readiness_checks = {}
+    install_error_handlers(app)
+    app.include_router(health_router())
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+@asynccontextmanager
+async def open_database(app: FastAPI, settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
+    """Create the pooled engine, expose it on app.state, dispose it on exit."""
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    register_check(app.state, "database", lambda: check_database(engine))
+    logger.info("database pool ready", extra={"url": redact_url(settings.database_url)})
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        logger.info("database pool closed")
+
+
+@asynccontextmanager
+async def open_redis(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[Redis]:
+    """Create the Redis client, its outage tracker and the cache on app.state."""
+    client = create_redis(settings)
+    health = RedisHealth("redis", retry_after=settings.redis_retry_after)
+    app.state.redis = client
+    app.state.redis_health = health
+    app.state.cache = Cache(client, prefix=f"lf:{settings.service_name}", health=health)
+    register_check(app.state, "redis", lambda: check_redis(client))
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def mark_draining(app: FastAPI) -> None:
+    """Readiness turns false from here on, so load balancers stop sending."""
+    app.state.draining = True

@@ -1,0 +1,73 @@
+"""Pure ASGI middleware shared by the FastAPI services.
+
+``RequestContextMiddleware`` is the outermost layer of each service: it sets
+the request id, echoes it on every response (500s included), writes one access
+log line per request, and turns an exception that escaped everything else into
+a problem+json 500, so that even that response carries the request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, request_id_var
+from launchforge_common.errors import handle_unexpected
+
+access_logger = logging.getLogger("launchforge.access")
+
+# Probe paths are hit every few seconds by Kubernetes; logging each would drown
+# the access log.
+_QUIET_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if response_started:
+                access_logger.error("error after response started", exc_info=exc)
+            else:
+                response = await handle_unexpected(exc)
+                await response(scope, receive, send_with_id)
+        finally:
+            path = scope.get("path", "")
+            if path not in _QUIET_PATHS:
+                access_logger.info(
+                    "%s %s %s",
+                    scope.get("method"),
+                    path,
+                    status,
+                    extra={
+                        "method": scope.get("method"),
+                        "path": path,
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token)

@@ -1,0 +1,67 @@
+"""Settings base shared by every service.
+
+Each service subclasses :class:`ServiceSettings` and sets its own env prefix
+(``GATEWAY_``, ``AUTH_``, ``CORE_``). ``REDIS_URL`` is shared by all services,
+so it is read without a prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has: identity, environment, logging, Redis."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "launchforge"
+    environment: Environment = "development"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("REDIS_URL", "redis_url"),
+    )
+    redis_connect_timeout: float = 0.5
+    redis_read_timeout: float = 0.5
+
+    # After a Redis error, seconds before Redis is tried again: keeps a
+    # down Redis from costing a connect timeout on every single request.
+    redis_retry_after: float = 1.0
+
+    shutdown_timeout: float = 10.0
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+class DatabaseSettings(BaseSettings):
+    """Connection-pool settings for a service that owns a PostgreSQL database."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/launchforge"
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_pool_recycle: int = Field(default=1800, ge=-1)
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=15000, ge=0)
+    db_echo: bool = False
+
+    @model_validator(mode="after")
+    def _normalise_driver(self) -> DatabaseSettings:
+        """Accept plain ``postgresql://`` URLs and use the asyncpg driver for them."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                self.database_url = "postgresql+asyncpg://" + url[len(prefix) :]
+        return self
