@@ -118,7 +118,8 @@ def test_development_fallback_outside_production_warns_once(
     with caplog.at_level(logging.WARNING, logger="launchforge.crypto"):
         first = KeyRing.from_settings(None, environment="test")
         second = KeyRing.from_settings("", environment="development")
-    assert first.is_development and second.is_development
+    assert first.is_development
+    assert second.is_development
     assert first.decrypt(second.encrypt(b"x")) == b"x"
     warnings = [r for r in caplog.records if r.name == "launchforge.crypto"]
     assert len(warnings) == 1

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-
-from launchforge_common.settings import DatabaseSettings, ServiceSettings
 
 
 class CoreSettings(ServiceSettings, DatabaseSettings):

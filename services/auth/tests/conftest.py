@@ -1,0 +1,177 @@
+"""Fixtures for the auth service: a fresh, migrated PostgreSQL database per
+run, real Redis, and the app driven in-process through its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.main import create_app
+from launchforge_auth.migrations import upgrade
+from launchforge_common.testing import temporary_database
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+BASE_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+# Cheapest argon2id parameters: tests exercise the logic, not the cost.
+FAST_ARGON2: dict[str, Any] = {
+    "argon2_time_cost": 1,
+    "argon2_memory_cost": 8,
+    "argon2_parallelism": 1,
+}
+
+SettingsFactory = Callable[..., AuthSettings]
+
+
+@pytest.fixture(scope="session")
+def make_settings() -> SettingsFactory:
+    def make(database_url: str, **overrides: Any) -> AuthSettings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "environment": "test",
+            "log_json": False,
+            "db_pool_size": 5,
+            **FAST_ARGON2,
+        }
+        values.update(overrides)
+        return AuthSettings(**values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def migrate() -> Callable[[AuthSettings], Awaitable[None]]:
+    async def run(settings: AuthSettings) -> None:
+        # env.py runs its own event loop, so it goes in a thread.
+        await asyncio.to_thread(upgrade, settings, "head")
+
+    return run
+
+
+@pytest.fixture(scope="session")
+async def database_url(
+    make_settings: SettingsFactory, migrate: Callable[[AuthSettings], Awaitable[None]]
+) -> AsyncIterator[str]:
+    async with temporary_database(BASE_DATABASE_URL, "lf_test_auth") as url:
+        await migrate(make_settings(url))
+        yield url
+
+
+@pytest.fixture
+async def fresh_database_url(
+    make_settings: SettingsFactory, migrate: Callable[[AuthSettings], Awaitable[None]]
+) -> AsyncIterator[str]:
+    """A second migrated database, for tests that need an empty one."""
+    async with temporary_database(BASE_DATABASE_URL, "lf_test_auth") as url:
+        await migrate(make_settings(url))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(make_settings: SettingsFactory, database_url: str) -> AuthSettings:
+    return make_settings(database_url)
+
+
+@dataclass
+class Running:
+    app: FastAPI
+    client: httpx.AsyncClient
+
+
+RunApp = Callable[[AuthSettings], AbstractAsyncContextManager[Running]]
+
+
+@pytest.fixture(scope="session")
+def run_app() -> RunApp:
+    """Start an app through its lifespan and give an httpx client bound to it."""
+
+    @asynccontextmanager
+    async def run(settings: AuthSettings) -> AsyncIterator[Running]:
+        app = create_app(settings)
+        async with (
+            LifespanManager(app, startup_timeout=30) as manager,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=manager.app), base_url="http://auth.test"
+            ) as client,
+        ):
+            yield Running(app, client)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+async def running(run_app: RunApp, settings: AuthSettings) -> AsyncIterator[Running]:
+    async with run_app(settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def app(running: Running) -> FastAPI:
+    return running.app
+
+
+@pytest.fixture(scope="session")
+def client(running: Running) -> httpx.AsyncClient:
+    return running.client
+
+
+@pytest.fixture(scope="session")
+async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A separate engine for asserting on (and arranging) database state."""
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def email() -> str:
+    return f"user-{uuid.uuid4().hex[:12]}@example.com"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Account:
+    id: str
+    email: str
+    password: str
+
+
+@pytest.fixture
+def register(client: httpx.AsyncClient) -> Callable[..., Awaitable[Account]]:
+    async def make(email: str | None = None, password: str = PASSWORD) -> Account:
+        email = email or f"user-{uuid.uuid4().hex[:12]}@example.com"
+        response = await client.post(
+            "/v1/auth/register", json={"email": email, "password": password}
+        )
+        assert response.status_code == 201, response.text
+        return Account(id=response.json()["id"], email=email.lower(), password=password)
+
+    return make
+
+
+@pytest.fixture
+def login(client: httpx.AsyncClient) -> Callable[[Account], Awaitable[str]]:
+    async def make(account: Account) -> str:
+        response = await client.post(
+            "/v1/auth/login", json={"email": account.email, "password": account.password}
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    return make

@@ -1,0 +1,64 @@
+"""``launchforge-core serve`` and ``launchforge-core migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+
+from launchforge_common.db import redact_url
+from launchforge_common.logging import configure_logging
+
+from launchforge_core.core.config import CoreSettings
+
+logger = logging.getLogger("launchforge.core")
+
+
+def serve(settings: CoreSettings) -> None:
+    import uvicorn
+
+    from launchforge_core.main import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        # Our JSON logging (configured by the app factory) stays in charge.
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
+    )
+
+
+def migrate(settings: CoreSettings, revision: str) -> None:
+    from launchforge_core.migrations import upgrade
+
+    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    logger.info(
+        "migrating database",
+        extra={"url": redact_url(settings.database_url), "revision": revision},
+    )
+    upgrade(settings.database_url, revision)
+    logger.info("database migrated", extra={"revision": revision})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="launchforge-core", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the HTTP service")
+    migrate_parser = commands.add_parser("migrate", help="apply database migrations")
+    migrate_parser.add_argument("revision", nargs="?", default="head")
+    args = parser.parse_args(argv)
+
+    settings = CoreSettings()
+    if args.command == "serve":
+        serve(settings)
+    else:
+        migrate(settings, args.revision)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""/v1/projects: a user's own projects. Others' projects are indistinguishable from missing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from launchforge_core.api.deps import OwnerId, ProjectServiceDep, get_current_principal
+from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
+from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
+
+# Guard on the whole router: no route here answers without a verified token
+# (FastAPI caches the dependency, so the token is verified once per request).
+router = APIRouter(
+    prefix="/v1/projects",
+    tags=["projects"],
+    dependencies=[Depends(get_current_principal)],
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_project(
+    body: ProjectCreate, owner_id: OwnerId, service: ProjectServiceDep, response: Response
+) -> ProjectPublic:
+    project = await service.create(owner_id=owner_id, data=body)
+    response.headers["Location"] = router.url_path_for("get_project", project_id=str(project.id))
+    return project
+
+
+@router.get("")
+async def list_projects(
+    owner_id: OwnerId,
+    service: ProjectServiceDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> ProjectPage:
+    return await service.list_page(owner_id=owner_id, limit=limit, cursor=cursor)
+
+
+@router.get("/{project_id}")
+async def get_project(
+    project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep
+) -> ProjectPublic:
+    return await service.get(owner_id=owner_id, project_id=project_id)
+
+
+@router.patch("/{project_id}")
+async def update_project(
+    project_id: uuid.UUID, body: ProjectUpdate, owner_id: OwnerId, service: ProjectServiceDep
+) -> ProjectPublic:
+    return await service.update(owner_id=owner_id, project_id=project_id, data=body)
+
+
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_project(
+    project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep
+) -> Response:
+    await service.delete(owner_id=owner_id, project_id=project_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

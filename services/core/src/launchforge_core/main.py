@@ -1,0 +1,48 @@
+"""The core service's ASGI app: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
+from launchforge_common.http import create_http_client
+from launchforge_common.tokens import JWKSVerifier
+
+from launchforge_core.api.main import api_router
+from launchforge_core.core.config import CoreSettings
+from launchforge_core.services.projects import build_project_reader
+
+
+def create_app(settings: CoreSettings | None = None) -> FastAPI:
+    settings = settings or CoreSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(open_database(app, settings))
+            await stack.enter_async_context(open_redis(app, settings))
+            http = await stack.enter_async_context(
+                create_http_client(timeout=settings.jwks_timeout, max_connections=10)
+            )
+            app.state.http = http
+            app.state.verifier = JWKSVerifier(
+                settings.jwks_url,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                http=http,
+                cache_ttl=settings.jwks_cache_ttl,
+                min_refetch_interval=settings.jwks_min_refetch_interval,
+            )
+            app.state.project_reader = build_project_reader(
+                app.state.cache, ttl=settings.project_cache_ttl
+            )
+            try:
+                yield
+            finally:
+                mark_draining(app)
+
+    app = create_service_app(settings, title="LaunchForge core", lifespan=lifespan)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,118 @@
+"""Project use cases: route -> here -> repository.
+
+Reads by id go through a Redis read-through cache keyed by owner and project.
+Writes commit *before* they invalidate that entry: invalidating first would
+let a concurrent read put the old row back in the cache between the delete
+and the commit, and a read made after the write's response would then be
+stale for up to the TTL.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from launchforge_common.cache import Cache, CachedFunction
+from launchforge_common.errors import NotFoundError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
+from launchforge_core.models import utcnow
+from launchforge_core.repositories import projects as repo
+from launchforge_core.services.pagination import decode_cursor, encode_cursor
+
+logger = logging.getLogger("launchforge.core.projects")
+
+CACHE_NAMESPACE = "project"
+
+ProjectReader = CachedFunction[[AsyncSession, uuid.UUID, uuid.UUID], ProjectPublic]
+
+
+def project_not_found() -> NotFoundError:
+    # One body for "does not exist" and "belongs to someone else".
+    return NotFoundError("Project not found.")
+
+
+def _cache_key(_session: Any, owner_id: uuid.UUID, project_id: uuid.UUID) -> str:
+    # The session is an argument of the read, never part of its key.
+    return f"{owner_id}:{project_id}"
+
+
+def build_project_reader(cache: Cache, *, ttl: float) -> ProjectReader:
+    """The cached read of one project by id (created once, in the lifespan).
+
+    Always call it positionally ``(session, owner_id, project_id)``. A missing
+    project raises, so misses are never cached.
+    """
+
+    @cache.cached(CACHE_NAMESPACE, ttl=ttl, response_type=ProjectPublic, key=_cache_key)
+    async def read_project(
+        session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID
+    ) -> ProjectPublic:
+        project = await repo.get_owned(session, owner_id=owner_id, project_id=project_id)
+        if project is None:
+            raise project_not_found()
+        return ProjectPublic.model_validate(project)
+
+    return read_project
+
+
+class ProjectService:
+    def __init__(self, session: AsyncSession, reader: ProjectReader) -> None:
+        self.session = session
+        self.reader = reader
+
+    async def create(self, *, owner_id: uuid.UUID, data: ProjectCreate) -> ProjectPublic:
+        project = await repo.add(
+            self.session, owner_id=owner_id, name=data.name, description=data.description
+        )
+        return ProjectPublic.model_validate(project)
+
+    async def get(self, *, owner_id: uuid.UUID, project_id: uuid.UUID) -> ProjectPublic:
+        return await self.reader(self.session, owner_id, project_id)
+
+    async def list_page(
+        self, *, owner_id: uuid.UUID, limit: int, cursor: str | None
+    ) -> ProjectPage:
+        after = decode_cursor(cursor) if cursor is not None else None
+        # One extra row tells whether another page exists.
+        rows = await repo.list_owned(self.session, owner_id=owner_id, limit=limit + 1, after=after)
+        page, more = rows[:limit], len(rows) > limit
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if more else None
+        return ProjectPage(
+            items=[ProjectPublic.model_validate(p) for p in page], next_cursor=next_cursor
+        )
+
+    async def update(
+        self, *, owner_id: uuid.UUID, project_id: uuid.UUID, data: ProjectUpdate
+    ) -> ProjectPublic:
+        project = await repo.get_owned(self.session, owner_id=owner_id, project_id=project_id)
+        if project is None:
+            raise project_not_found()
+        changes = data.model_dump(exclude_unset=True)
+        if not changes:
+            return ProjectPublic.model_validate(project)
+        for field, value in changes.items():
+            setattr(project, field, value)
+        project.updated_at = utcnow()
+        await self.session.flush()
+        public = ProjectPublic.model_validate(project)
+        await self._commit_and_invalidate(owner_id, project_id)
+        return public
+
+    async def delete(self, *, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        deleted = await repo.delete_owned(self.session, owner_id=owner_id, project_id=project_id)
+        if not deleted:
+            raise project_not_found()
+        await self._commit_and_invalidate(owner_id, project_id)
+
+    async def _commit_and_invalidate(self, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        # The one place a use case commits (the request dependency's own commit
+        # is then a no-op): the cache must be invalidated after the commit.
+        await self.session.commit()
+        if not await self.reader.invalidate(self.session, owner_id, project_id):
+            # Redis is unreachable; the entry (if any) expires within the TTL.
+            logger.warning(
+                "project cache invalidation failed", extra={"project_id": str(project_id)}
+            )

@@ -1,0 +1,262 @@
+"""Fixtures for core's tests: real PostgreSQL, real Redis, a real JWKS server.
+
+The database is created fresh for the run, migrated with core's own Alembic
+migrations and dropped at the end. Auth is not started: a tiny HTTP server on
+a free port publishes a JWKS that tests control (to rotate keys), and tokens
+are minted here with matching Ed25519 keys. Every test uses freshly generated
+user ids, so tests never see each other's projects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from asgi_lifespan import LifespanManager
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from launchforge_common.testing import free_port, temporary_database
+from launchforge_core.core.config import CoreSettings
+from launchforge_core.main import create_app
+from launchforge_core.migrations import upgrade
+from redis.asyncio import Redis
+
+BASE_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+ISSUER = "launchforge-auth"
+AUDIENCE = "launchforge"
+
+
+# --- signing keys and the JWKS server ---------------------------------------------------
+
+
+@dataclass
+class SigningKey:
+    kid: str
+    private: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
+
+    @property
+    def jwk(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = OKPAlgorithm.to_jwk(self.private.public_key(), as_dict=True)
+        return {**jwk, "kid": self.kid, "use": "sig", "alg": "EdDSA"}
+
+
+class JWKSServer:
+    """Serves ``/.well-known/jwks.json`` from ``keys``; counts the fetches."""
+
+    def __init__(self) -> None:
+        self.keys: list[SigningKey] = []
+        self.hits = 0
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1]
+            if path == b"/.well-known/jwks.json":
+                self.hits += 1
+                status = b"200 OK"
+                body = json.dumps({"keys": [k.jwk for k in self.keys]}).encode()
+            else:
+                status, body = b"404 Not Found", b"{}"
+            writer.write(
+                b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n"
+                b"Content-Length: "
+                + str(len(body)).encode()
+                + b"\r\nConnection: close\r\n\r\n"
+                + body
+            )
+            await writer.drain()
+        finally:
+            writer.close()
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    return SigningKey(kid=f"test-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
+def new_signing_key() -> Callable[..., SigningKey]:
+    """``new_signing_key(kid=None)``: a fresh Ed25519 key, not published anywhere."""
+
+    def _new(kid: str | None = None) -> SigningKey:
+        return SigningKey(kid=kid or f"test-{uuid.uuid4().hex[:8]}")
+
+    return _new
+
+
+@pytest.fixture(scope="session")
+async def jwks_server(signing_key: SigningKey) -> AsyncIterator[JWKSServer]:
+    server = JWKSServer()
+    server.keys.append(signing_key)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+Mint = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def mint(signing_key: SigningKey) -> Mint:
+    """``mint(sub, key=..., headers=..., **claim_overrides)`` -> a signed access token.
+
+    A claim override of ``None`` removes that claim (``sub=None`` too).
+    """
+
+    def _mint(
+        sub: str,
+        /,
+        *,
+        key: SigningKey | None = None,
+        headers: dict[str, Any] | None = None,
+        **overrides: Any,
+    ) -> str:
+        key = key or signing_key
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "sub": sub,
+            "sid": uuid.uuid4().hex,
+            "plan": "free",
+            "roles": ["user"],
+            "email_verified": True,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + 600,
+            "jti": uuid.uuid4().hex,
+        }
+        claims.update(overrides)
+        claims = {k: v for k, v in claims.items() if v is not None}
+        return jwt.encode(
+            claims, key.private, algorithm="EdDSA", headers={"kid": key.kid, **(headers or {})}
+        )
+
+    return _mint
+
+
+@pytest.fixture(scope="session")
+def unsigned_token() -> Callable[[dict[str, Any], dict[str, Any]], str]:
+    """A JWT assembled by hand with any header (e.g. ``alg: none``) and no valid signature."""
+
+    def _b64(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    def _make(header: dict[str, Any], claims: dict[str, Any]) -> str:
+        return f"{_b64(header)}.{_b64(claims)}."
+
+    return _make
+
+
+# --- database, settings, apps -----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    async with temporary_database(BASE_DATABASE_URL, "lf_test_core") as url:
+        # Alembic's async env.py runs its own event loop: keep it off ours.
+        await asyncio.to_thread(upgrade, url, "head")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_url: str, jwks_server: JWKSServer) -> Callable[..., CoreSettings]:
+    def _make(**overrides: Any) -> CoreSettings:
+        values: dict[str, Any] = {
+            "environment": "test",
+            "database_url": database_url,
+            "redis_url": REDIS_URL,
+            "auth_url": jwks_server.url,
+            # Refetch on every unknown kid, so rotation tests need no sleeps.
+            "jwks_min_refetch_interval": 0.0,
+            "db_pool_size": 5,
+        }
+        values.update(overrides)
+        return CoreSettings(**values)
+
+    return _make
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://core.test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def app(make_settings: Callable[..., CoreSettings]) -> FastAPI:
+    return create_app(make_settings())
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def start_app() -> Callable[[FastAPI], Any]:
+    """``async with start_app(app) as client``: a client for an extra app."""
+    return running
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS_URL)
+    yield client
+    await client.aclose()
+
+
+# --- users --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    id: uuid.UUID
+    headers: dict[str, str]
+
+
+@pytest.fixture
+def make_user(mint: Mint) -> Callable[[], User]:
+    def _make() -> User:
+        user_id = uuid.uuid4()
+        return User(user_id, {"Authorization": f"Bearer {mint(str(user_id))}"})
+
+    return _make
+
+
+@pytest.fixture
+def alice(make_user: Callable[[], User]) -> User:
+    return make_user()
+
+
+@pytest.fixture
+def bob(make_user: Callable[[], User]) -> User:
+    return make_user()
