@@ -1,0 +1,132 @@
+"""The gateway ASGI application: lifespan, its own probes, then the proxy.
+
+``create_app`` returns a pure ASGI callable (no framework router on the proxy
+path). Resources live on the :class:`Gateway` instance made by each
+``create_app`` call, never in module globals: one pooled aiohttp session per
+upstream and one Redis client, opened at lifespan startup and closed at
+shutdown. They are also published in the lifespan state (``scope["state"]``)
+so middleware can reach them (the Redis client for rate limiting).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from launchforge_common.errors import problem_response
+from launchforge_common.logging import configure_logging
+from launchforge_common.redis import RedisHealth, create_redis
+from redis.asyncio import Redis
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.health import livez, readyz
+from launchforge_gateway.middleware import build_middleware_stack
+from launchforge_gateway.proxy import Proxy, Upstream, open_upstream
+from launchforge_gateway.routing import AUTH, CORE, RoutingTable
+
+logger = logging.getLogger("launchforge.gateway")
+
+_PROBE_METHODS = frozenset({"GET", "HEAD"})
+
+
+class Gateway:
+    """The innermost ASGI app: routes each request to a probe or an upstream."""
+
+    def __init__(self, settings: GatewaySettings, routes: RoutingTable | None = None) -> None:
+        self.settings = settings
+        self.routes = routes or RoutingTable()
+        self.upstream_urls = {AUTH: settings.auth_url, CORE: settings.core_url}
+        missing = self.routes.upstreams - self.upstream_urls.keys()
+        if missing:
+            raise ValueError(f"routes name unknown upstreams: {sorted(missing)}")
+        self.proxy = Proxy(settings)
+        self.upstreams: dict[str, Upstream] = {}
+        self.redis: Redis | None = None
+        self.redis_health = RedisHealth("redis", retry_after=settings.redis_retry_after)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.handle_http(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(scope, receive, send)
+        elif kind == "websocket":
+            # Not proxied: closing before accept makes the server answer 403.
+            await send({"type": "websocket.close", "code": 1008})
+
+    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if path in ("/livez", "/readyz"):
+            if scope["method"] not in _PROBE_METHODS:
+                await problem_response(405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
+            elif path == "/livez":
+                await livez(scope, receive, send)
+            else:
+                await readyz(
+                    scope,
+                    receive,
+                    send,
+                    redis=self.redis,
+                    upstreams=self.upstreams,
+                    check_timeout=self.settings.readiness_timeout,
+                )
+            return
+
+        name = self.routes.resolve(path)
+        if name is None:
+            await problem_response(404, detail="No such resource.")(scope, receive, send)
+            return
+        upstream = self.upstreams.get(name)
+        if upstream is None:  # requests before startup (or after shutdown)
+            await problem_response(503, detail="The gateway is not ready.")(scope, receive, send)
+            return
+        await self.proxy.forward(upstream, scope, receive, send)
+
+    async def startup(self) -> None:
+        for name, url in self.upstream_urls.items():
+            self.upstreams[name] = open_upstream(name, url, self.settings)
+        self.redis = create_redis(self.settings)
+        logger.info("gateway started", extra={"upstreams": sorted(self.upstreams)})
+
+    async def shutdown(self) -> None:
+        upstreams, self.upstreams = self.upstreams, {}
+        for upstream in upstreams.values():
+            await upstream.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+            self.redis = None
+        logger.info("gateway stopped")
+
+    async def lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:
+                    logger.exception("gateway startup failed")
+                    await self.shutdown()
+                    await send({"type": "lifespan.startup.failed", "message": type(exc).__name__})
+                    return
+                state = scope.get("state")
+                if state is not None:
+                    state["gateway"] = self
+                    state["redis"] = self.redis
+                    state["redis_health"] = self.redis_health
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                try:
+                    await self.shutdown()
+                except Exception as exc:
+                    logger.exception("gateway shutdown failed")
+                    await send({"type": "lifespan.shutdown.failed", "message": type(exc).__name__})
+                    return
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
+    """The gateway with its middleware; handles the ASGI lifespan itself."""
+    settings = settings or GatewaySettings()
+    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    return build_middleware_stack(Gateway(settings), settings)

@@ -1,0 +1,434 @@
+"""Real servers for the gateway tests.
+
+A raw-ASGI upstream runs under uvicorn in a thread of the test process (so
+tests can look at what it received while a request is still in flight); each
+gateway runs as a real ``python -m launchforge_gateway serve`` subprocess
+pointed at it, and tests talk to it over HTTP with httpx (or a raw socket
+where httpx would normalise the request line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from launchforge_common.testing import free_port
+
+SSE_EVENTS = 5
+SSE_INTERVAL = 0.4  # seconds between events: 5 events outlast a 1 s read timeout
+LARGE_CHUNK = 64 * 1024
+LARGE_CHUNKS = 128  # 8 MiB
+READ_TIMEOUT = 1.0  # the test gateways' upstream_read_timeout
+
+
+def large_body_chunks() -> Iterator[bytes]:
+    """The deterministic pseudo-random body the upstream's /large serves."""
+    rng = random.Random(1234)
+    for _ in range(LARGE_CHUNKS):
+        yield rng.randbytes(LARGE_CHUNK)
+
+
+@dataclass
+class UpstreamState:
+    """What the upstream saw, shared with the tests (thread-safe enough: GIL)."""
+
+    paths: list[str] = field(default_factory=list)
+    progress: dict[str, int] = field(default_factory=dict)
+    disconnected: set[str] = field(default_factory=set)
+
+
+def make_upstream_app(state: UpstreamState) -> Any:
+    async def json_response(send: Any, body: Any, status: int = 200) -> None:
+        data = json.dumps(body).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(data)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
+
+    async def wait_disconnect(receive: Any) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        path: str = scope["path"]
+        headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"]]
+        test_id = dict(headers).get("x-test-id", "")
+        state.paths.append(path)
+
+        if path == "/readyz":
+            await json_response(send, {"status": "ok"})
+        elif path.endswith("/sse"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")],
+                }
+            )
+            for i in range(SSE_EVENTS):
+                if i:
+                    await asyncio.sleep(SSE_INTERVAL)
+                event = json.dumps({"i": i, "sent_at": time.time()})
+                chunk = f"id: {i}\ndata: {event}\n\n".encode()
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        elif path.endswith("/sse-forever"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")],
+                }
+            )
+            watcher = asyncio.create_task(wait_disconnect(receive))
+            deadline = time.monotonic() + 60
+            while not watcher.done() and time.monotonic() < deadline:
+                chunk = b"data: tick\n\n"
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await asyncio.sleep(0.1)
+            if watcher.done():
+                state.disconnected.add(test_id)
+            else:
+                watcher.cancel()
+                await send({"type": "http.response.body", "body": b""})
+        elif path.endswith("/large"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/octet-stream")],
+                }
+            )
+            for chunk in large_body_chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        elif path.endswith("/hang"):
+            await wait_disconnect(receive)
+            state.disconnected.add(test_id)
+        elif path.endswith("/hop"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"connection", b"X-Upstream-Hop"),
+                        (b"x-upstream-hop", b"secret"),
+                        (b"keep-alive", b"timeout=5"),
+                        (b"proxy-authenticate", b'Basic realm="upstream"'),
+                        (b"trailer", b"X-Checksum"),
+                        (b"upgrade", b"h2c"),
+                        (b"x-end-to-end", b"kept"),
+                        (b"x-request-id", b"upstream-chose-this"),
+                        (b"content-length", b"2"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"ok"})
+        elif path.endswith("/gzip"):
+            data = gzip.compress(b"hello " * 1000)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-encoding", b"gzip"),
+                        (b"content-type", b"text/plain"),
+                        (b"content-length", str(len(data)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": data})
+        elif path.endswith("/set-cookie"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [(b"set-cookie", b"sid=secret-session; Path=/")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+        elif path.endswith("/redirect"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 302,
+                    "headers": [
+                        (b"location", b"/v1/projects/elsewhere"),
+                        (b"content-length", b"0"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            digest = hashlib.sha256()
+            size = 0
+            messages = 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                if chunk:
+                    messages += 1
+                    size += len(chunk)
+                    digest.update(chunk)
+                    state.progress[test_id] = size
+                if not message.get("more_body", False):
+                    break
+            await json_response(
+                send,
+                {
+                    "method": scope["method"],
+                    "path": path,
+                    "raw_path": scope["raw_path"].decode("latin-1"),
+                    "query_string": scope["query_string"].decode("latin-1"),
+                    "headers": headers,
+                    "client": scope["client"][0],
+                    "body_len": size,
+                    "body_sha256": digest.hexdigest(),
+                    "body_messages": messages,
+                },
+            )
+
+    return app
+
+
+@dataclass
+class Upstream:
+    url: str
+    state: UpstreamState
+
+
+@pytest.fixture(scope="session")
+def upstream() -> Iterator[Upstream]:
+    state = UpstreamState()
+    port = free_port()
+    config = uvicorn.Config(
+        make_upstream_app(state),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("upstream did not start")
+        time.sleep(0.02)
+    yield Upstream(url=f"http://127.0.0.1:{port}", state=state)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@dataclass
+class Gateway:
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+GatewayFactory = Callable[..., list[Gateway]]
+
+
+@pytest.fixture(scope="session")
+def start_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayFactory]:
+    """Start ``launchforge-gateway serve`` subprocesses configured by env vars."""
+    started: list[Gateway] = []
+
+    def launch(extra_env: dict[str, str] | None = None, **settings: str) -> Gateway:
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
+        env.update(
+            {
+                "GATEWAY_PORT": str(port),
+                "GATEWAY_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
+                "GATEWAY_SHUTDOWN_TIMEOUT": "2",
+                "GATEWAY_LOG_JSON": "false",
+            }
+        )
+        env.update({f"GATEWAY_{k.upper()}": v for k, v in settings.items()})
+        env.update(extra_env or {})
+        log = tmp_path_factory.mktemp("gateway") / "gateway.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "launchforge_gateway", "serve"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        gateway = Gateway(url=f"http://127.0.0.1:{port}", port=port, process=process, log=log)
+        started.append(gateway)
+        return gateway
+
+    def wait_ready(gateway: Gateway) -> Gateway:
+        deadline = time.monotonic() + 60
+        while True:
+            if gateway.process.poll() is not None:
+                raise RuntimeError(f"gateway exited:\n{gateway.log.read_text()}")
+            try:
+                if httpx.get(f"{gateway.url}/livez", timeout=1).status_code == 200:
+                    return gateway
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gateway did not start:\n{gateway.log.read_text()}")
+            time.sleep(0.1)
+
+    def start(*configs: dict[str, Any]) -> list[Gateway]:
+        """Launch all first (imports are slow), then wait for each."""
+        launched = [launch(**config) for config in configs]
+        return [wait_ready(gateway) for gateway in launched]
+
+    yield start
+    for gateway in started:
+        gateway.process.terminate()
+    for gateway in started:
+        try:
+            gateway.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            gateway.process.kill()
+            gateway.process.wait()
+
+
+@pytest.fixture(scope="session")
+def gateways(start_gateway: GatewayFactory, upstream: Upstream) -> dict[str, Gateway]:
+    """The test gateways, started together.
+
+    - ``default``: both upstreams served by the test upstream, no trusted proxies;
+    - ``trusted``: the same, trusting loopback peers (127.0.0.0/8) as proxies;
+    - ``core_down``: auth up, core pointing at a port nobody listens on;
+    - ``redis_down``: REDIS_URL (shared, unprefixed) pointing at a closed port.
+    """
+    both = {"auth_url": upstream.url, "core_url": upstream.url}
+    names = ["default", "trusted", "core_down", "redis_down"]
+    started = start_gateway(
+        both,
+        {**both, "trusted_proxies": "127.0.0.0/8"},
+        {"auth_url": upstream.url, "core_url": f"http://127.0.0.1:{free_port()}"},
+        {**both, "extra_env": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}},
+    )
+    return dict(zip(names, started, strict=True))
+
+
+@pytest.fixture(scope="session")
+def gateway(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["default"]
+
+
+@pytest.fixture(scope="session")
+def trusted_gateway(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["trusted"]
+
+
+@pytest.fixture(scope="session")
+def core_down_gateway(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["core_down"]
+
+
+@pytest.fixture(scope="session")
+def redis_down_gateway(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["redis_down"]
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=20) as http:
+        yield http
+
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+RawRequest = Callable[..., Any]
+
+
+@pytest.fixture
+def raw_request() -> RawRequest:
+    """Send a request line exactly as written (httpx would normalise it)."""
+
+    async def send(
+        port: int, target: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> RawResponse:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        lines = [f"{method} {target} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        await writer.drain()
+        data = await asyncio.wait_for(reader.read(), timeout=20)
+        writer.close()
+        head, _, body = data.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        parsed = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            parsed[name.strip().lower()] = value.strip()
+        if parsed.get("transfer-encoding") == "chunked":
+            decoded = b""
+            while True:
+                size_line, _, body = body.partition(b"\r\n")
+                size = int(size_line, 16)
+                if size == 0:
+                    break
+                decoded += body[:size]
+                body = body[size + 2 :]
+            body = decoded
+        return RawResponse(int(status_line.split()[1]), parsed, body)
+
+    return send
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The upstream's fixed behaviour, for tests to compare against."""
+
+    sse_events: int = SSE_EVENTS
+    sse_interval: float = SSE_INTERVAL
+    read_timeout: float = READ_TIMEOUT
+    large_len: int = LARGE_CHUNK * LARGE_CHUNKS
+    large_sha256: str = field(
+        default_factory=lambda: hashlib.sha256(b"".join(large_body_chunks())).hexdigest()
+    )
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    return Spec()

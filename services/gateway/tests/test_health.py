@@ -1,0 +1,50 @@
+"""The gateway's own probes."""
+
+from __future__ import annotations
+
+
+async def test_livez(gateway, client) -> None:
+    response = await client.get(f"{gateway.url}/livez")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_all_up(gateway, client) -> None:
+    response = await client.get(f"{gateway.url}/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "redis": {"status": "ok"},
+            "auth": {"status": "ok"},
+            "core": {"status": "ok"},
+        },
+    }
+
+
+async def test_readyz_names_the_failed_upstream(core_down_gateway, client) -> None:
+    response = await client.get(f"{core_down_gateway.url}/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["core"]["status"] == "fail"
+    assert body["checks"]["auth"] == {"status": "ok"}
+    assert body["checks"]["redis"] == {"status": "ok"}
+
+
+async def test_readyz_names_redis_when_down(redis_down_gateway, client) -> None:
+    gateway = redis_down_gateway
+    response = await client.get(f"{gateway.url}/readyz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["redis"]["status"] == "fail"
+    assert checks["auth"] == {"status": "ok"}
+    assert checks["core"] == {"status": "ok"}
+    # Redis is not on the proxy path: requests still go through.
+    assert (await client.get(f"{gateway.url}/v1/projects")).status_code == 200
+
+
+async def test_probes_refuse_other_methods(gateway, client) -> None:
+    response = await client.post(f"{gateway.url}/livez")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
