@@ -38,6 +38,9 @@ class Principal:
     plan: str = "free"
     roles: tuple[str, ...] = ("user",)
     email_verified: bool = False
+    # Set when the caller authenticated with an API key instead of a JWT.
+    api_key_id: str | None = None
+    scopes: tuple[str, ...] = ()
     claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
