@@ -6,18 +6,23 @@ UV ?= uv
 PYTEST ?= $(UV) run --frozen pytest
 export UV_LINK_MODE ?= copy
 
-.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean
+.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build
+.PHONY: images base-images chart-test test-containers
+.PHONY: bench-gateway
 
 help:
 	@echo "make dev    - run the whole platform on http://127.0.0.1:8000"
 	@echo "make test   - lint, then every service's tests and the end-to-end suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make fmt    - format and autofix with ruff"
+	@echo "make images - build the service images with docker or podman"
+	@echo "make chart-test      - helm lint, render and validate the chart, chart tests"
+	@echo "make test-containers - the journey against the images (testcontainers)"
 
 sync:
 	$(UV) sync --frozen
 
-dev: sync
+dev: sync web
 	$(UV) run --frozen python scripts/dev.py
 
 test: sync lint test-common test-auth test-core test-gateway test-e2e
@@ -35,16 +40,70 @@ test-gateway:
 	$(PYTEST) services/gateway/tests
 
 test-e2e:
-	$(PYTEST) tests-e2e
+	$(PYTEST) tests-e2e --ignore=tests-e2e/containers
 
 lint: sync
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy libs/common/src services/auth/src services/core/src services/gateway/src
 
+bench-build:
+	$(UV) run --frozen python bench/build/bench_build.py --builds $${BENCH_BUILDS:-5}
+
 fmt:
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
+bench-gateway: sync  # direct vs through the gateway, wrk at 1 and 32 connections (see README)
+	$(UV) run --frozen python bench/gateway/bench.py
+
 clean:
 	rm -rf .venv .dev .pytest_cache .mypy_cache .ruff_cache
+
+# ---- images, chart and the containers suite (see README "Deploy")
+IMAGE_TAG ?= dev
+CHART := helm/launchforge
+CHART_OUT := .tools/chart-render
+K8S_VERSION ?= 1.33
+
+images:  # gateway, auth, core with docker or podman (BASE_IMAGE, TAG, CA_BUNDLE)
+	TAG=$(IMAGE_TAG) bash deploy/build-images.sh
+
+base-images:  # localhost/* python, postgres and redis images from Debian's mirror
+	bash deploy/base-images.sh
+
+chart-test: sync
+	@set -e; helm=$$(bash deploy/get-helm.sh); mkdir -p $(CHART_OUT); \
+	$$helm lint --strict $(CHART); \
+	$$helm lint --strict $(CHART) -f $(CHART)/ci/prod-values.yaml; \
+	$$helm template lf $(CHART) > $(CHART_OUT)/default.yaml; \
+	$$helm template lf $(CHART) -f $(CHART)/ci/prod-values.yaml > $(CHART_OUT)/prod.yaml; \
+	$$helm template lf $(CHART) -f $(CHART)/ci/dev-values.yaml --set devMode=true > $(CHART_OUT)/dev.yaml; \
+	$(UV) run --frozen kubernetes-validate --strict -k $(K8S_VERSION) --quiet $(CHART_OUT)/*.yaml; \
+	echo "rendered manifests are valid Kubernetes $(K8S_VERSION)"
+	$(PYTEST) helm/tests
+
+test-containers:  # needs docker or podman and the images (make images)
+	$(PYTEST) tests-e2e/containers
+
+# ---- web app (web/): npm builds it into web/dist, the gateway serves it ----
+.PHONY: web test-browser
+NPM ?= npm
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/package.json web/package-lock.json web/tsconfig.json web/vite.config.ts
+
+# Builds only when web/dist is missing or older than a source; without npm the
+# platform still runs, serving the API only.
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	@if command -v $(NPM) >/dev/null 2>&1; then cd web && $(NPM) ci --no-audit --no-fund; \
+	else echo "[make web] npm not found: the web app is not built (the gateway serves the API only)"; fi
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@if command -v $(NPM) >/dev/null 2>&1; then cd web && $(NPM) run build; \
+	else echo "[make web] npm not found: skipping the web build"; fi
+
+# Browser tests (Playwright driving Debian's chromium) against the real platform.
+test-browser: web
+	LF_BROWSER_TESTS=1 $(PYTEST) tests-e2e/browser

@@ -1,8 +1,9 @@
 """`make dev`: run the whole platform on this machine.
 
 Creates the two databases if missing, runs each service's migrations, starts
-auth (8001), core (8002) and the gateway (8000), and stops all of them on
-Ctrl-C or SIGTERM (or when any one of them dies).
+auth (8001), core (8002), a core build worker and the gateway (8000, which
+also serves the web app from web/dist), and stops all of them on Ctrl-C or
+SIGTERM (or when any one of them dies).
 
 PostgreSQL: ``AUTH_DATABASE_URL`` / ``CORE_DATABASE_URL`` when set; otherwise
 the server on 127.0.0.1:5432; and when none answers there, a private server
@@ -29,7 +30,13 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 DEV_DIR = ROOT / ".dev"
 LOCAL_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-SERVICES = (("auth", 8001), ("core", 8002), ("gateway", 8000))
+# (name, package, command, port): core's worker runs the builds, it has no port.
+SERVICES = (
+    ("auth", "auth", "serve", 8001),
+    ("core", "core", "serve", 8002),
+    ("core worker", "core", "worker", None),
+    ("gateway", "gateway", "serve", 8000),
+)
 
 
 def say(message: str) -> None:
@@ -135,10 +142,10 @@ def main() -> int:
         run([sys.executable, "-m", "launchforge_auth", "migrate"], env)
         run([sys.executable, "-m", "launchforge_core", "migrate"], env)
 
-        for name, port in SERVICES:
-            say(f"starting {name} on http://127.0.0.1:{port}")
+        for name, package, command, port in SERVICES:
+            say(f"starting {name}" + (f" on http://127.0.0.1:{port}" if port else ""))
             children.append(
-                subprocess.Popen([sys.executable, "-m", f"launchforge_{name}", "serve"], env=env)
+                subprocess.Popen([sys.executable, "-m", f"launchforge_{package}", command], env=env)
             )
         say("LaunchForge is up: http://127.0.0.1:8000 (Ctrl-C stops everything)")
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,9 @@ BASE_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-STARTUP_TIMEOUT_S = 60
+# Four Python processes start at once (core's worker too); on a loaded 2-core
+# machine imports alone can take most of a minute.
+STARTUP_TIMEOUT_S = float(os.environ.get("E2E_STARTUP_TIMEOUT_S", "180"))
 
 
 @dataclass
@@ -39,10 +42,11 @@ class Platform:
     log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, *, service: str | None = None, command: str = "serve") -> None:
+        """Start ``launchforge_<service or name> <command>`` (e.g. core's ``worker``)."""
         log = (self.log_dir / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", f"launchforge_{name}", "serve"],
+            [sys.executable, "-m", f"launchforge_{service or name}", command],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -119,7 +123,24 @@ def platform(
             "AUTH_ARGON2_TIME_COST": "1",
             "AUTH_ARGON2_MEMORY_COST": "8192",
             "AUTH_ARGON2_PARALLELISM": "1",
+            # Auth lifecycle tests: reuse detection without a grace window,
+            # quick key reloads and mail, lockout state of this run only.
+            "AUTH_REFRESH_REUSE_GRACE_SECONDS": "0",
+            "AUTH_KEY_RELOAD_INTERVAL_SECONDS": "1",
+            "AUTH_MAIL_POLL_INTERVAL_SECONDS": "0.2",
+            "AUTH_REDIS_KEY_PREFIX": f"lf:auth:e2e:{uuid.uuid4().hex[:12]}",
+            # A revoked API key stops working within this many seconds.
+            "GATEWAY_INTROSPECTION_CACHE_TTL": "2",
+            # The suite logs in more than the production 5/min per IP allows.
+            "GATEWAY_RATE_LIMIT_ROUTES": (
+                '[{"name": "login", "path": "/v1/auth/login", "method": "POST",'
+                ' "limit": 60, "window": 60}]'
+            ),
+            "CORE_INTROSPECTION_CACHE_TTL": "2",
             "CORE_ENVIRONMENT": "test",
+            # Builds run only in the core worker process started below.
+            "CORE_WORKER_CONCURRENCY": "2",
+            "CORE_WORKER_POLL_SECONDS": "0.2",
             "CORE_DATABASE_URL": core_db,
             "CORE_PORT": str(ports["core"]),
             "CORE_AUTH_URL": auth_url,
@@ -140,11 +161,12 @@ def platform(
     )
     for name in ("auth", "core", "gateway"):
         plat.start(name)
+    plat.start("core-worker", service="core", command="worker")
     try:
         wait_ready(plat.gateway_url, plat.processes)
         yield plat
     except BaseException:
-        for name in ("auth", "core", "gateway"):
+        for name in ("auth", "core", "core-worker", "gateway"):
             sys.stderr.write(f"--- {name} log ---\n{plat.logs(name)[-4000:]}\n")
         raise
     finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import types
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -44,6 +46,9 @@ def make_settings() -> SettingsFactory:
             "environment": "test",
             "log_json": False,
             "db_pool_size": 5,
+            # Lockout state of this run only (the Redis is shared).
+            "redis_key_prefix": f"lf:auth:test:{uuid.uuid4().hex[:12]}",
+            "mail_poll_interval_seconds": 0.1,
             **FAST_ARGON2,
         }
         values.update(overrides)
@@ -175,3 +180,62 @@ def login(client: httpx.AsyncClient) -> Callable[[Account], Awaitable[str]]:
         return token
 
     return make
+
+
+@pytest.fixture
+def login_pair(client: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Log in; the whole token response (access and refresh token)."""
+
+    async def make(account: Account, **headers: str) -> dict[str, Any]:
+        response = await client.post(
+            "/v1/auth/login",
+            json={"email": account.email, "password": account.password},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return make
+
+
+def mail_token(body: str) -> str:
+    """The ``token`` query parameter of the link in a mail body."""
+    match = re.search(r"[?&]token=([A-Za-z0-9_\-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+@pytest.fixture
+def read_outbox(client: httpx.AsyncClient) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
+    """Mail sent to an address (newest first), through the development outbox."""
+
+    async def read(email: str, kind: str | None = None) -> list[dict[str, Any]]:
+        response = await client.get("/internal/dev/outbox", params={"email": email})
+        assert response.status_code == 200, response.text
+        mails: list[dict[str, Any]] = response.json()
+        return [m for m in mails if kind is None or m["kind"] == kind]
+
+    return read
+
+
+@pytest.fixture
+def latest_token(
+    read_outbox: Callable[..., Awaitable[list[dict[str, Any]]]],
+) -> Callable[[str, str], Awaitable[str]]:
+    async def latest(email: str, kind: str) -> str:
+        mails = await read_outbox(email, kind)
+        assert mails, f"no {kind} mail for {email}"
+        return mail_token(mails[0]["body"])
+
+    return latest
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def auth_helpers() -> Any:
+    """Plain helper functions for test modules (importlib mode: no test imports)."""
+    return types.SimpleNamespace(mail_token=mail_token, bearer=bearer)

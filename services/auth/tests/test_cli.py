@@ -38,7 +38,7 @@ async def test_migrate_command_uses_the_settings_url(monkeypatch: pytest.MonkeyP
                 version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
         finally:
             await engine.dispose()
-        assert version == "0001"
+        assert version == "0002"
 
 
 async def test_serve_answers_and_shuts_down_on_sigterm(

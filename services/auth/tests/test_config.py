@@ -51,7 +51,9 @@ def test_production_refuses_the_development_key() -> None:
 
 def test_production_accepts_a_real_key_and_errors_never_show_it() -> None:
     key = base64.b64encode(os.urandom(32)).decode()
-    settings = AuthSettings(environment="production", key_encryption_keys=f"prod:{key}")
+    settings = AuthSettings(
+        environment="production", key_encryption_keys=f"prod:{key}", mail_backend="smtp"
+    )
     assert settings.key_ring().primary_key_id == "prod"
     assert key not in repr(settings)
 
@@ -65,3 +67,15 @@ def test_production_accepts_a_real_key_and_errors_never_show_it() -> None:
 def test_argon2_memory_must_cover_parallelism() -> None:
     with pytest.raises(ValidationError, match="argon2_memory_cost"):
         AuthSettings(argon2_memory_cost=8, argon2_parallelism=4)
+
+
+def test_production_refuses_the_log_only_mail_backend() -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    with pytest.raises(ValidationError, match="mail_backend must be 'smtp'"):
+        AuthSettings(environment="production", key_encryption_keys=f"prod:{key}")
+
+
+def test_trusted_proxies_must_be_networks() -> None:
+    with pytest.raises(ValidationError):
+        AuthSettings(trusted_proxies=["not-a-network"])
+    assert AuthSettings(trusted_proxies=["10.0.0.0/8"]).trusted_proxy_networks()[0].prefixlen == 8

@@ -25,7 +25,7 @@ async def test_login_returns_an_eddsa_jwt_verifiable_with_the_published_jwks(
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"access_token", "token_type", "expires_in"}
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == settings.access_token_ttl_seconds
 

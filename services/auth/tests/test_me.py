@@ -47,7 +47,13 @@ async def test_me_with_a_valid_token(
     account = await register()
     response = await _me(client, await login(account))
     assert response.status_code == 200
-    assert response.json() == {"id": account.id, "email": account.email}
+    assert response.json() == {
+        "id": account.id,
+        "email": account.email,
+        "plan": "free",
+        "roles": ["user"],
+        "email_verified": False,
+    }
 
 
 async def test_me_without_a_token(client: httpx.AsyncClient) -> None:
@@ -130,7 +136,7 @@ async def test_me_rejects_tokens_with_bad_claims_even_when_properly_signed(
     claims = _claims(await login(account))
     claims.update(changes)
     claims = {k: v for k, v in claims.items() if v is not None}
-    token = app.state.key_set.sign(claims)  # a genuine signature by the active key
+    token = app.state.keys.current.sign(claims)  # a genuine signature by the active key
     _assert_unauthorised(await _me(client, token))
 
 

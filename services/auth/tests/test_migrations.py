@@ -22,6 +22,18 @@ BASE_DATABASE_URL = os.environ.get(
 )
 
 
+ALL_TABLES = [
+    "alembic_version",
+    "api_keys",
+    "mail_outbox",
+    "one_time_tokens",
+    "refresh_tokens",
+    "sessions",
+    "signing_keys",
+    "users",
+]
+
+
 def _diff(connection: Connection) -> list[object]:
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "compare_server_default": True}
@@ -43,8 +55,8 @@ async def test_upgrade_from_empty_matches_models_and_downgrades_cleanly(
             await asyncio.to_thread(upgrade, settings, "head")
             async with engine.connect() as conn:
                 tables = (await conn.scalars(tables_sql)).all()
-                assert tables == ["alembic_version", "signing_keys", "users"]
-                assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+                assert tables == ALL_TABLES
+                assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
                 # The migration and the ORM models describe the same schema.
                 assert await conn.run_sync(_diff) == []
                 # The email constraint really lives in the database.
@@ -56,7 +68,12 @@ async def test_upgrade_from_empty_matches_models_and_downgrades_cleanly(
                         )
                     )
                 ).all()
-                assert constraints == ["ck_users_email_lowercase", "pk_users", "uq_users_email"]
+                assert constraints == [
+                    "ck_users_email_lowercase",
+                    "ck_users_plan",
+                    "pk_users",
+                    "uq_users_email",
+                ]
 
             await asyncio.to_thread(downgrade, settings, "base")
             async with engine.connect() as conn:
@@ -66,11 +83,7 @@ async def test_upgrade_from_empty_matches_models_and_downgrades_cleanly(
             # And back up again: the downgrade left nothing behind that blocks it.
             await asyncio.to_thread(upgrade, settings, "head")
             async with engine.connect() as conn:
-                assert (await conn.scalars(tables_sql)).all() == [
-                    "alembic_version",
-                    "signing_keys",
-                    "users",
-                ]
+                assert (await conn.scalars(tables_sql)).all() == ALL_TABLES
         finally:
             await engine.dispose()
 

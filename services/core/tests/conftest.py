@@ -260,3 +260,101 @@ def alice(make_user: Callable[[], User]) -> User:
 @pytest.fixture
 def bob(make_user: Callable[[], User]) -> User:
     return make_user()
+
+
+# --- builds: projects, live servers, workers ------------------------------------------
+
+
+@pytest.fixture
+def make_project(client: httpx.AsyncClient) -> Callable[..., Any]:
+    """``await make_project(user)`` -> the new project's id (str)."""
+
+    async def _make(user: User, name: str = "An app") -> str:
+        response = await client.post("/v1/projects", json={"name": name}, headers=user.headers)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    return _make
+
+
+@pytest.fixture
+def make_build(client: httpx.AsyncClient, make_project: Callable[..., Any]) -> Callable[..., Any]:
+    """``await make_build(user, **body)`` -> the 202 body of a new build."""
+
+    async def _make(user: User, project_id: str | None = None, **body: Any) -> dict[str, Any]:
+        project_id = project_id or await make_project(user)
+        payload = {"idea": "A tracker for books I have read, with notes and ratings", **body}
+        response = await client.post(
+            f"/v1/projects/{project_id}/builds", json=payload, headers=user.headers
+        )
+        assert response.status_code == 202, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    return _make
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: FastAPI
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[LiveServer]:
+    """Run ``app`` under uvicorn on a free port in this loop (real HTTP, real streaming)."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve())
+    for _ in range(200):
+        if server.started:
+            break
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", app)
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
+
+
+@pytest.fixture(scope="session")
+def serve_app() -> Callable[[FastAPI], Any]:
+    """``async with serve_app(app) as live``: the app on a real port."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., Any]:
+    """A worker's JobContext over the session app's pool, Redis and cache."""
+    from launchforge_core.services.builds import build_build_reader
+    from launchforge_core.services.events import Publisher
+    from launchforge_core.worker.worker import job_context
+
+    def _make(**overrides: Any) -> Any:
+        state = app.state
+        resources: dict[str, Any] = {
+            "sessionmaker": state.sessionmaker,
+            "reader": build_build_reader(state.cache, ttl=app.state.settings.build_cache_ttl),
+            "publisher": Publisher(state.redis, state.redis_health),
+            "store": state.artifact_store,
+            "keyring": state.keyring,
+            "http": state.http,
+        }
+        run_pipeline = overrides.pop("run_pipeline", None)
+        ctx = job_context(app.state.settings, run_pipeline=run_pipeline, **resources)
+        for name, value in overrides.items():
+            setattr(ctx, name, value)
+        return ctx
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def sessionmaker(app: FastAPI, client: httpx.AsyncClient) -> Any:
+    return app.state.sessionmaker

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ SSE_INTERVAL = 0.4  # seconds between events: 5 events outlast a 1 s read timeou
 LARGE_CHUNK = 64 * 1024
 LARGE_CHUNKS = 128  # 8 MiB
 READ_TIMEOUT = 1.0  # the test gateways' upstream_read_timeout
+RATE_LIMIT_PREFIX = f"lf:rltest:{uuid.uuid4().hex[:12]}"
+# The proxy tests' gateways: no edge auth (they test the bare proxy), and a
+# limit high enough never to trip.
+BARE_PROXY = {"edge_auth_enabled": "false", "rate_limit_anonymous": "1000000"}
 
 
 def large_body_chunks() -> Iterator[bytes]:
@@ -50,6 +55,11 @@ class UpstreamState:
     paths: list[str] = field(default_factory=list)
     progress: dict[str, int] = field(default_factory=dict)
     disconnected: set[str] = field(default_factory=set)
+    completed: set[str] = field(default_factory=set)  # test ids whose whole body arrived
+    jwks: dict[str, Any] = field(default_factory=dict)
+    jwks_fetches: int = 0
+    # API key -> introspection answer (auth's contract in launchforge_common.introspection).
+    api_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def make_upstream_app(state: UpstreamState) -> Any:
@@ -83,10 +93,22 @@ def make_upstream_app(state: UpstreamState) -> Any:
         path: str = scope["path"]
         headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"]]
         test_id = dict(headers).get("x-test-id", "")
-        state.paths.append(path)
+        if path != "/internal/introspect":  # the gateway asking auth, not a forwarded request
+            state.paths.append(path)
 
         if path == "/readyz":
-            await json_response(send, {"status": "ok"})
+            checks = {"database": {"status": "ok"}, "redis": {"status": "ok"}}
+            await json_response(send, {"status": "ok", "checks": checks})
+        elif path == "/.well-known/jwks.json":
+            # The key set, plus the usual echo fields (for the routing tests).
+            state.jwks_fetches += 1
+            await json_response(
+                send, {**state.jwks, "method": scope["method"], "path": path, "headers": headers}
+            )
+        elif path == "/internal/introspect":
+            message = await receive()
+            token = json.loads(message.get("body", b"{}") or b"{}").get("token", "")
+            await json_response(send, state.api_keys.get(token, {"active": False}))
         elif path.endswith("/sse"):
             await send(
                 {
@@ -205,6 +227,8 @@ def make_upstream_app(state: UpstreamState) -> Any:
                     state.progress[test_id] = size
                 if not message.get("more_body", False):
                     break
+            if test_id:
+                state.completed.add(test_id)
             await json_response(
                 send,
                 {
@@ -279,6 +303,9 @@ def start_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayF
                 "GATEWAY_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
                 "GATEWAY_SHUTDOWN_TIMEOUT": "2",
                 "GATEWAY_LOG_JSON": "false",
+                "GATEWAY_ENVIRONMENT": "test",
+                # This run's own rate-limit buckets in the shared Redis.
+                "GATEWAY_RATE_LIMIT_KEY_PREFIX": RATE_LIMIT_PREFIX,
             }
         )
         env.update({f"GATEWAY_{k.upper()}": v for k, v in settings.items()})
@@ -296,7 +323,8 @@ def start_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayF
         return gateway
 
     def wait_ready(gateway: Gateway) -> Gateway:
-        deadline = time.monotonic() + 60
+        # Generous: several gateways import at once on 2 shared cores.
+        deadline = time.monotonic() + 120
         while True:
             if gateway.process.poll() is not None:
                 raise RuntimeError(f"gateway exited:\n{gateway.log.read_text()}")
@@ -334,12 +362,12 @@ def gateways(start_gateway: GatewayFactory, upstream: Upstream) -> dict[str, Gat
     - ``core_down``: auth up, core pointing at a port nobody listens on;
     - ``redis_down``: REDIS_URL (shared, unprefixed) pointing at a closed port.
     """
-    both = {"auth_url": upstream.url, "core_url": upstream.url}
+    both = {"auth_url": upstream.url, "core_url": upstream.url, **BARE_PROXY}
     names = ["default", "trusted", "core_down", "redis_down"]
     started = start_gateway(
         both,
         {**both, "trusted_proxies": "127.0.0.0/8"},
-        {"auth_url": upstream.url, "core_url": f"http://127.0.0.1:{free_port()}"},
+        {"auth_url": upstream.url, "core_url": f"http://127.0.0.1:{free_port()}", **BARE_PROXY},
         {**both, "extra_env": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}},
     )
     return dict(zip(names, started, strict=True))
@@ -432,3 +460,185 @@ class Spec:
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     return Spec()
+
+
+# --- tokens: an Ed25519 key published as the stand-in auth's JWKS ---
+
+
+@dataclass
+class Signer:
+    """Mints access tokens like auth does (EdDSA, kid, iss/aud/exp/sub/plan)."""
+
+    key: Any
+    kid: str
+    issuer: str = "launchforge-auth"
+    audience: str = "launchforge"
+
+    def jwk(self) -> dict[str, Any]:
+        from jwt.algorithms import OKPAlgorithm
+
+        jwk = json.loads(OKPAlgorithm.to_jwk(self.key.public_key()))
+        return {**jwk, "kid": self.kid, "use": "sig", "alg": "EdDSA"}
+
+    def mint(
+        self, sub: str | None = None, *, key: Any = None, kid: str | None = None, **claims: Any
+    ) -> str:
+        import jwt
+
+        now = int(time.time())
+        payload = {
+            "sub": sub or uuid.uuid4().hex,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + 600,
+            "plan": "free",
+            **claims,
+        }
+        headers = {"kid": kid or self.kid}
+        return jwt.encode(payload, key or self.key, algorithm="EdDSA", headers=headers)
+
+
+@pytest.fixture(scope="session")
+def signer(upstream: Upstream) -> Signer:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    signer = Signer(key=Ed25519PrivateKey.generate(), kid="test-key-1")
+    upstream.state.jwks = {"keys": [signer.jwk()]}
+    return signer
+
+
+# --- a private Redis each outage test may stop and start at will ---
+
+
+@dataclass
+class PrivateRedis:
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import redis
+
+        client = redis.Redis(port=self.port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(port=free_port(), directory=tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+# --- the edge gateways (edge auth, rate limits, CORS, size limits on) ---
+
+ORIGIN = "https://app.example"
+
+
+@pytest.fixture(scope="session")
+def edge_gateways(
+    start_gateway: GatewayFactory, upstream: Upstream, signer: Signer, private_redis: PrivateRedis
+) -> dict[str, Gateway]:
+    """Gateways with the edge rules on, started together.
+
+    - ``edge``: trusts loopback peers as proxies (so each test picks its own
+      client IP with X-Forwarded-For and gets its own buckets), CORS for
+      ``ORIGIN``, plan limits free=3/pro=6, API keys 4, anonymous 50,
+      bodies 100 kB (1 MB under /v1/projects/big/*);
+    - ``pair_a``/``pair_b``: no trusted proxies, no edge auth, anonymous 5/min, a
+      ``burst`` route 20/min, sharing one Redis: the concurrency pair;
+    - ``outage``: on the private Redis (stopped and restarted by a test);
+    - ``closed``: Redis unreachable and configured to fail closed;
+    - ``auth_down``: auth (JWKS, introspection) unreachable.
+    """
+    both = {"auth_url": upstream.url, "core_url": upstream.url}
+    pair = {
+        **both,
+        "edge_auth_enabled": "false",
+        "rate_limit_anonymous": "5",
+        "rate_limit_routes": json.dumps(
+            [{"name": "burst", "path": "/v1/projects/burst", "limit": 20, "window": 60}]
+        ),
+    }
+    names = ["edge", "pair_a", "pair_b", "outage", "closed", "auth_down"]
+    started = start_gateway(
+        {
+            **both,
+            "trusted_proxies": "127.0.0.0/8",
+            "cors_origins": ORIGIN,
+            "rate_limit_anonymous": "50",
+            "rate_limit_plans": json.dumps({"free": 3, "pro": 6}),
+            "rate_limit_api_key": "4",
+            "max_body_size": "100000",
+            "body_size_routes": json.dumps([{"path": "/v1/projects/big/*", "limit": 1_000_000}]),
+            "jwks_min_refetch_interval": "30",
+        },
+        pair,
+        pair,
+        {
+            **both,
+            "edge_auth_enabled": "false",
+            "rate_limit_anonymous": "1000",
+            "redis_retry_after": "0.2",
+            "extra_env": {"REDIS_URL": private_redis.url},
+        },
+        {
+            **both,
+            "rate_limit_redis_down": "closed",
+            "extra_env": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"},
+        },
+        {"auth_url": f"http://127.0.0.1:{free_port()}", "core_url": upstream.url},
+    )
+    return dict(zip(names, started, strict=True))
+
+
+@pytest.fixture(scope="session")
+def edge(edge_gateways: dict[str, Gateway]) -> Gateway:
+    return edge_gateways["edge"]
+
+
+@pytest.fixture
+def fresh_ip() -> Callable[[], str]:
+    """Fresh client addresses (each a bucket of its own), from 2001:db8::/32."""
+
+    def make() -> str:
+        return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+
+    return make

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+UPSTREAM_CHECKS = {"database": {"status": "ok"}, "redis": {"status": "ok"}}
+
 
 async def test_livez(gateway, client) -> None:
     response = await client.get(f"{gateway.url}/livez")
@@ -16,8 +18,9 @@ async def test_readyz_all_up(gateway, client) -> None:
         "status": "ok",
         "checks": {
             "redis": {"status": "ok"},
-            "auth": {"status": "ok"},
-            "core": {"status": "ok"},
+            # Each upstream's own checks are shown inside its entry.
+            "auth": {"status": "ok", "checks": UPSTREAM_CHECKS},
+            "core": {"status": "ok", "checks": UPSTREAM_CHECKS},
         },
     }
 
@@ -28,7 +31,7 @@ async def test_readyz_names_the_failed_upstream(core_down_gateway, client) -> No
     body = response.json()
     assert body["status"] == "fail"
     assert body["checks"]["core"]["status"] == "fail"
-    assert body["checks"]["auth"] == {"status": "ok"}
+    assert body["checks"]["auth"] == {"status": "ok", "checks": UPSTREAM_CHECKS}
     assert body["checks"]["redis"] == {"status": "ok"}
 
 
@@ -38,8 +41,8 @@ async def test_readyz_names_redis_when_down(redis_down_gateway, client) -> None:
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["redis"]["status"] == "fail"
-    assert checks["auth"] == {"status": "ok"}
-    assert checks["core"] == {"status": "ok"}
+    assert checks["auth"]["status"] == "ok"
+    assert checks["core"]["status"] == "ok"
     # Redis is not on the proxy path: requests still go through.
     assert (await client.get(f"{gateway.url}/v1/projects")).status_code == 200
 

@@ -26,6 +26,12 @@ from launchforge_common.logging import configure_logging
 from launchforge_common.middleware import RequestContextMiddleware
 from launchforge_common.redis import RedisHealth, check_redis, create_redis
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
+from launchforge_common.tracing import (
+    instrument_asgi,
+    instrument_engine,
+    instrument_redis,
+    setup_tracing,
+)
 
 logger = logging.getLogger("launchforge.app")
 
@@ -47,13 +53,27 @@ def create_service_app(
     install_error_handlers(app)
     app.include_router(health_router())
     app.add_middleware(RequestContextMiddleware)
+    if setup_tracing(settings.service_name, settings.tracing):
+        # Outermost: the server span covers everything, errors included.
+        app.add_middleware(_TracingMiddleware)
     return app
+
+
+class _TracingMiddleware:
+    """A server span per request, continuing the caller's W3C ``traceparent``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = instrument_asgi(app)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
 
 
 @asynccontextmanager
 async def open_database(app: FastAPI, settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
     """Create the pooled engine, expose it on app.state, dispose it on exit."""
     engine = create_engine(settings)
+    instrument_engine(engine)
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     register_check(app.state, "database", lambda: check_database(engine))
@@ -69,6 +89,7 @@ async def open_database(app: FastAPI, settings: DatabaseSettings) -> AsyncIterat
 async def open_redis(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[Redis]:
     """Create the Redis client, its outage tracker and the cache on app.state."""
     client = create_redis(settings)
+    instrument_redis()
     health = RedisHealth("redis", retry_after=settings.redis_retry_after)
     app.state.redis = client
     app.state.redis_health = health

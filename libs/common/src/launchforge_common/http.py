@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 
 from launchforge_common.context import propagation_headers
+from launchforge_common.tracing import instrument_httpx_client
 
 
 async def _add_request_id(request: httpx.Request) -> None:
@@ -24,9 +25,12 @@ def create_http_client(
     connect_timeout: float = 2.0,
     max_connections: int = 100,
 ) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20),
         event_hooks={"request": [_add_request_id]},
     )
+    # Client spans and traceparent when tracing is on; untouched otherwise.
+    instrument_httpx_client(client)
+    return client

@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
 
     shutdown_timeout: float = 10.0
 
+    # OpenTelemetry: off (default), console, or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT).
+    tracing: Literal["off", "console", "otlp"] = "off"
+
     @property
     def is_production(self) -> bool:
         return self.environment == "production"

@@ -1,8 +1,11 @@
-"""``launchforge-auth serve | migrate | generate-key``."""
+"""``launchforge-auth serve | migrate | generate-key | rotate-keys | create-admin | promote``."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,6 +40,30 @@ def migrate(settings: AuthSettings, revision: str) -> None:
     upgrade(settings, revision)
 
 
+async def _with_sessionmaker(settings: AuthSettings, action: str, email: str | None) -> str:
+    from launchforge_common.db import create_engine, create_sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from launchforge_auth.services import admin_cli, signing_keys
+
+    engine = create_engine(settings, pool_size=1, max_overflow=0)
+    try:
+        maker: async_sessionmaker[AsyncSession] = create_sessionmaker(engine)
+        if action == "rotate-keys":
+            return await signing_keys.rotate(
+                sessionmaker=maker, settings=settings, key_ring=settings.key_ring()
+            )
+        assert email is not None
+        if action == "promote":
+            return await admin_cli.promote(sessionmaker=maker, email=email)
+        password = os.environ.get("AUTH_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+        return await admin_cli.create_admin(
+            sessionmaker=maker, settings=settings, email=email, password=password
+        )
+    finally:
+        await engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="launchforge-auth", description="LaunchForge auth")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "generate-key", help="print a new key-encryption key for AUTH_KEY_ENCRYPTION_KEYS"
     )
+    commands.add_parser(
+        "rotate-keys",
+        help="retire the active signing key (still published until its tokens expire)"
+        " and create a new one; running replicas pick it up without a restart",
+    )
+    create_admin = commands.add_parser(
+        "create-admin",
+        help="create an admin account (password from AUTH_ADMIN_PASSWORD or a prompt)",
+    )
+    create_admin.add_argument("email")
+    promote = commands.add_parser("promote", help="give an existing account the admin role")
+    promote.add_argument("email")
     args = parser.parse_args(argv)
 
     if args.command == "generate-key":
@@ -56,6 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(settings)
     elif args.command == "migrate":
         migrate(settings, args.revision)
+    else:
+        configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+        try:
+            result = asyncio.run(
+                _with_sessionmaker(settings, args.command, getattr(args, "email", None))
+            )
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(result)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``launchforge-core serve`` and ``launchforge-core migrate``."""
+"""``launchforge-core serve``, ``launchforge-core worker`` and ``launchforge-core migrate``."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="launchforge-core", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP service")
+    commands.add_parser("worker", help="run builds from the queue (CORE_WORKER_CONCURRENCY)")
     migrate_parser = commands.add_parser("migrate", help="apply database migrations")
     migrate_parser.add_argument("revision", nargs="?", default="head")
     args = parser.parse_args(argv)
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = CoreSettings()
     if args.command == "serve":
         serve(settings)
+    elif args.command == "worker":
+        from launchforge_core.worker.worker import main as worker_main
+
+        worker_main(settings)
     else:
         migrate(settings, args.revision)
     return 0

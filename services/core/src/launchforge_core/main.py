@@ -7,12 +7,24 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
+from launchforge_common.crypto import KeyRing
 from launchforge_common.http import create_http_client
+from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import JWKSVerifier
 
 from launchforge_core.api.main import api_router
 from launchforge_core.core.config import CoreSettings
+from launchforge_core.services.artifacts import PostgresArtifactStore
+from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.projects import build_project_reader
+
+
+def keyring_from(settings: CoreSettings) -> KeyRing:
+    """The provider-key ring (CORE_KEY_ENCRYPTION_KEYS, newest first)."""
+    keys = settings.key_encryption_keys
+    return KeyRing.from_settings(
+        keys.get_secret_value() if keys else None, environment=settings.environment
+    )
 
 
 def create_app(settings: CoreSettings | None = None) -> FastAPI:
@@ -37,6 +49,21 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
             )
             app.state.project_reader = build_project_reader(
                 app.state.cache, ttl=settings.project_cache_ttl
+            )
+            app.state.build_reader = build_build_reader(
+                app.state.cache, ttl=settings.build_cache_ttl
+            )
+            internal = settings.internal_token
+            app.state.introspector = APIKeyIntrospector(
+                settings.auth_url,
+                http=http,
+                cache=app.state.cache,
+                cache_ttl=settings.introspection_cache_ttl,
+                internal_token=internal.get_secret_value() if internal else None,
+            )
+            app.state.keyring = keyring_from(settings)
+            app.state.artifact_store = PostgresArtifactStore(
+                app.state.sessionmaker, max_bytes=settings.max_artifact_bytes
             )
             try:
                 yield

@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Index, MetaData, String, Text, Uuid, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_MAX_LENGTH = 200
@@ -56,3 +73,133 @@ class Project(Base):
             id.desc(),
         ),
     )
+
+
+class Build(Base):
+    """One request to turn an idea (or a spec) into an app, and its queue state.
+
+    The row is also the job: ``status``, ``lease_owner``, ``lease_expires_at``
+    and ``attempt`` (the fencing token) are what workers claim and renew; see
+    ``repositories/queue.py``.
+    """
+
+    __tablename__ = "builds"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    # queued | running | succeeded | failed | cancelled
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    idea: Mapped[str] = mapped_column(Text, nullable=False)
+    target_users: Mapped[str | None] = mapped_column(Text, nullable=True)
+    features: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list)
+    theme: Mapped[str] = mapped_column(String(32), nullable=False)
+    provider: Mapped[str] = mapped_column(String(32), nullable=False)
+    model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    spec: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    retry_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # Filled by the worker: which generator really ran, stage records, tokens.
+    generator: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    stages: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    usage: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Queue state.
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Highest build_events.seq handed out; bumped under this row's lock, so
+    # event ids are gap-free and commit in order.
+    event_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_builds_project_id_created_at_id", "project_id", created_at.desc(), id.desc()),
+        Index("ix_builds_owner_id", "owner_id"),
+        # Only live rows are scanned by the claim query.
+        Index(
+            "ix_builds_claimable",
+            "created_at",
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
+
+class BuildEvent(Base):
+    """A persisted progress event: what SSE replays after ``Last-Event-ID``."""
+
+    __tablename__ = "build_events"
+
+    build_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("builds.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # stage | log | status
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    stage: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+
+
+class Artifact(Base):
+    """A build's output, written in the same transaction as its terminal state."""
+
+    __tablename__ = "artifacts"
+
+    build_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("builds.id", ondelete="CASCADE"), primary_key=True
+    )
+    archive: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # [{path, size, sha256}]: the only paths the files routes will serve.
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    manifest: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+
+
+class ProviderKey(Base):
+    """A user's own LLM provider key, AES-GCM encrypted (never stored or shown in clear)."""
+
+    __tablename__ = "provider_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    last4: Mapped[str] = mapped_column(String(4), nullable=False)
+    base_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+
+
+class UsageCounter(Base):
+    """Builds a user started in one calendar month (UTC); the quota's one source of truth."""
+
+    __tablename__ = "usage_counters"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # The first day of the month.
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import logging
 
+import httpx
+from launchforge_common.cache import Cache
 from launchforge_common.errors import problem_response
+from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging
 from launchforge_common.redis import RedisHealth, create_redis
+from launchforge_common.tracing import instrument_redis, setup_tracing
 from redis.asyncio import Redis
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from launchforge_gateway.authn import EdgeAuthenticator
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.health import livez, readyz
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.middleware import build_middleware_stack
 from launchforge_gateway.proxy import Proxy, Upstream, open_upstream
+from launchforge_gateway.ratelimit import RateLimiter
 from launchforge_gateway.routing import AUTH, CORE, RoutingTable
 
 logger = logging.getLogger("launchforge.gateway")
@@ -39,10 +46,16 @@ class Gateway:
         missing = self.routes.upstreams - self.upstream_urls.keys()
         if missing:
             raise ValueError(f"routes name unknown upstreams: {sorted(missing)}")
-        self.proxy = Proxy(settings)
+        self.metrics = GatewayMetrics() if settings.metrics_enabled else None
+        self.proxy = Proxy(settings, self.metrics)
         self.upstreams: dict[str, Upstream] = {}
         self.redis: Redis | None = None
         self.redis_health = RedisHealth("redis", retry_after=settings.redis_retry_after)
+        # Made at startup (they hold connections), used by the middleware
+        # through the lifespan state.
+        self.rate_limiter: RateLimiter | None = None
+        self.authenticator: EdgeAuthenticator | None = None
+        self.auth_http: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -56,6 +69,12 @@ class Gateway:
 
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
+        if path == "/metrics" and self.metrics is not None:
+            if scope["method"] not in _PROBE_METHODS:
+                await problem_response(405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
+            else:
+                await self.metrics.endpoint(scope, receive, send)
+            return
         if path in ("/livez", "/readyz"):
             if scope["method"] not in _PROBE_METHODS:
                 await problem_response(405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
@@ -86,12 +105,28 @@ class Gateway:
         for name, url in self.upstream_urls.items():
             self.upstreams[name] = open_upstream(name, url, self.settings)
         self.redis = create_redis(self.settings)
+        instrument_redis()
+        self.rate_limiter = RateLimiter(
+            self.redis,
+            self.redis_health,
+            key_prefix=self.settings.rate_limit_key_prefix,
+            fail_closed=self.settings.rate_limit_redis_down == "closed",
+        )
+        if self.settings.edge_auth_enabled:
+            self.auth_http = create_http_client(timeout=2.0, connect_timeout=1.0)
+            cache = Cache(self.redis, prefix="lf:gateway", health=self.redis_health)
+            self.authenticator = EdgeAuthenticator(self.settings, self.auth_http, cache)
         logger.info("gateway started", extra={"upstreams": sorted(self.upstreams)})
 
     async def shutdown(self) -> None:
         upstreams, self.upstreams = self.upstreams, {}
         for upstream in upstreams.values():
             await upstream.close()
+        if self.auth_http is not None:
+            await self.auth_http.aclose()
+            self.auth_http = None
+        self.authenticator = None
+        self.rate_limiter = None
         if self.redis is not None:
             await self.redis.aclose()
             self.redis = None
@@ -129,4 +164,6 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     """The gateway with its middleware; handles the ASGI lifespan itself."""
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
-    return build_middleware_stack(Gateway(settings), settings)
+    setup_tracing(settings.service_name, settings.tracing)
+    gateway = Gateway(settings)
+    return build_middleware_stack(gateway, settings, gateway.routes)

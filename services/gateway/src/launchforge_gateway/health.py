@@ -2,13 +2,17 @@
 
 ``/readyz`` checks the gateway's Redis and each upstream's ``/readyz``
 concurrently, each with a short time limit, and names every check that
-failed; any failure makes it 503.
+failed; any failure makes it 503. Each upstream's entry carries that
+upstream's own checks (``auth: {status, checks: {database, redis}}``), so one
+``curl /readyz`` shows the health of every service's backing stores.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 from launchforge_common.context import propagation_headers
@@ -19,10 +23,6 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from launchforge_gateway.proxy import Upstream
-
-
-class UpstreamNotReadyError(Exception):
-    """The upstream answered its /readyz with something other than 200."""
 
 
 async def livez(scope: Scope, receive: Receive, send: Send) -> None:
@@ -38,19 +38,38 @@ def _redis_check(client: Redis | None, timeout: float) -> Check:
     return check
 
 
-def _upstream_check(upstream: Upstream, timeout: float) -> Check:
-    async def check() -> None:
+async def _upstream_report(upstream: Upstream, limit_s: float) -> dict[str, Any]:
+    """The upstream's readiness, with its own checks (database, redis, ...) inside."""
+    try:
         async with upstream.session.get(
             f"{upstream.base_url}/readyz",
             headers=propagation_headers(),
-            timeout=aiohttp.ClientTimeout(total=timeout),
+            timeout=aiohttp.ClientTimeout(total=limit_s),
             allow_redirects=False,
         ) as response:
-            await response.read()
-            if response.status != 200:
-                raise UpstreamNotReadyError
-
-    return check
+            raw = await response.read()
+            status = response.status
+    except TimeoutError:
+        return {"status": "fail", "reason": "timeout"}
+    except (aiohttp.ClientError, OSError) as exc:
+        return {"status": "fail", "reason": type(exc).__name__}
+    report: dict[str, Any] = {"status": "ok" if status == 200 else "fail"}
+    if status != 200:
+        report["reason"] = f"readyz answered {status}"
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        document = None
+    checks = document.get("checks") if isinstance(document, dict) else None
+    if isinstance(checks, dict):
+        # Only status and reason per check: nothing else of the upstream's
+        # answer is echoed to whoever can reach /readyz.
+        report["checks"] = {
+            str(name): {k: str(v) for k, v in item.items() if k in ("status", "reason")}
+            for name, item in checks.items()
+            if isinstance(item, dict)
+        }
+    return report
 
 
 async def readyz(
@@ -62,10 +81,14 @@ async def readyz(
     upstreams: Mapping[str, Upstream],
     check_timeout: float,
 ) -> None:
-    checks: dict[str, Check] = {"redis": _redis_check(redis, check_timeout)}
-    for name, upstream in upstreams.items():
-        checks[name] = _upstream_check(upstream, check_timeout)
-    ok, report = await run_checks(checks)
+    names = list(upstreams)
+    (ok, report), *upstream_reports = await asyncio.gather(
+        run_checks({"redis": _redis_check(redis, check_timeout)}),
+        *(_upstream_report(upstreams[name], check_timeout) for name in names),
+    )
+    for name, upstream_report in zip(names, upstream_reports, strict=True):
+        report[name] = upstream_report
+        ok = ok and upstream_report["status"] == "ok"
     await JSONResponse(
         {"status": "ok" if ok else "fail", "checks": report},
         status_code=200 if ok else 503,

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address, ip_address
 from urllib.parse import quote
 
 import aiohttp
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, current_request_id
 from launchforge_common.errors import problem_response
+from launchforge_common.tracing import aiohttp_trace_configs
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from launchforge_gateway.config import GatewaySettings, Network
+from launchforge_gateway.clientip import TrustedProxies
+from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.metrics import GatewayMetrics
 
 logger = logging.getLogger("launchforge.gateway.proxy")
 
@@ -57,6 +58,9 @@ _RESPONSE_REPLACED = frozenset({"date", "server"})
 # Responses at most this long (by Content-Length) are streamed without a
 # disconnect watcher: they are done before a watcher would matter.
 _WATCH_DISCONNECT_ABOVE = 64 * 1024
+
+# RFC 9110 section 9.2.2: safe to send twice.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 # aiohttp would otherwise add these on its own.
 SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
@@ -97,27 +101,10 @@ def open_upstream(name: str, base_url: str, settings: GatewaySettings) -> Upstre
         cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
         raise_for_status=False,
+        # Client spans and W3C traceparent injection when tracing is on.
+        trace_configs=aiohttp_trace_configs() or None,
     )
     return Upstream(name=name, base_url=base_url.rstrip("/"), session=session)
-
-
-class TrustedProxies:
-    """Decides whether a socket peer's X-Forwarded-* headers are believed."""
-
-    def __init__(self, networks: Iterable[Network]) -> None:
-        self.networks = tuple(networks)
-        self.is_trusted = functools.lru_cache(maxsize=1024)(self._is_trusted)
-
-    def _is_trusted(self, host: str | None) -> bool:
-        if not self.networks or not host:
-            return False
-        try:
-            address: IPv4Address | IPv6Address = ip_address(host)
-        except ValueError:
-            return False
-        if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        return any(address in network for network in self.networks)
 
 
 class ClientDisconnectedError(Exception):
@@ -127,14 +114,16 @@ class ClientDisconnectedError(Exception):
 class _RequestBody:
     """The request body as an async generator over ``receive()``."""
 
-    __slots__ = ("_receive", "complete", "disconnected")
+    __slots__ = ("_receive", "complete", "disconnected", "started")
 
     def __init__(self, receive: Receive) -> None:
         self._receive = receive
         self.complete = False
         self.disconnected = False
+        self.started = False
 
     async def chunks(self) -> AsyncIterator[bytes]:
+        self.started = True
         while True:
             message = await self._receive()
             if message["type"] == "http.disconnect":
@@ -180,8 +169,47 @@ def target_url(base_url: str, scope: Scope) -> URL:
 class Proxy:
     """Forwards one HTTP request to an upstream and streams the answer back."""
 
-    def __init__(self, settings: GatewaySettings) -> None:
+    def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics | None = None) -> None:
         self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.connect_retries = settings.upstream_connect_retries
+        self.metrics = metrics
+
+    def _count_error(self, upstream: Upstream, kind: str) -> None:
+        if self.metrics is not None:
+            self.metrics.upstream_error(upstream.name, kind)
+
+    async def _request(
+        self,
+        upstream: Upstream,
+        scope: Scope,
+        headers: list[tuple[str, str]],
+        body: _RequestBody,
+        has_body: bool,
+    ) -> aiohttp.ClientResponse:
+        """Send the request; a failed connect is retried for idempotent methods only.
+
+        Retrying is safe only when nothing reached the upstream: a connect
+        error happens before any byte is sent, and the body must not have been
+        read yet (it cannot be replayed).
+        """
+        method: str = scope["method"]
+        retries = self.connect_retries if method in IDEMPOTENT_METHODS else 0
+        url = target_url(upstream.base_url, scope)
+        attempt = 0
+        while True:
+            try:
+                return await upstream.session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=body.chunks() if has_body else None,
+                    allow_redirects=False,
+                )
+            except aiohttp.ClientConnectorError:
+                if attempt >= retries or body.started:
+                    raise
+                attempt += 1
+                self._count_error(upstream, "connect_retry")
 
     def request_headers(self, scope: Scope) -> tuple[list[tuple[str, str]], bool]:
         """Headers for the upstream request, and whether the request has a body."""
@@ -239,18 +267,12 @@ class Proxy:
         body = _RequestBody(receive)
         if not has_body:
             body.complete = True
-        method: str = scope["method"]
         try:
-            response = await upstream.session.request(
-                method,
-                target_url(upstream.base_url, scope),
-                headers=headers,
-                data=body.chunks() if has_body else None,
-                allow_redirects=False,
-            )
+            response = await self._request(upstream, scope, headers, body, has_body)
         except TimeoutError:
             if body.disconnected:
                 return
+            self._count_error(upstream, "timeout")
             logger.warning("upstream timed out", extra={"upstream": upstream.name})
             await problem_response(504, detail="The upstream service did not answer in time.")(
                 scope, receive, send
@@ -259,6 +281,7 @@ class Proxy:
         except (aiohttp.ClientError, OSError, ClientDisconnectedError) as exc:
             if body.disconnected:
                 return
+            self._count_error(upstream, "connect")
             logger.warning(
                 "upstream unreachable",
                 extra={"upstream": upstream.name, "error": type(exc).__name__},
@@ -316,6 +339,7 @@ class Proxy:
                 return  # the client left; closing the upstream ended the read
             # Headers are out: the only honest signal left is to end the
             # response incomplete, which makes the server drop the connection.
+            self._count_error(upstream, "broken")
             logger.warning(
                 "upstream failed mid-response",
                 extra={"upstream": upstream.name, "error": type(exc).__name__},

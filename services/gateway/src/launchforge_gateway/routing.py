@@ -58,3 +58,21 @@ class RoutingTable:
             if route.matches(path):
                 return route.upstream
         return None
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Configuration path patterns: exact, or ``prefix/*`` for the prefix and below."""
+    if pattern.endswith("/*"):
+        prefix = pattern[:-2]
+        return path == prefix or path.startswith(prefix + "/")
+    return path == pattern
+
+
+def route_label(routes: RoutingTable, path: str) -> str:
+    """A bounded-cardinality label for metrics: the matching route, never the raw path."""
+    if path in ("/livez", "/readyz", "/metrics"):
+        return path
+    for route in routes.routes:
+        if route.matches(path):
+            return route.path + ("/*" if route.subtree and path != route.path else "")
+    return "unrouted"

@@ -1,50 +1,44 @@
-"""/v1/auth: register, login, me."""
+"""/v1/auth: register, login, refresh, logout, me."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated, Literal
+import contextlib
 
-from email_validator import EmailNotValidError, validate_email
-from fastapi import APIRouter, status
-from pydantic import AfterValidator, BaseModel, Field
+from fastapi import APIRouter, Response, status
+from launchforge_common.errors import NotFoundError, UnauthorizedError
+from pydantic import BaseModel
 
 from launchforge_auth.api.deps import (
+    ClientIpDep,
     CurrentUserDep,
+    KeyRingDep,
     KeySetDep,
     PasswordsDep,
     SessionDep,
+    SessionPrincipalDep,
     SettingsDep,
+    ThrottleDep,
+    UserAgentDep,
+    session_uuid,
+    user_uuid,
 )
-from launchforge_auth.services import accounts
-from launchforge_auth.services.tokens import issue_access_token
+from launchforge_auth.api.schemas import (
+    Email,
+    LoginEmail,
+    MePublic,
+    NewPassword,
+    OpaqueToken,
+    Password,
+    TokenPublic,
+    UserPublic,
+)
+from launchforge_auth.services import accounts, sessions
+from launchforge_auth.services.login import login as login_use_case
+from launchforge_auth.services.sessions import TokenPair
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
-
-def normalise_email(value: str) -> str:
-    """Validate and normalise an email address (stored and compared lowercase)."""
-    try:
-        result = validate_email(value.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(f"not a valid email address: {exc}") from None
-    return result.normalized.lower()
-
-
-def normalise_login_email(value: str) -> str:
-    """Same normalisation as registration; anything invalid simply matches nobody."""
-    try:
-        return normalise_email(value)
-    except ValueError:
-        return value.strip().lower()
-
-
-Email = Annotated[str, Field(max_length=320), AfterValidator(normalise_email)]
-LoginEmail = Annotated[
-    str, Field(min_length=1, max_length=320), AfterValidator(normalise_login_email)
-]
-NewPassword = Annotated[str, Field(min_length=8, max_length=128)]
-Password = Annotated[str, Field(min_length=1, max_length=128)]
+INVALID_REFRESH = "Invalid refresh token."
 
 
 class UserCreate(BaseModel):
@@ -57,21 +51,31 @@ class UserLogin(BaseModel):
     password: Password
 
 
-class UserPublic(BaseModel):
-    id: uuid.UUID
-    email: str
+class RefreshRequest(BaseModel):
+    refresh_token: OpaqueToken
 
 
-class TokenPublic(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme, not a secret)
-    expires_in: int
+def _token_public(pair: TokenPair) -> TokenPublic:
+    return TokenPublic(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
-async def register(body: UserCreate, session: SessionDep, passwords: PasswordsDep) -> UserPublic:
+async def register(
+    body: UserCreate,
+    session: SessionDep,
+    passwords: PasswordsDep,
+    key_ring: KeyRingDep,
+    settings: SettingsDep,
+) -> UserPublic:
     user = await accounts.register(
-        session=session, passwords=passwords, email=body.email, password=body.password
+        session=session,
+        passwords=passwords,
+        key_ring=key_ring,
+        settings=settings,
+        email=body.email,
+        password=body.password,
     )
     return UserPublic(id=user.id, email=user.email)
 
@@ -81,16 +85,63 @@ async def login(
     body: UserLogin,
     session: SessionDep,
     passwords: PasswordsDep,
+    throttle: ThrottleDep,
     keys: KeySetDep,
     settings: SettingsDep,
+    ip: ClientIpDep,
+    user_agent: UserAgentDep = None,
 ) -> TokenPublic:
-    user = await accounts.authenticate(
-        session=session, passwords=passwords, email=body.email, password=body.password
+    user = await login_use_case(
+        session=session,
+        passwords=passwords,
+        throttle=throttle,
+        email=body.email,
+        password=body.password,
+        ip=ip,
     )
-    issued = issue_access_token(user=user, keys=keys, settings=settings)
-    return TokenPublic(access_token=issued.access_token, expires_in=issued.expires_in)
+    pair = await sessions.start(
+        session=session, user=user, keys=keys, settings=settings, user_agent=user_agent, ip=ip
+    )
+    return _token_public(pair)
 
 
-@router.get("/me", response_model=UserPublic)
-async def me(user: CurrentUserDep) -> UserPublic:
-    return UserPublic(id=user.id, email=user.email)
+@router.post("/refresh", response_model=TokenPublic)
+async def refresh(
+    body: RefreshRequest, session: SessionDep, keys: KeySetDep, settings: SettingsDep
+) -> TokenPublic | Response:
+    pair = await sessions.refresh(
+        session=session, refresh_token=body.refresh_token, keys=keys, settings=settings
+    )
+    if pair is None:
+        # Returned, not raised: a revocation caused by reuse must still commit.
+        return UnauthorizedError(INVALID_REFRESH).to_response()
+    return _token_public(pair)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(session: SessionDep, principal: SessionPrincipalDep) -> None:
+    """End this session (idempotent: an already ended one is fine)."""
+    sid = session_uuid(principal)
+    if sid is None:
+        return
+    with contextlib.suppress(NotFoundError):
+        await sessions.revoke_mine(
+            session=session, user_id=user_uuid(principal), session_id=sid, reason="logout"
+        )
+
+
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
+async def logout_all(session: SessionDep, principal: SessionPrincipalDep) -> None:
+    await sessions.revoke_all(session=session, user_id=user_uuid(principal), reason="logout_all")
+
+
+@router.get("/me", response_model=MePublic)
+async def me(user: CurrentUserDep) -> MePublic:
+    """Who I am; an access token or an API key both work here."""
+    return MePublic(
+        id=user.id,
+        email=user.email,
+        plan=user.plan,
+        roles=list(user.roles),
+        email_verified=user.email_verified,
+    )

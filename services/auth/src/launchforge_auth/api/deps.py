@@ -1,19 +1,26 @@
-"""Dependency aliases, chained: session -> principal -> current user."""
+"""Dependency aliases, chained: session -> principal -> current user -> admin."""
 
 from __future__ import annotations
 
+import hmac
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from launchforge_common.crypto import KeyRing
 from launchforge_common.db import get_session
-from launchforge_common.errors import UnauthorizedError
+from launchforge_common.errors import ForbiddenError, UnauthorizedError
+from launchforge_common.introspection import INTERNAL_TOKEN_HEADER, is_api_key
 from launchforge_common.tokens import InvalidTokenError, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from launchforge_auth.core.client_ip import client_ip
 from launchforge_auth.core.config import AuthSettings
 from launchforge_auth.core.security import KeySet, Passwords
 from launchforge_auth.models import User
-from launchforge_auth.services import accounts
+from launchforge_auth.services import accounts, api_keys
+from launchforge_auth.services.login_throttle import LoginThrottle
+from launchforge_auth.services.signing_keys import KeyManager
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
@@ -28,26 +35,72 @@ async def get_passwords(request: Request) -> Passwords:
     return passwords
 
 
+async def get_key_manager(request: Request) -> KeyManager:
+    manager: KeyManager = request.app.state.keys
+    return manager
+
+
 async def get_key_set(request: Request) -> KeySet:
-    keys: KeySet = request.app.state.key_set
-    return keys
+    manager: KeyManager = request.app.state.keys
+    return manager.current
+
+
+async def get_key_ring(request: Request) -> KeyRing:
+    ring: KeyRing = request.app.state.key_ring
+    return ring
+
+
+async def get_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
 
 
 SettingsDep = Annotated[AuthSettings, Depends(get_settings)]
 PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
+KeyManagerDep = Annotated[KeyManager, Depends(get_key_manager)]
 KeySetDep = Annotated[KeySet, Depends(get_key_set)]
+KeyRingDep = Annotated[KeyRing, Depends(get_key_ring)]
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
+
+
+async def get_client_ip(request: Request, settings: SettingsDep) -> str:
+    peer = request.client.host if request.client else None
+    return client_ip(
+        peer, request.headers.get("x-forwarded-for"), settings.trusted_proxy_networks()
+    )
+
+
+ClientIpDep = Annotated[str, Depends(get_client_ip)]
+UserAgentDep = Annotated[str | None, Header(alias="user-agent")]
+
+INVALID_TOKEN = "Invalid access token."  # noqa: S105 (a message)
 
 
 async def get_principal(
-    keys: KeySetDep,
+    session: SessionDep,
+    keys: KeyManagerDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Principal:
+    """Who the bearer is: an access token (JWT) or an API key (``lf_...``)."""
     token = bearer_token(authorization)
     if token is None:
         raise UnauthorizedError("A bearer access token is required.")
+    if is_api_key(token):
+        found = await api_keys.resolve(session=session, key=token)
+        if found is None:
+            raise UnauthorizedError(INVALID_TOKEN)
+        key, user = found
+        return Principal(
+            user_id=str(user.id),
+            plan=user.plan,
+            roles=tuple(user.roles),
+            email_verified=user.email_verified,
+            api_key_id=str(key.id),
+            scopes=tuple(key.scopes),
+        )
     try:
-        return keys.verify(
+        return await keys.verify(
             token,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
@@ -55,14 +108,67 @@ async def get_principal(
         )
     except InvalidTokenError:
         # One answer for every rejection: the reason is not the caller's business.
-        raise UnauthorizedError("Invalid access token.") from None
+        raise UnauthorizedError(INVALID_TOKEN) from None
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_session_principal(principal: PrincipalDep) -> Principal:
+    """Only a signed-in person (an access token with a session), not an API key."""
+    if principal.api_key_id is not None or not principal.session_id:
+        raise ForbiddenError("This needs a signed-in session, not an API key.")
+    return principal
+
+
+SessionPrincipalDep = Annotated[Principal, Depends(get_session_principal)]
+
+
+def user_uuid(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(principal.user_id)
+    except ValueError:
+        raise UnauthorizedError(INVALID_TOKEN) from None
+
+
+def session_uuid(principal: Principal) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(principal.session_id))
+    except ValueError:
+        return None
 
 
 async def get_current_user(session: SessionDep, principal: PrincipalDep) -> User:
     return await accounts.get_active_user(session=session, user_id=principal.user_id)
 
 
+async def get_session_user(session: SessionDep, principal: SessionPrincipalDep) -> User:
+    return await accounts.get_active_user(session=session, user_id=principal.user_id)
+
+
 CurrentUserDep = Annotated[User, Depends(get_current_user)]
+SessionUserDep = Annotated[User, Depends(get_session_user)]
+
+
+async def get_admin(user: SessionUserDep) -> User:
+    """Checked against the database, not the token: a demotion takes effect at once."""
+    if "admin" not in user.roles:
+        raise ForbiddenError("Administrators only.")
+    return user
+
+
+AdminDep = Annotated[User, Depends(get_admin)]
+
+
+async def require_internal_token(
+    settings: SettingsDep,
+    token: Annotated[str | None, Header(alias=INTERNAL_TOKEN_HEADER)] = None,
+) -> None:
+    """When AUTH_INTERNAL_TOKEN is set, /internal/* needs it in X-Internal-Token."""
+    expected = settings.internal_token
+    if expected is None:
+        return
+    if token is None or not hmac.compare_digest(
+        token.encode(), expected.get_secret_value().encode()
+    ):
+        raise UnauthorizedError("A valid internal token is required.")

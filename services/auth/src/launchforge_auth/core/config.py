@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from launchforge_common.crypto import KeyRing, KeyRingError
@@ -45,6 +47,55 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
     # kept, encrypted, in the signing_keys table.
     signing_key_file: Path | None = None
 
+    # Signing-key rotation: every replica re-reads the key set this often (so a
+    # rotation reaches all of them without a restart); with a max age set, the
+    # first replica to notice an older active key rotates it.
+    key_reload_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    signing_key_max_age_seconds: int | None = Field(default=None, ge=60)
+
+    # Sessions and refresh tokens.
+    refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=60)
+    session_max_age_seconds: int = Field(default=90 * 86400, ge=60)
+    # A reuse within this many seconds of the token's first use is refused
+    # without revoking the family (a client's own retry or a double submit).
+    refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=120)
+
+    # One-time tokens sent by mail.
+    email_verification_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60)
+
+    # Brute force: failures counted in Redis per account and per client IP.
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    login_max_account_failures: int = Field(default=5, ge=1)
+    login_max_ip_failures: int = Field(default=50, ge=1)
+    login_lockout_base_seconds: float = Field(default=30.0, gt=0)
+    login_lockout_max_seconds: float = Field(default=900.0, gt=0)
+    # Namespace of auth's Redis keys (lockout state).
+    redis_key_prefix: str = "lf:auth"
+    # Peers whose X-Forwarded-For is believed (the gateway); JSON list of CIDRs.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+
+    # Mail: "log" keeps mail in the outbox table and logs a line (development);
+    # "smtp" sends it (required in production).
+    mail_backend: Literal["log", "smtp"] = "log"
+    mail_from: str = "LaunchForge <no-reply@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_poll_interval_seconds: float = Field(default=2.0, gt=0)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    # Links in mail point here (the public URL of the web app / gateway).
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Seconds between purges of expired tokens, old sessions and sent mail.
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    # When set, /internal/* requires this value in X-Internal-Token.
+    internal_token: SecretStr | None = None
+
     # Where `launchforge-auth migrate` finds alembic.ini (default: services/auth/).
     alembic_ini: Path | None = None
 
@@ -52,15 +103,22 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
     def _refuse_placeholder_secrets(self) -> AuthSettings:
         if self.argon2_memory_cost < 8 * self.argon2_parallelism:
             raise ValueError("argon2_memory_cost must be at least 8 * argon2_parallelism KiB")
+        for cidr in self.trusted_proxies:
+            ipaddress.ip_network(cidr, strict=False)  # ValueError names the bad entry
         if self.key_encryption_keys is None and not self.is_production:
             return self  # development key, warned about when the app starts
         try:
             self.key_ring()
         except KeyRingError as exc:
             raise ValueError(f"key_encryption_keys: {exc}") from exc
+        if self.is_production and self.mail_backend != "smtp":
+            raise ValueError("mail_backend must be 'smtp' in production")
         return self
 
     def key_ring(self) -> KeyRing:
         """The key-encryption ring (the development key outside production)."""
         config = self.key_encryption_keys.get_secret_value() if self.key_encryption_keys else None
         return KeyRing.from_settings(config, environment=self.environment)
+
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(cidr, strict=False) for cidr in self.trusted_proxies]

@@ -212,6 +212,14 @@ class KeySet:
             headers={"kid": self.active.kid},
         )
 
+    def knows(self, token: str) -> bool:
+        """True when the token names a kid of this set (or is unparseable: no reload helps)."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            return True
+        return not isinstance(kid, str) or kid in self.keys
+
     def verify(self, token: str, *, issuer: str, audience: str, leeway: float = 5.0) -> Principal:
         """Verify an access token; :class:`InvalidTokenError` when it is not acceptable."""
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, text, update
@@ -52,3 +53,14 @@ async def set_private_key_encrypted(session: AsyncSession, *, kid: str, value: b
     await session.execute(
         update(SigningKey).where(SigningKey.kid == kid).values(private_key_encrypted=value)
     )
+
+
+async def retire_active(session: AsyncSession, *, grace_seconds: int) -> int:
+    """Retire every unretired key; each stays published for ``grace_seconds`` more."""
+    result = await session.execute(
+        update(SigningKey)
+        .where(SigningKey.retired_at.is_(None))
+        .values(retired_at=func.now(), not_after=func.now() + timedelta(seconds=grace_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

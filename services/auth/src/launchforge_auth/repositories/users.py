@@ -45,3 +45,31 @@ async def set_password_hash(
         .values(password_hash=password_hash, updated_at=func.now())
         .execution_options(synchronize_session=False)
     )
+
+
+async def list_page(
+    session: AsyncSession, *, limit: int, offset: int, email_prefix: str | None = None
+) -> list[User]:
+    stmt = select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
+    if email_prefix:
+        escaped = email_prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+        stmt = stmt.where(User.email.like(f"{escaped}%", escape="\\"))
+    return list((await session.scalars(stmt)).all())
+
+
+async def set_email_verified(session: AsyncSession, *, user_id: uuid.UUID) -> None:
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(email_verified=True, updated_at=func.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def set_roles(session: AsyncSession, *, user_id: uuid.UUID, roles: list[str]) -> None:
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(roles=roles, updated_at=func.now())
+        .execution_options(synchronize_session=False)
+    )

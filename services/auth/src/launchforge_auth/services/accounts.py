@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import uuid
 
+from launchforge_common.crypto import KeyRing
 from launchforge_common.errors import ConflictError, UnauthorizedError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from launchforge_auth.core.config import AuthSettings
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.models import User
 from launchforge_auth.repositories import users as users_repo
+from launchforge_auth.services import account_email
 
 logger = logging.getLogger("launchforge.auth.accounts")
 
@@ -19,14 +22,23 @@ INVALID_CREDENTIALS = "Invalid email or password."
 
 
 async def register(
-    *, session: AsyncSession, passwords: Passwords, email: str, password: str
+    *,
+    session: AsyncSession,
+    passwords: Passwords,
+    key_ring: KeyRing,
+    settings: AuthSettings,
+    email: str,
+    password: str,
 ) -> User:
-    """Create an account; :class:`ConflictError` when the email is taken."""
+    """Create an account and queue its verification mail; 409 when the email is taken."""
     password_hash = await passwords.hash(password)
     user = await users_repo.insert_if_absent(session, email=email, password_hash=password_hash)
     if user is None:
         raise ConflictError("An account with this email already exists.")
     logger.info("user registered", extra={"user_id": str(user.id)})
+    await account_email.send_verification(
+        session=session, key_ring=key_ring, settings=settings, user=user
+    )
     return user
 
 

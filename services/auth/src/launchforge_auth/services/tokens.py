@@ -18,7 +18,7 @@ class IssuedToken:
 
 
 def issue_access_token(
-    *, user: User, keys: KeySet, settings: AuthSettings, session_id: str | None = None
+    *, user: User, keys: KeySet, settings: AuthSettings, session_id: str
 ) -> IssuedToken:
     now = int(time.time())
     ttl = settings.access_token_ttl_seconds
@@ -26,9 +26,7 @@ def issue_access_token(
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "sub": str(user.id),
-        # No server-side sessions yet: a fresh id per login, so later
-        # session revocation can key on it without changing the token shape.
-        "sid": session_id or str(uuid.uuid4()),
+        "sid": session_id,
         "plan": user.plan,
         "roles": list(user.roles),
         "email_verified": user.email_verified,

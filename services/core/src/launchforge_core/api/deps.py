@@ -8,11 +8,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from launchforge_common.db import get_session
-from launchforge_common.errors import UnauthorizedError
+from launchforge_common.errors import ServiceUnavailableError, UnauthorizedError
+from launchforge_common.introspection import APIKeyIntrospector, AuthUnavailableError, is_api_key
 from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from launchforge_core.services.builds import BuildService
+from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import ProjectService
+from launchforge_core.services.provider_keys import ProviderKeyService
+from launchforge_core.services.quota import QuotaService
 
 logger = logging.getLogger("launchforge.core.auth")
 
@@ -22,13 +27,26 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 async def get_current_principal(request: Request) -> Principal:
     """The verified caller of this request, or 401 problem+json.
 
-    The token itself is never logged; only the reason it was refused.
+    ``Bearer lf_...`` is an API key, resolved by auth's introspection
+    endpoint (auth down: 503, never a guess); anything else is a JWT checked
+    against auth's JWKS. The token itself is never logged; only the reason
+    it was refused.
     """
     token = bearer_token(request.headers.get("Authorization"))
     if token is None:
         raise UnauthorizedError("A bearer access token is required.")
-    verifier: JWKSVerifier = request.app.state.verifier
     try:
+        if is_api_key(token):
+            introspector: APIKeyIntrospector = request.app.state.introspector
+            try:
+                return await introspector.introspect(token)
+            except AuthUnavailableError as exc:
+                logger.warning("API key introspection failed", extra={"reason": str(exc)})
+                raise ServiceUnavailableError(
+                    "API keys cannot be checked right now; retry shortly.",
+                    headers={"Retry-After": "1"},
+                ) from None
+        verifier: JWKSVerifier = request.app.state.verifier
         return await verifier.verify(token)
     except InvalidTokenError as exc:
         logger.info("access token refused", extra={"reason": str(exc)})
@@ -57,7 +75,41 @@ OwnerId = Annotated[uuid.UUID, Depends(get_owner_id)]
 
 
 async def get_project_service(request: Request, session: SessionDep) -> ProjectService:
-    return ProjectService(session, request.app.state.project_reader)
+    state = request.app.state
+    return ProjectService(session, state.project_reader, getattr(state, "build_reader", None))
 
 
 ProjectServiceDep = Annotated[ProjectService, Depends(get_project_service)]
+
+
+async def get_provider_key_service(request: Request, session: SessionDep) -> ProviderKeyService:
+    return ProviderKeyService(session, request.app.state.keyring)
+
+
+ProviderKeyServiceDep = Annotated[ProviderKeyService, Depends(get_provider_key_service)]
+
+
+async def get_quota_service(request: Request, session: SessionDep) -> QuotaService:
+    return QuotaService(session, request.app.state.settings.plan_limits)
+
+
+QuotaServiceDep = Annotated[QuotaService, Depends(get_quota_service)]
+
+
+async def get_build_service(
+    request: Request,
+    session: SessionDep,
+    quota: QuotaServiceDep,
+    keys: ProviderKeyServiceDep,
+) -> BuildService:
+    state = request.app.state
+    return BuildService(
+        session,
+        reader=state.build_reader,
+        quota=quota,
+        keys=keys,
+        publisher=Publisher(state.redis, state.redis_health),
+    )
+
+
+BuildServiceDep = Annotated[BuildService, Depends(get_build_service)]

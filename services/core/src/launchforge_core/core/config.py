@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 
@@ -33,6 +33,41 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
 
     # Seconds a project read by id stays in Redis (writes invalidate it).
     project_cache_ttl: float = Field(default=30.0, gt=0)
+
+    # Seconds a build read by id stays in Redis (API and worker writes invalidate it).
+    build_cache_ttl: float = Field(default=10.0, gt=0)
+
+    # API keys (``Bearer lf_...``) are resolved by auth's introspection endpoint.
+    internal_token: SecretStr | None = None
+    introspection_cache_ttl: float = Field(default=15.0, ge=0)
+
+    # Provider-key encryption: "id:base64key,..." newest first (see KeyRing).
+    key_encryption_keys: SecretStr | None = None
+
+    # Builds per calendar month (UTC) by plan; null means unlimited. Unknown
+    # plans get the "free" limit.
+    plan_limits: dict[str, int | None] = Field(
+        default_factory=lambda: {"free": 3, "pro": 100, "enterprise": None}
+    )
+
+    # Largest zip a build may store (bytes); a bigger one fails the build.
+    max_artifact_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+
+    # Workers (``launchforge-core worker``).
+    worker_concurrency: int = Field(default=2, ge=1, le=64)
+    worker_lease_seconds: float = Field(default=30.0, gt=0)
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    worker_grace_seconds: float = Field(default=20.0, ge=0)
+    # A build whose lease expired this many times is failed, not re-run forever.
+    worker_max_attempts: int = Field(default=3, ge=1)
+    # Passed to the pipeline: seconds the validate stage may run the app's tests.
+    pipeline_validate_timeout: float = Field(default=120.0, gt=0)
+
+    # Server-Sent Events: heartbeat comment interval, and the table-polling
+    # interval used when Redis pub/sub is unavailable.
+    sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    sse_poll_seconds: float = Field(default=1.0, gt=0)
 
     @property
     def jwks_url(self) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.models import Project
+from launchforge_core.models import Build, Project
 
 
 async def add(
@@ -62,3 +62,9 @@ async def delete_owned(
     result = await session.execute(stmt)
     await session.flush()
     return result.scalar_one_or_none() is not None
+
+
+async def build_ids(session: AsyncSession, *, project_id: uuid.UUID) -> list[uuid.UUID]:
+    """Ids of a project's builds (to drop their cached reads when it is deleted)."""
+    stmt = select(Build.id).where(Build.project_id == project_id)
+    return list((await session.execute(stmt)).scalars())

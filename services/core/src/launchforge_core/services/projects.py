@@ -59,9 +59,15 @@ def build_project_reader(cache: Cache, *, ttl: float) -> ProjectReader:
 
 
 class ProjectService:
-    def __init__(self, session: AsyncSession, reader: ProjectReader) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        reader: ProjectReader,
+        build_reader: CachedFunction[..., Any] | None = None,
+    ) -> None:
         self.session = session
         self.reader = reader
+        self.build_reader = build_reader
 
     async def create(self, *, owner_id: uuid.UUID, data: ProjectCreate) -> ProjectPublic:
         project = await repo.add(
@@ -102,10 +108,16 @@ class ProjectService:
         return public
 
     async def delete(self, *, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
+        # The project's builds go with it (ON DELETE CASCADE); their cached
+        # reads must go too.
+        build_ids = await repo.build_ids(self.session, project_id=project_id)
         deleted = await repo.delete_owned(self.session, owner_id=owner_id, project_id=project_id)
         if not deleted:
             raise project_not_found()
         await self._commit_and_invalidate(owner_id, project_id)
+        if self.build_reader is not None:
+            for build_id in build_ids:
+                await self.build_reader.invalidate(self.session, owner_id, build_id)
 
     async def _commit_and_invalidate(self, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
         # The one place a use case commits (the request dependency's own commit

@@ -1,0 +1,165 @@
+"""Email verification and password recovery with single-use tokens.
+
+Tokens are 256-bit random strings mailed as a link; only their SHA-256 is
+stored, with an expiry (24 h to verify, 1 h to reset) and a ``used_at`` set by
+one atomic UPDATE, so a token works once. Issuing a new token of a kind spends
+the older ones. The mail is queued in the same transaction (see
+:mod:`launchforge_auth.services.mail`), and log lines never carry the token.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from launchforge_common.crypto import KeyRing
+from launchforge_common.errors import BadRequestError, TooManyRequestsError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.core.opaque import digest, new_token
+from launchforge_auth.core.security import Passwords
+from launchforge_auth.models import User
+from launchforge_auth.repositories import one_time_tokens as tokens_repo
+from launchforge_auth.repositories import users as users_repo
+from launchforge_auth.services import mail, sessions
+from launchforge_auth.services.login_throttle import LOCKED, LoginThrottle
+
+logger = logging.getLogger("launchforge.auth.email")
+
+VERIFY_EMAIL = "verify_email"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name)
+INVALID_TOKEN = "This link is invalid or has expired."  # noqa: S105 (a message)
+
+
+async def _issue(
+    session: AsyncSession, *, user_id: uuid.UUID, purpose: str, ttl_seconds: int
+) -> str:
+    await tokens_repo.invalidate_all(session, user_id=user_id, purpose=purpose)
+    token = new_token()
+    await tokens_repo.add(
+        session,
+        user_id=user_id,
+        purpose=purpose,
+        token_hash=digest(token),
+        expires_at=datetime.now(UTC) + timedelta(seconds=ttl_seconds),
+    )
+    return token
+
+
+def _link(settings: AuthSettings, path: str, token: str) -> str:
+    return f"{settings.public_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
+async def send_verification(
+    *, session: AsyncSession, key_ring: KeyRing, settings: AuthSettings, user: User
+) -> None:
+    token = await _issue(
+        session,
+        user_id=user.id,
+        purpose=VERIFY_EMAIL,
+        ttl_seconds=settings.email_verification_ttl_seconds,
+    )
+    hours = settings.email_verification_ttl_seconds // 3600
+    await mail.enqueue(
+        session,
+        key_ring=key_ring,
+        recipient=user.email,
+        subject="Confirm your LaunchForge email address",
+        kind=VERIFY_EMAIL,
+        body=(
+            "Welcome to LaunchForge.\n\nConfirm your email address by opening this link"
+            f" (valid for {hours} hours):\n\n{_link(settings, '/verify-email', token)}\n\n"
+            "If you did not sign up, ignore this message.\n"
+        ),
+    )
+
+
+async def verify_email(*, session: AsyncSession, token: str) -> None:
+    user_id = await tokens_repo.consume(session, purpose=VERIFY_EMAIL, token_hash=digest(token))
+    if user_id is None:
+        raise BadRequestError(INVALID_TOKEN)
+    await users_repo.set_email_verified(session, user_id=user_id)
+    logger.info("email verified", extra={"user_id": str(user_id)})
+
+
+async def forgot_password(
+    *, session: AsyncSession, key_ring: KeyRing, settings: AuthSettings, email: str
+) -> None:
+    """Mail a reset link if the account exists; the caller answers the same either way."""
+    user = await users_repo.get_by_email(session, email=email)
+    if user is None or user.disabled:
+        return
+    token = await _issue(
+        session,
+        user_id=user.id,
+        purpose=PASSWORD_RESET,
+        ttl_seconds=settings.password_reset_ttl_seconds,
+    )
+    minutes = settings.password_reset_ttl_seconds // 60
+    await mail.enqueue(
+        session,
+        key_ring=key_ring,
+        recipient=user.email,
+        subject="Reset your LaunchForge password",
+        kind=PASSWORD_RESET,
+        body=(
+            f"Someone asked to reset the password of this account. Open this link (valid for"
+            f" {minutes} minutes) to choose a new one:\n\n"
+            f"{_link(settings, '/reset-password', token)}\n\n"
+            "If it was not you, ignore this message; your password is unchanged.\n"
+        ),
+    )
+
+
+async def reset_password(
+    *, session: AsyncSession, passwords: Passwords, token: str, new_password: str
+) -> None:
+    """Set a new password from a reset link, and sign the account out everywhere."""
+    user_id = await tokens_repo.consume(session, purpose=PASSWORD_RESET, token_hash=digest(token))
+    if user_id is None:
+        raise BadRequestError(INVALID_TOKEN)
+    user = await users_repo.get_by_id(session, user_id=user_id)
+    if user is None or user.disabled:
+        raise BadRequestError(INVALID_TOKEN)
+    new_hash = await passwords.hash(new_password)
+    await users_repo.set_password_hash(session, user_id=user_id, password_hash=new_hash)
+    await tokens_repo.invalidate_all(session, user_id=user_id, purpose=PASSWORD_RESET)
+    await sessions.revoke_all(session=session, user_id=user_id, reason="password_reset")
+    logger.info("password reset", extra={"user_id": str(user_id)})
+
+
+async def change_password(
+    *,
+    session: AsyncSession,
+    passwords: Passwords,
+    user: User,
+    current_password: str,
+    new_password: str,
+    current_session_id: uuid.UUID | None,
+    throttle: LoginThrottle,
+    ip: str,
+) -> None:
+    """Change a password knowing the current one; other sessions are signed out.
+
+    Wrong guesses count towards the same lockout as failed logins, so a stolen
+    access token cannot be used to brute-force the password here either.
+    """
+    lock = await throttle.locked(email=user.email, ip=ip)
+    if lock is not None:
+        raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(lock.retry_after)})
+    if not await passwords.verify(user.password_hash, current_password):
+        await throttle.record_failure(email=user.email, ip=ip)
+        raise BadRequestError("The current password is not correct.")
+    new_hash = await passwords.hash(new_password)
+    await users_repo.set_password_hash(session, user_id=user.id, password_hash=new_hash)
+    await tokens_repo.invalidate_all(session, user_id=user.id, purpose=PASSWORD_RESET)
+    await sessions.revoke_all(
+        session=session,
+        user_id=user.id,
+        reason="password_changed",
+        except_session_id=current_session_id,
+    )
+    logger.info("password changed", extra={"user_id": str(user.id)})

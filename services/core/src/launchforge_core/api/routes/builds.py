@@ -1,0 +1,203 @@
+"""/v1/projects/{id}/builds and /v1/builds/*: start, follow, stop and fetch builds.
+
+Another user's build (or project) is a 404 with the same body as a missing
+one, on every route, events and artifacts included.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+from launchforge_common.errors import BadRequestError, NotFoundError
+from sse_starlette import EventSourceResponse
+
+from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic, FileTree
+from launchforge_core.api.deps import (
+    BuildServiceDep,
+    CurrentPrincipal,
+    OwnerId,
+    get_current_principal,
+)
+from launchforge_core.repositories import builds as build_repo
+from launchforge_core.services import events
+from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
+from launchforge_core.services.builds import build_not_found
+from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
+
+router = APIRouter(tags=["builds"], dependencies=[Depends(get_current_principal)])
+
+
+@router.post("/v1/projects/{project_id}/builds", status_code=status.HTTP_202_ACCEPTED)
+async def create_build(
+    project_id: uuid.UUID,
+    body: BuildCreate,
+    principal: CurrentPrincipal,
+    owner_id: OwnerId,
+    service: BuildServiceDep,
+    response: Response,
+) -> BuildPublic:
+    build = await service.create(
+        principal=principal, owner_id=owner_id, project_id=project_id, data=body
+    )
+    response.headers["Location"] = f"/v1/builds/{build.id}"
+    return build
+
+
+@router.get("/v1/projects/{project_id}/builds")
+async def list_builds(
+    project_id: uuid.UUID,
+    owner_id: OwnerId,
+    service: BuildServiceDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+) -> BuildPage:
+    return await service.list_page(
+        owner_id=owner_id, project_id=project_id, limit=limit, cursor=cursor
+    )
+
+
+@router.get("/v1/builds/{build_id}")
+async def get_build(
+    build_id: uuid.UUID, owner_id: OwnerId, service: BuildServiceDep
+) -> BuildPublic:
+    return await service.get(owner_id=owner_id, build_id=build_id)
+
+
+@router.post("/v1/builds/{build_id}/cancel")
+async def cancel_build(
+    build_id: uuid.UUID, owner_id: OwnerId, service: BuildServiceDep
+) -> BuildPublic:
+    return await service.cancel(owner_id=owner_id, build_id=build_id)
+
+
+@router.post("/v1/builds/{build_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+async def retry_build(
+    build_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    owner_id: OwnerId,
+    service: BuildServiceDep,
+    response: Response,
+) -> BuildPublic:
+    build = await service.retry(principal=principal, owner_id=owner_id, build_id=build_id)
+    response.headers["Location"] = f"/v1/builds/{build.id}"
+    return build
+
+
+def _last_event_id(header: str | None, query: int | None) -> int:
+    if header is None:
+        return query or 0
+    try:
+        value = int(header.strip())
+    except ValueError:
+        raise BadRequestError("Last-Event-ID must be an event id (an integer).") from None
+    if value < 0 or value > 2**62:
+        raise BadRequestError("Last-Event-ID is out of range.")
+    return value
+
+
+@router.get("/v1/builds/{build_id}/events")
+async def build_events(
+    build_id: uuid.UUID,
+    request: Request,
+    owner_id: OwnerId,
+    last_event_id: Annotated[str | None, Header(max_length=32)] = None,
+    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+) -> EventSourceResponse:
+    """Server-Sent Events: everything after ``Last-Event-ID``, ending after the terminal event.
+
+    No request-scoped session here: a stream can last minutes, and it must not
+    pin a pooled connection (idle in transaction) for that long.
+    """
+    start = _last_event_id(last_event_id, after)
+    state = request.app.state
+    async with state.sessionmaker() as session:
+        if await build_repo.get_owned(session, owner_id=owner_id, build_id=build_id) is None:
+            raise build_not_found()
+    settings = state.settings
+
+    async def sse() -> AsyncIterator[dict[str, Any]]:
+        async for payload in events.stream(
+            state.sessionmaker,
+            state.redis,
+            state.redis_health,
+            build_id,
+            after=start,
+            poll=settings.sse_poll_seconds,
+        ):
+            yield {"id": str(payload["id"]), "event": payload["kind"], "data": json.dumps(payload)}
+
+    return EventSourceResponse(
+        sse(),
+        ping=settings.sse_heartbeat_seconds,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _store(request: Request) -> ArtifactStore:
+    store: ArtifactStore = request.app.state.artifact_store
+    return store
+
+
+@router.get("/v1/builds/{build_id}/download")
+async def download_build(
+    build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
+) -> StreamingResponse:
+    build = await service.get_fresh(owner_id=owner_id, build_id=build_id)
+    store = _store(request)
+    size = await store.size(service.session, build.id)
+    if size is None:
+        raise NotFoundError("This build has no artifact (yet).", build_status=build.status)
+    # Release the request's connection now: the stream reads its chunks in
+    # short sessions of its own and must not pin one for the whole download.
+    await service.session.commit()
+    filename = f"launchforge-build-{build.id}.zip"
+    return StreamingResponse(
+        store.stream(build.id, size),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Length": str(size),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get("/v1/builds/{build_id}/files")
+async def list_files(
+    build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
+) -> FileTree:
+    build = await service.get_fresh(owner_id=owner_id, build_id=build_id)
+    files = await _store(request).files(service.session, build.id)
+    if files is None:
+        raise NotFoundError("This build has no artifact (yet).", build_status=build.status)
+    return FileTree.model_validate({"build_id": build.id, "files": files})
+
+
+@router.get("/v1/builds/{build_id}/files/{path:path}")
+async def read_file(
+    build_id: uuid.UUID, path: str, request: Request, owner_id: OwnerId, service: BuildServiceDep
+) -> Response:
+    """One file's content. Only exact paths recorded in the artifact's index are served."""
+    build = await service.get_fresh(owner_id=owner_id, build_id=build_id)
+    if not is_safe_path(path):
+        raise BadRequestError("The file path is not a valid relative path.")
+    content = await _store(request).read_file(service.session, build.id, path)
+    if content is None:
+        raise NotFoundError("No such file in this build.")
+    try:
+        content.decode("utf-8")
+        media_type = "text/plain; charset=utf-8"
+    except UnicodeDecodeError:
+        media_type = "application/octet-stream"
+    # Always text/plain for text (never text/html): generated files are
+    # shown, not executed, in the browser.
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=60"},
+    )

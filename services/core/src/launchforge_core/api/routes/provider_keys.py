@@ -1,0 +1,56 @@
+"""/v1/provider-keys: a user's own LLM keys. Keys go in; only the last four come out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response, status
+from launchforge_common.errors import BadRequestError
+
+from launchforge_core.api.build_schemas import (
+    LLMProvider,
+    ProviderKeyList,
+    ProviderKeyPublic,
+    ProviderKeyPut,
+)
+from launchforge_core.api.deps import OwnerId, ProviderKeyServiceDep, get_current_principal
+
+router = APIRouter(
+    prefix="/v1/provider-keys",
+    tags=["provider-keys"],
+    dependencies=[Depends(get_current_principal)],
+)
+
+ProviderPath = Annotated[LLMProvider, Path()]
+
+
+@router.put("/{provider}")
+async def put_provider_key(
+    provider: ProviderPath, body: ProviderKeyPut, owner_id: OwnerId, service: ProviderKeyServiceDep
+) -> ProviderKeyPublic:
+    if provider == "openai_compatible" and body.base_url is None:
+        raise BadRequestError(
+            "openai_compatible needs a base_url (e.g. http://localhost:11434/v1).",
+            title="base_url required",
+        )
+    row = await service.put(
+        user_id=owner_id,
+        provider=provider,
+        api_key=body.api_key,
+        base_url=str(body.base_url) if body.base_url is not None else None,
+    )
+    return ProviderKeyPublic.model_validate(row)
+
+
+@router.get("")
+async def list_provider_keys(owner_id: OwnerId, service: ProviderKeyServiceDep) -> ProviderKeyList:
+    rows = await service.list(user_id=owner_id)
+    return ProviderKeyList(items=[ProviderKeyPublic.model_validate(r) for r in rows])
+
+
+@router.delete("/{provider}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_provider_key(
+    provider: ProviderPath, owner_id: OwnerId, service: ProviderKeyServiceDep
+) -> Response:
+    await service.delete(user_id=owner_id, provider=provider)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,19 @@
+"""/v1/usage: this month's builds against the caller's plan."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter
+
+from launchforge_core.api.build_schemas import UsagePublic
+from launchforge_core.api.deps import CurrentPrincipal, OwnerId, QuotaServiceDep
+
+router = APIRouter(tags=["usage"])
+
+
+@router.get("/v1/usage")
+async def get_usage(
+    principal: CurrentPrincipal, owner_id: OwnerId, quota: QuotaServiceDep
+) -> UsagePublic:
+    return UsagePublic(**asdict(await quota.usage(principal, owner_id)))

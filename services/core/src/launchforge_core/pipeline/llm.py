@@ -1,0 +1,233 @@
+"""The LLM-backed parts of the pipeline: writing the spec, adding files, fixing them.
+
+Every answer is checked exactly like offline output: the spec against the JSON
+Schema and its references (one repair round sends the errors back), extra
+files against the path/size/type rules. Nothing falls back to offline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchforge_core.pipeline.checks import extra_file_problem
+from launchforge_core.pipeline.settings import PipelineSettings
+from launchforge_core.pipeline.spec import AppModel, SpecError, build_model, spec_schema
+from launchforge_core.pipeline.types import BuildInput, PipelineError
+from launchforge_core.providers.base import Completion, LLMProvider, Message
+
+FILES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["files"],
+    "properties": {
+        "files": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "content"],
+                "properties": {"path": {"type": "string"}, "content": {"type": "string"}},
+            },
+        }
+    },
+}
+
+SPEC_SYSTEM = (
+    "You design small data-backed web apps. Answer with one JSON object only, no prose, "
+    "that validates against this JSON Schema:\n{schema}\n"
+    "Use short English names; 1 to 6 entities; many_to_one relations between them."
+)
+
+FILES_SYSTEM = (
+    "You extend a generated FastAPI + SQLAlchemy project. It already has, per entity, "
+    "models in app/models.py, schemas in app/schemas.py and CRUD routers in app/routers/. "
+    "You may add files only under app/extra/ (Python modules; a module defining "
+    "`router = fastapi.APIRouter()` is mounted automatically; use "
+    "`from app.database import get_session` for a sqlalchemy Session dependency), "
+    "app/static/ (html/css/js) and tests/test_*.py (pytest; fixtures `client` (a "
+    "fastapi TestClient) and `make(entity_snake_name)` exist). Only fastapi, sqlalchemy, "
+    "pydantic and the standard library are available. Answer with JSON "
+    '{"files": [{"path": ..., "content": ...}]}; an empty list is fine.'
+)
+
+
+@dataclass
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    models: list[str] = field(default_factory=list)
+
+    def add(self, completion: Completion) -> None:
+        self.input_tokens += completion.input_tokens
+        self.output_tokens += completion.output_tokens
+        if completion.model not in self.models:
+            self.models.append(completion.model)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
+
+
+def parse_json_answer(text: str) -> Any:
+    """The JSON in a model's answer (tolerating a Markdown code fence around it)."""
+    stripped = text.strip()
+    fenced = re.match(r"^```(?:json)?\s*(.*?)\s*```$", stripped, re.DOTALL)
+    if fenced:
+        stripped = fenced.group(1)
+    return json.loads(stripped)
+
+
+async def _ask(
+    llm: LLMProvider,
+    messages: list[Message],
+    inp: BuildInput,
+    settings: PipelineSettings,
+    usage: Usage,
+    schema: dict[str, Any],
+) -> str:
+    completion = await llm.complete(
+        messages,
+        model=inp.model,
+        json_schema=schema,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+    )
+    usage.add(completion)
+    return completion.text
+
+
+def _spec_prompt(inp: BuildInput) -> str:
+    lines = [f"App idea: {inp.idea}"]
+    if inp.target_users:
+        lines.append(f"Target users: {inp.target_users}")
+    if inp.features:
+        lines.append("Features: " + "; ".join(inp.features))
+    lines.append(f"Theme: {inp.theme}")
+    return "\n".join(lines)
+
+
+async def llm_spec(
+    llm: LLMProvider, inp: BuildInput, settings: PipelineSettings, usage: Usage
+) -> tuple[dict[str, Any], AppModel]:
+    """The model writes the spec; each invalid answer gets its errors back, up to the limit."""
+    schema = spec_schema()
+    messages = [
+        Message("system", SPEC_SYSTEM.format(schema=json.dumps(schema))),
+        Message("user", _spec_prompt(inp)),
+    ]
+    errors: list[str] = []
+    for attempt in range(settings.spec_repair_rounds + 1):
+        text = await _ask(llm, messages, inp, settings, usage, schema)
+        try:
+            spec = parse_json_answer(text)
+            if isinstance(spec, dict):
+                spec["theme"] = inp.theme
+            app = build_model(
+                spec, max_entities=settings.max_entities, max_fields=settings.max_fields_per_entity
+            )
+            return spec, app
+        except json.JSONDecodeError as exc:
+            errors = [f"the answer is not valid JSON: {exc.msg} at position {exc.pos}"]
+        except SpecError as exc:
+            errors = exc.errors
+        if attempt < settings.spec_repair_rounds:
+            messages += [
+                Message("assistant", text[:20000]),
+                Message(
+                    "user",
+                    "That JSON does not validate:\n- "
+                    + "\n- ".join(errors[:20])
+                    + "\nAnswer with the corrected JSON object only.",
+                ),
+            ]
+    raise PipelineError(
+        "the model's spec failed validation: " + "; ".join(errors[:3])[:500],
+        detail="\n".join(errors),
+    )
+
+
+def _check_files(
+    answer: str, *, backbone: set[str], settings: PipelineSettings
+) -> dict[str, bytes]:
+    try:
+        data = parse_json_answer(answer)
+    except json.JSONDecodeError as exc:
+        raise PipelineError(f"the model's file list is not valid JSON ({exc.msg})") from None
+    items = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise PipelineError("the model's answer has no 'files' list")
+    if len(items) > settings.max_extra_files:
+        raise PipelineError(
+            f"the model added {len(items)} files, at most {settings.max_extra_files} are allowed"
+        )
+    files: dict[str, bytes] = {}
+    for item in items:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("path"), str)
+            or not isinstance(item.get("content"), str)
+        ):
+            raise PipelineError("each file needs a string 'path' and 'content'")
+        content = item["content"].encode()
+        problem = extra_file_problem(
+            item["path"], content, backbone=backbone, max_bytes=settings.max_file_bytes
+        )
+        if problem:
+            raise PipelineError(f"refused a model-written file: {problem}")
+        files[item["path"]] = content
+    return files
+
+
+async def llm_extra_files(
+    llm: LLMProvider,
+    inp: BuildInput,
+    spec: dict[str, Any],
+    backbone: dict[str, bytes],
+    settings: PipelineSettings,
+    usage: Usage,
+) -> dict[str, bytes]:
+    """Files the model adds to the backbone (checked; may be none)."""
+    listing = "\n".join(sorted(backbone))
+    messages = [
+        Message("system", FILES_SYSTEM),
+        Message(
+            "user",
+            f"{_spec_prompt(inp)}\n\nSpec:\n{json.dumps(spec)}\n\n"
+            f"Existing files:\n{listing}\n\nAdd the files this app still needs.",
+        ),
+    ]
+    text = await _ask(llm, messages, inp, settings, usage, FILES_SCHEMA)
+    return _check_files(text, backbone=set(backbone), settings=settings)
+
+
+async def llm_fix(
+    llm: LLMProvider,
+    inp: BuildInput,
+    extra: dict[str, bytes],
+    backbone: dict[str, bytes],
+    failure: str,
+    settings: PipelineSettings,
+    usage: Usage,
+) -> dict[str, bytes]:
+    """The model's corrected set of extra files (replaces the previous set)."""
+    current = json.dumps(
+        {
+            "files": [
+                {"path": p, "content": c.decode("utf-8", "replace")}
+                for p, c in sorted(extra.items())
+            ]
+        }
+    )
+    messages = [
+        Message("system", FILES_SYSTEM),
+        Message(
+            "user",
+            f"The files you added:\n{current}\n\nThe project's checks failed:\n"
+            f"{failure[-8000:]}\n\nAnswer with the complete corrected set of your "
+            "files (the backbone cannot change).",
+        ),
+    ]
+    text = await _ask(llm, messages, inp, settings, usage, FILES_SCHEMA)
+    return _check_files(text, backbone=set(backbone), settings=settings)

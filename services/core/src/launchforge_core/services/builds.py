@@ -1,0 +1,222 @@
+"""Build use cases: create (quota, provider key), read (cached), list, cancel, retry.
+
+Builds never run here: creating one inserts a ``queued`` row that a worker
+claims (``launchforge-core worker``). Every write commits, then invalidates
+the cached read, then publishes its event, so a read or an SSE client that
+sees the write's effect never gets an older cached copy afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from launchforge_common.cache import Cache, CachedFunction
+from launchforge_common.errors import BadRequestError, ConflictError, NotFoundError
+from launchforge_common.tokens import Principal
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic
+from launchforge_core.models import Build
+from launchforge_core.repositories import builds as repo
+from launchforge_core.repositories import projects as project_repo
+from launchforge_core.services import events
+from launchforge_core.services.pagination import decode_cursor, encode_cursor
+from launchforge_core.services.projects import project_not_found
+from launchforge_core.services.provider_keys import ProviderKeyService
+from launchforge_core.services.quota import QuotaService
+
+logger = logging.getLogger("launchforge.core.builds")
+
+CACHE_NAMESPACE = "build"
+RETRYABLE = frozenset({"failed", "cancelled"})
+
+BuildReader = CachedFunction[[AsyncSession, uuid.UUID, uuid.UUID], BuildPublic]
+
+
+def build_not_found() -> NotFoundError:
+    # One body for "does not exist" and "belongs to someone else".
+    return NotFoundError("Build not found.")
+
+
+def _cache_key(_session: Any, owner_id: uuid.UUID, build_id: uuid.UUID) -> str:
+    return f"{owner_id}:{build_id}"
+
+
+def build_build_reader(cache: Cache, *, ttl: float) -> BuildReader:
+    """The cached read of one build (API and worker build the same one, to invalidate)."""
+
+    @cache.cached(CACHE_NAMESPACE, ttl=ttl, response_type=BuildPublic, key=_cache_key)
+    async def read_build(
+        session: AsyncSession, owner_id: uuid.UUID, build_id: uuid.UUID
+    ) -> BuildPublic:
+        build = await repo.get_owned(session, owner_id=owner_id, build_id=build_id)
+        if build is None:
+            raise build_not_found()
+        return BuildPublic.model_validate(build)
+
+    return read_build
+
+
+class BuildService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        reader: BuildReader,
+        quota: QuotaService,
+        keys: ProviderKeyService,
+        publisher: events.Publisher,
+    ) -> None:
+        self.session = session
+        self.reader = reader
+        self.quota = quota
+        self.keys = keys
+        self.publisher = publisher
+
+    async def create(
+        self,
+        *,
+        principal: Principal,
+        owner_id: uuid.UUID,
+        project_id: uuid.UUID,
+        data: BuildCreate,
+        retry_of: uuid.UUID | None = None,
+    ) -> BuildPublic:
+        project = await project_repo.get_owned(
+            self.session, owner_id=owner_id, project_id=project_id
+        )
+        if project is None:
+            raise project_not_found()
+        if data.provider != "offline" and not await self.keys.has(
+            user_id=owner_id, provider=data.provider
+        ):
+            # Never fall back to another generator quietly.
+            raise BadRequestError(
+                f"No API key is stored for provider {data.provider!r}. Store one with "
+                f"PUT /v1/provider-keys/{data.provider}, or use provider 'offline'.",
+                title="Provider key missing",
+                provider=data.provider,
+            )
+        await self.quota.reserve(principal, owner_id)
+        build = await repo.add(
+            self.session,
+            project_id=project_id,
+            owner_id=owner_id,
+            status="queued",
+            idea=data.idea,
+            target_users=data.target_users,
+            features=list(data.features),
+            theme=data.theme,
+            provider=data.provider,
+            model=data.model,
+            spec=data.spec,
+            retry_of=retry_of,
+            stages=[],
+            attempt=0,
+            cancel_requested=False,
+            event_seq=0,
+        )
+        public = BuildPublic.model_validate(build)
+        event = await events.append(
+            self.session, build.id, kind="status", status="queued", message="Build queued."
+        )
+        await self.session.commit()
+        if event is not None:
+            await self.publisher.publish(event)
+        logger.info(
+            "build queued",
+            extra={"build_id": str(build.id), "provider": data.provider, "retry_of": str(retry_of)},
+        )
+        return public
+
+    async def get(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> BuildPublic:
+        return await self.reader(self.session, owner_id, build_id)
+
+    async def get_fresh(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> Build:
+        """The row itself, uncached (for ownership checks before artifacts)."""
+        build = await repo.get_owned(self.session, owner_id=owner_id, build_id=build_id)
+        if build is None:
+            raise build_not_found()
+        return build
+
+    async def list_page(
+        self, *, owner_id: uuid.UUID, project_id: uuid.UUID, limit: int, cursor: str | None
+    ) -> BuildPage:
+        if (
+            await project_repo.get_owned(self.session, owner_id=owner_id, project_id=project_id)
+            is None
+        ):
+            raise project_not_found()
+        after = decode_cursor(cursor) if cursor is not None else None
+        rows = await repo.list_for_project(
+            self.session, owner_id=owner_id, project_id=project_id, limit=limit + 1, after=after
+        )
+        page, more = rows[:limit], len(rows) > limit
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if more else None
+        return BuildPage(
+            items=[BuildPublic.model_validate(b) for b in page], next_cursor=next_cursor
+        )
+
+    async def cancel(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> BuildPublic:
+        """Queued: cancelled at once. Running: its worker stops it at its next heartbeat."""
+        published: dict[str, Any] | None = None
+        seq = await repo.cancel_if_queued(self.session, owner_id=owner_id, build_id=build_id)
+        if seq is not None:
+            published = await events.append(
+                self.session,
+                build_id,
+                kind="status",
+                seq=seq,
+                status="cancelled",
+                message="Cancelled before it started.",
+            )
+        elif await repo.request_cancel_if_running(
+            self.session, owner_id=owner_id, build_id=build_id
+        ):
+            published = await events.append(
+                self.session, build_id, kind="log", message="Cancellation requested."
+            )
+        else:
+            build = await repo.get_owned(self.session, owner_id=owner_id, build_id=build_id)
+            if build is None:
+                raise build_not_found()
+            raise ConflictError(f"The build is already {build.status}.", status_value=build.status)
+        await self.session.commit()
+        await self._invalidate(owner_id, build_id)
+        if published is not None:
+            await self.publisher.publish(published)
+        return await self.get(owner_id=owner_id, build_id=build_id)
+
+    async def retry(
+        self, *, principal: Principal, owner_id: uuid.UUID, build_id: uuid.UUID
+    ) -> BuildPublic:
+        """A new build with the same inputs (``retry_of`` links them); it counts as a build."""
+        build = await self.get_fresh(owner_id=owner_id, build_id=build_id)
+        if build.status not in RETRYABLE:
+            raise ConflictError(
+                f"Only a failed or cancelled build can be retried; this one is {build.status}.",
+                status_value=build.status,
+            )
+        # Stored values were validated when the build was created.
+        data = BuildCreate.model_construct(
+            idea=build.idea,
+            target_users=build.target_users,
+            features=list(build.features),
+            theme=build.theme,  # type: ignore[arg-type]
+            provider=build.provider,  # type: ignore[arg-type]
+            model=build.model,
+            spec=build.spec,
+        )
+        return await self.create(
+            principal=principal,
+            owner_id=owner_id,
+            project_id=build.project_id,
+            data=data,
+            retry_of=build.id,
+        )
+
+    async def _invalidate(self, owner_id: uuid.UUID, build_id: uuid.UUID) -> None:
+        if not await self.reader.invalidate(self.session, owner_id, build_id):
+            logger.warning("build cache invalidation failed", extra={"build_id": str(build_id)})

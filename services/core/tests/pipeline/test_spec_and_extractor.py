@@ -1,0 +1,218 @@
+"""The spec schema, the offline extractor and name sanitising."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+
+import pytest
+from launchforge_core.pipeline import SpecError, build_model, schema_errors, spec_schema
+from launchforge_core.pipeline.extractor import extract_spec
+from launchforge_core.pipeline.generator import render_project
+from launchforge_core.pipeline.naming import pascal, snake
+from launchforge_core.pipeline.spec import normalised_spec
+
+IDEAS = [
+    "An app to track habits and their daily check-ins",
+    "A recipe box where I manage recipes and ingredients, with ratings",
+    "Help freelancers send invoices to clients and track expenses by category",
+    "Manage my vinyl records and the artists",
+    "A simple thing for my team",
+]
+
+GOOD_SPEC = {
+    "name": "Library",
+    "entities": [
+        {"name": "Author", "fields": [{"name": "name", "type": "string", "required": True}]},
+        {
+            "name": "Book",
+            "fields": [
+                {"name": "title", "type": "string", "required": True, "max_length": 120},
+                {"name": "genre", "type": "enum", "choices": ["fiction", "science"]},
+                {"name": "pages", "type": "integer", "minimum": 1, "maximum": 5000},
+            ],
+        },
+    ],
+    "relations": [{"from": "Book", "to": "Author"}],
+}
+
+
+def _entities(spec):
+    return {e["name"]: [f["name"] for f in e["fields"]] for e in spec["entities"]}
+
+
+@pytest.mark.parametrize("idea", IDEAS)
+def test_extractor_is_deterministic_and_schema_valid(idea):
+    first = extract_spec(idea, features=("due dates",), theme="dark")
+    again = extract_spec(idea, features=("due dates",), theme="dark")
+    assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
+    assert schema_errors(first) == []
+    app = build_model(first)
+    assert len(app.entities) >= 1
+    assert first["theme"] == "dark"
+
+
+def test_extractor_finds_habits_and_check_ins_with_a_relation():
+    spec = extract_spec("An app to track habits and their daily check-ins")
+    entities = _entities(spec)
+    assert list(entities) == ["Habit", "CheckIn"]
+    assert "name" in entities["Habit"]
+    assert "checked_on" in entities["CheckIn"]
+    assert spec["relations"] == [
+        {"from": "CheckIn", "to": "Habit", "kind": "many_to_one", "required": True}
+    ]
+    assert spec["name"] == "Habit Tracker"
+
+
+def test_extractor_covers_catalog_and_unknown_nouns():
+    recipes = _entities(extract_spec(IDEAS[1]))
+    assert {"Recipe", "Ingredient"} <= set(recipes)
+    assert "rating" in recipes["Recipe"]  # "with ratings" became a field
+    invoices = extract_spec(IDEAS[2])
+    assert {"Invoice", "Customer", "Expense", "Category"} <= set(_entities(invoices))
+    assert {
+        "from": "Expense",
+        "to": "Category",
+        "kind": "many_to_one",
+        "required": True,
+    } in invoices["relations"]
+    vinyl = _entities(extract_spec(IDEAS[3]))
+    assert {"Record", "Artist"} <= set(vinyl)  # not in the catalog: generic entities
+
+
+def test_extractor_always_yields_an_entity_and_honours_features_and_names():
+    spec = extract_spec("A simple thing for my team", features=("priorities", "notes"))
+    fields = spec["entities"][0]["fields"]
+    assert {"priority", "notes"} <= {f["name"] for f in fields}
+    named = extract_spec("Track my plants, called Green Thumb.")
+    assert named["name"] == "Green Thumb"
+    assert named["slug"] == "green-thumb"
+
+
+def test_different_ideas_give_different_specs():
+    specs = {json.dumps(extract_spec(idea), sort_keys=True) for idea in IDEAS}
+    assert len(specs) == len(IDEAS)
+
+
+def test_schema_document_is_shipped_and_valid():
+    schema = spec_schema()
+    assert schema["$schema"].startswith("https://json-schema.org/draft/2020-12")
+    assert schema_errors(GOOD_SPEC) == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda s: s.pop("entities"), "'entities' is a required property"),
+        (lambda s: s.update(entities=[]), "entities: [] should be non-empty"),
+        (
+            lambda s: s["entities"][1]["fields"][0].update(type="blob"),
+            "entities[1].fields[0].type: 'blob' is not one of",
+        ),
+        (
+            lambda s: s["entities"][1]["fields"][1].pop("choices"),
+            "entities[1].fields[1]: 'choices' is a required property",
+        ),
+        (lambda s: s["entities"][0]["fields"][0].update(minimum=3), "entities[0].fields[0]"),
+        (lambda s: s.update(extra=1), "Additional properties are not allowed"),
+        (lambda s: s.update(theme="neon"), "theme: 'neon' is not one of"),
+    ],
+)
+def test_schema_rejects_bad_specs_with_located_errors(mutate, expected):
+    spec = copy.deepcopy(GOOD_SPEC)
+    mutate(spec)
+    with pytest.raises(SpecError) as info:
+        build_model(spec)
+    assert any(expected in error for error in info.value.errors), info.value.errors
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda s: s["relations"].append({"from": "Book", "to": "Nobody"}),
+            "relations[1].to: no entity named 'Nobody'",
+        ),
+        (lambda s: s["relations"].append({"from": "Author", "to": "Book"}), "makes a cycle"),
+        (lambda s: s["relations"].append({"from": "Book", "to": "Book"}), "itself"),
+        (
+            lambda s: s["entities"][1]["fields"][2].update(minimum=10, maximum=1),
+            "entities[1].fields[2]: minimum 10 > maximum 1",
+        ),
+        (
+            lambda s: s.update(pages=[{"path": "/", "title": "x", "entities": ["Ghost"]}]),
+            "pages[0]: no entity named 'Ghost'",
+        ),
+    ],
+)
+def test_reference_errors_are_reported(mutate, expected):
+    spec = copy.deepcopy(GOOD_SPEC)
+    mutate(spec)
+    with pytest.raises(SpecError) as info:
+        build_model(spec)
+    assert any(expected in error for error in info.value.errors), info.value.errors
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "__import__('os').system('id')",
+        "x'); import os; ('",
+        "class",
+        "id",
+        "metadata",
+        "1st place",
+        "Ünïcödé näme",
+        '"""',
+        "a\nb",
+        "<script>alert(1)</script>",
+        "model_dump",
+        "date",
+        "   ",
+    ],
+)
+def test_names_become_safe_identifiers(hostile):
+    ident, cls = snake(hostile), pascal(hostile)
+    assert ident.isidentifier()
+    assert ident.isascii()
+    assert cls.isidentifier()
+    assert cls.isascii()
+    assert ident not in {"class", "id", "metadata", "date", "model_dump"}
+
+
+def test_hostile_spec_renders_to_code_without_injection():
+    payload = "__import__('os').system('touch /tmp/pwned')"
+    spec = {
+        "name": '</title><script>alert(1)</script>"""',
+        "description": "'''; import os #",
+        "entities": [
+            {
+                "name": payload,
+                "description": '""" + evil',
+                "fields": [
+                    {"name": payload, "type": "string", "required": True},
+                    {"name": "class", "type": "enum", "choices": ["a'b", '"""', "}}{{"]},
+                    {"name": "id", "type": "integer"},
+                ],
+            },
+            {"name": 'x"); os.system("id', "fields": [{"name": "ok", "type": "boolean"}]},
+        ],
+        "relations": [{"from": 'x"); os.system("id', "to": payload}],
+    }
+    app = build_model(spec)
+    files = render_project(app, normalised_spec(spec, app), generator="test")
+    for path, content in files.items():
+        if not path.endswith(".py"):
+            continue
+        tree = ast.parse(content, path)  # valid Python
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                assert node.id != "__import__", path
+            if isinstance(node, ast.Attribute):
+                assert node.attr != "system", path
+    html = files["app/static/index.html"].decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    schemas = files["app/schemas.py"].decode()
+    assert "Literal['a\\'b', '\"\"\"', '}}{{']" in schemas or 'Literal["a\'b"' in schemas

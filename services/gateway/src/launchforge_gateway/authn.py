@@ -1,0 +1,89 @@
+"""Edge authentication: who a request's bearer credential speaks for.
+
+Access tokens (JWTs) are verified against auth's JWKS with the shared
+:class:`~launchforge_common.tokens.JWKSVerifier` (asymmetric algorithms only,
+``kid`` required, issuer/audience/expiry checked, an unknown ``kid`` refetches
+the JWKS at most once per interval). API keys (``Bearer lf_...``) are resolved
+through auth's introspection endpoint with the shared
+:class:`~launchforge_common.introspection.APIKeyIntrospector` (answers cached
+in Redis under a hash of the key).
+
+Verified tokens are remembered in process for a short time (at most
+``_VERIFIED_TTL_S`` and never past their ``exp``), keyed by a hash of the
+token: a signature check is the largest CPU cost at the edge and a client
+sends the same token on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import httpx
+from launchforge_common.cache import Cache
+from launchforge_common.introspection import (
+    APIKeyIntrospector,
+    AuthUnavailableError,
+    is_api_key,
+)
+from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal
+
+from launchforge_gateway.config import GatewaySettings
+
+__all__ = ["AuthUnavailableError", "EdgeAuthenticator", "InvalidTokenError"]
+
+_VERIFIED_TTL_S = 30.0
+_VERIFIED_MAX = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    principal: Principal
+    until: float  # time.time() after which the entry is not used
+
+
+class EdgeAuthenticator:
+    """Turns a bearer credential into a :class:`Principal`, or raises."""
+
+    def __init__(self, settings: GatewaySettings, http: httpx.AsyncClient, cache: Cache) -> None:
+        self.verifier = JWKSVerifier(
+            f"{settings.auth_url}/.well-known/jwks.json",
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            http=http,
+            cache_ttl=settings.jwks_cache_ttl,
+            min_refetch_interval=settings.jwks_min_refetch_interval,
+        )
+        self.introspector = APIKeyIntrospector(
+            settings.auth_url,
+            http=http,
+            cache=cache,
+            cache_ttl=settings.introspection_cache_ttl,
+            internal_token=(
+                settings.internal_token.get_secret_value() if settings.internal_token else None
+            ),
+        )
+        self._verified: OrderedDict[bytes, _Remembered] = OrderedDict()
+
+    async def authenticate(self, token: str) -> Principal:
+        """The token's principal. InvalidTokenError / AuthUnavailableError otherwise."""
+        if is_api_key(token):
+            return await self.introspector.introspect(token)
+        digest = hashlib.sha256(token.encode()).digest()
+        now = time.time()
+        remembered = self._verified.get(digest)
+        if remembered is not None:
+            if now < remembered.until:
+                return remembered.principal
+            del self._verified[digest]
+        principal = await self.verifier.verify(token)
+        expires = principal.claims.get("exp")
+        until = now + _VERIFIED_TTL_S
+        if isinstance(expires, int | float):
+            until = min(until, float(expires))
+        self._verified[digest] = _Remembered(principal, until)
+        if len(self._verified) > _VERIFIED_MAX:
+            self._verified.popitem(last=False)
+        return principal

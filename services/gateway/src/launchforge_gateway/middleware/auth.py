@@ -1,0 +1,118 @@
+"""Edge authentication in two layers around the rate limiter.
+
+:class:`AuthenticateMiddleware` (outside) resolves the bearer credential, if
+any, into a principal and records the outcome in the scope, so the rate
+limiter can key on the verified user, plan or API key.
+:class:`RequireAuthenticationMiddleware` (inside the rate limiter) refuses a
+protected route without a valid credential: 401 problem+json (503 when auth
+could not be asked about an API key). Refusals thus pass the rate limiter
+first: guessing tokens costs the guesser its per-IP quota, and every 401
+carries the RateLimit headers.
+
+Public routes (token issuing, the JWKS, the probes, anything outside ``/v1``)
+pass without a credential; an invalid credential there is ignored. Services
+behind the gateway still verify tokens themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from launchforge_common.errors import problem_response
+from launchforge_common.tokens import Principal, bearer_token
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from launchforge_gateway.authn import AuthUnavailableError, InvalidTokenError
+from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.routing import path_matches
+
+logger = logging.getLogger("launchforge.gateway.auth")
+
+PRINCIPAL = "launchforge.principal"
+AUTH_FAILURE = "launchforge.auth_failure"  # "missing" | "invalid" | "unavailable"
+_WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="launchforge"'}
+
+
+def principal_of(scope: Scope) -> Principal | None:
+    principal: Principal | None = scope.get(PRINCIPAL)
+    return principal
+
+
+def _gateway(scope: Scope) -> Any:
+    state = scope.get("state")
+    return state.get("gateway") if state else None
+
+
+class AuthenticateMiddleware:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.enabled = settings.edge_auth_enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.enabled:
+            await self._resolve(scope)
+        await self.app(scope, receive, send)
+
+    async def _resolve(self, scope: Scope) -> None:
+        authorization = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorization = value.decode("latin-1")
+                break
+        token = bearer_token(authorization)
+        if token is None:
+            scope[AUTH_FAILURE] = "invalid" if authorization else "missing"
+            return
+        gateway = _gateway(scope)
+        authenticator = getattr(gateway, "authenticator", None)
+        if authenticator is None:
+            scope[AUTH_FAILURE] = "unavailable"
+            return
+        try:
+            scope[PRINCIPAL] = await authenticator.authenticate(token)
+        except InvalidTokenError:
+            scope[AUTH_FAILURE] = "invalid"
+        except AuthUnavailableError as exc:
+            logger.warning("auth unavailable for introspection", extra={"error": str(exc)})
+            scope[AUTH_FAILURE] = "unavailable"
+
+
+class RequireAuthenticationMiddleware:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.enabled = settings.edge_auth_enabled
+        self.public_paths = tuple(settings.public_paths)
+
+    def is_protected(self, path: str) -> bool:
+        if path != "/v1" and not path.startswith("/v1/"):
+            return False
+        return not any(path_matches(pattern, path) for pattern in self.public_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not self.enabled
+            or PRINCIPAL in scope
+            or not self.is_protected(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        failure = scope.get(AUTH_FAILURE, "missing")
+        if failure == "unavailable":
+            response = problem_response(
+                503,
+                detail="Authentication is temporarily unavailable; retry shortly.",
+                headers={"Retry-After": "1"},
+            )
+        elif failure == "missing":
+            response = problem_response(
+                401, detail="A bearer token is required.", headers=_WWW_AUTHENTICATE
+            )
+        else:
+            response = problem_response(
+                401,
+                detail="The bearer token is invalid or expired.",
+                headers={"WWW-Authenticate": 'Bearer realm="launchforge", error="invalid_token"'},
+            )
+        await response(scope, receive, send)

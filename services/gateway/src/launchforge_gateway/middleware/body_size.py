@@ -1,0 +1,92 @@
+"""Request body size limits: 413 before the limit is passed upstream.
+
+A declared ``Content-Length`` over the limit is refused before anything is
+read. A body without a length (chunked) is counted as it streams through:
+the chunk that would pass the limit is never handed on, the upstream request
+is aborted (the upstream sees a truncated body, never a complete one), and
+the client gets 413. Nothing is buffered to measure it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from launchforge_common.errors import problem_response
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.routing import path_matches
+
+
+class RequestBodyTooLargeError(Exception):
+    """Raised from ``receive`` when a streamed body passes the limit."""
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return problem_response(
+        413,
+        title="Content Too Large",
+        detail=f"The request body is larger than the {limit} bytes allowed here.",
+    )
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.default = settings.max_body_size
+        self.routes = tuple(settings.body_size_routes)
+
+    def limit_for(self, method: str, path: str) -> int:
+        for route in self.routes:
+            if (not route.method or route.method == method) and path_matches(route.path, path):
+                return route.limit
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["method"], scope["path"])
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared < 0:
+                    await problem_response(400, detail="Invalid Content-Length.")(
+                        scope, receive, send
+                    )
+                    return
+                if declared > limit:
+                    await _too_large(limit)(scope, receive, send)
+                    return
+
+        received = 0
+        exceeded = False
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    raise RequestBodyTooLargeError
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal response_started
+            if exceeded and not response_started:
+                return  # the inner app's error for the aborted upload; 413 follows
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        # The proxy may let the error through (or answer 502, dropped above).
+        with contextlib.suppress(RequestBodyTooLargeError):
+            await self.app(scope, counting_receive, guarded_send)
+        if exceeded and not response_started:
+            await _too_large(limit)(scope, receive, send)

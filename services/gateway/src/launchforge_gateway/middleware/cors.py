@@ -1,0 +1,39 @@
+"""CORS from the gateway's allow-list, on every response (errors included).
+
+Starlette's pure-ASGI ``CORSMiddleware`` does the protocol work (preflight,
+origin echo, ``Vary: Origin`` on every response); this layer only feeds it
+the configuration, which :class:`GatewaySettings` has already checked: no
+wildcard with credentials, no empty or malformed origin. It sits outside every
+layer that can answer an error (429, 401, 413, 5xx), so browsers can read them.
+"""
+
+from __future__ import annotations
+
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
+
+from launchforge_gateway.config import GatewaySettings
+
+EXPOSED_HEADERS = ("RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID")
+ALLOWED_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "X-Request-ID",
+    "Idempotency-Key",
+    "Last-Event-ID",
+)
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def cors_middleware(app: ASGIApp, settings: GatewaySettings) -> ASGIApp:
+    if not settings.cors_origins:
+        return app  # no browser origin is allowed: no CORS headers at all
+    return CORSMiddleware(
+        app,
+        allow_origins=settings.cors_origins,
+        allow_methods=ALLOWED_METHODS,
+        allow_headers=ALLOWED_HEADERS,
+        allow_credentials=settings.cors_allow_credentials,
+        expose_headers=EXPOSED_HEADERS,
+        max_age=settings.cors_max_age,
+    )

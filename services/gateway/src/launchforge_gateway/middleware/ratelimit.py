@@ -1,0 +1,139 @@
+"""The rate-limit layer: picks the policy and bucket, asks the limiter, answers.
+
+Policy per request (first match wins): a per-route override from
+``GATEWAY_RATE_LIMIT_ROUTES`` (e.g. ``POST /v1/auth/login`` 5/min per IP);
+else the API key's policy; else the user's plan (from the verified token's
+``plan`` claim); else the anonymous per-IP default. The client IP comes from
+:class:`~launchforge_gateway.clientip.TrustedProxies`, the same trust
+decision the proxy makes. Probes and ``/metrics`` are never limited.
+
+Every limited response carries ``RateLimit-Policy`` and ``RateLimit``
+(draft-ietf-httpapi-ratelimit-headers, structured fields); a 429 adds
+``Retry-After`` and a problem+json body. With Redis down the limiter falls
+back to an in-process one (or, configured fail-closed, answers 503), never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from launchforge_common.errors import problem_response
+from launchforge_common.tokens import Principal
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from launchforge_gateway.clientip import TrustedProxies
+from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.middleware.auth import principal_of
+from launchforge_gateway.ratelimit import (
+    Decision,
+    Policy,
+    RateLimiter,
+    RedisUnavailableError,
+    seconds_header,
+)
+from launchforge_gateway.routing import path_matches
+
+logger = logging.getLogger("launchforge.gateway.ratelimit")
+
+_EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.enabled = settings.rate_limit_enabled
+        self.trusted = TrustedProxies(settings.trusted_proxies)
+        window = settings.rate_limit_window
+        self.anonymous = Policy("default", settings.rate_limit_anonymous, window)
+        self.user = Policy("user", settings.rate_limit_user, window)
+        self.api_key = Policy("api-key", settings.rate_limit_api_key, window)
+        self.plans = {
+            plan: Policy(f"plan-{plan}", limit, window)
+            for plan, limit in settings.rate_limit_plans.items()
+        }
+        self.routes = tuple(
+            (route, Policy(route.name, route.limit, route.window))
+            for route in settings.rate_limit_routes
+        )
+
+    def policy_for(self, scope: Scope) -> tuple[Policy, str]:
+        """The policy and bucket identity of this request."""
+        method: str = scope["method"]
+        path: str = scope["path"]
+        principal = principal_of(scope)
+        for route, policy in self.routes:
+            if (not route.method or route.method == method) and path_matches(route.path, path):
+                if route.by == "principal" and principal is not None:
+                    return policy, _principal_identity(principal)
+                return policy, "ip:" + self.trusted.client_ip(scope)
+        if principal is None:
+            return self.anonymous, "ip:" + self.trusted.client_ip(scope)
+        if principal.api_key_id is not None:
+            return self.api_key, "key:" + principal.api_key_id
+        return self.plans.get(principal.plan, self.user), "user:" + principal.user_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.enabled or scope["path"] in _EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        state = scope.get("state")
+        gateway: Any = state.get("gateway") if state else None
+        limiter: RateLimiter | None = getattr(gateway, "rate_limiter", None)
+        if limiter is None:
+            await self.app(scope, receive, send)
+            return
+
+        policy, identity = self.policy_for(scope)
+        metrics = getattr(gateway, "metrics", None)
+        try:
+            decision = await limiter.decide(policy, identity)
+        except RedisUnavailableError:
+            if metrics is not None:
+                metrics.rate_limit(policy.name, "unavailable", "none")
+            await problem_response(
+                503,
+                detail="Rate limiting is unavailable; retry shortly.",
+                headers={"Retry-After": "1"},
+            )(scope, receive, send)
+            return
+        if metrics is not None:
+            metrics.rate_limit(
+                policy.name, "admitted" if decision.admitted else "rejected", decision.backend
+            )
+        headers = _headers(policy, decision)
+        if not decision.admitted:
+            retry = str(seconds_header(decision.retry_after))
+            await problem_response(
+                429,
+                detail=f"Rate limit exceeded; retry in {retry} s.",
+                headers={**dict(headers), "Retry-After": retry},
+            )(scope, receive, send)
+            return
+
+        encoded = [(n.lower().encode(), v.encode()) for n, v in headers]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message["headers"], *encoded]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _principal_identity(principal: Principal) -> str:
+    if principal.api_key_id is not None:
+        return "key:" + principal.api_key_id
+    return "user:" + principal.user_id
+
+
+def _headers(policy: Policy, decision: Decision) -> list[tuple[str, str]]:
+    # While nothing is left, t is the time until the next request is admitted
+    # (equal to Retry-After); otherwise the time until the quota is whole again.
+    reset = decision.retry_after if decision.remaining == 0 else decision.reset
+    if decision.remaining == 0 and decision.admitted:
+        reset = decision.reset - (policy.capacity_us - policy.interval_us) / 1_000_000
+    return [
+        ("RateLimit-Policy", policy.header),
+        ("RateLimit", f'"{policy.name}";r={decision.remaining};t={seconds_header(reset)}'),
+    ]
