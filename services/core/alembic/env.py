@@ -1,19 +1,15 @@
-"""Alembic environment for core (async engine, migrations run via run_sync)."""
+"""Alembic environment for core (the rules live in launchforge_common.migrations)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from alembic import context
+from launchforge_common.migrations import run_alembic_env
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.models import Base
-from sqlalchemy import pool
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 config = context.config
-target_metadata = Base.metadata
 
 # No fileConfig(): it would disable the service's own loggers when migrations
 # run inside a process (tests, `launchforge-core migrate`). Plain `alembic`
@@ -27,44 +23,4 @@ def database_url() -> str:
     return str(url) if url else CoreSettings().database_url
 
 
-def run_migrations_offline() -> None:
-    context.configure(
-        url=database_url(),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        dialect_opts={"paramstyle": "named"},
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-def do_run_migrations(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-async def run_async_migrations() -> None:
-    engine = create_async_engine(database_url(), poolclass=pool.NullPool)
-    try:
-        async with engine.connect() as connection:
-            await connection.run_sync(do_run_migrations)
-    finally:
-        await engine.dispose()
-
-
-def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        # A caller that already holds a (sync-facing) connection, e.g. inside
-        # AsyncConnection.run_sync in an already running event loop.
-        do_run_migrations(connection)
-    else:
-        asyncio.run(run_async_migrations())
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+run_alembic_env(context, metadata=Base.metadata, database_url=database_url)

@@ -11,25 +11,21 @@ from collections.abc import Sequence
 
 from launchforge_common.crypto import KeyRing
 from launchforge_common.logging import configure_logging
+from launchforge_common.server import run_uvicorn
 
 from launchforge_auth.core.config import AuthSettings
 
 
 def serve(settings: AuthSettings) -> None:
-    import uvicorn
-
     from launchforge_auth.main import create_app
 
-    uvicorn.run(
+    run_uvicorn(
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout,
         proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips=settings.forwarded_allow_ips if settings.proxy_headers else None,
-        log_config=None,  # keep launchforge_common's JSON logging
-        access_log=False,  # RequestContextMiddleware writes the access log
-        server_header=False,
-        timeout_graceful_shutdown=int(settings.shutdown_timeout),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

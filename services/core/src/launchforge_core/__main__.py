@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import sys
 
 from launchforge_common.db import redact_url
 from launchforge_common.logging import configure_logging
+from launchforge_common.server import run_uvicorn
 
 from launchforge_core.core.config import CoreSettings
 
@@ -16,19 +16,13 @@ logger = logging.getLogger("launchforge.core")
 
 
 def serve(settings: CoreSettings) -> None:
-    import uvicorn
-
     from launchforge_core.main import create_app
 
-    uvicorn.run(
+    run_uvicorn(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        # Our JSON logging (configured by the app factory) stays in charge.
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
+        shutdown_timeout=settings.shutdown_timeout,
     )
 
 

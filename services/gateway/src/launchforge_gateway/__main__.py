@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Sequence
 
-import uvicorn
+from launchforge_common.server import run_uvicorn
 
 from launchforge_gateway.app import create_app
 from launchforge_gateway.config import GatewaySettings
 
 
 def serve(settings: GatewaySettings) -> None:
-    uvicorn.run(
+    # The gateway decides itself which X-Forwarded-* headers to believe
+    # (settings.trusted_proxies); uvicorn must not rewrite the client.
+    run_uvicorn(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_config=None,
-        access_log=False,
-        # The gateway decides itself which X-Forwarded-* headers to believe
-        # (settings.trusted_proxies); uvicorn must not rewrite the client.
+        shutdown_timeout=settings.shutdown_timeout,
         proxy_headers=False,
-        server_header=False,
-        lifespan="on",
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
     )
 
 
