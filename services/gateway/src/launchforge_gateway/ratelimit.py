@@ -7,9 +7,11 @@ admitted when ``TAT + W/L - W <= now``. Chosen over a sliding-window log
 (memory grows with the limit: one sorted-set member per request) and over the
 two-bucket sliding-window counter (an estimate that can admit more or fewer
 than ``L`` when traffic is uneven): GCRA is exact, O(1) in memory and time,
-has no burst at a window edge (a fixed window allows ``2L`` across the edge;
-here at most ``L`` in any span of ``W``), and yields the exact time until
-the next admission for ``Retry-After``.
+and yields the exact time until the next admission for ``Retry-After``. Its
+burst semantics are a token bucket's: at most ``L`` requests at any one
+instant, then one every ``W/L``, so a client idle for ``W`` gets at most
+``2L - 1`` over the next ``W`` and never more than ``L/W`` sustained. A fixed
+window instead admits ``2L`` within moments across its edge (the seed's bug).
 
 Rejected requests are NOT counted (the TAT only moves on admission). Kong's
 sliding window counts them, so a client that keeps retrying is never let back
