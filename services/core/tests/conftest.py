@@ -358,3 +358,43 @@ def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., A
 @pytest.fixture(scope="session")
 def sessionmaker(app: FastAPI, client: httpx.AsyncClient) -> Any:
     return app.state.sessionmaker
+
+
+@pytest.fixture(scope="session")
+def run_build_to_end(sessionmaker: Any) -> Callable[..., Any]:
+    """Run one build to a terminal state with a real in-process Worker.
+
+    Other queued builds are cancelled first so that this worker claims the one
+    under test; the worker is stopped (gracefully) once the build has ended.
+    """
+    from launchforge_core.models import Build
+    from launchforge_core.worker.worker import Worker
+    from sqlalchemy import update
+
+    async def run(ctx: Any, build_id: str) -> Build:
+        wanted = uuid.UUID(build_id)
+        async with sessionmaker() as session:
+            await session.execute(
+                update(Build)
+                .where(Build.status.in_(["queued", "running"]), Build.id != wanted)
+                .values(status="cancelled", lease_expires_at=None)
+            )
+            await session.commit()
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            Worker(ctx, concurrency=1, poll_seconds=0.05, grace_seconds=5).run(stop)
+        )
+        try:
+            for _ in range(400):
+                async with sessionmaker() as session:
+                    row = await session.get(Build, wanted)
+                assert row is not None
+                if row.status in ("succeeded", "failed", "cancelled"):
+                    return row
+                await asyncio.sleep(0.05)
+            raise AssertionError("build did not finish")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+    return run

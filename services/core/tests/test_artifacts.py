@@ -14,11 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from launchforge_core.models import Build
 from launchforge_core.pipeline.types import PipelineResult, StageRecord
 from launchforge_core.services.artifacts import PostgresArtifactStore, is_safe_path
-from launchforge_core.worker.worker import Worker
-from sqlalchemy import update
 
 BINARY = bytes(range(256)) * 4
 FILES = {
@@ -59,34 +56,8 @@ def pipeline_returning(archive: bytes):
     return run
 
 
-async def run_one(ctx: Any, sessionmaker, build_id: str) -> Build:
-    async with sessionmaker() as session:
-        await session.execute(
-            update(Build)
-            .where(Build.status.in_(["queued", "running"]), Build.id != uuid.UUID(build_id))
-            .values(status="cancelled", lease_expires_at=None)
-        )
-        await session.commit()
-    stop = asyncio.Event()
-    task = asyncio.create_task(
-        Worker(ctx, concurrency=1, poll_seconds=0.05, grace_seconds=5).run(stop)
-    )
-    try:
-        for _ in range(400):
-            async with sessionmaker() as session:
-                row = await session.get(Build, uuid.UUID(build_id))
-            assert row is not None
-            if row.status in ("succeeded", "failed"):
-                return row
-            await asyncio.sleep(0.05)
-        raise AssertionError("build did not finish")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-
-
 @pytest.fixture(scope="module")
-async def finished(app, client, mint, make_job_context, sessionmaker) -> dict[str, Any]:
+async def finished(app, client, mint, make_job_context, run_build_to_end) -> dict[str, Any]:
     user_id = uuid.uuid4()
     headers = {"Authorization": f"Bearer {mint(str(user_id))}"}
     project = await client.post("/v1/projects", json={"name": "files"}, headers=headers)
@@ -97,7 +68,7 @@ async def finished(app, client, mint, make_job_context, sessionmaker) -> dict[st
     )
     build_id = build.json()["id"]
     ctx = make_job_context(run_pipeline=pipeline_returning(make_zip(FILES)))
-    row = await run_one(ctx, sessionmaker, build_id)
+    row = await run_build_to_end(ctx, build_id)
     assert row.status == "succeeded", row.error
     return {"id": build_id, "headers": headers}
 
@@ -217,13 +188,13 @@ def test_unsafe_paths(path: str) -> None:
     ],
 )
 async def test_unsafe_or_oversized_archives_fail_the_build(
-    client, make_user, make_build, make_job_context, sessionmaker, archive, error
+    client, make_user, make_build, make_job_context, sessionmaker, run_build_to_end, archive, error
 ) -> None:
     user = make_user()
     build = await make_build(user)
     ctx = make_job_context(run_pipeline=pipeline_returning(archive))
     ctx.store = PostgresArtifactStore(sessionmaker, max_bytes=2048)
-    row = await run_one(ctx, sessionmaker, build["id"])
+    row = await run_build_to_end(ctx, build["id"])
     assert row.status == "failed"
     assert error in (row.error or "")
     download = await client.get(f"/v1/builds/{build['id']}/download", headers=user.headers)

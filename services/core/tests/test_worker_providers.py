@@ -9,11 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchforge_common.testing import free_port
-from launchforge_core.models import Build
 from launchforge_core.pipeline.types import PipelineResult, StageRecord
 from launchforge_core.providers import Message
-from launchforge_core.worker.worker import Worker
-from sqlalchemy import update
 
 SECRET = "sk-local-" + uuid.uuid4().hex
 
@@ -68,34 +65,8 @@ def pipeline_that_calls_the_model(calls: list[Any]):
     return run
 
 
-async def run_until_done(ctx: Any, sessionmaker, build_id: str) -> Build:
-    async with sessionmaker() as session:
-        await session.execute(
-            update(Build)
-            .where(Build.status.in_(["queued", "running"]), Build.id != uuid.UUID(build_id))
-            .values(status="cancelled", lease_expires_at=None)
-        )
-        await session.commit()
-    stop = asyncio.Event()
-    task = asyncio.create_task(
-        Worker(ctx, concurrency=1, poll_seconds=0.05, grace_seconds=2).run(stop)
-    )
-    try:
-        for _ in range(400):
-            async with sessionmaker() as session:
-                row = await session.get(Build, uuid.UUID(build_id))
-            assert row is not None
-            if row.status in ("succeeded", "failed", "cancelled"):
-                return row
-            await asyncio.sleep(0.05)
-        raise AssertionError("build did not finish")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-
-
 async def test_the_pipeline_gets_a_provider_with_the_users_key(
-    client, make_user, make_project, make_job_context, sessionmaker
+    client, make_user, make_project, make_job_context, run_build_to_end
 ) -> None:
     stand_in = ChatStandIn()
     server = await asyncio.start_server(stand_in.handle, "127.0.0.1", stand_in.port)
@@ -116,7 +87,7 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
         assert created.status_code == 202
         calls: list[Any] = []
         ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls))
-        row = await run_until_done(ctx, sessionmaker, created.json()["id"])
+        row = await run_build_to_end(ctx, created.json()["id"])
     finally:
         server.close()
         await server.wait_closed()
@@ -130,7 +101,7 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
 
 
 async def test_a_key_deleted_while_queued_fails_the_build_loudly(
-    client, make_user, make_project, make_job_context, sessionmaker
+    client, make_user, make_project, make_job_context, run_build_to_end
 ) -> None:
     user = make_user()
     await client.put("/v1/provider-keys/groq", json={"api_key": SECRET}, headers=user.headers)
@@ -144,7 +115,7 @@ async def test_a_key_deleted_while_queued_fails_the_build_loudly(
     await client.delete("/v1/provider-keys/groq", headers=user.headers)
     calls: list[Any] = []
     ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls))
-    row = await run_until_done(ctx, sessionmaker, created.json()["id"])
+    row = await run_build_to_end(ctx, created.json()["id"])
     assert row.status == "failed"
     assert row.error == "No API key is stored for provider 'groq'."
     assert calls == []  # the pipeline never ran, with or without a model
