@@ -134,11 +134,12 @@ async def test_exact_admission_count_across_two_gateways(edge_gateways) -> None:
             *(cb.get(f"{b.url}/v1/projects/burst") for _ in range(60)),
         )
     statuses = [r.status_code for r in responses]
+    # Each process alone got 60 requests for a limit of 20, so a per-replica
+    # count would admit 40 in all; exactly 20 means the count is shared.
+    # (Which process admits how many depends on arrival order, so it is not
+    # asserted.)
     assert statuses.count(200) == 20, statuses
     assert statuses.count(429) == 100
-    # Both processes admitted some: the count is shared, not per replica.
-    assert 200 in statuses[:60]
-    assert 200 in statuses[60:]
     remaining = sorted(
         parse_list(r.headers["ratelimit"])[0][1]["r"] for r in responses if r.status_code == 200
     )
