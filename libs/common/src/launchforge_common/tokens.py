@@ -110,30 +110,46 @@ class JWKSVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise InvalidTokenError("malformed token") from exc
-        alg = header.get("alg")
-        kid = header.get("kid")
-        if alg not in ALLOWED_ALGORITHMS:
-            raise InvalidTokenError("algorithm not allowed")
-        if not isinstance(kid, str) or not kid:
-            raise InvalidTokenError("token has no key id")
+        alg, kid = checked_header(token)
         key = await self.key_for(kid)
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key=key,
-                algorithms=[alg],
-                audience=self.audience,
-                issuer=self.issuer,
-                leeway=self.leeway,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise InvalidTokenError("token rejected") from exc
+        claims = decode_claims(
+            token, key, alg, issuer=self.issuer, audience=self.audience, leeway=self.leeway
+        )
         return principal_from_claims(claims)
+
+
+def checked_header(token: str) -> tuple[str, str]:
+    """The token's ``(alg, kid)``, refusing any algorithm but ours before a key is looked up."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise InvalidTokenError("malformed token") from exc
+    alg = header.get("alg")
+    kid = header.get("kid")
+    if alg not in ALLOWED_ALGORITHMS:
+        raise InvalidTokenError("algorithm not allowed")
+    if not isinstance(kid, str) or not kid:
+        raise InvalidTokenError("token has no key id")
+    return str(alg), kid
+
+
+def decode_claims(
+    token: str, key: Any, alg: str, *, issuer: str, audience: str, leeway: float
+) -> dict[str, Any]:
+    """Verify signature, issuer, audience, expiry and required claims with one key."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=[alg],
+            audience=audience,
+            issuer=issuer,
+            leeway=leeway,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidTokenError("token rejected") from exc
+    return claims
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

@@ -29,9 +29,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from launchforge_common.tokens import (
-    ALLOWED_ALGORITHMS,
     InvalidTokenError,
     Principal,
+    checked_header,
+    decode_claims,
     principal_from_claims,
 )
 
@@ -222,29 +223,9 @@ class KeySet:
 
     def verify(self, token: str, *, issuer: str, audience: str, leeway: float = 5.0) -> Principal:
         """Verify an access token; :class:`InvalidTokenError` when it is not acceptable."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise InvalidTokenError("malformed token") from exc
-        alg = header.get("alg")
-        kid = header.get("kid")
-        if alg not in ALLOWED_ALGORITHMS:
-            raise InvalidTokenError("algorithm not allowed")
-        if not isinstance(kid, str) or not kid:
-            raise InvalidTokenError("token has no key id")
+        alg, kid = checked_header(token)
         key = self.keys.get(kid)
         if key is None or key.algorithm != alg:
             raise InvalidTokenError("unknown signing key")
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key=key.key,
-                algorithms=[key.algorithm],
-                audience=audience,
-                issuer=issuer,
-                leeway=leeway,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise InvalidTokenError("token rejected") from exc
+        claims = decode_claims(token, key.key, alg, issuer=issuer, audience=audience, leeway=leeway)
         return principal_from_claims(claims)
