@@ -8,7 +8,7 @@ export UV_LINK_MODE ?= copy
 
 .PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build
 .PHONY: images base-images chart-test test-containers
-.PHONY: bench-gateway
+.PHONY: bench-gateway bench-load drills
 
 help:
 	@echo "make dev    - run the whole platform on http://127.0.0.1:8000"
@@ -18,6 +18,8 @@ help:
 	@echo "make images - build the service images with docker or podman"
 	@echo "make chart-test      - helm lint, render and validate the chart, chart tests"
 	@echo "make test-containers - the journey against the images (testcontainers)"
+	@echo "make drills - faults under load and hostile input against the real processes"
+	@echo "make bench-load - locust load test of the mixed journey, prints the knee"
 
 sync:
 	$(UV) sync --frozen
@@ -40,7 +42,10 @@ test-gateway:
 	$(PYTEST) services/gateway/tests
 
 test-e2e:
-	$(PYTEST) tests-e2e --ignore=tests-e2e/containers
+	$(PYTEST) tests-e2e --ignore=tests-e2e/containers --ignore=tests-e2e/drills
+
+drills: sync  # faults under load, hostile input, schemathesis (tests-e2e/drills, see README)
+	$(PYTEST) tests-e2e/drills
 
 lint: sync
 	$(UV) run --frozen ruff check .
@@ -56,6 +61,9 @@ fmt:
 
 bench-gateway: sync  # direct vs through the gateway, wrk at 1 and 32 connections (see README)
 	$(UV) run --frozen python bench/gateway/bench.py
+
+bench-load: sync  # the mixed journey with locust at rising concurrency until the knee
+	$(UV) run --frozen python bench/load/bench_load.py
 
 clean:
 	rm -rf .venv .dev .pytest_cache .mypy_cache .ruff_cache
