@@ -23,6 +23,7 @@ help:
 
 sync:
 	$(UV) sync --frozen
+	@bash scripts/sandbox-access.sh
 
 dev: sync web
 	$(UV) run --frozen python scripts/dev.py

@@ -297,3 +297,14 @@ def test_sweep_removes_only_stale_workdirs(tmp_path):
     assert not stale.exists()
     assert fresh.exists()
     assert other.exists()
+
+
+async def test_interpreter_that_cannot_start_is_a_clear_failure(tmp_path):
+    """A broken deployment (interpreter missing or not executable) fails the stage clearly."""
+    settings = PipelineSettings(
+        work_dir=_work_dir(tmp_path), python_executable=str(tmp_path / "no-such-python")
+    )
+    outcome = await run_project_tests(_project(test_ok=TINY_TEST), settings)
+    assert not outcome.ok
+    assert outcome.reason.startswith("sandbox could not start the test run")
+    assert os.listdir(settings.work_dir) == []

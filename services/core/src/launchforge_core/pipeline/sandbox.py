@@ -90,14 +90,17 @@ async def _warm_bytecode_cache(python: str, cache_dir: str) -> None:
         if cache_dir in _warm_done:
             return
         await asyncio.to_thread(os.makedirs, cache_dir, mode=0o755, exist_ok=True)
-        proc = await asyncio.create_subprocess_exec(
-            python,
-            "-c",
-            _WARM_IMPORTS,
-            env={"PYTHONPYCACHEPREFIX": cache_dir, "PATH": "/usr/bin:/bin"},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                python,
+                "-c",
+                _WARM_IMPORTS,
+                env={"PYTHONPYCACHEPREFIX": cache_dir, "PATH": "/usr/bin:/bin"},
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        except OSError:
+            return  # only a speed-up; the test run itself reports the problem
         await proc.wait()
         _warm_done.add(cache_dir)
 
@@ -241,16 +244,27 @@ async def run_project_tests(
             _RUNNER,
             *_module_names(files),
         ]
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            cwd=project,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as a whole
-            **extra,  # type: ignore[arg-type]
-        )
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=project,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed as a whole
+                **extra,  # type: ignore[arg-type]
+            )
+        except OSError as exc:
+            # A deployment problem (e.g. the sandbox user cannot execute the
+            # interpreter; scripts/sandbox-access.sh), not the project's fault.
+            return ValidationOutcome(
+                ok=False,
+                reason=f"sandbox could not start the test run: {exc.strerror or exc}",
+                exit_code=None,
+                output="",
+                summary=[],
+            )
         assert proc.stdout is not None
         reader = asyncio.ensure_future(_read_tail(proc.stdout, settings.max_output_bytes))
         try:
