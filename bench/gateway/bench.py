@@ -193,13 +193,13 @@ def main() -> None:
     py = [sys.executable, "-m"]
     base = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "AUTH_", "CORE_"))}
     header = (
-        "| upstream | conns | direct req/s | gateway req/s | ratio | direct p50 ms "
-        "| gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms "
-        "| gateway CPU us/req | non-2xx |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| proxy -> upstream | conns | direct req/s | proxied req/s | ratio | direct p50 ms "
+        "| proxied p50 ms | added p50 ms | direct p99 ms | proxied p99 ms "
+        "| proxy CPU us/req | non-2xx |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     print(f"wrk {DURATION_S}s per run, logs in {logs}\n\n{header}", flush=True)
 
-    hello_port, gw_port = free_port(), free_port()
+    hello_port, gw_port, ref_port = free_port(), free_port(), free_port()
     hello_url = f"http://127.0.0.1:{hello_port}"
     uvicorn_args = [
         "uvicorn",
@@ -216,8 +216,25 @@ def main() -> None:
         **gateway_env(base, gw_port, hello_url, hello_url),
         "GATEWAY_EDGE_AUTH_ENABLED": "false",
     }
+    reference_args = [
+        "uvicorn",
+        "--app-dir",
+        "bench/gateway",
+        "reference_proxy:app",
+        "--port",
+        str(ref_port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     with (
         process([*py, *uvicorn_args], base, f"{hello_url}/readyz", logs / "hello.log"),
+        process(
+            [*py, *reference_args],
+            {**base, "REFERENCE_UPSTREAM": hello_url},
+            f"http://127.0.0.1:{ref_port}/livez",
+            logs / "reference.log",
+        ) as ref_pid,
         process(
             [*py, "launchforge_gateway", "serve"],
             gw_env,
@@ -226,8 +243,17 @@ def main() -> None:
         ) as gw_pid,
     ):
         path = "/v1/projects/p1"
+        # The yardstick first: a bare aiohttp proxy + one EVALSHA (reference_proxy.py).
         compare(
-            "trivial (raw ASGI)",
+            "reference proxy -> trivial",
+            binary,
+            hello_url + path,
+            f"http://127.0.0.1:{ref_port}{path}",
+            {},
+            ref_pid,
+        )
+        compare(
+            "gateway -> trivial (raw ASGI)",
             binary,
             hello_url + path,
             f"http://127.0.0.1:{gw_port}{path}",
@@ -284,7 +310,7 @@ async def bench_platform(binary: str, base: dict[str, str], logs: Path, py: list
             token, project_id = await platform_token(auth_url, core_url)
             path = f"/v1/projects/{project_id}"
             compare(
-                "core GET /v1/projects/{id}",
+                "gateway -> core GET /v1/projects/{id}",
                 binary,
                 core_url + path,
                 f"http://127.0.0.1:{ports['gateway']}{path}",
