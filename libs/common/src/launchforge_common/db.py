@@ -52,7 +52,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: one session per request, committed if the route succeeds.
 
     Repositories only flush; this is the single place that commits, so a route
-    that raises leaves nothing half-written.
+    that raises leaves nothing half-written. Declare it with
+    ``Depends(get_session, scope="function")`` so the commit runs before the
+    response is sent: with the default scope FastAPI runs it afterwards, and a
+    commit failing then would follow a 2xx the client already received.
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:

@@ -22,7 +22,10 @@ from launchforge_auth.services import accounts, api_keys
 from launchforge_auth.services.login_throttle import LoginThrottle
 from launchforge_auth.services.signing_keys import KeyManager
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the session commits when the route returns, before the
+# answer is sent (the default scope commits after, so a failed commit would
+# follow a 2xx the client already has).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def get_settings(request: Request) -> AuthSettings:

@@ -21,7 +21,10 @@ from launchforge_core.services.quota import QuotaService
 
 logger = logging.getLogger("launchforge.core.auth")
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the session commits when the route returns, before the
+# answer is sent (the default scope commits after, so a failed commit would
+# follow a 2xx the client already has).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def get_current_principal(request: Request) -> Principal:
