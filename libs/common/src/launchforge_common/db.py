@@ -76,3 +76,16 @@ async def check_database(engine: AsyncEngine) -> None:
 def redact_url(url: str) -> str:
     """A database URL safe to log (password hidden)."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+async def release_connection(session: AsyncSession) -> None:
+    """End a request's read-only transaction before a long wait (a password hash).
+
+    argon2 takes 100-300 ms in a worker thread; a session holding its pooled
+    connection meanwhile lets a burst of logins exhaust the pool and stall
+    every other route. Ending the transaction returns the connection; the
+    session takes another for its next statement (``expire_on_commit`` is off,
+    so loaded objects stay usable). The one exception to "get_session is the
+    single place that commits": call it only before the request's first write.
+    """
+    await session.commit()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from launchforge_common.crypto import KeyRing
+from launchforge_common.db import release_connection
 from launchforge_common.errors import BadRequestError, TooManyRequestsError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -150,6 +151,7 @@ async def change_password(
     lock = await throttle.locked(email=user.email, ip=ip)
     if lock is not None:
         raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(lock.retry_after)})
+    await release_connection(session)  # two argon2 runs follow
     if not await passwords.verify(user.password_hash, current_password):
         await throttle.record_failure(email=user.email, ip=ip)
         raise BadRequestError("The current password is not correct.")

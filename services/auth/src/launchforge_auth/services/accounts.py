@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from launchforge_common.crypto import KeyRing
+from launchforge_common.db import release_connection
 from launchforge_common.errors import ConflictError, UnauthorizedError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +52,7 @@ async def authenticate(
     the same time and gets the same answer.
     """
     user = await users_repo.get_by_email(session, email=email)
+    await release_connection(session)  # argon2 follows
     if user is None:
         await passwords.verify_dummy(password)
         raise UnauthorizedError(INVALID_CREDENTIALS)
