@@ -158,8 +158,18 @@ def test_pods_drain_before_they_stop(manifests: list[Manifest]) -> None:
         spec = m["spec"]["template"]["spec"]
         sleep = spec["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
         assert sleep[0] == "sleep"
-        # the grace period covers the preStop sleep plus the app's own drain (10 s)
-        assert spec["terminationGracePeriodSeconds"] >= int(sleep[1]) + 10, component(m)
+        drain = 0
+        if component(m) in HTTP_COMPONENTS:
+            config_maps = {
+                c["metadata"]["name"]: c["data"] for c in of_kind(manifests, "ConfigMap")
+            }
+            (source,) = spec["containers"][0]["envFrom"]
+            config = config_maps[source["configMapRef"]["name"]]
+            drain = int(config[f"{component(m).upper()}_SHUTDOWN_DRAIN_SECONDS"])
+            assert drain > 0, component(m)
+        # the grace period covers the preStop sleep, the app's readiness-first
+        # drain after SIGTERM, then its graceful shutdown (10 s)
+        assert spec["terminationGracePeriodSeconds"] >= int(sleep[1]) + drain + 10, component(m)
         spread = spec["topologySpreadConstraints"][0]
         assert spread["labelSelector"]["matchLabels"] == m["spec"]["selector"]["matchLabels"]
 
@@ -349,6 +359,13 @@ def test_config_reaches_the_services(prod_manifests: list[Manifest]) -> None:
 
 
 # ---- values schema
+
+
+def test_a_grace_period_shorter_than_the_drain_fails_to_render(helm_template: Any) -> None:
+    result = helm_template("--set", "auth.terminationGracePeriodSeconds=15")
+    assert result.returncode != 0
+    assert "auth.terminationGracePeriodSeconds must be at least 20" in result.stderr
+    assert helm_template("--set", "auth.terminationGracePeriodSeconds=20").returncode == 0
 
 
 @pytest.mark.parametrize(

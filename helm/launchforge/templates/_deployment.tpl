@@ -7,6 +7,13 @@ One Deployment. Call with (dict "root" $ "component" "core" "image" "core"
 {{- $v := .values -}}
 {{- $ctx := dict "root" $root "component" .component -}}
 {{- $configName := include "launchforge.componentName" (dict "root" $root "component" .config) -}}
+{{- if .http }}
+{{- /* preStop sleep, the app's drain, then SHUTDOWN_TIMEOUT (10 s) for in-flight requests. */}}
+{{- $needed := add $root.Values.preStopSleepSeconds $root.Values.shutdownDrainSeconds 10 }}
+{{- if lt (int $v.terminationGracePeriodSeconds) (int $needed) }}
+{{- fail (printf "%s.terminationGracePeriodSeconds must be at least %d (preStopSleepSeconds + shutdownDrainSeconds + 10)" .component (int $needed)) }}
+{{- end }}
+{{- end }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:

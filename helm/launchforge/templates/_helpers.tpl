@@ -118,6 +118,7 @@ internal-token: {{ include "launchforge.generatedSecret" (dict "root" . "key" "i
 {{- if eq .component "gateway" }}
 GATEWAY_ENVIRONMENT: {{ $v.environment | quote }}
 GATEWAY_LOG_LEVEL: {{ $v.logLevel | quote }}
+GATEWAY_SHUTDOWN_DRAIN_SECONDS: {{ $v.shutdownDrainSeconds | quote }}
 GATEWAY_HOST: "0.0.0.0"
 GATEWAY_PORT: {{ $v.gateway.port | quote }}
 GATEWAY_AUTH_URL: {{ $authUrl | quote }}
@@ -129,6 +130,7 @@ GATEWAY_TRUSTED_PROXIES: {{ $v.gateway.trustedProxies | toJson | quote }}
 {{- else if eq .component "auth" }}
 AUTH_ENVIRONMENT: {{ $v.environment | quote }}
 AUTH_LOG_LEVEL: {{ $v.logLevel | quote }}
+AUTH_SHUTDOWN_DRAIN_SECONDS: {{ $v.shutdownDrainSeconds | quote }}
 AUTH_HOST: "0.0.0.0"
 AUTH_PORT: {{ $v.auth.port | quote }}
 AUTH_PROXY_HEADERS: {{ $v.auth.proxyHeaders | quote }}
@@ -150,6 +152,7 @@ AUTH_FORWARDED_ALLOW_IPS: {{ $v.auth.forwardedAllowIps | quote }}
 {{- else }}
 CORE_ENVIRONMENT: {{ $v.environment | quote }}
 CORE_LOG_LEVEL: {{ $v.logLevel | quote }}
+CORE_SHUTDOWN_DRAIN_SECONDS: {{ $v.shutdownDrainSeconds | quote }}
 CORE_HOST: "0.0.0.0"
 CORE_PORT: {{ $v.core.port | quote }}
 CORE_AUTH_URL: {{ $authUrl | quote }}

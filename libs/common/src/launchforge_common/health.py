@@ -3,6 +3,8 @@
 ``/livez`` says the process answers. ``/readyz`` runs every registered check
 (database, Redis, upstreams) concurrently with a time limit and names each
 one that failed; any failure makes it 503 so Kubernetes stops routing here.
+While the server drains after SIGTERM (see ``server.py``), ``/readyz`` is
+503 with the ``shutdown`` check failed, whatever the other checks say.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ from starlette.responses import JSONResponse
 Check = Callable[[], Awaitable[Any]]
 
 CHECK_TIMEOUT_S = 2.0
+DRAINING_CHECK = {"status": "fail", "reason": "draining"}
+
+
+def draining_response() -> JSONResponse:
+    """The readiness answer of a process that is shutting down."""
+    return JSONResponse(
+        {"status": "fail", "checks": {"shutdown": dict(DRAINING_CHECK)}}, status_code=503
+    )
 
 
 def register_check(app_state: Any, name: str, check: Check) -> None:
@@ -58,7 +68,7 @@ def health_router() -> APIRouter:
         ok, report = await run_checks(checks)
         if getattr(request.app.state, "draining", False):
             ok = False
-            report["shutdown"] = {"status": "fail", "reason": "draining"}
+            report["shutdown"] = dict(DRAINING_CHECK)
         return JSONResponse(
             {"status": "ok" if ok else "fail", "checks": report},
             status_code=200 if ok else 503,

@@ -36,7 +36,13 @@ class ServiceSettings(BaseSettings):
     # down Redis from costing a connect timeout on every single request.
     redis_retry_after: float = 1.0
 
+    # Seconds in-flight requests get to finish once the server stops accepting.
     shutdown_timeout: float = 10.0
+    # Seconds between SIGTERM and that moment: /readyz answers 503 and every
+    # response closes its connection while requests are still served, so load
+    # balancers and keep-alive clients move away first (see server.py).
+    # Unset: 5 s in production, none elsewhere (tests and `make dev` stop at once).
+    shutdown_drain_seconds: float | None = Field(default=None, ge=0, le=300)
 
     # OpenTelemetry: off (default), console, or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT).
     tracing: Literal["off", "console", "otlp"] = "off"
@@ -44,6 +50,13 @@ class ServiceSettings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def drain_seconds(self) -> float:
+        """The SIGTERM drain in effect (``shutdown_drain_seconds`` or its default)."""
+        if self.shutdown_drain_seconds is not None:
+            return self.shutdown_drain_seconds
+        return 5.0 if self.is_production else 0.0
 
 
 class DatabaseSettings(BaseSettings):

@@ -24,6 +24,7 @@ def serve(settings: AuthSettings) -> None:
         host=settings.host,
         port=settings.port,
         shutdown_timeout=settings.shutdown_timeout,
+        drain_seconds=settings.drain_seconds,
         proxy_headers=settings.proxy_headers,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

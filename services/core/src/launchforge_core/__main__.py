@@ -23,6 +23,7 @@ def serve(settings: CoreSettings) -> None:
         host=settings.host,
         port=settings.port,
         shutdown_timeout=settings.shutdown_timeout,
+        drain_seconds=settings.drain_seconds,
     )
 
 

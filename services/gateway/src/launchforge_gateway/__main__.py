@@ -19,6 +19,7 @@ def serve(settings: GatewaySettings) -> None:
         host=settings.host,
         port=settings.port,
         shutdown_timeout=settings.shutdown_timeout,
+        drain_seconds=settings.drain_seconds,
         proxy_headers=False,
     )
 
