@@ -87,7 +87,11 @@ class Platform:
 
 
 def wait_ready(url: str, processes: Mapping[str, subprocess.Popen[bytes]]) -> None:
-    """Poll ``url``/readyz until 200; fail fast when a process exits meanwhile."""
+    """Poll ``url``/readyz until everything is up; fail fast when a process exits meanwhile.
+
+    Up means status ``ok``: the gateway answers 200 ``degraded`` while an
+    upstream (or Redis) is still starting.
+    """
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     last = ""
     while time.monotonic() < deadline:
@@ -96,7 +100,7 @@ def wait_ready(url: str, processes: Mapping[str, subprocess.Popen[bytes]]) -> No
                 raise RuntimeError(f"{name} exited with {proc.returncode} during startup")
         try:
             response = httpx.get(f"{url}/readyz", timeout=3)
-            if response.status_code == 200:
+            if response.status_code == 200 and response.json().get("status") == "ok":
                 return
             last = response.text
         except httpx.HTTPError as exc:

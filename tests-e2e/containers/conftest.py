@@ -186,7 +186,8 @@ def _wait_ready(platform: ContainerPlatform) -> None:
                 raise RuntimeError(f"{name} exited during startup:\n{platform.logs(name)}")
         try:
             response = httpx.get(f"{platform.gateway_url}/readyz", timeout=3)
-            if response.status_code == 200:
+            # 200 "degraded" while an upstream is still starting.
+            if response.status_code == 200 and response.json().get("status") == "ok":
                 return
             last = response.text
         except httpx.HTTPError as exc:

@@ -114,3 +114,13 @@ async def test_readyz_names_failed_check_without_internals() -> None:
         r = await c.get("/readyz")
     assert r.status_code == 200
     assert r.json()["checks"]["database"]["status"] == "ok"
+
+
+def test_overall_status_fails_only_on_critical_checks() -> None:
+    from launchforge_common.health import overall_status
+
+    ok, fail = {"status": "ok"}, {"status": "fail", "reason": "timeout"}
+    assert overall_status({"database": ok, "redis": ok}, {"redis"}) == "ok"
+    assert overall_status({"database": ok, "redis": fail}, {"redis"}) == "degraded"
+    assert overall_status({"database": fail, "redis": ok}, {"redis"}) == "fail"
+    assert overall_status({"database": fail, "redis": fail}) == "fail"

@@ -94,7 +94,8 @@ async def open_redis(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[R
     app.state.redis = client
     app.state.redis_health = health
     app.state.cache = Cache(client, prefix=f"lf:{settings.service_name}", health=health)
-    register_check(app.state, "redis", lambda: check_redis(client))
+    # Optional: caches bypass Redis and rate limits fall back while it is down.
+    register_check(app.state, "redis", lambda: check_redis(client), critical=False)
     try:
         yield client
     finally:

@@ -2,9 +2,17 @@
 
 ``/readyz`` checks the gateway's Redis and each upstream's ``/readyz``
 concurrently, each with a short time limit, and names every check that
-failed; any failure makes it 503. Each upstream's entry carries that
-upstream's own checks (``auth: {status, checks: {database, redis}}``), so one
-``curl /readyz`` shows the health of every service's backing stores.
+failed. Each upstream's entry carries that upstream's own checks
+(``auth: {status, checks: {database, redis}}``), so one ``curl /readyz``
+shows the health of every service's backing stores and ``status`` is ``ok``
+only when all of it is.
+
+None of them makes the gateway unready (it answers 200 ``degraded``): every
+gateway replica shares the same Redis and upstreams, so failing readiness on
+them would take all replicas out of service at once, and routes to a healthy
+upstream (auth while core is down) would fail with the rest. The gateway
+answers for a failed upstream itself (502/504 problem+json) and falls back to
+in-process rate limits without Redis. Only draining after SIGTERM makes it 503.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from typing import Any
 
 import aiohttp
 from launchforge_common.context import propagation_headers
-from launchforge_common.health import Check, run_checks
+from launchforge_common.health import Check, overall_status, run_checks
 from launchforge_common.redis import check_redis
 from redis.asyncio import Redis
 from starlette.responses import JSONResponse
@@ -60,6 +68,8 @@ async def _upstream_report(upstream: Upstream, limit_s: float) -> dict[str, Any]
         document = json.loads(raw)
     except ValueError:
         document = None
+    if status == 200 and isinstance(document, dict) and document.get("status") == "degraded":
+        report["status"] = "degraded"
     checks = document.get("checks") if isinstance(document, dict) else None
     if isinstance(checks, dict):
         # Only status and reason per check: nothing else of the upstream's
@@ -82,14 +92,15 @@ async def readyz(
     check_timeout: float,
 ) -> None:
     names = list(upstreams)
-    (ok, report), *upstream_reports = await asyncio.gather(
+    (_, report), *upstream_reports = await asyncio.gather(
         run_checks({"redis": _redis_check(redis, check_timeout)}),
         *(_upstream_report(upstreams[name], check_timeout) for name in names),
     )
     for name, upstream_report in zip(names, upstream_reports, strict=True):
         report[name] = upstream_report
-        ok = ok and upstream_report["status"] == "ok"
+    if not upstreams:  # before startup or after shutdown: nothing to route to
+        report["upstreams"] = {"status": "fail", "reason": "not started"}
+    status = overall_status(report, optional=set(report) - {"upstreams"})
     await JSONResponse(
-        {"status": "ok" if ok else "fail", "checks": report},
-        status_code=200 if ok else 503,
+        {"status": status, "checks": report}, status_code=503 if status == "fail" else 200
     )(scope, receive, send)
