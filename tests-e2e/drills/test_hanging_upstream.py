@@ -5,7 +5,7 @@ connections and never answers (auth stays real). Requests routed to core must
 get 504 problem+json once the gateway's read timeout passes, never hang
 longer, and never tie up the routes of other upstreams: auth routes served
 meanwhile all answer 200. ``/readyz`` still answers within its own check
-limit and names core as the failing check. Once the clients are gone, the
+limit, names core as the failing check and stays 200 (``degraded``). Once the clients are gone, the
 gateway has let go of every connection to the stuck upstream.
 """
 
@@ -113,8 +113,10 @@ async def test_hanging_upstream_gets_504_and_other_routes_keep_serving(log_dir: 
         assert healthy.total > stuck.total
         assert set(healthy.statuses()) == {"200"}, healthy.statuses()
 
-        # Readiness does not hang on the stuck upstream either.
-        assert ready.status_code == 503
+        # Readiness does not hang on the stuck upstream either, and the gateway
+        # stays ready (degraded): it still serves every other upstream.
+        assert ready.status_code == 200
+        assert ready.json()["status"] == "degraded"
         assert ready.json()["checks"]["core"] == {"status": "fail", "reason": "timeout"}
         assert ready.json()["checks"]["auth"]["status"] == "ok"
         assert readyz_s < READINESS_TIMEOUT_S + MARGIN_S, readyz_s
