@@ -24,6 +24,7 @@ from launchforge_common.errors import install_error_handlers
 from launchforge_common.health import health_router, register_check
 from launchforge_common.logging import configure_logging
 from launchforge_common.middleware import RequestContextMiddleware
+from launchforge_common.openapi import install_problem_openapi
 from launchforge_common.redis import RedisHealth, check_redis, create_redis
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from launchforge_common.tracing import (
@@ -51,6 +52,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.readiness_checks = {}
     install_error_handlers(app)
+    install_problem_openapi(app)
     app.include_router(health_router())
     app.add_middleware(RequestContextMiddleware)
     if setup_tracing(settings.service_name, settings.tracing):

@@ -10,7 +10,7 @@ with a generic 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -138,10 +138,15 @@ class ServiceUnavailableError(ProblemError):
     status, title = 503, "Service Unavailable"
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+# At most this many field errors per 422: a body with 50 000 unknown keys
+# must not be answered with 50 000 errors (a 4 MB reply to a 1 MB request).
+MAX_REPORTED_ERRORS = 20
+
+
+def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Field errors without the offending input (it may be a password)."""
     out: list[dict[str, Any]] = []
-    for err in exc.errors():
+    for err in errors[:MAX_REPORTED_ERRORS]:
         out.append(
             {
                 "loc": [str(p) for p in err.get("loc", ())],
@@ -159,11 +164,15 @@ async def _handle_problem(_: Request, exc: Exception) -> Response:
 
 async def _handle_validation(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    extensions: dict[str, Any] = {"errors": _validation_errors(errors)}
+    if len(errors) > MAX_REPORTED_ERRORS:
+        extensions["errors_omitted"] = len(errors) - MAX_REPORTED_ERRORS
     return problem_response(
         422,
         title="Unprocessable Content",
         detail="The request body or parameters are invalid.",
-        errors=_validation_errors(exc),
+        **extensions,
     )
 
 
@@ -175,8 +184,35 @@ async def _handle_http(_: Request, exc: Exception) -> Response:
     return problem_response(exc.status_code, detail=detail, headers=exc.headers)
 
 
+def is_data_exception(exc: BaseException) -> bool:
+    """SQLSTATE class 22 ("data exception"): the input is at fault, not the database.
+
+    A NUL character or an unpaired surrogate in a string, or an integer out of
+    range, passes validation as ordinary text or numbers and is refused only
+    by PostgreSQL (or asyncpg, encoding the parameter).
+    """
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return isinstance(exc, DBAPIError) and isinstance(code, str) and code.startswith("22")
+
+
 async def _handle_database_unavailable(_: Request, exc: Exception) -> Response:
-    """A database outage or a full pool: fail fast with 503, never hang or 500."""
+    """A database outage or a full pool: fail fast with 503, never hang or 500.
+
+    A value the database cannot store or compare is the client's mistake: 422.
+    """
+    if is_data_exception(exc):
+        logger.info("value refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
+        return problem_response(
+            422,
+            title="Unprocessable Content",
+            detail=(
+                "A value in the request cannot be stored or compared (for example a NUL "
+                "character, an unpaired surrogate or a number out of range)."
+            ),
+            # Which field it was, the database does not say.
+            errors=[],
+        )
     if (
         isinstance(exc, DBAPIError)
         and not isinstance(exc, OperationalError | InterfaceError)

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.config import STARTUP_FAILURE
 
 from launchforge_common.health import draining_response
+from launchforge_common.http_protocol import guarded_protocol
 
 logger = logging.getLogger("launchforge.server")
 
@@ -195,6 +196,9 @@ def run_uvicorn(
         forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
         lifespan="on",
         timeout_graceful_shutdown=math.ceil(shutdown_timeout),
+        # A deadline and a size limit for request headers, problem+json 400s
+        # (see http_protocol: plain uvicorn waits for headers forever).
+        http=guarded_protocol(),
     )
     server = DrainingServer(config, drain, drain_seconds)
     with contextlib.suppress(KeyboardInterrupt):  # SIGINT, re-raised after the shutdown

@@ -131,6 +131,10 @@ class GatewaySettings(ServiceSettings):
     # --- request size limits ---
     max_body_size: int = Field(default=10 * MiB, ge=0)
     body_size_routes: Annotated[list[RouteBodyLimit], NoDecode] = Field(default_factory=list)
+    # Seconds the whole request body may take to arrive once the headers are
+    # in: a client trickling (or stalling) its body gets 408 instead of
+    # holding a connection, and an upstream one, for as long as it likes.
+    body_timeout: float = Field(default=60.0, gt=0)
 
     # --- CORS ---
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

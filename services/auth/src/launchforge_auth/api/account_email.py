@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel
 
 from launchforge_auth.api.deps import (
@@ -46,12 +47,18 @@ class Accepted(BaseModel):
     detail: str
 
 
-@router.post("/verify-email", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/verify-email", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(400)
+)
 async def verify_email(body: TokenBody, session: SessionDep) -> None:
     await account_email.verify_email(session=session, token=body.token)
 
 
-@router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/verify-email/resend",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(401, 403),
+)
 async def resend_verification(
     session: SessionDep, user: SessionUserDep, key_ring: KeyRingDep, settings: SettingsDep
 ) -> Accepted:
@@ -72,14 +79,20 @@ async def forgot_password(
     return Accepted(detail=FORGOT_ANSWER)
 
 
-@router.post("/password/reset", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/password/reset", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(400)
+)
 async def reset_password(body: ResetBody, session: SessionDep, passwords: PasswordsDep) -> None:
     await account_email.reset_password(
         session=session, passwords=passwords, token=body.token, new_password=body.password
     )
 
 
-@router.post("/password/change", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/password/change",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(400, 401, 403),
+)
 async def change_password(
     body: ChangeBody,
     session: SessionDep,

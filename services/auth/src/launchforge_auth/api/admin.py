@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel, Field
 
 from launchforge_auth.api.deps import AdminDep, SessionDep
@@ -13,7 +14,7 @@ from launchforge_auth.api.schemas import Plan, Role, UserAdminView
 from launchforge_auth.models import User
 from launchforge_auth.services import admin
 
-router = APIRouter(prefix="/v1/auth/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/auth/admin", tags=["admin"], responses=problem_responses(401, 403))
 
 
 class UserAdminUpdate(BaseModel):
@@ -48,7 +49,9 @@ async def list_users(
     return [_view(user) for user in users]
 
 
-@router.patch("/users/{user_id}", response_model=UserAdminView)
+@router.patch(
+    "/users/{user_id}", response_model=UserAdminView, responses=problem_responses(404, 409)
+)
 async def update_user(
     user_id: uuid.UUID, body: UserAdminUpdate, session: SessionDep, actor: AdminDep
 ) -> UserAdminView:

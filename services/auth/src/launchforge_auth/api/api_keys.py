@@ -7,12 +7,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, status
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel, Field, StringConstraints
 
 from launchforge_auth.api.deps import SessionDep, SessionUserDep
 from launchforge_auth.services import api_keys
 
-router = APIRouter(prefix="/v1/auth/api-keys", tags=["api-keys"])
+router = APIRouter(
+    prefix="/v1/auth/api-keys", tags=["api-keys"], responses=problem_responses(401, 403)
+)
 
 Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9:._\-]{0,63}$")]
 
@@ -35,7 +38,12 @@ class ApiKeyCreated(ApiKeyPublic):
     key: str = Field(description="The full key. Shown only in this response.")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ApiKeyCreated)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApiKeyCreated,
+    responses=problem_responses(409),
+)
 async def create_api_key(
     body: ApiKeyCreate, session: SessionDep, user: SessionUserDep
 ) -> ApiKeyCreated:
@@ -60,6 +68,8 @@ async def list_api_keys(session: SessionDep, user: SessionUserDep) -> list[ApiKe
     return [ApiKeyPublic.model_validate(row, from_attributes=True) for row in rows]
 
 
-@router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{key_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
 async def revoke_api_key(key_id: uuid.UUID, session: SessionDep, user: SessionUserDep) -> None:
     await api_keys.revoke(session=session, user_id=user.id, key_id=key_id)

@@ -6,6 +6,7 @@ import contextlib
 
 from fastapi import APIRouter, Response, status
 from launchforge_common.errors import NotFoundError, UnauthorizedError
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel
 
 from launchforge_auth.api.deps import (
@@ -61,7 +62,12 @@ def _token_public(pair: TokenPair) -> TokenPublic:
     )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserPublic,
+    responses=problem_responses(409),
+)
 async def register(
     body: UserCreate,
     session: SessionDep,
@@ -80,7 +86,7 @@ async def register(
     return UserPublic(id=user.id, email=user.email)
 
 
-@router.post("/login", response_model=TokenPublic)
+@router.post("/login", response_model=TokenPublic, responses=problem_responses(401))
 async def login(
     body: UserLogin,
     session: SessionDep,
@@ -105,7 +111,7 @@ async def login(
     return _token_public(pair)
 
 
-@router.post("/refresh", response_model=TokenPublic)
+@router.post("/refresh", response_model=TokenPublic, responses=problem_responses(401))
 async def refresh(
     body: RefreshRequest, session: SessionDep, keys: KeySetDep, settings: SettingsDep
 ) -> TokenPublic | Response:
@@ -118,7 +124,9 @@ async def refresh(
     return _token_public(pair)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403)
+)
 async def logout(session: SessionDep, principal: SessionPrincipalDep) -> None:
     """End this session (idempotent: an already ended one is fine)."""
     sid = session_uuid(principal)
@@ -130,12 +138,14 @@ async def logout(session: SessionDep, principal: SessionPrincipalDep) -> None:
         )
 
 
-@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout-all", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403)
+)
 async def logout_all(session: SessionDep, principal: SessionPrincipalDep) -> None:
     await sessions.revoke_all(session=session, user_id=user_uuid(principal), reason="logout_all")
 
 
-@router.get("/me", response_model=MePublic)
+@router.get("/me", response_model=MePublic, responses=problem_responses(401))
 async def me(user: CurrentUserDep) -> MePublic:
     """Who I am; an access token or an API key both work here."""
     return MePublic(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel, Field
 
 from launchforge_auth.api.deps import KeyRingDep, SessionDep, require_internal_token
@@ -22,10 +23,16 @@ from launchforge_auth.services import api_keys
 from launchforge_auth.services.mail import decrypt_body
 
 router = APIRouter(
-    prefix="/internal", tags=["internal"], dependencies=[Depends(require_internal_token)]
+    prefix="/internal",
+    tags=["internal"],
+    dependencies=[Depends(require_internal_token)],
+    responses=problem_responses(401),
 )
 dev_router = APIRouter(
-    prefix="/internal/dev", tags=["development"], dependencies=[Depends(require_internal_token)]
+    prefix="/internal/dev",
+    tags=["development"],
+    dependencies=[Depends(require_internal_token)],
+    responses=problem_responses(401),
 )
 
 

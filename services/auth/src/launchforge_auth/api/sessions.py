@@ -6,12 +6,15 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, status
+from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel
 
 from launchforge_auth.api.deps import SessionDep, SessionPrincipalDep, session_uuid, user_uuid
 from launchforge_auth.services import sessions
 
-router = APIRouter(prefix="/v1/auth/sessions", tags=["sessions"])
+router = APIRouter(
+    prefix="/v1/auth/sessions", tags=["sessions"], responses=problem_responses(401, 403)
+)
 
 
 class SessionPublic(BaseModel):
@@ -40,7 +43,9 @@ async def list_sessions(session: SessionDep, principal: SessionPrincipalDep) -> 
     ]
 
 
-@router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
 async def delete_session(
     session_id: uuid.UUID, session: SessionDep, principal: SessionPrincipalDep
 ) -> None:

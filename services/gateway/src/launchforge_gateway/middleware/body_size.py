@@ -1,14 +1,20 @@
-"""Request body size limits: 413 before the limit is passed upstream.
+"""Request body limits: 413 before the size limit is passed upstream, 408 when too slow.
 
 A declared ``Content-Length`` over the limit is refused before anything is
 read. A body without a length (chunked) is counted as it streams through:
 the chunk that would pass the limit is never handed on, the upstream request
 is aborted (the upstream sees a truncated body, never a complete one), and
 the client gets 413. Nothing is buffered to measure it.
+
+The whole body must also arrive within ``body_timeout`` seconds of the
+headers. A slowloris client trickling a byte now and then (or stalling
+half-way) is answered 408 and its connection closed, the upstream request
+aborted the same way as for an oversize body.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from launchforge_common.errors import problem_response
@@ -23,6 +29,10 @@ class RequestBodyTooLargeError(Exception):
     """Raised from ``receive`` when a streamed body passes the limit."""
 
 
+class RequestBodyTimeoutError(Exception):
+    """Raised from ``receive`` when the body has not fully arrived in time."""
+
+
 def _too_large(limit: int) -> JSONResponse:
     return problem_response(
         413,
@@ -31,11 +41,21 @@ def _too_large(limit: int) -> JSONResponse:
     )
 
 
+def _too_slow(timeout: float) -> JSONResponse:
+    return problem_response(
+        408,
+        title="Request Timeout",
+        detail=f"The request body did not arrive within {timeout:g} seconds.",
+        headers={"Connection": "close"},
+    )
+
+
 class BodySizeLimitMiddleware:
     def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
         self.app = app
         self.default = settings.max_body_size
         self.routes = tuple(settings.body_size_routes)
+        self.timeout = settings.body_timeout
 
     def limit_for(self, method: str, path: str) -> int:
         for route in self.routes:
@@ -64,29 +84,42 @@ class BodySizeLimitMiddleware:
                     return
 
         received = 0
-        exceeded = False
+        exceeded = timed_out = body_done = False
         response_started = False
+        deadline = asyncio.get_running_loop().time() + self.timeout
 
         async def counting_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
+            nonlocal received, exceeded, timed_out, body_done
+            if body_done:  # afterwards only http.disconnect can come: no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                timed_out = True
+                raise RequestBodyTimeoutError from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     exceeded = True
                     raise RequestBodyTooLargeError
+                body_done = not message.get("more_body", False)
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal response_started
-            if exceeded and not response_started:
-                return  # the inner app's error for the aborted upload; 413 follows
+            if (exceeded or timed_out) and not response_started:
+                return  # the inner app's error for the aborted upload; 413/408 follows
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
         # The proxy may let the error through (or answer 502, dropped above).
-        with contextlib.suppress(RequestBodyTooLargeError):
+        with contextlib.suppress(RequestBodyTooLargeError, RequestBodyTimeoutError):
             await self.app(scope, counting_receive, guarded_send)
-        if exceeded and not response_started:
+        if response_started:
+            return
+        if exceeded:
             await _too_large(limit)(scope, receive, send)
+        elif timed_out:
+            await _too_slow(self.timeout)(scope, receive, send)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from launchforge_common.errors import BadRequestError, NotFoundError
+from launchforge_common.openapi import problem_responses
 from sse_starlette import EventSourceResponse
 
 from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic, FileTree
@@ -29,10 +30,33 @@ from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
 from launchforge_core.services.builds import build_not_found
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
-router = APIRouter(tags=["builds"], dependencies=[Depends(get_current_principal)])
+router = APIRouter(
+    tags=["builds"],
+    dependencies=[Depends(get_current_principal)],
+    # Every route names a project or a build: someone else's is a 404 too.
+    responses=problem_responses(401, 404),
+)
+
+# The success answers that are not JSON.
+_ZIP: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The build's artifact", "content": {"application/zip": {}}}
+}
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file's content",
+        "content": {"text/plain": {}, "application/octet-stream": {}},
+    }
+}
+_EVENTS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Server-Sent Events", "content": {"text/event-stream": {}}}
+}
 
 
-@router.post("/v1/projects/{project_id}/builds", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/v1/projects/{project_id}/builds",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(400, 402),
+)
 async def create_build(
     project_id: uuid.UUID,
     body: BuildCreate,
@@ -48,7 +72,7 @@ async def create_build(
     return build
 
 
-@router.get("/v1/projects/{project_id}/builds")
+@router.get("/v1/projects/{project_id}/builds", responses=problem_responses(400))
 async def list_builds(
     project_id: uuid.UUID,
     owner_id: OwnerId,
@@ -68,14 +92,18 @@ async def get_build(
     return await service.get(owner_id=owner_id, build_id=build_id)
 
 
-@router.post("/v1/builds/{build_id}/cancel")
+@router.post("/v1/builds/{build_id}/cancel", responses=problem_responses(409))
 async def cancel_build(
     build_id: uuid.UUID, owner_id: OwnerId, service: BuildServiceDep
 ) -> BuildPublic:
     return await service.cancel(owner_id=owner_id, build_id=build_id)
 
 
-@router.post("/v1/builds/{build_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/v1/builds/{build_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(402, 409),
+)
 async def retry_build(
     build_id: uuid.UUID,
     principal: CurrentPrincipal,
@@ -100,7 +128,11 @@ def _last_event_id(header: str | None, query: int | None) -> int:
     return value
 
 
-@router.get("/v1/builds/{build_id}/events")
+@router.get(
+    "/v1/builds/{build_id}/events",
+    response_class=EventSourceResponse,
+    responses={**_EVENTS, **problem_responses(400)},
+)
 async def build_events(
     build_id: uuid.UUID,
     request: Request,
@@ -143,7 +175,7 @@ def _store(request: Request) -> ArtifactStore:
     return store
 
 
-@router.get("/v1/builds/{build_id}/download")
+@router.get("/v1/builds/{build_id}/download", response_class=StreamingResponse, responses=_ZIP)
 async def download_build(
     build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> StreamingResponse:
@@ -178,7 +210,11 @@ async def list_files(
     return FileTree.model_validate({"build_id": build.id, "files": files})
 
 
-@router.get("/v1/builds/{build_id}/files/{path:path}")
+@router.get(
+    "/v1/builds/{build_id}/files/{path:path}",
+    response_class=Response,
+    responses={**_FILE, **problem_responses(400)},
+)
 async def read_file(
     build_id: uuid.UUID, path: str, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> Response:

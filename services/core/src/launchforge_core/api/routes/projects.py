@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.deps import OwnerId, ProjectServiceDep, get_current_principal
 from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
@@ -17,6 +18,7 @@ router = APIRouter(
     prefix="/v1/projects",
     tags=["projects"],
     dependencies=[Depends(get_current_principal)],
+    responses=problem_responses(401),
 )
 
 
@@ -29,7 +31,7 @@ async def create_project(
     return project
 
 
-@router.get("")
+@router.get("", responses=problem_responses(400))
 async def list_projects(
     owner_id: OwnerId,
     service: ProjectServiceDep,
@@ -39,21 +41,23 @@ async def list_projects(
     return await service.list_page(owner_id=owner_id, limit=limit, cursor=cursor)
 
 
-@router.get("/{project_id}")
+@router.get("/{project_id}", responses=problem_responses(404))
 async def get_project(
     project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep
 ) -> ProjectPublic:
     return await service.get(owner_id=owner_id, project_id=project_id)
 
 
-@router.patch("/{project_id}")
+@router.patch("/{project_id}", responses=problem_responses(404))
 async def update_project(
     project_id: uuid.UUID, body: ProjectUpdate, owner_id: OwnerId, service: ProjectServiceDep
 ) -> ProjectPublic:
     return await service.update(owner_id=owner_id, project_id=project_id, data=body)
 
 
-@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
 async def delete_project(
     project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep
 ) -> Response:

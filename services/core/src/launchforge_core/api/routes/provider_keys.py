@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 from launchforge_common.errors import BadRequestError
+from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.build_schemas import (
     LLMProvider,
@@ -19,12 +20,13 @@ router = APIRouter(
     prefix="/v1/provider-keys",
     tags=["provider-keys"],
     dependencies=[Depends(get_current_principal)],
+    responses=problem_responses(401),
 )
 
 ProviderPath = Annotated[LLMProvider, Path()]
 
 
-@router.put("/{provider}")
+@router.put("/{provider}", responses=problem_responses(400))
 async def put_provider_key(
     provider: ProviderPath, body: ProviderKeyPut, owner_id: OwnerId, service: ProviderKeyServiceDep
 ) -> ProviderKeyPublic:
@@ -48,7 +50,9 @@ async def list_provider_keys(owner_id: OwnerId, service: ProviderKeyServiceDep) 
     return ProviderKeyList(items=[ProviderKeyPublic.model_validate(r) for r in rows])
 
 
-@router.delete("/{provider}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{provider}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
 async def delete_provider_key(
     provider: ProviderPath, owner_id: OwnerId, service: ProviderKeyServiceDep
 ) -> Response:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter
+from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.build_schemas import UsagePublic
 from launchforge_core.api.deps import CurrentPrincipal, OwnerId, QuotaServiceDep
 
-router = APIRouter(tags=["usage"])
+router = APIRouter(tags=["usage"], responses=problem_responses(401))
 
 
 @router.get("/v1/usage")

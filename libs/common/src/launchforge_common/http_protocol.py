@@ -1,0 +1,162 @@
+"""uvicorn's HTTP/1.1 protocol with the limits a server facing clients needs.
+
+Plain uvicorn (with httptools) waits forever for a request's headers and
+buffers headers of any size: a slowloris client trickling a header byte now
+and then, or one that opens connections and sends nothing, holds each of
+them open indefinitely, and one megabyte-sized header is read whole into
+memory. :class:`GuardedHttpProtocol` adds, per connection:
+
+- a header deadline: the request line and headers must be complete within
+  ``header_timeout`` seconds of the connection opening or of the request's
+  first byte (a keep-alive connection's idle time stays uvicorn's own
+  ``timeout_keep_alive``); otherwise 408 (or a silent close when nothing of
+  a request arrived) and the connection is closed;
+- a header size limit: more than ``max_header_bytes`` of request line and
+  headers is 431, and the connection is closed without reading further;
+- problem+json (RFC 9457) instead of uvicorn's ``text/plain`` for requests
+  that cannot be parsed at all (CR/LF or NUL inside a header, say), so every
+  error a client can get has one format; HTTP/0.9 requests (no version in
+  the request line, which the parser otherwise accepts, headers and all)
+  are among them.
+
+These answers are written before any ASGI app runs, so they carry no
+request id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+HEADER_TIMEOUT_S = 10.0
+MAX_HEADER_BYTES = 64 * 1024
+_END_OF_HEADERS = b"\r\n\r\n"
+_REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large"}
+
+
+def problem_bytes(status: int, detail: str, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    """A complete ``Connection: close`` HTTP/1.1 problem+json response."""
+    reason = _REASONS[status]
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status, "detail": detail}
+    ).encode()
+    lines = [f"HTTP/1.1 {status} {reason}".encode()]
+    lines += [name + b": " + value for name, value in default_headers]
+    lines += [
+        b"content-type: application/problem+json",
+        b"content-length: " + str(len(body)).encode(),
+        b"connection: close",
+    ]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+class GuardedHttpProtocol(HttpToolsProtocol):
+    """``HttpToolsProtocol`` with a header deadline, a header size limit, problem+json 400s."""
+
+    header_timeout: float = HEADER_TIMEOUT_S
+    max_header_bytes: int = MAX_HEADER_BYTES
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._awaiting_headers = True
+        self._header_bytes = 0  # of the request being read, before its headers end
+        self._tail = b""  # the last bytes seen, to find a CRLFCRLF split across reads
+        self._header_timer: asyncio.TimerHandle | None = None
+
+    # -- the deadline
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._header_timed_out)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _header_timed_out(self) -> None:
+        self._header_timer = None
+        if not self._awaiting_headers or self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            # A pipelined request behind one still being answered: look again later.
+            self._arm_header_timer()
+            return
+        if self._header_bytes:
+            detail = f"The request headers did not arrive within {self.header_timeout:g} seconds."
+            self._refuse(408, detail)
+        else:
+            self.transport.close()  # an idle connection: nothing to answer
+
+    # -- uvicorn's protocol interface
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._awaiting_headers:
+            self._arm_header_timer()
+            seen = self._tail + data
+            end = seen.find(_END_OF_HEADERS)
+            if end == -1:
+                size = self._header_bytes + len(data)
+            else:
+                size = self._header_bytes - len(self._tail) + end + len(_END_OF_HEADERS)
+            if size > self.max_header_bytes:
+                detail = f"The request line and headers exceed {self.max_header_bytes} bytes."
+                self._refuse(431, detail)
+                return
+            self._header_bytes += len(data)
+            self._tail = seen[-(len(_END_OF_HEADERS) - 1) :]
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        if self.parser.get_http_version() not in ("1.0", "1.1"):
+            # HTTP/0.9: a request line without a version, which is also what a
+            # CR/LF smuggled into a request target leaves behind. The parser
+            # turns this exception into a parse error: 400 below.
+            raise ValueError("unsupported HTTP version")
+        self._awaiting_headers = False
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        # The next request on this connection starts its header count afresh;
+        # its deadline starts with its first byte.
+        self._awaiting_headers = True
+        self._header_bytes = 0
+        self._tail = b""
+
+    def send_400_response(self, msg: str) -> None:
+        self._refuse(400, "The request is not valid HTTP/1.1.")
+
+    # -- answers written before any app runs
+
+    def _refuse(self, status: int, detail: str) -> None:
+        self._disarm_header_timer()
+        self._awaiting_headers = False
+        if not self.transport.is_closing():
+            self.transport.write(
+                problem_bytes(status, detail, list(self.server_state.default_headers))
+            )
+            self.transport.close()
+
+
+def guarded_protocol(
+    *, header_timeout: float = HEADER_TIMEOUT_S, max_header_bytes: int = MAX_HEADER_BYTES
+) -> type[GuardedHttpProtocol]:
+    """A :class:`GuardedHttpProtocol` with these limits (for ``uvicorn.Config(http=...)``)."""
+    return type(
+        "GuardedHttpProtocol",
+        (GuardedHttpProtocol,),
+        {"header_timeout": header_timeout, "max_header_bytes": max_header_bytes},
+    )
