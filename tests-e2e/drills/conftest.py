@@ -1,8 +1,9 @@
 """Fixtures of the fault drills.
 
-Each drill starts its own platform (``e2e_platform.launch_platform``) on the
-private server it takes down, so the session platform of the e2e suite is
-never used here and nothing shared is ever stopped. Logs of every process go
+Each fault drill starts its own platform (``e2e_platform.launch_platform``)
+on the private server it takes down, so nothing shared is ever stopped; the
+hostile-input drills use the session platform of the e2e suite (and their
+own gateway where they need different limits). Logs of every process go
 to the test's own temporary directory and are printed when a drill fails.
 """
 
@@ -30,7 +31,9 @@ def log_dir(tmp_path: Path) -> Path:
 def _row(result: dict[str, Any]) -> tuple[str, str, str, str] | None:
     """(load held, faults survived, requests lost, notes) of one drill's figures."""
     drill = result.get("drill", "")
-    load = f"{result.get('requests', 0):,} req, {result.get('req_per_s', '-')} req/s"
+    load = f"{result.get('requests', 0):,} req"
+    if "req_per_s" in result:
+        load += f", {result['req_per_s']} req/s"
     if "concurrency" in result:
         load += f", {result['concurrency']} clients"
     if drill == "redis-outage":
