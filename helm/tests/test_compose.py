@@ -81,3 +81,11 @@ def test_each_service_gets_its_own_database(compose: dict[str, Any]) -> None:
     assert core_url.endswith("/launchforge_core")
     assert services["postgres"]["environment"]["POSTGRES_DB"] == "launchforge_auth"
     assert "launchforge_core" in services["create-databases"]["command"][0]
+
+
+def test_apps_get_time_to_drain_on_stop(compose: dict[str, Any]) -> None:
+    """SIGTERM drains (5 s in production) then finishes in-flight requests (10 s)."""
+    for name in APPS:
+        grace = compose["services"][name]["stop_grace_period"]
+        assert grace.endswith("s"), name
+        assert int(grace[:-1]) >= 5 + 10 + 5, name
