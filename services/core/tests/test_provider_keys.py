@@ -76,6 +76,8 @@ async def test_a_stored_key_lets_the_build_queue(client, alice, make_project) ->
         ("openai_compatible", {"api_key": SECRET, "base_url": "ftp://models.local/v1"}, 422),
         ("openai_compatible", {"api_key": SECRET, "base_url": "not a url"}, 422),
         ("openai_compatible", {"api_key": SECRET, "base_url": "http://u:p@host/v1"}, 422),
+        ("openai_compatible", {"api_key": SECRET, "base_url": "http://host/v1?x="}, 422),
+        ("openai_compatible", {"api_key": SECRET, "base_url": "http://host/v1#x"}, 422),
         ("openai", {"api_key": "short"}, 422),
         ("openai", {"api_key": "has space inside"}, 422),
         ("openai", {"api_key": SECRET + "\n"}, 422),

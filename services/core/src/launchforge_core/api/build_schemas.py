@@ -122,6 +122,9 @@ class ProviderKeyPut(BaseModel):
             raise ValueError("base_url must be at most 500 characters")
         if url is not None and (url.username or url.password):
             raise ValueError("base_url must not carry credentials")
+        if url is not None and (url.query or url.fragment):
+            # Paths are appended to it (/chat/completions): a query would swallow them.
+            raise ValueError("base_url must not have a query or a fragment")
         return url
 
     def __repr__(self) -> str:  # never show the key

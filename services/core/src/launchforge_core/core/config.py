@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
+
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import SettingsConfigDict
+
+LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 
 
 class CoreSettings(ServiceSettings, DatabaseSettings):
@@ -64,10 +68,25 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     # Passed to the pipeline: seconds the validate stage may run the app's tests.
     pipeline_validate_timeout: float = Field(default=120.0, gt=0)
 
+    # Non-public networks a user's model server URL (openai_compatible) may
+    # resolve to, e.g. ["10.0.4.0/24"] where a self-hosted Ollama runs. Public
+    # addresses are always allowed. Unset: loopback outside production, none
+    # in production (see providers/egress.py: an SSRF guard).
+    provider_allowed_networks: list[IPvAnyNetwork] | None = None
+
     # Server-Sent Events: heartbeat comment interval, and the table-polling
     # interval used when Redis pub/sub is unavailable.
     sse_heartbeat_seconds: float = Field(default=15.0, gt=0)
     sse_poll_seconds: float = Field(default=1.0, gt=0)
+
+    @property
+    def allowed_provider_networks(self) -> list[IPv4Network | IPv6Network]:
+        """``provider_allowed_networks``, or its environment's default when unset."""
+        if self.provider_allowed_networks is not None:
+            return list(self.provider_allowed_networks)
+        if self.is_production:
+            return []
+        return [ip_network(net) for net in LOOPBACK_NETWORKS]
 
     @property
     def jwks_url(self) -> str:

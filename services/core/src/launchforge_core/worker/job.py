@@ -13,8 +13,9 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict, dataclass
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any, Literal
 
 import httpx
@@ -56,6 +57,8 @@ class JobContext:
     lease_seconds: float
     heartbeat_seconds: float
     max_attempts: int
+    # Non-public networks a user's model server may be on (providers/egress.py).
+    provider_networks: Sequence[IPv4Network | IPv6Network] = ()
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -152,7 +155,14 @@ class Job:
                 )
                 return
             from launchforge_core.providers import create_provider
+            from launchforge_core.providers.egress import EgressRefusedError, check_destination
 
+            if creds.base_url is not None:
+                try:
+                    await check_destination(creds.base_url, self.ctx.provider_networks)
+                except EgressRefusedError as exc:
+                    await self._finish("failed", error=str(exc))
+                    return
             llm = create_provider(build.provider, creds.api_key, creds.base_url, http=self.ctx.http)
         inp = BuildInput(
             idea=build.idea,

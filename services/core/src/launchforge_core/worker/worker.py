@@ -124,6 +124,7 @@ def job_context(
         lease_seconds=settings.worker_lease_seconds,
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         max_attempts=settings.worker_max_attempts,
+        provider_networks=settings.allowed_provider_networks,
         **resources,  # type: ignore[arg-type]
     )
 
