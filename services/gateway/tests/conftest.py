@@ -35,6 +35,9 @@ SSE_INTERVAL = 0.4  # seconds between events: 5 events outlast a 1 s read timeou
 LARGE_CHUNK = 64 * 1024
 LARGE_CHUNKS = 128  # 8 MiB
 READ_TIMEOUT = 1.0  # the test gateways' upstream_read_timeout
+MIB = 1024 * 1024
+HUGE_MIB = 200  # the flat-memory transfers, both ways
+HUGE_BLOCK = bytes(range(256)) * (MIB // 256)
 RATE_LIMIT_PREFIX = f"lf:rltest:{uuid.uuid4().hex[:12]}"
 # The proxy tests' gateways: no edge auth (they test the bare proxy), and a
 # limit high enough never to trip.
@@ -153,6 +156,22 @@ def make_upstream_app(state: UpstreamState) -> Any:
             )
             for chunk in large_body_chunks():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        elif path.endswith("/huge"):
+            # HUGE_MIB MiB of one repeated block: cheap to serve, far bigger
+            # than any buffer the gateway may keep.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/octet-stream"),
+                        (b"content-length", str(HUGE_MIB * MIB).encode()),
+                    ],
+                }
+            )
+            for _ in range(HUGE_MIB):
+                await send({"type": "http.response.body", "body": HUGE_BLOCK, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         elif path.endswith("/hang"):
             await wait_disconnect(receive)
@@ -360,15 +379,17 @@ def gateways(start_gateway: GatewayFactory, upstream: Upstream) -> dict[str, Gat
     - ``default``: both upstreams served by the test upstream, no trusted proxies;
     - ``trusted``: the same, trusting loopback peers (127.0.0.0/8) as proxies;
     - ``core_down``: auth up, core pointing at a port nobody listens on;
-    - ``redis_down``: REDIS_URL (shared, unprefixed) pointing at a closed port.
+    - ``redis_down``: REDIS_URL (shared, unprefixed) pointing at a closed port;
+    - ``bulk``: request bodies up to 256 MiB (the flat-memory upload).
     """
     both = {"auth_url": upstream.url, "core_url": upstream.url, **BARE_PROXY}
-    names = ["default", "trusted", "core_down", "redis_down"]
+    names = ["default", "trusted", "core_down", "redis_down", "bulk"]
     started = start_gateway(
         both,
         {**both, "trusted_proxies": "127.0.0.0/8"},
         {"auth_url": upstream.url, "core_url": f"http://127.0.0.1:{free_port()}", **BARE_PROXY},
         {**both, "extra_env": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}},
+        {**both, "max_body_size": str(256 * MIB)},
     )
     return dict(zip(names, started, strict=True))
 
@@ -376,6 +397,11 @@ def gateways(start_gateway: GatewayFactory, upstream: Upstream) -> dict[str, Gat
 @pytest.fixture(scope="session")
 def gateway(gateways: dict[str, Gateway]) -> Gateway:
     return gateways["default"]
+
+
+@pytest.fixture(scope="session")
+def bulk_gateway(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["bulk"]
 
 
 @pytest.fixture(scope="session")
@@ -455,6 +481,20 @@ class Spec:
     large_sha256: str = field(
         default_factory=lambda: hashlib.sha256(b"".join(large_body_chunks())).hexdigest()
     )
+    # /huge: huge_block repeated huge_blocks times (the flat-memory transfers).
+    huge_block: bytes = HUGE_BLOCK
+    huge_blocks: int = HUGE_MIB
+
+    @property
+    def huge_len(self) -> int:
+        return len(self.huge_block) * self.huge_blocks
+
+    @property
+    def huge_sha256(self) -> str:
+        digest = hashlib.sha256()
+        for _ in range(self.huge_blocks):
+            digest.update(self.huge_block)
+        return digest.hexdigest()
 
 
 @pytest.fixture(scope="session")

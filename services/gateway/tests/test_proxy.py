@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 
@@ -272,3 +273,48 @@ async def test_internal_paths_never_forwarded(gateway, upstream, client, raw_req
         assert json.loads(response.body)["status"] == 404
     assert not [p for p in upstream.state.paths if "internal" in p]
     assert (await client.post(f"{gateway.url}/internal/x")).status_code == 404
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set size so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+# A gateway that buffered a 200 MiB transfer would grow by at least that much;
+# streaming keeps a few socket buffers' worth in flight.
+FLAT_MIB = 48
+
+
+async def test_200_mib_download_streams_with_flat_gateway_memory(
+    bulk_gateway, client, spec
+) -> None:
+    before = _peak_rss_mib(bulk_gateway.process.pid)
+    size = 0
+    digest = hashlib.sha256()
+    async with client.stream("GET", f"{bulk_gateway.url}/v1/builds/b1/huge") as response:
+        assert response.status_code == 200
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            digest.update(chunk)
+    assert size == spec.huge_len
+    assert digest.hexdigest() == spec.huge_sha256
+    growth = _peak_rss_mib(bulk_gateway.process.pid) - before
+    assert growth < FLAT_MIB, f"gateway peak RSS grew {growth:.0f} MiB for a 200 MiB download"
+
+
+async def test_200_mib_upload_streams_with_flat_gateway_memory(bulk_gateway, client, spec) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(spec.huge_blocks):
+            yield spec.huge_block
+
+    before = _peak_rss_mib(bulk_gateway.process.pid)
+    response = await client.post(f"{bulk_gateway.url}/v1/projects/p1/files", content=body())
+    assert response.status_code == 200, response.text
+    echo = response.json()
+    assert echo["body_len"] == spec.huge_len
+    assert echo["body_sha256"] == spec.huge_sha256
+    growth = _peak_rss_mib(bulk_gateway.process.pid) - before
+    assert growth < FLAT_MIB, f"gateway peak RSS grew {growth:.0f} MiB for a 200 MiB upload"
