@@ -308,3 +308,39 @@ async def test_interpreter_that_cannot_start_is_a_clear_failure(tmp_path):
     assert not outcome.ok
     assert outcome.reason.startswith("sandbox could not start the test run")
     assert os.listdir(settings.work_dir) == []
+
+
+def _reaches(port: int) -> bytes:
+    """A project test that passes only when it cannot connect to 127.0.0.1:port."""
+    return (
+        "import socket\n"
+        "import pytest\n\n"
+        "def test_no_network():\n"
+        "    with pytest.raises(OSError):\n"
+        f"        socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
+    ).encode()
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="util-linux unshare not installed")
+async def test_generated_code_cannot_reach_the_network(tmp_path):
+    """PostgreSQL, Redis and the other services answer on this machine; not inside."""
+    (tmp_path / "x").mkdir()
+    os.chmod(tmp_path / "x", 0o755)  # noqa: S103 - the sandbox user must traverse it
+    server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        isolated = await run_project_tests(
+            _project(test_net=_reaches(port)),
+            PipelineSettings(work_dir=_work_dir(tmp_path), sandbox_network="isolated"),
+        )
+        # The same project with the network shared: the connection succeeds, the test fails.
+        shared = await run_project_tests(
+            _project(test_net=_reaches(port)),
+            PipelineSettings(work_dir=_work_dir(tmp_path / "x"), sandbox_network="shared"),
+        )
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert isolated.ok, isolated.output
+    assert not shared.ok
+    assert shared.reason == "tests failed"

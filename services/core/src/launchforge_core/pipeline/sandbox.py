@@ -12,9 +12,17 @@ What is enforced (no containers on this machine):
 - when running as root, the child runs as an unprivileged user (``nobody`` by
   default) that owns only the temporary directory, so it cannot write to the
   repository, the venv or the service's files.
-Not enforced: network access, reading world-readable files, and writing to
-world-writable places such as /tmp or /dev/shm (bounded by RLIMIT_FSIZE only);
-when core does not run as root the child runs as core's own user.
+- no network (``sandbox_network``): the child runs in a network namespace of
+  its own (``unshare --net``, util-linux), so generated code cannot reach the
+  database, Redis, other services or the internet. As root the namespace is
+  made first and privileges dropped after (``setpriv``); otherwise through an
+  unprivileged user namespace when the kernel allows one. Where neither
+  works (a container without the capability or with a seccomp profile that
+  forbids it) "auto" shares the worker's network and says so once; keep the
+  worker's NetworkPolicy tight there.
+Not enforced: reading world-readable files, and writing to world-writable
+places such as /tmp or /dev/shm (bounded by RLIMIT_FSIZE only); when core
+does not run as root the child runs as core's own user.
 The rlimits are applied by a tiny launcher (``python -c``) that then execs the
 real command, instead of ``preexec_fn``, which is unsafe in threaded programs.
 """
@@ -23,12 +31,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import os
 import pwd
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launchforge_core.pipeline.settings import PipelineSettings
+
+logger = logging.getLogger("launchforge.core.sandbox")
 
 _LAUNCHER = (
     "import os, resource, sys\n"
@@ -136,6 +148,39 @@ def _sandbox_ids(settings: PipelineSettings) -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
+_network_prefixes: dict[bool, list[str] | None] = {}
+
+
+def _isolation_prefix(as_root: bool) -> list[str] | None:
+    """The command prefix that gives the child a network namespace, or None.
+
+    Probed once per process: ``unshare`` needs root (CAP_SYS_ADMIN) or a
+    kernel and seccomp profile that allow unprivileged user namespaces.
+    """
+    if as_root in _network_prefixes:
+        return _network_prefixes[as_root]
+    unshare = shutil.which("unshare")
+    prefix: list[str] | None = None
+    if unshare is not None:
+        namespaces = ["--net"] if as_root else ["--user", "--map-root-user", "--net"]
+        candidate = [unshare, *namespaces]
+        try:
+            probe = subprocess.run(  # noqa: S603 - fixed arguments
+                [*candidate, "--", "true"], capture_output=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            probe = None
+        if probe is not None and probe.returncode == 0:
+            prefix = [*candidate, "--"]
+    if prefix is None:
+        logger.warning(
+            "generated code cannot be given a network namespace here; it shares the "
+            "worker's network (CORE sandbox_network=auto)"
+        )
+    _network_prefixes[as_root] = prefix
+    return prefix
+
+
 def _chown_tree(root: Path, uid: int, gid: int) -> None:
     os.chown(root, uid, gid)
     for dirpath, dirnames, filenames in os.walk(root):
@@ -208,6 +253,15 @@ async def run_project_tests(
         await asyncio.to_thread(_prepare, root, files, ids)
 
         python = settings.python_executable
+        if not os.access(python, os.X_OK):
+            # A deployment problem, not the project's fault (see the OSError below).
+            return ValidationOutcome(
+                ok=False,
+                reason=f"sandbox could not start the test run: {python} is not executable",
+                exit_code=None,
+                output="",
+                summary=[],
+            )
         env = {
             "PATH": f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(home),
@@ -244,6 +298,30 @@ async def run_project_tests(
             _RUNNER,
             *_module_names(files),
         ]
+        if settings.sandbox_network != "shared":
+            prefix = await asyncio.to_thread(_isolation_prefix, os.geteuid() == 0)
+            if prefix is None and settings.sandbox_network == "isolated":
+                return ValidationOutcome(
+                    ok=False,
+                    reason="sandbox could not start the test run: no network namespace "
+                    "available (sandbox_network=isolated)",
+                    exit_code=None,
+                    output="",
+                    summary=[],
+                )
+            if prefix is not None:
+                if ids is not None:
+                    # The namespace needs root: make it, then drop to the sandbox user.
+                    drop = [
+                        shutil.which("setpriv") or "setpriv",
+                        f"--reuid={ids[0]}",
+                        f"--regid={ids[1]}",
+                        "--clear-groups",
+                        "--",
+                    ]
+                    prefix = [*prefix, *drop]
+                    extra = {}
+                argv = [*prefix, *argv]
         try:
             proc = await asyncio.create_subprocess_exec(
                 *argv,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,13 @@ class PipelineSettings(BaseModel):
     process_limit: int = Field(default=256, ge=16)
     # When running as root, run the tests as this user (if it exists).
     sandbox_user: str | None = "nobody"
+    # The generated code's network: "isolated" runs it in a network namespace of
+    # its own (no interface but a down loopback: it cannot reach PostgreSQL,
+    # Redis, other services or the internet) and fails the stage when that is
+    # impossible; "auto" isolates when the machine allows it (root, or
+    # unprivileged user namespaces) and otherwise shares the worker's network,
+    # logging it once; "shared" never isolates.
+    sandbox_network: Literal["isolated", "auto", "shared"] = "auto"
     # A bytecode cache (PYTHONPYCACHEPREFIX) shared by validation runs, filled once by
     # this process and only read by the sandbox user; used only when privileges are
     # dropped (else a build could poison it for the next). None: no cache.
