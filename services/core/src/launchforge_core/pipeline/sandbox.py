@@ -175,7 +175,7 @@ def _isolation_prefix(as_root: bool) -> list[str] | None:
     if prefix is None:
         logger.warning(
             "generated code cannot be given a network namespace here; it shares the "
-            "worker's network (CORE sandbox_network=auto)"
+            "worker's network (pipeline setting sandbox_network=auto)"
         )
     _network_prefixes[as_root] = prefix
     return prefix
@@ -257,7 +257,7 @@ async def run_project_tests(
             # A deployment problem, not the project's fault (see the OSError below).
             return ValidationOutcome(
                 ok=False,
-                reason=f"sandbox could not start the test run: {python} is not executable",
+                reason="sandbox could not start the test run: the interpreter is not executable",
                 exit_code=None,
                 output="",
                 summary=[],
