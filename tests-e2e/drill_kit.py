@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,8 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
-from launchforge_common.testing import free_port
+from launchforge_common import testing
+from launchforge_common.testing import free_port, wait_for_port
 from prometheus_client.parser import text_string_to_metric_families
 
 RESULTS_DIR = Path(__file__).parent / "drills" / ".results"
@@ -57,22 +57,6 @@ GENEROUS_RATE_LIMITS: dict[str, str] = {
         ]
     ),
 }
-
-
-def _wait_port(port: int, *, up: bool, timeout: float) -> None:
-    """Wait until something listens on (or nothing answers at) ``127.0.0.1:port``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                listening = True
-        except OSError:
-            listening = False
-        if listening == up:
-            return
-        time.sleep(0.05)
-    state = "listening" if up else "closed"
-    raise TimeoutError(f"port {port} not {state} after {timeout}s")
 
 
 class _SyncAndAsyncContext:
@@ -106,63 +90,20 @@ class _SyncAndAsyncContext:
         raise NotImplementedError
 
 
-class PrivateRedis(_SyncAndAsyncContext):
-    """A throwaway ``redis-server`` on a free loopback port, no persistence.
+class PrivateRedis(_SyncAndAsyncContext, testing.PrivateRedis):
+    """``launchforge_common.testing.PrivateRedis``, also as ``async with``, with probes.
 
     ``stop()`` kills it (data is gone, as after a real Redis crash without
     persistence); ``start()`` brings it back on the same port.
     """
 
     def __init__(self, *, port: int | None = None, log_dir: Path | None = None) -> None:
-        self.port = port or free_port()
-        self.log_dir = log_dir
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        testing.PrivateRedis.__init__(
+            self, port=port, log_dir=log_dir, start_timeout=SERVER_START_TIMEOUT_S
+        )
 
     def start(self) -> None:
-        if self.running:
-            return
-        out: Any = subprocess.DEVNULL
-        if self.log_dir is not None:
-            out = (self.log_dir / f"redis-{self.port}.log").open("ab")
-        self._proc = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "no",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_port(self.port, up=True, timeout=SERVER_START_TIMEOUT_S)
-
-    def stop(self) -> None:
-        """Stop the server and wait until the port refuses connections."""
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        _wait_port(self.port, up=False, timeout=10)
+        testing.PrivateRedis.start(self)
 
     def close(self) -> None:
         self.stop()
@@ -311,12 +252,12 @@ class PrivatePostgres(_SyncAndAsyncContext):
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.logfile), "-w", "-t", "60", "start"
         )
-        _wait_port(self.port, up=True, timeout=SERVER_START_TIMEOUT_S)
+        wait_for_port(self.port, up=True, timeout=SERVER_START_TIMEOUT_S)
 
     def stop(self, mode: str = "fast") -> None:
         """``pg_ctl stop -m fast`` (or ``immediate`` for a crash-like stop)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
-        _wait_port(self.port, up=False, timeout=10)
+        wait_for_port(self.port, up=False, timeout=10)
 
     def close(self) -> None:
         if (self.data / "postmaster.pid").exists():

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from launchforge_common.testing import free_port
+from launchforge_common.testing import PrivateRedis, free_port
 
 SSE_EVENTS = 5
 SSE_INTERVAL = 0.4  # seconds between events: 5 events outlast a 1 s read timeout
@@ -551,60 +551,10 @@ def signer(upstream: Upstream) -> Signer:
 # --- a private Redis each outage test may stop and start at will ---
 
 
-@dataclass
-class PrivateRedis:
-    port: int
-    directory: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        client = redis.Redis(port=self.port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture(scope="session")
 def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(port=free_port(), directory=tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
+    with PrivateRedis(directory=tmp_path_factory.mktemp("redis")) as server:
+        yield server
 
 
 # --- the edge gateways (edge auth, rate limits, CORS, size limits on) ---

@@ -207,7 +207,7 @@ async def test_redis_outage_falls_back_then_recovers(edge_gateways, private_redi
         assert "redis available again" in gateway.log.read_text()
     finally:
         await redis.aclose()
-        if private_redis.process is None:
+        if not private_redis.running:
             private_redis.start()
 
 

@@ -1,15 +1,23 @@
-"""Helpers for tests that need their own fresh PostgreSQL database.
+"""Helpers for tests: fresh PostgreSQL databases, free ports, a private Redis.
 
 Every test run creates databases with unique names, migrates them, and drops
-them at the end, so runs never see each other's (or a developer's) data.
+them at the end, so runs never see each other's (or a developer's) data. A
+test that takes Redis down starts its own :class:`PrivateRedis`, never the
+shared one.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import IO
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -59,3 +67,93 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_for_port(port: int, *, up: bool, timeout: float) -> None:
+    """Wait until something listens on (or nothing answers at) ``127.0.0.1:port``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                listening = True
+        except OSError:
+            listening = False
+        if listening == up:
+            return
+        if time.monotonic() > deadline:
+            state = "listening" if up else "closed"
+            raise TimeoutError(f"port {port} not {state} after {timeout}s")
+        time.sleep(0.05)
+
+
+class PrivateRedis:
+    """A throwaway ``redis-server`` on a free loopback port, no persistence.
+
+    For tests that stop Redis (outages, fallbacks): ``stop()`` ends it, its
+    data gone as after a crash without persistence; ``start()`` brings it back
+    on the same port. Also a context manager (started on entry, stopped on exit).
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        directory: Path | None = None,
+        log_dir: Path | None = None,
+        start_timeout: float = 30.0,
+    ) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed")
+        self.binary = binary
+        self.port = port or free_port()
+        self.directory = directory
+        self.log_dir = log_dir
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        args += ["--save", "", "--appendonly", "no", "--protected-mode", "no"]
+        if self.directory is not None:
+            args += ["--dir", str(self.directory)]
+        out: IO[bytes] | int = subprocess.DEVNULL
+        if self.log_dir is not None:
+            out = (self.log_dir / f"redis-{self.port}.log").open("ab")
+        self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_for_port(self.port, up=True, timeout=self.start_timeout)
+
+    def stop(self) -> None:
+        """Stop the server and wait until its port refuses connections."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        wait_for_port(self.port, up=False, timeout=10)
+
+    def __enter__(self) -> PrivateRedis:
+        self.start()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"PrivateRedis(port={self.port}, running={self.running})"
