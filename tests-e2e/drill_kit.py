@@ -90,7 +90,7 @@ class _SyncAndAsyncContext:
         raise NotImplementedError
 
 
-class PrivateRedis(_SyncAndAsyncContext, testing.PrivateRedis):
+class PrivateRedis(testing.PrivateRedis, _SyncAndAsyncContext):
     """``launchforge_common.testing.PrivateRedis``, also as ``async with``, with probes.
 
     ``stop()`` kills it (data is gone, as after a real Redis crash without
@@ -98,15 +98,7 @@ class PrivateRedis(_SyncAndAsyncContext, testing.PrivateRedis):
     """
 
     def __init__(self, *, port: int | None = None, log_dir: Path | None = None) -> None:
-        testing.PrivateRedis.__init__(
-            self, port=port, log_dir=log_dir, start_timeout=SERVER_START_TIMEOUT_S
-        )
-
-    def start(self) -> None:
-        testing.PrivateRedis.start(self)
-
-    def close(self) -> None:
-        self.stop()
+        super().__init__(port=port, log_dir=log_dir, start_timeout=SERVER_START_TIMEOUT_S)
 
     def command(self, *args: str) -> str:
         """Run one ``redis-cli`` command against this server (for assertions)."""

@@ -18,8 +18,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +84,23 @@ class Platform:
 
     def wait_ready(self, url: str | None = None) -> None:
         wait_ready(url or self.gateway_url, self.processes)
+
+    @contextmanager
+    def extra_gateway(self, label: str, env: Mapping[str, str]) -> Iterator[str]:
+        """A second gateway on this platform's services with ``env`` on top; yields its URL.
+
+        For tests that need other gateway settings (limits, trusted proxies)
+        without touching the platform's own gateway.
+        """
+        port = free_port()
+        name = f"gateway-{label}-{port}"
+        proc = self.start(name, service="gateway", env={**env, "GATEWAY_PORT": str(port)})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_ready(url, {name: proc})
+            yield url
+        finally:
+            self.stop(name)
 
 
 def wait_ready(url: str, processes: Mapping[str, subprocess.Popen[bytes]]) -> None:

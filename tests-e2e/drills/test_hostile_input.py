@@ -37,8 +37,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from drill_kit import GENEROUS_RATE_LIMITS, PASSWORD, record_result
-from e2e_platform import Platform, wait_ready
-from launchforge_common.testing import free_port
+from e2e_platform import Platform
 
 # The first test also waits for the session platform (up to 180 s on a loaded
 # machine), this drill's gateway and Alice's build: beyond the default timeout.
@@ -205,8 +204,6 @@ class World:
 @pytest.fixture(scope="module")
 def hostile_gateway(platform: Platform) -> Iterator[str]:
     """A gateway process on the platform with the settings this drill needs."""
-    port = free_port()
-    name = f"gateway-hostile-{port}"
     xff_route = {
         "name": "xff-drill",
         "path": "/.well-known/jwks.json",
@@ -215,24 +212,15 @@ def hostile_gateway(platform: Platform) -> Iterator[str]:
         "window": 60,
         "by": "ip",
     }
-    proc = platform.start(
-        name,
-        service="gateway",
-        env={
-            **GENEROUS_RATE_LIMITS,
-            "GATEWAY_RATE_LIMIT_ROUTES": json.dumps([xff_route]),
-            "GATEWAY_PORT": str(port),
-            "GATEWAY_TRUSTED_PROXIES": f"{TRUSTED_PROXY}/32",
-            "GATEWAY_BODY_TIMEOUT": str(BODY_TIMEOUT_S),
-            "GATEWAY_RATE_LIMIT_KEY_PREFIX": f"lf:rl:hostile:{uuid.uuid4().hex[:12]}",
-        },
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, {name: proc})
+    env = {
+        **GENEROUS_RATE_LIMITS,
+        "GATEWAY_RATE_LIMIT_ROUTES": json.dumps([xff_route]),
+        "GATEWAY_TRUSTED_PROXIES": f"{TRUSTED_PROXY}/32",
+        "GATEWAY_BODY_TIMEOUT": str(BODY_TIMEOUT_S),
+        "GATEWAY_RATE_LIMIT_KEY_PREFIX": f"lf:rl:hostile:{uuid.uuid4().hex[:12]}",
+    }
+    with platform.extra_gateway("hostile", env) as url:
         yield url
-    finally:
-        platform.stop(name)
 
 
 async def sign_up(gw: httpx.AsyncClient, email: str | None = None) -> User:

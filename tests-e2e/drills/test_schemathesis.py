@@ -41,8 +41,7 @@ import httpx
 import pytest
 import schemathesis
 from drill_kit import GENEROUS_RATE_LIMITS, PASSWORD, record_result
-from e2e_platform import Platform, wait_ready
-from launchforge_common.testing import free_port
+from e2e_platform import Platform
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
 
@@ -123,25 +122,14 @@ def fuzz_user(platform: Platform) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fuzz_gateway(platform: Platform) -> Iterator[str]:
     """A gateway process of the platform's, trusting loopback, limits out of reach."""
-    port = free_port()
-    name = f"gateway-fuzz-{port}"
-    proc = platform.start(
-        name,
-        service="gateway",
-        env={
-            **GENEROUS_RATE_LIMITS,
-            "GATEWAY_RATE_LIMIT_ROUTES": "[]",
-            "GATEWAY_PORT": str(port),
-            "GATEWAY_TRUSTED_PROXIES": "127.0.0.1/32",
-            "GATEWAY_RATE_LIMIT_KEY_PREFIX": f"lf:rl:fuzz:{uuid.uuid4().hex[:12]}",
-        },
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, {name: proc})
+    env = {
+        **GENEROUS_RATE_LIMITS,
+        "GATEWAY_RATE_LIMIT_ROUTES": "[]",
+        "GATEWAY_TRUSTED_PROXIES": "127.0.0.1/32",
+        "GATEWAY_RATE_LIMIT_KEY_PREFIX": f"lf:rl:fuzz:{uuid.uuid4().hex[:12]}",
+    }
+    with platform.extra_gateway("fuzz", env) as url:
         yield url
-    finally:
-        platform.stop(name)
 
 
 def fuzz_config(

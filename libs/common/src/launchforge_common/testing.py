@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -146,7 +146,7 @@ class PrivateRedis:
             process.wait()
         wait_for_port(self.port, up=False, timeout=10)
 
-    def __enter__(self) -> PrivateRedis:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
