@@ -123,9 +123,12 @@ async def test_one_trace_from_gateway_to_database_and_redis() -> None:
     hop = by_id[service_server.parent.span_id]  # the gateway's upstream call
     assert hop.instrumentation_scope.name == "opentelemetry.instrumentation.aiohttp_client"
     assert gateway_server in chain(hop)
-    # The gateway's rate-limit EVALSHA is inside its own server span.
+    # The gateway's rate-limit EVALSHA (its pipelined client) is inside its own server span.
     assert any(
-        s.instrumentation_scope.name == "opentelemetry.instrumentation.redis"
+        s.instrumentation_scope.name == "launchforge_common.redis_pipeline"
+        and s.name == "EVALSHA"
+        and s.kind == SpanKind.CLIENT
+        and s.attributes["db.system"] == "redis"
         and gateway_server in chain(s)
         and service_server not in chain(s)
         for s in spans

@@ -51,6 +51,14 @@ def configure_logging(service: str, level: str = "INFO", *, json_format: bool = 
     handler.setFormatter(formatter)
     handler.addFilter(RequestIdFilter(service))
     root.handlers = [handler]
+    # The logging HOWTO's "Optimization": no format here prints the caller's
+    # file and line, the thread or the process, so do not collect them for
+    # every record (finding the caller walks the stack; it was a sixth of
+    # what the gateway's access line cost per request).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = []

@@ -18,6 +18,7 @@ from launchforge_common.errors import problem_response
 from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging
 from launchforge_common.redis import RedisHealth, create_redis
+from launchforge_common.redis_pipeline import PipelinedRedis
 from launchforge_common.tracing import instrument_redis, setup_tracing
 from redis.asyncio import Redis
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -50,6 +51,9 @@ class Gateway:
         self.proxy = Proxy(settings, self.metrics)
         self.upstreams: dict[str, Upstream] = {}
         self.redis: Redis | None = None
+        # The rate limiter's own connection: one script run per request, so
+        # it skips the general client's per-call cost (see redis_pipeline).
+        self.rate_limit_redis: PipelinedRedis | None = None
         self.redis_health = RedisHealth("redis", retry_after=settings.redis_retry_after)
         # Made at startup (they hold connections), used by the middleware
         # through the lifespan state.
@@ -106,8 +110,13 @@ class Gateway:
             self.upstreams[name] = open_upstream(name, url, self.settings)
         self.redis = create_redis(self.settings)
         instrument_redis()
+        self.rate_limit_redis = PipelinedRedis(
+            self.settings.redis_url,
+            connect_timeout=self.settings.redis_connect_timeout,
+            read_timeout=self.settings.redis_read_timeout,
+        )
         self.rate_limiter = RateLimiter(
-            self.redis,
+            self.rate_limit_redis,
             self.redis_health,
             key_prefix=self.settings.rate_limit_key_prefix,
             fail_closed=self.settings.rate_limit_redis_down == "closed",
@@ -127,6 +136,9 @@ class Gateway:
             self.auth_http = None
         self.authenticator = None
         self.rate_limiter = None
+        if self.rate_limit_redis is not None:
+            await self.rate_limit_redis.aclose()
+            self.rate_limit_redis = None
         if self.redis is not None:
             await self.redis.aclose()
             self.redis = None

@@ -5,6 +5,8 @@ Labels are bounded: routes are the routing table's patterns, never raw paths.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.types import Receive, Scope, Send
@@ -45,9 +47,32 @@ class GatewayMetrics:
             "1 while rate limiting runs on the in-process fallback (Redis down).",
             registry=self.registry,
         )
+        # Labelled children by label values. ``labels()`` validates, converts
+        # and takes a lock on every call; these label sets are bounded (route
+        # patterns, eight methods, status codes, configured policies), so each
+        # child is looked up once and then reused.
+        self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._decision_children: dict[tuple[str, str, str], Any] = {}
+
+    def request_done(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one answered request and time it."""
+        key = (route, method, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def rate_limit(self, policy: str, decision: str, backend: str) -> None:
-        self.rate_limit_decisions.labels(policy, decision, backend).inc()
+        key = (policy, decision, backend)
+        child = self._decision_children.get(key)
+        if child is None:
+            child = self._decision_children[key] = self.rate_limit_decisions.labels(*key)
+        child.inc()
         if backend != "none":
             self.redis_fallback.set(1 if backend == "local" else 0)
 

@@ -20,12 +20,16 @@ for as long as it hammers. Here a hammering client still gets at most ``L``
 requests per ``W`` admitted, each rejection costs one EVALSHA, and a client
 that backs off as told by ``Retry-After`` is admitted exactly then.
 
-One atomic round trip per request: a Lua script (registered once with
-redis-py, which runs it by EVALSHA and reloads it on NOSCRIPT) reads the
-clock with ``TIME`` (Redis's clock, so skew between gateway replicas cannot
-change a decision), decides, and writes the new TAT with a TTL equal to the
-time until the bucket is full again (bounded memory). Keys carry a Redis
-Cluster hash tag around the bucket identity.
+One atomic round trip per request: a Lua script (run by EVALSHA, sent once
+more with EVAL after a NOSCRIPT) reads the clock with ``TIME`` (Redis's
+clock, so skew between gateway replicas cannot change a decision), decides,
+and writes the new TAT with a TTL equal to the time until the bucket is full
+again (bounded memory). Keys carry a Redis
+Cluster hash tag around the bucket identity. The script goes over the
+gateway's auto-pipelined connection
+(:class:`~launchforge_common.redis_pipeline.PipelinedRedis`): the decisions
+of concurrent requests share its writes and reads, each still one atomic
+script run.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchforge_common.redis import REDIS_ERRORS, RedisHealth
-from redis.asyncio import Redis
+from launchforge_common.redis_pipeline import PipelinedRedis, PipelinedScript
 
 logger = logging.getLogger("launchforge.gateway.ratelimit")
 
@@ -145,7 +149,7 @@ class RateLimiter:
 
     def __init__(
         self,
-        redis: Redis | None,
+        redis: PipelinedRedis | None,
         health: RedisHealth,
         *,
         key_prefix: str,
@@ -156,7 +160,7 @@ class RateLimiter:
         self.key_prefix = key_prefix
         self.fail_closed = fail_closed
         self.local = LocalLimiter()
-        self._script = redis.register_script(GCRA_LUA) if redis is not None else None
+        self._script = PipelinedScript(redis, GCRA_LUA) if redis is not None else None
 
     @property
     def using_redis(self) -> bool:

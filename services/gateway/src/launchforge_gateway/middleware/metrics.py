@@ -38,5 +38,4 @@ class MetricsMiddleware:
         finally:
             route = route_label(self.routes, scope["path"])
             method = scope["method"] if scope["method"] in _METHODS else "other"
-            metrics.requests.labels(route, method, str(status)).inc()
-            metrics.latency.labels(route).observe(time.perf_counter() - started)
+            metrics.request_done(route, method, status, time.perf_counter() - started)
