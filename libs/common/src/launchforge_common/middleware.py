@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, request_id_var
 from launchforge_common.errors import handle_unexpected
 
 access_logger = logging.getLogger("launchforge.access")
+
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 # Probe paths are hit every few seconds by Kubernetes; logging each would drown
 # the access log.
@@ -33,7 +34,13 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
 
-        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        incoming = None
+        for name, value in scope["headers"]:
+            if name == _REQUEST_ID_NAME:
+                incoming = value.decode("latin-1")
+                break
+        request_id = accept_request_id(incoming)
+        id_header = (_REQUEST_ID_NAME, request_id.encode("latin-1"))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -44,7 +51,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                # Ours replaces any id the app (or an upstream) set.
+                headers = [h for h in message["headers"] if h[0].lower() != _REQUEST_ID_NAME]
+                headers.append(id_header)
+                message["headers"] = headers
             await send(message)
 
         try:

@@ -53,6 +53,7 @@ class GatewayMetrics:
         # child is looked up once and then reused.
         self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self._decision_children: dict[tuple[str, str, str], Any] = {}
+        self._last_backend = ""  # the fallback gauge is set when this changes
 
     def request_done(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one answered request and time it."""
@@ -73,7 +74,8 @@ class GatewayMetrics:
         if child is None:
             child = self._decision_children[key] = self.rate_limit_decisions.labels(*key)
         child.inc()
-        if backend != "none":
+        if backend != "none" and backend != self._last_backend:
+            self._last_backend = backend
             self.redis_fallback.set(1 if backend == "local" else 0)
 
     def upstream_error(self, upstream: str, kind: str) -> None:

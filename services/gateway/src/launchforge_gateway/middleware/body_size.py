@@ -68,6 +68,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["method"], scope["path"])
+        has_body = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -82,6 +83,14 @@ class BodySizeLimitMiddleware:
                 if declared > limit:
                     await _too_large(limit)(scope, receive, send)
                     return
+                has_body = has_body or declared > 0
+            elif name == b"transfer-encoding":
+                has_body = True
+        if not has_body:
+            # RFC 9112 section 6.3: with neither header the request has no
+            # body (the server reads none), so there is nothing to count or time.
+            await self.app(scope, receive, send)
+            return
 
         received = 0
         exceeded = timed_out = body_done = False
