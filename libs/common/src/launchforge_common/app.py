@@ -47,7 +47,12 @@ def create_service_app(
     version: str = "0.1.0",
     **fastapi_kwargs: Any,
 ) -> FastAPI:
-    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
     app = FastAPI(title=title, version=version, lifespan=lifespan, **fastapi_kwargs)
     app.state.settings = settings
     app.state.readiness_checks = {}

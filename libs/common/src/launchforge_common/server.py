@@ -29,6 +29,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Generator
 from types import FrameType
 
 import uvicorn
@@ -37,6 +38,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from launchforge_common.health import draining_response
 from launchforge_common.http_protocol import guarded_protocol
+from launchforge_common.logging import flush_logs
 
 logger = logging.getLogger("launchforge.server")
 
@@ -157,6 +159,16 @@ class DrainingServer(uvicorn.Server):
                 break
             await asyncio.sleep(0.01)  # polled: uvicorn signals no event for this
         await super().shutdown(sockets=sockets)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        """uvicorn's, plus a flush of batched log lines before it re-raises the
+        signal it caught (which ends the process without ``logging.shutdown``)."""
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                flush_logs()
 
     def _unread_connections(self) -> int:
         """HTTP connections that have not started their first request yet."""

@@ -24,6 +24,10 @@ class ServiceSettings(BaseSettings):
     environment: Environment = "development"
     log_level: str = "INFO"
     log_json: bool = True
+    # Log lines are written at once but flushed to stdout at most this many
+    # seconds later (one write per batch, not per line); WARNING and above at
+    # once. 0 flushes every line.
+    log_flush_interval: float = Field(default=0.1, ge=0, le=5)
 
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0",

@@ -33,7 +33,12 @@ def serve(settings: AuthSettings) -> None:
 def migrate(settings: AuthSettings, revision: str) -> None:
     from launchforge_auth.migrations import upgrade
 
-    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
     upgrade(settings, revision)
 
 
@@ -93,7 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "migrate":
         migrate(settings, args.revision)
     else:
-        configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+        configure_logging(
+            settings.service_name,
+            settings.log_level,
+            json_format=settings.log_json,
+            flush_interval=settings.log_flush_interval,
+        )
         try:
             result = asyncio.run(
                 _with_sessionmaker(settings, args.command, getattr(args, "email", None))

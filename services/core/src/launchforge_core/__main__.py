@@ -30,7 +30,12 @@ def serve(settings: CoreSettings) -> None:
 def migrate(settings: CoreSettings, revision: str) -> None:
     from launchforge_core.migrations import upgrade
 
-    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
     logger.info(
         "migrating database",
         extra={"url": redact_url(settings.database_url), "revision": revision},

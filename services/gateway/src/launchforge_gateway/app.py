@@ -175,7 +175,12 @@ class Gateway:
 def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     """The gateway with its middleware; handles the ASGI lifespan itself."""
     settings = settings or GatewaySettings()
-    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
     setup_tracing(settings.service_name, settings.tracing)
     gateway = Gateway(settings)
     return build_middleware_stack(gateway, settings, gateway.routes)

@@ -168,5 +168,10 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
 
 
 def main(settings: CoreSettings) -> None:
-    configure_logging(settings.service_name, settings.log_level, json_format=settings.log_json)
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
     asyncio.run(serve_worker(settings))

@@ -1,0 +1,84 @@
+"""Batched log writes: lines go out together, never lost or reordered."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+
+from launchforge_common.logging import IntervalFlushHandler
+
+
+class CountingStream(io.StringIO):
+    """Records every write the handler makes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def make_logger(interval: float) -> tuple[logging.Logger, CountingStream, IntervalFlushHandler]:
+    stream = CountingStream()
+    handler = IntervalFlushHandler(stream, interval)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.Logger(f"test-{id(stream)}", logging.INFO)  # not in the global tree
+    logger.addHandler(handler)
+    return logger, stream, handler
+
+
+async def test_lines_logged_in_a_loop_go_out_together_after_the_interval() -> None:
+    logger, stream, _ = make_logger(0.05)
+    for i in range(10):
+        logger.info("line %d", i)
+    assert stream.writes == []  # nothing yet: one write per batch, not per line
+    await asyncio.sleep(0.15)
+    assert stream.writes == ["".join(f"line {i}\n" for i in range(10))]
+
+
+async def test_a_warning_goes_out_at_once_with_the_lines_before_it() -> None:
+    logger, stream, _ = make_logger(10.0)
+    logger.info("first")
+    logger.warning("trouble")
+    assert stream.getvalue() == "first\ntrouble\n"
+
+
+def test_outside_an_event_loop_every_line_goes_out_at_once() -> None:
+    logger, stream, _ = make_logger(10.0)
+    logger.info("one")
+    assert stream.getvalue() == "one\n"
+    logger.info("two")
+    assert stream.writes == ["one\n", "two\n"]
+
+
+async def test_interval_zero_writes_every_line() -> None:
+    logger, stream, _ = make_logger(0.0)
+    logger.info("a")
+    logger.info("b")
+    assert stream.writes == ["a\n", "b\n"]
+
+
+async def test_flush_writes_what_is_pending() -> None:
+    """What logging.shutdown() does at exit."""
+    logger, stream, handler = make_logger(10.0)
+    logger.info("pending")
+    assert stream.getvalue() == ""
+    handler.flush()
+    assert stream.getvalue() == "pending\n"
+
+
+def test_a_flush_scheduled_on_a_closed_loop_does_not_strand_lines() -> None:
+    """Tests (and restarts) run several event loops one after another."""
+    logger, stream, _ = make_logger(10.0)
+
+    async def log(text: str) -> None:
+        logger.info(text)
+
+    asyncio.run(log("from the first loop"))  # its flush was never run: the loop closed
+    assert stream.getvalue() == ""
+
+    asyncio.run(log("from the second loop"))
+    assert stream.getvalue() == "from the first loop\nfrom the second loop\n"  # rescued at once
