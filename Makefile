@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE ?= 1
 
 .PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build
 .PHONY: images base-images chart-test test-containers
-.PHONY: bench-gateway bench-load drills
+.PHONY: bench-gateway bench-gateway-instructions bench-load drills
 
 help:
 	@echo "make dev    - run the whole platform on http://127.0.0.1:8000"
@@ -22,6 +22,8 @@ help:
 	@echo "make chart-test      - helm lint, render and validate the chart, chart tests"
 	@echo "make test-containers - the journey against the images (testcontainers)"
 	@echo "make drills - faults under load and hostile input against the real processes"
+	@echo "make bench-gateway - direct vs through the gateway (wrk), with a reference proxy"
+	@echo "make bench-gateway-instructions - instructions per proxied request (callgrind), gateway vs reference"
 	@echo "make bench-load - locust load test of the mixed journey, prints the knee"
 
 sync:
@@ -65,6 +67,9 @@ fmt:
 
 bench-gateway: sync  # direct vs through the gateway, wrk at 1 and 32 connections (see README)
 	$(UV) run --frozen python bench/gateway/bench.py
+
+bench-gateway-instructions: sync  # instructions per proxied request (callgrind): gateway vs reference
+	bash bench/gateway/instructions.sh
 
 bench-load: sync  # the mixed journey with locust at rising concurrency until the knee
 	$(UV) run --frozen python bench/load/bench_load.py
