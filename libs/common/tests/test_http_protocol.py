@@ -24,11 +24,18 @@ from launchforge_common.testing import free_port
 
 HEADER_TIMEOUT = 0.5
 MAX_HEADER_BYTES = 4096
+DISCARD_TIMEOUT = 0.5
 
 
 async def app(scope: Any, receive: Any, send: Any) -> None:
-    """Echoes the body size; ``/slow`` streams for longer than the header timeout."""
+    """Echoes the body size; ``/slow`` streams for longer than the header timeout;
+    ``/early`` answers 413 without reading the body (as a size limit does)."""
     if scope["type"] != "http":
+        return
+    if scope["path"] == "/early":
+        headers = [(b"content-length", b"9")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": b"too large"})
         return
     size = 0
     while True:
@@ -53,7 +60,11 @@ def port() -> Iterator[int]:
         port=port,
         log_level="warning",
         lifespan="off",
-        http=guarded_protocol(header_timeout=HEADER_TIMEOUT, max_header_bytes=MAX_HEADER_BYTES),
+        http=guarded_protocol(
+            header_timeout=HEADER_TIMEOUT,
+            max_header_bytes=MAX_HEADER_BYTES,
+            discard_timeout=DISCARD_TIMEOUT,
+        ),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -162,5 +173,59 @@ async def test_keep_alive_requests_and_long_responses_are_not_cut(port: int) -> 
             assert b'{"size": 0}' in body
             # Idle between requests, but under uvicorn's keep-alive.
             await asyncio.sleep(HEADER_TIMEOUT * 1.5)
+    finally:
+        writer.close()
+
+
+CHUNK = b"400\r\n" + b"x" * 1024 + b"\r\n"
+EARLY_UPLOAD = b"POST /early HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+async def test_an_endless_upload_after_an_early_answer_is_cut_off(port: int) -> None:
+    """Before the discard deadline, uvicorn dropped such a body for as long as it came."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    answer = b""
+    started = time.monotonic()
+    closed_after: float | None = None
+    try:
+        writer.write(EARLY_UPLOAD + CHUNK)
+        while time.monotonic() - started < 10 * DISCARD_TIMEOUT:  # would go on for 5 s
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.02):
+                    more = await reader.read(65536)
+                    answer += more
+                    if not more:  # the server closed the connection
+                        closed_after = time.monotonic() - started
+                        break
+            try:
+                writer.write(CHUNK)
+                await writer.drain()
+            except ConnectionError:
+                closed_after = time.monotonic() - started
+                break
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:100]
+    assert closed_after is not None, "the connection stayed open while the body kept coming"
+    assert DISCARD_TIMEOUT * 0.8 <= closed_after < DISCARD_TIMEOUT * 4, closed_after
+
+
+async def test_an_upload_finished_in_time_keeps_its_connection(port: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(EARLY_UPLOAD + CHUNK)
+        await writer.drain()
+        async with asyncio.timeout(5):
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.readexactly(len(b"too large"))
+        assert head.startswith(b"HTTP/1.1 413 ")
+        writer.write(CHUNK + b"0\r\n\r\n")  # the rest of the body, in time
+        await writer.drain()
+        await asyncio.sleep(DISCARD_TIMEOUT * 2)  # past the deadline: it was lifted
+        writer.write(b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        async with asyncio.timeout(5):
+            head = await reader.readuntil(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 "), head
     finally:
         writer.close()

@@ -13,6 +13,13 @@ memory. :class:`GuardedHttpProtocol` adds, per connection:
   a request arrived) and the connection is closed;
 - a header size limit: more than ``max_header_bytes`` of request line and
   headers is 431, and the connection is closed without reading further;
+- a discard deadline: when the answer went out before the request body was
+  read (an early 413, say), uvicorn reads and drops the rest of the body as
+  it arrives, for as long as it keeps coming (an endless chunked upload held
+  the connection forever). The rest must arrive within ``discard_timeout``
+  seconds of the answer, or the connection is closed (nginx's
+  ``lingering_time``). A client that finishes its upload in time reads its
+  answer and keeps the connection;
 - problem+json (RFC 9457) instead of uvicorn's ``text/plain`` for requests
   that cannot be parsed at all (CR/LF or NUL inside a header, say), so every
   error a client can get has one format; HTTP/0.9 requests (no version in
@@ -32,6 +39,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT_S = 10.0
+DISCARD_TIMEOUT_S = 10.0
 MAX_HEADER_BYTES = 64 * 1024
 _END_OF_HEADERS = b"\r\n\r\n"
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large"}
@@ -54,10 +62,12 @@ def problem_bytes(status: int, detail: str, default_headers: list[tuple[bytes, b
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
-    """``HttpToolsProtocol`` with a header deadline, a header size limit, problem+json 400s."""
+    """``HttpToolsProtocol`` with header and discard deadlines, a header size limit,
+    problem+json 400s."""
 
     header_timeout: float = HEADER_TIMEOUT_S
     max_header_bytes: int = MAX_HEADER_BYTES
+    discard_timeout: float = DISCARD_TIMEOUT_S
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +75,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._header_bytes = 0  # of the request being read, before its headers end
         self._tail = b""  # the last bytes seen, to find a CRLFCRLF split across reads
         self._header_timer: asyncio.TimerHandle | None = None
+        self._discard_timer: asyncio.TimerHandle | None = None
 
     # -- the deadline
 
@@ -97,8 +108,32 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._arm_header_timer()
 
+    # -- the discard deadline
+
+    def _discard_timed_out(self) -> None:
+        self._discard_timer = None
+        cycle = self.cycle
+        if cycle is not None and cycle.more_body and not self.transport.is_closing():
+            self.transport.close()
+
+    def _disarm_discard_timer(self) -> None:
+        if self._discard_timer is not None:
+            self._discard_timer.cancel()
+            self._discard_timer = None
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.more_body and not self.transport.is_closing():
+            # Answered before the body was read: the rest is only dropped now.
+            self._disarm_discard_timer()
+            self._discard_timer = self.loop.call_later(
+                self.discard_timeout, self._discard_timed_out
+            )
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()
+        self._disarm_discard_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -130,6 +165,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
+        self._disarm_discard_timer()
         # The next request on this connection starts its header count afresh;
         # its deadline starts with its first byte.
         self._awaiting_headers = True
@@ -152,11 +188,18 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
 
 def guarded_protocol(
-    *, header_timeout: float = HEADER_TIMEOUT_S, max_header_bytes: int = MAX_HEADER_BYTES
+    *,
+    header_timeout: float = HEADER_TIMEOUT_S,
+    max_header_bytes: int = MAX_HEADER_BYTES,
+    discard_timeout: float = DISCARD_TIMEOUT_S,
 ) -> type[GuardedHttpProtocol]:
     """A :class:`GuardedHttpProtocol` with these limits (for ``uvicorn.Config(http=...)``)."""
     return type(
         "GuardedHttpProtocol",
         (GuardedHttpProtocol,),
-        {"header_timeout": header_timeout, "max_header_bytes": max_header_bytes},
+        {
+            "header_timeout": header_timeout,
+            "max_header_bytes": max_header_bytes,
+            "discard_timeout": discard_timeout,
+        },
     )
