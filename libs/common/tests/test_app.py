@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from launchforge_common.app import create_service_app
 from launchforge_common.errors import ConflictError
 from launchforge_common.health import register_check
@@ -124,3 +124,49 @@ def test_overall_status_fails_only_on_critical_checks() -> None:
     assert overall_status({"database": ok, "redis": fail}, {"redis"}) == "degraded"
     assert overall_status({"database": fail, "redis": ok}, {"redis"}) == "fail"
     assert overall_status({"database": fail, "redis": fail}) == "fail"
+
+
+def build_limited_app(received: list[int]) -> FastAPI:
+    """A service app with a 1,000-byte body limit; ``received`` records what the route read."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    settings = ServiceSettings(service_name="demo", max_body_size=1000)
+    app = create_service_app(settings, title="demo", lifespan=lifespan)
+
+    @app.post("/echo")
+    async def echo(request: Request) -> dict[str, int]:
+        body = await request.body()
+        received.append(len(body))
+        return {"size": len(body)}
+
+    return app
+
+
+async def test_a_service_refuses_a_declared_body_over_its_limit() -> None:
+    received: list[int] = []
+    async with client(build_limited_app(received)) as c:
+        small = await c.post("/echo", content=b"x" * 1000)
+        big = await c.post("/echo", content=b"x" * 1001, headers={"X-Request-ID": "big-1"})
+    assert small.status_code == 200
+    assert big.status_code == 413
+    assert big.headers["content-type"] == "application/problem+json"
+    assert big.json()["status"] == 413
+    assert big.headers["x-request-id"] == "big-1"
+    assert received == [1000]  # the route never ran for the big one
+
+
+async def test_a_service_refuses_a_streamed_body_as_it_passes_the_limit() -> None:
+    received: list[int] = []
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"x" * 300
+
+    async with client(build_limited_app(received)) as c:
+        response = await c.post("/echo", content=chunks())  # chunked: no Content-Length
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert received == []

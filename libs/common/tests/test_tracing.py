@@ -41,7 +41,7 @@ def test_off_by_default_installs_nothing() -> None:
         assert settings.tracing == "off"
         app = create_service_app(settings, title="t", lifespan=lifespan)
         names = [m.cls.__name__ for m in app.user_middleware]
-        assert names == ["RequestContextMiddleware"], names
+        assert names == ["RequestContextMiddleware", "BodyLimitMiddleware"], names
         marker = object()
         assert tracing.instrument_asgi(marker) is marker
         assert tracing.aiohttp_trace_configs() == []

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from launchforge_common.body_limit import BodyLimitMiddleware
 from launchforge_common.cache import Cache
 from launchforge_common.db import check_database, create_engine, create_sessionmaker, redact_url
 from launchforge_common.errors import install_error_handlers
@@ -59,6 +60,12 @@ def create_service_app(
     install_error_handlers(app)
     install_problem_openapi(app)
     app.include_router(health_router())
+    # Inside the request context: a 413/408 carries the request id and is logged.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_size=settings.max_body_size,
+        body_timeout=settings.body_timeout,
+    )
     app.add_middleware(RequestContextMiddleware)
     if setup_tracing(settings.service_name, settings.tracing):
         # Outermost: the server span covers everything, errors included.

@@ -48,6 +48,13 @@ class ServiceSettings(BaseSettings):
     # Unset: 5 s in production, none elsewhere (tests and `make dev` stop at once).
     shutdown_drain_seconds: float | None = Field(default=None, ge=0, le=300)
 
+    # Request bodies: at most this many bytes (413 beyond), all of it within
+    # body_timeout seconds of the headers (408 after). The gateway enforces
+    # its own limits first; these keep a service from reading an unbounded
+    # body however a request reaches it (launchforge_common/body_limit.py).
+    max_body_size: int = Field(default=1024 * 1024, ge=0)
+    body_timeout: float = Field(default=60.0, gt=0)
+
     # OpenTelemetry: off (default), console, or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT).
     tracing: Literal["off", "console", "otlp"] = "off"
 
