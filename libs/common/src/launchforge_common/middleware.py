@@ -52,7 +52,9 @@ class RequestContextMiddleware:
                 response_started = True
                 status = message["status"]
                 # Ours replaces any id the app (or an upstream) set.
-                headers = [h for h in message["headers"] if h[0].lower() != _REQUEST_ID_NAME]
+                headers = [
+                    h for h in message.get("headers", ()) if h[0].lower() != _REQUEST_ID_NAME
+                ]
                 headers.append(id_header)
                 message["headers"] = headers
             await send(message)
