@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchforge_common.testing import free_port
+from launchforge_core.core.config import CoreSettings
 from launchforge_core.pipeline.types import PipelineResult, StageRecord
 from launchforge_core.providers import Message
+from launchforge_core.worker.worker import provider_http_client
 
 SECRET = "sk-local-" + uuid.uuid4().hex
 
@@ -86,8 +88,10 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
         )
         assert created.status_code == 202
         calls: list[Any] = []
-        ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls))
-        row = await run_build_to_end(ctx, created.json()["id"])
+        # The worker process's own client for model servers (egress-pinned).
+        async with provider_http_client(CoreSettings(environment="test")) as http:
+            ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls), http=http)
+            row = await run_build_to_end(ctx, created.json()["id"])
     finally:
         server.close()
         await server.wait_closed()

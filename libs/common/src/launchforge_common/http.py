@@ -24,12 +24,15 @@ def create_http_client(
     timeout: float = 5.0,
     connect_timeout: float = 2.0,
     max_connections: int = 100,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
+    """``transport`` replaces httpx's own (its pool limits are then the transport's)."""
     client = httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20),
         event_hooks={"request": [_add_request_id]},
+        transport=transport,
     )
     # Client spans and traceparent when tracing is on; untouched otherwise.
     instrument_httpx_client(client)

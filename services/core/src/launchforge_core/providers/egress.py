@@ -11,10 +11,13 @@ build calls a user's URL, every address its host resolves to must be public
 runs). Outside production the default allows loopback, for a model server on
 the developer's machine.
 
-Left open: DNS rebinding between this check and httpx's own lookup (a host
-answering a public address here and a private one a moment later). Pinning
-the checked address would need a custom transport; the window is short and
-the answer still has to look like a chat completion to get anywhere.
+A check before the build is not enough on its own: with DNS rebinding a host
+answers a public address to the check and a private one to the HTTP
+client's own lookup a moment later. So the worker's HTTP client goes through
+:class:`PinnedEgressTransport`, which resolves each request's host itself,
+refuses unless every address is allowed, and connects to the address it
+checked (the ``Host`` header and, over TLS, the server name and certificate
+check stay the URL's host, through httpx's ``sni_hostname`` extension).
 """
 
 from __future__ import annotations
@@ -70,3 +73,49 @@ async def check_destination(url: str, allowed: Sequence[IPNetwork]) -> None:
                 "non-public address this deployment does not allow (an operator can allow "
                 "its network with CORE_PROVIDER_ALLOWED_NETWORKS)."
             )
+
+
+class PinnedEgressTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that only connects to addresses it has just checked.
+
+    Every request's host is resolved here and checked with
+    :func:`address_allowed`; the request then goes to the checked addresses
+    themselves (the next one when a connection is refused), so no second
+    lookup, which a rebinding DNS server could answer differently, decides
+    where the connection goes.
+    """
+
+    def __init__(
+        self, allowed: Sequence[IPNetwork], inner: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.allowed = tuple(allowed)
+        self.inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        host = url.host
+        port = url.port or (443 if url.scheme == "https" else 80)
+        addresses = sorted(await resolve(host, port), key=str)
+        if not addresses:
+            raise httpx.ConnectError(f"{host} does not resolve", request=request)
+        for address in addresses:
+            if not address_allowed(address, self.allowed):
+                raise EgressRefusedError(
+                    f"{host} resolves to {address}, a non-public address this deployment "
+                    "does not allow (CORE_PROVIDER_ALLOWED_NETWORKS)."
+                )
+        if url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        failure: httpx.ConnectError | None = None
+        for address in addresses:  # as a resolver-driven connect would: next one if refused
+            # The Host header was set from the original URL when the request was made.
+            request.url = url.copy_with(host=str(address))
+            try:
+                return await self.inner.handle_async_request(request)
+            except httpx.ConnectError as exc:  # nothing was sent: safe to try the next
+                failure = exc
+        assert failure is not None
+        raise failure
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

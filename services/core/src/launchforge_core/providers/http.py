@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from launchforge_core.providers.base import ProviderError
+from launchforge_core.providers.egress import EgressRefusedError
 from launchforge_core.providers.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -97,6 +98,8 @@ class HTTPProviderBase:
                 response = await self._client().post(
                     url, json=payload, headers=headers, params=params, timeout=self.timeout
                 )
+            except EgressRefusedError as exc:  # where the host resolves now is not allowed
+                raise self._fail(str(exc)) from None
             except (
                 httpx.ConnectError,
                 httpx.ConnectTimeout,

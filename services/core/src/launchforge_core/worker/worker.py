@@ -20,6 +20,7 @@ import signal
 import socket
 import uuid
 
+import httpx
 from launchforge_common.cache import Cache
 from launchforge_common.db import create_engine, create_sessionmaker, redact_url
 from launchforge_common.http import create_http_client
@@ -28,6 +29,7 @@ from launchforge_common.redis import RedisHealth, create_redis
 
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.pipeline.settings import PipelineSettings
+from launchforge_core.providers.egress import PinnedEgressTransport
 from launchforge_core.repositories import queue
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
@@ -129,6 +131,17 @@ def job_context(
     )
 
 
+def provider_http_client(settings: CoreSettings) -> httpx.AsyncClient:
+    """The worker's client for model servers: it connects only to addresses it
+    checked at connect time (a user's own base URL included: no DNS rebinding
+    past the check, see providers/egress.py)."""
+    egress = PinnedEgressTransport(
+        settings.allowed_provider_networks,
+        inner=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=20)),
+    )
+    return create_http_client(timeout=120.0, transport=egress)
+
+
 async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None) -> None:
     """Open the worker's own pool, Redis and HTTP client; run until ``stop`` is set."""
     from launchforge_core.main import keyring_from
@@ -144,7 +157,7 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
     cache = Cache(redis, prefix=f"lf:{settings.service_name}", health=health)
     logger.info("worker connecting", extra={"url": redact_url(settings.database_url)})
     try:
-        async with create_http_client(timeout=120.0, max_connections=20) as http:
+        async with provider_http_client(settings) as http:
             ctx = job_context(
                 settings,
                 sessionmaker=sessionmaker,
