@@ -6,7 +6,8 @@ import asyncio
 import io
 import logging
 
-from launchforge_common.logging import IntervalFlushHandler
+from launchforge_common.logging import ACCESS_LOGGER, IntervalFlushHandler
+from launchforge_common.middleware import access_logger
 
 
 class CountingStream(io.StringIO):
@@ -22,10 +23,12 @@ class CountingStream(io.StringIO):
 
 
 def make_logger(interval: float) -> tuple[logging.Logger, CountingStream, IntervalFlushHandler]:
+    """A logger whose lines the handler batches, like the access log's."""
     stream = CountingStream()
-    handler = IntervalFlushHandler(stream, interval)
+    name = f"test-access-{id(stream)}"
+    handler = IntervalFlushHandler(stream, interval, batched=frozenset({name}))
     handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = logging.Logger(f"test-{id(stream)}", logging.INFO)  # not in the global tree
+    logger = logging.Logger(name, logging.INFO)  # not in the global tree
     logger.addHandler(handler)
     return logger, stream, handler
 
@@ -82,3 +85,19 @@ def test_a_flush_scheduled_on_a_closed_loop_does_not_strand_lines() -> None:
 
     asyncio.run(log("from the second loop"))
     assert stream.getvalue() == "from the first loop\nfrom the second loop\n"  # rescued at once
+
+
+async def test_other_loggers_lines_go_out_at_once_with_the_batch_before_them() -> None:
+    """Only access lines wait: an event ("build finished") must not be lost to a kill."""
+    logger, stream, handler = make_logger(10.0)
+    other = logging.Logger("launchforge.core.worker", logging.INFO)
+    other.addHandler(handler)
+    logger.info("GET / 200")
+    assert stream.getvalue() == ""
+    other.info("build finished")
+    assert stream.getvalue() == "GET / 200\nbuild finished\n"
+
+
+def test_the_access_logger_is_the_one_batched_by_default() -> None:
+    assert IntervalFlushHandler(io.StringIO(), 0.1).batched == frozenset({ACCESS_LOGGER})
+    assert access_logger.name == ACCESS_LOGGER

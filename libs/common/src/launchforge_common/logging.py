@@ -27,22 +27,31 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# The one logger that writes a line per request (RequestContextMiddleware).
+ACCESS_LOGGER = "launchforge.access"
+
+
 class IntervalFlushHandler(logging.StreamHandler[TextIO]):
-    """A stream handler that writes at most every ``interval`` seconds, from the event loop.
+    """A stream handler that batches access lines, writing at most every ``interval`` seconds.
 
     A plain ``StreamHandler`` writes and flushes every record: one ``write``
     system call per access line, on every request (``PYTHONUNBUFFERED``, set
     in most container images and on these machines, makes even the stream's
-    own buffer write through). Here lines collect in memory and go out in one
-    write at most ``interval`` seconds later (nginx's ``access_log ...
-    flush=``). WARNING and above, records logged outside an event loop and an
-    ``interval`` of 0 go out at once; ``logging.shutdown`` (at exit) flushes
-    the rest.
+    own buffer write through). Here the access lines (loggers named in
+    ``batched``, below WARNING) collect in memory and go out in one write at
+    most ``interval`` seconds later (nginx's ``access_log ... flush=``); any
+    other record, and everything logged outside an event loop or with an
+    ``interval`` of 0, goes out at once, with the lines waiting before it.
+    ``logging.shutdown`` (at exit) flushes the rest; a killed process can
+    lose up to ``interval`` seconds of access lines, nothing else.
     """
 
-    def __init__(self, stream: TextIO, interval: float) -> None:
+    def __init__(
+        self, stream: TextIO, interval: float, batched: frozenset[str] = frozenset({ACCESS_LOGGER})
+    ) -> None:
         super().__init__(stream)
         self.interval = interval
+        self.batched = batched
         self._lines: list[str] = []
         # The loop a flush is scheduled on. Asking for the running loop costs
         # a getpid() system call on Python 3.11, so it is asked only when no
@@ -52,7 +61,11 @@ class IntervalFlushHandler(logging.StreamHandler[TextIO]):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self._lines.append(self.format(record) + self.terminator)
-            if self.interval <= 0 or record.levelno >= logging.WARNING:
+            if (
+                self.interval <= 0
+                or record.name not in self.batched
+                or record.levelno >= logging.WARNING
+            ):
                 self.flush()
                 return
             pending = self._flush_loop

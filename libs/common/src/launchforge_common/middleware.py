@@ -15,8 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, request_id_var
 from launchforge_common.errors import handle_unexpected
+from launchforge_common.logging import ACCESS_LOGGER
 
-access_logger = logging.getLogger("launchforge.access")
+access_logger = logging.getLogger(ACCESS_LOGGER)
 
 _REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 

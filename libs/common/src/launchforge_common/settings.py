@@ -24,9 +24,9 @@ class ServiceSettings(BaseSettings):
     environment: Environment = "development"
     log_level: str = "INFO"
     log_json: bool = True
-    # Log lines are written at once but flushed to stdout at most this many
-    # seconds later (one write per batch, not per line); WARNING and above at
-    # once. 0 flushes every line.
+    # Access lines (one per request) are written together at most this many
+    # seconds apart (one write per batch, not per line); every other line at
+    # once. 0 writes every access line at once too.
     log_flush_interval: float = Field(default=0.1, ge=0, le=5)
 
     redis_url: str = Field(
