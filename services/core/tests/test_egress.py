@@ -76,7 +76,7 @@ def test_default_networks_by_environment() -> None:
 
 
 async def test_a_build_aimed_at_a_non_public_address_fails_without_calling_it(
-    client, make_user, make_project, make_job_context, run_build_to_end
+    client, make_user, make_build, make_job_context, run_build_to_end
 ) -> None:
     user = make_user()
     put = await client.put(
@@ -85,13 +85,7 @@ async def test_a_build_aimed_at_a_non_public_address_fails_without_calling_it(
         headers=user.headers,
     )
     assert put.status_code == 200
-    project_id = await make_project(user)
-    created = await client.post(
-        f"/v1/projects/{project_id}/builds",
-        json={"idea": "A plant watering planner", "provider": "openai_compatible"},
-        headers=user.headers,
-    )
-    assert created.status_code == 202
+    created = await make_build(user, idea="A plant watering planner", provider="openai_compatible")
     calls: list[Any] = []
 
     async def pipeline(inp: Any, *, llm: Any, emit: Any, settings: Any) -> Any:
@@ -99,7 +93,7 @@ async def test_a_build_aimed_at_a_non_public_address_fails_without_calling_it(
         raise AssertionError("the pipeline must not run")
 
     ctx = make_job_context(run_pipeline=pipeline)
-    row = await run_build_to_end(ctx, created.json()["id"])
+    row = await run_build_to_end(ctx, created["id"])
     assert row.status == "failed"
     assert "169.254.169.254" in row.error
     assert "CORE_PROVIDER_ALLOWED_NETWORKS" in row.error

@@ -68,7 +68,7 @@ def pipeline_that_calls_the_model(calls: list[Any]):
 
 
 async def test_the_pipeline_gets_a_provider_with_the_users_key(
-    client, make_user, make_project, make_job_context, run_build_to_end
+    client, make_user, make_build, make_job_context, run_build_to_end
 ) -> None:
     stand_in = ChatStandIn()
     server = await asyncio.start_server(stand_in.handle, "127.0.0.1", stand_in.port)
@@ -80,18 +80,14 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
             headers=user.headers,
         )
         assert put.status_code == 200
-        project_id = await make_project(user)
-        created = await client.post(
-            f"/v1/projects/{project_id}/builds",
-            json={"idea": "A plant watering planner", "provider": "openai_compatible"},
-            headers=user.headers,
+        created = await make_build(
+            user, idea="A plant watering planner", provider="openai_compatible"
         )
-        assert created.status_code == 202
         calls: list[Any] = []
         # The worker process's own client for model servers (egress-pinned).
         async with provider_http_client(CoreSettings(environment="test")) as http:
             ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls), http=http)
-            row = await run_build_to_end(ctx, created.json()["id"])
+            row = await run_build_to_end(ctx, created["id"])
     finally:
         server.close()
         await server.wait_closed()
@@ -105,21 +101,15 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
 
 
 async def test_a_key_deleted_while_queued_fails_the_build_loudly(
-    client, make_user, make_project, make_job_context, run_build_to_end
+    client, make_user, make_build, make_job_context, run_build_to_end
 ) -> None:
     user = make_user()
     await client.put("/v1/provider-keys/groq", json={"api_key": SECRET}, headers=user.headers)
-    project_id = await make_project(user)
-    created = await client.post(
-        f"/v1/projects/{project_id}/builds",
-        json={"idea": "A plant watering planner", "provider": "groq"},
-        headers=user.headers,
-    )
-    assert created.status_code == 202
+    created = await make_build(user, idea="A plant watering planner", provider="groq")
     await client.delete("/v1/provider-keys/groq", headers=user.headers)
     calls: list[Any] = []
     ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls))
-    row = await run_build_to_end(ctx, created.json()["id"])
+    row = await run_build_to_end(ctx, created["id"])
     assert row.status == "failed"
     assert row.error == "No API key is stored for provider 'groq'."
     assert calls == []  # the pipeline never ran, with or without a model
