@@ -24,7 +24,7 @@ import asyncio
 import hashlib
 import ssl
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import hiredis
@@ -153,34 +153,37 @@ class PipelinedRedis:
         # A client span per command, as redis-py's instrumentation makes, when
         # tracing is on in this process (decided once: off costs nothing).
         self._tracer = trace.get_tracer(__name__) if tracing_enabled() else None
+        self._span_attributes: dict[str, str | int] = {
+            "db.system": "redis",
+            "db.redis.database_index": self._db,
+        }
+        if self._connection_class is not UnixDomainSocketConnection:
+            self._span_attributes |= {"net.peer.name": self._host, "net.peer.port": self._port}
 
     async def execute(self, *args: Arg) -> Any:
         """Run one command; raises ``ResponseError`` for an error reply,
         ``ConnectionError``/``TimeoutError`` when Redis cannot be reached."""
-        if self._tracer is not None:
-            return await self._traced(args)
+        if self._tracer is None:
+            return await self._send(args)
+        name = str(args[0])
+        with self._tracer.start_as_current_span(
+            name,
+            kind=trace.SpanKind.CLIENT,
+            attributes={**self._span_attributes, "db.statement": name},
+        ):
+            return await self._send(args)
+
+    def _send(self, args: tuple[Arg, ...]) -> Awaitable[Any]:
+        """The reply to ``args``: the open connection's future (no extra coroutine
+        on the hot path), or a connect first."""
         pipe = self._pipe
         if pipe is None or pipe.lost is not None:
-            pipe = await self._connected()
-        return await pipe.call(_pack(args))
+            return self._connect_and_send(args)
+        return pipe.call(_pack(args))
 
-    async def _traced(self, args: tuple[Arg, ...]) -> Any:
-        assert self._tracer is not None
-        name = str(args[0])
-        attributes: dict[str, str | int] = {
-            "db.system": "redis",
-            "db.statement": name,
-            "db.redis.database_index": self._db,
-        }
-        if self._connection_class is not UnixDomainSocketConnection:
-            attributes |= {"net.peer.name": self._host, "net.peer.port": self._port}
-        with self._tracer.start_as_current_span(
-            name, kind=trace.SpanKind.CLIENT, attributes=attributes
-        ):
-            pipe = self._pipe
-            if pipe is None or pipe.lost is not None:
-                pipe = await self._connected()
-            return await pipe.call(_pack(args))
+    async def _connect_and_send(self, args: tuple[Arg, ...]) -> Any:
+        pipe = await self._connected()
+        return await pipe.call(_pack(args))
 
     async def _connected(self) -> _Pipe:
         if self._closed:
