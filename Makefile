@@ -28,7 +28,7 @@ help:
 
 sync:
 	$(UV) sync --frozen
-	@bash scripts/sandbox-access.sh
+	@bash scripts/install-sandbox.sh
 
 dev: sync web
 	$(UV) run --frozen python scripts/dev.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from typing import Literal
 
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from pydantic import Field, IPvAnyNetwork, SecretStr
@@ -67,6 +68,26 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     worker_max_attempts: int = Field(default=3, ge=1)
     # Passed to the pipeline: seconds the validate stage may run the app's tests.
     pipeline_validate_timeout: float = Field(default=120.0, gt=0)
+
+    # The sandbox generated code runs in (README "Security"): "auto" (bubblewrap
+    # where it works; in production the worker refuses to start without it),
+    # "bubblewrap", "kubernetes" (a Job per run) or "process" (no isolation,
+    # refused in production).
+    sandbox_mode: Literal["auto", "bubblewrap", "kubernetes", "process"] = "auto"
+    sandbox_memory_bytes: int = Field(default=1024 * 1024 * 1024, ge=64 * 1024 * 1024)
+    sandbox_processes: int = Field(default=256, ge=16)
+    sandbox_file_size_bytes: int = Field(default=64 * 1024 * 1024, ge=1024 * 1024)
+    sandbox_open_files: int = Field(default=256, ge=32)
+    sandbox_tmpfs_bytes: int = Field(default=256 * 1024 * 1024, ge=16 * 1024 * 1024)
+    sandbox_uid_base: int = Field(default=200_000, ge=1000)
+    sandbox_user: str = "nobody"
+    sandbox_bwrap: str = "bwrap"
+    sandbox_k8s_namespace: str = "launchforge-sandbox"
+    sandbox_k8s_image: str = "launchforge/core:latest"
+    sandbox_k8s_python: str = "/app/.venv/bin/python"
+    sandbox_k8s_runtime_class: str = ""
+    sandbox_k8s_api_url: str = ""
+    sandbox_k8s_cpu: str = "1"
 
     # Non-public networks a user's model server URL (openai_compatible) may
     # resolve to, e.g. ["10.0.4.0/24"] where a self-hosted Ollama runs. Public

@@ -8,6 +8,26 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class KubernetesSandbox(BaseModel):
+    """Where and how ``sandbox_mode=kubernetes`` creates a Job per run."""
+
+    # The API server; empty: in-cluster (KUBERNETES_SERVICE_HOST/PORT).
+    api_url: str = ""
+    token_file: str = "/var/run/secrets/kubernetes.io/serviceaccount/token"  # noqa: S105 - a path
+    ca_file: str = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+    # The namespace the runs go to: its NetworkPolicy denies all traffic.
+    namespace: str = "launchforge-sandbox"
+    # An image with the interpreter and the packages generated apps use (core's image).
+    image: str = "launchforge/core:latest"
+    python: str = "/app/.venv/bin/python"
+    # gVisor ("gvisor") or Kata where the cluster has them; empty: the default runtime.
+    runtime_class: str = ""
+    cpu_limit: str = "1"
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # Largest gzipped project a ConfigMap carries (the API's limit is 1 MiB).
+    max_archive_bytes: int = Field(default=900 * 1024, ge=1024, le=1000 * 1024)
+
+
 class PipelineSettings(BaseModel):
     """Plain defaults so tests and the benchmark can use ``PipelineSettings()``."""
 
@@ -19,20 +39,27 @@ class PipelineSettings(BaseModel):
     # Largest file the tests may write (RLIMIT_FSIZE) and most open files.
     file_size_limit_bytes: int = Field(default=64 * 1024 * 1024, ge=1024 * 1024)
     open_files_limit: int = Field(default=256, ge=32)
-    # Processes of the sandbox user (RLIMIT_NPROC; only meaningful after dropping root).
+    # Processes per run (RLIMIT_NPROC; bubblewrap and kubernetes count them per run).
     process_limit: int = Field(default=256, ge=16)
-    # When running as root, run the tests as this user (if it exists).
+    # Where generated code runs (see pipeline/sandbox): "bubblewrap" (a sandbox
+    # of its own per run: user, PID, network, IPC and mount namespaces),
+    # "kubernetes" (a Job per run), "process" (a confined child process with
+    # no namespaces, development only), "auto" (bubblewrap where it works,
+    # else process unless ``allow_unisolated`` is false).
+    sandbox_mode: Literal["auto", "bubblewrap", "kubernetes", "process"] = "auto"
+    # False in production: running generated code without isolation is refused.
+    allow_unisolated: bool = True
+    bwrap_path: str = "bwrap"
+    # Size of each private tmpfs of a bubblewrap run (the project + HOME, and /tmp).
+    sandbox_tmpfs_bytes: int = Field(default=256 * 1024 * 1024, ge=16 * 1024 * 1024)
+    # As root, each bubblewrap run gets a uid of its own from this range.
+    sandbox_uid_base: int = Field(default=200_000, ge=1000)
+    sandbox_uid_count: int = Field(default=100_000, ge=1)
+    # process mode only: when running as root, run the tests as this user.
     sandbox_user: str | None = "nobody"
-    # The generated code's network: "isolated" runs it in a network namespace of
-    # its own (no interface but a down loopback: it cannot reach PostgreSQL,
-    # Redis, other services or the internet) and fails the stage when that is
-    # impossible; "auto" isolates when the machine allows it (root, or
-    # unprivileged user namespaces) and otherwise shares the worker's network,
-    # logging it once; "shared" never isolates.
-    sandbox_network: Literal["isolated", "auto", "shared"] = "auto"
-    # A bytecode cache (PYTHONPYCACHEPREFIX) shared by validation runs, filled once by
-    # this process and only read by the sandbox user; used only when privileges are
-    # dropped (else a build could poison it for the next). None: no cache.
+    kubernetes: KubernetesSandbox = Field(default_factory=lambda: KubernetesSandbox())
+    # A bytecode cache (PYTHONPYCACHEPREFIX) shared by validation runs, filled
+    # once by this process and bound read-only into each sandbox. None: no cache.
     bytecode_cache_dir: str | None = None
     # Parent of the temporary working directories (None: the system default).
     work_dir: str | None = None

@@ -28,7 +28,8 @@ from launchforge_common.logging import configure_logging
 from launchforge_common.redis import RedisHealth, create_redis
 
 from launchforge_core.core.config import CoreSettings
-from launchforge_core.pipeline.settings import PipelineSettings
+from launchforge_core.pipeline.sandbox import SandboxUnavailable, resolve_mode
+from launchforge_core.pipeline.settings import KubernetesSandbox, PipelineSettings
 from launchforge_core.providers.egress import PinnedEgressTransport
 from launchforge_core.repositories import queue
 from launchforge_core.services.artifacts import PostgresArtifactStore
@@ -112,6 +113,31 @@ class Worker:
             await asyncio.wait(pending, timeout=max(5.0, self.ctx.lease_seconds))
 
 
+def pipeline_settings(settings: CoreSettings) -> PipelineSettings:
+    """The pipeline's limits and sandbox from ``CORE_*`` (isolation required in production)."""
+    return PipelineSettings(
+        validate_timeout=settings.pipeline_validate_timeout,
+        sandbox_mode=settings.sandbox_mode,
+        allow_unisolated=not settings.is_production,
+        memory_limit_bytes=settings.sandbox_memory_bytes,
+        process_limit=settings.sandbox_processes,
+        file_size_limit_bytes=settings.sandbox_file_size_bytes,
+        open_files_limit=settings.sandbox_open_files,
+        sandbox_tmpfs_bytes=settings.sandbox_tmpfs_bytes,
+        sandbox_uid_base=settings.sandbox_uid_base,
+        sandbox_user=settings.sandbox_user,
+        bwrap_path=settings.sandbox_bwrap,
+        kubernetes=KubernetesSandbox(
+            api_url=settings.sandbox_k8s_api_url,
+            namespace=settings.sandbox_k8s_namespace,
+            image=settings.sandbox_k8s_image,
+            python=settings.sandbox_k8s_python,
+            runtime_class=settings.sandbox_k8s_runtime_class,
+            cpu_limit=settings.sandbox_k8s_cpu,
+        ),
+    )
+
+
 def job_context(
     settings: CoreSettings, *, run_pipeline: RunPipeline | None = None, **resources: object
 ) -> JobContext:
@@ -122,7 +148,7 @@ def job_context(
         run_pipeline = default_pipeline
     return JobContext(
         run_pipeline=run_pipeline,
-        pipeline_settings=PipelineSettings(validate_timeout=settings.pipeline_validate_timeout),
+        pipeline_settings=pipeline_settings(settings),
         lease_seconds=settings.worker_lease_seconds,
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         max_attempts=settings.worker_max_attempts,
@@ -146,6 +172,9 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
     """Open the worker's own pool, Redis and HTTP client; run until ``stop`` is set."""
     from launchforge_core.main import keyring_from
 
+    # Refuse to start rather than run a user's model's code without a boundary.
+    mode = await asyncio.to_thread(resolve_mode, pipeline_settings(settings))
+    logger.info("sandbox ready", extra={"mode": mode})
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -187,4 +216,8 @@ def main(settings: CoreSettings) -> None:
         json_format=settings.log_json,
         flush_interval=settings.log_flush_interval,
     )
-    asyncio.run(serve_worker(settings))
+    try:
+        asyncio.run(serve_worker(settings))
+    except SandboxUnavailable as exc:
+        logger.error("worker refused to start: %s", exc)
+        raise SystemExit(2) from exc
