@@ -76,6 +76,14 @@ def _row(result: dict[str, Any]) -> tuple[str, str, str, str] | None:
         load = f"{result['builds']} builds"
         faults = f"{result['workers_killed']} workers SIGKILLed mid-build"
         return load, faults, str(result["builds"] - result["builds_finished_exactly_once"]), notes
+    if drill == "sandbox-attack":
+        notes = (
+            f"{result['attacks']} attacks from a user's model (secrets in /proc, TCP to "
+            "PostgreSQL/Redis/services/metadata, unix sockets, writes outside, another "
+            "build's files, a setsid survivor, a fork bomb): "
+            f"{result['reached']} reached; worker up, next build succeeded"
+        )
+        return f"{result['builds']} builds", "hostile generated tests", "0", notes
     if drill.startswith("hostile-") or drill.startswith("schemathesis"):
         load = f"{result.get('inputs', result.get('requests', 0)):,} inputs"
         return load, "-", str(result.get("requests_lost", 0)), str(result.get("notes", ""))
