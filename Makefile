@@ -9,7 +9,7 @@ export UV_LINK_MODE ?= copy
 # every process would otherwise recompile its imports, ~5 s per service start.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build
+.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build bench-sandbox
 .PHONY: images base-images chart-test test-containers
 .PHONY: bench-gateway bench-gateway-instructions bench-load drills
 
@@ -57,6 +57,9 @@ lint: sync
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy libs/common/src services/auth/src services/core/src services/gateway/src
+
+bench-sandbox: sync  # seconds per validate run, by sandbox backend (see README "Benchmarks")
+	$(UV) run --frozen python bench/sandbox/bench_sandbox.py --runs $${BENCH_RUNS:-10}
 
 bench-build:
 	$(UV) run --frozen python bench/build/bench_build.py --builds $${BENCH_BUILDS:-5}

@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import statistics
-import tempfile
 import time
 
 from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
@@ -33,13 +31,7 @@ async def _ignore(_event: PipelineEvent) -> None:
 
 
 async def main(builds: int, validate: bool) -> dict[str, object]:
-    cache = tempfile.mkdtemp(prefix="lf-bench-pyc-")
-    try:
-        return await _run(
-            builds, PipelineSettings(run_validation=validate, bytecode_cache_dir=cache)
-        )
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    return await _run(builds, PipelineSettings(run_validation=validate))
 
 
 async def _run(builds: int, settings: PipelineSettings) -> dict[str, object]:

@@ -167,17 +167,11 @@ class Recorder:
         return [e.message for e in self.events if e.kind == "log"]
 
 
-@pytest.fixture(scope="session")
-def pyc_cache(tmp_path_factory) -> str:
-    """A bytecode cache shared by this run's validation subprocesses (see PipelineSettings)."""
-    return str(tmp_path_factory.mktemp("pyc"))
-
-
 @pytest.fixture
-def pipeline_settings(pyc_cache):
+def pipeline_settings():
     from launchforge_core.pipeline import PipelineSettings
 
-    return PipelineSettings(bytecode_cache_dir=pyc_cache)
+    return PipelineSettings()
 
 
 @pytest.fixture

@@ -47,8 +47,8 @@ def _processes_with(token: str) -> list[int]:
 
 
 @pytest.fixture
-def settings(pyc_cache) -> PipelineSettings:
-    return PipelineSettings(sandbox_mode="bubblewrap", bytecode_cache_dir=pyc_cache)
+def settings() -> PipelineSettings:
+    return PipelineSettings(sandbox_mode="bubblewrap")
 
 
 async def test_the_default_backend_here_is_bubblewrap():

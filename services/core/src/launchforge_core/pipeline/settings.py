@@ -58,9 +58,6 @@ class PipelineSettings(BaseModel):
     # process mode only: when running as root, run the tests as this user.
     sandbox_user: str | None = "nobody"
     kubernetes: KubernetesSandbox = Field(default_factory=lambda: KubernetesSandbox())
-    # A bytecode cache (PYTHONPYCACHEPREFIX) shared by validation runs, filled
-    # once by this process and bound read-only into each sandbox. None: no cache.
-    bytecode_cache_dir: str | None = None
     # Parent of the temporary working directories (None: the system default).
     work_dir: str | None = None
     # Bytes of test output kept (the tail) and log lines emitted per run.

@@ -4,7 +4,8 @@ What one run gets (``command`` builds the argv):
 - new user (when not root), PID, network, IPC, UTS, cgroup and mount
   namespaces; no further user namespaces (``--disable-userns``);
 - a root that holds only ``/usr`` (and its /bin, /lib symlinks), the
-  interpreter's prefix and venv and the bytecode cache, all read-only; fresh
+  interpreter's prefix and venv, read-only (with the bytecode compiled at
+  install, ``UV_COMPILE_BYTECODE``, which the run reads and cannot change); fresh
   ``/dev`` and, where the kernel allows it, ``/proc`` of its own PID namespace;
   a size-limited private tmpfs for the project, HOME and /tmp. No /etc, no
   /run, no /var: no unix socket of PostgreSQL or anything else;
@@ -104,8 +105,6 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
     extra = list(host.read_only)
-    if settings.bytecode_cache_dir and os.path.isdir(settings.bytecode_cache_dir):
-        extra.append(str(Path(settings.bytecode_cache_dir).resolve()))
     for parent in _parents(tuple(extra)):
         argv += ["--perms", "0755", "--dir", parent]
     for path in extra:
@@ -122,8 +121,6 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
         project=f"{SANDBOX_ROOT}/project",
         path=f"{Path(host.python).parent}:/usr/local/bin:/usr/bin:/bin",
     )
-    if settings.bytecode_cache_dir:
-        env["PYTHONPYCACHEPREFIX"] = str(Path(settings.bytecode_cache_dir).resolve())
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", SANDBOX_ROOT, "--"]
