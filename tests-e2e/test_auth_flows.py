@@ -168,3 +168,32 @@ async def test_key_rotation_reaches_gateway_and_core_without_restart(
     assert (await gateway.get("/v1/projects", headers=_bearer(old_token))).status_code == 200
     assert (await gateway.get("/v1/auth/me", headers=_bearer(new_token))).status_code == 200
     assert (await gateway.get("/v1/auth/me", headers=_bearer(old_token))).status_code == 200
+
+
+async def test_a_read_only_key_cannot_delete_and_a_dead_session_cannot_mint_keys(
+    gateway: httpx.AsyncClient,
+) -> None:
+    _, pair = await _register_and_login(gateway)
+    session = _bearer(pair["access_token"])
+    project = await gateway.post("/v1/projects", json={"name": "keep me"}, headers=session)
+    assert project.status_code == 201
+    created = await gateway.post(
+        "/v1/auth/api-keys", json={"name": "ro", "scopes": ["projects:read"]}, headers=session
+    )
+    key = _bearer(created.json()["key"])
+    path = f"/v1/projects/{project.json()['id']}"
+    assert (await gateway.get(path, headers=key)).status_code == 200
+    for method, target, body in (
+        ("DELETE", path, None),
+        ("PUT", "/v1/provider-keys/openai", {"api_key": "sk-replaced-by-a-reader"}),
+    ):
+        refused = await gateway.request(method, target, json=body, headers=key)
+        assert refused.status_code == 403, (method, target, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+    assert (await gateway.get(path, headers=session)).status_code == 200
+
+    assert (await gateway.post("/v1/auth/logout-all", headers=session)).status_code == 204
+    minted = await gateway.post(
+        "/v1/auth/api-keys", json={"name": "late", "scopes": ["*"]}, headers=session
+    )
+    assert minted.status_code == 401, minted.text

@@ -224,6 +224,7 @@ async def test_settings_keys_sessions_and_usage(ui: Any, page: Page) -> None:
     # API keys: created, shown once, revoked.
     api_keys = page.locator("#api-keys")
     await api_keys.get_by_label("Key name").fill("ci")
+    await api_keys.get_by_label("Access").select_option(label="Read only")
     await api_keys.get_by_role("button", name="Create key").click()
     await expect(page.get_by_test_id("new-api-key")).to_have_text(re.compile(r"^lf_\S{16,}$"))
     await expect(api_keys.get_by_role("button", name="Revoke the key ci")).to_be_visible()

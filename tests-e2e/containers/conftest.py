@@ -119,11 +119,23 @@ class ContainerPlatform:
     network: Any
     gateway_url: str
     env: dict[str, dict[str, str]]
+    # The network's gateway: this machine as the containers see it (where a
+    # site's own model server would run, and the drill's hostile one does).
+    host_address: str = ""
+    data_stores: dict[str, Any] = field(default_factory=dict)  # postgres, redis
     images: dict[str, str] = field(default_factory=lambda: dict(IMAGES))
     containers: dict[str, Any] = field(default_factory=dict)
 
     def logs(self, name: str) -> str:
         return _logs(self.containers[name])
+
+    def address(self, name: str) -> str:
+        """The IP of a running container on the suite's network."""
+        handle = self.containers.get(name) or self.data_stores[name]
+        container = handle.get_wrapped_container()
+        container.reload()
+        networks = container.attrs["NetworkSettings"]["Networks"]
+        return str(next(iter(networks.values()))["IPAddress"])
 
     def run_once(self, name: str, image: str, command: list[str], env: dict[str, str]) -> str:
         """Run a one-shot container (like a hook Job) to completion; its logs."""
@@ -216,8 +228,11 @@ def containers_platform(container_engine: str) -> Iterator[ContainerPlatform]:
         )
         .with_network(network)
         .with_network_aliases("postgres") as postgres,
-        RedisContainer(REDIS_IMAGE).with_network(network).with_network_aliases("redis"),
+        RedisContainer(REDIS_IMAGE).with_network(network).with_network_aliases("redis") as redis,
     ):
+        network._network.reload()
+        ipam = network._network.attrs["IPAM"]["Config"][0]
+        host_address = ipam.get("Gateway") or ipam["Subnet"].rsplit(".", 1)[0] + ".1"
         created = postgres.exec(
             ["psql", "-U", DB_USER, "-d", "postgres", "-c", "CREATE DATABASE launchforge_core"]
         )
@@ -247,6 +262,8 @@ def containers_platform(container_engine: str) -> Iterator[ContainerPlatform]:
                 "CORE_AUTH_URL": "http://auth:8001",
                 "CORE_KEY_ENCRYPTION_KEYS": _key(),
                 "CORE_INTERNAL_TOKEN": internal_token,
+                # A user's openai_compatible server may run on this machine (the drill's).
+                "CORE_PROVIDER_ALLOWED_NETWORKS": f'["{host_address}/32"]',
             },
             "gateway": common
             | {
@@ -256,7 +273,10 @@ def containers_platform(container_engine: str) -> Iterator[ContainerPlatform]:
                 "GATEWAY_INTERNAL_TOKEN": internal_token,
             },
         }
-        platform = ContainerPlatform(network=network, gateway_url="", env=env)
+        platform = ContainerPlatform(
+            network=network, gateway_url="", env=env, host_address=host_address
+        )
+        platform.data_stores = {"postgres": postgres, "redis": redis}
         # Migrations first, as the chart's pre-install hook Jobs run them.
         for svc in ("auth", "core"):
             platform.run_once(f"{svc}-migrate", IMAGES[svc], ["migrate"], env[svc])

@@ -284,7 +284,7 @@ async def world(platform: Platform, hostile_gateway: str) -> World:
         )
         assert stored.status_code == 200, stored.text
         bob_key = await gw.post(
-            "/v1/auth/api-keys", json={"name": "bob-key", "scopes": []}, headers=bob.headers
+            "/v1/auth/api-keys", json={"name": "bob-key", "scopes": ["*"]}, headers=bob.headers
         )
         assert bob_key.status_code == 201, bob_key.text
         bob.ids["api_key_secret"] = bob_key.json()["key"]

@@ -248,3 +248,50 @@ async def test_change_password_needs_the_current_one_and_signs_out_other_session
         "/v1/auth/login", json={"email": account.email, "password": "a new passphrase here"}
     )
     assert login_new.status_code == 200
+
+
+async def test_reset_keeps_api_keys_and_tells_the_owner(
+    client: httpx.AsyncClient,
+    register: Register,
+    login_pair: LoginPair,
+    latest_token: LatestToken,
+    read_outbox: ReadOutbox,
+) -> None:
+    account = await register()
+    access = (await login_pair(account))["access_token"]
+    created = await client.post(
+        "/v1/auth/api-keys", json={"name": "ci", "scopes": []}, headers=_bearer(access)
+    )
+    assert created.status_code == 201
+    key = created.json()["key"]
+    await client.post("/v1/auth/password/forgot", json={"email": account.email})
+    token = await latest_token(account.email, "password_reset")
+    reset = await client.post(
+        "/v1/auth/password/reset", json={"token": token, "password": "a brand new passphrase"}
+    )
+    assert reset.status_code == 204
+
+    assert (await client.get("/v1/auth/me", headers=_bearer(key))).status_code == 200
+    # the old access token's session is gone: it cannot mint a replacement key
+    again = await client.post(
+        "/v1/auth/api-keys", json={"name": "x", "scopes": []}, headers=_bearer(access)
+    )
+    assert again.status_code == 401
+    (notice,) = await read_outbox(account.email, "api_keys_kept")
+    assert "1 API key(s) still work" in notice["body"]
+    assert key not in notice["body"]
+
+
+async def test_reset_without_api_keys_sends_no_notice(
+    client: httpx.AsyncClient,
+    register: Register,
+    latest_token: LatestToken,
+    read_outbox: ReadOutbox,
+) -> None:
+    account = await register()
+    await client.post("/v1/auth/password/forgot", json={"email": account.email})
+    token = await latest_token(account.email, "password_reset")
+    await client.post(
+        "/v1/auth/password/reset", json={"token": token, "password": "a brand new passphrase"}
+    )
+    assert await read_outbox(account.email, "api_keys_kept") == []

@@ -170,6 +170,7 @@ async def test_bad_create_requests_are_422(
         {"name": "", "scopes": []},
         {"name": "x" * 101},
         {"name": "ok", "scopes": ["Not A Scope!"]},
+        {"name": "ok", "scopes": ["projects:delete-everything"]},
         {"name": "ok", "scopes": "projects:read"},
         {"scopes": []},
     ]

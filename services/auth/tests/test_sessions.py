@@ -236,3 +236,31 @@ async def test_session_endpoints_need_a_signed_in_session(client: httpx.AsyncCli
     assert (await client.get("/v1/auth/sessions")).status_code == 401
     assert (await client.post("/v1/auth/logout")).status_code == 401
     assert (await client.post("/v1/auth/logout-all")).status_code == 401
+
+
+async def test_a_revoked_sessions_access_token_can_no_longer_use_session_routes(
+    client: httpx.AsyncClient, register: Register, login_pair: LoginPair
+) -> None:
+    """After logout-all the access token is still unexpired; it must not mint API keys."""
+    account = await register()
+    pair = await login_pair(account)
+    access = _bearer(pair["access_token"])
+    key = {"name": "ci", "scopes": ["projects:read"]}
+    assert (await client.post("/v1/auth/api-keys", json=key, headers=access)).status_code == 201
+    assert (await client.post("/v1/auth/logout-all", headers=access)).status_code == 204
+
+    minted = await client.post("/v1/auth/api-keys", json=key, headers=access)
+    assert minted.status_code == 401
+    assert minted.headers["content-type"].startswith("application/problem+json")
+    assert "session has ended" in minted.json()["detail"]
+    for method, path in (
+        ("GET", "/v1/auth/api-keys"),
+        ("GET", "/v1/auth/sessions"),
+        ("POST", "/v1/auth/logout-all"),
+    ):
+        assert (await client.request(method, path, headers=access)).status_code == 401, path
+    # Logging out of an ended session stays harmless (idempotent).
+    assert (await client.post("/v1/auth/logout", headers=access)).status_code == 204
+    # A fresh login works as before.
+    fresh = _bearer((await login_pair(account))["access_token"])
+    assert (await client.post("/v1/auth/api-keys", json=key, headers=fresh)).status_code == 201

@@ -116,9 +116,21 @@ function ProviderKeys() {
   );
 }
 
+// What a new key may do (the scopes core enforces per route; see README "API keys").
+const KEY_ACCESS: { id: string; label: string; scopes: string[] }[] = [
+  { id: "read", label: "Read only", scopes: ["projects:read", "builds:read", "usage:read"] },
+  {
+    id: "build",
+    label: "Read and build",
+    scopes: ["projects:read", "projects:write", "builds:read", "builds:write", "usage:read"],
+  },
+  { id: "all", label: "Full access (provider keys too)", scopes: ["*"] },
+];
+
 function ApiKeys() {
   const keys = useLoad(async () => itemsOf<ApiKey>(await api.listApiKeys(), "keys"), []);
   const [name, setName] = useState("");
+  const [access, setAccess] = useState("build");
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const create = useAction();
@@ -133,7 +145,8 @@ function ApiKeys() {
         onSubmit={(e) => {
           e.preventDefault();
           void create.run(async () => {
-            const key = await api.createApiKey(name.trim(), ["projects", "builds"]);
+            const scopes = KEY_ACCESS.find((a) => a.id === access)?.scopes ?? [];
+            const key = await api.createApiKey(name.trim(), scopes);
             setCreated(key.key ?? key.api_key ?? key.secret ?? null);
             setCopied(false);
             setName("");
@@ -142,6 +155,16 @@ function ApiKeys() {
         }}
       >
         <Field label="Key name" name="api-key-name" value={name} onInput={setName} required maxLength={100} />
+        <div class="field">
+          <label for="field-key-access">Access</label>
+          <select id="field-key-access" value={access} onChange={(e) => setAccess(e.currentTarget.value)}>
+            {KEY_ACCESS.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" disabled={create.busy}>
           Create key
         </button>

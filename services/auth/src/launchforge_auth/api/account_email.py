@@ -82,9 +82,20 @@ async def forgot_password(
 @router.post(
     "/password/reset", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(400)
 )
-async def reset_password(body: ResetBody, session: SessionDep, passwords: PasswordsDep) -> None:
+async def reset_password(
+    body: ResetBody,
+    session: SessionDep,
+    passwords: PasswordsDep,
+    key_ring: KeyRingDep,
+    settings: SettingsDep,
+) -> None:
     await account_email.reset_password(
-        session=session, passwords=passwords, token=body.token, new_password=body.password
+        session=session,
+        passwords=passwords,
+        key_ring=key_ring,
+        settings=settings,
+        token=body.token,
+        new_password=body.password,
     )
 
 

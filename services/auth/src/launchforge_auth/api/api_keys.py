@@ -8,7 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 from launchforge_common.openapi import problem_responses
-from pydantic import BaseModel, Field, StringConstraints
+from launchforge_common.scopes import SCOPES
+from launchforge_common.scopes import known as known_scope
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from launchforge_auth.api.deps import SessionDep, SessionUserDep
 from launchforge_auth.services import api_keys
@@ -22,7 +24,16 @@ Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9:._\-]{0,63}$")]
 
 class ApiKeyCreate(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    # What the key may do (launchforge_common.scopes; "*" for everything). None: only /me.
     scopes: list[Scope] = Field(default_factory=list, max_length=32)
+
+    @field_validator("scopes")
+    @classmethod
+    def _known_scopes(cls, scopes: list[str]) -> list[str]:
+        unknown = [s for s in scopes if not known_scope(s)]
+        if unknown:
+            raise ValueError(f"unknown scopes {unknown}; known: {', '.join(['*', *SCOPES])}")
+        return scopes
 
 
 class ApiKeyPublic(BaseModel):

@@ -18,6 +18,7 @@ from launchforge_auth.api.deps import (
     SessionDep,
     SessionPrincipalDep,
     SettingsDep,
+    SignedInPrincipalDep,
     ThrottleDep,
     UserAgentDep,
     session_uuid,
@@ -127,7 +128,7 @@ async def refresh(
 @router.post(
     "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403)
 )
-async def logout(session: SessionDep, principal: SessionPrincipalDep) -> None:
+async def logout(session: SessionDep, principal: SignedInPrincipalDep) -> None:
     """End this session (idempotent: an already ended one is fine)."""
     sid = session_uuid(principal)
     if sid is None:

@@ -18,6 +18,7 @@ from launchforge_auth.core.client_ip import client_ip
 from launchforge_auth.core.config import AuthSettings
 from launchforge_auth.core.security import KeySet, Passwords
 from launchforge_auth.models import User
+from launchforge_auth.repositories import sessions as sessions_repo
 from launchforge_auth.services import accounts, api_keys
 from launchforge_auth.services.login_throttle import LoginThrottle
 from launchforge_auth.services.signing_keys import KeyManager
@@ -117,10 +118,26 @@ async def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-async def get_session_principal(principal: PrincipalDep) -> Principal:
-    """Only a signed-in person (an access token with a session), not an API key."""
+async def get_signed_in_principal(principal: PrincipalDep) -> Principal:
+    """An access token with a session (live or not), not an API key: for logout only."""
     if principal.api_key_id is not None or not principal.session_id:
         raise ForbiddenError("This needs a signed-in session, not an API key.")
+    return principal
+
+
+SignedInPrincipalDep = Annotated[Principal, Depends(get_signed_in_principal)]
+
+
+async def get_session_principal(session: SessionDep, principal: SignedInPrincipalDep) -> Principal:
+    """Only a signed-in person whose session is still live, not an API key.
+
+    An access token outlives its session by up to its TTL: after a logout-all
+    or a password reset, a stolen token must not mint API keys, list sessions
+    or change the account, so every session route checks the session itself.
+    """
+    session_id = session_uuid(principal)
+    if session_id is None or not await sessions_repo.is_live(session, session_id=session_id):
+        raise UnauthorizedError("This session has ended; sign in again.")
     return principal
 
 

@@ -23,6 +23,7 @@ from launchforge_auth.core.config import AuthSettings
 from launchforge_auth.core.opaque import digest, new_token
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.models import User
+from launchforge_auth.repositories import api_keys as api_keys_repo
 from launchforge_auth.repositories import one_time_tokens as tokens_repo
 from launchforge_auth.repositories import users as users_repo
 from launchforge_auth.services import mail, sessions
@@ -32,6 +33,7 @@ logger = logging.getLogger("launchforge.auth.email")
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name)
+API_KEYS_KEPT = "api_keys_kept"
 INVALID_TOKEN = "This link is invalid or has expired."  # noqa: S105 (a message)
 
 
@@ -116,9 +118,20 @@ async def forgot_password(
 
 
 async def reset_password(
-    *, session: AsyncSession, passwords: Passwords, token: str, new_password: str
+    *,
+    session: AsyncSession,
+    passwords: Passwords,
+    key_ring: KeyRing,
+    settings: AuthSettings,
+    token: str,
+    new_password: str,
 ) -> None:
-    """Set a new password from a reset link, and sign the account out everywhere."""
+    """Set a new password from a reset link, and sign the account out everywhere.
+
+    API keys are kept, as most platforms do (they are separate credentials,
+    often in a CI system, and revoking them silently breaks those), but the
+    owner is told how many are live and where to revoke them.
+    """
     user_id = await tokens_repo.consume(session, purpose=PASSWORD_RESET, token_hash=digest(token))
     if user_id is None:
         raise BadRequestError(INVALID_TOKEN)
@@ -129,7 +142,22 @@ async def reset_password(
     await users_repo.set_password_hash(session, user_id=user_id, password_hash=new_hash)
     await tokens_repo.invalidate_all(session, user_id=user_id, purpose=PASSWORD_RESET)
     await sessions.revoke_all(session=session, user_id=user_id, reason="password_reset")
-    logger.info("password reset", extra={"user_id": str(user_id)})
+    live_keys = await api_keys_repo.count_live(session, user_id=user_id)
+    if live_keys:
+        await mail.enqueue(
+            session,
+            key_ring=key_ring,
+            recipient=user.email,
+            subject="Your LaunchForge password was reset; your API keys still work",
+            kind=API_KEYS_KEPT,
+            body=(
+                "The password of this account was just reset and every session was signed"
+                f" out. Your {live_keys} API key(s) still work. If the reset was not you,"
+                " revoke them now: GET /v1/auth/api-keys lists them, DELETE"
+                f" /v1/auth/api-keys/{{id}} revokes one ({settings.public_url}).\n"
+            ),
+        )
+    logger.info("password reset", extra={"user_id": str(user_id), "api_keys_kept": live_keys})
 
 
 async def change_password(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from launchforge_common.db import get_session
-from launchforge_common.errors import ServiceUnavailableError, UnauthorizedError
+from launchforge_common.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
 from launchforge_common.introspection import APIKeyIntrospector, AuthUnavailableError, is_api_key
+from launchforge_common.scopes import SCOPES, allows
 from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,6 +76,23 @@ async def get_owner_id(principal: CurrentPrincipal) -> uuid.UUID:
 
 
 OwnerId = Annotated[uuid.UUID, Depends(get_owner_id)]
+
+
+def require_scope(scope: str) -> Any:
+    """A route dependency: 403 problem+json when an API key lacks ``scope``.
+
+    Every ``/v1`` route of core declares one (a test checks it), so a key made
+    for reading cannot delete or replace anything.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    async def check(principal: CurrentPrincipal) -> None:
+        if not allows(principal, scope):
+            raise ForbiddenError(f"This API key lacks the scope '{scope}'.")
+
+    check.required_scope = scope  # type: ignore[attr-defined]
+    return Depends(check)
 
 
 async def get_project_service(request: Request, session: SessionDep) -> ProjectService:

@@ -23,6 +23,7 @@ from launchforge_core.api.deps import (
     CurrentPrincipal,
     OwnerId,
     get_current_principal,
+    require_scope,
 )
 from launchforge_core.repositories import builds as build_repo
 from launchforge_core.services import events
@@ -34,7 +35,7 @@ router = APIRouter(
     tags=["builds"],
     dependencies=[Depends(get_current_principal)],
     # Every route names a project or a build: someone else's is a 404 too.
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
 )
 
 # The success answers that are not JSON.
@@ -54,6 +55,7 @@ _EVENTS: dict[int | str, dict[str, Any]] = {
 
 @router.post(
     "/v1/projects/{project_id}/builds",
+    dependencies=[require_scope("builds:write")],
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(400, 402),
 )
@@ -72,7 +74,11 @@ async def create_build(
     return build
 
 
-@router.get("/v1/projects/{project_id}/builds", responses=problem_responses(400))
+@router.get(
+    "/v1/projects/{project_id}/builds",
+    dependencies=[require_scope("builds:read")],
+    responses=problem_responses(400),
+)
 async def list_builds(
     project_id: uuid.UUID,
     owner_id: OwnerId,
@@ -85,14 +91,18 @@ async def list_builds(
     )
 
 
-@router.get("/v1/builds/{build_id}")
+@router.get("/v1/builds/{build_id}", dependencies=[require_scope("builds:read")])
 async def get_build(
     build_id: uuid.UUID, owner_id: OwnerId, service: BuildServiceDep
 ) -> BuildPublic:
     return await service.get(owner_id=owner_id, build_id=build_id)
 
 
-@router.post("/v1/builds/{build_id}/cancel", responses=problem_responses(409))
+@router.post(
+    "/v1/builds/{build_id}/cancel",
+    dependencies=[require_scope("builds:write")],
+    responses=problem_responses(409),
+)
 async def cancel_build(
     build_id: uuid.UUID, owner_id: OwnerId, service: BuildServiceDep
 ) -> BuildPublic:
@@ -101,6 +111,7 @@ async def cancel_build(
 
 @router.post(
     "/v1/builds/{build_id}/retry",
+    dependencies=[require_scope("builds:write")],
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(402, 409),
 )
@@ -130,6 +141,7 @@ def _last_event_id(header: str | None, query: int | None) -> int:
 
 @router.get(
     "/v1/builds/{build_id}/events",
+    dependencies=[require_scope("builds:read")],
     response_class=EventSourceResponse,
     responses={**_EVENTS, **problem_responses(400)},
 )
@@ -175,7 +187,12 @@ def _store(request: Request) -> ArtifactStore:
     return store
 
 
-@router.get("/v1/builds/{build_id}/download", response_class=StreamingResponse, responses=_ZIP)
+@router.get(
+    "/v1/builds/{build_id}/download",
+    dependencies=[require_scope("builds:read")],
+    response_class=StreamingResponse,
+    responses=_ZIP,
+)
 async def download_build(
     build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> StreamingResponse:
@@ -199,7 +216,7 @@ async def download_build(
     )
 
 
-@router.get("/v1/builds/{build_id}/files")
+@router.get("/v1/builds/{build_id}/files", dependencies=[require_scope("builds:read")])
 async def list_files(
     build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> FileTree:
@@ -212,6 +229,7 @@ async def list_files(
 
 @router.get(
     "/v1/builds/{build_id}/files/{path:path}",
+    dependencies=[require_scope("builds:read")],
     response_class=Response,
     responses={**_FILE, **problem_responses(400)},
 )

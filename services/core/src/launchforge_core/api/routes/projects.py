@@ -8,7 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.deps import OwnerId, ProjectServiceDep, get_current_principal
+from launchforge_core.api.deps import (
+    OwnerId,
+    ProjectServiceDep,
+    get_current_principal,
+    require_scope,
+)
 from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
@@ -18,11 +23,13 @@ router = APIRouter(
     prefix="/v1/projects",
     tags=["projects"],
     dependencies=[Depends(get_current_principal)],
-    responses=problem_responses(401),
+    responses=problem_responses(401, 403),
 )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", dependencies=[require_scope("projects:write")], status_code=status.HTTP_201_CREATED
+)
 async def create_project(
     body: ProjectCreate, owner_id: OwnerId, service: ProjectServiceDep, response: Response
 ) -> ProjectPublic:
@@ -31,7 +38,7 @@ async def create_project(
     return project
 
 
-@router.get("", responses=problem_responses(400))
+@router.get("", dependencies=[require_scope("projects:read")], responses=problem_responses(400))
 async def list_projects(
     owner_id: OwnerId,
     service: ProjectServiceDep,
@@ -41,14 +48,20 @@ async def list_projects(
     return await service.list_page(owner_id=owner_id, limit=limit, cursor=cursor)
 
 
-@router.get("/{project_id}", responses=problem_responses(404))
+@router.get(
+    "/{project_id}", dependencies=[require_scope("projects:read")], responses=problem_responses(404)
+)
 async def get_project(
     project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep
 ) -> ProjectPublic:
     return await service.get(owner_id=owner_id, project_id=project_id)
 
 
-@router.patch("/{project_id}", responses=problem_responses(404))
+@router.patch(
+    "/{project_id}",
+    dependencies=[require_scope("projects:write")],
+    responses=problem_responses(404),
+)
 async def update_project(
     project_id: uuid.UUID, body: ProjectUpdate, owner_id: OwnerId, service: ProjectServiceDep
 ) -> ProjectPublic:
@@ -56,7 +69,10 @@ async def update_project(
 
 
 @router.delete(
-    "/{project_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+    "/{project_id}",
+    dependencies=[require_scope("projects:write")],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
 )
 async def delete_project(
     project_id: uuid.UUID, owner_id: OwnerId, service: ProjectServiceDep

@@ -14,19 +14,28 @@ from launchforge_core.api.build_schemas import (
     ProviderKeyPublic,
     ProviderKeyPut,
 )
-from launchforge_core.api.deps import OwnerId, ProviderKeyServiceDep, get_current_principal
+from launchforge_core.api.deps import (
+    OwnerId,
+    ProviderKeyServiceDep,
+    get_current_principal,
+    require_scope,
+)
 
 router = APIRouter(
     prefix="/v1/provider-keys",
     tags=["provider-keys"],
     dependencies=[Depends(get_current_principal)],
-    responses=problem_responses(401),
+    responses=problem_responses(401, 403),
 )
 
 ProviderPath = Annotated[LLMProvider, Path()]
 
 
-@router.put("/{provider}", responses=problem_responses(400))
+@router.put(
+    "/{provider}",
+    dependencies=[require_scope("provider-keys:write")],
+    responses=problem_responses(400),
+)
 async def put_provider_key(
     provider: ProviderPath, body: ProviderKeyPut, owner_id: OwnerId, service: ProviderKeyServiceDep
 ) -> ProviderKeyPublic:
@@ -44,14 +53,17 @@ async def put_provider_key(
     return ProviderKeyPublic.model_validate(row)
 
 
-@router.get("")
+@router.get("", dependencies=[require_scope("provider-keys:read")])
 async def list_provider_keys(owner_id: OwnerId, service: ProviderKeyServiceDep) -> ProviderKeyList:
     rows = await service.list(user_id=owner_id)
     return ProviderKeyList(items=[ProviderKeyPublic.model_validate(r) for r in rows])
 
 
 @router.delete(
-    "/{provider}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+    "/{provider}",
+    dependencies=[require_scope("provider-keys:write")],
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
 )
 async def delete_provider_key(
     provider: ProviderPath, owner_id: OwnerId, service: ProviderKeyServiceDep

@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.build_schemas import UsagePublic
-from launchforge_core.api.deps import CurrentPrincipal, OwnerId, QuotaServiceDep
+from launchforge_core.api.deps import CurrentPrincipal, OwnerId, QuotaServiceDep, require_scope
 
-router = APIRouter(tags=["usage"], responses=problem_responses(401))
+router = APIRouter(tags=["usage"], responses=problem_responses(401, 403))
 
 
-@router.get("/v1/usage")
+@router.get("/v1/usage", dependencies=[require_scope("usage:read")])
 async def get_usage(
     principal: CurrentPrincipal, owner_id: OwnerId, quota: QuotaServiceDep
 ) -> UsagePublic:

@@ -2,7 +2,9 @@
 
 What one run gets (``command`` builds the argv):
 - new user (when not root), PID, network, IPC, UTS, cgroup and mount
-  namespaces; no further user namespaces (``--disable-userns``);
+  namespaces; no further user namespaces (``--disable-userns``) where
+  ``/proc/sys`` is writable (not in a container: there a nested namespace
+  gives the code nothing of the host's, only more kernel surface);
 - a root that holds only ``/usr`` (and its /bin, /lib symlinks), the
   interpreter's prefix and venv, read-only (with the bytecode compiled at
   install, ``UV_COMPILE_BYTECODE``, which the run reads and cannot change); fresh
@@ -59,6 +61,9 @@ class Host:
     read_only: tuple[str, ...]  # interpreter prefixes outside /usr
     proc: bool  # a private /proc can be mounted (not in some containers)
     as_root: bool
+    # Nested user namespaces are switched off (needs a writable /proc/sys, which
+    # a container's is not: there the run keeps the kernel's default).
+    no_nested_userns: bool = True
 
 
 def _interpreter_paths(python: str) -> tuple[str, ...]:
@@ -93,7 +98,9 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
     argv = [host.bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
     argv += ["--unshare-cgroup-try"]
     if not host.as_root:
-        argv += ["--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534"]
+        argv += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
+        if host.no_nested_userns:
+            argv += ["--disable-userns"]
     argv += ["--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL"]
     if host.as_root:
         # Kept only so the setpriv below can drop to the run's uid; gone after it.
@@ -180,8 +187,9 @@ def probe(settings: PipelineSettings) -> Host | str:
         else:
             result = f"bubblewrap cannot create namespaces here: {bwrap}"
             as_root = os.geteuid() == 0
-            for with_proc in (True, False):
-                host = Host(bwrap, settings.python_executable, paths, with_proc, as_root)
+            variants = [(True, True), (False, True), (True, False), (False, False)]
+            for with_proc, no_nested in variants:
+                host = Host(bwrap, settings.python_executable, paths, with_proc, as_root, no_nested)
                 argv = command(host, settings, [], _run_uid(settings))
                 # Same sandbox, a trivial program: the namespaces and mounts are what is tried.
                 cut = argv.index("-c")
