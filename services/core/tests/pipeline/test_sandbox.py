@@ -127,6 +127,11 @@ def test_writes_stay_inside():
     pathlib.Path("/tmp/{marker}").write_text("x")
     pathlib.Path(os.environ["HOME"], "{marker}").write_text("x")
 
+def test_every_writable_place_is_a_small_private_tmpfs():
+    for path in ("/tmp", "/dev/shm", os.environ["HOME"]):
+        st = os.statvfs(path)
+        assert st.f_blocks * st.f_frsize <= {32 * 1024 * 1024}, path
+
 def test_big_files_are_refused():
     try:
         pathlib.Path("big.bin").write_bytes(b"0" * (5 * 1024 * 1024))
@@ -139,11 +144,12 @@ def test_big_files_are_refused():
             "memory_limit_bytes": 512 * 1024**2,
             "file_size_limit_bytes": 4 * 1024**2,
             "process_limit": 64,
+            "sandbox_tmpfs_bytes": 32 * 1024**2,
         }
     )
     outcome = await run_project_tests(_project(test_probe=probe), limited)
     assert outcome.ok, outcome.output[-3000:]
-    assert "7 passed" in outcome.output
+    assert "8 passed" in outcome.output
     assert marker not in os.listdir(tempfile.gettempdir())
     assert marker not in os.listdir(Path.home())
 

@@ -9,7 +9,7 @@ What one run gets (``command`` builds the argv):
   interpreter's prefix and venv, read-only (with the bytecode compiled at
   install, ``UV_COMPILE_BYTECODE``, which the run reads and cannot change); fresh
   ``/dev`` and, where the kernel allows it, ``/proc`` of its own PID namespace;
-  a size-limited private tmpfs for the project, HOME and /tmp. No /etc, no
+  size-limited private tmpfs for the project, HOME, /tmp and /dev/shm. No /etc, no
   /run, no /var: no unix socket of PostgreSQL or anything else;
 - a cleared environment (``--clearenv``), all capabilities dropped,
   ``no_new_privs``, a new session (no terminal injection);
@@ -122,6 +122,8 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
     size = str(settings.sandbox_tmpfs_bytes)
     argv += ["--size", size, "--perms", "1777", "--tmpfs", SANDBOX_ROOT]
     argv += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp"]  # noqa: S108 - private tmpfs
+    # bubblewrap's /dev has a shm directory on an unlimited tmpfs: bound it too.
+    argv += ["--size", size, "--perms", "1777", "--tmpfs", "/dev/shm"]  # noqa: S108
     env = sandbox_env(
         home=f"{SANDBOX_ROOT}/home",
         tmp="/tmp",  # noqa: S108 - the sandbox's own tmpfs
