@@ -18,6 +18,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 from launchforge_common.crypto import KeyRing
+from launchforge_core.pipeline import PipelineSettings
 
 Manifest = dict[str, Any]
 K8S_VERSION = "1.33"
@@ -126,7 +127,8 @@ def test_every_container_has_limits_and_a_locked_down_security_context(
         assert pod_sc["runAsNonRoot"] is True, where
         assert pod_sc["runAsUser"] == 10001, where
         assert pod_sc["seccompProfile"] == {"type": "RuntimeDefault"}, where
-        assert spec["automountServiceAccountToken"] is False, where
+        # Only the worker holds an API token, for the sandbox's Jobs (tested below).
+        assert spec["automountServiceAccountToken"] is (component(m) == "worker"), where
         tmp = {v["name"]: v for v in spec["volumes"]}["tmp"]
         assert "emptyDir" in tmp, where
         assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"], where
@@ -473,3 +475,95 @@ def test_the_services_accept_the_configuration_the_chart_gives_them(
     settings = settings_class()
     assert settings.environment == "production"
     assert settings.host == "0.0.0.0"  # noqa: S104
+
+
+# ---- the sandbox: generated code runs as a Job per run
+
+
+def core_config(manifests: list[Manifest]) -> dict[str, str]:
+    """core's ConfigMap (not its migration hook's copy)."""
+    (config,) = [
+        m
+        for m in of_kind(manifests, "ConfigMap")
+        if component(m) == "core" and "helm.sh/hook" not in annotations(m)
+    ]
+    return dict(config["data"])
+
+
+def test_generated_code_runs_in_jobs_only_the_worker_may_create(
+    manifests: list[Manifest],
+) -> None:
+    from launchforge_core.pipeline.sandbox import kubernetes as sandbox
+
+    worker = one(manifests, "Deployment", "worker")["spec"]["template"]["spec"]
+    others = [
+        m["spec"]["template"]["spec"]
+        for m in manifests
+        if m["kind"] in ("Deployment", "Job") and component(m) != "worker"
+    ]
+    assert worker["automountServiceAccountToken"] is True
+    assert all(spec["automountServiceAccountToken"] is False for spec in others)
+    assert worker["serviceAccountName"] not in {spec.get("serviceAccountName") for spec in others}
+
+    (role,) = of_kind(manifests, "Role")
+    rules = {
+        (group, resource): set(rule["verbs"])
+        for rule in role["rules"]
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+    }
+    # exactly what pipeline/sandbox/kubernetes.py calls, nothing more
+    assert rules == {
+        ("batch", "jobs"): {"create", "get", "delete"},
+        ("", "configmaps"): {"create", "delete"},
+        ("", "pods"): {"get", "list"},
+        ("", "pods/log"): {"get"},
+    }
+    release_ns = core_config(manifests)["CORE_SANDBOX_K8S_NAMESPACE"]  # no sandbox.namespace set
+    (binding,) = of_kind(manifests, "RoleBinding")
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": worker["serviceAccountName"], "namespace": release_ns}
+    ]
+
+    deny = one(manifests, "NetworkPolicy", "sandbox")["spec"]
+    job = sandbox.job_manifest("lf-run-x", PipelineSettings(), [])
+    labels = job["spec"]["template"]["metadata"]["labels"]
+    assert deny["podSelector"]["matchLabels"].items() <= labels.items()
+    assert set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert (deny["ingress"], deny["egress"]) == ([], [])
+
+    config = core_config(manifests)
+    assert config["CORE_SANDBOX_MODE"] == "kubernetes"
+    core_image = one(manifests, "Deployment", "core")["spec"]["template"]["spec"]["containers"]
+    assert config["CORE_SANDBOX_K8S_IMAGE"] == core_image[0]["image"]
+
+
+def test_the_sandbox_namespace_runtime_class_and_api_egress_are_settable(render: Any) -> None:
+    manifests = render(
+        "--set",
+        "sandbox.namespace=lf-runs",
+        "--set",
+        "sandbox.runtimeClassName=gvisor",
+        "--set",
+        "sandbox.apiServer.to[0].ipBlock.cidr=10.96.0.1/32",
+    )
+    config = core_config(manifests)
+    assert config["CORE_SANDBOX_K8S_NAMESPACE"] == "lf-runs"
+    assert config["CORE_SANDBOX_K8S_RUNTIME_CLASS"] == "gvisor"
+    for kind in ("Role", "RoleBinding"):
+        assert of_kind(manifests, kind)[0]["metadata"]["namespace"] == "lf-runs"
+    assert one(manifests, "NetworkPolicy", "sandbox")["metadata"]["namespace"] == "lf-runs"
+    egress = one(manifests, "NetworkPolicy", "worker")["spec"]["egress"]
+    assert {
+        "ports": [{"port": 443, "protocol": "TCP"}],
+        "to": [{"ipBlock": {"cidr": "10.96.0.1/32"}}],
+    } in egress
+
+
+def test_bubblewrap_mode_gives_the_worker_no_token(render: Any) -> None:
+    manifests = render("--set", "sandbox.mode=bubblewrap")
+    worker = one(manifests, "Deployment", "worker")["spec"]["template"]["spec"]
+    assert worker["automountServiceAccountToken"] is False
+    assert of_kind(manifests, "Role") == []
+    assert core_config(manifests)["CORE_SANDBOX_MODE"] == "bubblewrap"

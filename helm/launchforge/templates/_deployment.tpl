@@ -42,8 +42,14 @@ spec:
         {{- toYaml . | nindent 8 }}
         {{- end }}
     spec:
+      {{- if .apiToken }}
+      # Only the worker, for its Role over the sandbox's Jobs (templates/sandbox.yaml).
+      serviceAccountName: {{ include "launchforge.workerServiceAccountName" $root }}
+      automountServiceAccountToken: true
+      {{- else }}
       serviceAccountName: {{ include "launchforge.serviceAccountName" $root }}
       automountServiceAccountToken: false
+      {{- end }}
       enableServiceLinks: false
       {{- with $root.Values.image.pullSecrets }}
       imagePullSecrets:

@@ -44,6 +44,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end -}}
 {{- end -}}
 
+{{/* The worker's own ServiceAccount (the only one with an API token: kubernetes sandbox). */}}
+{{- define "launchforge.workerServiceAccountName" -}}
+{{- printf "%s-worker" (include "launchforge.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* Image of a service: (dict "root" $ "service" "core"). */}}
 {{- define "launchforge.image" -}}
 {{- $own := (index .root.Values .service).image -}}
@@ -157,6 +162,13 @@ CORE_HOST: "0.0.0.0"
 CORE_PORT: {{ $v.core.port | quote }}
 CORE_AUTH_URL: {{ $authUrl | quote }}
 CORE_WORKER_CONCURRENCY: {{ $v.worker.concurrency | quote }}
+CORE_SANDBOX_MODE: {{ $v.sandbox.mode | quote }}
+{{- if eq $v.sandbox.mode "kubernetes" }}
+CORE_SANDBOX_K8S_NAMESPACE: {{ default .root.Release.Namespace $v.sandbox.namespace | quote }}
+CORE_SANDBOX_K8S_IMAGE: {{ include "launchforge.image" (dict "root" .root "service" "core") | quote }}
+CORE_SANDBOX_K8S_RUNTIME_CLASS: {{ $v.sandbox.runtimeClassName | quote }}
+CORE_SANDBOX_K8S_CPU: {{ $v.sandbox.cpu | quote }}
+{{- end }}
 {{- range $key, $value := $v.core.env }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
