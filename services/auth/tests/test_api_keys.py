@@ -209,9 +209,16 @@ async def test_the_dev_outbox_does_not_exist_in_production(
         environment="production",
         mail_backend="smtp",
         key_encryption_keys=f"prod:{KeyRing.generate_key()}",
+        internal_token="internal-token-for-this-test",
     )
     async with run_app(settings) as running:
         outbox = await running.client.get("/internal/dev/outbox", params={"email": "a@example.com"})
         assert outbox.status_code == 404
-        introspect = await running.client.post("/internal/introspect", json={"token": "x"})
+        introspect = await running.client.post(
+            "/internal/introspect",
+            json={"token": "x"},
+            headers={"X-Internal-Token": "internal-token-for-this-test"},
+        )
         assert introspect.status_code == 200
+        unsigned = await running.client.post("/internal/introspect", json={"token": "x"})
+        assert unsigned.status_code == 401

@@ -52,7 +52,10 @@ def test_production_refuses_the_development_key() -> None:
 def test_production_accepts_a_real_key_and_errors_never_show_it() -> None:
     key = base64.b64encode(os.urandom(32)).decode()
     settings = AuthSettings(
-        environment="production", key_encryption_keys=f"prod:{key}", mail_backend="smtp"
+        environment="production",
+        key_encryption_keys=f"prod:{key}",
+        mail_backend="smtp",
+        internal_token="internal-token-for-this-test",
     )
     assert settings.key_ring().primary_key_id == "prod"
     assert key not in repr(settings)
@@ -79,3 +82,31 @@ def test_trusted_proxies_must_be_networks() -> None:
     with pytest.raises(ValidationError):
         AuthSettings(trusted_proxies=["not-a-network"])
     assert AuthSettings(trusted_proxies=["10.0.0.0/8"]).trusted_proxy_networks()[0].prefixlen == 8
+
+
+def test_production_requires_the_internal_token() -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    with pytest.raises(ValidationError, match="AUTH_INTERNAL_TOKEN"):
+        AuthSettings(
+            environment="production", key_encryption_keys=f"prod:{key}", mail_backend="smtp"
+        )
+
+
+def test_an_unprefixed_environment_is_honoured_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUTH_ENVIRONMENT", raising=False)
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    # production rules apply: the development key-encryption default is refused
+    with pytest.raises(ValidationError, match="production"):
+        AuthSettings()
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    assert AuthSettings().environment == "test"
+
+
+def test_a_contradicting_unprefixed_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("AUTH_ENVIRONMENT", "development")
+    with pytest.raises(ValidationError, match="contradicts AUTH_ENVIRONMENT"):
+        AuthSettings()
+    monkeypatch.setenv("AUTH_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="must be configured in production"):
+        AuthSettings()  # agreeing values: production

@@ -7,7 +7,8 @@ so it is read without a prefix.
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,28 @@ class ServiceSettings(BaseSettings):
 
     # OpenTelemetry: off (default), console, or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT).
     tracing: Literal["off", "console", "otlp"] = "off"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unprefixed_environment(cls, data: Any) -> Any:
+        """Honour a bare ``ENVIRONMENT`` (or refuse a conflicting one), never ignore it.
+
+        ``ENVIRONMENT=production`` with no ``<P>_ENVIRONMENT`` used to leave a
+        service in development mode, with development keys and mail outbox.
+        """
+        prefix = str(cls.model_config.get("env_prefix") or "")
+        bare = os.environ.get("ENVIRONMENT")
+        if not prefix or bare is None or not isinstance(data, dict):
+            return data
+        explicit = data.get("environment", os.environ.get(f"{prefix}ENVIRONMENT"))
+        if explicit is None:
+            return {**data, "environment": bare}
+        if explicit != bare:
+            raise ValueError(
+                f"ENVIRONMENT={bare!r} contradicts {prefix}ENVIRONMENT={explicit!r}; "
+                "set one of them"
+            )
+        return data
 
     @property
     def is_production(self) -> bool:

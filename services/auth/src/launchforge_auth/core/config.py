@@ -113,6 +113,9 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
             raise ValueError(f"key_encryption_keys: {exc}") from exc
         if self.is_production and self.mail_backend != "smtp":
             raise ValueError("mail_backend must be 'smtp' in production")
+        if self.is_production and self.internal_token is None:
+            # Without it anyone who reaches auth's port can introspect API keys.
+            raise ValueError("internal_token (AUTH_INTERNAL_TOKEN) must be set in production")
         return self
 
     def key_ring(self) -> KeyRing:
