@@ -140,6 +140,8 @@ async def test_offline_build_runs_to_success_once(
     assert events[0].status == "queued"
     assert events[1].kind == "status"
     assert events[1].status == "running"
+    # the worker's host name and pid are not the user's business
+    assert events[1].message == "Attempt 1 started."
     terminal = [e for e in events if e.kind == "status" and e.status == "succeeded"]
     assert terminal == [events[-1]]
     assert {"spec", "generate", "validate", "package"} <= {e.stage for e in events}
@@ -174,6 +176,26 @@ async def test_cancel_while_running_stops_the_pipeline(
     events = await events_of(sessionmaker, build["id"])
     assert events[-1].status == "cancelled"
     assert sum(1 for e in events if e.kind == "status" and e.status == "cancelled") == 1
+
+
+async def test_a_build_past_its_deadline_is_stopped_and_failed(
+    client, make_user, make_build, make_job_context, sessionmaker
+) -> None:
+    pipeline = ControlledPipeline()  # waits until cancelled: a model server that never ends
+    ctx = make_job_context(run_pipeline=pipeline, build_deadline_seconds=1.0)
+    user = make_user()
+    build = await make_build(user)
+    await isolate(sessionmaker, {build["id"]})
+    _, stop, task = await start_worker(ctx)
+    try:
+        final = await wait_for_status(sessionmaker, build["id"], {"failed"}, within=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert pipeline.cancelled
+    assert final.error == "The build took longer than 1 s and was stopped."
+    events = await events_of(sessionmaker, build["id"])
+    assert sum(1 for e in events if e.kind == "status" and e.status == "failed") == 1
 
 
 async def test_shutdown_hands_a_running_build_back(

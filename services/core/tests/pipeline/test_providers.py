@@ -180,3 +180,80 @@ def test_retry_after_parsing_and_backoff_bounds():
     for attempt in range(1, 8):
         delay = policy.backoff(attempt)
         assert 0 <= delay <= min(4.0, 2 ** (attempt - 1))
+
+
+async def _raw_server(handler):
+    import asyncio
+
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def test_a_server_trickling_bytes_hits_the_total_deadline():
+    """One byte every 0.2 s never trips the read timeout; the call's deadline ends it."""
+    import asyncio
+
+    async def trickle(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        )
+        try:
+            for _ in range(100000):
+                writer.write(b" ")
+                await writer.drain()
+                await asyncio.sleep(0.2)
+        except (ConnectionError, OSError):
+            pass
+
+    server, port = await _raw_server(trickle)
+    provider = create_provider(
+        "openai_compatible",
+        KEY,
+        base_url=f"http://127.0.0.1:{port}/v1",
+        retry=RetryPolicy(max_tries=2, base_delay=0.01, max_delay=0.01),
+        timeout=httpx.Timeout(5.0),
+        call_deadline=1.0,
+    )
+    try:
+        with pytest.raises(ProviderError, match="did not answer within 1 s"):
+            await provider.complete(MESSAGES)
+    finally:
+        server.close()
+        await provider.aclose()
+
+
+async def test_an_oversized_answer_is_refused_without_reading_it_all():
+    sent = []
+
+    async def huge(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        chunk = b"x" * 65536
+        try:
+            for _ in range(2000):  # 128 MiB if read to the end
+                writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                await writer.drain()
+                sent.append(len(chunk))
+        except (ConnectionError, OSError):
+            pass
+        writer.close()
+
+    server, port = await _raw_server(huge)
+    provider = create_provider(
+        "openai_compatible",
+        KEY,
+        base_url=f"http://127.0.0.1:{port}/v1",
+        retry=FAST,
+        max_response_bytes=1024 * 1024,
+    )
+    try:
+        with pytest.raises(ProviderError, match="larger than 1048576 bytes"):
+            await provider.complete(MESSAGES)
+    finally:
+        server.close()
+        await provider.aclose()
+    assert sum(sent) < 64 * 1024 * 1024

@@ -68,6 +68,11 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     worker_max_attempts: int = Field(default=3, ge=1)
     # Passed to the pipeline: seconds the validate stage may run the app's tests.
     pipeline_validate_timeout: float = Field(default=120.0, gt=0)
+    # A build ends by this deadline whatever it waits on; each call to a user's
+    # model server by its own, and its answer is read up to the byte cap.
+    build_deadline_seconds: float = Field(default=1800.0, gt=0)
+    provider_call_deadline_seconds: float = Field(default=300.0, gt=0)
+    provider_max_response_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
 
     # The sandbox generated code runs in (README "Security"): "auto" (bubblewrap
     # where it works; in production the worker refuses to start without it),

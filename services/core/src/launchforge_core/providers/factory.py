@@ -9,6 +9,7 @@ import httpx
 from launchforge_core.providers.anthropic import AnthropicProvider
 from launchforge_core.providers.base import LLMProvider, ProviderError
 from launchforge_core.providers.gemini import GeminiProvider
+from launchforge_core.providers.http import DEFAULT_CALL_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
 from launchforge_core.providers.openai_compat import OpenAICompatibleProvider
 from launchforge_core.providers.retry import RetryPolicy
 
@@ -56,9 +57,18 @@ def create_provider(
     http: httpx.AsyncClient | None = None,
     retry: RetryPolicy | None = None,
     timeout: httpx.Timeout | float | None = None,
+    call_deadline: float = DEFAULT_CALL_DEADLINE,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> LLMProvider:
     """Build the provider ``name``; ``openai_compatible`` needs a ``base_url``."""
-    common: dict[str, Any] = {"api_key": api_key, "http": http, "retry": retry, "timeout": timeout}
+    common: dict[str, Any] = {
+        "api_key": api_key,
+        "http": http,
+        "retry": retry,
+        "timeout": timeout,
+        "call_deadline": call_deadline,
+        "max_response_bytes": max_response_bytes,
+    }
     if name not in LLM_PROVIDERS:
         raise ProviderError(f"unknown provider {name!r}", provider=name)
     if name == "openai_compatible" and not base_url:

@@ -14,12 +14,33 @@ from launchforge_core.providers.egress import EgressRefusedError
 from launchforge_core.providers.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+# A whole call (connect, upload, answer) ends by then, however slowly bytes trickle:
+# the read timeout alone applies between bytes, so one byte a minute never trips it.
+DEFAULT_CALL_DEADLINE = 300.0
+# Largest answer read; a model's JSON for one build is far below this.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
-def _error_detail(response: httpx.Response) -> str:
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    body = bytearray()
+    async for chunk in response.aiter_bytes():  # decoded: a gzip bomb counts in full
+        body += chunk
+        if len(body) > limit:
+            raise _TooLarge
+    return bytes(body)
+
+
+def _error_detail(content: bytes) -> str:
     """A short, key-free description of an error body (APIs put a message in ``error``)."""
     try:
-        body = response.json()
+        body = json.loads(content)
     except ValueError:
         return ""
     message: Any = None
@@ -47,8 +68,12 @@ class HTTPProviderBase:
         http: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout | float | None = None,
+        call_deadline: float = DEFAULT_CALL_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._api_key = api_key
+        self.call_deadline = call_deadline
+        self.max_response_bytes = max_response_bytes
         self.base_url = base_url.rstrip("/")
         self._http = http
         self._owns_http = http is None
@@ -95,11 +120,20 @@ class HTTPProviderBase:
             attempt += 1
             retry_after: float | None = None
             try:
-                response = await self._client().post(
-                    url, json=payload, headers=headers, params=params, timeout=self.timeout
-                )
+                async with asyncio.timeout(self.call_deadline):
+                    status, response_headers, content = await self._send(
+                        url, payload, headers, params
+                    )
             except EgressRefusedError as exc:  # where the host resolves now is not allowed
                 raise self._fail(str(exc)) from None
+            except _TooLarge:
+                raise self._fail(
+                    f"the API's answer is larger than {self.max_response_bytes} bytes"
+                ) from None
+            except TimeoutError:
+                error = self._fail(
+                    f"the API did not answer within {self.call_deadline:g} s", retryable=True
+                )
             except (
                 httpx.ConnectError,
                 httpx.ConnectTimeout,
@@ -112,31 +146,41 @@ class HTTPProviderBase:
                     f"could not reach the API ({type(exc).__name__})", retryable=True
                 )
             else:
-                if response.status_code < 400:
-                    return self._decode(response)
-                retryable = response.status_code in RETRYABLE_STATUS
-                detail = _error_detail(response)
+                if status < 400:
+                    return self._decode(status, content)
+                retryable = status in RETRYABLE_STATUS
+                detail = _error_detail(content)
                 error = self._fail(
-                    f"the API answered {response.status_code}" + (f": {detail}" if detail else ""),
-                    status=response.status_code,
+                    f"the API answered {status}" + (f": {detail}" if detail else ""),
+                    status=status,
                     retryable=retryable,
                 )
                 if not retryable:
                     raise error
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
+                retry_after = parse_retry_after(response_headers.get("retry-after"))
             if attempt >= self.retry.max_tries:
                 raise error
             await self.sleep(self.retry.backoff(attempt, retry_after))
 
-    def _decode(self, response: httpx.Response) -> dict[str, Any]:
+    async def _send(
+        self,
+        url: str,
+        payload: dict[str, Any],
+        headers: dict[str, str],
+        params: dict[str, str] | None,
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """One POST; its answer is read up to ``max_response_bytes`` as it streams."""
+        async with self._client().stream(
+            "POST", url, json=payload, headers=headers, params=params, timeout=self.timeout
+        ) as response:
+            content = await _read_capped(response, self.max_response_bytes)
+            return response.status_code, response.headers, content
+
+    def _decode(self, status: int, content: bytes) -> dict[str, Any]:
         try:
-            body = response.json()
-        except (ValueError, json.JSONDecodeError):
-            raise self._fail(
-                "the API answered with malformed JSON", status=response.status_code
-            ) from None
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            raise self._fail("the API answered with malformed JSON", status=status) from None
         if not isinstance(body, dict):
-            raise self._fail(
-                "the API answered with an unexpected JSON shape", status=response.status_code
-            )
+            raise self._fail("the API answered with an unexpected JSON shape", status=status)
         return body

@@ -59,6 +59,11 @@ class JobContext:
     max_attempts: int
     # Non-public networks a user's model server may be on (providers/egress.py).
     provider_networks: Sequence[IPv4Network | IPv6Network] = ()
+    # A whole build, and each call to a user's model server, end by these
+    # deadlines; a model's answer is read up to provider_max_response_bytes.
+    build_deadline_seconds: float = 1800.0
+    provider_call_deadline: float = 300.0
+    provider_max_response_bytes: int = 8 * 1024 * 1024
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -139,7 +144,8 @@ class Job:
         if not await self._emit_raw(
             kind="status",
             status="running",
-            message=f"Attempt {build.attempt} started on {self.lease.worker_id}.",
+            # The worker's host name and pid stay in the server's logs, not the user's events.
+            message=f"Attempt {build.attempt} started.",
         ):
             return
         llm = None
@@ -163,7 +169,14 @@ class Job:
                 except EgressRefusedError as exc:
                     await self._finish("failed", error=str(exc))
                     return
-            llm = create_provider(build.provider, creds.api_key, creds.base_url, http=self.ctx.http)
+            llm = create_provider(
+                build.provider,
+                creds.api_key,
+                creds.base_url,
+                http=self.ctx.http,
+                call_deadline=self.ctx.provider_call_deadline,
+                max_response_bytes=self.ctx.provider_max_response_bytes,
+            )
         inp = BuildInput(
             idea=build.idea,
             target_users=build.target_users,
@@ -180,8 +193,16 @@ class Job:
         )
         if self.stop_reason is not None:  # stopped before the task existed
             self._pipeline.cancel()
+        deadline = self.ctx.build_deadline_seconds
         try:
-            result = await self._pipeline
+            async with asyncio.timeout(deadline):
+                result = await self._pipeline
+        except TimeoutError:
+            # the pipeline task was cancelled with the timeout: its sandbox is gone too
+            await self._finish(
+                "failed", error=f"The build took longer than {deadline:g} s and was stopped."
+            )
+            return
         except asyncio.CancelledError:
             if self.stop_reason is None:
                 raise  # the worker itself is being torn down

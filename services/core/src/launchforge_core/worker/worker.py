@@ -153,6 +153,9 @@ def job_context(
         heartbeat_seconds=settings.worker_heartbeat_seconds,
         max_attempts=settings.worker_max_attempts,
         provider_networks=settings.allowed_provider_networks,
+        build_deadline_seconds=settings.build_deadline_seconds,
+        provider_call_deadline=settings.provider_call_deadline_seconds,
+        provider_max_response_bytes=settings.provider_max_response_bytes,
         **resources,  # type: ignore[arg-type]
     )
 
