@@ -161,3 +161,59 @@ async def test_wrong_current_passwords_on_change_count_towards_the_lockout(
     locked = await throttled.post("/v1/auth/password/change", json=right, headers=headers)
     assert locked.status_code == 429
     assert (await _login(throttled, account.email, account.password)).status_code == 429
+
+
+async def test_parallel_guesses_are_counted_before_they_are_checked(
+    throttled: httpx.AsyncClient, register: Register
+) -> None:
+    """A burst of guesses at one account: only the limit's worth is ever verified."""
+    account = await register()
+    answers = await asyncio.gather(
+        *(_login(throttled, account.email, f"guess {i}") for i in range(30))
+    )
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(401) <= 3, statuses  # verified (and wrong)
+    assert statuses.count(429) >= 27, statuses  # refused before any password check
+
+
+async def test_ipv6_clients_are_counted_by_their_64(
+    throttled: httpx.AsyncClient, register: Register
+) -> None:
+    group = f"{uuid.uuid4().int % 65536:x}"
+    prefix = ipaddress.ip_network(f"2001:db8:{group}:1::/64")
+    victims = [await register() for _ in range(5)]
+    for i, victim in enumerate(victims):  # a fresh address of the same /64 each time
+        address = str(prefix[1000 + i])
+        assert (await _login(throttled, victim.email, "guess", address)).status_code == 401
+    bystander = await register()
+    same_64 = str(prefix[424242])
+    assert (
+        await _login(throttled, bystander.email, bystander.password, same_64)
+    ).status_code == 429
+    other_64 = str(ipaddress.ip_network(f"2001:db8:{group}:2::/64")[7])
+    assert (
+        await _login(throttled, bystander.email, bystander.password, other_64)
+    ).status_code == 200
+
+
+def test_ip_buckets() -> None:
+    from launchforge_common.ip_bucket import ip_bucket
+
+    assert ip_bucket("192.0.2.7") == "192.0.2.7"
+    assert (
+        ip_bucket("2001:db8:1:2:aaaa::1")
+        == ip_bucket("2001:db8:1:2:ffff::9")
+        == "2001:db8:1:2::/64"
+    )
+    assert ip_bucket("2001:db8:1:3::1") != ip_bucket("2001:db8:1:2::1")
+    assert ip_bucket("::ffff:192.0.2.7") == "192.0.2.7"
+
+
+async def test_a_right_password_gives_its_count_back(
+    throttled: httpx.AsyncClient, register: Register
+) -> None:
+    """Successes from one address (an office behind NAT) never lock it out."""
+    ip = _random_ip()
+    for _ in range(8):  # more than the IP limit (5), all right
+        account = await register()
+        assert (await _login(throttled, account.email, account.password, ip)).status_code == 200

@@ -626,9 +626,9 @@ def edge(edge_gateways: dict[str, Gateway]) -> Gateway:
 
 @pytest.fixture
 def fresh_ip() -> Callable[[], str]:
-    """Fresh client addresses (each a bucket of its own), from 2001:db8::/32."""
+    """Fresh client addresses from 2001:db8::/32, each in a /64 (a bucket) of its own."""
 
     def make() -> str:
-        return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+        return f"2001:db8:{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}::1"
 
     return make

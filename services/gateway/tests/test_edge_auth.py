@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -186,3 +187,46 @@ async def test_auth_down_while_introspecting_is_503(edge_gateways, client) -> No
         f"{gateway.url}/v1/projects", headers={"Authorization": "Bearer a.b.c"}
     )
     assert response.status_code == 401
+
+
+async def test_api_key_traffic_is_also_charged_to_the_owners_plan(
+    edge, upstream, client, fresh_ip
+) -> None:
+    """Two keys (4/min each) of one pro user (6/min): six requests in all, not eight."""
+    owner = f"user-{uuid.uuid4().hex[:8]}"
+    keys = []
+    for _ in range(2):
+        key = f"lf_{uuid.uuid4().hex}"
+        upstream.state.api_keys[key] = {
+            "active": True,
+            "sub": owner,
+            "plan": "pro",
+            "key_id": uuid.uuid4().hex,
+            "scopes": ["*"],
+        }
+        keys.append(key)
+
+    async def get(key: str) -> httpx.Response:
+        return await client.get(
+            f"{edge.url}/v1/projects",
+            headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": fresh_ip()},
+        )
+
+    first = [(await get(keys[0])).status_code for _ in range(4)]
+    second = [await get(keys[1]) for _ in range(4)]
+    assert first == [200] * 4
+    assert [r.status_code for r in second] == [200, 200, 429, 429]
+    assert second[-1].headers["ratelimit-policy"] == '"plan-pro";q=6;w=60'
+    assert second[-1].headers["content-type"] == "application/problem+json"
+
+
+async def test_ipv6_clients_share_a_bucket_per_64(edge, client) -> None:
+    """Anonymous limits count a /64 as one client (it can hold 2^64 addresses)."""
+    prefix = f"2001:db8:{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+    remaining = []
+    for i in range(3):
+        response = await client.post(
+            f"{edge.url}/v1/auth/verify-email", headers={"X-Forwarded-For": f"{prefix}::{i + 1}"}
+        )
+        remaining.append(response.headers["ratelimit"])
+    assert [r.split("r=")[1].split(";")[0] for r in remaining] == ["49", "48", "47"]

@@ -27,7 +27,7 @@ from launchforge_auth.repositories import api_keys as api_keys_repo
 from launchforge_auth.repositories import one_time_tokens as tokens_repo
 from launchforge_auth.repositories import users as users_repo
 from launchforge_auth.services import mail, sessions
-from launchforge_auth.services.login_throttle import LOCKED, LoginThrottle
+from launchforge_auth.services.login_throttle import LOCKED, Lockout, LoginThrottle
 
 logger = logging.getLogger("launchforge.auth.email")
 
@@ -176,13 +176,13 @@ async def change_password(
     Wrong guesses count towards the same lockout as failed logins, so a stolen
     access token cannot be used to brute-force the password here either.
     """
-    lock = await throttle.locked(email=user.email, ip=ip)
-    if lock is not None:
-        raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(lock.retry_after)})
+    attempt = await throttle.begin(email=user.email, ip=ip)  # counted before the check
+    if isinstance(attempt, Lockout):
+        raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(attempt.retry_after)})
     await release_connection(session)  # two argon2 runs follow
     if not await passwords.verify(user.password_hash, current_password):
-        await throttle.record_failure(email=user.email, ip=ip)
         raise BadRequestError("The current password is not correct.")
+    await throttle.succeeded(attempt, email=user.email, ip=ip)
     new_hash = await passwords.hash(new_password)
     await users_repo.set_password_hash(session, user_id=user.id, password_hash=new_hash)
     await tokens_repo.invalidate_all(session, user_id=user.id, purpose=PASSWORD_RESET)

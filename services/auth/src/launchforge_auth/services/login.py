@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from launchforge_common.errors import TooManyRequestsError, UnauthorizedError
+from launchforge_common.errors import TooManyRequestsError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.models import User
 from launchforge_auth.services import accounts
-from launchforge_auth.services.login_throttle import LOCKED, LoginThrottle
+from launchforge_auth.services.login_throttle import LOCKED, Lockout, LoginThrottle
 
 
 async def login(
@@ -20,15 +20,11 @@ async def login(
     password: str,
     ip: str,
 ) -> User:
-    lock = await throttle.locked(email=email, ip=ip)
-    if lock is not None:
-        raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(lock.retry_after)})
-    try:
-        user = await accounts.authenticate(
-            session=session, passwords=passwords, email=email, password=password
-        )
-    except UnauthorizedError:
-        await throttle.record_failure(email=email, ip=ip)
-        raise
-    await throttle.record_success(email=email)
+    attempt = await throttle.begin(email=email, ip=ip)  # counted before the check
+    if isinstance(attempt, Lockout):
+        raise TooManyRequestsError(LOCKED, headers={"Retry-After": str(attempt.retry_after)})
+    user = await accounts.authenticate(
+        session=session, passwords=passwords, email=email, password=password
+    )
+    await throttle.succeeded(attempt, email=email, ip=ip)
     return user

@@ -1,9 +1,12 @@
 """Brute-force protection: failed logins counted in Redis, temporary lockouts.
 
-Two counters, each over a sliding ``login_failure_window_seconds``: one per
+Two counters, each over a ``login_failure_window_seconds`` window: one per
 account (keyed by a hash of the normalised email, so unknown emails are
 throttled exactly like real ones and no address is written to Redis) and one
-per client IP. Past the limit, each further failure locks for
+per client IP (IPv6 by its /64). Every attempt is counted before its password
+is checked, in one Lua script with the lock check, so parallel guesses
+cannot all be verified; a right password takes its count back. From the
+limit on, each further attempt locks for
 ``base * 2^(excess)`` seconds, capped at ``login_lockout_max_seconds``: the
 delay grows. Locks live in Redis with a TTL, so they survive an auth restart
 and are shared by every replica; a success clears the account counter.
@@ -20,6 +23,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.redis import REDIS_ERRORS, RedisHealth
 from redis.asyncio import Redis
 
@@ -34,8 +38,56 @@ class Lockout:
     retry_after: int
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One admitted attempt: which locks its own count armed (undone if it succeeds)."""
+
+    armed_account: bool = False
+    armed_ip: bool = False
+
+
 def _account_id(email: str) -> str:
     return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+# Check both locks, then count the attempt on both counters, atomically: a
+# burst of parallel guesses is admitted only up to the limit, never verified
+# all at once. KEYS: fail_acct lock_acct fail_ip lock_ip. ARGV: limit_acct
+# limit_ip window_s base_ms max_ms. Returns {refused_ms, armed_acct, armed_ip}.
+_BEGIN = """
+local longest = 0
+for i = 2, 4, 2 do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl > longest then longest = ttl end
+end
+if longest > 0 then return {longest, 0, 0} end
+local armed = {0, 0}
+for j = 1, 2 do
+  local count = redis.call('INCR', KEYS[2 * j - 1])
+  if count == 1 then redis.call('EXPIRE', KEYS[2 * j - 1], ARGV[3]) end
+  local limit = tonumber(ARGV[j])
+  if count >= limit then
+    local ms = math.min(tonumber(ARGV[5]), tonumber(ARGV[4]) * 2 ^ (count - limit))
+    redis.call('SET', KEYS[2 * j], '1', 'PX', math.max(1, math.floor(ms)))
+    armed[j] = 1
+  end
+end
+return {0, armed[1], armed[2]}
+"""
+
+
+# A right password: clear the account count, refund the IP's (never below zero
+# or past its expiry), drop the locks this attempt armed. KEYS as above;
+# ARGV: armed_acct armed_ip (0/1).
+_SUCCEED = """
+redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[3]) and tonumber(redis.call('GET', KEYS[3])) > 0 then
+  redis.call('DECR', KEYS[3])
+end
+if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) end
+if ARGV[2] == '1' then redis.call('DEL', KEYS[4]) end
+return 1
+"""
 
 
 class LoginThrottle:
@@ -43,70 +95,56 @@ class LoginThrottle:
         self.redis = redis
         self.health = health
         self.settings = settings
+        self._begin = redis.register_script(_BEGIN) if redis is not None else None
+        self._succeed = redis.register_script(_SUCCEED) if redis is not None else None
 
     def _keys(self, email: str, ip: str) -> tuple[tuple[str, str, int], tuple[str, str, int]]:
         account, s = _account_id(email), self.settings
         p = f"{s.redis_key_prefix}:login"
+        bucket = ip_bucket(ip)
         return (
             (f"{p}:fail:acct:{account}", f"{p}:lock:acct:{account}", s.login_max_account_failures),
-            (f"{p}:fail:ip:{ip}", f"{p}:lock:ip:{ip}", s.login_max_ip_failures),
+            (f"{p}:fail:ip:{bucket}", f"{p}:lock:ip:{bucket}", s.login_max_ip_failures),
         )
 
     def _usable(self) -> bool:
         return self.redis is not None and self.health.should_try()
 
-    async def locked(self, *, email: str, ip: str) -> Lockout | None:
-        """The longest active lock on this account or IP, else None."""
-        if not self._usable():
-            return None
-        assert self.redis is not None
-        (_, account_lock, _), (_, ip_lock, _) = self._keys(email, ip)
+    async def begin(self, *, email: str, ip: str) -> Lockout | Attempt:
+        """Admit one attempt (counted now, before the password is checked) or refuse it."""
+        if not self._usable() or self._begin is None:
+            return Attempt()
+        (fail_a, lock_a, limit_a), (fail_i, lock_i, limit_i) = self._keys(email, ip)
+        s = self.settings
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.pttl(account_lock)
-                pipe.pttl(ip_lock)
-                ttls = await pipe.execute()
+            refused, armed_a, armed_i = await self._begin(
+                keys=[fail_a, lock_a, fail_i, lock_i],
+                args=[
+                    limit_a,
+                    limit_i,
+                    s.login_failure_window_seconds,
+                    int(s.login_lockout_base_seconds * 1000),
+                    int(s.login_lockout_max_seconds * 1000),
+                ],
+            )
         except REDIS_ERRORS as exc:
             self.health.record_failure(exc)
-            return None
+            return Attempt()
         self.health.record_success()
-        longest = max(int(t) for t in ttls)
-        return Lockout(math.ceil(longest / 1000)) if longest > 0 else None
+        if int(refused) > 0:
+            return Lockout(math.ceil(int(refused) / 1000))
+        return Attempt(armed_account=bool(armed_a), armed_ip=bool(armed_i))
 
-    async def record_failure(self, *, email: str, ip: str) -> Lockout | None:
-        """Count a failure; the lock it caused, if any."""
-        if not self._usable():
-            return None
-        assert self.redis is not None
-        window = self.settings.login_failure_window_seconds
-        result: Lockout | None = None
-        try:
-            for fail_key, lock_key, limit in self._keys(email, ip):
-                async with self.redis.pipeline(transaction=True) as pipe:
-                    pipe.incr(fail_key)
-                    pipe.expire(fail_key, window)
-                    count = int((await pipe.execute())[0])
-                if count >= limit:
-                    seconds = min(
-                        self.settings.login_lockout_max_seconds,
-                        self.settings.login_lockout_base_seconds * 2 ** (count - limit),
-                    )
-                    await self.redis.set(lock_key, b"1", px=max(1, int(seconds * 1000)))
-                    if result is None or seconds > result.retry_after:
-                        result = Lockout(math.ceil(seconds))
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
-            return result
-        self.health.record_success()
-        return result
-
-    async def record_success(self, *, email: str) -> None:
-        if not self._usable():
+    async def succeeded(self, attempt: Attempt, *, email: str, ip: str) -> None:
+        """The attempt was right: clear the account's count, refund the IP's, undo its locks."""
+        if not self._usable() or self._succeed is None:
             return
-        assert self.redis is not None
-        (fail_key, _, _), _ = self._keys(email, "-")
+        (fail_a, lock_a, _), (fail_i, lock_i, _) = self._keys(email, ip)
         try:
-            await self.redis.delete(fail_key)
+            await self._succeed(
+                keys=[fail_a, lock_a, fail_i, lock_i],
+                args=[int(attempt.armed_account), int(attempt.armed_ip)],
+            )
         except REDIS_ERRORS as exc:
             self.health.record_failure(exc)
             return

@@ -19,6 +19,7 @@ import logging
 from typing import Any
 
 from launchforge_common.errors import problem_response
+from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,8 +58,21 @@ class RateLimitMiddleware:
             for route in settings.rate_limit_routes
         )
 
+    def checks_for(self, scope: Scope) -> list[tuple[Policy, str]]:
+        """Every bucket this request is charged to, in order.
+
+        An API key's traffic counts against the key's own limit and also its
+        owner's plan limit, so fifty keys do not make fifty times the quota.
+        """
+        policy, identity = self.policy_for(scope)
+        principal = principal_of(scope)
+        if identity.startswith("key:") and principal is not None:
+            owner = self.plans.get(principal.plan, self.user)
+            return [(policy, identity), (owner, "user:" + principal.user_id)]
+        return [(policy, identity)]
+
     def policy_for(self, scope: Scope) -> tuple[Policy, str]:
-        """The policy and bucket identity of this request."""
+        """The first policy and bucket identity of this request."""
         method: str = scope["method"]
         path: str = scope["path"]
         principal = principal_of(scope)
@@ -66,9 +80,9 @@ class RateLimitMiddleware:
             if (not route.method or route.method == method) and path_matches(route.path, path):
                 if route.by == "principal" and principal is not None:
                     return policy, _principal_identity(principal)
-                return policy, "ip:" + self.trusted.client_ip(scope)
+                return policy, "ip:" + ip_bucket(self.trusted.client_ip(scope))
         if principal is None:
-            return self.anonymous, "ip:" + self.trusted.client_ip(scope)
+            return self.anonymous, "ip:" + ip_bucket(self.trusted.client_ip(scope))
         if principal.api_key_id is not None:
             return self.api_key, "key:" + principal.api_key_id
         return self.plans.get(principal.plan, self.user), "user:" + principal.user_id
@@ -84,23 +98,29 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
 
-        policy, identity = self.policy_for(scope)
         metrics = getattr(gateway, "metrics", None)
-        try:
-            decision = await limiter.decide(policy, identity)
-        except RedisUnavailableError:
+        decided: list[tuple[Policy, Decision]] = []
+        for policy, identity in self.checks_for(scope):
+            try:
+                decision = await limiter.decide(policy, identity)
+            except RedisUnavailableError:
+                if metrics is not None:
+                    metrics.rate_limit(policy.name, "unavailable", "none")
+                await problem_response(
+                    503,
+                    detail="Rate limiting is unavailable; retry shortly.",
+                    headers={"Retry-After": "1"},
+                )(scope, receive, send)
+                return
             if metrics is not None:
-                metrics.rate_limit(policy.name, "unavailable", "none")
-            await problem_response(
-                503,
-                detail="Rate limiting is unavailable; retry shortly.",
-                headers={"Retry-After": "1"},
-            )(scope, receive, send)
-            return
-        if metrics is not None:
-            metrics.rate_limit(
-                policy.name, "admitted" if decision.admitted else "rejected", decision.backend
-            )
+                metrics.rate_limit(
+                    policy.name, "admitted" if decision.admitted else "rejected", decision.backend
+                )
+            decided.append((policy, decision))
+            if not decision.admitted:
+                break
+        # The headers describe the tightest bucket: the one that refused, or the emptiest.
+        policy, decision = min(decided, key=lambda pd: (pd[1].admitted, pd[1].remaining))
         headers = _headers(policy, decision)
         if not decision.admitted:
             retry = str(seconds_header(decision.retry_after))
