@@ -203,6 +203,8 @@ def test_only_the_gateway_is_exposed(render: Any) -> None:
         "gateway.service.type=LoadBalancer",
         "--set",
         "ingress.enabled=true",
+        "--set",
+        "gateway.trustedProxies[0]=10.42.0.0/16",
     )
     services = {component(s): s for s in of_kind(manifests, "Service")}
     assert set(services) == {"gateway", "auth", "core"}
@@ -361,6 +363,15 @@ def test_config_reaches_the_services(prod_manifests: list[Manifest]) -> None:
 
 
 # ---- values schema
+
+
+def test_an_ingress_without_trusted_proxies_fails_to_render(helm_template: Any) -> None:
+    """Else every client shares the ingress's address: one lockout would lock out all."""
+    result = helm_template("--set", "ingress.enabled=true")
+    assert result.returncode != 0
+    assert "needs gateway.trustedProxies" in result.stderr
+    trusted = ("--set", "ingress.enabled=true", "--set", "gateway.trustedProxies[0]=10.42.0.0/16")
+    assert helm_template(*trusted).returncode == 0
 
 
 def test_a_grace_period_shorter_than_the_drain_fails_to_render(helm_template: Any) -> None:
