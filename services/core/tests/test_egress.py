@@ -46,6 +46,15 @@ SECRET = "sk-test-egress-0123456789"
         ("::ffff:10.0.0.1", [ipaddress.ip_network("10.0.0.0/8")], True),
         ("100.64.0.1", [], False),  # carrier-grade NAT
         ("0.0.0.0", [], False),  # noqa: S104 - a destination under test, not a bind
+        # IPv6 forms that carry an IPv4 address are judged by it
+        ("64:ff9b::a9fe:a9fe", [], False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::5db8:d70e", [], True),  # NAT64 of a public address
+        ("64:ff9b:1::a00:1", [], False),  # local-use NAT64 of 10.0.0.1
+        ("2002:a00:1::1", [], False),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d70e::1", [], True),  # 6to4 of a public address
+        ("::a9fe:a9fe", [], False),  # IPv4-compatible 169.254.169.254
+        ("::7f00:1", LOOPBACK, True),  # IPv4-compatible 127.0.0.1, loopback allowed
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", [], False),  # Teredo, client 10.0.0.1
     ],
 )
 def test_address_allowed(address: str, allowed: list[Any], expected: bool) -> None:
@@ -161,8 +170,9 @@ async def test_a_host_that_rebinds_to_a_private_address_is_refused_before_connec
     fake_dns[REBIND_HOST] = {ipaddress.ip_address("127.0.0.1")}
     try:
         async with httpx.AsyncClient(transport=PinnedEgressTransport([])) as client:
-            with pytest.raises(EgressRefusedError, match=r"127\.0\.0\.1"):
+            with pytest.raises(EgressRefusedError, match=r"non-public address") as refused:
                 await client.get(f"http://{REBIND_HOST}:{port}/latest/meta-data")
+            assert "127.0.0.1" not in str(refused.value)  # no map of the inside
             fake_dns[REBIND_HOST] = set()
             with pytest.raises(httpx.ConnectError):
                 await client.get(f"http://{REBIND_HOST}:{port}/")
@@ -232,9 +242,10 @@ async def test_a_refusal_at_connect_time_fails_the_model_call_clearly(
     fake_dns[REBIND_HOST] = {ipaddress.ip_address("10.0.0.7")}
     async with httpx.AsyncClient(transport=PinnedEgressTransport([])) as http:
         llm = create_provider("openai_compatible", SECRET, f"http://{REBIND_HOST}/v1", http=http)
-        with pytest.raises(ProviderError, match=r"resolves to 10\.0\.0\.7") as caught:
+        with pytest.raises(ProviderError, match=r"resolves to a non-public address") as caught:
             await llm.complete([Message("user", "hi")])
     assert caught.value.retryable is False
+    assert "10.0.0.7" not in caught.value.message
 
 
 async def test_a_refused_address_falls_through_to_the_next_checked_one(
@@ -250,6 +261,32 @@ async def test_a_refused_address_falls_through_to_the_next_checked_one(
             response = await client.get(f"http://{REBIND_HOST}:{port}/v1/models")
         assert response.status_code == 200
         assert len(tiny.heads) == 1
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_each_host_name_gets_a_connection_pool_of_its_own(
+    fake_dns: dict[str, set[Any]],
+) -> None:
+    """Two names on one address never share a (TLS) connection checked for the other."""
+    made: list[httpx.AsyncBaseTransport] = []
+
+    def factory() -> httpx.AsyncBaseTransport:
+        made.append(httpx.AsyncHTTPTransport())
+        return made[-1]
+
+    tiny = TinyServer()
+    server = await asyncio.start_server(tiny.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    fake_dns["one.rebind.test"] = {ipaddress.ip_address("127.0.0.1")}
+    fake_dns["two.rebind.test"] = {ipaddress.ip_address("127.0.0.1")}
+    transport = PinnedEgressTransport(LOOPBACK, transport_factory=factory)
+    try:
+        async with httpx.AsyncClient(transport=transport) as client:
+            for host in ("one.rebind.test", "two.rebind.test", "one.rebind.test"):
+                assert (await client.get(f"http://{host}:{port}/v1/models")).status_code == 200
+        assert len(made) == 2
     finally:
         server.close()
         await server.wait_closed()

@@ -166,7 +166,8 @@ def provider_http_client(settings: CoreSettings) -> httpx.AsyncClient:
     past the check, see providers/egress.py)."""
     egress = PinnedEgressTransport(
         settings.allowed_provider_networks,
-        inner=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=20)),
+        # a pool per model-server host name (TLS sessions are checked per name)
+        transport_factory=lambda: httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=20)),
     )
     return create_http_client(timeout=120.0, transport=egress)
 
