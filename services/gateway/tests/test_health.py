@@ -53,3 +53,19 @@ async def test_probes_refuse_other_methods(gateway, client) -> None:
     response = await client.post(f"{gateway.url}/livez")
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_metrics_and_detailed_readiness_only_for_in_cluster_clients(
+    edge, client, fresh_ip
+) -> None:
+    """The gateway is the public entry: outsiders get no metrics and no check details."""
+    outside = {"X-Forwarded-For": fresh_ip()}  # 2001:db8::/32, through a trusted proxy
+    assert (await client.get(f"{edge.url}/metrics")).status_code == 200
+    hidden = await client.get(f"{edge.url}/metrics", headers=outside)
+    assert hidden.status_code == 404
+    assert hidden.headers["content-type"] == "application/problem+json"
+    inside = (await client.get(f"{edge.url}/readyz")).json()
+    assert "checks" in inside
+    public = await client.get(f"{edge.url}/readyz", headers=outside)
+    assert public.status_code == 200
+    assert public.json() == {"status": inside["status"]}

@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import EdgeAuthenticator
+from launchforge_gateway.clientip import TrustedProxies, ip_or_none
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.health import livez, readyz
 from launchforge_gateway.metrics import GatewayMetrics
@@ -58,6 +59,7 @@ class Gateway:
         # Made at startup (they hold connections), used by the middleware
         # through the lifespan state.
         self.rate_limiter: RateLimiter | None = None
+        self.trusted = TrustedProxies(settings.trusted_proxies)
         self.authenticator: EdgeAuthenticator | None = None
         self.auth_http: httpx.AsyncClient | None = None
 
@@ -71,10 +73,20 @@ class Gateway:
             # Not proxied: closing before accept makes the server answer 403.
             await send({"type": "websocket.close", "code": 1008})
 
+    def _may_diagnose(self, scope: Scope) -> bool:
+        """Whether this client may read /metrics and the detailed /readyz."""
+        client = ip_or_none(self.trusted.client_ip(scope))
+        return client is not None and any(
+            client.version == net.version and client in net
+            for net in self.settings.diagnostics_networks
+        )
+
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         if path == "/metrics" and self.metrics is not None:
-            if scope["method"] not in _PROBE_METHODS:
+            if not self._may_diagnose(scope):
+                await problem_response(404, detail="No such resource.")(scope, receive, send)
+            elif scope["method"] not in _PROBE_METHODS:
                 await problem_response(405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
             else:
                 await self.metrics.endpoint(scope, receive, send)
@@ -92,6 +104,7 @@ class Gateway:
                     redis=self.redis,
                     upstreams=self.upstreams,
                     check_timeout=self.settings.readiness_timeout,
+                    detailed=self._may_diagnose(scope),
                 )
             return
 

@@ -84,3 +84,8 @@ def _strip_forwarded_node(value: str) -> str:
         return value[1 : value.find("]")] if "]" in value else value
     host, _, port = value.rpartition(":")
     return host if host and port.isdigit() and value.count(":") == 1 else value
+
+
+def ip_or_none(text: str) -> IPv4Address | IPv6Address | None:
+    """``text`` as an address (IPv4-mapped as IPv4), or None."""
+    return _parse_ip(text)

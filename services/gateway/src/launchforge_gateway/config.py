@@ -7,7 +7,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Annotated, Any, Literal
 
 from launchforge_common.settings import ServiceSettings
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 Network = IPv4Network | IPv6Network
@@ -174,6 +174,23 @@ class GatewaySettings(ServiceSettings):
 
     # --- observability ---
     metrics_enabled: bool = True
+    # Clients (by the address trusted_proxies resolve) that may read /metrics
+    # and the detailed /readyz: in-cluster scrapers and probes. Anyone else
+    # gets a 404 for /metrics and only the overall status from /readyz, since
+    # the gateway is the public entry.
+    diagnostics_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [
+            ip_network(n)
+            for n in (
+                "127.0.0.0/8",
+                "::1/128",
+                "10.0.0.0/8",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+                "fc00::/7",
+            )
+        ]
+    )
 
     @field_validator("rate_limit_plans", mode="before")
     @classmethod

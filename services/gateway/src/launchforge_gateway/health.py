@@ -90,7 +90,9 @@ async def readyz(
     redis: Redis | None,
     upstreams: Mapping[str, Upstream],
     check_timeout: float,
+    detailed: bool = True,
 ) -> None:
+    """The gateway's readiness; ``detailed`` adds every check (for in-cluster callers)."""
     names = list(upstreams)
     (_, report), *upstream_reports = await asyncio.gather(
         run_checks({"redis": _redis_check(redis, check_timeout)}),
@@ -101,6 +103,7 @@ async def readyz(
     if not upstreams:  # before startup or after shutdown: nothing to route to
         report["upstreams"] = {"status": "fail", "reason": "not started"}
     status = overall_status(report, optional=set(report) - {"upstreams"})
-    await JSONResponse(
-        {"status": status, "checks": report}, status_code=503 if status == "fail" else 200
-    )(scope, receive, send)
+    body: dict[str, Any] = {"status": status}
+    if detailed:
+        body["checks"] = report
+    await JSONResponse(body, status_code=503 if status == "fail" else 200)(scope, receive, send)
