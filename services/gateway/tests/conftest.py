@@ -63,6 +63,7 @@ class UpstreamState:
     jwks_fetches: int = 0
     # API key -> introspection answer (auth's contract in launchforge_common.introspection).
     api_keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    introspections: int = 0  # how many times the gateway asked
 
 
 def make_upstream_app(state: UpstreamState) -> Any:
@@ -109,6 +110,7 @@ def make_upstream_app(state: UpstreamState) -> Any:
                 send, {**state.jwks, "method": scope["method"], "path": path, "headers": headers}
             )
         elif path == "/internal/introspect":
+            state.introspections += 1
             message = await receive()
             token = json.loads(message.get("body", b"{}") or b"{}").get("token", "")
             await json_response(send, state.api_keys.get(token, {"active": False}))
@@ -596,6 +598,7 @@ def edge_gateways(
             "rate_limit_anonymous": "50",
             "rate_limit_plans": json.dumps({"free": 3, "pro": 6}),
             "rate_limit_api_key": "4",
+            "rate_limit_key_lookups": "5",
             "max_body_size": "100000",
             "body_size_routes": json.dumps([{"path": "/v1/projects/big/*", "limit": 1_000_000}]),
             "jwks_min_refetch_interval": "30",

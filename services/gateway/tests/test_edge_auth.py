@@ -230,3 +230,27 @@ async def test_ipv6_clients_share_a_bucket_per_64(edge, client) -> None:
         )
         remaining.append(response.headers["ratelimit"])
     assert [r.split("r=")[1].split(";")[0] for r in remaining] == ["49", "48", "47"]
+
+
+async def test_unknown_api_keys_are_limited_per_ip_before_auth_is_asked(
+    edge, upstream, client, fresh_ip
+) -> None:
+    ip = fresh_ip()
+    calls_before = upstream.state.introspections
+    statuses = []
+    for _ in range(8):
+        response = await client.get(
+            f"{edge.url}/v1/projects",
+            headers={"Authorization": f"Bearer lf_{uuid.uuid4().hex}", "X-Forwarded-For": ip},
+        )
+        statuses.append(response.status_code)
+    assert statuses == [401] * 5 + [429] * 3
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) >= 1
+    assert upstream.state.introspections - calls_before == 5  # the rest never reached auth
+    # another address has its own budget
+    other = await client.get(
+        f"{edge.url}/v1/projects",
+        headers={"Authorization": f"Bearer lf_{uuid.uuid4().hex}", "X-Forwarded-For": fresh_ip()},
+    )
+    assert other.status_code == 401

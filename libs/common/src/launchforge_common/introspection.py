@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -91,8 +92,14 @@ class APIKeyIntrospector:
             raise AuthUnavailableError("introspection answer is not JSON") from exc
         return answer
 
-    async def introspect(self, token: str) -> Principal:
-        """The key's principal; InvalidTokenError when the key is not active."""
+    async def introspect(
+        self, token: str, *, before_ask: Callable[[], Awaitable[None]] | None = None
+    ) -> Principal:
+        """The key's principal; InvalidTokenError when the key is not active.
+
+        ``before_ask`` runs only when the answer is not cached, before auth is
+        asked (the gateway's per-IP limit on uncached lookups); it may raise.
+        """
         if not is_api_key(token):
             raise InvalidTokenError("not an API key")
         answer: dict[str, Any] | None = None
@@ -101,6 +108,8 @@ class APIKeyIntrospector:
             if raw is not None:
                 answer = json.loads(raw)
         if answer is None:
+            if before_ask is not None:
+                await before_ask()
             answer = await self._ask_auth(token)
             if self.cache is not None:
                 await self.cache.set_raw(

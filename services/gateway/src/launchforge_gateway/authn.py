@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -67,10 +68,15 @@ class EdgeAuthenticator:
         )
         self._verified: OrderedDict[bytes, _Remembered] = OrderedDict()
 
-    async def authenticate(self, token: str) -> Principal:
-        """The token's principal. InvalidTokenError / AuthUnavailableError otherwise."""
+    async def authenticate(
+        self, token: str, *, before_lookup: Callable[[], Awaitable[None]] | None = None
+    ) -> Principal:
+        """The token's principal. InvalidTokenError / AuthUnavailableError otherwise.
+
+        ``before_lookup`` runs before an API key that is not cached is looked up at auth.
+        """
         if is_api_key(token):
-            return await self.introspector.introspect(token)
+            return await self.introspector.introspect(token, before_ask=before_lookup)
         digest = hashlib.sha256(token.encode()).digest()
         now = time.time()
         remembered = self._verified.get(digest)

@@ -120,6 +120,10 @@ class GatewaySettings(ServiceSettings):
     )
     # Per API key.
     rate_limit_api_key: int = Field(default=600, ge=1)
+    # API keys not in the introspection cache that one client IP may have
+    # looked up at auth per window: checked before the lookup, so random lf_
+    # keys cost the guesser, not an introspection and a query each.
+    rate_limit_key_lookups: int = Field(default=60, ge=1)
     rate_limit_routes: Annotated[list[RouteRateLimit], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_ROUTE_RATE_LIMITS)
     )

@@ -7,7 +7,10 @@ limiter can key on the verified user, plan or API key.
 protected route without a valid credential: 401 problem+json (503 when auth
 could not be asked about an API key). Refusals thus pass the rate limiter
 first: guessing tokens costs the guesser its per-IP quota, and every 401
-carries the RateLimit headers.
+carries the RateLimit headers. An API key that is not in the introspection
+cache is first charged to its client IP's ``key-lookup`` bucket, before auth
+is asked, so random ``lf_`` keys cost the guesser a 429, not an
+introspection and a database query each.
 
 Public routes (token issuing, the JWKS, the probes, anything outside ``/v1``)
 pass without a credential; an invalid credential there is ignored. Services
@@ -20,17 +23,29 @@ import logging
 from typing import Any
 
 from launchforge_common.errors import problem_response
+from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal, bearer_token
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import AuthUnavailableError, InvalidTokenError
+from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.ratelimit import Policy, RedisUnavailableError, seconds_header
 from launchforge_gateway.routing import path_matches
 
 logger = logging.getLogger("launchforge.gateway.auth")
 
 PRINCIPAL = "launchforge.principal"
-AUTH_FAILURE = "launchforge.auth_failure"  # "missing" | "invalid" | "unavailable"
+# "missing" | "invalid" | "unavailable" | "throttled"
+AUTH_FAILURE = "launchforge.auth_failure"
+LOOKUP_RETRY_AFTER = "launchforge.lookup_retry_after"
+
+
+class _LookupThrottled(Exception):
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+
+
 _WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="launchforge"'}
 
 
@@ -48,6 +63,11 @@ class AuthenticateMiddleware:
     def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
         self.app = app
         self.enabled = settings.edge_auth_enabled
+        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.limit_lookups = settings.rate_limit_enabled
+        self.lookups = Policy(
+            "key-lookup", settings.rate_limit_key_lookups, settings.rate_limit_window
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.enabled:
@@ -69,8 +89,25 @@ class AuthenticateMiddleware:
         if authenticator is None:
             scope[AUTH_FAILURE] = "unavailable"
             return
+        limiter = getattr(gateway, "rate_limiter", None)
+
+        async def before_lookup() -> None:
+            if limiter is None or not self.limit_lookups:
+                return
+            try:
+                decision = await limiter.decide(
+                    self.lookups, "ip:" + ip_bucket(self.trusted.client_ip(scope))
+                )
+            except RedisUnavailableError:
+                return  # the request's own rate limit still applies after this
+            if not decision.admitted:
+                raise _LookupThrottled(decision.retry_after)
+
         try:
-            scope[PRINCIPAL] = await authenticator.authenticate(token)
+            scope[PRINCIPAL] = await authenticator.authenticate(token, before_lookup=before_lookup)
+        except _LookupThrottled as exc:
+            scope[AUTH_FAILURE] = "throttled"
+            scope[LOOKUP_RETRY_AFTER] = exc.retry_after
         except InvalidTokenError:
             scope[AUTH_FAILURE] = "invalid"
         except AuthUnavailableError as exc:
@@ -99,7 +136,14 @@ class RequireAuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         failure = scope.get(AUTH_FAILURE, "missing")
-        if failure == "unavailable":
+        if failure == "throttled":
+            retry = str(seconds_header(scope.get(LOOKUP_RETRY_AFTER, 1.0)))
+            response = problem_response(
+                429,
+                detail=f"Too many unknown API keys from this address; retry in {retry} s.",
+                headers={"Retry-After": retry},
+            )
+        elif failure == "unavailable":
             response = problem_response(
                 503,
                 detail="Authentication is temporarily unavailable; retry shortly.",
