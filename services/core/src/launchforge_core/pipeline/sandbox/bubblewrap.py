@@ -111,11 +111,6 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
             argv += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
-    extra = list(host.read_only)
-    for parent in _parents(tuple(extra)):
-        argv += ["--perms", "0755", "--dir", parent]
-    for path in extra:
-        argv += ["--ro-bind", path, path]
     argv += ["--dev", "/dev"]
     if host.proc:
         argv += ["--proc", "/proc"]
@@ -124,6 +119,13 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
     argv += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp"]  # noqa: S108 - private tmpfs
     # bubblewrap's /dev has a shm directory on an unlimited tmpfs: bound it too.
     argv += ["--size", size, "--perms", "1777", "--tmpfs", "/dev/shm"]  # noqa: S108
+    # The interpreter last: it may live under /tmp (a checkout in `mktemp -d`), which
+    # the tmpfs above would otherwise hide.
+    extra = list(host.read_only)
+    for parent in _parents(tuple(extra)):
+        argv += ["--perms", "0755", "--dir", parent]
+    for path in extra:
+        argv += ["--ro-bind", path, path]
     env = sandbox_env(
         home=f"{SANDBOX_ROOT}/home",
         tmp="/tmp",  # noqa: S108 - the sandbox's own tmpfs
