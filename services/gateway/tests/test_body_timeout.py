@@ -95,3 +95,26 @@ async def test_a_body_in_time_and_a_long_stream_after_it_are_untouched(
         events = [line async for line in stream.aiter_lines() if line.startswith("data:")]
     assert time.monotonic() - started > BODY_TIMEOUT
     assert len(events) == 5
+
+
+async def test_a_client_still_uploading_after_the_408_reads_it_without_a_reset(
+    slow_gateway: Any,
+) -> None:
+    """The 408 closes the connection: lingering (write side shut, the rest read and
+    dropped) instead of closing with unread data, which makes the kernel send a reset."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", slow_gateway.port)
+    total = 4 * 1024 * 1024
+    writer.write(
+        f"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Length: {total}\r\n"
+        f"X-Test-Id: {uuid.uuid4().hex}\r\n\r\n".encode()
+    )
+    writer.write(b"a" * 1024)
+    await writer.drain()
+    await asyncio.sleep(BODY_TIMEOUT + 1.0)  # the 408 is written meanwhile
+    writer.write(b"b" * (total - 1024))  # like urllib: the whole body before reading
+    with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+        await writer.drain()
+    answer = await _read_answer(reader, within=15)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"connection: close" in answer.lower()

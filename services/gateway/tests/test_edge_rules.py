@@ -237,3 +237,51 @@ async def test_sse_streams_unbuffered_through_every_layer(edge, signer, client, 
     for i, (arrived, _) in enumerate(arrivals[:-1]):
         # Each event is in the client's hands before the next one is even sent.
         assert arrived < arrivals[i + 1][1], f"event {i} held back"
+
+
+def _urllib_post(url: str, body: bytes, headers: dict[str, str], chunked: bool) -> tuple[int, str]:
+    """POST as Python's urllib does: the whole body is sent before the answer is read."""
+    import urllib.error
+    import urllib.request
+
+    data: object = body
+    if chunked:
+        data = iter([body[i : i + 65536] for i in range(0, len(body), 65536)])
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # type: ignore[arg-type]  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_urllib_reads_the_413_instead_of_a_reset(edge, fresh_ip, chunked: bool) -> None:
+    """A client that writes its whole (too big) body before reading gets the 413."""
+    body = b"z" * (30 * LIMIT)  # 3 MB: far more than the socket buffers hold
+    headers = {"X-Forwarded-For": fresh_ip(), "Content-Type": "application/octet-stream"}
+    if not chunked:
+        headers["Content-Length"] = str(len(body))
+    status, text = await asyncio.to_thread(
+        _urllib_post, edge.url + "/v1/auth/register", body, headers, chunked
+    )
+    assert status == 413
+    assert json.loads(text)["status"] == 413
+
+
+async def test_a_raw_client_that_writes_everything_first_reads_the_413(edge, fresh_ip) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", edge.port)
+    body = b"z" * (30 * LIMIT)
+    writer.write(
+        f"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+        f"X-Forwarded-For: {fresh_ip()}\r\n\r\n".encode()
+    )
+    writer.write(body)
+    await writer.drain()  # all of it out before a single byte is read
+    async with asyncio.timeout(15):  # no ConnectionResetError on the way
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        data = head + await reader.readexactly(length)
+    writer.close()
+    assert data.startswith(b"HTTP/1.1 413 ")
+    assert b'"status": 413' in data or b'"status":413' in data

@@ -20,6 +20,13 @@ memory. :class:`GuardedHttpProtocol` adds, per connection:
   seconds of the answer, or the connection is closed (nginx's
   ``lingering_time``). A client that finishes its upload in time reads its
   answer and keeps the connection;
+- a lingering close (as nginx does): when an answer closes the connection
+  (``Connection: close``, an early 413 or 408) while the request body is
+  still coming, the write side is shut down and the rest is read and dropped
+  for up to ``discard_timeout`` seconds before the socket is closed. Closing
+  at once with unread data makes the kernel send a reset, and a client that
+  writes its whole body before reading (Python's urllib, anything on
+  http.client) then sees ``ConnectionResetError`` instead of the 413;
 - problem+json (RFC 9457) instead of uvicorn's ``text/plain`` for requests
   that cannot be parsed at all (CR/LF or NUL inside a header, say), so every
   error a client can get has one format; HTTP/0.9 requests (no version in
@@ -61,6 +68,30 @@ def problem_bytes(status: int, detail: str, default_headers: list[tuple[bytes, b
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
+class _LingeringTransport:
+    """The connection's transport as uvicorn's request cycles see it.
+
+    ``close()`` becomes a lingering close while the protocol still expects
+    request body bytes; everything else is the real transport.
+    """
+
+    def __init__(self, real: asyncio.Transport, protocol: GuardedHttpProtocol) -> None:
+        self._real = real
+        self._protocol = protocol
+
+    def close(self) -> None:
+        if self._protocol.body_unread() and not self._real.is_closing():
+            self._protocol.linger()
+        else:
+            self._real.close()
+
+    def is_closing(self) -> bool:
+        return self._protocol.lingering or self._real.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
 class GuardedHttpProtocol(HttpToolsProtocol):
     """``HttpToolsProtocol`` with header and discard deadlines, a header size limit,
     problem+json 400s."""
@@ -76,6 +107,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._tail = b""  # the last bytes seen, to find a CRLFCRLF split across reads
         self._header_timer: asyncio.TimerHandle | None = None
         self._discard_timer: asyncio.TimerHandle | None = None
+        self.lingering = False
+        self._real_transport: asyncio.Transport | None = None
 
     # -- the deadline
 
@@ -106,15 +139,38 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._real_transport = transport
+        self.transport = _LingeringTransport(transport, self)  # type: ignore[assignment]
         self._arm_header_timer()
+
+    # -- the lingering close
+
+    def body_unread(self) -> bool:
+        """Whether the request being answered still has body bytes on their way."""
+        cycle = self.cycle
+        return cycle is not None and cycle.more_body and not self._awaiting_headers
+
+    def linger(self) -> None:
+        """Shut the write side, drop what still comes, close after ``discard_timeout``."""
+        real = self._real_transport
+        if self.lingering or real is None:
+            return
+        self.lingering = True
+        self._disarm_header_timer()
+        self._disarm_discard_timer()
+        if real.can_write_eof():
+            real.write_eof()  # FIN after the answer: the client reads its 413
+        real.resume_reading()
+        self._discard_timer = self.loop.call_later(self.discard_timeout, real.close)
 
     # -- the discard deadline
 
     def _discard_timed_out(self) -> None:
         self._discard_timer = None
         cycle = self.cycle
-        if cycle is not None and cycle.more_body and not self.transport.is_closing():
-            self.transport.close()
+        real = self._real_transport
+        if cycle is not None and cycle.more_body and real is not None and not real.is_closing():
+            real.close()  # the client had its time: no second, lingering grace
 
     def _disarm_discard_timer(self) -> None:
         if self._discard_timer is not None:
@@ -137,6 +193,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self.lingering:
+            return  # the rest of an answered request's body: dropped
         if self._awaiting_headers:
             self._arm_header_timer()
             seen = self._tail + data
