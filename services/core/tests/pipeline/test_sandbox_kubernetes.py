@@ -72,17 +72,26 @@ class StandInCluster:
                         return outside + value[len(inside) :]
                 return value
 
-            argv = [host_path(arg) for arg in container["command"]]
+            # the interpreter is this machine's own (it may live under /tmp itself)
+            argv = [container["command"][0], *map(host_path, container["command"][1:])]
             env = {item["name"]: host_path(item["value"]) for item in container["env"]}
             self.ran.append({"argv": argv, "env": env})
-            proc = await asyncio.create_subprocess_exec(
-                *argv,
-                env=env,
-                cwd=host_path(container["workingDir"]),
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,
-            )
+            try:
+                proc = await asyncio.create_subprocess_exec(
+                    *argv,
+                    env=env,
+                    cwd=host_path(container["workingDir"]),
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except OSError as exc:  # as a kubelet reports a container that cannot start
+                self.logs[pod_name] = str(exc)
+                terminated = {"exitCode": 128, "reason": "StartError"}
+                pod["status"] = {
+                    "containerStatuses": [{"name": "run", "state": {"terminated": terminated}}]
+                }
+                return
             try:
                 out, _ = await asyncio.wait_for(
                     proc.communicate(), job["spec"]["activeDeadlineSeconds"]
