@@ -95,6 +95,12 @@ class GatewaySettings(ServiceSettings):
     upstream_pool_timeout: float = Field(default=5.0, gt=0)
     # Connections kept open to each upstream, at most.
     upstream_pool_size: int = Field(default=100, ge=1)
+    # Long-lived streams (Server-Sent Events) use a pool of their own, so open
+    # streams never make ordinary requests wait for a connection; each
+    # principal (user, or client IP without one) may hold this many at once
+    # per gateway replica (429 beyond).
+    upstream_stream_pool_size: int = Field(default=1000, ge=1)
+    streams_per_principal: int = Field(default=10, ge=1)
     # Idle pooled connections are closed after this many seconds. Keep it
     # below the upstream server's keep-alive (uvicorn: 5 s) so the gateway
     # never reuses a connection the upstream is closing.

@@ -66,23 +66,51 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
+def is_stream(scope: Scope) -> bool:
+    """A request for a long-lived stream (Server-Sent Events)."""
+    if scope["method"] != "GET":
+        return False
+    if scope["path"].endswith("/events"):
+        return True
+    return any(
+        name == b"accept" and b"text/event-stream" in value for name, value in scope["headers"]
+    )
+
+
 @dataclass(slots=True)
 class Upstream:
-    """One upstream service and its pooled client session."""
+    """One upstream service: a pooled session, and one of its own for streams."""
 
     name: str
     base_url: str
     session: aiohttp.ClientSession
+    stream_session: aiohttp.ClientSession | None = None
+
+    def session_for(self, scope: Scope) -> aiohttp.ClientSession:
+        if self.stream_session is not None and is_stream(scope):
+            return self.stream_session
+        return self.session
 
     async def close(self) -> None:
         await self.session.close()
+        if self.stream_session is not None:
+            await self.stream_session.close()
 
 
 def open_upstream(name: str, base_url: str, settings: GatewaySettings) -> Upstream:
-    """A pooled, cookie-less, non-decompressing session for one upstream."""
+    """Pooled, cookie-less, non-decompressing sessions for one upstream."""
+    return Upstream(
+        name=name,
+        base_url=base_url.rstrip("/"),
+        session=_session(settings, settings.upstream_pool_size),
+        stream_session=_session(settings, settings.upstream_stream_pool_size),
+    )
+
+
+def _session(settings: GatewaySettings, size: int) -> aiohttp.ClientSession:
     connector = aiohttp.TCPConnector(
-        limit=settings.upstream_pool_size,
-        limit_per_host=settings.upstream_pool_size,
+        limit=size,
+        limit_per_host=size,
         keepalive_timeout=settings.upstream_keepalive_timeout,
         ttl_dns_cache=60,
     )
@@ -104,7 +132,7 @@ def open_upstream(name: str, base_url: str, settings: GatewaySettings) -> Upstre
         # Client spans and W3C traceparent injection when tracing is on.
         trace_configs=aiohttp_trace_configs() or None,
     )
-    return Upstream(name=name, base_url=base_url.rstrip("/"), session=session)
+    return session
 
 
 class ClientDisconnectedError(Exception):
@@ -198,7 +226,7 @@ class Proxy:
         attempt = 0
         while True:
             try:
-                return await upstream.session.request(
+                return await upstream.session_for(scope).request(
                     method,
                     url,
                     headers=headers,

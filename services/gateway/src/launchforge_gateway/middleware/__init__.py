@@ -37,6 +37,7 @@ from launchforge_gateway.middleware.metrics import MetricsMiddleware
 from launchforge_gateway.middleware.ratelimit import RateLimitMiddleware
 from launchforge_gateway.middleware.request_id import RequestIdMiddleware
 from launchforge_gateway.middleware.security_headers import SecurityHeadersMiddleware
+from launchforge_gateway.middleware.streams import StreamLimitMiddleware
 from launchforge_gateway.routing import RoutingTable
 from launchforge_gateway.webapp import with_webapp
 
@@ -47,6 +48,7 @@ def build_middleware_stack(
     app: ASGIApp, settings: GatewaySettings, routes: RoutingTable | None = None
 ) -> ASGIApp:
     """Wrap the gateway app; the last layer added is the outermost."""
+    app = StreamLimitMiddleware(app, settings)
     app = BodySizeLimitMiddleware(app, settings)
     app = RequireAuthenticationMiddleware(app, settings)
     app = RateLimitMiddleware(app, settings)
