@@ -578,3 +578,22 @@ def test_bubblewrap_mode_gives_the_worker_no_token(render: Any) -> None:
     assert worker["automountServiceAccountToken"] is False
     assert of_kind(manifests, "Role") == []
     assert core_config(manifests)["CORE_SANDBOX_MODE"] == "bubblewrap"
+
+
+def test_auth_trusts_no_address_range_but_the_gateways_token(
+    default_manifests: list[Manifest],
+) -> None:
+    """Auth believes the client address the gateway vouches for with the shared token."""
+    auth_config = next(
+        m
+        for m in of_kind(default_manifests, "ConfigMap")
+        if component(m) == "auth" and "helm.sh/hook" not in annotations(m)
+    )["data"]
+    assert json.loads(auth_config["AUTH_TRUSTED_PROXIES"]) == []
+    refs = {
+        comp: secret_refs(
+            one(default_manifests, "Deployment", comp)["spec"]["template"]["spec"]["containers"][0]
+        )
+        for comp in ("gateway", "auth")
+    }
+    assert refs["gateway"]["GATEWAY_INTERNAL_TOKEN"] == refs["auth"]["AUTH_INTERNAL_TOKEN"]

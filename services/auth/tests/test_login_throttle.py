@@ -217,3 +217,43 @@ async def test_a_right_password_gives_its_count_back(
     for _ in range(8):  # more than the IP limit (5), all right
         account = await register()
         assert (await _login(throttled, account.email, account.password, ip)).status_code == 200
+
+
+async def test_the_gateway_is_trusted_by_its_token_not_by_an_address_range(
+    run_app: RunApp, make_settings: SettingsFactory, database_url: str, register: Register
+) -> None:
+    """X-Client-IP counts only when the internal token vouches for it."""
+    token = "internal-" + uuid.uuid4().hex
+    settings = make_settings(
+        database_url,
+        internal_token=token,
+        trusted_proxies=[],  # no address range is believed
+        login_max_ip_failures=3,
+        login_max_account_failures=100,
+    )
+    client_ip = "198.51.100.7"
+    async with run_app(settings) as running:
+        victims = [await register() for _ in range(3)]
+
+        async def attempt(email: str, password: str, **headers: str) -> int:
+            response = await running.client.post(
+                "/v1/auth/login", json={"email": email, "password": password}, headers=headers
+            )
+            return response.status_code
+
+        for victim in victims:  # through the gateway: token + the client it resolved
+            assert (
+                await attempt(
+                    victim.email, "guess", **{"X-Internal-Token": token, "X-Client-IP": client_ip}
+                )
+                == 401
+            )
+        bystander = await register()
+        vouched = {"X-Internal-Token": token, "X-Client-IP": client_ip}
+        assert await attempt(bystander.email, bystander.password, **vouched) == 429
+        # the same client, another address: its own budget
+        other = {"X-Internal-Token": token, "X-Client-IP": "198.51.100.8"}
+        assert await attempt(bystander.email, bystander.password, **other) == 200
+        # without the token the header is anyone's to forge: ignored (the peer counts)
+        forged = {"X-Client-IP": client_ip, "X-Internal-Token": "wrong"}
+        assert await attempt(bystander.email, bystander.password, **forged) == 200

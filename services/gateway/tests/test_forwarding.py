@@ -93,3 +93,29 @@ async def test_request_id_on_gateway_errors(gateway, core_down_gateway, client) 
         generated = await client.get(url)
         assert HEX_ID.match(generated.headers["x-request-id"])
         assert generated.json()["request_id"] == generated.headers["x-request-id"]
+
+
+async def test_auth_gets_the_resolved_client_vouched_by_the_internal_token(
+    start_gateway, upstream, client
+) -> None:
+    """Auth needs to trust no address range: the gateway tells it who the client is."""
+    (gateway,) = start_gateway(
+        {
+            "auth_url": upstream.url,
+            "core_url": upstream.url,
+            "edge_auth_enabled": "false",
+            "trusted_proxies": "127.0.0.0/8",
+            "internal_token": "gateway-internal-token",
+        }
+    )
+    forged = {
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Internal-Token": "forged",
+        "X-Client-IP": "6.6.6.6",
+    }
+    to_auth = received(await client.post(f"{gateway.url}/v1/auth/login", headers=forged))
+    assert to_auth["x-internal-token"] == "gateway-internal-token"
+    assert to_auth["x-client-ip"] == "203.0.113.9"
+    to_core = received(await client.get(f"{gateway.url}/v1/projects", headers=forged))
+    assert "x-internal-token" not in to_core
+    assert "x-client-ip" not in to_core

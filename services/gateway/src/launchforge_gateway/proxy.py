@@ -46,7 +46,11 @@ HOP_BY_HOP = frozenset(
 )
 # Set by the gateway itself (Host by aiohttp from the upstream URL); Expect
 # was already answered by the gateway's own server.
-_REQUEST_REPLACED = frozenset({"host", "expect", REQUEST_ID_HEADER.lower()})
+# x-internal-token, x-client-ip: a client's are never passed on; the gateway sends
+# its own to auth.
+_REQUEST_REPLACED = frozenset(
+    {"host", "expect", "x-internal-token", "x-client-ip", REQUEST_ID_HEADER.lower()}
+)
 # Believed only from a trusted proxy.
 _FORWARDING = frozenset(
     {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip"}
@@ -201,6 +205,12 @@ class Proxy:
         self.trusted = TrustedProxies(settings.trusted_proxies)
         self.connect_retries = settings.upstream_connect_retries
         self.metrics = metrics
+        # Shown to auth on forwarded requests with the client's address: auth
+        # believes that address (AUTH_TRUSTED_PROXIES can stay empty instead of
+        # trusting every private address).
+        self.internal_token = (
+            settings.internal_token.get_secret_value() if settings.internal_token else None
+        )
 
     def _count_error(self, upstream: Upstream, kind: str) -> None:
         if self.metrics is not None:
@@ -292,6 +302,11 @@ class Proxy:
 
     async def forward(self, upstream: Upstream, scope: Scope, receive: Receive, send: Send) -> None:
         headers, has_body = self.request_headers(scope)
+        if upstream.name == "auth" and self.internal_token is not None:
+            # The client as this gateway resolved it (its trusted proxies), vouched for
+            # by the internal token: auth need not trust any address range.
+            headers.append(("x-internal-token", self.internal_token))
+            headers.append(("x-client-ip", self.trusted.client_ip(scope)))
         body = _RequestBody(receive)
         if not has_body:
             body.complete = True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import ipaddress
 import uuid
 from typing import Annotated
 
@@ -67,8 +69,29 @@ KeyRingDep = Annotated[KeyRing, Depends(get_key_ring)]
 ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 
 
+def _from_the_gateway(request: Request, settings: AuthSettings) -> bool:
+    """The peer showed the internal token: it is the gateway (or core), not a client."""
+    expected = settings.internal_token
+    shown = request.headers.get(INTERNAL_TOKEN_HEADER)
+    return (
+        expected is not None
+        and shown is not None
+        and hmac.compare_digest(shown.encode(), expected.get_secret_value().encode())
+    )
+
+
 async def get_client_ip(request: Request, settings: SettingsDep) -> str:
+    """The client's address, for login throttling.
+
+    A peer that shows the internal token is the gateway, trusted by identity:
+    its ``X-Client-IP`` (the client as the gateway resolved it) is believed.
+    Otherwise X-Forwarded-For counts only from AUTH_TRUSTED_PROXIES.
+    """
     peer = request.client.host if request.client else None
+    vouched = request.headers.get("x-client-ip")
+    if vouched and _from_the_gateway(request, settings):
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_address(vouched.strip()))
     return client_ip(
         peer, request.headers.get("x-forwarded-for"), settings.trusted_proxy_networks()
     )
