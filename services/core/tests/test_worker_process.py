@@ -187,3 +187,29 @@ async def test_sigterm_hands_the_running_build_back(
         )
     assert "handed back" in (last or "")
     assert "build handed back" in read_log(log)
+
+
+def test_a_production_worker_without_a_sandbox_refuses_to_start(tmp_path: Path) -> None:
+    """Rather than run a user's model's code unisolated, the worker does not start."""
+    import base64
+
+    log = tmp_path / "worker.log"
+    key = base64.b64encode(os.urandom(32)).decode()
+    worker = start_worker(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+        log,
+        CORE_ENVIRONMENT="production",
+        CORE_KEY_ENCRYPTION_KEYS=f"prod:{key}",
+        CORE_INTERNAL_TOKEN="internal-token-for-this-test",
+        CORE_SANDBOX_BWRAP="no-such-bubblewrap",
+    )
+    try:
+        code = worker.wait(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert code == 2
+    text = read_log(log)
+    assert "worker refused to start" in text
+    assert "cannot be isolated" in text
+    assert key not in text
