@@ -222,3 +222,15 @@ async def test_the_dev_outbox_does_not_exist_in_production(
         assert introspect.status_code == 200
         unsigned = await running.client.post("/internal/introspect", json={"token": "x"})
         assert unsigned.status_code == 401
+
+
+async def test_full_access_and_every_known_scope_can_be_granted(
+    client: httpx.AsyncClient, register: Register, login_pair: LoginPair
+) -> None:
+    from launchforge_common.scopes import SCOPES
+
+    access = await _access(login_pair, await register())
+    full = await _create(client, access, name="all", scopes=["*"])
+    assert full["scopes"] == ["*"]
+    every = await _create(client, access, name="each", scopes=list(SCOPES))
+    assert every["scopes"] == sorted(SCOPES)

@@ -244,10 +244,29 @@ async def test_unknown_api_keys_are_limited_per_ip_before_auth_is_asked(
             headers={"Authorization": f"Bearer lf_{uuid.uuid4().hex}", "X-Forwarded-For": ip},
         )
         statuses.append(response.status_code)
-    assert statuses == [401] * 5 + [429] * 3
+    # five unknown keys within the budget, the sixth over it: then refused before lookup
+    assert statuses == [401] * 6 + [429] * 2
     assert response.headers["content-type"] == "application/problem+json"
     assert int(response.headers["retry-after"]) >= 1
-    assert upstream.state.introspections - calls_before == 5  # the rest never reached auth
+    assert upstream.state.introspections - calls_before == 6  # the rest never reached auth
+    # a known key from the blocked address is still served (from the cache)
+    known = f"lf_{uuid.uuid4().hex}"
+    upstream.state.api_keys[known] = {
+        "active": True,
+        "sub": "known-user",
+        "key_id": uuid.uuid4().hex,
+        "scopes": ["*"],
+    }
+    warm = await client.get(
+        f"{edge.url}/v1/projects",
+        headers={"Authorization": f"Bearer {known}", "X-Forwarded-For": fresh_ip()},
+    )
+    assert warm.status_code == 200
+    cached = await client.get(
+        f"{edge.url}/v1/projects",
+        headers={"Authorization": f"Bearer {known}", "X-Forwarded-For": ip},
+    )
+    assert cached.status_code == 200
     # another address has its own budget
     other = await client.get(
         f"{edge.url}/v1/projects",

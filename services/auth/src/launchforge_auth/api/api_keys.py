@@ -19,7 +19,7 @@ router = APIRouter(
     prefix="/v1/auth/api-keys", tags=["api-keys"], responses=problem_responses(401, 403)
 )
 
-Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9:._\-]{0,63}$")]
+Scope = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9:._\-]{0,63})$")]
 
 
 class ApiKeyCreate(BaseModel):

@@ -7,10 +7,12 @@ limiter can key on the verified user, plan or API key.
 protected route without a valid credential: 401 problem+json (503 when auth
 could not be asked about an API key). Refusals thus pass the rate limiter
 first: guessing tokens costs the guesser its per-IP quota, and every 401
-carries the RateLimit headers. An API key that is not in the introspection
-cache is first charged to its client IP's ``key-lookup`` bucket, before auth
-is asked, so random ``lf_`` keys cost the guesser a 429, not an
-introspection and a database query each.
+carries the RateLimit headers. Every API key that auth did not know is
+charged to its client IP's ``key-lookup`` bucket; past it, the address gets
+429 for keys that are not cached, before auth is asked, so random ``lf_``
+keys cost the guesser, not an introspection and a database query each.
+Known keys are never charged (a Redis outage, when nothing is cached, does
+not turn into 429s for real keys).
 
 Public routes (token issuing, the JWKS, the probes, anything outside ``/v1``)
 pass without a credential; an invalid credential there is ignored. Services
@@ -20,6 +22,7 @@ behind the gateway still verify tokens themselves.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from launchforge_common.errors import problem_response
@@ -39,6 +42,9 @@ PRINCIPAL = "launchforge.principal"
 # "missing" | "invalid" | "unavailable" | "throttled"
 AUTH_FAILURE = "launchforge.auth_failure"
 LOOKUP_RETRY_AFTER = "launchforge.lookup_retry_after"
+
+
+_MAX_BLOCKED = 100_000
 
 
 class _LookupThrottled(Exception):
@@ -68,11 +74,25 @@ class AuthenticateMiddleware:
         self.lookups = Policy(
             "key-lookup", settings.rate_limit_key_lookups, settings.rate_limit_window
         )
+        # Addresses over their budget of unknown keys: refused before any
+        # lookup until then (per replica; the count itself is shared in Redis).
+        self._blocked: dict[str, float] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.enabled:
             await self._resolve(scope)
         await self.app(scope, receive, send)
+
+    async def _charge_unknown_key(self, limiter: Any, ip: str) -> None:
+        """An unknown key was looked up: count it; past the limit, block the address."""
+        try:
+            decision = await limiter.decide(self.lookups, "ip:" + ip)
+        except RedisUnavailableError:
+            return  # the request's own rate limit still applies
+        if not decision.admitted:
+            if len(self._blocked) >= _MAX_BLOCKED:
+                self._blocked.pop(next(iter(self._blocked)))
+            self._blocked[ip] = time.monotonic() + max(1.0, decision.retry_after)
 
     async def _resolve(self, scope: Scope) -> None:
         authorization = None
@@ -90,18 +110,18 @@ class AuthenticateMiddleware:
             scope[AUTH_FAILURE] = "unavailable"
             return
         limiter = getattr(gateway, "rate_limiter", None)
+        ip = ip_bucket(self.trusted.client_ip(scope))
+        looked_up = False
 
         async def before_lookup() -> None:
-            if limiter is None or not self.limit_lookups:
-                return
-            try:
-                decision = await limiter.decide(
-                    self.lookups, "ip:" + ip_bucket(self.trusted.client_ip(scope))
-                )
-            except RedisUnavailableError:
-                return  # the request's own rate limit still applies after this
-            if not decision.admitted:
-                raise _LookupThrottled(decision.retry_after)
+            nonlocal looked_up
+            until = self._blocked.get(ip)
+            if until is not None:
+                left = until - time.monotonic()
+                if left > 0:
+                    raise _LookupThrottled(left)
+                del self._blocked[ip]
+            looked_up = True
 
         try:
             scope[PRINCIPAL] = await authenticator.authenticate(token, before_lookup=before_lookup)
@@ -110,6 +130,8 @@ class AuthenticateMiddleware:
             scope[LOOKUP_RETRY_AFTER] = exc.retry_after
         except InvalidTokenError:
             scope[AUTH_FAILURE] = "invalid"
+            if looked_up and limiter is not None and self.limit_lookups:
+                await self._charge_unknown_key(limiter, ip)
         except AuthUnavailableError as exc:
             logger.warning("auth unavailable for introspection", extra={"error": str(exc)})
             scope[AUTH_FAILURE] = "unavailable"
