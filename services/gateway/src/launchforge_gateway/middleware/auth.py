@@ -110,11 +110,12 @@ class AuthenticateMiddleware:
             scope[AUTH_FAILURE] = "unavailable"
             return
         limiter = getattr(gateway, "rate_limiter", None)
-        ip = ip_bucket(self.trusted.client_ip(scope))
         looked_up = False
+        ip = ""  # resolved only for an uncached API key: JWTs pay nothing here
 
         async def before_lookup() -> None:
-            nonlocal looked_up
+            nonlocal looked_up, ip
+            ip = ip_bucket(self.trusted.client_ip(scope))
             until = self._blocked.get(ip)
             if until is not None:
                 left = until - time.monotonic()
