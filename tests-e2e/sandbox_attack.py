@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import textwrap
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from launchforge_common.testing import ChatCompletionStandIn
 
 SPEC = {
     "name": "Probe Notes",
@@ -166,83 +165,34 @@ def host_addresses() -> list[str]:
     return sorted(a for a in addresses if not a.startswith("127."))
 
 
-def processes_with(token: str) -> list[int]:
-    """Pids on this machine whose command line holds ``token``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                    if token.encode() in cmdline.read():
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
-
-
-@dataclass
-class HostileModel:
+class HostileModel(ChatCompletionStandIn):
     """The user's OpenAI-compatible server; answers by the idea each build was given."""
 
-    attack: str
-    victim: str
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    fix_requests: list[str] = field(default_factory=list)
-    port: int = 0
-    _server: asyncio.Server | None = None
+    model = "hostile-model"
 
-    def answer(self, body: dict[str, Any]) -> dict[str, Any]:
+    def __init__(self, attack: str, victim: str) -> None:
+        super().__init__(host="0.0.0.0")  # noqa: S104 - containers reach it at the bridge
+        self.attack = attack
+        self.victim = victim
+        self.fix_requests: list[str] = []
+
+    def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
         messages = body.get("messages") or []
         system = messages[0]["content"] if messages else ""
         user = "\n".join(m["content"] for m in messages[1:] if m["role"] == "user")
         if system.startswith("You design"):
-            return SPEC
+            return json.dumps(SPEC)
         if "The project's checks failed" in user:
             # The failing output, on its way to the user's server: a leak if it names secrets.
             self.fix_requests.append(user)
-            return {"files": [{"path": "tests/test_zz_attack.py", "content": self.attack}]}
-        if "attacker" in user:
-            return {"files": [{"path": "tests/test_zz_attack.py", "content": self.attack}]}
-        if "victim" in user:
-            return {"files": [{"path": "tests/test_zz_victim.py", "content": self.victim}]}
-        return {"files": []}
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode()
-            headers = {
-                k.lower(): v.strip()
-                for k, _, v in (line.partition(":") for line in head.split("\r\n")[1:])
-            }
-            body = json.loads(await reader.readexactly(int(headers.get("content-length", "0"))))
-            self.requests.append(body)
-            content = json.dumps(self.answer(body))
-            reply = json.dumps(
-                {
-                    "model": "hostile-model",
-                    "choices": [{"message": {"role": "assistant", "content": content}}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 10},
-                }
-            ).encode()
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                + str(len(reply)).encode()
-                + b"\r\nConnection: close\r\n\r\n"
-                + reply
-            )
-            await writer.drain()
-        finally:
-            writer.close()
-
-    async def __aenter__(self) -> HostileModel:
-        self._server = await asyncio.start_server(self._handle, "0.0.0.0", self.port)  # noqa: S104
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
+            files = [{"path": "tests/test_zz_attack.py", "content": self.attack}]
+        elif "attacker" in user:
+            files = [{"path": "tests/test_zz_attack.py", "content": self.attack}]
+        elif "victim" in user:
+            files = [{"path": "tests/test_zz_victim.py", "content": self.victim}]
+        else:
+            files = []
+        return json.dumps({"files": files})
 
 
 async def queue_provider_build(

@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
+from launchforge_common.testing import processes_with
 from sandbox_attack import (
     HostileModel,
     attack_test,
     build_logs,
-    processes_with,
     queue_provider_build,
     victim_test,
     wait_for_build,

@@ -29,6 +29,7 @@ import httpx
 import pytest
 from drill_kit import GENEROUS_RATE_LIMITS, record_result, register_and_login
 from e2e_platform import launch_platform
+from launchforge_common.testing import processes_with
 from launchforge_core.pipeline import PipelineSettings
 from launchforge_core.pipeline.sandbox import run_project_tests
 from sandbox_attack import (
@@ -36,7 +37,6 @@ from sandbox_attack import (
     attack_test,
     build_logs,
     host_addresses,
-    processes_with,
     queue_provider_build,
     victim_test,
     wait_for_build,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from launchforge_common.testing import free_port
+from launchforge_common.testing import ChatCompletionStandIn
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.pipeline.types import PipelineResult, StageRecord
 from launchforge_core.providers import Message
@@ -17,34 +15,18 @@ from launchforge_core.worker.worker import provider_http_client
 SECRET = "sk-local-" + uuid.uuid4().hex
 
 
-class ChatStandIn:
-    """A local OpenAI-compatible ``/v1/chat/completions`` that records what it was sent."""
+class ChatStandIn(ChatCompletionStandIn):
+    """A local OpenAI-compatible server that answers "hello" and records who asked."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.seen: list[tuple[str, str]] = []
+    model = "local-model"
+    usage = {"prompt_tokens": 3, "completion_tokens": 1}
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = (await reader.readuntil(b"\r\n\r\n")).decode()
-        lines = head.split("\r\n")
-        headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
-        await reader.readexactly(int(headers.get("content-length", "0")))
-        self.seen.append((lines[0].split(" ")[1], headers.get("authorization", "")))
-        body = json.dumps(
-            {
-                "model": "local-model",
-                "choices": [{"message": {"role": "assistant", "content": "hello"}}],
-                "usage": {"prompt_tokens": 3, "completion_tokens": 1},
-            }
-        ).encode()
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-            + str(len(body)).encode()
-            + b"\r\nConnection: close\r\n\r\n"
-            + body
-        )
-        await writer.drain()
-        writer.close()
+    def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
+        return "hello"
+
+    @property
+    def seen(self) -> list[tuple[str, str]]:
+        return [(path, headers.get("authorization", "")) for path, headers, _ in self.requests]
 
 
 def pipeline_that_calls_the_model(calls: list[Any]):
@@ -71,7 +53,7 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
     client, make_user, make_build, make_job_context, run_build_to_end
 ) -> None:
     stand_in = ChatStandIn()
-    server = await asyncio.start_server(stand_in.handle, "127.0.0.1", stand_in.port)
+    await stand_in.start()
     user = make_user()
     try:
         put = await client.put(
@@ -89,8 +71,7 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
             ctx = make_job_context(run_pipeline=pipeline_that_calls_the_model(calls), http=http)
             row = await run_build_to_end(ctx, created["id"])
     finally:
-        server.close()
-        await server.wait_closed()
+        await stand_in.stop()
     assert stand_in.seen == [("/v1/chat/completions", f"Bearer {SECRET}")]
     assert calls[0][0] == "openai_compatible"
     assert row.status == "failed"

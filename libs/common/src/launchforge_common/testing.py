@@ -1,4 +1,5 @@
-"""Helpers for tests: fresh PostgreSQL databases, free ports, a private Redis.
+"""Helpers for tests: fresh PostgreSQL databases, free ports, a private Redis,
+a stand-in OpenAI-compatible model server, and a look for processes left behind.
 
 Every test run creates databases with unique names, migrates them, and drops
 them at the end, so runs never see each other's (or a developer's) data. A
@@ -8,6 +9,9 @@ shared one.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -17,7 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -84,6 +88,91 @@ def wait_for_port(port: int, *, up: bool, timeout: float) -> None:
             state = "listening" if up else "closed"
             raise TimeoutError(f"port {port} not {state} after {timeout}s")
         time.sleep(0.05)
+
+
+def processes_with(token: str) -> list[int]:
+    """Pids on this machine whose command line holds ``token`` (what a sandbox left running)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if token.encode() in cmdline.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+class ChatCompletionStandIn:
+    """An OpenAI-compatible ``/v1/chat/completions`` server on a free port.
+
+    Subclasses choose the assistant's answer (``answer``); every request's
+    path, headers and JSON body are kept in ``requests``. Plain asyncio, one
+    request per connection, so it needs no web framework.
+    """
+
+    model = "stand-in-model"
+    usage = {"prompt_tokens": 10, "completion_tokens": 10}
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = 0
+        self.requests: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+        self._server: asyncio.Server | None = None
+
+    def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = (await reader.readuntil(b"\r\n\r\n")).decode()
+            lines = head.split("\r\n")
+            headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+            raw = await reader.readexactly(int(headers.get("content-length", "0")))
+            body = json.loads(raw) if raw else {}
+            path = lines[0].split(" ")[1]
+            self.requests.append((path, headers, body))
+            reply = json.dumps(
+                {
+                    "model": self.model,
+                    "choices": [
+                        {
+                            "message": {
+                                "role": "assistant",
+                                "content": self.answer(path, headers, body),
+                            }
+                        }
+                    ],
+                    "usage": self.usage,
+                }
+            ).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + str(len(reply)).encode()
+                + b"\r\nConnection: close\r\n\r\n"
+                + reply
+            )
+            await writer.drain()
+        finally:
+            writer.close()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
 
 class PrivateRedis:

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from launchforge_common.testing import processes_with
 from launchforge_core.pipeline import BuildInput, PipelineSettings, run_pipeline
 from launchforge_core.pipeline.checks import syntax_errors
 from launchforge_core.pipeline.sandbox import (
@@ -29,21 +30,6 @@ def _project(**tests: bytes) -> dict[str, bytes]:
     files = {"app/__init__.py": b"", "app/core.py": b"VALUE = 2\n"}
     files.update({f"tests/{name}.py": body for name, body in tests.items()})
     return files
-
-
-def _processes_with(token: str) -> list[int]:
-    """Host pids whose command line holds ``token`` (what a sandbox left running)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                if token.encode() in cmdline.read():
-                    found.append(int(entry))
-        except OSError:
-            continue
-    return found
 
 
 @pytest.fixture
@@ -212,7 +198,7 @@ def test_leave_a_daemon():
     outcome = await run_project_tests(_project(test_daemon=body), settings)
     assert outcome.ok, outcome.output[-3000:]
     await asyncio.sleep(0.3)
-    assert _processes_with(token) == []
+    assert processes_with(token) == []
 
 
 async def test_a_fork_bomb_is_stopped_by_the_process_limit(settings):
@@ -236,7 +222,7 @@ def test_fork_until_refused():
     outcome = await run_project_tests(_project(test_bomb=body), limited)
     assert outcome.ok, outcome.output[-3000:]
     await asyncio.sleep(0.3)
-    assert _processes_with(token) == []
+    assert processes_with(token) == []
     # and the next run is unaffected
     assert (await run_project_tests(_project(test_ok=TINY_TEST), settings)).ok
 
@@ -257,7 +243,7 @@ def test_hangs():
     assert not outcome.ok
     assert outcome.reason == "timed out after 12 s"
     await asyncio.sleep(0.3)
-    assert _processes_with(token) == []
+    assert processes_with(token) == []
 
 
 async def test_cancellation_kills_the_run(settings):
@@ -270,15 +256,15 @@ def test_waits():
 """.encode()
     task = asyncio.ensure_future(run_project_tests(_project(test_wait=body), settings))
     for _ in range(600):
-        if _processes_with(token):
+        if processes_with(token):
             break
         await asyncio.sleep(0.05)
-    assert _processes_with(token)
+    assert processes_with(token)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.sleep(0.3)
-    assert _processes_with(token) == []
+    assert processes_with(token) == []
 
 
 def test_production_refuses_to_run_generated_code_without_isolation():
@@ -408,15 +394,15 @@ def test_hangs():
         )
     )
     for _ in range(1200):
-        if _processes_with(token):
+        if processes_with(token):
             break
         await asyncio.sleep(0.05)
-    assert _processes_with(token)
+    assert processes_with(token)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.sleep(0.3)
-    assert _processes_with(token) == []
+    assert processes_with(token) == []
     assert recorder.stages()[-1] == ("validate", "started")
 
 

@@ -69,14 +69,13 @@ KeyRingDep = Annotated[KeyRing, Depends(get_key_ring)]
 ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
 
 
-def _from_the_gateway(request: Request, settings: AuthSettings) -> bool:
-    """The peer showed the internal token: it is the gateway (or core), not a client."""
+def _internal_token_shown(settings: AuthSettings, token: str | None) -> bool:
+    """``token`` is AUTH_INTERNAL_TOKEN (compared in constant time); False when unset."""
     expected = settings.internal_token
-    shown = request.headers.get(INTERNAL_TOKEN_HEADER)
     return (
         expected is not None
-        and shown is not None
-        and hmac.compare_digest(shown.encode(), expected.get_secret_value().encode())
+        and token is not None
+        and hmac.compare_digest(token.encode(), expected.get_secret_value().encode())
     )
 
 
@@ -89,7 +88,8 @@ async def get_client_ip(request: Request, settings: SettingsDep) -> str:
     """
     peer = request.client.host if request.client else None
     vouched = request.headers.get("x-client-ip")
-    if vouched and _from_the_gateway(request, settings):
+    # The peer showed the internal token: it is the gateway (or core), not a client.
+    if vouched and _internal_token_shown(settings, request.headers.get(INTERNAL_TOKEN_HEADER)):
         with contextlib.suppress(ValueError):
             return str(ipaddress.ip_address(vouched.strip()))
     return client_ip(
@@ -208,10 +208,5 @@ async def require_internal_token(
     token: Annotated[str | None, Header(alias=INTERNAL_TOKEN_HEADER)] = None,
 ) -> None:
     """When AUTH_INTERNAL_TOKEN is set, /internal/* needs it in X-Internal-Token."""
-    expected = settings.internal_token
-    if expected is None:
-        return
-    if token is None or not hmac.compare_digest(
-        token.encode(), expected.get_secret_value().encode()
-    ):
+    if settings.internal_token is not None and not _internal_token_shown(settings, token):
         raise UnauthorizedError("A valid internal token is required.")
