@@ -138,7 +138,7 @@ def test_schema_rejects_bad_specs_with_located_errors(mutate, expected):
         (lambda s: s["relations"].append({"from": "Book", "to": "Book"}), "itself"),
         (
             lambda s: s["entities"][1]["fields"][2].update(minimum=10, maximum=1),
-            "entities[1].fields[2]: minimum 10 > maximum 1",
+            "entities[1].fields[2].minimum: minimum 10 > maximum 1",
         ),
         (
             lambda s: s.update(pages=[{"path": "/", "title": "x", "entities": ["Ghost"]}]),
