@@ -25,8 +25,8 @@ int32 bound on ids makes it report one per id route).
 Budget, fixed and derandomized (same seed, same cases every run):
 ``MAX_EXAMPLES`` fuzzing examples per operation. With 25 apps of 1-4 entities
 (6-35 operations each) that is ~18,000 schemathesis cases and ~13,600 probes,
-about 4 minutes on 2 shared cores (each app 3-15 s, its server start
-included); more examples buy little, the coverage phase is most of the cases.
+4-5.5 minutes on 2 shared cores (an app 6-26 s, its server start included);
+more examples buy little, the coverage phase is most of the cases.
 A server error is a 5xx answer, no answer at all, or a traceback in the app's
 own log.
 """
