@@ -227,6 +227,7 @@ def _config(base_url: str) -> SchemathesisConfig:
             "seed": SEED,
             "base-url": base_url,
             "request-timeout": 20,
+            "cache": {"enabled": False},  # nothing written to the checkout (.schemathesis/)
             "generation": {
                 "mode": "all",
                 "max-examples": MAX_EXAMPLES,
