@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchforge_core.pipeline.checks import size_problems, syntax_errors
-from launchforge_core.pipeline.extractor import extract_spec
+from launchforge_core.pipeline.extractor import extract
 from launchforge_core.pipeline.generator import TEMPLATE_VERSION, render_project
 from launchforge_core.pipeline.llm import Usage, llm_extra_files, llm_fix, llm_spec
 from launchforge_core.pipeline.packaging import build_manifest, build_zip
@@ -189,11 +189,14 @@ async def run_pipeline(
                 raw, app = await llm_spec(use_llm, inp, settings, run.usage)
                 source = "model"
             else:
-                raw = extract_spec(
+                extraction = extract(
                     inp.idea, features=inp.features, target_users=inp.target_users, theme=inp.theme
                 )
+                raw = extraction.spec
                 app = build_model(raw, theme=inp.theme)
                 source = "offline extractor"
+                for note in extraction.notes[: settings.max_log_lines]:
+                    await run.log("spec", f"not placed: {note}")
             spec = normalised_spec(raw, app)
             record.detail = (
                 f"{app.name}: "
