@@ -52,6 +52,7 @@ def resolve(reading: Reading) -> Model:
     relations = list(reading.relations)
     links = list(reading.links)
     relations, links = _many_sides(reading.many, relations, links)
+    rename: dict[str, str] = {}
     tied = {k for pair in [*relations, *links] for k in pair}
     entities = {}
     notes: list[str] = []
@@ -62,8 +63,14 @@ def resolve(reading: Reading) -> Model:
             entities[key] = draft
         else:  # named once in passing, with nothing about it: not kept
             notes.append(f"not kept: {' '.join(draft.words)!r} (named once, with no details)")
-    rename: dict[str, str] = {}
 
+    # "concert programme" when concerts are kept: the concert itself
+    for key, draft in list(entities.items()):
+        first = draft.words[0]
+        if len(draft.words) > 1 and first in entities and draft.words[-1] in lx.CONTAINERS:
+            _merge(entities[first], draft)
+            del entities[key]
+            rename[key] = first
     # "pet visits" when pets are an entity: a Visit of a Pet
     for key, draft in list(entities.items()):
         if len(draft.words) > 1 and draft.words[0] in entities and draft.words[0] != key:
@@ -125,7 +132,10 @@ def resolve(reading: Reading) -> Model:
 
 
 # "a song can be in several setlists", "a student can take several courses": both sides many.
-M2M_VERBS = frozenset({"be", "go", "belong", "appear", "join", "attend", "take", "use", "share"})
+M2M_VERBS = frozenset(
+    """be go belong appear join attend take use share sign-up-for sign-up register enrol
+    enroll""".split()
+)
 # The subject of these is the member of the link ("a song can be in several setlists").
 MEMBER_VERBS = frozenset({"be", "go", "belong", "appear"})
 
@@ -209,7 +219,13 @@ def add_implicit_relations(model: Model) -> None:
             for pair in added:
                 model.relations.append(pair)
                 related |= set(pair)
-        elif seen and is_person(seen[-1].key) and not is_person(key):
+        elif (
+            seen
+            and is_person(seen[-1].key)
+            and entity.listed
+            and key.rpartition("-")[2] in lx.OWNED_NOUNS
+        ):
+            # "owners, pets ...": only a thing that people own (a pet, a car, a house)
             pair = (key, seen[-1].key)
             model.relations.append(pair)
             related |= set(pair)

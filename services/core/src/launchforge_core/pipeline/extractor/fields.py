@@ -52,7 +52,7 @@ TEXT_WORDS = frozenset(
     """notes note description comments comment details instructions directions steps summary
     bio biography remarks feedback content body message story symptoms observations
     findings thoughts review reflections journal entry lyrics recipe method comments
-    explanation diagnosis-notes treatment-notes minutes agenda plan""".split()
+    explanation diagnosis-notes treatment-notes minutes agenda plan done work""".split()
 )
 EMAIL_WORDS = frozenset({"email", "emails", "e-mail"})
 URL_WORDS = frozenset({"url", "link", "website", "homepage", "site", "webpage", "web-page"})

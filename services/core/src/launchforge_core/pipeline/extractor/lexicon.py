@@ -39,7 +39,7 @@ ADVERBS = frozenset(
     """also then just only really very too so currently usually often sometimes always never
     easily quickly maybe probably even still already mostly mainly basically actually right
     now later together again soon especially mostly simply roughly about around approx
-    approximately either else instead ever yet ago away back up down out off over regularly
+    approximately either else instead ever yet ago back up down out off over regularly
     automatically manually separately quite rather pretty kinda sort well alot lot somewhat
     anyway anyhow otherwise therefore however thus hence perhaps""".split()
 )
@@ -283,7 +283,8 @@ META_NOUNS = frozenset(
     questions moment while hobby side-hustle purpose
     whole rest beginning track list lists log logs journal diary
     notebook book-keeping bookkeeping admin paperwork mess chaos headache excel sheet sheets
-    notepad paper notes-app calendar""".split()
+    notepad paper notes-app calendar whiteboard whiteboards post-it post-its excel
+    google-sheets sheets spreadsheets notebooks clipboard""".split()
 )
 # Meta nouns that can still be an entity when named in the plural as things to record.
 META_BUT_ENTITY_IN_PLURAL = frozenset(
@@ -318,7 +319,8 @@ BUSINESS_NOUNS = frozenset(
 CONTAINERS = frozenset(
     """list lists record records log logs register database catalog catalogue collection
     inventory directory record-keeping overview history track archive set bunch lot lots
-    number variety couple handful series range""".split()
+    number variety couple handful series range programme roster lineup line-up rota
+    agenda""".split()
 )
 # Nouns that stand for the writer or the people the app is for, not records.
 SELF_NOUNS = frozenset(
@@ -329,7 +331,8 @@ SELF_NOUNS = frozenset(
 ABSTRACT_NOUNS = frozenset(
     """track progress history overview summary summaries stats statistics analytics insight
     spend spending
-    insights trend trends totals averages streak streaks breakdown access way sense eye
+    insights trend trends total totals average averages sum count streak streaks breakdown
+    access way sense eye
     tabs touch care use sure mind fun money thing things lot bit much many few more most
     less all none each either both top bottom side front back middle today tomorrow
     yesterday morning evening night weekend""".split()
@@ -368,6 +371,11 @@ PERSON_NOUNS = frozenset(
     apprentice trainee recruit recruiter interviewer hiring-manager landlady tenant
     occupant neighbour neighbor coachee athlete officer leader chair treasurer secretary
     admin administrator moderator organizer organiser coordinator supervisor""".split()
+)
+# Things people own: listed after a person, they are that person's ("owners, pets").
+OWNED_NOUNS = frozenset(
+    """pet dog cat horse animal vehicle car bike bicycle motorbike boat house home property
+    account device phone laptop instrument policy plot garden allotment locker""".split()
 )
 # Event / transaction nouns: things that happen to or between other records.
 EVENT_NOUNS = frozenset(
@@ -418,7 +426,8 @@ ATTRIBUTE_NOUNS = frozenset(
     author director artist publisher edition format pages isbn year season episode
     origin source destination route vessel vehicle make-model mileage fuel
     ph moisture humidity rainfall yield harvest-weight germination depth spacing
-    author's""".split()
+    author's choice preference side method mode style tier plan shift-type rate quote
+    estimate deposit balance""".split()
 )
 # Plural nouns that are still an attribute (a list kept as text) rather than records.
 PLURAL_ATTRIBUTES = frozenset(

@@ -52,6 +52,13 @@ RELATION_VERBS = frozenset(
     schedule plan store grow keep connect relate associate allocate sign-up-for sign-up
     attend join enroll enrol visit""".split()
 )
+# Verbs whose subject makes or owns its object: "customers place orders", "players score
+# goals" (the object is the subject's). Others ("children borrow books") are events.
+CREATING_VERBS = frozenset(
+    """place make write create post submit file log record score raise breed grow own have
+    keep manage run lead coach host organize organise publish upload send issue earn
+    collect take""".split()
+)
 # Verbs whose subject owns the objects: "each recipe has ingredients".
 HAVE_VERBS = frozenset({"have", "contain", "include", "hold", "own", "carry", "list"})
 # Attribute nouns that name records of their own when plural ("categories", "rooms").
@@ -60,7 +67,7 @@ ENTITY_WHEN_PLURAL = frozenset(
     venue location place category unit goal model brand genre publisher director source
     destination vessel opponent medication
     position class course stage event order invoice payment bill ticket subject teacher
-    breed variety ingredient skill
+    breed variety ingredient
     supplier vendor material producer region""".split()
 )
 # "min and max players", "start and end dates": the first word shares the second's head.
@@ -72,6 +79,10 @@ SHARED_HEAD_MODIFIERS = frozenset(
 _DATE_VERBS = frozenset(
     """start end finish join buy purchase open close plant sow order move book hire adopt
     arrive leave return receive pay sign register enrol enroll expire""".split()
+)
+# Verbs by which people join things many-to-many ("volunteers who sign up for shifts").
+JOINING_VERBS = frozenset(
+    """sign-up-for sign-up register enrol enroll attend join take subscribe""".split()
 )
 # "bottles on hand", "copies in stock": a count of things, kept as a number.
 QUANTITY_AFTER = frozenset({"on-hand", "in-stock", "left", "remaining", "available", "owned"})
@@ -497,6 +508,14 @@ class Reader:
                     i = self.read_fields(cs, j, key, closer=None)  # ", what instrument ..."
                     continue
                 break
+            if (
+                c.text == "-"
+                and i + 2 < len(cs)
+                and isinstance(cs[i + 1], NP)
+                and isinstance(cs[i + 2], Token)
+                and cs[i + 2].tag in ("AUX", "VERB")
+            ):
+                break  # "- each talk has ...": a clause, read by the list reader's caller
             if c.text in (":", "-") and key:
                 if self._looks_like_field_list(cs, i + 1):
                     i = self.read_fields(cs, i + 1, key, closer=None)
@@ -576,7 +595,13 @@ class Reader:
         if j < len(cs) and isinstance(cs[j], NP) and self.role(cs[j]) == "entity":
             obj = cs[j]
             assert isinstance(obj, NP)
-            self.relation(key, self.entity(obj))
+            verb_word = cs[verb_at].text if isinstance(cs[verb_at], Token) else ""
+            target = self.entity(obj)
+            if start != i and self._base(verb_word) in JOINING_VERBS and target:
+                # "volunteers who sign up for shifts": each of them, many of those
+                self.r.many.append((key, target, self._base(verb_word)))
+            else:
+                self.relation(key, target)
             return j + 1
         # the rest of the clause: "the jobs I do for them - date, ..."
         j = verb_at + 1
@@ -708,6 +733,13 @@ class Reader:
                 if c.tag == "NUM":
                     i = self._numbered(cs, i, owner)
                     continue
+                if c.text in ("who", "what") and i + 1 < len(cs):
+                    i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
+                    continue
+                if c.text == "how-many" and (i + 1 >= len(cs) or not isinstance(cs[i + 1], NP)):
+                    self.add_field(owner, FieldDraft(["quantity"], type="integer", position=i))
+                    i += 1  # "species, how many, and the date"
+                    continue
                 if c.text == "how-many" or c.text == "how-much":
                     j = i + 1
                     if j < len(cs) and isinstance(cs[j], NP):
@@ -729,7 +761,11 @@ class Reader:
             forced = role == "attribute" and np.plural and self._has_posts(cs, i + 1)
             if forced:
                 role = "entity"  # "grades per student with ...": records of their own
-            if role == "abstract" and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS:
+            if (
+                role == "abstract"
+                and len(np.adjs + np.mods) >= 1
+                and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
+            ) or np.head in ("averages", "totals"):
                 return i  # "weekly averages of ...": a summary asked for, not a field
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
@@ -754,6 +790,34 @@ class Reader:
                 i += 2
                 after_and = False
                 continue
+            if (
+                role == "entity"
+                and not np.plural
+                and isinstance(nxt, Token)
+                and nxt.text == "("
+                and self._choice_list_ahead(cs, i + 2)
+            ):
+                role = "attribute"  # "meal choice (chicken, fish or veggie)"
+            if (
+                role == "entity"
+                and closer is None
+                and after_and
+                and not np.each
+                and isinstance(nxt, Token)
+                and nxt.tag == "VERB"
+                and self._has_posts(cs, i + 1)
+            ):
+                return i  # "..., and loot found in a session with ...": the next item
+            if (
+                role == "entity"
+                and np.plural
+                and isinstance(nxt, Token)
+                and nxt.tag in ("VERB", "ADJ")
+                and self._participle(nxt.text)
+                and self._ends_item(cs, i + 2, closer)
+                and "-".join(entity_words(np)) not in self.r.entities
+            ):
+                role = "attribute"  # "the procedures done": what was done, kept as text
             if role == "entity" and (np.plural or np.each or np.det in ("their", "its")):
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
@@ -822,6 +886,13 @@ class Reader:
                 draft.words = [*draft.words, nxt.text]  # "work done", "date joined"
                 i += 1
             i = self._field_cues(cs, i + 1, draft)
+            following = cs[i] if i < len(cs) else None
+            if (
+                isinstance(following, Token)
+                and following.tag == "PRON"
+                and following.text in ("i", "we", "they", "it", "you")
+            ):
+                i = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
             if role == "entity" and not np.plural and np.singular in self.r.entities:
                 # "visits with pet and date": a reference to a known entity
                 self.relation(owner, np.singular)
@@ -834,8 +905,10 @@ class Reader:
         words = [w for w in [*np.adjs, *np.mods, np.head] if w not in lx.POSSESSIVE_DETERMINERS]
         if words and words[0] in ("own", "other", "various", "different", "several", "multiple"):
             words = words[1:] or words
-        if np.owner is not None and np.owner.head not in lx.PRONOUNS:
-            pass  # "the dog's name" is a field of the dog: the owner decides, not the name
+        if np.owner is not None and (
+            np_role(np.owner) != "entity" or np.owner.singular not in self.r.entities
+        ):
+            words = [*np.owner.words, *words]  # "the teacher's name": teacher_name
         return words or [np.head]
 
     def _field_cues(self, cs: list[Chunk], i: int, draft: FieldDraft) -> int:
@@ -996,7 +1069,7 @@ class Reader:
                 break
             if isinstance(c, Token) and c.text in (",", "or", "/"):
                 separators += 1
-            if isinstance(c, Token) and c.tag == "VERB":
+            if isinstance(c, Token) and c.tag == "VERB" and not self._participle(c.text):
                 return False
         return separators >= 1
 
@@ -1022,7 +1095,13 @@ class Reader:
                 break
             if isinstance(c, Token) and c.tag == "PRON":
                 break
-            if isinstance(c, NP) and c.det is not None and c.det not in ("no",) and values:
+            if (
+                isinstance(c, NP)
+                and c.det is not None
+                and c.det not in ("no", "the")
+                and values
+                and not current
+            ):
                 break
             current.append(text.replace("-", " ") if text in ("in-progress", "on-hold") else text)
             if len(current) > 3:
@@ -1155,6 +1234,15 @@ class Reader:
                     i += 2  # "I'm the treasurer", "we're a small charity": about the writer
                     subject = None
                     continue
+                if (
+                    subject is not None
+                    and self.role(subject) == "entity"
+                    and ((c.tag == "AUX" and self._base(text) == "be") or text in ("get", "gets"))
+                ):
+                    j = self._be_tied(cs, i + 1, subject)
+                    if j is not None:
+                        i = j  # "each job is for a customer", "jobs are assigned to a crew"
+                        continue
                 if text == "there" and isinstance(nxt, Token) and self._base(nxt.text) == "be":
                     j = i + 2
                     while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET"):
@@ -1218,6 +1306,34 @@ class Reader:
                     self._many(cs, i, np)
             subject = np
             i += 1
+
+    def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
+        """After "is"/"are"/"gets": ``in a class``, ``for a customer``, ``assigned to a crew``.
+
+        The subject is the child (many-to-one); returns where reading goes on, or None."""
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "AUX"):
+            j += 1
+        passive = False
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("VERB", "ADJ"):
+            token = cs[j]
+            assert isinstance(token, Token)
+            if not self._participle(token.text):
+                return None
+            passive = True
+            j += 1
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
+            if cs[j].text not in RELATION_PREPS | {"with", "part-of"}:
+                return None
+            j += 1
+        elif not passive:
+            return None
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("DET", "NUM"):
+            j += 1
+        target = cs[j] if j < len(cs) else None
+        if not isinstance(target, NP) or self.role(target) != "entity":
+            return None
+        self.relation(self.entity(subject), self.entity(target))
+        return j + 1
 
     def _subject_pronoun(self, cs: list[Chunk], i: int) -> str | None:
         """The pronoun before a verb (past auxiliaries and adverbs): "they also pay"."""
@@ -1286,13 +1402,19 @@ class Reader:
             return True
         if c.tag == "PREP" and c.text in RELATION_PREPS and isinstance(nxt, NP):
             return self.role(nxt) == "entity" and (c.text != "to" or nxt.each)
-        return c.tag == "VERB" and self._base(c.text) in RELATION_VERBS and c.text.endswith("ed")
+        if c.tag == "VERB" and self._participle(c.text):
+            after = cs[i + 2] if i + 2 < len(cs) else None
+            if isinstance(nxt, Token) and nxt.tag == "PREP" and isinstance(after, NP):
+                return self.role(after) == "entity"  # "goals scored in a game"
+            return self._base(c.text) in RELATION_VERBS and c.text.endswith("ed")
+        return False
 
     def _clause_start(self, cs: list[Chunk], i: int) -> bool:
         return i == 0 or (isinstance(cs[i - 1], Token) and cs[i - 1].text in (",", "and"))
 
     def _is_strong(self, np: NP) -> bool:
-        return np.plural or np.each or np.singular in self.r.entities
+        invariant = lx.SINGULAR_OVERRIDES.get(np.head) == np.head  # "the fish", "species"
+        return np.plural or np.each or np.singular in self.r.entities or invariant
 
     def _focus_fields(self, cs: list[Chunk], i: int, focus: str) -> int:
         """After ``for each dog``: ``(,) I (want to) record its breed, age and ...``."""
@@ -1383,6 +1505,8 @@ class Reader:
 
         if is_person(obj) and is_person(subject):
             return
+        if base not in CREATING_VERBS:
+            return  # "children borrow books": an event between them, not ownership
         self.relation(obj, subject)
 
     def _have(self, cs: list[Chunk], j: int, subject: NP) -> int:

@@ -137,6 +137,8 @@ def _static_tag(word: str) -> str:
         return "AUX"
     if word[0].isdigit():
         return "NUM"
+    if word in ("how-long", "how-often"):
+        return "WH"
     if word in ("like", "many", "some", "how-many", "how-much", "out-of", "up-to", "kind-of"):
         return {"many": "DET", "some": "DET"}.get(word, "PREP")
     if word in lx.CONJUNCTIONS:
@@ -157,12 +159,12 @@ def _static_tag(word: str) -> str:
         return "NUM"
     if word in ("keep-track-of", "sign-up-for", "sign-up"):
         return "VERB"
-    if word in lx.ADVERBS or (word in lx.NEVER_NOUNS and word not in lx.VERBS):
-        return "ADV"
     if word in ("want", "wants", "wanted", "go", "goes", "going", "went", "get", "gets", "got"):
         return "VERB"
     if word in ("belong", "belongs", "getting"):
         return "VERB"
+    if word in lx.ADVERBS or (word in lx.NEVER_NOUNS and word not in lx.VERBS):
+        return "ADV"
     if word in lx.ADJECTIVES:
         return "ADJ"
     if word.endswith("ly") and word not in lx.ATTRIBUTE_NOUNS and len(word) > 4:
@@ -202,8 +204,12 @@ def _resolve(tokens: list[Token]) -> None:
             and prev is not None
             and prev.tag == "NOUN"
             and i >= 2
-            and tokens[i - 2].text in ("each", "every", "the", "a", "one")
-            and (nxt is None or nxt.tag in ("PUNCT", "DET", "CONJ"))
+            and tokens[i - 2].text in ("each", "every", "the", "a", "one", "my", "our")
+            and (
+                nxt is None
+                or nxt.tag in ("PUNCT", "DET", "CONJ", "PRON", "PREP", "ADV")
+                or nxt.text.endswith("ing")
+            )
         ):
             token.tag = "VERB"  # "which yarns each project uses"
             continue
