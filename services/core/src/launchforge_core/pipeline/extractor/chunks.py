@@ -75,13 +75,14 @@ def chunk(sentence: list[Token]) -> list[Chunk]:
             # a plural noun ends its phrase: "ratings members give" is two phrases
             # (compounds take singular modifiers: "service records")
             if (
-                j < len(sentence)
+                j + 1 < len(sentence)
                 and sentence[j - 1].tag == "NOUN"
                 and sentence[j].tag == "NOUN"
                 and singular(sentence[j - 1].text) != sentence[j - 1].text
                 and "-" not in sentence[j - 1].text
+                and sentence[j + 1].tag in ("VERB", "AUX")
             ):
-                break
+                break  # "ratings members give": a relative clause, not "parts cost"
         span = sentence[i:j]
         nouns = [k for k, t in enumerate(span) if t.tag == "NOUN"]
         if not nouns:

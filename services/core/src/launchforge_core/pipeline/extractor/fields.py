@@ -95,11 +95,14 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     head = words[-1]
     if len(words) > 1 and (
-        head.endswith("ed") or head in ("paid", "done", "taken", "made", "sold", "bought", "built")
+        head.endswith("ed")
+        or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
     ):
         head = words[-2]  # "date joined", "year built": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
+    if head in ("mhz", "khz", "ghz", "hz", "kg", "km", "cm", "mm", "ml", "litres", "liters"):
+        return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
     if head in PHONE_WORDS or ("phone" in mods and head == "number"):
         return "phone"
     if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
@@ -130,6 +133,10 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"
     if unit in ("cm", "mm", "ml", "g", "grams", "m", "metres", "meters", "inches", "feet"):
         return "integer"
+    if unit in ("degrees", "watts", "volts", "amps", "percent"):
+        return "integer"
+    if unit in ("mhz", "khz", "ghz", "hz", "kwh"):
+        return "number"
     if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
         return "decimal"
     if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:

@@ -27,6 +27,7 @@ SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "peop
 PRONOUNS = frozenset(
     """i we you they he she it them us me him her someone anyone everyone everybody somebody
     anybody nobody ones myself ourselves themselves yourself itself something anything
+    whatever whoever whichever
     everything nothing this that these those mine ours yours theirs there here""".split()
 )
 WH_WORDS = frozenset({"who", "whom", "which", "that", "what", "where", "when", "how", "why"})
@@ -72,8 +73,8 @@ ADJECTIVES = frozenset(
     recurring future recent full part-time full-time young little available complete good
     great best important general certain overdue vegan vegetarian organic fresh frozen
     homemade professional medical digital physical second-hand rare nearby
-    open closed pending active inactive late early quick fast slow short long high low
-    medium single double extra special average typical real actual correct proper exact
+    pending inactive late early quick fast slow short long high low
+    single double extra special average typical real actual correct proper exact
     separate same whole various numerous lovely nice cool fun proper little tiny massive
     weird random basic fancy cheap expensive busy quiet hard soft heavy light dark bright
     red green blue black white yellow orange purple pink brown grey gray local foreign
@@ -241,7 +242,13 @@ PHRASAL = {
     ("up", "to"): "up-to",
     ("kind", "of"): "kind-of",
     ("sort", "of"): "kind-of",
-    ("type", "of"): "kind-of",
+    ("write", "down"): "write-down",
+    ("writes", "down"): "write-down",
+    ("jot", "down"): "write-down",
+    ("note", "down"): "write-down",
+    ("take", "down"): "write-down",
+    ("keep", "a", "record", "of"): "keep-track-of",
+    ("keep", "records", "of"): "keep-track-of",
     ("in", "progress"): "in-progress",
     ("on", "hold"): "on-hold",
     ("to", "do"): "to-do",
@@ -330,7 +337,7 @@ SELF_NOUNS = frozenset(
 # Abstract nouns that are never a record by themselves.
 ABSTRACT_NOUNS = frozenset(
     """track progress history overview summary summaries stats statistics analytics insight
-    spend spending
+    spend spending percent percentage
     insights trend trends total totals average averages sum count streak streaks breakdown
     access way sense eye
     tabs touch care use sure mind fun money thing things lot bit much many few more most

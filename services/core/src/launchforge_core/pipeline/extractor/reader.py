@@ -59,6 +59,8 @@ CREATING_VERBS = frozenset(
     keep manage run lead coach host organize organise publish upload send issue earn
     collect take""".split()
 )
+# Verbs whose subject is the child of the object: "routes belong to a wall".
+CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang", "grow", "go"})
 # Verbs whose subject owns the objects: "each recipe has ingredients".
 HAVE_VERBS = frozenset({"have", "contain", "include", "hold", "own", "carry", "list"})
 # Attribute nouns that name records of their own when plural ("categories", "rooms").
@@ -90,7 +92,8 @@ QUANTITY_AFTER = frozenset({"on-hand", "in-stock", "left", "remaining", "availab
 UNITS = frozenset(
     """minutes minute hours hour days day seconds second weeks months years km kms miles
     kg kgs lbs pounds litres liters litre liter ml l grams g cm mm m metres meters inches
-    feet ft oz ounces euros dollars gbp usd eur percent celsius fahrenheit kwh watts
+    feet ft oz ounces euros dollars gbp usd eur percent celsius fahrenheit kwh watts degrees
+    mhz khz ghz hz volts amps
     square-metres square-meters square-feet""".split()
 )
 # Past participles that finish a field's name: "work done", "date joined".
@@ -478,6 +481,15 @@ class Reader:
                 if isinstance(after_comma, Token) and after_comma.text == "with":
                     i = j
                     continue
+                following = cs[j + 1] if j + 1 < len(cs) else None
+                if (
+                    isinstance(after_comma, Token)
+                    and after_comma.text in ("each", "every")
+                    and isinstance(following, Token)
+                    and following.text == "with"
+                ):
+                    i = self.read_fields(cs, j + 2, key, closer=None)  # ", each with a date"
+                    continue
                 if isinstance(after_comma, Token) and after_comma.text in ("each", "every", "all"):
                     k = j + 1
                     if k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "VERB":
@@ -642,6 +654,20 @@ class Reader:
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
                     continue
+                pron = cs[i + 1] if i + 1 < len(cs) else None
+                word = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    c.tag == "AUX"
+                    and self._base(c.text) == "be"
+                    and isinstance(pron, Token)
+                    and pron.text in ("it", "they")
+                    and isinstance(word, Token)
+                    and word.tag in ("VERB", "ADJ")
+                ):
+                    # "is it paid or not"
+                    self.add_field(owner, FieldDraft([word.text], type="boolean", position=i))
+                    i = self._skip_clause(cs, i + 3, closer)
+                    continue
                 if c.text == "when" or c.text == "where":
                     i = self._when(cs, i, owner, closer)
                     continue
@@ -727,11 +753,23 @@ class Reader:
                 if c.tag in ("ADJ", "VERB") and self._ends_item(cs, i + 1, closer):
                     prev = cs[i - 1] if i else None
                     if isinstance(prev, Token) and prev.text in (",", "and", "(", ":"):
-                        self.add_field(owner, FieldDraft([c.text], position=i))  # "vintage"
-                        i += 1
+                        flag = self._ends_item(cs, i + 1, None) and isinstance(
+                            cs[i + 1] if i + 1 < len(cs) else None, Token
+                        )
+                        following = cs[i + 1] if i + 1 < len(cs) else None
+                        kind = (
+                            "boolean"
+                            if flag and isinstance(following, Token) and following.text == "yes-no"
+                            else None
+                        )
+                        self.add_field(owner, FieldDraft([c.text], type=kind, position=i))
+                        i += 2 if kind else 1  # "vintage", "rooted yes-no"
                         continue
                 if c.tag == "NUM":
                     i = self._numbered(cs, i, owner)
+                    continue
+                if c.text == "(":
+                    i = self._skip_parens(cs, i)  # "timestamp (UTC)": a remark
                     continue
                 if c.text in ("who", "what") and i + 1 < len(cs):
                     i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
@@ -1211,6 +1249,17 @@ class Reader:
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue
+                if (
+                    text in ("at", "on", "after", "during", "in")
+                    and isinstance(nxt, NP)
+                    and self._clause_start(cs, i)
+                    and (nxt.each or nxt.det == "the")
+                    and "-".join(entity_words(nxt)) in self.r.entities
+                ):
+                    focus = self.entity(nxt, strength=1)  # "At the visit I note ..."
+                    if focus:
+                        i = self._focus_fields(cs, i + 2, focus)
+                        continue
                 if c.tag == "VERB":
                     i = self._verb(cs, i, subject, focus)
                     subject = None
@@ -1472,6 +1521,14 @@ class Reader:
             and subject.head not in ("people", "folks", "customers-in-general")
             else None
         )
+        if (
+            subject_key is None
+            and subject is not None
+            and is_person(subject.head)
+            and self.role(subject) == "entity"
+            and subject.head not in ("people", "folks")
+        ):
+            subject_key = self.entity(subject, strength=1)  # "when a customer calls"
         pronoun = self._subject_pronoun(cs, i)
         if subject_key is None and pronoun in ("they", "he", "she"):
             subject_key = self.last_person or self.last_entity  # "they pay a fee"
@@ -1479,6 +1536,13 @@ class Reader:
             subject_key = self.last_entity
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
+        if base in CHILD_VERBS and subject_key and prep is not None:
+            parent = self.entity(obj) if self.role(obj) == "entity" else None
+            if parent:
+                self.relation(subject_key, parent)  # "routes belong to a wall"
+                if j + 1 < len(cs) and isinstance(cs[j + 1], Token) and cs[j + 1].text == ":":
+                    return self.read_fields(cs, j + 2, subject_key, closer=None)
+                return j + 1
         keeping = (
             base in lx.KEEPING_VERBS or verb.text in ("keep-track-of", "sign-up-for") or container
         )
@@ -1490,6 +1554,18 @@ class Reader:
         if base in lx.WEAK_VERBS and not keeping:
             return j
         if role != "entity":
+            return j + 1
+        if (
+            subject_key
+            and not keeping
+            and subject is not None
+            and subject.each
+            and obj.plural
+            and self.role(obj) == "entity"
+        ):
+            child = self.entity(obj)
+            self.relation(child, subject_key)  # "each student works on pieces"
+            self.last_entity = child
             return j + 1
         if subject_key and not keeping and base not in RELATION_VERBS:
             return j + 1
@@ -1530,8 +1606,10 @@ class Reader:
         member = cs[j]
         assert isinstance(member, NP)
         k = j + 1
-        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP"):
-            k += 1
+        while (
+            k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP", "WH")
+        ):
+            k += 1  # "which students performed in which recital"
         if k < len(cs) and isinstance(cs[k], NP) and self.role(cs[k]) == "entity":
             owner_np = cs[k]
             assert isinstance(owner_np, NP)

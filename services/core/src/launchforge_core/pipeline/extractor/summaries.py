@@ -119,6 +119,7 @@ class Summaries:
         self._averages(text)
         self._counts(text)
         self._sums(text)
+        self._percent_of(text)
         self._percent(text)
 
     def _streaks(self, text: str) -> None:
@@ -249,6 +250,32 @@ class Summaries:
                 group.update(self.group(m.group(3), info))
             title = f"Total {f['name'].replace('_', ' ')} per {by}"
             self.add(title, info, "sum", field=f["name"], **group)
+
+    def _percent_of(self, text: str) -> None:
+        """``percent of cuttings rooted per mother plant``: share of a yes/no field."""
+        pattern = (
+            rf"\bpercent(?:age)?\s+of\s+({_W})\s+({_W})"
+            rf"(?:\s+{_GROUP}\s+(?:{_NW}\s+)??({_W}))?"
+        )
+        for m in re.finditer(pattern, text):
+            counted = self.entity(m.group(1))
+            if counted is None:
+                continue
+            flag = next(
+                (
+                    f
+                    for f in counted.fields
+                    if f["type"] == "boolean" and m.group(2) in f["name"].split("_")
+                ),
+                None,
+            )
+            if flag is None:
+                continue
+            group = self.group(m.group(3), counted) if m.group(3) else {}
+            title = f"Percent {flag['name'].replace('_', ' ')}"
+            if m.group(3):
+                title += f" per {m.group(3)}"
+            self.add(title, counted, "percent", field=flag["name"], **group)
 
     def _percent(self, text: str) -> None:
         pattern = (

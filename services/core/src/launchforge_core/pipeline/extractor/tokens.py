@@ -15,7 +15,8 @@ from functools import cache
 from launchforge_core.pipeline.extractor import lexicon as lx
 
 _TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)?|[a-z]+(?:-[a-z]+)*(?:'[a-z]+(?=[^a-z']|$))?|'[a-z]+|n't|[(),:;.!?/]|-"
+    r"\d+[a-z][a-z0-9]*\b|"  # "160m", "ft8"-like codes stay one token
+    + r"\d+(?:[.,]\d+)?|[a-z]+(?:-[a-z]+)*(?:'[a-z]+(?=[^a-z']|$))?|'[a-z]+|n't|[(),:;.!?/]|-"
 )
 
 
@@ -38,6 +39,10 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
+    # "rooted?" inside a list: a yes/no field
+    text = re.sub(r"([,:(]\s*[A-Za-z][\w -]{0,30}?)\?(?=\s|,|\)|$)", r"\1 yes-no", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", ". ", text)  # bullets end a sentence
@@ -125,6 +130,10 @@ def tokenize(idea: str) -> list[Token]:
             i += 1
     tokens = [Token(word, _static_tag(word), start) for word, start in joined]
     _resolve(tokens)
+    for i, token in enumerate(tokens[1:], start=1):
+        before = tokens[i - 1]
+        if token.tag == "NOUN" and before.tag == "PRON" and before.text in ("i", "we", "they"):
+            token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
     return tokens
 
 
@@ -139,6 +148,8 @@ def _static_tag(word: str) -> str:
         return "NUM"
     if word in ("how-long", "how-often"):
         return "WH"
+    if word == "yes-no":
+        return "ADV"
     if word in ("like", "many", "some", "how-many", "how-much", "out-of", "up-to", "kind-of"):
         return {"many": "DET", "some": "DET"}.get(word, "PREP")
     if word in lx.CONJUNCTIONS:
@@ -157,7 +168,7 @@ def _static_tag(word: str) -> str:
         return "AUX"
     if word in lx.NUMBER_WORDS:
         return "NUM"
-    if word in ("keep-track-of", "sign-up-for", "sign-up"):
+    if word in ("keep-track-of", "sign-up-for", "sign-up", "write-down"):
         return "VERB"
     if word in ("want", "wants", "wanted", "go", "goes", "going", "went", "get", "gets", "got"):
         return "VERB"
@@ -203,17 +214,27 @@ def _resolve(tokens: list[Token]) -> None:
             word.endswith("s")
             and prev is not None
             and prev.tag == "NOUN"
-            and i >= 2
-            and tokens[i - 2].text in ("each", "every", "the", "a", "one", "my", "our")
+            and _determined_singular(tokens, i - 1)
             and (
                 nxt is None
-                or nxt.tag in ("PUNCT", "DET", "CONJ", "PRON", "PREP", "ADV")
+                or nxt.tag in ("DET", "CONJ", "PRON", "PREP", "ADV")
+                or (nxt.tag == "PUNCT" and nxt.text not in (":", "(", "-"))
                 or nxt.text.endswith("ing")
             )
         ):
             token.tag = "VERB"  # "which yarns each project uses"
             continue
         token.tag = _decide(word, base, prev, nxt)
+
+
+def _determined_singular(tokens: list[Token], i: int) -> bool:
+    """``each project``, ``an accepted quote``: a singular noun after a determiner."""
+    if is_plural(tokens[i].text):
+        return False
+    k = i - 1
+    while k >= 0 and tokens[k].tag in ("ADJ", "NOUN", "NV"):
+        k -= 1
+    return k >= 0 and tokens[k].text in ("each", "every", "the", "a", "an", "one", "my", "our")
 
 
 def _title_ahead(tokens: list[Token], i: int) -> bool:
@@ -242,6 +263,8 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
         if base not in lx.IMPERATIVES and not (nxt is not None and nxt.tag in ("DET", "PRON")):
             return "NOUN"  # "Service records per vehicle"
         return "VERB" if nxt is not None and nxt.tag in ("DET", "NOUN", "NV", "ADJ") else "NOUN"
+    if prev.tag == "PUNCT" and prev.text == ")":
+        return "VERB" if ed or ing else "NOUN"
     if prev.tag in _NOUN_BEFORE:
         if ed and nxt is not None and nxt.tag in ("NOUN", "NV"):
             return "ADJ"  # "the assigned gardener", "applied date"
