@@ -50,6 +50,7 @@ class Model:
 def resolve(reading: Reading) -> Model:
     """Merge compounds and bare heads, turn entity-named fields into relations."""
     relations = list(reading.relations)
+    relations += [(c, p) for c, p in reading.pending if p in reading.entities]
     links = list(reading.links)
     relations, links = _many_sides(reading.many, relations, links)
     rename: dict[str, str] = {}

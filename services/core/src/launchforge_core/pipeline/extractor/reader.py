@@ -44,6 +44,9 @@ RELATION_PREPS = frozenset(
         "about",
     }
 )
+# Prepositions that tie two things only when the second is plural, "each" or known
+# ("shifts at locations"); "at the community centre" is where, not a record.
+WEAK_PREPS = frozenset({"at", "on", "from", "to", "into", "about", "under", "within", "inside"})
 # Verbs (as participles or in "X belongs to Y") that tie a child to a parent.
 RELATION_VERBS = frozenset(
     """assign belong link attach tie own write make book take create give send record log
@@ -120,6 +123,8 @@ class Reading:
     links: list[tuple[str, str]] = field(default_factory=list)  # many-to-many (owner, member)
     focus_fields: list[tuple[str, FieldDraft]] = field(default_factory=list)
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "(dentists and hygienists)"
+    # (child, parent key) ties that count only if the parent is kept for other reasons
+    pending: list[tuple[str, str]] = field(default_factory=list)
     # "a project can use several yarns": (subject, object, verb)
     many: list[tuple[str, str, str]] = field(default_factory=list)
     title: list[str] = field(default_factory=list)
@@ -536,6 +541,18 @@ class Reader:
                 continue
             if c.tag == "PREP" and c.text in RELATION_PREPS and i + 1 < len(cs):
                 nxt = cs[i + 1]
+                if (
+                    isinstance(nxt, NP)
+                    and self.role(nxt) == "entity"
+                    and key
+                    and c.text in WEAK_PREPS
+                    and not self._known_or_many(nxt)
+                ):
+                    # "tickets about a device": a tie if devices turn out to be kept
+                    for member in members:
+                        self.r.pending.append((member, "-".join(entity_words(nxt))))
+                    i += 2
+                    continue
                 if isinstance(nxt, NP) and self.role(nxt) == "entity" and key:
                     parent = self.entity(nxt)
                     for member in members:
@@ -556,6 +573,10 @@ class Reader:
                 break
             break
         return i
+
+    def _known_or_many(self, np: NP) -> bool:
+        """Plural, "each", or already kept: "shifts at locations", not "at the centre"."""
+        return np.plural or np.each or "-".join(entity_words(np)) in self.r.entities
 
     def _participle(self, word: str) -> bool:
         """``assigned``, ``hosted``, ``sitting``, ``taken``: a verb form that modifies a noun."""
@@ -1569,7 +1590,16 @@ class Reader:
             return j + 1
         if subject_key and not keeping and base not in RELATION_VERBS:
             return j + 1
-        end = self.read_items(cs, j, listed=keeping, strength=2 if keeping else 1, bare_weak=True)
+        # the opening sentence of a longer idea sets the scene ("I bake custom cakes from my
+        # kitchen"): what it names is kept only if the rest of the idea comes back to it
+        intro = self.sentence == 0 and len(self.r.sentences) >= 3
+        end = self.read_items(
+            cs,
+            j,
+            listed=keeping and not intro,
+            strength=0 if intro else 2 if keeping else 1,
+            bare_weak=True,
+        )
         obj_key = self.entity(obj, strength=0)
         if subject_key and obj_key and obj_key != subject_key:
             self._subject_object(subject_key, obj_key, base, prep)
