@@ -315,7 +315,7 @@ class Reader:
                     if self.role(np) == "entity" and np.singular not in lx.TITLE_HEADS:
                         self.entity(np, strength=1)
                     return
-                self.read_items(cs, start, listed=True)
+                self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
 
@@ -340,7 +340,15 @@ class Reader:
             owner = self.entity(title_np, strength=2, listed=True)
             self.read_fields(cs, items_start, owner, closer=None)
             return
-        self.read_items(cs, items_start, listed=True)
+        self.read_items(cs, items_start, listed=True, skip_unknown=True)
+
+    def _fields_start(self, cs: list[Chunk], i: int) -> bool:
+        """Whether what starts at ``i`` is an attribute ("- name, which side, ..."); the
+        field reader hands later items ("..., and tables with ...") back by itself."""
+        c = cs[i] if i < len(cs) else None
+        if isinstance(c, Token):
+            return c.text in ("which", "what", "whether", "how-many", "how-long", "how-often")
+        return isinstance(c, NP) and self.role(c) == "attribute" and not c.plural
 
     def _looks_like_field_list(self, cs: list[Chunk], start: int) -> bool:
         nps: list[NP] = []
@@ -370,7 +378,14 @@ class Reader:
     # --- lists of things ----------------------------------------------------------------
 
     def read_items(
-        self, cs: list[Chunk], i: int, *, listed: bool, strength: int = 2, bare_weak: bool = False
+        self,
+        cs: list[Chunk],
+        i: int,
+        *,
+        listed: bool,
+        strength: int = 2,
+        bare_weak: bool = False,
+        skip_unknown: bool = False,
     ) -> int:
         """``owners, pets with species and birth date, and visits with ...``: entities.
 
@@ -393,7 +408,7 @@ class Reader:
                 i = self._which_go_in(cs, i + 1)
                 continue
             if not isinstance(c, NP):
-                if (listed and c.tag not in ("VERB",)) or (listed and self._participle(c.text)):
+                if skip_unknown and (c.tag != "VERB" or self._participle(c.text)):
                     i = self._after_item(cs, i, previous)
                     if i < len(cs):
                         continue
@@ -534,7 +549,7 @@ class Reader:
             ):
                 break  # "- each talk has ...": a clause, read by the list reader's caller
             if c.text in (":", "-") and key:
-                if self._looks_like_field_list(cs, i + 1):
+                if self._looks_like_field_list(cs, i + 1) or self._fields_start(cs, i + 1):
                     i = self.read_fields(cs, i + 1, key, closer=None)
                 else:
                     i = self.read_items(cs, i + 1, listed=True)
