@@ -789,17 +789,13 @@ class Reader:
                 if c.tag in ("ADJ", "VERB") and self._ends_item(cs, i + 1, closer):
                     prev = cs[i - 1] if i else None
                     if isinstance(prev, Token) and prev.text in (",", "and", "(", ":"):
-                        flag = self._ends_item(cs, i + 1, None) and isinstance(
-                            cs[i + 1] if i + 1 < len(cs) else None, Token
-                        )
                         following = cs[i + 1] if i + 1 < len(cs) else None
-                        kind = (
-                            "boolean"
-                            if flag and isinstance(following, Token) and following.text == "yes-no"
-                            else None
+                        yes_no = isinstance(following, Token) and following.text == "yes-no"
+                        self.add_field(
+                            owner,
+                            FieldDraft([c.text], type="boolean" if yes_no else None, position=i),
                         )
-                        self.add_field(owner, FieldDraft([c.text], type=kind, position=i))
-                        i += 2 if kind else 1  # "vintage", "rooted yes-no"
+                        i += 2 if yes_no else 1  # "vintage", "rooted yes-no"
                         continue
                 if c.tag == "NUM":
                     i = self._numbered(cs, i, owner)
