@@ -186,7 +186,11 @@ async def run_pipeline(
                     ) from None
                 source = "caller"
             elif use_llm is not None:
-                raw, app = await llm_spec(use_llm, inp, settings, run.usage)
+
+                async def spec_log(line: str) -> None:
+                    await run.log("spec", line)
+
+                raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
                 source = "model"
             else:
                 extraction = extract(

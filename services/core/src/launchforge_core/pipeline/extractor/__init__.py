@@ -48,6 +48,9 @@ __all__ = ["Extraction", "extract", "extract_spec"]
 class Extraction:
     spec: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    # The entities the idea itself names (not a fallback, not a link entity): what a
+    # model's spec is checked against.
+    named: list[str] = field(default_factory=list)
 
 
 def extract_spec(
@@ -74,7 +77,8 @@ def extract(
     reading = read(text)
     model = resolve(reading)
     notes = list(model.notes)
-    if not model.entities:
+    fallback = not model.entities
+    if fallback:
         _fallback_entity(reading, model, notes)
     add_implicit_relations(model)
     entity_names = names(model)
@@ -113,7 +117,8 @@ def extract(
         "summaries": summaries,
     }
     _drop_invalid_summaries(spec, notes)
-    return Extraction(spec, notes)
+    named = [] if fallback else [entity_names[key] for key in model.entities]
+    return Extraction(spec, notes, named)
 
 
 def _fallback_entity(reading: Reading, model: Model, notes: list[str]) -> None:

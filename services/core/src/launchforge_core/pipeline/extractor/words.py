@@ -8,6 +8,7 @@ with a short list of overrides for words it gets wrong for our purpose
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import inflect
@@ -73,3 +74,15 @@ def pascal_name(words: list[str]) -> str:
 
 def snake_name(words: list[str]) -> str:
     return "_".join(p for w in words for p in w.replace("'", "").split("-") if p)
+
+
+def name_words(name: str) -> list[str]:
+    """``"ServiceRecord"`` / ``"service_records"`` -> ``["service", "record"]``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [singular(w) for w in re.split(r"[\s_\-]+", spaced.lower()) if w]
+
+
+def same_thing(a: str, b: str) -> bool:
+    """Loosely the same entity: equal words, or one name's words all in the other's."""
+    wa, wb = set(name_words(a)), set(name_words(b))
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
