@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from launchforge_core.pipeline.page_model import page_model, page_model_json
 from launchforge_core.pipeline.spec import AppModel, EntityModel, FieldModel
 
 TEMPLATE_VERSION = "1"
@@ -348,6 +349,7 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "entities": app.entities,
         "generator": generator,
         "theme": THEMES.get(app.theme, THEMES["modern"]),
+        "ui": page_model(app),
     }
     plain = {
         "app/__init__.py": "app/__init__.py.j2",
@@ -382,5 +384,6 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
             .render(common | _test_context(app, e))
             .encode()
         )
+    files["app/static/model.json"] = page_model_json(app)
     files["spec.json"] = (json.dumps(spec, indent=2, sort_keys=True) + "\n").encode()
     return files
