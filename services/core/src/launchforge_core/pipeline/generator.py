@@ -363,6 +363,7 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "app/static/style.css": "app/static/style.css.j2",
         "app/static/app.js": "app/static/app.js.j2",
         "tests/test_app.py": "tests/test_app.py.j2",
+        "tests/test_page.py": "tests/test_page.py.j2",
         "pytest.ini": "pytest.ini.j2",
         "requirements.txt": "requirements.txt.j2",
         "Dockerfile": "Dockerfile.j2",
