@@ -33,6 +33,8 @@ PAGE_SIZE = 10
 # record view shows every field).
 LIST_COLUMNS = 6
 
+# Which fields a list shows first when not all fit (lower first).
+COLUMN_PRIORITY = {"string": 0, "email": 0, "phone": 0, "url": 0, "enum": 0, "text": 2}
 INPUTS = {
     "string": "text",
     "text": "textarea",
@@ -160,11 +162,14 @@ def _entity(e: EntityModel) -> dict[str, Any]:
     fields = [_field(f) for f in e.fields]
     relations = [_relation(r) for r in e.relations]
     display = e.display.ident if e.display is not None else None
-    # The record's name first, then its parents, then the other fields (long texts last).
-    others = [f.ident for f in e.fields if f.ident != display and f.type != "text"]
-    others += [f.ident for f in e.fields if f.type == "text" and f.ident != display]
+    # The record's name first, then its parents, then as many other fields as fit: short
+    # texts are chosen first (what a person typed is what they look for), then the rest;
+    # the chosen ones keep the spec's order.
     names = ([display] if display else []) + [r.ident for r in e.relations]
-    names += others[: max(0, LIST_COLUMNS - len(names))]
+    others = [f for f in e.fields if f.ident != display]
+    chosen = sorted(others, key=lambda f: COLUMN_PRIORITY.get(f.type, 1))
+    keep = {f.ident for f in chosen[: max(0, LIST_COLUMNS - len(names))]}
+    names += [f.ident for f in others if f.ident in keep]
     labels = {f["name"]: f["label"] for f in fields} | {r["field"]: r["label"] for r in relations}
     columns = [
         {"name": n, "label": labels[n], "relation": n in {r.ident for r in e.relations}}
