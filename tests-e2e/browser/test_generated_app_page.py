@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from typing import Any
 
 import httpx
 import pytest
+from launchforge_common.testing import free_port
 from launchforge_core.pipeline.extractor import extract_spec
 from launchforge_core.pipeline.generator import render_project
 from launchforge_core.pipeline.spec import build_model
@@ -265,13 +265,6 @@ class Served:
     entities: dict[str, dict[str, Any]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module", params=CASES, ids=lambda case: case.slug)
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -290,7 +283,7 @@ def served(
     if case.prefix:
         (root / "preview.py").write_text(PREVIEW_PROXY.format(prefix=case.prefix))
         module = "preview:app"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{root / 'app.db'}"}
     log = (root / "server.log").open("wb")
     server = subprocess.Popen(
