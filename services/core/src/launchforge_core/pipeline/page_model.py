@@ -231,9 +231,25 @@ def _summary(s: SummaryModel) -> dict[str, Any]:
         group = humanize(s.group_relation.parent.label)
     elif s.period is not None:
         group = humanize(s.period)
+    field = in_sentence(humanize(s.field.label)) if s.field is not None else ""
+    things = in_sentence(humanize(s.entity.plural))
+    caption = {
+        "count": f"Number of {things}",
+        "sum": f"Total {field}",
+        "average": f"Average {field}",
+        "minimum": f"Lowest {field}",
+        "maximum": f"Highest {field}",
+        "percent": f"Share of {things} with {field}",
+        "streak": f"Days in a row with {things}",
+    }[s.kind]
+    if group is not None and s.period is None:
+        caption += f" by {in_sentence(group)}"
+    elif s.period is not None:
+        caption += f" per {s.period}"
     return {
         "slug": s.slug,
         "title": s.title,
+        "caption": caption,
         "path": rel_path(s.path),
         "entity": s.entity.snake,
         "kind": s.kind,
