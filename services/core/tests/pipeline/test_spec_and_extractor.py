@@ -170,6 +170,11 @@ def test_reference_errors_are_reported(mutate, expected):
         "model_dump",
         "date",
         "   ",
+        "decimal",
+        "sa",
+        "fields",
+        "field_validator",
+        "mapped_column",
     ],
 )
 def test_names_become_safe_identifiers(hostile):
@@ -178,7 +183,19 @@ def test_names_become_safe_identifiers(hostile):
     assert ident.isascii()
     assert cls.isidentifier()
     assert cls.isascii()
-    assert ident not in {"class", "id", "metadata", "date", "model_dump"}
+    # nor any name the generated modules use where fields are defined
+    assert ident not in {
+        "class",
+        "id",
+        "metadata",
+        "date",
+        "model_dump",
+        "decimal",
+        "sa",
+        "fields",
+        "field_validator",
+        "mapped_column",
+    }
 
 
 HOSTILE = "__import__('os').system('touch /tmp/pwned')"

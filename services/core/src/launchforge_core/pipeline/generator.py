@@ -114,7 +114,7 @@ _PYTYPE = {
     "time": "dt.time",
 }
 # Read side (app/schemas.py): what a read holds, in the contract's JSON form.
-_READTYPE = _PYTYPE | {"decimal": "Money", "datetime": "UtcDateTime"}
+_READTYPE = _PYTYPE | {"decimal": "fields.Money", "datetime": "fields.UtcDateTime"}
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def _annotation(f: FieldModel) -> str:
         return f"Literal[{', '.join(repr(c) for c in f.choices)}]"
     if f.type in TEXT_TYPES:
         args = [f"min_length={f.min_length}"] if f.min_length is not None else []
-        args += [f"max_length={f.max_length}", "pattern=NO_NUL"]
+        args += [f"max_length={f.max_length}", "pattern=fields.NO_NUL"]
         return f"Annotated[str, Field({', '.join(args)})]"
     if f.type == "integer":
         lo, hi = int_bounds(f)
@@ -191,12 +191,12 @@ def _annotation(f: FieldModel) -> str:
     if f.type == "boolean":
         return "Annotated[bool, Field(strict=True)]"
     return {
-        "email": "Email",
-        "url": "Url",
-        "phone": "Phone",
-        "date": "IsoDate",
-        "datetime": "IsoDateTime",
-        "time": "IsoTime",
+        "email": "fields.Email",
+        "url": "fields.Url",
+        "phone": "fields.Phone",
+        "date": "fields.IsoDate",
+        "datetime": "fields.IsoDateTime",
+        "time": "fields.IsoTime",
     }[f.type]
 
 
@@ -259,6 +259,7 @@ def environment() -> Environment:
         pytype=lambda f: _PYTYPE[f.type],
         required_names=_required_names,
         rules=_rules,
+        nested_paths=nested_paths,
     )
     return env
 
