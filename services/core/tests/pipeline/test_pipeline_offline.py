@@ -160,11 +160,34 @@ async def test_hostile_names_build_and_pass_their_own_tests(recorder, pipeline_s
                     {"name": payload, "type": "string", "required": True, "max_length": 50},
                     {"name": "class", "type": "enum", "choices": ["a'b", '"""', "}}{{"]},
                     {"name": "id", "type": "integer", "unique": True},
+                    {"name": "{{ price }}", "type": "decimal"},
+                    {"name": "at')#", "type": "time"},
+                    {"name": 'tel"""', "type": "phone", "unique": True},
                 ],
             },
             {"name": 'x"); os.system("id', "fields": [{"name": "date", "type": "date"}]},
+            {"name": "Link'); os.system('id", "fields": []},
         ],
-        "relations": [{"from": 'x"); os.system("id', "to": payload}],
+        "relations": [
+            {"from": 'x"); os.system("id', "to": payload},
+            {"from": "Link'); os.system('id", "to": payload, "on_delete": "cascade"},
+            {"from": "Link'); os.system('id", "to": 'x"); os.system("id', "on_delete": "cascade"},
+        ],
+        "summaries": [
+            {
+                "name": "'''); os.system('id') #",
+                "entity": payload,
+                "kind": "sum",
+                "field": "{{ price }}",
+            },
+            {"name": '"""', "entity": payload, "kind": "count", "group_by": "class"},
+            {
+                "name": "{{ 7*7 }}",
+                "entity": 'x"); os.system("id',
+                "kind": "streak",
+                "group_by": payload,
+            },
+        ],
     }
     result = await run_pipeline(
         BuildInput(idea="hostile", spec=spec), llm=None, emit=recorder, settings=pipeline_settings

@@ -133,6 +133,11 @@ def test_reference_errors_are_reported(mutate, expected):
         "model_dump",
         "date",
         "   ",
+        "decimal",
+        "sa",
+        "fields",
+        "field_validator",
+        "mapped_column",
     ],
 )
 def test_names_become_safe_identifiers(hostile):
@@ -141,29 +146,69 @@ def test_names_become_safe_identifiers(hostile):
     assert ident.isascii()
     assert cls.isidentifier()
     assert cls.isascii()
-    assert ident not in {"class", "id", "metadata", "date", "model_dump"}
+    # nor any name the generated modules use where fields are defined
+    assert ident not in {
+        "class",
+        "id",
+        "metadata",
+        "date",
+        "model_dump",
+        "decimal",
+        "sa",
+        "fields",
+        "field_validator",
+        "mapped_column",
+    }
+
+
+HOSTILE = "__import__('os').system('touch /tmp/pwned')"
+HOSTILE_CHOICES = ["a'b", '"""', "}}{{", "{% raw %}", "\\", "');import os;('", "\n'''x"]
+HOSTILE_SPEC = {
+    "name": '</title><script>alert(1)</script>"""',
+    "description": "'''; import os #",
+    "entities": [
+        {
+            "name": HOSTILE,
+            "description": '""" + evil',
+            "display": HOSTILE,
+            "fields": [
+                {"name": HOSTILE, "type": "string", "required": True},
+                {"name": "class", "type": "enum", "choices": HOSTILE_CHOICES},
+                {"name": "id", "type": "integer"},
+                {"name": "{{ cost }}", "type": "decimal", "minimum": 0},
+                {"name": "at')#", "type": "time"},
+                {"name": 'tel"""', "type": "phone"},
+                {"name": "when\n", "type": "datetime"},
+            ],
+        },
+        {"name": 'x"); os.system("id', "fields": [{"name": "ok", "type": "boolean"}]},
+        {"name": "Link'); os.system('id", "fields": [{"name": "n", "type": "integer"}]},
+    ],
+    "relations": [
+        {"from": 'x"); os.system("id', "to": HOSTILE, "field": "os.system('id')"},
+        {"from": "Link'); os.system('id", "to": HOSTILE, "on_delete": "cascade"},
+        {"from": "Link'); os.system('id", "to": 'x"); os.system("id', "on_delete": "cascade"},
+    ],
+    "summaries": [
+        {
+            "name": "'''); os.system('id') #",
+            "entity": HOSTILE,
+            "kind": "sum",
+            "field": "{{ cost }}",
+        },
+        {"name": '"""', "entity": HOSTILE, "kind": "count", "group_by": "class"},
+        {"name": "{{ 7*7 }}", "entity": 'x"); os.system("id', "kind": "count", "group_by": HOSTILE},
+        {"name": "x\x00y", "entity": HOSTILE, "kind": "count", "period": "week"},
+    ],
+}
+# Calls no generated module makes; a spec value that escaped its string literal would.
+FORBIDDEN_CALLS = {"__import__", "system", "eval", "exec", "popen"}
 
 
 def test_hostile_spec_renders_to_code_without_injection():
-    payload = "__import__('os').system('touch /tmp/pwned')"
-    spec = {
-        "name": '</title><script>alert(1)</script>"""',
-        "description": "'''; import os #",
-        "entities": [
-            {
-                "name": payload,
-                "description": '""" + evil',
-                "fields": [
-                    {"name": payload, "type": "string", "required": True},
-                    {"name": "class", "type": "enum", "choices": ["a'b", '"""', "}}{{"]},
-                    {"name": "id", "type": "integer"},
-                ],
-            },
-            {"name": 'x"); os.system("id', "fields": [{"name": "ok", "type": "boolean"}]},
-        ],
-        "relations": [{"from": 'x"); os.system("id', "to": payload}],
-    }
+    spec = copy.deepcopy(HOSTILE_SPEC)
     app = build_model(spec)
+    assert app.entities[2].is_link
     files = render_project(app, normalised_spec(spec, app), generator="test")
     for path, content in files.items():
         if not path.endswith(".py"):
@@ -174,8 +219,42 @@ def test_hostile_spec_renders_to_code_without_injection():
                 assert node.id != "__import__", path
             if isinstance(node, ast.Attribute):
                 assert node.attr != "system", path
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                assert name not in FORBIDDEN_CALLS, (path, ast.unparse(node))
     html = files["app/static/index.html"].decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
-    schemas = files["app/schemas.py"].decode()
-    assert "Literal['a\\'b', '\"\"\"', '}}{{']" in schemas or 'Literal["a\'b"' in schemas
+    routes = ast.parse(files["app/summaries.py"])
+    constants = {
+        node.value
+        for node in ast.walk(routes)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert {s["name"] for s in spec["summaries"]} <= constants  # names stay string literals
+    assert "/api/summaries/7-7" in constants
+    schemas = ast.parse(files["app/schemas.py"])
+    literals = [
+        [elt.value for elt in node.slice.elts]
+        for node in ast.walk(schemas)
+        if isinstance(node, ast.Subscript)
+        and getattr(node.value, "id", "") == "Literal"
+        and isinstance(node.slice, ast.Tuple)
+    ]
+    assert HOSTILE_CHOICES in literals  # the choices stay exactly the strings they were
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ({"type": "integer", "maximum": 2**31}, "maximum: an integer field holds"),
+        ({"type": "integer", "minimum": -(2**31) - 1}, "minimum: an integer field holds"),
+        ({"type": "enum", "choices": ["ok", "nul\x00"]}, "choices: a choice cannot hold a NUL"),
+    ],
+)
+def test_fields_the_database_could_not_store_are_refused(field, expected):
+    spec = {"name": "x", "entities": [{"name": "a", "fields": [{"name": "f", **field}]}]}
+    with pytest.raises(SpecError) as info:
+        build_model(spec)
+    assert any(expected in error for error in info.value.errors), info.value.errors

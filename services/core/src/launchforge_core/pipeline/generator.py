@@ -17,7 +17,18 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from launchforge_core.pipeline.spec import AppModel, EntityModel, FieldModel
+from launchforge_core.pipeline import testdata
+from launchforge_core.pipeline.page_model import page_model, page_model_json
+from launchforge_core.pipeline.spec import (
+    INT32_MAX,
+    INT32_MIN,
+    SEARCHED_TYPES,
+    TEXT_TYPES,
+    AppModel,
+    EntityModel,
+    FieldModel,
+    RelationModel,
+)
 
 TEMPLATE_VERSION = "1"
 
@@ -92,13 +103,18 @@ _PYTYPE = {
     "text": "str",
     "email": "str",
     "url": "str",
+    "phone": "str",
     "enum": "str",
     "integer": "int",
     "number": "float",
+    "decimal": "decimal.Decimal",
     "boolean": "bool",
     "date": "dt.date",
     "datetime": "dt.datetime",
+    "time": "dt.time",
 }
+# Read side (app/schemas.py): what a read holds, in the contract's JSON form.
+_READTYPE = _PYTYPE | {"decimal": "fields.Money", "datetime": "fields.UtcDateTime"}
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -123,55 +139,72 @@ def _md(value: Any) -> str:
 
 
 def _satype(f: FieldModel) -> str:
-    if f.type in ("string",):
-        return f"String({f.max_length})"
+    if f.type == "string":
+        return f"sa.String({f.max_length})"
     return {
-        "text": "Text()",
-        "email": "String(254)",
-        "url": "String(2000)",
-        "enum": "String(64)",
-        "integer": "Integer()",
-        "number": "Float()",
-        "boolean": "Boolean()",
-        "date": "Date()",
-        "datetime": "DateTime(timezone=True)",
+        "text": "sa.Text()",
+        "email": "sa.String(254)",
+        "url": "sa.String(2000)",
+        "phone": "sa.String(32)",
+        "enum": "sa.String(64)",
+        "integer": "sa.Integer()",
+        "number": "sa.Float()",
+        "decimal": "sa.Numeric(12, 2)",
+        "boolean": "sa.Boolean()",
+        "date": "sa.Date()",
+        "datetime": "sa.DateTime(timezone=True)",
+        "time": "sa.Time()",
     }[f.type]
 
 
+def int_bounds(f: FieldModel) -> tuple[int, int]:
+    """An integer field's bounds: the spec's, always within int32 (int4 on PostgreSQL)."""
+    lo = INT32_MIN if f.minimum is None else int(f.minimum)
+    hi = INT32_MAX if f.maximum is None else int(f.maximum)
+    return min(max(lo, INT32_MIN), INT32_MAX), max(min(hi, INT32_MAX), INT32_MIN)
+
+
 def _annotation(f: FieldModel) -> str:
-    """A pydantic annotation with the field's rules (types are strict where JSON is exact)."""
+    """A pydantic annotation with the field's rules (types are strict where JSON is exact).
+
+    Every value it accepts is storable on SQLite and PostgreSQL (see app/fields.py)."""
     if f.type == "enum":
         return f"Literal[{', '.join(repr(c) for c in f.choices)}]"
-    if f.type in ("string", "text"):
+    if f.type in TEXT_TYPES:
         args = [f"min_length={f.min_length}"] if f.min_length is not None else []
-        args.append(f"max_length={f.max_length}")
+        args += [f"max_length={f.max_length}", "pattern=fields.NO_NUL"]
         return f"Annotated[str, Field({', '.join(args)})]"
-    if f.type == "email":
-        return "Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)]"
-    if f.type == "url":
-        return "Annotated[str, Field(max_length=2000, pattern=URL_PATTERN)]"
-    if f.type in ("integer", "number"):
-        args = ["strict=True"]
+    if f.type == "integer":
+        lo, hi = int_bounds(f)
+        return f"Annotated[int, Field(strict=True, ge={lo!r}, le={hi!r})]"
+    if f.type in ("number", "decimal"):
         if f.type == "number":
-            args.append("allow_inf_nan=False")
+            args = ["strict=True", "allow_inf_nan=False"]
+        else:
+            args = ["max_digits=12", "decimal_places=2", "allow_inf_nan=False"]
         if f.minimum is not None:
             args.append(f"ge={f.minimum!r}")
         if f.maximum is not None:
             args.append(f"le={f.maximum!r}")
-        return f"Annotated[{_PYTYPE[f.type]}, Field({', '.join(args)})]"
+        pytype = "float" if f.type == "number" else "decimal.Decimal"
+        return f"Annotated[{pytype}, Field({', '.join(args)})]"
     if f.type == "boolean":
         return "Annotated[bool, Field(strict=True)]"
-    return _PYTYPE[f.type]
+    return {
+        "email": "fields.Email",
+        "url": "fields.Url",
+        "phone": "fields.Phone",
+        "date": "fields.IsoDate",
+        "datetime": "fields.IsoDateTime",
+        "time": "fields.IsoTime",
+    }[f.type]
 
 
-def _required_names(e: EntityModel) -> set[str]:
-    return {f.ident for f in e.fields if f.required} | {r.ident for r in e.relations if r.required}
-
-
-def _model_imports(e: EntityModel) -> str:
-    names = {e.class_name} | {r.parent.class_name for r in e.relations}
-    names |= {child.class_name for child, _ in e.children}
-    return ", ".join(sorted(names))
+def _required_names(e: EntityModel) -> list[str]:
+    """Sorted, so the same spec always renders the same bytes."""
+    return sorted(
+        {f.ident for f in e.fields if f.required} | {r.ident for r in e.relations if r.required}
+    )
 
 
 def _rules(f: FieldModel) -> str:
@@ -187,6 +220,23 @@ def _rules(f: FieldModel) -> str:
     if f.choices:
         parts.append("one of " + ", ".join(f.choices))
     return ", ".join(parts)
+
+
+def nested_paths(e: EntityModel) -> list[tuple[RelationModel, str]]:
+    """Each relation of ``e`` with the path of its parent's list of ``e``:
+    ``/api/owners/{id}/pets``, and ``.../pets-by-<fk>`` for a second relation to one parent."""
+    out: list[tuple[RelationModel, str]] = []
+    seen: set[str] = set()
+    segment = e.table.replace("_", "-")
+    for r in e.relations:
+        tail = segment if r.parent.path not in seen else f"{segment}-by-{r.ident.replace('_', '-')}"
+        seen.add(r.parent.path)
+        out.append((r, f"{r.parent.path}/{{id}}/{tail}"))
+    return out
+
+
+def _columns(e: EntityModel) -> list[str]:
+    return ["id", *(f.ident for f in e.fields), *(r.ident for r in e.relations)]
 
 
 @cache
@@ -205,137 +255,13 @@ def environment() -> Environment:
         md=_md,
         satype=_satype,
         annotation=_annotation,
+        read_annotation=lambda f: _READTYPE[f.type],
         pytype=lambda f: _PYTYPE[f.type],
         required_names=_required_names,
-        model_imports=_model_imports,
         rules=_rules,
+        nested_paths=nested_paths,
     )
     return env
-
-
-# --- sample data for the generated tests ---------------------------------------------------
-
-
-def _fit(text: str, f: FieldModel) -> str:
-    text = text[: f.max_length]
-    return text + "x" * max(0, (f.min_length or 0) - len(text))
-
-
-def _numeric_sample(f: FieldModel) -> int | float:
-    lo, hi = f.minimum, f.maximum
-    if f.unique:
-        value: float = lo if lo is not None else (hi - 100 if hi is not None else 0)
-    elif lo is not None and hi is not None:
-        value = lo if f.type == "integer" else (lo + hi) / 2
-    elif lo is not None:
-        value = lo + (1 if f.type == "integer" else 1.5)
-    elif hi is not None:
-        value = hi - (1 if f.type == "integer" else 0.5)
-    else:
-        value = 1 if f.type == "integer" else 1.5
-    return int(value) if f.type == "integer" else float(value)
-
-
-def sample_value(f: FieldModel) -> Any:
-    if f.type in ("string", "text"):
-        return _fit("sample " + f.ident.replace("_", " "), f)
-    if f.type in ("integer", "number"):
-        return _numeric_sample(f)
-    return {
-        "email": "sample@example.com",
-        "url": "https://example.com/sample",
-        "boolean": True,
-        "date": "2024-01-15",
-        "datetime": "2024-01-15T10:30:00",
-        "enum": f.choices[0] if f.choices else "",
-    }[f.type]
-
-
-def _update_value(f: FieldModel) -> tuple[bool, Any]:
-    """(usable, a valid value different from the sample)."""
-    if f.type in ("string", "text"):
-        return True, _fit("updated value", f)
-    if f.type == "boolean":
-        return True, False
-    if f.type == "enum" and len(f.choices) > 1:
-        return True, f.choices[1]
-    if f.type == "date":
-        return True, "2025-02-03"
-    if f.type == "email":
-        return True, "updated@example.com"
-    return False, None
-
-
-def bad_values(e: EntityModel) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for f in e.fields:
-        if f.required:
-            out.append((f.ident, None))
-        if f.type in ("string", "text"):
-            out.append((f.ident, 12345))
-            if f.max_length is not None and f.max_length < 10000:
-                out.append((f.ident, "x" * (f.max_length + 1)))
-            if f.min_length:
-                out.append((f.ident, ""))
-        elif f.type in ("integer", "number"):
-            out.append((f.ident, "abc"))
-            if f.type == "integer":
-                out.append((f.ident, 1.5))
-            if f.minimum is not None:
-                out.append((f.ident, f.minimum - 1))
-            if f.maximum is not None:
-                out.append((f.ident, f.maximum + 1))
-        elif f.type == "boolean":
-            out.append((f.ident, "maybe"))
-        elif f.type in ("date", "datetime"):
-            out.append((f.ident, f"not-a-{f.type}"))
-        elif f.type == "email":
-            out.append((f.ident, "not-an-email"))
-        elif f.type == "url":
-            out.append((f.ident, "not a url"))
-        elif f.type == "enum":
-            out.append((f.ident, "__not_a_choice__"))
-    for r in e.relations:
-        out += [(r.ident, "abc"), (r.ident, 0)]
-    return out
-
-
-def _test_context(app: AppModel, e: EntityModel) -> dict[str, Any]:
-    update: dict[str, Any] = {}
-    for f in e.fields:
-        usable, value = _update_value(f)
-        if usable and not f.unique:
-            update = {f.ident: value}
-            break
-    if not update:
-        first = e.fields[0]
-        update = {first.ident: sample_value(first)} if not first.unique else {}
-    comparable = [f.ident for f in e.fields if f.type != "datetime"]
-    comparable += [r.ident for r in e.relations]
-    return {
-        "e": e,
-        "comparable": comparable,
-        "bad_values": bad_values(e),
-        "required": sorted(f.ident for f in e.fields if f.required)
-        + sorted(r.ident for r in e.relations if r.required),
-        "update": update,
-    }
-
-
-def _conftest_context(app: AppModel) -> dict[str, Any]:
-    return {
-        "paths": {e.snake: e.path for e in app.entities},
-        "samples": {e.snake: {f.ident: sample_value(f) for f in e.fields} for e in app.entities},
-        "unique": {
-            e.snake: {f.ident: (f.type, f.max_length) for f in e.fields if f.unique}
-            for e in app.entities
-        },
-        # every relation gets a parent in the fixtures, optional ones too (so the
-        # relation tests have one to check)
-        "parents": {
-            e.snake: [(r.ident, r.parent.snake) for r in e.relations] for e in app.entities
-        },
-    }
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -349,12 +275,16 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "entities": app.entities,
         "generator": generator,
         "theme": THEMES.get(app.theme, THEMES["modern"]),
+        "ui": page_model(app),
     }
     plain = {
         "app/__init__.py": "app/__init__.py.j2",
         "app/database.py": "app/database.py.j2",
+        "app/fields.py": "app/fields.py.j2",
         "app/models.py": "app/models.py.j2",
         "app/schemas.py": "app/schemas.py.j2",
+        "app/api.py": "app/api.py.j2",
+        "app/listing.py": "app/listing.py.j2",
         "app/main.py": "app/main.py.j2",
         "app/routers/__init__.py": "app/routers/__init__.py.j2",
         "app/extra/__init__.py": "app/extra/__init__.py.j2",
@@ -362,26 +292,47 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "app/static/style.css": "app/static/style.css.j2",
         "app/static/app.js": "app/static/app.js.j2",
         "tests/test_app.py": "tests/test_app.py.j2",
+        "tests/test_api.py": "tests/test_api.py.j2",
+        "tests/test_page.py": "tests/test_page.py.j2",
         "pytest.ini": "pytest.ini.j2",
         "requirements.txt": "requirements.txt.j2",
         "Dockerfile": "Dockerfile.j2",
         ".dockerignore": "dockerignore.j2",
         "README.md": "README.md.j2",
     }
+    if app.summaries:
+        plain |= {
+            "app/aggregate.py": "app/aggregate.py.j2",
+            "app/summaries.py": "app/summaries.py.j2",
+        }
     files: dict[str, bytes] = {}
     for path, template in plain.items():
         files[path] = env.get_template(template).render(common).encode()
     files["tests/conftest.py"] = (
-        env.get_template("tests/conftest.py.j2").render(common | _conftest_context(app)).encode()
+        env.get_template("tests/conftest.py.j2")
+        .render(common | testdata.conftest_context(app))
+        .encode()
     )
+    if app.summaries:
+        cases = [testdata.summary_case(s) for s in app.summaries]
+        summaries = env.get_template("tests/test_summaries.py.j2")
+        files["tests/test_summaries.py"] = summaries.render(common | {"cases": cases}).encode()
     for e in app.entities:
+        nested = nested_paths(e)
+        router = {
+            "e": e,
+            "columns": _columns(e),
+            "searchable": [f.ident for f in e.fields if f.type in SEARCHED_TYPES],
+            "nested": nested,
+        }
         files[f"app/routers/{e.snake}.py"] = (
-            env.get_template("app/routers/entity.py.j2").render(common | {"e": e}).encode()
+            env.get_template("app/routers/entity.py.j2").render(common | router).encode()
         )
         files[f"tests/test_{e.snake}.py"] = (
             env.get_template("tests/test_entity.py.j2")
-            .render(common | _test_context(app, e))
+            .render(common | testdata.entity_context(app, e, nested))
             .encode()
         )
+    files["app/static/model.json"] = page_model_json(app)
     files["spec.json"] = (json.dumps(spec, indent=2, sort_keys=True) + "\n").encode()
     return files

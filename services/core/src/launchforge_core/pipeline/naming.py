@@ -42,6 +42,11 @@ _RESERVED_SNAKE = frozenset(
         "datetime",
         "dt",
         "time",
+        # module-level names the generated modules use inside class bodies
+        "decimal",
+        "sa",
+        "mapped_column",
+        "field_validator",
     }
     | set(keyword.kwlist)
     | set(keyword.softkwlist)

@@ -36,12 +36,16 @@ FIELD_TYPES = (
 )
 NUMERIC_TYPES = ("integer", "number", "decimal")
 TEXT_TYPES = ("string", "text")
+# The text-like types: what a list's ``q`` searches (and where NUL is refused).
+SEARCHED_TYPES = ("string", "text", "email", "url", "phone")
 DATE_TYPES = ("date", "datetime")
 SUMMARY_KINDS = ("count", "sum", "average", "minimum", "maximum", "percent", "streak")
 # Field names that make a good record name, in order of preference.
 DISPLAY_NAMES = ("name", "title", "label", "full_name", "username", "code", "subject", "summary")
 DEFAULT_STRING_MAX = 200
 DEFAULT_TEXT_MAX = 5000
+# Integer fields are int4 columns on PostgreSQL.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,14 @@ def _field_model(
                     problems.append(
                         SpecProblem(f"{where}.{attr}", f"{attr} of an integer field must be whole")
                     )
+                elif value is not None and not INT32_MIN <= value <= INT32_MAX:
+                    problems.append(
+                        SpecProblem(
+                            f"{where}.{attr}",
+                            f"an integer field holds -{2**31} to {INT32_MAX}; "
+                            "use a number or decimal field for larger values",
+                        )
+                    )
         if fm.minimum is not None and fm.maximum is not None:
             if fm.minimum > fm.maximum:
                 problems.append(
@@ -256,6 +268,9 @@ def _field_model(
                 )
     elif ftype == "enum":
         fm.choices = list(raw["choices"])
+        if any("\x00" in choice for choice in fm.choices):
+            # PostgreSQL cannot store NUL in text: such a choice could never be saved.
+            problems.append(SpecProblem(f"{where}.choices", "a choice cannot hold a NUL character"))
     return fm
 
 
