@@ -78,14 +78,15 @@ export interface PreviewPage {
 /** Where a stylesheet `href` of the page points in the build: `/static/x.css` -> app/static/x.css. */
 export function stylesheetFile(href: string): string | null {
   let url: URL;
+  let path: string;
   try {
     // The generated app serves the page at "/" and its files at "/static/...".
     url = new URL(href, "https://generated.invalid/");
+    path = decodeURIComponent(url.pathname);
   } catch {
     return null;
   }
   if (url.origin !== "https://generated.invalid") return null;
-  const path = decodeURIComponent(url.pathname);
   if (!path.startsWith("/static/") || path.includes("..") || !path.endsWith(".css")) return null;
   return `app${path}`;
 }

@@ -234,6 +234,13 @@ function RowProblems({ path }: { path: string }) {
   );
 }
 
+const BOUND_LABELS = {
+  minimum: "Minimum",
+  maximum: "Maximum",
+  min_length: "Shortest (characters)",
+  max_length: "Longest (characters)",
+} as const;
+
 const num = (value: string): number | undefined => {
   if (value.trim() === "") return undefined;
   const n = Number(value);
@@ -454,15 +461,29 @@ function SpecEditor({ build, spec, onClose }: { build: Build; spec: Spec; onClos
                 <div class="row">
                   <Labeled id={`${rk}-from`} label="Child" path={`relations.${k}.from`}>
                     {(aria) => (
-                      <EntitySelect {...aria} names={names} value={relation.from} onChange={(from) => setRelation(k, { from })} />
+                      <EntitySelect
+                        {...aria}
+                        names={names}
+                        value={relation.from}
+                        onChange={(from) => setRelation(k, { from })}
+                      />
                     )}
                   </Labeled>
                   <Labeled id={`${rk}-to`} label="Parent" path={`relations.${k}.to`}>
                     {(aria) => (
-                      <EntitySelect {...aria} names={names} value={relation.to} onChange={(to) => setRelation(k, { to })} />
+                      <EntitySelect
+                        {...aria}
+                        names={names}
+                        value={relation.to}
+                        onChange={(to) => setRelation(k, { to })}
+                      />
                     )}
                   </Labeled>
-                  <Labeled id={`${rk}-on-delete`} label="When the parent is deleted" path={`relations.${k}.on_delete`}>
+                  <Labeled
+                    id={`${rk}-on-delete`}
+                    label="When the parent is deleted"
+                    path={`relations.${k}.on_delete`}
+                  >
                     {(aria) => (
                       <select
                         {...aria}
@@ -477,7 +498,12 @@ function SpecEditor({ build, spec, onClose }: { build: Build; spec: Spec; onClos
                       </select>
                     )}
                   </Labeled>
-                  <Labeled id={`${rk}-required`} label="Every child needs a parent" path={`relations.${k}.required`} check>
+                  <Labeled
+                    id={`${rk}-required`}
+                    label="Every child needs a parent"
+                    path={`relations.${k}.required`}
+                    check
+                  >
                     {(aria) => (
                       <input
                         {...aria}
@@ -580,6 +606,23 @@ function EntitySelect(props: Aria & { names: string[]; value: string; onChange: 
   );
 }
 
+/** A choice among names, or none of them (`undefined`). */
+function NameSelect(
+  props: Aria & { none: string; names: string[]; value?: string; onChange: (value?: string) => void },
+) {
+  const { none, names, value, onChange, ...aria } = props;
+  return (
+    <select {...aria} value={value ?? ""} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
+      <option value="">{none}</option>
+      {names.map((name, i) => (
+        <option key={i} value={name}>
+          {name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function FieldEditor(props: {
   fieldKey: string;
   path: string;
@@ -606,7 +649,12 @@ function FieldEditor(props: {
       <div class="row">
         <Labeled id={`${fk}-name`} label="Name" path={`${path}.name`}>
           {(aria) => (
-            <input {...aria} value={field.name} maxLength={64} onInput={(e) => props.onRename(e.currentTarget.value)} />
+            <input
+              {...aria}
+              value={field.name}
+              maxLength={64}
+              onInput={(e) => props.onRename(e.currentTarget.value)}
+            />
           )}
         </Labeled>
         <Labeled id={`${fk}-type`} label="Type" path={`${path}.type`}>
@@ -620,7 +668,9 @@ function FieldEditor(props: {
                 props.onChange((f) => withType(f, type));
               }}
             >
-              {!(FIELD_TYPES as readonly string[]).includes(field.type) && <option value={field.type}>{field.type}</option>}
+              {!(FIELD_TYPES as readonly string[]).includes(field.type) && (
+                <option value={field.type}>{field.type}</option>
+              )}
               {FIELD_TYPES.map((type) => (
                 <option key={type} value={type}>
                   {type}: {TYPE_LABELS[type]}
@@ -652,34 +702,35 @@ function FieldEditor(props: {
             )}
           </Labeled>
         )}
-        {NUMERIC_TYPES.has(field.type) && (
-          <>
-            <Labeled id={`${fk}-minimum`} label="Minimum" path={`${path}.minimum`}>
+        {NUMERIC_TYPES.has(field.type) &&
+          (["minimum", "maximum"] as const).map((key) => (
+            <Labeled key={key} id={`${fk}-${key}`} label={BOUND_LABELS[key]} path={`${path}.${key}`}>
               {(aria) => (
-                <input {...aria} type="number" step="any" value={field.minimum ?? ""} onInput={(e) => setNumber("minimum", e.currentTarget.value)} />
+                <input
+                  {...aria}
+                  type="number"
+                  step="any"
+                  value={field[key] ?? ""}
+                  onInput={(e) => setNumber(key, e.currentTarget.value)}
+                />
               )}
             </Labeled>
-            <Labeled id={`${fk}-maximum`} label="Maximum" path={`${path}.maximum`}>
+          ))}
+        {TEXT_TYPES.has(field.type) &&
+          (["min_length", "max_length"] as const).map((key) => (
+            <Labeled key={key} id={`${fk}-${key}`} label={BOUND_LABELS[key]} path={`${path}.${key}`}>
               {(aria) => (
-                <input {...aria} type="number" step="any" value={field.maximum ?? ""} onInput={(e) => setNumber("maximum", e.currentTarget.value)} />
+                <input
+                  {...aria}
+                  type="number"
+                  min={key === "min_length" ? 0 : 1}
+                  step={1}
+                  value={field[key] ?? ""}
+                  onInput={(e) => setNumber(key, e.currentTarget.value)}
+                />
               )}
             </Labeled>
-          </>
-        )}
-        {TEXT_TYPES.has(field.type) && (
-          <>
-            <Labeled id={`${fk}-min-length`} label="Shortest (characters)" path={`${path}.min_length`}>
-              {(aria) => (
-                <input {...aria} type="number" min={0} step={1} value={field.min_length ?? ""} onInput={(e) => setNumber("min_length", e.currentTarget.value)} />
-              )}
-            </Labeled>
-            <Labeled id={`${fk}-max-length`} label="Longest (characters)" path={`${path}.max_length`}>
-              {(aria) => (
-                <input {...aria} type="number" min={1} step={1} value={field.max_length ?? ""} onInput={(e) => setNumber("max_length", e.currentTarget.value)} />
-              )}
-            </Labeled>
-          </>
-        )}
+          ))}
         <Labeled id={`${fk}-required`} label="Required" path={`${path}.required`} check>
           {(aria) => (
             <input
@@ -738,7 +789,12 @@ function SummaryEditor(props: {
       <div class="row">
         <Labeled id={`${sk}-name`} label="Title" path={`${path}.name`}>
           {(aria) => (
-            <input {...aria} value={summary.name} maxLength={80} onInput={(e) => props.onChange({ name: e.currentTarget.value })} />
+            <input
+              {...aria}
+              value={summary.name}
+              maxLength={80}
+              onInput={(e) => props.onChange({ name: e.currentTarget.value })}
+            />
           )}
         </Labeled>
         <Labeled id={`${sk}-entity`} label="Of" path={`${path}.entity`}>
@@ -775,27 +831,25 @@ function SummaryEditor(props: {
         {summary.kind !== "count" && (
           <Labeled id={`${sk}-field`} label="Of the field" path={`${path}.field`}>
             {(aria) => (
-              <select {...aria} value={summary.field ?? ""} onChange={(e) => props.onChange({ field: e.currentTarget.value || undefined })}>
-                <option value="">(none)</option>
-                {keep(fields, summary.field).map((name, i) => (
-                  <option key={i} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
+              <NameSelect
+                {...aria}
+                none="(none)"
+                names={keep(fields, summary.field)}
+                value={summary.field}
+                onChange={(field) => props.onChange({ field })}
+              />
             )}
           </Labeled>
         )}
         <Labeled id={`${sk}-group-by`} label="Grouped by" path={`${path}.group_by`}>
           {(aria) => (
-            <select {...aria} value={summary.group_by ?? ""} onChange={(e) => props.onChange({ group_by: e.currentTarget.value || undefined })}>
-              <option value="">(nothing)</option>
-              {keep([...parents, ...fields], summary.group_by).map((name, i) => (
-                <option key={i} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
+            <NameSelect
+              {...aria}
+              none="(nothing)"
+              names={keep([...parents, ...fields], summary.group_by)}
+              value={summary.group_by}
+              onChange={(group_by) => props.onChange({ group_by })}
+            />
           )}
         </Labeled>
         <Labeled id={`${sk}-period`} label="Per period" path={`${path}.period`}>
@@ -820,14 +874,13 @@ function SummaryEditor(props: {
         {summary.period && (
           <Labeled id={`${sk}-date-field`} label="Date field" path={`${path}.date_field`}>
             {(aria) => (
-              <select {...aria} value={summary.date_field ?? ""} onChange={(e) => props.onChange({ date_field: e.currentTarget.value || undefined })}>
-                <option value="">(the first date field)</option>
-                {keep(dateFields, summary.date_field).map((name, i) => (
-                  <option key={i} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
+              <NameSelect
+                {...aria}
+                none="(the first date field)"
+                names={keep(dateFields, summary.date_field)}
+                value={summary.date_field}
+                onChange={(date_field) => props.onChange({ date_field })}
+              />
             )}
           </Labeled>
         )}
