@@ -200,6 +200,14 @@ async def test_see_edit_and_rebuild_the_data_model(ui: Any, page: Page) -> None:
             "on_delete": "restrict"} in spec["relations"]  # fmt: skip
     await ui.screenshot("23-rebuilt")
 
+    # On a phone's screen the model and its editor fit the width.
+    await page.set_viewport_size({"width": 375, "height": 740})
+    await page.get_by_role("button", name="Edit data model").click()
+    await expect(page.get_by_role("form", name="Edit the data model")).to_be_visible()
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, width
+    await ui.screenshot("24-data-model-phone")
+
     # And through the API: the project has the two builds, the new one made from the spec.
     token = await ui.api_token(email)
     async with httpx.AsyncClient(base_url=ui.platform.gateway_url, timeout=15) as gateway:

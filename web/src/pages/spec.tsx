@@ -359,7 +359,8 @@ function SpecEditor({ build, spec, onClose }: { build: Build; spec: Spec; onClos
       <form class="spec-editor" onSubmit={submit} noValidate aria-label="Edit the data model">
         <p class="hint">
           Rename, add or remove entities, fields, relations and summaries, then rebuild: a new build
-          of this project from the edited model. Each change is checked as you go.
+          of this project from the edited model (it counts as a build). Each change is checked as
+          you go.
         </p>
         {placed.general.length > 0 && (
           <div class="error" role="alert">
