@@ -311,6 +311,16 @@ def with_display_field(name: str, key: str, fields: list[dict[str, Any]]) -> lis
         return fields
     if fields and (is_event(key) or any(f["type"] in ("date", "datetime") for f in fields)):
         return fields  # a visit, a watering: known by its date
+    if is_event(key) and not fields:
+        # a check-in, a visit: something that happens is known by when
+        return [
+            {
+                "name": "date",
+                "type": "date",
+                "required": True,
+                "description": "added: a record of something that happens needs its date",
+            }
+        ]
     title = "title" if key.rpartition("-")[2] in lx.EVENT_NOUNS else "name"
     return [
         {

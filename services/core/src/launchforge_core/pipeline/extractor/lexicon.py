@@ -351,6 +351,11 @@ PERIOD_NOUNS = frozenset(
     minutes second seconds quarter quarters fortnight decade night nights morning mornings
     evening evenings afternoon today tomorrow yesterday time times""".split()
 )
+# Nouns that ask for a view of the data rather than name a field of it.
+SUMMARY_NOUNS = frozenset(
+    """streak streaks totals averages stats statistics trends breakdown breakdowns charts
+    graphs insights analytics""".split()
+)
 # Words that open a summary phrase ("total sales", "average score per player").
 AGGREGATE_WORDS = frozenset("""total totals average overall sum mean running cumulative""".split())
 # Words that are never a noun in an idea (interjections, verbs people do not use as nouns).

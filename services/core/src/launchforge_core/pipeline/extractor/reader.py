@@ -63,7 +63,7 @@ CREATING_VERBS = frozenset(
     collect take""".split()
 )
 # Verbs whose subject is the child of the object: "routes belong to a wall".
-CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang", "grow", "go"})
+CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang"})
 # Verbs whose subject owns the objects: "each recipe has ingredients".
 HAVE_VERBS = frozenset({"have", "contain", "include", "hold", "own", "carry", "list"})
 # Attribute nouns that name records of their own when plural ("categories", "rooms").
@@ -162,6 +162,18 @@ def np_role(np: NP) -> str:
     ):
         return "attribute"
     return "entity"
+
+
+def meta_owner(np: NP) -> NP | None:
+    """``a habit tracker``, ``my recipe app``: the thing the app is for, named by the
+    modifier of a word that names the app itself (None when there is no such modifier)."""
+    if np_role(np) != "meta" or not np.mods or np.head in lx.BUSINESS_NOUNS:
+        return None
+    head = np.mods[-1]
+    if head in lx.META_NOUNS or head in lx.SELF_NOUNS or head in lx.ADJECTIVES:
+        return None
+    owner = NP(head=head, mods=np.mods[:-1], det=np.det, index=np.index)
+    return owner if np_role(owner) == "entity" else None
 
 
 def entity_words(np: NP) -> list[str]:
@@ -407,12 +419,25 @@ class Reader:
             ):
                 i = self._which_go_in(cs, i + 1)
                 continue
+            if (
+                isinstance(c, NP)
+                and group
+                and i + 1 < len(cs)
+                and isinstance(cs[i + 1], Token)
+                and cs[i + 1].tag in ("VERB", "AUX")
+                and not self._participle(cs[i + 1].text)
+                and not skip_unknown
+            ):
+                return i  # "we have coops and each hen lives in one": a clause of its own
             if not isinstance(c, NP):
                 if skip_unknown and (c.tag != "VERB" or self._participle(c.text)):
                     i = self._after_item(cs, i, previous)
                     if i < len(cs):
                         continue
                 break
+            owner_np = meta_owner(c)
+            if owner_np is not None and self._has_posts(cs, i + 1):
+                c = owner_np  # "a habit tracker with daily check-ins": the habits
             role = self.role(c)
             forced = role == "attribute" and c.plural and self._has_posts(cs, i + 1)
             if forced:
@@ -837,6 +862,9 @@ class Reader:
                 and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
             ) or np.head in ("averages", "totals"):
                 return i  # "weekly averages of ...": a summary asked for, not a field
+            if np.head in lx.SUMMARY_NOUNS:
+                i += 1  # "with daily check-ins and streaks": a view, read by the summaries
+                continue
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (
@@ -1035,6 +1063,11 @@ class Reader:
         if t.text in ("flag", "yes-no") or (t.text == "(" and self._yes_no(cs, i + 1)):
             draft.type = "boolean"
             return i + (1 if t.text != "(" else 4)
+        if t.text == "," and self._trailing_choices(cs, i + 1):
+            choices, j = self._choices(cs, i + 1, closer=None)
+            if 2 <= len(choices) <= 4:
+                draft.choices, draft.type = choices, "enum"  # "a shift, morning or evening"
+                return j
         if t.text == "either" or (t.tag == "DET" and t.text == "either"):
             choices, j = self._choices(cs, i + 1, closer=None)
             if len(choices) >= 2:
@@ -1077,6 +1110,22 @@ class Reader:
             if isinstance(c, Token) and c.tag in ("AUX", "VERB") and not self._participle(c.text):
                 return True
         return False
+
+    def _trailing_choices(self, cs: list[Chunk], i: int) -> bool:
+        """``w1 or w2`` (or ``w1, w2 or w3``) of bare words, closing the sentence."""
+        words, ors = 0, 0
+        for c in cs[i:]:
+            if isinstance(c, NP):
+                if c.det is not None or len(c.words) > 2:
+                    return False
+                words += 1
+            elif c.text == "or":
+                ors += 1
+            elif c.text == "," or c.tag == "ADJ":
+                words += c.tag == "ADJ"
+            else:
+                return False
+        return ors == 1 and 2 <= words <= 4
 
     def _yes_no(self, cs: list[Chunk], i: int) -> bool:
         words = [c.text for c in cs[i : i + 3] if isinstance(c, Token)]
@@ -1360,6 +1409,13 @@ class Reader:
                 self._possessive(np, self.entity(np) if self.role(np) == "entity" else None)
             nxt = cs[i + 1] if i + 1 < len(cs) else None
             after = cs[i + 2] if i + 2 < len(cs) else None
+            owner_np = meta_owner(np)
+            if owner_np is not None and self._has_posts(cs, i + 1):
+                # "A habit tracker with daily check-ins": habits, and what they have
+                key = self.entity(owner_np, strength=2, listed=True)
+                focus = key or focus
+                i = self.read_posts(cs, i + 1, key)
+                continue
             # "clients and their dogs"
             if (
                 isinstance(nxt, Token)
@@ -1587,6 +1643,18 @@ class Reader:
             return j
         if role != "entity":
             return j + 1
+        if (
+            subject_key
+            and not keeping
+            and subject is not None
+            and self.role(obj) == "entity"
+            and obj.det in ("a", "an")
+            and self._has_posts(cs, j + 1)
+        ):
+            child = self.entity(obj, strength=2)  # "a room gets a cleaning task with ..."
+            self.relation(child, subject_key)
+            self.last_entity = child
+            return self.read_posts(cs, j + 1, child)
         if (
             subject_key
             and not keeping

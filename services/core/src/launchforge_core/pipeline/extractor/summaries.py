@@ -132,6 +132,8 @@ class Summaries:
             if dated is None:
                 self.notes.append("summary 'streaks': no dated records to count days of")
                 continue
+            if grouped is None and dated.parents:
+                grouped = self.entities[dated.parents[0]]  # check-ins' streaks: per habit
             title = f"Streaks per {grouped.name.lower()}" if grouped else "Streaks"
             group = {"group_by": grouped.name} if grouped and grouped is not dated else {}
             date_field = next(f for f in dated.fields if f["type"] in ("date", "datetime"))

@@ -134,6 +134,14 @@ def tokenize(idea: str) -> list[Token]:
         before = tokens[i - 1]
         if token.tag == "NOUN" and before.tag == "PRON" and before.text in ("i", "we", "they"):
             token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.text in ("do", "does", "did")
+            and before.tag in ("NOUN", "PRON")
+            and after is not None
+            and after.tag in ("DET", "NUM")
+        ):
+            token.tag = "VERB"  # "a firefighter does an equipment check": the main verb
     return tokens
 
 
@@ -248,7 +256,9 @@ def _title_ahead(tokens: list[Token], i: int) -> bool:
 
 
 def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
-    ing, ed = word.endswith("ing"), word.endswith(("ed", "en")) and word != base
+    ing = word.endswith("ing")
+    # an unknown verb form ("passed") has no base of its own: its ending says what it is
+    ed = word.endswith(("ed", "en")) and (word != base or word not in verb_forms())
     if word in lx.IRREGULAR_VERBS and word not in ("read", "set", "put", "beat"):
         ed = True
     third = word.endswith("s") and word != base
