@@ -9,7 +9,7 @@ export UV_LINK_MODE ?= copy
 # every process would otherwise recompile its imports, ~5 s per service start.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build bench-sandbox
+.PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build bench-sandbox bench-spec
 .PHONY: images base-images chart-test test-containers
 .PHONY: bench-gateway bench-gateway-instructions bench-load drills
 
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-gateway - direct vs through the gateway (wrk), with a reference proxy"
 	@echo "make bench-gateway-instructions - instructions per proxied request (callgrind), gateway vs reference"
 	@echo "make bench-load - locust load test of the mixed journey, prints the knee"
+	@echo "make bench-spec - offline spec extraction: recall and precision on the idea sets"
 
 sync:
 	$(UV) sync --frozen
@@ -63,6 +64,9 @@ bench-sandbox: sync  # seconds per validate run, by sandbox backend (see README 
 
 bench-build:
 	$(UV) run --frozen python bench/build/bench_build.py --builds $${BENCH_BUILDS:-5}
+
+bench-spec: sync  # offline spec extraction: recall/precision on the idea sets, ms per idea
+	$(UV) run --frozen python bench/spec/bench_spec.py devset holdout
 
 fmt:
 	$(UV) run ruff check --fix .

@@ -259,6 +259,11 @@ export interface Build {
   provider?: string | null;
   model?: string | null;
   idea?: string;
+  target_users?: string | null;
+  features?: string[];
+  theme?: string;
+  /** The spec the build was asked to use (null when it started from the idea alone). */
+  spec?: Record<string, unknown> | null;
   created_at?: string;
   started_at?: string | null;
   finished_at?: string | null;
@@ -273,6 +278,7 @@ export interface BuildCreate {
   theme?: string;
   provider?: string;
   model?: string;
+  spec?: unknown;
 }
 
 export interface ProviderKey {
@@ -396,6 +402,13 @@ export const api = {
   retryBuild: (id: string) =>
     request<Build>(`/v1/builds/${encodeURIComponent(id)}/retry`, { method: "POST" }),
   listFiles: (id: string) => request<unknown>(`/v1/builds/${encodeURIComponent(id)}/files`),
+  /** Check a spec without building: the normalised spec, or an ApiError 422 locating each problem. */
+  validateSpec: (spec: unknown, theme?: string, signal?: AbortSignal) =>
+    request<{ spec: unknown }>("/v1/specs/validate", {
+      method: "POST",
+      body: theme ? { spec, theme } : { spec },
+      signal,
+    }),
   async fileContent(id: string, path: string): Promise<string> {
     const encoded = path.split("/").map(encodeURIComponent).join("/");
     const response = await authorizedFetch(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
+import pkgutil
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -155,6 +157,7 @@ async def test_a_key_does_only_what_its_scopes_name(
             ("DELETE", project, None),
             ("PATCH", project, {"name": "renamed"}),
             ("POST", f"{project}/builds", {"idea": "a todo list app"}),
+            ("POST", "/v1/specs/validate", {"spec": {"name": "x", "entities": []}}),
             ("PUT", "/v1/provider-keys/openai", {"api_key": "sk-replaced"}),
             ("GET", "/v1/provider-keys", None),
             ("GET", "/v1/usage", None),
@@ -172,10 +175,14 @@ async def test_a_key_does_only_what_its_scopes_name(
 def test_every_route_of_core_declares_a_scope() -> None:
     from fastapi.routing import APIRoute
     from launchforge_common.scopes import SCOPES
-    from launchforge_core.api.routes import builds, projects, provider_keys, usage
+    from launchforge_core.api import routes
 
     missing, seen, count = [], set(), 0
-    for module in (builds, projects, provider_keys, usage):
+    # Every module of api/routes, so a new one is checked too.
+    names = [m.name for m in pkgutil.iter_modules(routes.__path__)]
+    assert {"builds", "projects", "provider_keys", "specs", "usage"} <= set(names)
+    for name in names:
+        module = importlib.import_module(f"{routes.__name__}.{name}")
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             count += 1
@@ -186,6 +193,6 @@ def test_every_route_of_core_declares_a_scope() -> None:
             if not declared:
                 missing.append((sorted(route.methods), module.router.prefix + route.path))
             seen.update(declared)
-    assert count >= 18
+    assert count >= 19
     assert missing == []
     assert seen == set(SCOPES)

@@ -236,3 +236,13 @@ def test_policies_from_configuration() -> None:
     assert settings.rate_limit_routes[0].path == "/v1/projects/*"
     assert settings.rate_limit_plans == {"team": 900}
     assert GatewaySettings().rate_limit_anonymous == 100
+
+
+def test_spec_checks_have_a_policy_per_principal_by_default() -> None:
+    from launchforge_gateway.config import GatewaySettings
+
+    policies = {p.name: p for p in GatewaySettings().rate_limit_routes}
+    check = policies["spec-check"]
+    assert (check.path, check.method, check.by) == ("/v1/specs/validate", "POST", "principal")
+    assert (check.limit, check.window) == (60, 60)
+    assert {"login", "register", "password-forgot"} <= policies.keys()

@@ -21,6 +21,8 @@ from launchforge_gateway.routing import RoutingTable
         ("/v1/builds/b1/events", "core"),
         ("/v1/usage", "core"),
         ("/v1/provider-keys/k1", "core"),
+        ("/v1/specs/validate", "core"),
+        ("/v1/specsx", None),
         ("/internal/x", None),
         ("/internal/auth/users", None),
         ("/v1/projectsx", None),

@@ -1,11 +1,15 @@
 // One build: live progress (stages, log, elapsed time, final status) over
-// the event stream, then the generated files and the zip download.
+// the event stream, then its data model (readable, editable, rebuilt from),
+// the generated files with a static preview of the generated page, and the
+// zip download.
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, type Build } from "../api";
 import { ErrorBox, formatDuration, useAction, useLoad } from "../components";
 import { followBuild, type BuildEvent } from "../events";
 import { highlight } from "../highlight";
+import { Preview } from "./preview";
+import { SpecPanel } from "./spec";
 
 const STAGES = ["spec", "generate", "validate", "fix", "package"] as const;
 const STAGE_LABELS: Record<string, string> = {
@@ -246,6 +250,7 @@ export function BuildPage({ id }: { id: string }) {
         {!finalStatus && build.data && <CancelButton id={id} onDone={build.reload} />}
         {finalStatus && !succeeded && <RetryButton id={id} />}
       </div>
+      {build.data && <SpecPanel build={build.data} hasFiles={succeeded} />}
       {succeeded && <Artifacts id={id} />}
     </section>
   );
@@ -385,6 +390,7 @@ function Tree({ node, selected, onOpen }: { node: TreeNode; selected: string | n
 function Artifacts({ id }: { id: string }) {
   const files = useLoad(async () => filePaths(await api.listFiles(id)), [id]);
   const tree = useMemo(() => buildTree(files.data ?? []), [files.data]);
+  const paths = useMemo(() => (files.data ?? []).map((f) => f.path), [files.data]);
   const [selected, setSelected] = useState<string | null>(null);
   const [content, setContent] = useState<{ path: string; html: string } | null>(null);
   const open = useAction();
@@ -443,6 +449,7 @@ function Artifacts({ id }: { id: string }) {
           )}
         </div>
       </div>
+      {paths.length > 0 && <Preview id={id} files={paths} />}
     </div>
   );
 }

@@ -83,6 +83,61 @@ async def test_spec_repair_round_fixes_an_invalid_spec(standin, answers, recorde
     assert result.manifest["cost_usd"] == pytest.approx((33 * 0.15 + 21 * 0.60) / 1e6)
 
 
+VET_IDEA = (
+    "Veterinary clinic records: owners, pets with species and birth date, "
+    "and visits with diagnosis and cost"
+)
+VET_WITHOUT_VISITS = {
+    "name": "Vet",
+    "entities": [
+        {"name": "Owner", "fields": [{"name": "name", "type": "string"}]},
+        {"name": "Pet", "fields": [{"name": "species", "type": "string"}]},
+    ],
+    "relations": [{"from": "Pet", "to": "Owner"}],
+}
+
+
+async def test_things_the_idea_names_missing_from_the_model_spec_go_to_the_repair_round(
+    standin, answers, recorder
+):
+    whole = json.loads(json.dumps(VET_WITHOUT_VISITS))
+    whole["entities"].append({"name": "Visit", "fields": [{"name": "cost", "type": "number"}]})
+    whole["relations"].append({"from": "Visit", "to": "Pet"})
+    standin.script += [
+        answers["openai"](json.dumps(VET_WITHOUT_VISITS)),
+        answers["openai"](json.dumps(whole)),
+        answers["openai"](_files()),
+    ]
+    result = await run_pipeline(
+        BuildInput(idea=VET_IDEA, provider="openai"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=PipelineSettings(run_validation=False),
+    )
+    assert result.status == "succeeded", result.error
+    assert [e["name"] for e in result.spec["entities"]] == ["Owner", "Pet", "Visit"]
+    assert "the model's spec lacks what the idea names: Visit" in recorder.logs()
+    repair = standin.seen[1].body["messages"][-1]["content"]
+    assert "The idea names things your spec does not model: Visit." in repair
+
+
+async def test_a_worse_repair_keeps_the_valid_spec_it_had(standin, answers, recorder):
+    standin.script += [
+        answers["openai"](json.dumps(VET_WITHOUT_VISITS)),
+        answers["openai"]("not json at all"),
+        answers["openai"](_files()),
+    ]
+    result = await run_pipeline(
+        BuildInput(idea=VET_IDEA, provider="openai"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=PipelineSettings(run_validation=False),
+    )
+    assert result.status == "succeeded", result.error
+    assert [e["name"] for e in result.spec["entities"]] == ["Owner", "Pet"]
+    assert "the model's spec lacks what the idea names: Visit" in recorder.logs()
+
+
 async def test_spec_still_invalid_after_repair_fails_clearly(standin, answers, recorder):
     standin.script += [
         answers["openai"]("not json at all"),

@@ -59,6 +59,16 @@ DEFAULT_ROUTE_RATE_LIMITS = (
     RouteRateLimit(
         name="password-forgot", path="/v1/auth/password/forgot", method="POST", limit=5, window=60
     ),
+    # Checking a spec is CPU work in core (up to a few hundred ms for the largest);
+    # an editor checks once a person pauses, far below this.
+    RouteRateLimit(
+        name="spec-check",
+        path="/v1/specs/validate",
+        method="POST",
+        limit=60,
+        window=60,
+        by="principal",
+    ),
 )
 
 DEFAULT_PLAN_LIMITS = {"free": 300, "starter": 600, "pro": 1200, "enterprise": 3000}

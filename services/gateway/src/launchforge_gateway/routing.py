@@ -34,6 +34,7 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     Route("/v1/builds", CORE, subtree=True),
     Route("/v1/usage", CORE),
     Route("/v1/provider-keys", CORE, subtree=True),
+    Route("/v1/specs", CORE, subtree=True),
 )
 
 

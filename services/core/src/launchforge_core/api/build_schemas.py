@@ -51,9 +51,33 @@ class BuildCreate(BaseModel):
     @field_validator("spec")
     @classmethod
     def _spec_size(cls, spec: dict[str, Any] | None) -> dict[str, Any] | None:
-        if spec is not None and len(json.dumps(spec)) > MAX_SPEC_BYTES:
-            raise ValueError(f"spec must be at most {MAX_SPEC_BYTES} bytes of JSON")
-        return spec
+        return _check_spec_size(spec)
+
+
+def _check_spec_size(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    if spec is not None and len(json.dumps(spec)) > MAX_SPEC_BYTES:
+        raise ValueError(f"spec must be at most {MAX_SPEC_BYTES} bytes of JSON")
+    return spec
+
+
+class SpecCheck(BaseModel):
+    """``POST /v1/specs/validate``: a spec to check, and the theme a build would give it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    spec: dict[str, Any]
+    theme: Theme = "modern"
+
+    @field_validator("spec")
+    @classmethod
+    def _spec_size(cls, spec: dict[str, Any]) -> dict[str, Any] | None:
+        return _check_spec_size(spec)
+
+
+class SpecChecked(BaseModel):
+    """A valid spec as a build would use it: slug, theme, routes and pages filled in."""
+
+    spec: dict[str, Any]
 
 
 class StagePublic(BaseModel):

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from launchforge_core.pipeline import testdata
+from launchforge_core.pipeline.page_model import page_model, page_model_json
 from launchforge_core.pipeline.spec import (
     INT32_MAX,
     INT32_MIN,
@@ -274,6 +275,7 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "entities": app.entities,
         "generator": generator,
         "theme": THEMES.get(app.theme, THEMES["modern"]),
+        "ui": page_model(app),
     }
     plain = {
         "app/__init__.py": "app/__init__.py.j2",
@@ -291,6 +293,7 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
         "app/static/app.js": "app/static/app.js.j2",
         "tests/test_app.py": "tests/test_app.py.j2",
         "tests/test_api.py": "tests/test_api.py.j2",
+        "tests/test_page.py": "tests/test_page.py.j2",
         "pytest.ini": "pytest.ini.j2",
         "requirements.txt": "requirements.txt.j2",
         "Dockerfile": "Dockerfile.j2",
@@ -330,5 +333,6 @@ def render_project(app: AppModel, spec: dict[str, Any], *, generator: str) -> di
             .render(common | testdata.entity_context(app, e, nested))
             .encode()
         )
+    files["app/static/model.json"] = page_model_json(app)
     files["spec.json"] = (json.dumps(spec, indent=2, sort_keys=True) + "\n").encode()
     return files

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from launchforge_core.pipeline.checks import extra_file_problem
+from launchforge_core.pipeline.extractor import extract
+from launchforge_core.pipeline.extractor.words import same_thing
 from launchforge_core.pipeline.settings import PipelineSettings
 from launchforge_core.pipeline.spec import AppModel, SpecError, build_model, spec_schema
 from launchforge_core.pipeline.types import BuildInput, PipelineError
@@ -38,7 +41,12 @@ FILES_SCHEMA: dict[str, Any] = {
 SPEC_SYSTEM = (
     "You design small data-backed web apps. Answer with one JSON object only, no prose, "
     "that validates against this JSON Schema:\n{schema}\n"
-    "Use short English names; 1 to 6 entities; many_to_one relations between them."
+    "Make every thing the idea keeps records of an entity (singular, short English names, "
+    "at most 12), with the fields the idea names, typed from the words (money: decimal; "
+    "dates: date; counts: integer; yes/no: boolean; listed values: enum with choices). "
+    "Add a many_to_one relation for each tie the idea states (the child holds the key); "
+    "many-to-many goes through a link entity with two relations. Add summaries for the "
+    "views the idea asks for (counts, totals, averages, percent, streaks)."
 )
 
 FILES_SYSTEM = (
@@ -112,18 +120,41 @@ def _spec_prompt(inp: BuildInput) -> str:
     return "\n".join(lines)
 
 
+def named_things(inp: BuildInput) -> list[str]:
+    """The entities the idea names, as the offline extractor reads them (PascalCase)."""
+    return extract(inp.idea, features=inp.features).named
+
+
+def missing_things(named: list[str], spec: dict[str, Any]) -> list[str]:
+    """Which of ``named`` the model's spec lacks (names compared loosely: Walk ~ DogWalk)."""
+    have = [e.get("name", "") for e in spec.get("entities", []) if isinstance(e, dict)]
+    return [n for n in named if not any(same_thing(n, h) for h in have if isinstance(h, str))]
+
+
 async def llm_spec(
-    llm: LLMProvider, inp: BuildInput, settings: PipelineSettings, usage: Usage
+    llm: LLMProvider,
+    inp: BuildInput,
+    settings: PipelineSettings,
+    usage: Usage,
+    log: Callable[[str], Awaitable[None]] | None = None,
 ) -> tuple[dict[str, Any], AppModel]:
-    """The model writes the spec; each invalid answer gets its errors back, up to the limit."""
+    """The model writes the spec; each invalid answer gets its errors back, up to the limit.
+
+    A valid spec that lacks things the idea names (read by the offline extractor) is
+    logged, and the list goes back to the model in a repair round if one is left; the
+    best valid spec wins, so a worse repair never fails a build that had a valid spec.
+    """
     schema = spec_schema()
     messages = [
         Message("system", SPEC_SYSTEM.format(schema=json.dumps(schema))),
         Message("user", _spec_prompt(inp)),
     ]
+    named = named_things(inp)
     errors: list[str] = []
+    best: tuple[dict[str, Any], AppModel, list[str]] | None = None
     for attempt in range(settings.spec_repair_rounds + 1):
         text = await _ask(llm, messages, inp, settings, usage, schema)
+        repair: str
         try:
             spec = parse_json_answer(text)
             if isinstance(spec, dict):
@@ -131,21 +162,33 @@ async def llm_spec(
             app = build_model(
                 spec, max_entities=settings.max_entities, max_fields=settings.max_fields_per_entity
             )
-            return spec, app
         except json.JSONDecodeError as exc:
             errors = [f"the answer is not valid JSON: {exc.msg} at position {exc.pos}"]
+            repair = "That JSON does not validate:\n- " + "\n- ".join(errors[:20])
         except SpecError as exc:
             errors = exc.errors
+            repair = "That JSON does not validate:\n- " + "\n- ".join(errors[:20])
+        else:
+            missing = missing_things(named, spec)
+            if best is None or len(missing) < len(best[2]):
+                best = (spec, app, missing)
+            if not missing:
+                return spec, app
+            if log is not None:
+                await log("the model's spec lacks what the idea names: " + ", ".join(missing))
+            repair = (
+                "The idea names things your spec does not model: "
+                + ", ".join(missing)
+                + ". Add each as an entity with the fields and relations the idea gives it, "
+                "and keep everything else."
+            )
         if attempt < settings.spec_repair_rounds:
             messages += [
                 Message("assistant", text[:20000]),
-                Message(
-                    "user",
-                    "That JSON does not validate:\n- "
-                    + "\n- ".join(errors[:20])
-                    + "\nAnswer with the corrected JSON object only.",
-                ),
+                Message("user", repair + "\nAnswer with the corrected JSON object only."),
             ]
+    if best is not None:
+        return best[0], best[1]
     raise PipelineError(
         "the model's spec failed validation: " + "; ".join(errors[:3])[:500],
         detail="\n".join(errors),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchforge_core.pipeline.checks import size_problems, syntax_errors
-from launchforge_core.pipeline.extractor import extract_spec
+from launchforge_core.pipeline.extractor import extract
 from launchforge_core.pipeline.generator import TEMPLATE_VERSION, render_project
 from launchforge_core.pipeline.llm import Usage, llm_extra_files, llm_fix, llm_spec
 from launchforge_core.pipeline.packaging import build_manifest, build_zip
@@ -186,14 +186,21 @@ async def run_pipeline(
                     ) from None
                 source = "caller"
             elif use_llm is not None:
-                raw, app = await llm_spec(use_llm, inp, settings, run.usage)
+
+                async def spec_log(line: str) -> None:
+                    await run.log("spec", line)
+
+                raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
                 source = "model"
             else:
-                raw = extract_spec(
+                extraction = extract(
                     inp.idea, features=inp.features, target_users=inp.target_users, theme=inp.theme
                 )
+                raw = extraction.spec
                 app = build_model(raw, theme=inp.theme)
                 source = "offline extractor"
+                for note in extraction.notes[: settings.max_log_lines]:
+                    await run.log("spec", f"not placed: {note}")
             spec = normalised_spec(raw, app)
             record.detail = (
                 f"{app.name}: "

@@ -1,4 +1,4 @@
-"""Build use cases: create (quota, provider key), read (cached), list, cancel, retry.
+"""Build use cases: create (spec check, quota, provider key), read (cached), list, cancel, retry.
 
 Builds never run here: creating one inserts a ``queued`` row that a worker
 claims (``launchforge-core worker``). Every write commits, then invalidates
@@ -26,6 +26,7 @@ from launchforge_core.services.pagination import decode_cursor, encode_cursor
 from launchforge_core.services.projects import project_not_found
 from launchforge_core.services.provider_keys import ProviderKeyService
 from launchforge_core.services.quota import QuotaService
+from launchforge_core.services.specs import check_spec
 
 logger = logging.getLogger("launchforge.core.builds")
 
@@ -83,7 +84,12 @@ class BuildService:
         project_id: uuid.UUID,
         data: BuildCreate,
         retry_of: uuid.UUID | None = None,
+        spec_location: tuple[str, ...] = ("body", "spec"),
     ) -> BuildPublic:
+        if data.spec is not None:
+            # A spec that can never build is refused now (422, each problem located
+            # under ``spec_location``), not queued to fail in a worker.
+            await check_spec(data.spec, theme=data.theme, prefix=spec_location)
         project = await project_repo.get_owned(
             self.session, owner_id=owner_id, project_id=project_id
         )
@@ -215,6 +221,9 @@ class BuildService:
             project_id=build.project_id,
             data=data,
             retry_of=build.id,
+            # A build queued before specs were checked at submission may hold one
+            # that cannot build: the retry is refused, located in the build's spec.
+            spec_location=("spec",),
         )
 
     async def _invalidate(self, owner_id: uuid.UUID, build_id: uuid.UUID) -> None:

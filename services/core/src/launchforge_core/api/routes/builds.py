@@ -57,7 +57,16 @@ _EVENTS: dict[int | str, dict[str, Any]] = {
     "/v1/projects/{project_id}/builds",
     dependencies=[require_scope("builds:write")],
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(400, 402),
+    responses={
+        **problem_responses(400, 402),
+        422: {
+            "description": (
+                "The body is invalid, or its `spec` cannot build: `errors` lists every "
+                'problem, each located (`["body", "spec", "entities", "1", "fields", "0", '
+                '"type"]`)'
+            )
+        },
+    },
 )
 async def create_build(
     project_id: uuid.UUID,
@@ -113,7 +122,15 @@ async def cancel_build(
     "/v1/builds/{build_id}/retry",
     dependencies=[require_scope("builds:write")],
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(402, 409),
+    responses={
+        **problem_responses(402, 409),
+        422: {
+            "description": (
+                "The build's stored spec cannot build (a build queued before specs were "
+                'checked): `errors` locates each problem (`["spec", "entities", "0", ...]`)'
+            )
+        },
+    },
 )
 async def retry_build(
     build_id: uuid.UUID,

@@ -1,0 +1,350 @@
+"""From what the reader found to a spec: names, field types, implicit relations.
+
+Also where the judgement calls live: a compound whose first word is another
+entity ("pet visits" when pets are kept) becomes a relation; a field named like
+another entity ("visits with a pet and a date") becomes a relation; an entity
+listed without any tie gets the parent a reader would assume (a visit of the
+pet listed before it, a loan of the tool and the member listed before it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.fields import (
+    DEFAULT_CHOICES,
+    FieldDraft,
+    field_name,
+    infer_type,
+)
+from launchforge_core.pipeline.extractor.reader import EntityDraft, Reading
+from launchforge_core.pipeline.extractor.words import (
+    is_event,
+    is_person,
+    pascal_name,
+    singular,
+    snake_name,
+)
+
+MAX_ENTITIES = 12
+# Events that are money a person pays or gives.
+MONEY_EVENTS = frozenset(
+    """payment donation contribution pledge subscription membership fee deposit refund
+    invoice bill dues""".split()
+)
+MAX_FIELDS = 20
+
+
+@dataclass
+class Model:
+    """The entities, relations and links, keyed by the reader's entity keys."""
+
+    entities: dict[str, EntityDraft]
+    relations: list[tuple[str, str]]
+    links: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve(reading: Reading) -> Model:
+    """Merge compounds and bare heads, turn entity-named fields into relations."""
+    relations = list(reading.relations)
+    relations += [(c, p) for c, p in reading.pending if p in reading.entities]
+    links = list(reading.links)
+    relations, links = _many_sides(reading.many, relations, links)
+    rename: dict[str, str] = {}
+    tied = {k for pair in [*relations, *links] for k in pair}
+    entities = {}
+    notes: list[str] = []
+    for key, draft in reading.entities.items():
+        if draft.evidence <= 0:
+            continue
+        if draft.listed or draft.evidence >= 2 or draft.fields or key in tied:
+            entities[key] = draft
+        else:  # named once in passing, with nothing about it: not kept
+            notes.append(f"not kept: {' '.join(draft.words)!r} (named once, with no details)")
+
+    # "concert programme" when concerts are kept: the concert itself
+    for key, draft in list(entities.items()):
+        first = draft.words[0]
+        if len(draft.words) > 1 and first in entities and draft.words[-1] in lx.CONTAINERS:
+            _merge(entities[first], draft)
+            del entities[key]
+            rename[key] = first
+    # "pet visits" when pets are an entity: a Visit of a Pet
+    for key, draft in list(entities.items()):
+        if len(draft.words) > 1 and draft.words[0] in entities and draft.words[0] != key:
+            target = draft.words[-1]
+            relations.append((target, draft.words[0]))
+            if target in entities:
+                _merge(entities[target], draft)
+            else:
+                draft.key, draft.words = target, [target]
+                entities[target] = draft
+            del entities[key]
+            rename[key] = target
+    # "records" after "service records": the same entity
+    for key, draft in list(entities.items()):
+        if len(draft.words) != 1 or key not in entities:
+            continue
+        longer = [e for e in entities.values() if len(e.words) > 1 and e.words[-1] == key]
+        if len(longer) == 1:
+            _merge(longer[0], draft)
+            del entities[key]
+            rename[key] = longer[0].key
+
+    def fix(key: str) -> str:
+        while key in rename:
+            key = rename[key]
+        return key
+
+    relations = [(fix(c), fix(p)) for c, p in relations]
+    links = [(fix(a), fix(b)) for a, b in links]
+
+    # a field named after another entity is a reference to it
+    for key, draft in entities.items():
+        for name, fdraft in list(draft.fields.items()):
+            named = singular(fdraft.words[-1]) if len(fdraft.words) == 1 else None
+            if named and named in entities and named != key:
+                relations.append((key, named))
+                del draft.fields[name]
+
+    for key, kinds in reading.kinds.items():
+        owner = entities.get(fix(key))
+        if owner is None:
+            continue
+        for fdraft in owner.fields.values():
+            if fdraft.words[-1] in ("role", "type", "kind", "category") and not fdraft.choices:
+                fdraft.choices, fdraft.type = kinds, "enum"
+                break
+
+    ordered = sorted(entities.values(), key=lambda e: e.first)
+    if len(ordered) > MAX_ENTITIES:
+        for dropped in ordered[MAX_ENTITIES:]:
+            notes.append(f"left out {dropped.key!r}: at most {MAX_ENTITIES} entities")
+        ordered = ordered[:MAX_ENTITIES]
+    entities = {e.key: e for e in ordered}
+    relations = _acyclic(
+        [(c, p) for c, p in relations if c in entities and p in entities and c != p]
+    )
+    links = [(a, b) for a, b in links if a in entities and b in entities]
+    return Model(entities, relations, links, notes)
+
+
+# "a song can be in several setlists", "a student can take several courses": both sides many.
+M2M_VERBS = frozenset(
+    """be go belong appear join attend take use share sign-up-for sign-up register enrol
+    enroll""".split()
+)
+# The subject of these is the member of the link ("a song can be in several setlists").
+MEMBER_VERBS = frozenset({"be", "go", "belong", "appear"})
+
+
+def _many_sides(
+    many: list[tuple[str, str, str]],
+    relations: list[tuple[str, str]],
+    links: list[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Pairs of "A ... several Bs" become a link (both ways, or a joining verb) or B's parent A."""
+    pairs = {(a, b) for a, b, _ in many}
+    for a, b, verb in many:
+        if any({a, b} == set(link) for link in links):
+            continue
+        if (b, a) in pairs:
+            owner, member = (a, b) if many.index((a, b, verb)) < len(many) else (b, a)
+            links.append((owner, member))
+        elif verb in M2M_VERBS:
+            links.append((b, a) if verb in MEMBER_VERBS else (a, b))
+        else:
+            relations.append((b, a))  # "a customer can have several orders"
+    relations = [r for r in relations if not any(set(r) == set(link) for link in links)]
+    return relations, links
+
+
+def _merge(into: EntityDraft, other: EntityDraft) -> None:
+    into.evidence += other.evidence
+    into.first = min(into.first, other.first)
+    into.listed = into.listed or other.listed
+    for name, fdraft in other.fields.items():
+        into.fields.setdefault(name, fdraft)
+
+
+def _acyclic(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Relations in order, dropping duplicates and any that would close a cycle."""
+    parents: dict[str, list[str]] = {}
+    out: list[tuple[str, str]] = []
+
+    def reaches(start: str, target: str) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node == target:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(parents.get(node, []))
+        return False
+
+    for child, parent in pairs:
+        if (child, parent) in out or reaches(parent, child):
+            continue
+        out.append((child, parent))
+        parents.setdefault(child, []).append(parent)
+    return out
+
+
+def add_implicit_relations(model: Model) -> None:
+    """Ties a reader assumes for things listed without any: visits of the pet before them."""
+    related = {c for c, _ in model.relations} | {p for _, p in model.relations}
+    related |= {k for pair in model.links for k in pair}
+    order = sorted(model.entities.values(), key=lambda e: e.first)
+    seen: list[EntityDraft] = []
+    for entity in order:
+        key = entity.key
+        if key in related:
+            seen.append(entity)
+            continue
+        if is_event(key):
+            things = [e for e in seen if not is_event(e.key) and not is_person(e.key)]
+            people = [e for e in seen if is_person(e.key)]
+            if key.rpartition("-")[2] in MONEY_EVENTS and people:
+                things = []  # a payment, a donation: made by a person
+            added = []
+            if things:
+                added.append((key, things[-1].key))
+            if people:
+                person = people[-1].key
+                if not things or not _is_ancestor(model.relations, things[-1].key, person):
+                    added.append((key, person))
+            for pair in added:
+                model.relations.append(pair)
+                related |= set(pair)
+        elif (
+            seen
+            and is_person(seen[-1].key)
+            and entity.listed
+            and key.rpartition("-")[2] in lx.OWNED_NOUNS
+        ):
+            # "owners, pets ...": only a thing that people own (a pet, a car, a house)
+            pair = (key, seen[-1].key)
+            model.relations.append(pair)
+            related |= set(pair)
+        seen.append(entity)
+    model.relations = _acyclic(model.relations)
+
+
+def _is_ancestor(relations: list[tuple[str, str]], child: str, ancestor: str) -> bool:
+    stack, seen = [child], set()
+    while stack:
+        node = stack.pop()
+        if node == ancestor:
+            return True
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(p for c, p in relations if c == node)
+    return False
+
+
+# --- the spec ---------------------------------------------------------------------------------
+
+
+def spec_field(draft: FieldDraft) -> dict[str, Any]:
+    words = field_name(draft)
+    kind = draft.type or infer_type(words, unit=draft.unit)
+    if draft.type is None and draft.words[-1] in ("flag", "yes-no"):
+        kind = "boolean"  # "a late flag"
+    name = snake_name(words)[:40].strip("_")
+    out: dict[str, Any] = {"name": name, "type": kind, "required": False}
+    if kind == "enum":
+        choices = draft.choices or DEFAULT_CHOICES.get(words[-1], [])
+        if len(choices) < 2:
+            out["type"] = "string"
+            out["max_length"] = 200
+        else:
+            out["choices"] = choices[:50]
+    elif kind in ("integer", "number", "decimal"):
+        low, high = draft.minimum, draft.maximum
+        if low is None and high is None and words[-1] in ("rating", "stars"):
+            low, high = 1, 5
+        if low is None and kind != "number" and words[-1] not in ("score", "balance"):
+            low = 0
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        if low is not None:
+            out["minimum"] = int(low) if kind == "integer" else low
+        if high is not None:
+            out["maximum"] = int(high) if kind == "integer" else high
+        if kind == "integer":
+            for bound in ("minimum", "maximum"):
+                if bound in out and not float(out[bound]).is_integer():
+                    out["type"] = "number"
+    elif kind == "string":
+        out["max_length"] = 200
+    elif kind == "text":
+        out["max_length"] = 5000
+    return out
+
+
+def entity_fields(draft: EntityDraft) -> list[dict[str, Any]]:
+    fields: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for fdraft in sorted(draft.fields.values(), key=lambda f: f.position):
+        spec = spec_field(fdraft)
+        if spec["name"] in seen or not spec["name"]:
+            continue
+        seen.add(spec["name"])
+        fields.append(spec)
+    return fields[:MAX_FIELDS]
+
+
+def with_display_field(name: str, key: str, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records a person picks from a list need a name: add one where the idea gave none."""
+    texty = [f for f in fields if f["type"] in ("string", "email", "phone")]
+    for f in fields:
+        if f["name"] in ("name", "title", "full_name"):
+            f["required"] = True
+            f["min_length"] = 1
+            return fields
+    if texty:
+        return fields
+    if fields and (is_event(key) or any(f["type"] in ("date", "datetime") for f in fields)):
+        return fields  # a visit, a watering: known by its date
+    if is_event(key) and not fields:
+        # a check-in, a visit: something that happens is known by when
+        return [
+            {
+                "name": "date",
+                "type": "date",
+                "required": True,
+                "description": "added: a record of something that happens needs its date",
+            }
+        ]
+    title = "title" if key.rpartition("-")[2] in lx.EVENT_NOUNS else "name"
+    return [
+        {
+            "name": title,
+            "type": "string",
+            "required": True,
+            "min_length": 1,
+            "max_length": 200,
+            "description": "added: a record needs a name to be picked from a list",
+        },
+        *fields,
+    ]
+
+
+def names(model: Model) -> dict[str, str]:
+    """Entity key -> PascalCase name, unique."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for key, draft in model.entities.items():
+        name = pascal_name(draft.words)[:40] or "Item"
+        base, n = name, 2
+        while name in taken:
+            name = f"{base}{n}"
+            n += 1
+        taken.add(name)
+        out[key] = name
+    return out

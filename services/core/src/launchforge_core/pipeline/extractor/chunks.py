@@ -1,0 +1,135 @@
+"""Noun phrases: runs of determiners, numbers, adjectives and nouns ending in a noun.
+
+``"their two dogs"`` -> NP(det="their", mods=[], head="dogs"); ``"the dog's vet"``
+-> NP(head="vet", owner=NP("dog")). Every other token stays a chunk of its own,
+so the grammar reads a sentence as NPs, verbs, prepositions and punctuation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import singular
+
+
+@dataclass
+class NP:
+    head: str
+    mods: list[str] = field(default_factory=list)  # noun/participle modifiers, in order
+    adjs: list[str] = field(default_factory=list)
+    det: str | None = None
+    numbers: list[str] = field(default_factory=list)
+    owner: NP | None = None  # the possessor: "the dog's vet"
+    index: int = 0  # position of the chunk in its sentence
+
+    tag = "NP"
+
+    @property
+    def text(self) -> str:
+        return " ".join([*self.mods, self.head])
+
+    @property
+    def singular(self) -> str:
+        return singular(self.head)
+
+    @property
+    def plural(self) -> bool:
+        return self.singular != self.head
+
+    @property
+    def each(self) -> bool:
+        return self.det in lx.EACH
+
+    @property
+    def words(self) -> list[str]:
+        return [*self.mods, self.head]
+
+    def __repr__(self) -> str:
+        det = f"{self.det} " if self.det else ""
+        own = f"{self.owner.text}'s " if self.owner else ""
+        return f"NP({det}{own}{' '.join(self.adjs + self.words)})"
+
+
+Chunk = NP | Token
+
+_NP_PARTS = frozenset({"DET", "NUM", "ADJ", "NOUN"})
+
+
+def chunk(sentence: list[Token]) -> list[Chunk]:
+    out: list[Chunk] = []
+    i = 0
+    while i < len(sentence):
+        token = sentence[i]
+        if token.tag not in _NP_PARTS:
+            out.append(token)
+            i += 1
+            continue
+        j = i
+        while j < len(sentence) and sentence[j].tag in _NP_PARTS:
+            j += 1
+            # a determiner after a noun starts the next phrase: "yarns each project"
+            if j < len(sentence) and sentence[j].tag == "DET" and sentence[j - 1].tag == "NOUN":
+                break
+            # a plural noun ends its phrase: "ratings members give" is two phrases
+            # (compounds take singular modifiers: "service records")
+            if (
+                j + 1 < len(sentence)
+                and sentence[j - 1].tag == "NOUN"
+                and sentence[j].tag == "NOUN"
+                and singular(sentence[j - 1].text) != sentence[j - 1].text
+                and "-" not in sentence[j - 1].text
+                and sentence[j + 1].tag in ("VERB", "AUX")
+            ):
+                break  # "ratings members give": a relative clause, not "parts cost"
+        span = sentence[i:j]
+        nouns = [k for k, t in enumerate(span) if t.tag == "NOUN"]
+        if not nouns:
+            out.extend(span)
+            i = j
+            continue
+        last = nouns[-1]
+        np = _make_np(span[: last + 1])
+        possessor = j < len(sentence) and sentence[j].tag == "POSS"
+        if possessor and j + 1 < len(sentence) and sentence[j + 1].tag in _NP_PARTS:
+            # "the dog's vet": the possessed NP follows; the possessor is its owner
+            k = j + 1
+            while k < len(sentence) and sentence[k].tag in _NP_PARTS:
+                k += 1
+            tail = sentence[j + 1 : k]
+            tail_nouns = [n for n, t in enumerate(tail) if t.tag == "NOUN"]
+            if tail_nouns:
+                possessed = _make_np(tail[: tail_nouns[-1] + 1])
+                possessed.owner = np
+                possessed.index = len(out)
+                out.append(possessed)
+                out.extend(tail[tail_nouns[-1] + 1 :])
+                i = k
+                continue
+        np.index = len(out)
+        out.append(np)
+        out.extend(span[last + 1 :])
+        i = j + (1 if possessor else 0)
+    for index, item in enumerate(out):
+        if isinstance(item, NP):
+            item.index = index
+    return out
+
+
+def _make_np(span: list[Token]) -> NP:
+    det = next((t.text for t in span if t.tag == "DET"), None)
+    numbers = [t.text for t in span if t.tag == "NUM"]
+    head = span[-1].text
+    mods: list[str] = []
+    adjs: list[str] = []
+    for t in span[:-1]:
+        if t.tag == "NOUN":
+            mods.append(t.text)
+        elif t.tag == "ADJ":
+            # an adjective between nouns breaks the compound: keep the nouns after it
+            adjs.append(t.text)
+            if mods:
+                adjs.extend(mods)
+                mods = []
+    return NP(head=head, mods=mods, adjs=adjs, det=det, numbers=numbers)

@@ -1,0 +1,167 @@
+"""A field's type from the words that name it ("birth date" -> date, "cost" -> decimal).
+
+The rules look at the field's words, last word first (the head), then at its
+modifiers; explicit cues found by the grammar (a range, listed values,
+"whether ...", a unit) take precedence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from launchforge_core.pipeline.extractor.words import singular
+
+MONEY = frozenset(
+    """price cost amount value fee total salary wage wages budget rent balance deposit tip
+    revenue income charge fine bill tuition prize earnings spend spending spent payment
+    payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
+    donation contribution pledge sponsorship discount tax vat profit commission bid
+    fare toll bounty allowance stipend retainer""".split()
+)
+# "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
+INTEGER_WORDS = frozenset(
+    """count quantity qty capacity level age duration number minutes hours days weeks
+    months years seconds seats pages reps sets stock points goals rank floor year
+    copies units pieces servings portions attendees guests visitors players members
+    participants people kids children tickets rooms beds bedrooms bathrooms laps
+    steps calories episodes chapters rounds innings wickets runs strokes shots birdies
+    votes likes views downloads followers subscribers eggs chicks litter""".split()
+)
+NUMBER_WORDS = frozenset(
+    """weight height length width depth distance temperature temp percentage percent ratio
+    latitude longitude volume area speed pace kg kgs lbs pounds litres liters ml grams
+    miles km kilometres kilometers metres meters feet inches mileage dose dosage ph
+    moisture humidity rainfall yield bmi abv gravity size-cm elevation altitude""".split()
+)
+BOOLEAN_WORDS = frozenset(
+    """paid done active completed complete returned approved archived published vaccinated
+    available verified confirmed attended signed finished delivered shipped cancelled
+    canceled resolved closed open booked spayed neutered neutered chipped microchipped
+    insured registered certified vegan vegetarian gluten-free favourite favorite read
+    watched visited owned sold rented borrowed lent packed checked cleaned passed won
+    sent received accepted rejected invited rsvped answered billed invoiced refunded
+    reimbursed scheduled repaired fixed tested inspected urgent private public
+    featured pinned starred flagged enabled disabled""".split()
+)
+DATE_WORDS = frozenset(
+    """date day birthday deadline dob anniversary expiry expiration due since""".split()
+)
+TIME_WORDS = frozenset({"time"})
+DATETIME_WORDS = frozenset({"datetime", "timestamp", "when"})
+TEXT_WORDS = frozenset(
+    """notes note description comments comment details instructions directions steps summary
+    bio biography remarks feedback content body message story symptoms observations
+    findings thoughts review reflections journal entry lyrics recipe method comments
+    explanation diagnosis-notes treatment-notes minutes agenda plan done work""".split()
+)
+EMAIL_WORDS = frozenset({"email", "emails", "e-mail"})
+URL_WORDS = frozenset({"url", "link", "website", "homepage", "site", "webpage", "web-page"})
+PHONE_WORDS = frozenset({"phone", "mobile", "telephone", "cell", "tel"})
+ENUM_WORDS = frozenset({"status", "stage", "severity", "priority"})
+# Default choices for an enum word when the idea lists none.
+DEFAULT_CHOICES = {
+    "status": ["planned", "in progress", "done"],
+    "stage": ["new", "in progress", "done"],
+    "severity": ["low", "medium", "high", "critical"],
+    "priority": ["low", "medium", "high"],
+}
+# "number" that is an identifier, not a count.
+IDENTIFIER_BEFORE_NUMBER = frozenset(
+    """phone serial account reference ref tracking license licence registration plate
+    policy invoice order case ticket room table seat flight isbn part model membership
+    id vat tax house unit lot booking confirmation member student employee badge
+    jersey shirt bib""".split()
+)
+
+
+@dataclass
+class FieldDraft:
+    """A field as the grammar found it, before it is typed and named."""
+
+    words: list[str]
+    type: str | None = None  # set when the grammar saw a cue (whether -> boolean)
+    choices: list[str] = field(default_factory=list)
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str | None = None
+    position: int = 0
+
+    @property
+    def key(self) -> str:
+        return "_".join(self.words)
+
+
+def infer_type(words: list[str], *, unit: str | None = None) -> str:
+    """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
+    head = words[-1]
+    if len(words) > 1 and (
+        head.endswith("ed")
+        or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
+    ):
+        head = words[-2]  # "date joined", "year built": typed by the noun before
+    one = singular(head)
+    mods = set(words[:-1])
+    if head in ("mhz", "khz", "ghz", "hz", "kg", "km", "cm", "mm", "ml", "litres", "liters"):
+        return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
+    if head in PHONE_WORDS or ("phone" in mods and head == "number"):
+        return "phone"
+    if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
+        return "email"
+    if head in URL_WORDS or one in URL_WORDS or "url" in mods:
+        return "url"
+    if head in ("datetime", "timestamp") or (head == "time" and "date" in mods):
+        return "datetime"
+    if head == "date" and "time" in mods:
+        return "datetime"
+    if head in DATE_WORDS or one in DATE_WORDS or head.endswith("-date") or head == "birth-date":
+        return "date"
+    if head in TIME_WORDS:
+        return "time"
+    if head in ENUM_WORDS:
+        return "enum"
+    if head == "rate" and mods & {"hourly", "daily", "nightly", "weekly", "monthly", "day"}:
+        return "decimal"
+    if (head in MONEY and head != "rate") or (one in MONEY and one != "rate"):
+        return "decimal"
+    if head == "number" and mods & IDENTIFIER_BEFORE_NUMBER:
+        return "string"
+    if head in ("minutes", "hours", "days", "seconds") or unit in ("minutes", "hours", "days"):
+        return "integer"
+    if unit in ("km", "miles", "kg", "kgs", "lbs", "litres", "liters", "l", "oz", "kwh") or (
+        unit and unit.startswith("square")
+    ):
+        return "number"
+    if unit in ("cm", "mm", "ml", "g", "grams", "m", "metres", "meters", "inches", "feet"):
+        return "integer"
+    if unit in ("degrees", "watts", "volts", "amps", "percent"):
+        return "integer"
+    if unit in ("mhz", "khz", "ghz", "hz", "kwh"):
+        return "number"
+    if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
+        return "decimal"
+    if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:
+        return "integer"
+    if head in INTEGER_WORDS or one in INTEGER_WORDS:
+        return "integer"
+    if head in NUMBER_WORDS or one in NUMBER_WORDS:
+        return "number"
+    if head in BOOLEAN_WORDS and not mods:
+        return "boolean"
+    if head in ("flag", "yes-no"):
+        return "boolean"
+    if head in TEXT_WORDS or one in TEXT_WORDS:
+        return "text"
+    if head in ("address",):
+        return "string"
+    return "string"
+
+
+def field_name(draft: FieldDraft) -> list[str]:
+    """The words of the field's name ("duration" + unit minutes -> duration_minutes)."""
+    words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
+    if words[-1] == "birth-date":
+        words = [*words[:-1], "birth", "date"]
+    money = ("euros", "dollars", "pounds", "gbp", "usd", "eur")
+    if draft.unit and draft.unit not in words and draft.unit not in money:
+        words = [*words, *draft.unit.split("-")]
+    return words

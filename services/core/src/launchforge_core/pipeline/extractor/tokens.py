@@ -1,0 +1,318 @@
+"""Sentences, tokens and part-of-speech tags for an idea, by word lists and context.
+
+A tag is one of: DET, PREP, PRON, WH, CONJ, AUX, ADV, ADJ, NUM, VERB, NOUN, POSS
+(the ``'s`` of a possessive), PUNCT. Words the lists do not know are nouns; a
+word that can be a noun or a verb ("walks", "book", "log") is decided by the
+words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+
+_TOKEN = re.compile(
+    r"\d+[a-z][a-z0-9]*\b|"  # "160m", "ft8"-like codes stay one token
+    + r"\d+(?:[.,]\d+)?|[a-z]+(?:-[a-z]+)*(?:'[a-z]+(?=[^a-z']|$))?|'[a-z]+|n't|[(),:;.!?/]|-"
+)
+
+
+@dataclass
+class Token:
+    text: str  # lower-case
+    tag: str
+    start: int  # offset in the normalised text (for the app name)
+
+    @property
+    def is_plural(self) -> bool:
+        return is_plural(self.text)
+
+    def __repr__(self) -> str:
+        return f"{self.text}/{self.tag}"
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII-ish text with the punctuation the grammar reads kept."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
+    # "rooted?" inside a list: a yes/no field
+    text = re.sub(r"([,:(]\s*[A-Za-z][\w -]{0,30}?)\?(?=\s|,|\)|$)", r"\1 yes-no", text)
+    text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", ". ", text)  # bullets end a sentence
+    text = re.sub(r"[\r\n]+", " . ", text)
+    text = text.lower()
+    # contractions: "they've" -> "they 've", "don't" -> "do n't"
+    text = re.sub(
+        r"\b(i|you|we|they|he|she|it|that|there|who|what|here)'(s|ve|re|d|ll|m)\b", r"\1 '\2", text
+    )
+    text = re.sub(r"\b([a-z]+)n't\b", r"\1 n't", text)
+    return re.sub(r"([a-z])'s\b", r"\1 's", text)  # possessive: "the dog's vet"
+
+
+def split_sentences(tokens: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.tag == "PUNCT" and token.text in ".!?;":
+            if out[-1]:
+                out.append([])
+            continue
+        out[-1].append(token)
+    return [s for s in out if s]
+
+
+@cache
+def verb_forms() -> dict[str, str]:
+    """Every inflected form of the known verbs -> its base form."""
+    forms: dict[str, str] = dict(lx.IRREGULAR_VERBS)
+    for be in ("is", "are", "was", "were", "am", "'m", "'re", "be", "been", "being"):
+        forms[be] = "be"
+    for have in ("has", "have", "had", "having", "'ve"):
+        forms[have] = "have"
+    for base in lx.VERBS:
+        forms.setdefault(base, base)
+        for form in _inflections(base):
+            forms.setdefault(form, base)
+    return forms
+
+
+def _inflections(base: str) -> list[str]:
+    if base.endswith("e"):
+        ed, ing = base + "d", base[:-1] + "ing"
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        ed, ing = base[:-1] + "ied", base + "ing"
+    elif (
+        len(base) >= 3
+        and base[-1] not in "aeiouwxy"
+        and base[-2] in "aeiou"
+        and base[-3] not in "aeiou"
+        and len(base) <= 4
+    ):
+        ed, ing = base + base[-1] + "ed", base + base[-1] + "ing"
+    else:
+        ed, ing = base + "ed", base + "ing"
+    if base.endswith(("s", "x", "z", "ch", "sh", "o")):
+        s = base + "es"
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        s = base[:-1] + "ies"
+    else:
+        s = base + "s"
+    return [s, ed, ing, base + "ed", base + "ing"]
+
+
+def is_plural(word: str) -> bool:
+    from launchforge_core.pipeline.extractor.words import singular
+
+    return singular(word) != word
+
+
+def tokenize(idea: str) -> list[Token]:
+    """Tokens of the idea, phrasal verbs and fixed phrases joined, each tagged."""
+    text = normalise(idea)
+    raw = [(m.group(0), m.start()) for m in _TOKEN.finditer(text)]
+    joined: list[tuple[str, int]] = []
+    i = 0
+    while i < len(raw):
+        for size in (3, 2, 1):
+            key = tuple(w for w, _ in raw[i : i + size])
+            if len(key) == size and key in lx.PHRASAL:
+                joined.append((lx.PHRASAL[key], raw[i][1]))
+                i += size
+                break
+        else:
+            joined.append(raw[i])
+            i += 1
+    tokens = [Token(word, _static_tag(word), start) for word, start in joined]
+    _resolve(tokens)
+    for i, token in enumerate(tokens[1:], start=1):
+        before = tokens[i - 1]
+        if token.tag == "NOUN" and before.tag == "PRON" and before.text in ("i", "we", "they"):
+            token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.text in ("do", "does", "did")
+            and before.tag in ("NOUN", "PRON")
+            and after is not None
+            and after.tag in ("DET", "NUM")
+        ):
+            token.tag = "VERB"  # "a firefighter does an equipment check": the main verb
+    return tokens
+
+
+def _static_tag(word: str) -> str:
+    if word in "(),:;.!?/-":
+        return "PUNCT"
+    if word == "'s":
+        return "POSS"
+    if word.startswith("'") or word == "n't":
+        return "AUX"
+    if word[0].isdigit():
+        return "NUM"
+    if word in ("how-long", "how-often"):
+        return "WH"
+    if word == "yes-no":
+        return "ADV"
+    if word in ("like", "many", "some", "how-many", "how-much", "out-of", "up-to", "kind-of"):
+        return {"many": "DET", "some": "DET"}.get(word, "PREP")
+    if word in lx.CONJUNCTIONS:
+        return "CONJ"
+    if word in ("whether", "if"):
+        return "WH"
+    if word in lx.WH_WORDS:
+        return "WH"
+    if word in lx.DETERMINERS:
+        return "DET"
+    if word in lx.PREPOSITIONS:
+        return "PREP"
+    if word in lx.PRONOUNS:
+        return "PRON"
+    if word in lx.AUXILIARIES:
+        return "AUX"
+    if word in lx.NUMBER_WORDS:
+        return "NUM"
+    if word in ("keep-track-of", "sign-up-for", "sign-up", "write-down"):
+        return "VERB"
+    if word in ("want", "wants", "wanted", "go", "goes", "going", "went", "get", "gets", "got"):
+        return "VERB"
+    if word in ("belong", "belongs", "getting"):
+        return "VERB"
+    if word in lx.ADVERBS or (word in lx.NEVER_NOUNS and word not in lx.VERBS):
+        return "ADV"
+    if word in lx.ADJECTIVES:
+        return "ADJ"
+    if word.endswith("ly") and word not in lx.ATTRIBUTE_NOUNS and len(word) > 4:
+        return "ADV" if not word.endswith(("ily", "ly")) else "ADJ"
+    if word in verb_forms():
+        return "NV"  # a verb, perhaps also a noun: decided in context
+    if len(word) > 5 and word.endswith(("ed", "ing")) and "-" not in word:
+        return "NV"  # an unknown verb form ("passed", "repotted"): decided in context
+    return "NOUN"
+
+
+_NOUN_BEFORE = frozenset({"DET", "ADJ", "POSS", "NUM"})
+_VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
+
+
+def _resolve(tokens: list[Token]) -> None:
+    """Decide noun or verb for every ``NV`` token from its neighbours."""
+    forms = verb_forms()
+    for i, token in enumerate(tokens):
+        if token.tag != "NV":
+            continue
+        word = token.text
+        base = forms.get(word, word)
+        prev = tokens[i - 1] if i else None
+        if prev is not None and prev.tag == "PUNCT" and prev.text in ".!?;":
+            prev = None  # a new sentence
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if prev is None and _title_ahead(tokens, i):
+            token.tag = "NOUN"  # "Book club app: ..." names the app, it does not book
+            continue
+        if word == "own" and prev is not None:
+            # "every yarn I own" (a verb) / "its own water tap" (an adjective)
+            token.tag = "ADJ" if prev.tag in ("DET", "POSS") else "VERB"
+            continue
+        if (
+            word.endswith("s")
+            and prev is not None
+            and prev.tag == "NOUN"
+            and _determined_singular(tokens, i - 1)
+            and (
+                nxt is None
+                or nxt.tag in ("DET", "CONJ", "PRON", "PREP", "ADV")
+                or (nxt.tag == "PUNCT" and nxt.text not in (":", "(", "-"))
+                or nxt.text.endswith("ing")
+            )
+        ):
+            token.tag = "VERB"  # "which yarns each project uses"
+            continue
+        token.tag = _decide(word, base, prev, nxt)
+
+
+def _determined_singular(tokens: list[Token], i: int) -> bool:
+    """``each project``, ``an accepted quote``: a singular noun after a determiner."""
+    if is_plural(tokens[i].text):
+        return False
+    k = i - 1
+    while k >= 0 and tokens[k].tag in ("ADJ", "NOUN", "NV"):
+        k -= 1
+    return k >= 0 and tokens[k].text in ("each", "every", "the", "a", "an", "one", "my", "our")
+
+
+def _title_ahead(tokens: list[Token], i: int) -> bool:
+    """A colon or dash within the next few words, with only nouns before it."""
+    for token in tokens[i + 1 : i + 7]:
+        if token.text in (":", "-"):
+            return True
+        if token.tag not in ("NOUN", "ADJ", "NV"):
+            return False
+    return False
+
+
+def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
+    ing = word.endswith("ing")
+    # an unknown verb form ("passed") has no base of its own: its ending says what it is
+    ed = word.endswith(("ed", "en")) and (word != base or word not in verb_forms())
+    if word in lx.IRREGULAR_VERBS and word not in ("read", "set", "put", "beat"):
+        ed = True
+    third = word.endswith("s") and word != base
+    if prev is None or (prev.tag == "PUNCT" and prev.text in "(:,"):
+        # Start of a sentence or list item: "Track expenses" vs "walks (date, ...)".
+        if ed:
+            return "ADJ" if nxt is not None and nxt.tag in ("NOUN", "NV") else "VERB"
+        if third or word.endswith("ings"):
+            return "NOUN"
+        if prev is not None and prev.text in "(,:":
+            return "NOUN" if not (nxt and nxt.tag in ("DET", "PRON")) else "VERB"
+        if base not in lx.IMPERATIVES and not (nxt is not None and nxt.tag in ("DET", "PRON")):
+            return "NOUN"  # "Service records per vehicle"
+        return "VERB" if nxt is not None and nxt.tag in ("DET", "NOUN", "NV", "ADJ") else "NOUN"
+    if prev.tag == "PUNCT" and prev.text == ")":
+        return "VERB" if ed or ing else "NOUN"
+    if prev.tag in _NOUN_BEFORE:
+        if ed and nxt is not None and nxt.tag in ("NOUN", "NV"):
+            return "ADJ"  # "the assigned gardener", "applied date"
+        if ed and prev.text in ("each", "every", "all") and (nxt is None or nxt.tag == "PREP"):
+            return "VERB"  # "each hosted by a member"
+        return "NOUN"
+    if prev.tag == "PREP":
+        if prev.text == "to" and not third and not word.endswith("ings"):
+            return "VERB"  # "want to book", "need to log"
+        if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NOUN", "NV", "ADJ"):
+            return "VERB"  # "for tracking my habits"
+        if ed:
+            return "VERB"
+        return "NOUN"
+    if prev.tag in _VERB_BEFORE or prev.tag == "ADV":
+        if prev.tag == "WH" and prev.text in ("what", "which", "whose") and not ed and not ing:
+            return "NOUN" if third else "VERB"
+        return "VERB"
+    if prev.tag in ("NOUN", "NV"):
+        if ed or ing:
+            return "VERB"  # "plots assigned to", "members booking"
+        if not third and prev.is_plural and word == base:
+            return "VERB"  # "orders come in", "members book classes"
+        if nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "ADJ"):
+            return "VERB"  # "members book the classes"
+        if not third and nxt is not None and nxt.tag in ("NOUN", "NV") and prev.is_plural:
+            return "VERB"  # "members book classes"
+        return "NOUN"  # "dog walks", "service records"
+    if prev.tag == "VERB":
+        if ing or ed:
+            return "VERB"
+        return "NOUN" if third or nxt is None or nxt.tag in ("PUNCT", "CONJ", "PREP") else "VERB"
+    if prev.tag == "CONJ":
+        if ed:
+            return "ADJ" if nxt is not None and nxt.tag in ("NOUN", "NV") else "VERB"
+        if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "NOUN", "NV"):
+            return "VERB"  # "and discussing one book"
+        if third or word.endswith("ings"):
+            return "NOUN"
+        return "VERB" if nxt is not None and nxt.tag in ("DET", "PRON") else "NOUN"
+    return "NOUN"

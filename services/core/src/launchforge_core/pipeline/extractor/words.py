@@ -1,0 +1,88 @@
+"""Singular forms and classes of the nouns an idea names.
+
+Singular forms come from ``inflect`` (a maintained library that knows
+English plurals: boxes -> box, people -> person, categories -> category),
+with a short list of overrides for words it gets wrong for our purpose
+(``data`` stays data, ``species`` stays species).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import inflect
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+
+
+@cache
+def _engine() -> inflect.engine:
+    return inflect.engine()
+
+
+# Nouns in -ics that are singular (a "topics" is two topics; "physics" is one subject).
+_ICS = frozenset(
+    """physics mathematics maths analytics statistics economics athletics gymnastics logistics
+    politics ethics electronics graphics genetics linguistics robotics aerobics acoustics
+    optics mechanics-field""".split()
+)
+
+
+@cache
+def singular(word: str) -> str:
+    """``"boxes"`` -> ``"box"``; a hyphenated compound by its last part (``check-ins``)."""
+    if "-" in word:
+        head, _, last = word.rpartition("-")
+        if last in ("ins", "outs", "ups", "offs", "ons", "downs", "overs", "bys", "ats"):
+            return f"{head}-{last[:-1]}"  # "check-ins", "sign-ups", "drop-offs"
+        return f"{head}-{singular(last)}"
+    if word in lx.SINGULAR_OVERRIDES:
+        return lx.SINGULAR_OVERRIDES[word]
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")) or not word.isalpha():
+        return word
+    if word in _ICS:
+        return word
+    one = _engine().singular_noun(word)
+    if not one or not isinstance(one, str):
+        return word
+    return one
+
+
+def is_person(word: str) -> bool:
+    return singular(word).rpartition("-")[2] in lx.PERSON_NOUNS
+
+
+def is_event(word: str) -> bool:
+    one = singular(word)
+    return one in lx.EVENT_NOUNS or one.rpartition("-")[2] in lx.EVENT_NOUNS
+
+
+def is_attribute(word: str) -> bool:
+    """Whether the noun usually names an attribute of a record (a date, a price, notes)."""
+    return word in lx.ATTRIBUTE_NOUNS or singular(word) in lx.ATTRIBUTE_NOUNS
+
+
+def pascal_name(words: list[str]) -> str:
+    """``["service", "records"]`` -> ``"ServiceRecord"`` (the last word made singular)."""
+    parts = [*words[:-1], singular(words[-1])]
+    out = []
+    for part in parts:
+        out += [p.capitalize() for p in part.replace("'", "").split("-") if p]
+    return "".join(out)
+
+
+def snake_name(words: list[str]) -> str:
+    return "_".join(p for w in words for p in w.replace("'", "").split("-") if p)
+
+
+def name_words(name: str) -> list[str]:
+    """``"ServiceRecord"`` / ``"service_records"`` -> ``["service", "record"]``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [singular(w) for w in re.split(r"[\s_\-]+", spaced.lower()) if w]
+
+
+def same_thing(a: str, b: str) -> bool:
+    """Loosely the same entity: equal words, or one name's words all in the other's."""
+    wa, wb = set(name_words(a)), set(name_words(b))
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)

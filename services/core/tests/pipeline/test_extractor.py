@@ -1,0 +1,209 @@
+"""The offline extractor reads the idea: the language of issue 13, case by case.
+
+Each test names the wording it covers. The development set as a whole is
+scored in ``test_extractor_devset.py`` (and ``make bench-spec``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from launchforge_core.pipeline import build_model
+from launchforge_core.pipeline.extractor import extract, extract_spec
+
+
+def entities(spec: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    return {e["name"]: {f["name"]: f for f in e["fields"]} for e in spec["entities"]}
+
+
+def relations(spec: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(r["from"], r["to"]) for r in spec["relations"]}
+
+
+VET = (
+    "Veterinary clinic records: owners, pets with species and birth date, "
+    "and visits with diagnosis and cost"
+)
+
+
+def test_list_idea_gives_every_entity_field_and_relation():
+    spec = extract_spec(VET)
+    found = entities(spec)
+    assert list(found) == ["Owner", "Pet", "Visit"]
+    assert found["Pet"]["species"]["type"] == "string"
+    assert found["Pet"]["birth_date"]["type"] == "date"
+    assert found["Visit"]["diagnosis"]["type"] in ("string", "text")
+    assert found["Visit"]["cost"]["type"] == "decimal"
+    assert relations(spec) == {("Pet", "Owner"), ("Visit", "Pet")}
+    assert spec["name"] == "Veterinary Clinic Records"
+
+
+def test_prose_idea_gives_entities_fields_and_relations():
+    spec = extract_spec(
+        "I run a small dog-walking business. I keep track of my clients and their dogs, "
+        "the walks I do with each dog (date, duration, and whether they were paid)."
+    )
+    found = entities(spec)
+    assert set(found) == {"Client", "Dog", "Walk"}
+    walk = found["Walk"]
+    assert walk["date"]["type"] == "date"
+    assert walk["duration"]["type"] == "integer"
+    assert walk["paid"]["type"] == "boolean"
+    assert {("Dog", "Client"), ("Walk", "Dog")} <= relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("service records", "ServiceRecord"),
+        ("ticket types", "TicketType"),
+        ("boxes", "Box"),
+        ("categories", "Category"),
+        ("people", "Person"),
+        ("check-ins", "CheckIn"),
+    ],
+)
+def test_entity_names_are_singular_pascal_case(phrase, name):
+    spec = extract_spec(f"Inventory: {phrase} with a label and a date, and notes per item")
+    assert name in entities(spec)
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("birth date", "date"),
+        ("start time", "time"),
+        ("date and time", "datetime"),
+        ("price", "decimal"),
+        ("cost", "decimal"),
+        ("amount", "decimal"),
+        ("fee", "decimal"),
+        ("total", "decimal"),
+        ("value", "decimal"),
+        ("quantity", "integer"),
+        ("capacity", "integer"),
+        ("level", "integer"),
+        ("age", "integer"),
+        ("duration", "integer"),
+        ("number of guests", "integer"),
+        ("weight", "number"),
+        ("website", "url"),
+        ("email", "email"),
+        ("phone number", "phone"),
+        ("done", "boolean"),
+        ("active", "boolean"),
+        ("a paid flag", "boolean"),
+        ("notes", "text"),
+        ("status", "enum"),
+        ("stage", "enum"),
+        ("severity", "enum"),
+    ],
+)
+def test_field_types_come_from_the_words(words, kind):
+    spec = extract_spec(f"Club records: members with a name and {words}")
+    member = entities(spec)["Member"]
+    field = next(f for name, f in member.items() if name != "name")
+    assert field["type"] == kind, member
+
+
+def test_ranges_whether_and_listed_values():
+    spec = extract_spec(
+        "Recipe box: recipes with a rating from 1 to 5, whether it is vegetarian, "
+        "tags like vegan or quick, and a status of planned, in progress or done"
+    )
+    recipe = entities(spec)["Recipe"]
+    assert (recipe["rating"]["type"], recipe["rating"]["minimum"], recipe["rating"]["maximum"]) == (
+        "integer",
+        1,
+        5,
+    )
+    assert recipe["vegetarian"]["type"] == "boolean"
+    assert recipe["tags"]["type"] == "enum"
+    assert recipe["tags"]["choices"] == ["vegan", "quick"]
+    assert recipe["status"]["choices"] == ["planned", "in progress", "done"]
+
+
+@pytest.mark.parametrize(
+    ("idea", "pair"),
+    [
+        ("A vet app: pets, and visits of pets with a date", ("Visit", "Pet")),
+        ("Gym: members, and bookings by members with a date", ("Booking", "Member")),
+        ("Cookbook: recipes, and ingredients in recipes with a quantity", ("Ingredient", "Recipe")),
+        (
+            "Allotments: gardeners with a phone, and plots assigned to gardeners with a size",
+            ("Plot", "Gardener"),
+        ),
+        ("I keep track of my clients and their dogs", ("Dog", "Client")),
+        ("Tickets about a device with a title; devices with a serial number", ("Ticket", "Device")),
+    ],
+)
+def test_relations_from_the_phrases_that_tie_two_things(idea, pair):
+    assert pair in relations(extract_spec(idea))
+
+
+def test_many_to_many_goes_through_a_link_entity():
+    spec = extract_spec(
+        "Our band: songs with a title and key, setlists with a date, "
+        "and which songs go in each setlist"
+    )
+    assert "SetlistSong" in entities(spec)
+    assert {("SetlistSong", "Setlist"), ("SetlistSong", "Song")} <= relations(spec)
+    link = next(r for r in spec["relations"] if r["from"] == "SetlistSong")
+    assert link["required"] is True
+    assert link["on_delete"] == "cascade"
+
+
+@pytest.mark.parametrize(
+    ("idea", "summary"),
+    [
+        (
+            "Habits with a name, and check-ins of a habit with a date. Show streaks per habit.",
+            {"entity": "CheckIn", "kind": "streak", "group_by": "Habit", "field": "date"},
+        ),
+        (
+            "Expenses with an amount, a category and a date. I want monthly totals.",
+            {"entity": "Expense", "kind": "sum", "field": "amount", "period": "month"},
+        ),
+        (
+            "Players with a name, and games with a score and a date for each player. "
+            "Show the average score per player.",
+            {"entity": "Game", "kind": "average", "field": "score", "group_by": "Player"},
+        ),
+    ],
+)
+def test_summaries_are_recognised_from_the_wording(idea, summary):
+    found = extract_spec(idea)["summaries"]
+    assert any(summary.items() <= item.items() for item in found), found
+
+
+def test_it_never_adds_a_stock_entity_and_says_what_it_left():
+    result = extract("A habit tracker where people log daily habits and see their streaks")
+    assert list(entities(result.spec)) == ["Habit"]
+    assert any("streak" in note for note in result.notes)
+
+
+def test_app_name_from_called_and_from_a_title():
+    assert extract_spec("Track my plants, called Green Thumb.")["name"] == "Green Thumb"
+    assert extract_spec(VET)["slug"] == "veterinary-clinic-records"
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        VET,
+        "a thing",
+        "!!!",
+        "I want an app.",
+        "x" * 5000,
+        "tasks, " * 400,
+        "Ünïcödé: cafés with crème brûlée and prices in €",
+        "</script><script>alert(1)</script>: things with <b>names</b>",
+    ],
+)
+def test_any_idea_gives_a_valid_spec_the_same_every_time(idea):
+    first, again = extract_spec(idea), extract_spec(idea)
+    assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
+    app = build_model(first)
+    assert 1 <= len(app.entities) <= 12
