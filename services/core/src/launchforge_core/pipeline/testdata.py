@@ -235,7 +235,8 @@ def entity_context(app: AppModel, e: EntityModel, nested: list[tuple[Any, str]])
             }
             for r, path in nested
         ],
-        "link": [r.ident for r in e.relations] if e.is_link else [],
+        # a link's parents, every one of them (optional ones too: a null is never a duplicate)
+        "link": [(r.ident, r.parent.snake) for r in e.relations] if e.is_link else [],
     }
 
 
