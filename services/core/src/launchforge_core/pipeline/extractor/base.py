@@ -25,6 +25,7 @@ class ReaderBase(ABC):
     sentence: int  # the index of the sentence being read
     last_entity: str | None
     last_many_verb: str
+    previous_item: str | None  # the last item of the list being read
     last_person: str | None
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------

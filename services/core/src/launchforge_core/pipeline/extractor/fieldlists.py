@@ -37,6 +37,8 @@ class FieldReader(ReaderBase):
                 self.r.kinds.setdefault(owner, kinds)
             return i + 1
         after_and = False
+        after_comma = False
+        fields_read = 0
         while i < len(cs):
             c = cs[i]
             if isinstance(c, Token):
@@ -45,6 +47,7 @@ class FieldReader(ReaderBase):
                 if c.text in (",", "/"):
                     i += 1
                     after_and = c.text == "," and after_and
+                    after_comma = c.text == ","
                     continue
                 if c.text in ("and", "or", "plus"):
                     i += 1
@@ -262,6 +265,15 @@ class FieldReader(ReaderBase):
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
                 if closer is None and ((after_and and starts_item) or starts_item):
                     return i  # "..., and visits with diagnosis": the next item
+                if (
+                    closer is None
+                    and np.plural
+                    and np.det is None
+                    and after_comma
+                    and fields_read
+                    and "-".join(entity_words(np)) != owner
+                ):
+                    return i  # "products with price and stock, suppliers, ...": the next item
                 if np.plural and closer is None and after_and and owner is None:
                     return i
                 child = self.entity(np, force=forced)
@@ -332,12 +344,26 @@ class FieldReader(ReaderBase):
                 and following.text in ("i", "we", "they", "it", "you")
             ):
                 i = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
-            if role == "entity" and not np.plural and np.singular in self.r.entities:
+            per = cs[i] if i < len(cs) else None
+            target = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(per, Token)
+                and per.text == "per"
+                and isinstance(target, NP)
+                and self.role(target) == "entity"
+                and "-".join(entity_words(target)) != owner
+            ):
+                # "a budget per event": the event's field, not this list's owner's
+                self.add_field(self.entity(target), draft)
+                i += 2
+            elif role == "entity" and not np.plural and np.singular in self.r.entities:
                 # "visits with pet and date": a reference to a known entity
                 self.relation(owner, np.singular)
             else:
                 self.add_field(owner, draft)
             after_and = False
+            after_comma = False
+            fields_read += 1
         return i
 
     def _field_words(self, np: NP) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     _PARTICIPLES,
     JOINING_VERBS,
@@ -69,8 +70,19 @@ class ListReader(ReaderBase):
                     if i < len(cs):
                         continue
                 break
+            item_at = i
             owner_np = meta_owner(c)
             if owner_np is not None and self._has_posts(cs, i + 1):
+                owner_key = "-".join(entity_words(owner_np))
+                listed_again = any(
+                    isinstance(x, NP) and "-".join(entity_words(x)) == owner_key
+                    for x in cs[i + 1 :]
+                )
+                if listed_again and isinstance(cs[i + 1], Token) and cs[i + 1].text == "with":
+                    # "a todo app with projects and tasks": a list of things, not children
+                    return self.read_items(
+                        cs, i + 2, listed=listed, strength=strength, skip_unknown=skip_unknown
+                    )
                 c = owner_np  # "a habit tracker with daily check-ins": the habits
             role = self.role(c)
             forced = role == "attribute" and c.plural and self._has_posts(cs, i + 1)
@@ -96,6 +108,7 @@ class ListReader(ReaderBase):
                 self.relation(key, previous)
             if key:
                 group.append(key)
+            self.previous_item = previous
             i = self._relative_clause(cs, i + 1, key)
             start = i
             i = self.read_posts(cs, i, key, group=group)
@@ -103,6 +116,17 @@ class ListReader(ReaderBase):
                 group = []
             if key:
                 previous = key
+                self.previous_item = key
+            verb = cs[i] if i < len(cs) else None
+            if (
+                skip_unknown
+                and isinstance(verb, Token)
+                and verb.tag == "VERB"
+                and not self._participle(verb.text)
+                and key
+            ):
+                self.read_clauses(cs[item_at:])  # "A library app: members borrow books"
+                return len(cs)
             if i < len(cs) and isinstance(cs[i], NP):
                 continue
             if i < len(cs) and isinstance(cs[i], Token) and cs[i].text in (",", "and", "or"):
@@ -213,6 +237,18 @@ class ListReader(ReaderBase):
                 else:
                     i = self.read_items(cs, i + 1, listed=True)
                 continue
+            by_field = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                c.text == "by"
+                and key
+                and isinstance(by_field, NP)
+                and self.role(by_field) == "attribute"
+                and not by_field.plural
+            ):
+                # "expenses by category": what they are grouped by is one of their fields
+                self.add_field(key, FieldDraft(list(by_field.words), position=i))
+                i += 2
+                continue
             if c.tag == "PREP" and c.text in RELATION_PREPS and i + 1 < len(cs):
                 nxt = cs[i + 1]
                 if (
@@ -299,6 +335,16 @@ class ListReader(ReaderBase):
         j = verb_at + 1
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
             j += 1
+        each = cs[j] if j < len(cs) else None
+        following = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            isinstance(each, Token)
+            and each.text in ("each", "every", "one")
+            and not isinstance(following, NP)
+            and self.previous_item not in (None, key)
+        ):
+            self.relation(key, self.previous_item)  # "the exercises I do in each"
+            return j + 1
         if j < len(cs) and isinstance(cs[j], NP) and self.role(cs[j]) == "entity":
             obj = cs[j]
             assert isinstance(obj, NP)

@@ -85,6 +85,7 @@ class ReaderCore(ReaderBase):
         self.sentence = 0
         self.last_entity: str | None = None
         self.last_many_verb = ""
+        self.previous_item: str | None = None
         self.last_person: str | None = None
 
     # --- facts ------------------------------------------------------------------------
