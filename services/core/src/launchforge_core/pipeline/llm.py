@@ -57,7 +57,11 @@ FILES_SYSTEM = (
     "`from app.database import get_session` for a sqlalchemy Session dependency), "
     "app/static/ (html/css/js) and tests/test_*.py (pytest; fixtures `client` (a "
     "fastapi TestClient) and `make(entity_snake_name)` exist). Only fastapi, sqlalchemy, "
-    "pydantic and the standard library are available. Answer with JSON "
+    "pydantic and the standard library are available. The OpenAPI document's only "
+    "component schemas are the entities' Create/Read/Update (a test checks it): return "
+    "plain dicts, with `response_model=None` and the response described inline in "
+    "`responses=` if you describe it. Routes answer 422 to undeclared query parameters. "
+    "Answer with JSON "
     '{"files": [{"path": ..., "content": ...}]}; an empty list is fine.'
 )
 
