@@ -84,6 +84,13 @@ def _row(result: dict[str, Any]) -> tuple[str, str, str, str] | None:
             f"{result['reached']} reached; worker up, next build succeeded"
         )
         return f"{result['builds']} builds", "hostile generated tests", "0", notes
+    if drill == "devset-builds":
+        notes = (
+            f"{result['succeeded']} of {result['ideas']} development ideas built offline and "
+            f"passed their own tests in the sandbox ({result['entities']} entities, "
+            f"{result['seconds']} s)"
+        )
+        return f"{result['ideas']} builds", "-", str(result["ideas"] - result["succeeded"]), notes
     if drill.startswith("hostile-") or drill.startswith("schemathesis"):
         load = f"{result.get('inputs', result.get('requests', 0)):,} inputs"
         return load, "-", str(result.get("requests_lost", 0)), str(result.get("notes", ""))

@@ -207,3 +207,54 @@ def test_any_idea_gives_a_valid_spec_the_same_every_time(idea):
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
     app = build_model(first)
     assert 1 <= len(app.entities) <= 12
+
+
+@pytest.mark.parametrize(
+    ("idea", "names", "pairs"),
+    [
+        (
+            "A simple CRM to track companies, contacts and deals",
+            {"Company", "Contact", "Deal"},
+            set(),
+        ),
+        (
+            "todo app with projects and tasks, due dates and priorities",
+            {"Project", "Task"},
+            set(),
+        ),
+        (
+            "An inventory system for my shop: products with price and stock, suppliers, "
+            "and purchase orders",
+            {"Product", "Supplier", "PurchaseOrder"},
+            {("PurchaseOrder", "Supplier")},
+        ),
+        (
+            "I want to track my workouts and the exercises I do in each, with sets, reps "
+            "and weight",
+            {"Workout", "Exercise"},
+            {("Exercise", "Workout")},
+        ),
+        (
+            "A library app: members borrow books; each loan has a due date and a returned flag",
+            {"Member", "Book", "Loan"},
+            {("Loan", "Book"), ("Loan", "Member")},
+        ),
+        (
+            "A habit tracker with daily check-ins and streaks",
+            {"Habit", "CheckIn"},
+            {("CheckIn", "Habit")},
+        ),
+    ],
+)
+def test_everyday_one_line_ideas(idea, names, pairs):
+    spec = extract_spec(idea)
+    assert set(entities(spec)) == names
+    assert pairs <= relations(spec)
+
+
+def test_plural_field_words_name_singular_fields():
+    task = entities(extract_spec("todo app with projects and tasks, due dates and priorities"))[
+        "Task"
+    ]
+    assert task["due_date"]["type"] == "date"
+    assert task["priority"]["type"] == "enum"

@@ -202,6 +202,12 @@ def add_implicit_relations(model: Model) -> None:
     seen: list[EntityDraft] = []
     for entity in order:
         key = entity.key
+        parents = [p for c, p in model.relations if c == key]
+        if key in related and is_event(key) and len(parents) == 1:
+            # "children borrow books; for each loan ...": a loan of a child is of a book too
+            _second_parent(model, key, parents[0], seen)
+            seen.append(entity)
+            continue
         if key in related:
             seen.append(entity)
             continue
@@ -232,6 +238,26 @@ def add_implicit_relations(model: Model) -> None:
             related |= set(pair)
         seen.append(entity)
     model.relations = _acyclic(model.relations)
+
+
+def _second_parent(model: Model, key: str, parent: str, seen: list[EntityDraft]) -> None:
+    """An event tied to a person is of a thing too (and the other way round)."""
+    if is_person(parent):
+        pool = [e.key for e in seen if not is_event(e.key) and not is_person(e.key)]
+    elif not is_event(parent):
+        pool = [e.key for e in seen if is_person(e.key)]
+    else:
+        return
+    pool = [
+        k
+        for k in pool
+        if k != parent
+        and not _is_ancestor(model.relations, parent, k)
+        and not _is_ancestor(model.relations, k, parent)
+        and not any(c == k for c, _ in model.relations if _ == key)
+    ]
+    if pool:
+        model.relations.append((key, pool[-1]))
 
 
 def _is_ancestor(relations: list[tuple[str, str]], child: str, ancestor: str) -> bool:

@@ -91,6 +91,17 @@ class FieldDraft:
         return "_".join(self.words)
 
 
+# Plural field names that stay plural: a list kept as text, or a count ("hours").
+KEEP_PLURAL = frozenset(
+    """notes comments details instructions steps directions tags labels photos pictures
+    images minutes hours seconds days weeks months years points goals stars reps sets
+    calories allergies medications symptoms remarks observations findings ingredients
+    skills interests hobbies keywords specs specifications measurements dimensions contents
+    lyrics chords dues earnings savings sales goods clothes species series news
+    attempts copies guests players seats pages servings bedrooms""".split()
+)
+
+
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     head = words[-1]
@@ -159,6 +170,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
 def field_name(draft: FieldDraft) -> list[str]:
     """The words of the field's name ("duration" + unit minutes -> duration_minutes)."""
     words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
+    if words[-1] not in KEEP_PLURAL and not draft.unit:
+        words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
     if words[-1] == "birth-date":
         words = [*words[:-1], "birth", "date"]
     money = ("euros", "dollars", "pounds", "gbp", "usd", "eur")

@@ -461,6 +461,10 @@ TITLE_HEADS = frozenset(
 # Irregular or tricky singular forms inflect gets wrong for our purpose.
 SINGULAR_OVERRIDES = {
     "data": "data",
+    "todo": "task",
+    "todos": "task",
+    "to-do": "task",
+    "to-dos": "task",
     "dues": "dues",
     "meds": "medication",
     "med": "medication",

@@ -211,6 +211,9 @@ def _resolve(tokens: list[Token]) -> None:
         if prev is not None and prev.tag == "PUNCT" and prev.text in ".!?;":
             prev = None  # a new sentence
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.text == ":" and word.endswith("ing") and prev is not None:
+            token.tag = "NOUN"  # "Event planning:", "Dog walking:": the name of an activity
+            continue
         if prev is None and _title_ahead(tokens, i):
             token.tag = "NOUN"  # "Book club app: ..." names the app, it does not book
             continue

@@ -1,0 +1,106 @@
+"""The state every part of the reader shares, and the rules one part calls on another.
+
+``Reader`` (in ``reader``) is made of mixins, one per kind of phrase: ``ListReader``
+(lists of things), ``FieldReader`` (attribute lists), ``ClauseReader`` (prose
+clauses) and ``ReaderCore`` (the facts and the walk over sentences). Each derives
+from ``ReaderBase``, which declares the state and, as abstract methods, the rules
+that another mixin implements.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.fields import FieldDraft
+
+if TYPE_CHECKING:
+    from launchforge_core.pipeline.extractor.reader import Reading
+
+
+class ReaderBase(ABC):
+    r: Reading
+    idea: str
+    sentence: int  # the index of the sentence being read
+    last_entity: str | None
+    last_many_verb: str
+    previous_item: str | None  # the last item of the list being read
+    last_person: str | None
+
+    # --- facts and helpers (reader.ReaderCore) ------------------------------------------
+
+    @abstractmethod
+    def role(self, np: Chunk) -> str: ...
+
+    @abstractmethod
+    def entity(
+        self, np: NP, *, strength: int = 1, listed: bool = False, force: bool = False
+    ) -> str | None: ...
+
+    @abstractmethod
+    def owner_of(self, np: NP) -> str | None: ...
+
+    @abstractmethod
+    def relation(self, child: str | None, parent: str | None) -> None: ...
+
+    @abstractmethod
+    def add_field(self, owner: str | None, draft: FieldDraft) -> None: ...
+
+    @abstractmethod
+    def _fields_start(self, cs: list[Chunk], i: int) -> bool: ...
+
+    @abstractmethod
+    def _looks_like_field_list(self, cs: list[Chunk], start: int) -> bool: ...
+
+    @abstractmethod
+    def _base(self, word: str) -> str: ...
+
+    # --- lists of things (lists.ListReader) ---------------------------------------------
+
+    @abstractmethod
+    def read_items(
+        self,
+        cs: list[Chunk],
+        i: int,
+        *,
+        listed: bool,
+        strength: int = 2,
+        bare_weak: bool = False,
+        skip_unknown: bool = False,
+    ) -> int: ...
+
+    @abstractmethod
+    def read_posts(
+        self, cs: list[Chunk], i: int, key: str | None, *, group: list[str] | None = None
+    ) -> int: ...
+
+    @abstractmethod
+    def _participle(self, word: str) -> bool: ...
+
+    @abstractmethod
+    def _relative_clause(self, cs: list[Chunk], i: int, key: str | None) -> int: ...
+
+    @abstractmethod
+    def _has_posts(self, cs: list[Chunk], i: int) -> bool: ...
+
+    # --- attribute lists (fieldlists.FieldReader) ---------------------------------------
+
+    @abstractmethod
+    def read_fields(
+        self, cs: list[Chunk], i: int, owner: str | None, *, closer: str | None
+    ) -> int: ...
+
+    @abstractmethod
+    def _field_words(self, np: NP) -> list[str]: ...
+
+    # --- clauses (clauses.ClauseReader) -------------------------------------------------
+
+    @abstractmethod
+    def read_clauses(self, cs: list[Chunk]) -> None: ...
+
+    @abstractmethod
+    def _which_go_in(self, cs: list[Chunk], j: int) -> int: ...
+
+    @abstractmethod
+    def _possessive(self, np: NP, key: str | None) -> None: ...

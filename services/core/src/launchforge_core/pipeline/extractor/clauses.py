@@ -1,0 +1,437 @@
+"""Prose clauses: subjects, verbs, objects and the phrases around them.
+
+``members book classes``, ``each recipe has ingredients``, ``jobs are assigned to a
+crew``, ``for each dog I note its breed``, ``which songs go in each setlist``.
+"""
+
+from __future__ import annotations
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.base import ReaderBase
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.grammar_words import (
+    CHILD_VERBS,
+    CREATING_VERBS,
+    HAVE_VERBS,
+    RELATION_PREPS,
+    RELATION_VERBS,
+)
+from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
+from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
+
+
+class ClauseReader(ReaderBase):
+    # --- clauses --------------------------------------------------------------------------
+
+    def read_clauses(self, cs: list[Chunk]) -> None:
+        """Prose: subjects, verbs, objects and the phrases around them.
+
+        ``focus`` is the entity the sentence is about so far (its subject, or the X of
+        "for each X"); attribute lists without an owner of their own are its fields.
+        """
+        i = 0
+        focus: str | None = None
+        subject: NP | None = None
+        while i < len(cs):
+            c = cs[i]
+            if isinstance(c, Token):
+                text = c.text
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+                if (
+                    text == "for"
+                    and isinstance(nxt, NP)
+                    and (
+                        nxt.each
+                        or (nxt.plural and self.role(nxt) == "entity" and self._clause_start(cs, i))
+                    )
+                ):
+                    focus = self.entity(nxt, strength=1)
+                    if focus:
+                        i = self._focus_fields(cs, i + 2, focus)
+                        continue
+                if (
+                    text in ("at", "on", "after", "during", "in")
+                    and isinstance(nxt, NP)
+                    and self._clause_start(cs, i)
+                    and (nxt.each or nxt.det == "the")
+                    and "-".join(entity_words(nxt)) in self.r.entities
+                ):
+                    focus = self.entity(nxt, strength=1)  # "At the visit I note ..."
+                    if focus:
+                        i = self._focus_fields(cs, i + 2, focus)
+                        continue
+                if c.tag == "VERB":
+                    i = self._verb(cs, i, subject, focus)
+                    subject = None
+                    continue
+                if c.tag == "AUX" and self._base(text) == "have":
+                    if subject is not None and self.role(subject) == "entity":
+                        i = self._have(cs, i + 1, subject)
+                        subject = None
+                        continue
+                    if self._pronoun_before(cs, i) or subject is not None:
+                        # "we have about 20 clients", "our club has members"
+                        i = self._verb(cs, i, subject, focus)
+                        subject = None
+                        continue
+                if (
+                    c.tag == "AUX"
+                    and self._base(text) == "be"
+                    and self._subject_pronoun(cs, i) in ("i", "we")
+                    and isinstance(nxt, NP)
+                ):
+                    i += 2  # "I'm the treasurer", "we're a small charity": about the writer
+                    subject = None
+                    continue
+                if (
+                    subject is not None
+                    and self.role(subject) == "entity"
+                    and ((c.tag == "AUX" and self._base(text) == "be") or text in ("get", "gets"))
+                ):
+                    j = self._be_tied(cs, i + 1, subject)
+                    if j is not None:
+                        i = j  # "each job is for a customer", "jobs are assigned to a crew"
+                        continue
+                if text == "there" and isinstance(nxt, Token) and self._base(nxt.text) == "be":
+                    j = i + 2
+                    while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET"):
+                        j += 1
+                    if j < len(cs) and isinstance(cs[j], NP) and self.role(cs[j]) == "entity":
+                        np = cs[j]
+                        assert isinstance(np, NP)
+                        focus = self.entity(np, strength=2, listed=True)
+                        i = self.read_items(cs, j, listed=True)
+                        continue
+                if text == "which" and isinstance(nxt, NP):
+                    i = self._which_go_in(cs, i + 1)
+                    continue
+                if (
+                    text in ("with", ":", "(")
+                    and focus
+                    and isinstance(nxt, NP)
+                    and (self.role(nxt) == "attribute" or nxt.det in ("the", "a", "an"))
+                ):
+                    closer = ")" if text == "(" else None
+                    i = self.read_fields(cs, i + 1, focus, closer=closer)
+                    continue
+                if text == "(" and subject is not None:
+                    key = self.entity(subject) if self.role(subject) == "entity" else None
+                    if key:
+                        i = self.read_fields(cs, i + 1, key, closer=")")
+                        continue
+                if text in (",", ";") or (c.tag == "CONJ" and text not in ("and", "or")):
+                    subject = None
+                i += 1
+                continue
+            np = c
+            if np.owner is not None:
+                self._possessive(np, self.entity(np) if self.role(np) == "entity" else None)
+            nxt = cs[i + 1] if i + 1 < len(cs) else None
+            after = cs[i + 2] if i + 2 < len(cs) else None
+            owner_np = meta_owner(np)
+            if owner_np is not None and self._has_posts(cs, i + 1):
+                # "A habit tracker with daily check-ins": habits, and what they have
+                key = self.entity(owner_np, strength=2, listed=True)
+                focus = key or focus
+                i = self.read_posts(cs, i + 1, key)
+                continue
+            # "clients and their dogs"
+            if (
+                isinstance(nxt, Token)
+                and nxt.text in ("and", "with")
+                and isinstance(after, NP)
+                and after.det in ("their", "its", "his", "her")
+                and self.role(np) == "entity"
+                and self.role(after) == "entity"
+            ):
+                parent = self.entity(np, strength=2)
+                child = self.entity(after, strength=2)
+                self.relation(child, parent)
+                i = self.read_posts(cs, i + 3, child)
+                subject = None
+                continue
+            if self.role(np) == "entity" and self._has_posts(cs, i + 1) and self._is_strong(np):
+                key = self.entity(np)
+                focus = key or focus
+                i = self.read_posts(cs, i + 1, key)
+                subject = np
+                continue
+            if self.role(np) == "entity" and self._is_strong(np):
+                focus = self.entity(np, strength=0) or focus
+                if self._starts_clause(cs, i):
+                    self._many(cs, i, np)
+            subject = np
+            i += 1
+
+    def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
+        """After "is"/"are"/"gets": ``in a class``, ``for a customer``, ``assigned to a crew``.
+
+        The subject is the child (many-to-one); returns where reading goes on, or None."""
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "AUX"):
+            j += 1
+        passive = False
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("VERB", "ADJ"):
+            token = cs[j]
+            assert isinstance(token, Token)
+            if not self._participle(token.text):
+                return None
+            passive = True
+            j += 1
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
+            if cs[j].text not in RELATION_PREPS | {"with", "part-of"}:
+                return None
+            j += 1
+        elif not passive:
+            return None
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("DET", "NUM"):
+            j += 1
+        target = cs[j] if j < len(cs) else None
+        if not isinstance(target, NP) or self.role(target) != "entity":
+            return None
+        self.relation(self.entity(subject), self.entity(target))
+        return j + 1
+
+    def _subject_pronoun(self, cs: list[Chunk], i: int) -> str | None:
+        """The pronoun before a verb (past auxiliaries and adverbs): "they also pay"."""
+        k = i - 1
+        while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k -= 1
+        c = cs[k] if k >= 0 else None
+        return c.text if isinstance(c, Token) and c.tag == "PRON" else None
+
+    def _pronoun_before(self, cs: list[Chunk], i: int) -> bool:
+        prev = cs[i - 1] if i else None
+        return isinstance(prev, Token) and prev.tag == "PRON" and prev.text in lx.SUBJECT_PRONOUNS
+
+    def _starts_clause(self, cs: list[Chunk], i: int) -> bool:
+        nxt = cs[i + 1] if i + 1 < len(cs) else None
+        return isinstance(nxt, Token) and nxt.tag in ("VERB", "AUX")
+
+    def _many(self, cs: list[Chunk], i: int, subject: NP) -> None:
+        """``one project can use several yarns``: a many side, paired up into a link later."""
+        j = i + 1
+        verb = ""
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "VERB", "PREP"):
+            token = cs[j]
+            assert isinstance(token, Token)
+            if token.tag == "VERB" or (
+                token.tag == "AUX"
+                and self._base(token.text)
+                in (
+                    "be",
+                    "have",
+                )
+            ):
+                verb = self._base(token.text)
+            j += 1
+        if j >= len(cs) or not isinstance(cs[j], NP) or j == i + 1:
+            return
+        obj = cs[j]
+        assert isinstance(obj, NP)
+        if obj.det not in ("several", "many", "multiple", "various", "some") and not (
+            obj.numbers and obj.plural
+        ):
+            return
+        a, b = self.entity(subject, strength=0), self.entity(obj, strength=1)
+        if a and b and a != b:
+            self.r.many.append((a, b, verb))
+            self.last_many_verb = verb
+
+    def _clause_start(self, cs: list[Chunk], i: int) -> bool:
+        return i == 0 or (isinstance(cs[i - 1], Token) and cs[i - 1].text in (",", "and"))
+
+    def _is_strong(self, np: NP) -> bool:
+        invariant = lx.SINGULAR_OVERRIDES.get(np.head) == np.head  # "the fish", "species"
+        return np.plural or np.each or np.singular in self.r.entities or invariant
+
+    def _focus_fields(self, cs: list[Chunk], i: int, focus: str) -> int:
+        """After ``for each dog``: ``(,) I (want to) record its breed, age and ...``."""
+        while i < len(cs):
+            c = cs[i]
+            if isinstance(c, Token) and (
+                c.tag in ("PUNCT", "PRON", "AUX", "ADV") or c.text in ("to", "want", "need")
+            ):
+                if c.text in (".", ";"):
+                    return i
+                i += 1
+                continue
+            if isinstance(c, Token) and c.tag == "VERB":
+                i += 1
+                continue
+            break
+        return self.read_fields(cs, i, focus, closer=None)
+
+    def _verb(self, cs: list[Chunk], i: int, subject: NP | None, focus: str | None) -> int:
+        verb = cs[i]
+        assert isinstance(verb, Token)
+        base = self._base(verb.text)
+        j = i + 1
+        # particles and adverbs between the verb and its object
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV",):
+            j += 1
+        prep: str | None = None
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
+            prep = cs[j].text
+            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into"):
+                return j
+            j += 1
+        if j >= len(cs) or not isinstance(cs[j], NP):
+            return i + 1
+        obj = cs[j]
+        assert isinstance(obj, NP)
+        if (
+            obj.singular in lx.CONTAINERS
+            and j + 2 < len(cs)
+            and isinstance(cs[j + 1], Token)
+            and cs[j + 1].text == "of"
+            and isinstance(cs[j + 2], NP)
+        ):
+            j += 2  # "a list of the artists": the artists are the records
+            obj = cs[j]
+            assert isinstance(obj, NP)
+            container = True
+        else:
+            container = False
+        subject_key = (
+            self.entity(subject, strength=1)
+            if subject is not None
+            and self.role(subject) == "entity"
+            and self._is_strong(subject)
+            and subject.head not in ("people", "folks", "customers-in-general")
+            else None
+        )
+        if (
+            subject_key is None
+            and subject is not None
+            and is_person(subject.head)
+            and self.role(subject) == "entity"
+            and subject.head not in ("people", "folks")
+        ):
+            subject_key = self.entity(subject, strength=1)  # "when a customer calls"
+        pronoun = self._subject_pronoun(cs, i)
+        if subject_key is None and pronoun in ("they", "he", "she"):
+            subject_key = self.last_person or self.last_entity  # "they pay a fee"
+        elif subject_key is None and pronoun == "it":
+            subject_key = self.last_entity
+        if base in HAVE_VERBS and subject_key and subject is not None:
+            return self._have(cs, j, subject)
+        if base in CHILD_VERBS and subject_key and prep is not None:
+            parent = self.entity(obj) if self.role(obj) == "entity" else None
+            if parent:
+                self.relation(subject_key, parent)  # "routes belong to a wall"
+                if j + 1 < len(cs) and isinstance(cs[j + 1], Token) and cs[j + 1].text == ":":
+                    return self.read_fields(cs, j + 2, subject_key, closer=None)
+                return j + 1
+        keeping = (
+            base in lx.KEEPING_VERBS or verb.text in ("keep-track-of", "sign-up-for") or container
+        )
+        role = self.role(obj)
+        if role == "attribute":
+            owner = self.owner_of(obj) or subject_key or focus or self.last_entity
+            if owner:
+                return self.read_fields(cs, j, owner, closer=None)
+        if base in lx.WEAK_VERBS and not keeping:
+            return j
+        if role != "entity":
+            return j + 1
+        if (
+            subject_key
+            and not keeping
+            and subject is not None
+            and self.role(obj) == "entity"
+            and obj.det in ("a", "an")
+            and self._has_posts(cs, j + 1)
+        ):
+            child = self.entity(obj, strength=2)  # "a room gets a cleaning task with ..."
+            self.relation(child, subject_key)
+            self.last_entity = child
+            return self.read_posts(cs, j + 1, child)
+        if (
+            subject_key
+            and not keeping
+            and subject is not None
+            and subject.each
+            and obj.plural
+            and self.role(obj) == "entity"
+        ):
+            child = self.entity(obj)
+            self.relation(child, subject_key)  # "each student works on pieces"
+            self.last_entity = child
+            return j + 1
+        if subject_key and not keeping and base not in RELATION_VERBS:
+            return j + 1
+        # the opening sentence of a longer idea sets the scene ("I bake custom cakes from my
+        # kitchen"): what it names is kept only if the rest of the idea comes back to it
+        intro = self.sentence == 0 and len(self.r.sentences) >= 3
+        end = self.read_items(
+            cs,
+            j,
+            listed=keeping and not intro,
+            strength=0 if intro else 2 if keeping else 1,
+            bare_weak=True,
+        )
+        obj_key = self.entity(obj, strength=0)
+        if subject_key and obj_key and obj_key != subject_key:
+            self._subject_object(subject_key, obj_key, base, prep)
+        return end
+
+    def _subject_object(self, subject: str, obj: str, base: str, prep: str | None) -> None:
+        """``members book classes``: the object is the subject's (many-to-one)."""
+        from launchforge_core.pipeline.extractor.words import is_person
+
+        if is_person(obj) and is_person(subject):
+            return
+        if base not in CREATING_VERBS:
+            return  # "children borrow books": an event between them, not ownership
+        self.relation(obj, subject)
+
+    def _have(self, cs: list[Chunk], j: int, subject: NP) -> int:
+        """``each recipe has ingredients and a cooking time``."""
+        if self.role(subject) in ("meta", "self"):
+            # "our garden has about 40 plots": the things kept
+            while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "PREP"):
+                j += 1
+            if j < len(cs) and isinstance(cs[j], NP) and self.role(cs[j]) == "entity":
+                return self.read_items(cs, j, listed=True)
+            return j
+        owner = self.entity(subject, strength=1)
+        if owner is None:
+            return j
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET", "NUM"):
+            j += 1
+        return self.read_fields(cs, j, owner, closer=None)
+
+    def _which_go_in(self, cs: list[Chunk], j: int) -> int:
+        """``which songs go in each setlist`` / ``which X belong to which Y``: many-to-many."""
+        member = cs[j]
+        assert isinstance(member, NP)
+        k = j + 1
+        while (
+            k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP", "WH")
+        ):
+            k += 1  # "which students performed in which recital"
+        if k < len(cs) and isinstance(cs[k], NP) and self.role(cs[k]) == "entity":
+            owner_np = cs[k]
+            assert isinstance(owner_np, NP)
+            a, b = self.entity(owner_np, strength=2), self.entity(member, strength=2)
+            if a and b and a != b and (a, b) not in self.r.links:
+                self.r.links.append((a, b))
+            return k + 1
+        return j + 1
+
+    def _possessive(self, np: NP, key: str | None) -> None:
+        """``the dog's vet`` (the dog refers to one vet) / ``each client's dogs``."""
+        assert np.owner is not None
+        owner = self.entity(np.owner) if self.role(np.owner) == "entity" else None
+        if owner is None:
+            return
+        if key is None:
+            if self.role(np) == "attribute":
+                self.add_field(owner, FieldDraft(self._field_words(np)))
+            return
+        if np.plural:
+            self.relation(key, owner)
+        else:
+            self.relation(owner, key)

@@ -1,0 +1,667 @@
+"""Attribute lists: ``species, birth date and whether they were neutered``.
+
+Each item is a field of the owner (its words, and the cues after it: a range, listed
+values, a unit, yes/no); ``whether ...``, ``when ...``, ``how long/often/many ...``
+and ``which X`` name fields of their own; plural things in the list are children.
+"""
+
+from __future__ import annotations
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.base import ReaderBase
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.grammar_words import (
+    _BOOL_SKIP,
+    _DATE_VERBS,
+    QUANTITY_AFTER,
+    SHARED_HEAD_MODIFIERS,
+    UNITS,
+)
+from launchforge_core.pipeline.extractor.roles import entity_words, np_role
+from launchforge_core.pipeline.extractor.tokens import Token
+
+
+class FieldReader(ReaderBase):
+    # --- fields -------------------------------------------------------------------------
+
+    def read_fields(self, cs: list[Chunk], i: int, owner: str | None, *, closer: str | None) -> int:
+        """A list of attributes of ``owner``; plural things in it are its children."""
+        if closer == ")" and self._aside(cs, i):
+            return self._skip_parens(cs, i)
+        if closer == ")" and self._examples(cs, i):
+            kinds = [c.singular for c in cs[i:] if isinstance(c, NP)]
+            while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
+                i += 1
+            if owner:
+                self.r.kinds.setdefault(owner, kinds)
+            return i + 1
+        after_and = False
+        after_comma = False
+        fields_read = 0
+        while i < len(cs):
+            c = cs[i]
+            if isinstance(c, Token):
+                if closer and c.text == closer:
+                    return i + 1
+                if c.text in (",", "/"):
+                    i += 1
+                    after_and = c.text == "," and after_and
+                    after_comma = c.text == ","
+                    continue
+                if c.text in ("and", "or", "plus"):
+                    i += 1
+                    after_and = True
+                    continue
+                if c.tag == "DET" or c.text in ("also", "maybe", "optionally", "any"):
+                    i += 1
+                    continue
+                if c.text in ("whether", "if"):
+                    i = self._whether(cs, i + 1, owner, closer)
+                    continue
+                pron = cs[i + 1] if i + 1 < len(cs) else None
+                word = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    c.tag == "AUX"
+                    and self._base(c.text) == "be"
+                    and isinstance(pron, Token)
+                    and pron.text in ("it", "they")
+                    and isinstance(word, Token)
+                    and word.tag in ("VERB", "ADJ")
+                ):
+                    # "is it paid or not"
+                    self.add_field(owner, FieldDraft([word.text], type="boolean", position=i))
+                    i = self._skip_clause(cs, i + 3, closer)
+                    continue
+                if c.text == "when" or c.text == "where":
+                    i = self._when(cs, i, owner, closer)
+                    continue
+                if c.text in ("which", "what") and i + 1 < len(cs) and isinstance(cs[i + 1], NP):
+                    ref = cs[i + 1]
+                    assert isinstance(ref, NP)
+                    after_ref = cs[i + 2] if i + 2 < len(cs) else None
+                    if ref.plural and isinstance(after_ref, Token) and after_ref.tag == "VERB":
+                        i = self._which_go_in(cs, i + 1)  # "which songs go in each setlist"
+                        continue
+                    # "which artist": a reference, made a relation once artists are known
+                    draft = FieldDraft([ref.singular], position=i)
+                    self.add_field(owner, draft)
+                    j = i + 2
+                    while j < len(cs) and not (
+                        isinstance(cs[j], Token) and cs[j].text in (",", "and", "(", closer)
+                    ):
+                        j += 1
+                    if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
+                        choices, j = self._choices(cs, j + 1, closer=")")
+                        if len(choices) >= 2:  # "what instrument (piano or guitar)"
+                            draft.choices, draft.type = choices, "enum"
+                    i = j
+                    continue
+                if c.text == "how-often":
+                    draft = FieldDraft(["frequency"], position=i)
+                    j = i + 1
+                    while j < len(cs) and not (
+                        isinstance(cs[j], Token) and cs[j].text in (",", "and", "(", closer)
+                    ):
+                        j += 1
+                    if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
+                        choices, j = self._choices(cs, j + 1, closer=")")
+                        if len(choices) >= 2:  # "how often (daily, weekly or monthly)"
+                            draft.choices, draft.type = choices, "enum"
+                    self.add_field(owner, draft)
+                    i = j
+                    continue
+                if c.text == "how-long":
+                    draft = FieldDraft(["length"], type="integer", position=i)
+                    j = i + 1
+                    while j < len(cs) and not (
+                        isinstance(cs[j], Token) and cs[j].text in (",", "and", closer)
+                    ):
+                        unit = cs[j]
+                        if isinstance(unit, NP) and unit.head in UNITS:
+                            draft.unit = unit.head  # "how long it was in minutes"
+                        j += 1
+                    self.add_field(owner, draft)
+                    i = j
+                    continue
+                following = cs[i + 1] if i + 1 < len(cs) else None
+                if c.tag == "PREP" and isinstance(following, Token) and following.tag == "WH":
+                    i = self._skip_clause(cs, i + 1, closer)  # "notes on what we covered"
+                    continue
+                if (
+                    c.tag == "VERB"
+                    and self._participle(c.text)
+                    and i + 1 < len(cs)
+                    and isinstance(cs[i + 1], Token)
+                    and cs[i + 1].text in ("at", "on")
+                    and self._ends_item(cs, i + 2, closer)
+                ):
+                    kind = "datetime" if cs[i + 1].text == "at" else "date"
+                    words = [c.text, cs[i + 1].text]
+                    self.add_field(owner, FieldDraft(words, type=kind, position=i))
+                    i += 2
+                    continue
+                if c.tag == "VERB" and owner and i + 1 < len(cs):
+                    j = i + 1
+                    if isinstance(cs[j], Token) and cs[j].tag == "PREP":
+                        j += 1
+                    target = cs[j] if j < len(cs) else None
+                    if isinstance(target, NP) and self.role(target) == "entity":
+                        # "each hosted by a member", "discussing one book"
+                        self.relation(owner, self.entity(target))
+                        i = j + 1
+                        continue
+                if c.tag in ("VERB", "ADJ") and self._boolean_word(c.text):
+                    self.add_field(owner, FieldDraft([c.text], type="boolean", position=i))
+                    i += 1
+                    continue
+                if c.tag in ("ADJ", "VERB") and self._ends_item(cs, i + 1, closer):
+                    prev = cs[i - 1] if i else None
+                    if isinstance(prev, Token) and prev.text in (",", "and", "(", ":"):
+                        following = cs[i + 1] if i + 1 < len(cs) else None
+                        yes_no = isinstance(following, Token) and following.text == "yes-no"
+                        self.add_field(
+                            owner,
+                            FieldDraft([c.text], type="boolean" if yes_no else None, position=i),
+                        )
+                        i += 2 if yes_no else 1  # "vintage", "rooted yes-no"
+                        continue
+                if c.tag == "NUM":
+                    i = self._numbered(cs, i, owner)
+                    continue
+                if c.text == "(":
+                    i = self._skip_parens(cs, i)  # "timestamp (UTC)": a remark
+                    continue
+                if c.text in ("who", "what") and i + 1 < len(cs):
+                    i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
+                    continue
+                if c.text == "how-many" and (i + 1 >= len(cs) or not isinstance(cs[i + 1], NP)):
+                    self.add_field(owner, FieldDraft(["quantity"], type="integer", position=i))
+                    i += 1  # "species, how many, and the date"
+                    continue
+                if c.text == "how-many" or c.text == "how-much":
+                    j = i + 1
+                    if j < len(cs) and isinstance(cs[j], NP):
+                        np = cs[j]
+                        assert isinstance(np, NP)
+                        words = [*np.words[:-1], np.head]
+                        counted = "integer" if c.text == "how-many" else None
+                        self.add_field(owner, FieldDraft(words, type=counted, position=i))
+                        i = self._skip_clause(cs, j + 1, closer)
+                        continue
+                    i += 1
+                    continue
+                if closer is None:
+                    return i
+                i += 1  # inside parentheses: skip what we cannot read
+                continue
+            np = c
+            role = self.role(np)
+            forced = role == "attribute" and np.plural and self._has_posts(cs, i + 1)
+            if forced:
+                role = "entity"  # "grades per student with ...": records of their own
+            if (
+                role == "abstract"
+                and len(np.adjs + np.mods) >= 1
+                and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
+            ) or np.head in ("averages", "totals"):
+                return i  # "weekly averages of ...": a summary asked for, not a field
+            if np.head in lx.SUMMARY_NOUNS:
+                i += 1  # "with daily check-ins and streaks": a view, read by the summaries
+                continue
+            if role in ("meta", "self") and not closer:
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+                if role == "self" or not (
+                    self._ends_item(cs, i + 1, closer)
+                    or (isinstance(nxt, Token) and self._participle(nxt.text))
+                ):
+                    return i
+            nxt = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                closer is None
+                and isinstance(nxt, Token)
+                and (nxt.tag == "AUX" or (nxt.tag == "VERB" and not self._participle(nxt.text)))
+                and (np.each or role == "entity")
+            ):
+                return i  # "..., and each patient should have": a new clause
+            if np.plural and isinstance(nxt, Token) and nxt.text in QUANTITY_AFTER:
+                # "bottles on hand": how many, not a list of bottles
+                words = [*np.mods, np.head, nxt.text.replace("-", " ")]
+                words = [p for w in words for p in w.split()]
+                self.add_field(owner, FieldDraft(words, type="integer", position=i))
+                i += 2
+                after_and = False
+                continue
+            if (
+                role == "entity"
+                and not np.plural
+                and isinstance(nxt, Token)
+                and nxt.text == "("
+                and self._choice_list_ahead(cs, i + 2)
+            ):
+                role = "attribute"  # "meal choice (chicken, fish or veggie)"
+            if (
+                role == "entity"
+                and closer is None
+                and after_and
+                and not np.each
+                and isinstance(nxt, Token)
+                and nxt.tag == "VERB"
+                and self._has_posts(cs, i + 1)
+            ):
+                return i  # "..., and loot found in a session with ...": the next item
+            if (
+                role == "entity"
+                and np.plural
+                and isinstance(nxt, Token)
+                and nxt.tag in ("VERB", "ADJ")
+                and self._participle(nxt.text)
+                and self._ends_item(cs, i + 2, closer)
+                and "-".join(entity_words(np)) not in self.r.entities
+            ):
+                role = "attribute"  # "the procedures done": what was done, kept as text
+            if role == "entity" and (np.plural or np.each or np.det in ("their", "its")):
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+                starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
+                if closer is None and ((after_and and starts_item) or starts_item):
+                    return i  # "..., and visits with diagnosis": the next item
+                if (
+                    closer is None
+                    and np.plural
+                    and np.det is None
+                    and after_comma
+                    and fields_read
+                    and "-".join(entity_words(np)) != owner
+                ):
+                    return i  # "products with price and stock, suppliers, ...": the next item
+                if np.plural and closer is None and after_and and owner is None:
+                    return i
+                child = self.entity(np, force=forced)
+                if np.each:
+                    self.relation(owner, child)
+                else:
+                    self.relation(child, owner)
+                i = self._relative_clause(cs, i + 1, child)
+                i = self.read_posts(cs, i, child)
+                after_and = False
+                continue
+            draft = FieldDraft(self._field_words(np), position=i)
+            nxt = cs[i + 1] if i + 1 < len(cs) else None
+            after = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                len(np.words) == 1
+                and np.head in SHARED_HEAD_MODIFIERS
+                and isinstance(nxt, Token)
+                and nxt.text in ("and", "or", "/")
+                and isinstance(after, NP)
+                and len(after.words) > 1
+            ):
+                draft.words = [np.head, after.head]  # "min and max players": min_players
+            if (
+                np.head == "date"
+                and isinstance(nxt, Token)
+                and nxt.text == "and"
+                and isinstance(after, NP)
+                and after.words == ["time"]
+            ):
+                draft.words = [*draft.words, "time"]  # "date and time": one datetime
+                i += 2
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(nxt, Token)
+                and nxt.tag == "ADV"
+                and nxt.text in ("out", "back", "in", "off", "up", "on")
+                and self._ends_item(cs, i + 2, closer)
+            ):
+                draft.words = [*draft.words, nxt.text]  # "time out", "time back"
+                i += 1
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(nxt, Token)
+                and nxt.text == "of"
+                and isinstance(after, NP)
+                and self.role(after) != "entity"
+                and np.head
+                in ("number", "date", "name", "time", "amount", "place", "type", "level")
+            ):
+                # "number of servings", "date of purchase": one field
+                draft.words = [*draft.words, "of", *self._field_words(after)]
+                i += 2
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(nxt, Token)
+                and nxt.tag in ("VERB", "ADJ")
+                and self._participle(nxt.text)
+                and self._ends_item(cs, i + 2, closer)
+            ):
+                draft.words = [*draft.words, nxt.text]  # "work done", "date joined"
+                i += 1
+            i = self._field_cues(cs, i + 1, draft)
+            following = cs[i] if i < len(cs) else None
+            if (
+                isinstance(following, Token)
+                and following.tag == "PRON"
+                and following.text in ("i", "we", "they", "it", "you")
+            ):
+                i = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
+            per = cs[i] if i < len(cs) else None
+            target = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(per, Token)
+                and per.text == "per"
+                and isinstance(target, NP)
+                and self.role(target) == "entity"
+                and "-".join(entity_words(target)) != owner
+            ):
+                # "a budget per event": the event's field, not this list's owner's
+                self.add_field(self.entity(target), draft)
+                i += 2
+            elif role == "entity" and not np.plural and np.singular in self.r.entities:
+                # "visits with pet and date": a reference to a known entity
+                self.relation(owner, np.singular)
+            else:
+                self.add_field(owner, draft)
+            after_and = False
+            after_comma = False
+            fields_read += 1
+        return i
+
+    def _field_words(self, np: NP) -> list[str]:
+        words = [w for w in [*np.adjs, *np.mods, np.head] if w not in lx.POSSESSIVE_DETERMINERS]
+        if words and words[0] in ("own", "other", "various", "different", "several", "multiple"):
+            words = words[1:] or words
+        if np.owner is not None and (
+            np_role(np.owner) != "entity" or np.owner.singular not in self.r.entities
+        ):
+            words = [*np.owner.words, *words]  # "the teacher's name": teacher_name
+        return words or [np.head]
+
+    def _field_cues(self, cs: list[Chunk], i: int, draft: FieldDraft) -> int:
+        """Ranges, listed values and units right after a field's name."""
+        n = len(cs)
+
+        def tok(k: int) -> Token | None:
+            item = cs[k] if k < n else None
+            return item if isinstance(item, Token) else None
+
+        t = tok(i)
+        if t is None:
+            return i
+        if t.text in ("rated", "scored", "graded", "ranked", "ranging") and tok(i + 1):
+            i += 1  # "temperament rated 1 to 5"
+            t = tok(i)
+            assert t is not None
+        if t.text == "yes-no":
+            draft.type = "boolean"
+            return i + 1
+        # a range: "from 1 to 5", "1-5", "(1-5)", "out of 10", "between 1 and 10"
+        nums = self._range_at(cs, i)
+        if nums is not None:
+            (low, high), i = nums
+            draft.minimum, draft.maximum = low, high
+            draft.type = "integer" if float(low).is_integer() and float(high).is_integer() else None
+            return i
+        if t.text == "in" and i + 1 < n:
+            unit = cs[i + 1]
+            unit_word = "-".join(unit.words) if isinstance(unit, NP) else unit.text
+            if unit_word in UNITS:
+                draft.unit = unit_word
+                if unit_word in ("euros", "dollars"):
+                    draft.type = "decimal"
+                return i + 2
+        from launchforge_core.pipeline.extractor.fields import infer_type
+
+        if infer_type(draft.words) == "text":
+            if t.text == "(":  # "dietary notes (gluten free, nut allergy)": examples
+                return self._skip_parens(cs, i)
+            return i
+        if t.text in ("like", ":", "-") or (t.text == "(" and self._choice_list_ahead(cs, i + 1)):
+            choices, j = self._choices(cs, i + 1, closer=")" if t.text == "(" else None)
+            if len(choices) >= 2:
+                draft.choices = choices
+                draft.type = "enum"
+                return j
+        if t.text == "of" and draft.words[-1] in ("status", "stage", "severity", "priority"):
+            choices, j = self._choices(cs, i + 1, closer=None)
+            if len(choices) >= 2:
+                draft.choices = choices
+                draft.type = "enum"
+                return j
+        if t.text in ("flag", "yes-no") or (t.text == "(" and self._yes_no(cs, i + 1)):
+            draft.type = "boolean"
+            return i + (1 if t.text != "(" else 4)
+        if t.text == "," and self._trailing_choices(cs, i + 1):
+            choices, j = self._choices(cs, i + 1, closer=None)
+            if 2 <= len(choices) <= 4:
+                draft.choices, draft.type = choices, "enum"  # "a shift, morning or evening"
+                return j
+        if t.text == "either" or (t.tag == "DET" and t.text == "either"):
+            choices, j = self._choices(cs, i + 1, closer=None)
+            if len(choices) >= 2:
+                draft.choices, draft.type = choices, "enum"
+                return j
+        return i
+
+    def _examples(self, cs: list[Chunk], i: int) -> bool:
+        """``(dentists and hygienists)``: kinds of the thing before, not its fields."""
+        nps: list[NP] = []
+        for c in cs[i:]:
+            if isinstance(c, Token) and c.text == ")":
+                break
+            if isinstance(c, NP):
+                nps.append(c)
+            elif c.text not in (",", "and", "or", "/"):
+                return False
+        return len(nps) >= 2 and all(np.plural and self.role(np) == "entity" for np in nps)
+
+    def _ends_item(self, cs: list[Chunk], i: int, closer: str | None) -> bool:
+        if i >= len(cs):
+            return True
+        c = cs[i]
+        return isinstance(c, Token) and (
+            c.text in (",", "and", "or", ")", "yes-no", "flag") or c.text == closer
+        )
+
+    def _skip_parens(self, cs: list[Chunk], i: int) -> int:
+        while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
+            i += 1
+        return i + 1
+
+    def _aside(self, cs: list[Chunk], i: int) -> bool:
+        """``(some are kids so i need ...)``: a remark in parentheses, not a list of fields."""
+        for c in cs[i:]:
+            if isinstance(c, Token) and c.text in (",", ")"):
+                return False
+            if isinstance(c, Token) and c.text in ("whether", "if", "which", "how-many", "what"):
+                return False
+            if isinstance(c, Token) and c.tag in ("AUX", "VERB") and not self._participle(c.text):
+                return True
+        return False
+
+    def _trailing_choices(self, cs: list[Chunk], i: int) -> bool:
+        """``w1 or w2`` (or ``w1, w2 or w3``) of bare words, closing the sentence."""
+        words, ors = 0, 0
+        for c in cs[i:]:
+            if isinstance(c, NP):
+                if c.det is not None or len(c.words) > 2:
+                    return False
+                words += 1
+            elif c.text == "or":
+                ors += 1
+            elif c.text == "," or c.tag == "ADJ":
+                words += c.tag == "ADJ"
+            else:
+                return False
+        return ors == 1 and 2 <= words <= 4
+
+    def _yes_no(self, cs: list[Chunk], i: int) -> bool:
+        words = [c.text for c in cs[i : i + 3] if isinstance(c, Token)]
+        return bool(words) and words[0] in ("yes-no", "y", "true")
+
+    def _range_at(self, cs: list[Chunk], i: int) -> tuple[tuple[float, float], int] | None:
+        texts = [c.text if isinstance(c, Token) else "" for c in cs[i : i + 6]]
+        nums = [self._number(t) for t in texts]
+        offset = 1 if texts[:1] == ["("] else 0
+        t = texts[offset:]
+        v = nums[offset:]
+        end = i + offset
+        if (
+            len(t) >= 4
+            and t[0] in ("from", "between")
+            and v[1] is not None
+            and v[3] is not None
+            and t[2] in ("to", "and", "-")
+        ):
+            return (v[1], v[3]), end + 4 + (1 if offset and texts[5:6] == [")"] else 0)
+        if len(t) >= 3 and v[0] is not None and t[1] in ("-", "to", "/") and v[2] is not None:
+            return (v[0], v[2]), end + 3 + (
+                1 if offset and len(texts) > 4 and texts[4] == ")" else 0
+            )
+        if len(t) >= 2 and t[0] == "out-of" and v[1] is not None:
+            return (0.0, v[1]), end + 2
+        if len(t) >= 2 and t[0] == "up-to" and v[1] is not None:
+            return (0.0, v[1]), end + 2
+        return None
+
+    @staticmethod
+    def _number(text: str) -> float | None:
+        if text and text[0].isdigit():
+            try:
+                return float(text.replace(",", ""))
+            except ValueError:
+                return None
+        value = lx.NUMBER_VALUES.get(text)
+        return float(value) if value is not None else None
+
+    def _numbered(self, cs: list[Chunk], i: int, owner: str | None) -> int:
+        """``a 1-5 rating``: a range before the field's name."""
+        found = self._range_at(cs, i)
+        if found is None:
+            return i + 1
+        (low, high), j = found
+        if j < len(cs) and isinstance(cs[j], NP):
+            np = cs[j]
+            assert isinstance(np, NP)
+            draft = FieldDraft(self._field_words(np), type="integer", position=i)
+            draft.minimum, draft.maximum = low, high
+            self.add_field(owner, draft)
+            return j + 1
+        return j
+
+    def _choice_list_ahead(self, cs: list[Chunk], i: int) -> bool:
+        separators = 0
+        for c in cs[i:]:
+            if isinstance(c, Token) and c.text == ")":
+                break
+            if isinstance(c, Token) and c.text in (",", "or", "/"):
+                separators += 1
+            if isinstance(c, Token) and c.tag == "VERB" and not self._participle(c.text):
+                return False
+        return separators >= 1
+
+    def _choices(self, cs: list[Chunk], i: int, *, closer: str | None) -> tuple[list[str], int]:
+        """``planned, in progress or done``: short values separated by commas/or/slashes."""
+        values: list[str] = []
+        current: list[str] = []
+        while i < len(cs):
+            c = cs[i]
+            text = c.text if isinstance(c, Token) else " ".join([*c.adjs, *c.mods, c.head])
+            if isinstance(c, Token) and closer and text == closer:
+                i += 1
+                break
+            if isinstance(c, Token) and text in (",", "or", "/", "and"):
+                if current:
+                    values.append(" ".join(current))
+                    current = []
+                i += 1
+                if text == "and" and values and closer is None:
+                    pass
+                continue
+            if isinstance(c, Token) and (c.tag in ("PUNCT", "WH", "AUX") or text == "with"):
+                break
+            if isinstance(c, Token) and c.tag == "PRON":
+                break
+            if (
+                isinstance(c, NP)
+                and c.det is not None
+                and c.det not in ("no", "the")
+                and values
+                and not current
+            ):
+                break
+            current.append(text.replace("-", " ") if text in ("in-progress", "on-hold") else text)
+            if len(current) > 3:
+                return [], i
+            i += 1
+        if current:
+            values.append(" ".join(current))
+        clean: list[str] = []
+        for value in values:
+            value = value.strip()
+            if value and value not in clean and len(value) <= 40:
+                clean.append(value)
+        return clean, i
+
+    def _whether(self, cs: list[Chunk], i: int, owner: str | None, closer: str | None) -> int:
+        """``whether they were paid`` -> paid: boolean."""
+        words: list[str] = []
+        while i < len(cs):
+            c = cs[i]
+            if isinstance(c, Token) and (c.text in (",", "and", "or") or c.text == closer):
+                break
+            if isinstance(c, Token) and c.tag == "PUNCT":
+                break
+            if isinstance(c, NP):
+                if self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
+                    pass  # the subject: "whether the dog is ..."
+                elif c.det is None or c.det in lx.POSSESSIVE_DETERMINERS or words:
+                    words.extend(w for w in c.words if w not in lx.POSSESSIVE_DETERMINERS)
+            elif c.text in ("has", "have", "had") and not words:
+                words.append("has")
+            elif (
+                c.text not in _BOOL_SKIP
+                and c.tag in ("VERB", "ADJ", "ADV", "NOUN", "PREP")
+                and (c.tag != "PREP" or words)
+            ):
+                words.append(c.text)
+            i += 1
+        words = [
+            w for w in words if (w not in lx.AUXILIARIES or w == "has") and w not in lx.PRONOUNS
+        ]
+        words = words[:3] if words[:1] == ["has"] else words[-2:]
+        if words and words[-1] in lx.PREPOSITIONS:
+            words = words[:-1]
+        if words:
+            self.add_field(owner, FieldDraft(words, type="boolean", position=i))
+        return i
+
+    def _when(self, cs: list[Chunk], i: int, owner: str | None, closer: str | None) -> int:
+        """``when it was taken`` -> taken_at; ``when I started`` -> start_date; ``where``."""
+        word = cs[i].text if isinstance(cs[i], Token) else ""
+        end = self._skip_clause(cs, i + 1, closer)
+        if word == "where":
+            self.add_field(owner, FieldDraft(["location"], type="string", position=i))
+            return end
+        verb = next((c for c in cs[i + 1 : end] if isinstance(c, Token) and c.tag == "VERB"), None)
+        name, kind = ["date"], "date"
+        if verb is not None:
+            base = self._base(verb.text)
+            if base in _DATE_VERBS:
+                name = [base, "date"]
+            elif verb.text.endswith(("ed", "en")) or verb.text in lx.IRREGULAR_VERBS:
+                name, kind = [verb.text, "at"], "datetime"
+        self.add_field(owner, FieldDraft(name, type=kind, position=i))
+        return end
+
+    def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:
+        while i < len(cs):
+            c = cs[i]
+            if isinstance(c, Token) and (c.text in (",", "and") or c.text == closer):
+                break
+            i += 1
+        return i
+
+    def _boolean_word(self, word: str) -> bool:
+        from launchforge_core.pipeline.extractor.fields import BOOLEAN_WORDS
+
+        return word in BOOLEAN_WORDS

@@ -1,0 +1,55 @@
+"""What a noun phrase can stand for (an entity, an attribute, the app itself ...) and
+the words that name the entity it stands for."""
+
+from __future__ import annotations
+
+from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.chunks import NP
+from launchforge_core.pipeline.extractor.grammar_words import ENTITY_WHEN_PLURAL, UNITS
+
+
+def np_role(np: NP) -> str:
+    """What a noun phrase can stand for: entity, attribute, meta, self or abstract."""
+    head, one = np.head, np.singular
+    if head in lx.SELF_NOUNS or one in lx.SELF_NOUNS:
+        return "self"
+    if head in lx.PERIOD_NOUNS and not np.mods:
+        return "period"
+    if head in UNITS and not np.mods:
+        return "attribute"  # "litres", "kg": a measure
+    if (one in lx.META_NOUNS or head in lx.META_NOUNS) and not (
+        np.plural and one in lx.META_BUT_ENTITY_IN_PLURAL
+    ):
+        return "meta"
+    if head in lx.BUSINESS_NOUNS and np.det in (None, "my", "our", "a", "an", "the", "this"):
+        return "meta"  # "my tattoo studio", "our community garden": who owns the app
+    if one in lx.ABSTRACT_NOUNS and not np.mods:
+        return "abstract"
+    first = (np.adjs + np.mods + [head])[0]
+    if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1:
+        return "abstract"  # "total sales", "average score": a summary, not records
+    if head in lx.PLURAL_ATTRIBUTES and one not in ENTITY_WHEN_PLURAL:
+        return "attribute"
+    if (head in lx.ATTRIBUTE_NOUNS or one in lx.ATTRIBUTE_NOUNS) and not (
+        np.plural and one in ENTITY_WHEN_PLURAL
+    ):
+        return "attribute"
+    return "entity"
+
+
+def meta_owner(np: NP) -> NP | None:
+    """``a habit tracker``, ``my recipe app``: the thing the app is for, named by the
+    modifier of a word that names the app itself (None when there is no such modifier)."""
+    if np_role(np) != "meta" or not np.mods or np.head in lx.BUSINESS_NOUNS:
+        return None
+    head = np.mods[-1]
+    if head in lx.META_NOUNS or head in lx.SELF_NOUNS or head in lx.ADJECTIVES:
+        return None
+    owner = NP(head=head, mods=np.mods[:-1], det=np.det, index=np.index)
+    return owner if np_role(owner) == "entity" else None
+
+
+def entity_words(np: NP) -> list[str]:
+    """The words that name the entity: noun modifiers and the singular head."""
+    mods = [m for m in np.mods if m not in lx.META_NOUNS and m not in lx.SELF_NOUNS]
+    return [*mods[-1:], np.singular] if mods else [np.singular]
