@@ -258,3 +258,14 @@ def test_plural_field_words_name_singular_fields():
     ]
     assert task["due_date"]["type"] == "date"
     assert task["priority"]["type"] == "enum"
+
+
+def test_features_add_entities_and_fields_of_the_main_entity():
+    spec = extract_spec("Manage my recipes", features=("ratings", "due dates", "ingredients"))
+    found = entities(spec)
+    assert {"rating", "due_date"} <= set(found["Recipe"])
+    assert "Ingredient" in found
+    plain = entities(extract_spec("A simple thing for my team", features=("priorities", "notes")))
+    (only,) = plain.values()
+    assert only["priority"]["type"] == "enum"
+    assert only["notes"]["type"] == "text"

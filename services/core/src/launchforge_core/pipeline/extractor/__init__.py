@@ -71,10 +71,7 @@ def extract(
     target_users: str | None = None,
     theme: str = "modern",
 ) -> Extraction:
-    text = idea.strip()
-    if features:
-        text += "\n" + "\n".join(f"Features: {f.strip()}" for f in features if f.strip())
-    reading = read(text)
+    reading = read(idea.strip(), features=[f.strip() for f in features][:20])
     model = resolve(reading)
     notes = list(model.notes)
     fallback = not model.entities
@@ -128,7 +125,10 @@ def _fallback_entity(reading: Reading, model: Model, notes: list[str]) -> None:
     words = [w for w in reading.title if w not in lx.TITLE_HEADS and w not in lx.META_NOUNS]
     key_words = [words[-1]] if words else ["item"]
     key = key_words[0]
-    model.entities[key] = EntityDraft(key, key_words, (0, 0), evidence=1)
+    draft = EntityDraft(key, key_words, (0, 0), evidence=1)
+    for _, field_draft in reading.focus_fields:  # fields named without an owner
+        draft.fields.setdefault(field_draft.key, field_draft)
+    model.entities[key] = draft
     notes.append(f"found no things to keep records of; the app keeps {key!r} records")
 
 

@@ -182,6 +182,30 @@ class ReaderCore(ReaderBase):
             self.read_sentence(chunks, first=index == 0)
         return self.r
 
+    def read_features(self, features: list[str]) -> None:
+        """The build form's features, one phrase each: a thing named is an entity ("check-ins"),
+        an attribute a field of the idea's main entity ("due dates", "a rating from 1 to 5")."""
+        main = max(
+            (e for e in self.r.entities.values() if e.evidence > 0),
+            key=lambda e: (e.listed, e.evidence, -e.first[0], -e.first[1]),
+            default=None,
+        )
+        for number, feature in enumerate(features):
+            self.sentence = len(self.r.sentences) + number
+            for sentence in split_sentences(tokenize(feature)):
+                chunks = chunk(sentence)
+                first = next((c for c in chunks if isinstance(c, NP)), None)
+                if first is None:
+                    continue
+                if self.role(first) == "attribute" or (
+                    main is None and self.role(first) != "entity"
+                ):
+                    # with no entity yet, the fields wait for the fallback one (focus_fields)
+                    owner = main.key if main is not None else None
+                    self.read_fields(chunks, chunks.index(first), owner, closer=None)
+                else:
+                    self.read_items(chunks, chunks.index(first), listed=True, skip_unknown=True)
+
     def _strip_called(self, chunks: list[Chunk]) -> bool:
         """A sentence that only names the app ("Call it Green Thumb.") adds nothing."""
         words = [c.text for c in chunks if isinstance(c, Token)]
@@ -292,8 +316,12 @@ class Reader(ClauseReader, FieldReader, ListReader, ReaderCore):
     """The whole grammar: the rules of each mixin over the core's facts."""
 
 
-def read(idea: str) -> Reading:
-    return Reader(idea).read()
+def read(idea: str, features: list[str] | tuple[str, ...] = ()) -> Reading:
+    reader = Reader(idea)
+    reading = reader.read()
+    if features:
+        reader.read_features([f for f in features if f.strip()])
+    return reading
 
 
 def singular_key(word: str) -> str:
