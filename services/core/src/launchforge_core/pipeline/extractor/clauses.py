@@ -62,6 +62,16 @@ class ClauseReader(ReaderBase):
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue
+                if (
+                    c.tag == "VERB"
+                    and text in ("get", "gets", "got")
+                    and subject is not None
+                    and self.role(subject) == "entity"
+                ):
+                    j = self._be_tied(cs, i + 1, subject)
+                    if j is not None:
+                        i = j  # "every guest gets assigned to a table"
+                        continue
                 if c.tag == "VERB":
                     i = self._verb(cs, i, subject, focus)
                     subject = None
@@ -171,6 +181,20 @@ class ClauseReader(ReaderBase):
         The subject is the child (many-to-one); returns where reading goes on, or None."""
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "AUX"):
             j += 1
+        one = cs[j] if j < len(cs) else None
+        if (
+            isinstance(one, NP)
+            and one.numbers == ["one"]
+            and self.role(one)
+            in (
+                "entity",
+                "attribute",
+            )
+        ):
+            # "a session is one tutor with ...", "every visit is one observer at one site"
+            child = self.entity(subject)
+            self.relation(child, self.entity(one, force=True))
+            return self._each_one(cs, j + 1, child)
         passive = False
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("VERB", "ADJ"):
             token = cs[j]
@@ -180,7 +204,7 @@ class ClauseReader(ReaderBase):
             passive = True
             j += 1
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
-            if cs[j].text not in RELATION_PREPS | {"with", "part-of"}:
+            if cs[j].text not in RELATION_PREPS | {"with", "part-of", "through", "via"}:
                 return None
             j += 1
         elif not passive:
@@ -192,6 +216,23 @@ class ClauseReader(ReaderBase):
             return None
         self.relation(self.entity(subject), self.entity(target))
         return j + 1
+
+    def _each_one(self, cs: list[Chunk], j: int, child: str | None) -> int:
+        """``... at one site``, ``... taking one boat``: more parents, one of each."""
+        while j + 1 < len(cs):
+            c, target = cs[j], cs[j + 1]
+            if (
+                isinstance(c, Token)
+                and (c.tag == "PREP" or c.tag == "VERB")
+                and isinstance(target, NP)
+                and target.numbers == ["one"]
+                and self.role(target) in ("entity", "attribute")
+            ):
+                self.relation(child, self.entity(target, force=True))
+                j += 2
+                continue
+            break
+        return j
 
     def _subject_pronoun(self, cs: list[Chunk], i: int) -> str | None:
         """The pronoun before a verb (past auxiliaries and adverbs): "they also pay"."""
@@ -318,7 +359,11 @@ class ClauseReader(ReaderBase):
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
         if base in CHILD_VERBS and subject_key and prep is not None:
-            parent = self.entity(obj) if self.role(obj) == "entity" else None
+            # "each artwork belongs to one artist": what it belongs to is a record, even
+            # when the word alone would be an attribute
+            parent = (
+                self.entity(obj, force=True) if self.role(obj) in ("entity", "attribute") else None
+            )
             if parent:
                 self.relation(subject_key, parent)  # "routes belong to a wall"
                 if j + 1 < len(cs) and isinstance(cs[j + 1], Token) and cs[j + 1].text == ":":

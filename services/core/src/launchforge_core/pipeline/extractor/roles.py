@@ -7,6 +7,10 @@ from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.chunks import NP
 from launchforge_core.pipeline.extractor.grammar_words import ENTITY_WHEN_PLURAL, UNITS
 
+# Meta words that name a record once something modifies them: "a damage report",
+# "a log entry", "an expense report" (but "a report" alone is the app's feature).
+RECORD_HEADS = frozenset({"report", "entry", "request"})
+
 
 def np_role(np: NP) -> str:
     """What a noun phrase can stand for: entity, attribute, meta, self or abstract."""
@@ -17,11 +21,17 @@ def np_role(np: NP) -> str:
         return "period"
     if head in UNITS and not np.mods:
         return "attribute"  # "litres", "kg": a measure
-    if (one in lx.META_NOUNS or head in lx.META_NOUNS) and not (
-        np.plural and one in lx.META_BUT_ENTITY_IN_PLURAL
+    if (
+        (one in lx.META_NOUNS or head in lx.META_NOUNS)
+        and not (np.plural and one in lx.META_BUT_ENTITY_IN_PLURAL)
+        and not (np.mods and one in RECORD_HEADS)
     ):
         return "meta"
-    if head in lx.BUSINESS_NOUNS and np.det in (None, "my", "our", "a", "an", "the", "this"):
+    if (
+        head in lx.BUSINESS_NOUNS
+        and np.det in (None, "my", "our", "a", "an", "the", "this")
+        and not np.numbers
+    ):
         return "meta"  # "my tattoo studio", "our community garden": who owns the app
     if one in lx.ABSTRACT_NOUNS and not np.mods:
         return "abstract"

@@ -130,6 +130,16 @@ def tokenize(idea: str) -> list[Token]:
             i += 1
     tokens = [Token(word, _static_tag(word), start) for word, start in joined]
     _resolve(tokens)
+    for i, token in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        before = tokens[i - 1] if i else None
+        if (
+            token.text in ("that", "this", "these", "those")
+            and after is not None
+            and after.tag in ("NOUN", "ADJ")
+            and (before is None or before.tag in ("PREP", "VERB", "PUNCT", "CONJ"))
+        ):
+            token.tag = "DET"  # "for that boat", not "the boat that ..."
     for i, token in enumerate(tokens[1:], start=1):
         before = tokens[i - 1]
         if token.tag == "NOUN" and before.tag == "PRON" and before.text in ("i", "we", "they"):
