@@ -119,6 +119,26 @@ def resolve(reading: Reading) -> Model:
                 fdraft.choices, fdraft.type = kinds, "enum"
                 break
 
+    # A thing named once, only as what something else is "for" or "at", with nothing
+    # about it ("sessions at the community centre", "checks for insurance"): the
+    # scene, not a record
+    children = {}
+    for c, p in relations:
+        children.setdefault(p, set()).add(c)
+    for key, draft in list(entities.items()):
+        is_child = any(c == key for c, _ in relations)
+        if (
+            not draft.fields
+            and not draft.listed
+            and draft.evidence <= 1
+            and not is_child
+            and len(children.get(key, ())) == 1
+            and not any(key in link for link in links)
+            and not is_person(key)  # "each visit is one observer": people are records
+        ):
+            notes.append(f"not kept: {' '.join(draft.words)!r} (named once, with no details)")
+            del entities[key]
+
     ordered = sorted(entities.values(), key=lambda e: e.first)
     if len(ordered) > MAX_ENTITIES:
         for dropped in ordered[MAX_ENTITIES:]:
