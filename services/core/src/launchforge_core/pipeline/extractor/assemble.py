@@ -122,7 +122,7 @@ def resolve(reading: Reading) -> Model:
     # A thing named once, only as what something else is "for" or "at", with nothing
     # about it ("sessions at the community centre", "checks for insurance"): the
     # scene, not a record
-    children = {}
+    children: dict[str, set[str]] = {}
     for c, p in relations:
         children.setdefault(p, set()).add(c)
     for key, draft in list(entities.items()):
