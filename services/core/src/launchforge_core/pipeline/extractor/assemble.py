@@ -72,9 +72,15 @@ def resolve(reading: Reading) -> Model:
             _merge(entities[first], draft)
             del entities[key]
             rename[key] = first
-    # "pet visits" when pets are an entity: a Visit of a Pet
+    # "pet visits" when pets are an entity: a Visit of a Pet ("game night", "work day":
+    # a span of time named by what fills it is a thing of its own)
     for key, draft in list(entities.items()):
-        if len(draft.words) > 1 and draft.words[0] in entities and draft.words[0] != key:
+        if (
+            len(draft.words) > 1
+            and draft.words[0] in entities
+            and draft.words[0] != key
+            and draft.words[-1] not in lx.PERIOD_NOUNS
+        ):
             target = draft.words[-1]
             relations.append((target, draft.words[0]))
             if target in entities:

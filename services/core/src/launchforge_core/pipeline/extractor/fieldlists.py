@@ -469,6 +469,9 @@ class FieldReader(ReaderBase):
 
     def _aside(self, cs: list[Chunk], i: int) -> bool:
         """``(some are kids so i need ...)``: a remark in parentheses, not a list of fields."""
+        opener = cs[i] if i < len(cs) else None
+        if isinstance(opener, Token) and opener.text in ("basically", "like", "aka", "i-e"):
+            return True  # "crates (basically folders, each with a name)"
         for c in cs[i:]:
             if isinstance(c, Token) and c.text in (",", ")"):
                 return False
