@@ -30,7 +30,15 @@ async def test_crud_happy_path(client: httpx.AsyncClient, alice) -> None:
     )
     assert created.status_code == 201, created.text
     project = created.json()
-    assert set(project) == {"id", "name", "description", "created_at", "updated_at"}
+    assert set(project) == {
+        "id",
+        "name",
+        "description",
+        "current_build_id",
+        "created_at",
+        "updated_at",
+    }
+    assert project["current_build_id"] is None  # nothing built yet
     assert project["name"] == "Todo app"  # stripped
     assert project["description"] == "A list of things"
     assert created.headers["location"] == f"/v1/projects/{project['id']}"

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     text,
@@ -55,6 +56,19 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), nullable=False)
     # Length (<= DESCRIPTION_MAX_LENGTH) is enforced by the API schema.
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Highest builds.version handed out; bumped under this row's lock, so a
+    # project's versions are 1, 2, 3... with no gap and no duplicate.
+    version_seq: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    # The version a person gets when they open, preview or download "the app":
+    # the newest succeeded build, or the one a restore made. None before any
+    # build succeeded.
+    current_build_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid,
+        ForeignKey("builds.id", ondelete="SET NULL", use_alter=True),
+        nullable=True,
+    )
     # Set in Python so the values are known after flush without a reload.
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
@@ -100,6 +114,19 @@ class Build(Base):
     model: Mapped[str | None] = mapped_column(String(200), nullable=True)
     spec: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
     retry_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # Every build is a version of its project: 1, 2, 3... (see Project.version_seq).
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # How this version came to be: idea (an idea or a spec), change (a change
+    # asked of ``parent_id``), restore (a copy of ``parent_id``), retry.
+    origin: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="idea", server_default=text("'idea'")
+    )
+    # The version this one derives from (a change's base, a restore's source).
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("builds.id", ondelete="SET NULL"), nullable=True
+    )
+    # The person's words for a change ("add a priority to tasks").
+    change_request: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Filled by the worker: which generator really ran, stage records, tokens.
     generator: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
@@ -126,6 +153,7 @@ class Build(Base):
 
     __table_args__ = (
         Index("ix_builds_project_id_created_at_id", "project_id", created_at.desc(), id.desc()),
+        UniqueConstraint("project_id", "version", name="uq_builds_project_id_version"),
         Index("ix_builds_owner_id", "owner_id"),
         # Only live rows are scanned by the claim query.
         Index(

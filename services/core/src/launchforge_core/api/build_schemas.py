@@ -102,6 +102,12 @@ class BuildPublic(BaseModel):
     model: str | None
     spec: dict[str, Any] | None
     retry_of: uuid.UUID | None
+    # The project's version this build is (1, 2, 3...), how it came to be
+    # (idea | change | restore | retry), what it derives from, and a change's words.
+    version: int
+    origin: str
+    parent_id: uuid.UUID | None
+    change_request: str | None
     generator: str | None
     stages: list[StagePublic]
     usage: dict[str, Any] | None

@@ -50,6 +50,8 @@ class ProjectPublic(BaseModel):
     id: uuid.UUID
     name: str
     description: str | None
+    # The version the project's app is now (see Project.current_build_id).
+    current_build_id: uuid.UUID | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_core.models import Build, Project
@@ -68,3 +68,20 @@ async def build_ids(session: AsyncSession, *, project_id: uuid.UUID) -> list[uui
     """Ids of a project's builds (to drop their cached reads when it is deleted)."""
     stmt = select(Build.id).where(Build.project_id == project_id)
     return list((await session.execute(stmt)).scalars())
+
+
+async def next_version(
+    session: AsyncSession, *, owner_id: uuid.UUID, project_id: uuid.UUID
+) -> int | None:
+    """Hand out the owner's project's next version number; None when it is not theirs.
+
+    One UPDATE bumps ``version_seq`` and locks the row until the transaction
+    ends, so two builds started at once get two different numbers.
+    """
+    stmt = (
+        update(Project)
+        .where(Project.id == project_id, Project.owner_id == owner_id)
+        .values(version_seq=Project.version_seq + 1)
+        .returning(Project.version_seq)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -84,6 +84,9 @@ class BuildService:
         project_id: uuid.UUID,
         data: BuildCreate,
         retry_of: uuid.UUID | None = None,
+        origin: str = "idea",
+        parent_id: uuid.UUID | None = None,
+        change_request: str | None = None,
         spec_location: tuple[str, ...] = ("body", "spec"),
     ) -> BuildPublic:
         if data.spec is not None:
@@ -106,6 +109,12 @@ class BuildService:
                 provider=data.provider,
             )
         await self.quota.reserve(principal, owner_id)
+        # Locks the project row until commit: concurrent builds get distinct numbers.
+        version = await project_repo.next_version(
+            self.session, owner_id=owner_id, project_id=project_id
+        )
+        if version is None:
+            raise project_not_found()
         build = await repo.add(
             self.session,
             project_id=project_id,
@@ -119,6 +128,10 @@ class BuildService:
             model=data.model,
             spec=data.spec,
             retry_of=retry_of,
+            version=version,
+            origin=origin,
+            parent_id=parent_id,
+            change_request=change_request,
             stages=[],
             attempt=0,
             cancel_requested=False,
@@ -221,6 +234,9 @@ class BuildService:
             project_id=build.project_id,
             data=data,
             retry_of=build.id,
+            origin="retry",
+            parent_id=build.id,
+            change_request=build.change_request,
             # A build queued before specs were checked at submission may hold one
             # that cannot build: the retry is refused, located in the build's spec.
             spec_location=("spec",),
