@@ -1,6 +1,13 @@
-"""Envelope encryption of small secrets at rest with AES-256-GCM.
+"""Key-ring encryption of small secrets at rest with AES-256-GCM.
 
-A :class:`KeyRing` holds named 32-byte key-encryption keys, newest first, read
+Not envelope encryption: there is no per-record data key. Each value (a
+provider key, a signing key: tens of bytes) is encrypted directly under a key
+of the ring, named in the ciphertext; rotating means adding a newer key and
+re-encrypting values under it when they are next written (auth's signing keys
+are rewrapped at start-up). A per-record data key would only pay off for large
+values or a key service that must not see them, neither of which is the case.
+
+A :class:`KeyRing` holds named 32-byte keys, newest first, read
 from configuration such as ``"k2:<base64>,k1:<base64>"``. :meth:`KeyRing.encrypt`
 always uses the newest key; :meth:`KeyRing.decrypt` picks the key named in the
 ciphertext, so values written before a rotation still decrypt as long as their

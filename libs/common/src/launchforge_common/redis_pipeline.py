@@ -15,7 +15,12 @@ Timeouts cost one timer per connection, not one per command: a watchdog
 breaks the connection (failing every command waiting on it) when the oldest
 reply is overdue, and the next command reconnects. Supports the URLs
 ``create_redis`` does (``redis://``, ``rediss://``, ``unix://``, user,
-password, db). For everything else, use the regular client.
+password, db), and on ``rediss://`` the TLS options redis-py reads from the
+URL (:data:`TLS_OPTIONS`: CA, client certificate, verification). Any other
+``ssl_*`` option is refused when the client is made, never silently dropped:
+a TLS setting that is not applied is a security setting that is not applied.
+Connection-pool options (``health_check_interval`` and the like) do not apply
+to one connection and are ignored; the timeouts come from the settings.
 """
 
 from __future__ import annotations
@@ -127,6 +132,53 @@ class _Pipe(asyncio.Protocol):
                 future.set_exception(_as_connection_error(exc))
 
 
+TLS_OPTIONS = frozenset(
+    {
+        "ssl_cert_reqs",
+        "ssl_ca_certs",
+        "ssl_ca_path",
+        "ssl_ca_data",
+        "ssl_certfile",
+        "ssl_keyfile",
+        "ssl_password",
+        "ssl_check_hostname",
+    }
+)
+_CERT_REQS = {
+    "none": ssl.CERT_NONE,
+    "optional": ssl.CERT_OPTIONAL,
+    "required": ssl.CERT_REQUIRED,
+}
+
+
+def tls_context(options: dict[str, Any]) -> ssl.SSLContext:
+    """The TLS context a ``rediss://`` URL's options ask for (as redis-py builds it)."""
+    unknown = sorted(k for k in options if k.startswith("ssl_") and k not in TLS_OPTIONS)
+    if unknown:
+        raise ValueError(
+            f"Redis URL option(s) {', '.join(unknown)} are not supported by the pipelined "
+            f"client; supported TLS options: {', '.join(sorted(TLS_OPTIONS))}"
+        )
+    reqs = options.get("ssl_cert_reqs", "required")
+    if isinstance(reqs, str):
+        if reqs.lower() not in _CERT_REQS:
+            raise ValueError(f"ssl_cert_reqs must be one of {', '.join(_CERT_REQS)}")
+        reqs = _CERT_REQS[reqs.lower()]
+    context = ssl.create_default_context(
+        cafile=options.get("ssl_ca_certs"),
+        capath=options.get("ssl_ca_path"),
+        cadata=options.get("ssl_ca_data"),
+    )
+    check_hostname = options.get("ssl_check_hostname", True)
+    context.check_hostname = bool(check_hostname) and reqs != ssl.CERT_NONE
+    context.verify_mode = reqs
+    if options.get("ssl_certfile"):
+        context.load_cert_chain(
+            options["ssl_certfile"], options.get("ssl_keyfile"), options.get("ssl_password")
+        )
+    return context
+
+
 def _as_connection_error(exc: BaseException) -> BaseException:
     if isinstance(exc, OSError | TimeoutError):
         return exc
@@ -145,6 +197,9 @@ class PipelinedRedis:
         self._username = options.get("username")
         self._password = options.get("password")
         self._db = int(options.get("db", 0) or 0)
+        self._tls: ssl.SSLContext | None = None
+        if self._connection_class is SSLConnection:
+            self._tls = tls_context(dict(options))
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._pipe: _Pipe | None = None
@@ -205,10 +260,7 @@ class PipelinedRedis:
             if self._connection_class is UnixDomainSocketConnection:
                 await loop.create_unix_connection(lambda: pipe, self._path)
             else:
-                tls = None
-                if self._connection_class is SSLConnection:
-                    tls = ssl.create_default_context()
-                await loop.create_connection(lambda: pipe, self._host, self._port, ssl=tls)
+                await loop.create_connection(lambda: pipe, self._host, self._port, ssl=self._tls)
             try:
                 if self._password is not None:
                     auth: tuple[Arg, ...] = (self._password,)
