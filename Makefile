@@ -90,7 +90,7 @@ CHART := helm/launchforge
 CHART_OUT := .tools/chart-render
 K8S_VERSION ?= 1.33
 
-images:  # gateway, auth, core with docker or podman (BASE_IMAGE, TAG, CA_BUNDLE)
+images: web  # gateway (with web/dist), auth, core with docker or podman (BASE_IMAGE, TAG, CA_BUNDLE)
 	TAG=$(IMAGE_TAG) bash deploy/build-images.sh
 
 base-images:  # localhost/* python, postgres and redis images from Debian's mirror

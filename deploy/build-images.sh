@@ -39,6 +39,11 @@ else
 fi
 
 for svc in "${services[@]}"; do
+  if [ "$svc" = gateway ] && [ ! -f "$root/web/dist/index.html" ]; then
+    # The gateway image serves the web app; `make images` builds it first.
+    echo "web/dist is missing: run \`make web\` (Node 20 and npm) or \`make images\`" >&2
+    exit 2
+  fi
   image="${IMAGE:-${prefix}${svc}:${tag}}"
   log "building $image with $engine"
   start=$(date +%s)
