@@ -338,3 +338,39 @@ async def test_change_and_versions_tools_follow_the_routes_contract(
 
         page = await call(session, "list_versions", project_id=project["id"])
         assert page["items"] == [{"version": 1, "build_id": base}]
+
+
+async def test_get_build_long_polls_for_the_next_event(
+    introspection: Any, make_settings: Any, serve_app: Any
+) -> None:
+    import asyncio
+
+    from launchforge_core.main import create_app
+    from launchforge_core.services import events
+
+    app = create_app(
+        make_settings(auth_url=introspection.url, internal_token=introspection.internal_token)
+    )
+    key = make_key(introspection, str(uuid.uuid4()), ["*"])
+    async with serve_app(app) as live, mcp_session(live.url, key) as session:
+        project = await call(session, "create_project", name="polled")
+        build = await call(session, "start_build", project_id=project["id"], idea="A notes app")
+        queued = await call(session, "get_build", build_id=build["id"])
+        assert [e["status"] for e in queued["events"]] == ["queued"]
+        after = queued["last_event_id"]
+
+        poll = asyncio.create_task(
+            call(session, "get_build", build_id=build["id"], after_event_id=after, wait_seconds=20)
+        )
+        state = live.app.state
+        async with state.sessionmaker() as db:
+            payload = await events.append(
+                db, uuid.UUID(build["id"]), kind="log", message="generating the page"
+            )
+            await db.commit()
+        assert payload is not None
+        await events.Publisher(state.redis, state.redis_health).publish(payload)
+        news = await poll
+        assert [e["message"] for e in news["events"]] == ["generating the page"]
+        assert news["last_event_id"] == after + 1
+        assert news["finished"] is False
