@@ -374,3 +374,50 @@ async def test_get_build_long_polls_for_the_next_event(
         assert [e["message"] for e in news["events"]] == ["generating the page"]
         assert news["last_event_id"] == after + 1
         assert news["finished"] is False
+
+
+@pytest.mark.parametrize(
+    ("method", "content", "content_type"),
+    [
+        ("POST", b"{not json", "application/json"),
+        ("POST", b"[]", "application/json"),
+        ("POST", b"hello", "text/plain"),
+        ("GET", b"", ""),
+        ("DELETE", b"", ""),
+        ("PUT", b"{}", "application/json"),
+    ],
+)
+async def test_malformed_mcp_requests_are_4xx_never_5xx(
+    core: str, introspection: Any, method: str, content: bytes, content_type: str
+) -> None:
+    key = make_key(introspection, str(uuid.uuid4()), ["*"])
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json, text/event-stream"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    async with httpx.AsyncClient(base_url=core) as client:
+        response = await client.request(method, "/mcp", content=content, headers=headers)
+    assert 400 <= response.status_code < 500, (response.status_code, response.text)
+    if method != "POST":
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
+
+
+async def test_a_call_without_its_params_is_a_json_rpc_error(core: str, introspection: Any) -> None:
+    key = make_key(introspection, str(uuid.uuid4()), ["*"])
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json, text/event-stream"}
+    async with httpx.AsyncClient(base_url=core) as client:
+        response = await client.post(
+            "/mcp", json={"jsonrpc": "2.0", "id": 7, "method": "tools/call"}, headers=headers
+        )
+    # A protocol error travels in the JSON-RPC answer, as the transport says.
+    assert response.status_code == 200
+    assert response.json()["id"] == 7
+    assert response.json()["error"]["code"] == -32602
+
+
+async def test_an_unknown_tool_is_a_tool_error(core: str, introspection: Any) -> None:
+    key = make_key(introspection, str(uuid.uuid4()), ["*"])
+    async with mcp_session(core, key) as session:
+        result = await session.call_tool("drop_database", {})
+    assert result.is_error
+    assert "drop_database" in error_text(result)

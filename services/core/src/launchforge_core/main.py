@@ -78,8 +78,7 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
     app = create_service_app(settings, title="LaunchForge core", lifespan=lifespan)
     app.include_router(api_router)
     mcp_server = build_mcp_server(app)
-    # A plain Starlette route (not a Mount): "/mcp" itself, with no redirect to "/mcp/".
-    app.router.routes.append(
-        Route(MCP_PATH, endpoint=MCPEndpoint(), methods=["GET", "POST", "DELETE"])
-    )
+    # A plain Starlette route (not a Mount): "/mcp" itself, with no redirect to "/mcp/";
+    # every method reaches the endpoint, which takes POST and answers 405 otherwise.
+    app.router.routes.append(Route(MCP_PATH, endpoint=MCPEndpoint()))
     return app

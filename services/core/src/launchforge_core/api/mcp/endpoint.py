@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from launchforge_common.errors import ProblemError
+from launchforge_common.errors import ProblemError, problem_response
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.requests import Request
@@ -31,6 +31,15 @@ class MCPEndpoint:
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            # Stateless: no session to DELETE and nothing to push on a GET stream
+            # (the SDK would hold a GET open for nothing). The transport's spec
+            # asks for a 405 then.
+            refusal = problem_response(
+                405, detail="This MCP endpoint takes POST only.", headers={"Allow": "POST"}
+            )
+            await refusal(scope, receive, send)
+            return
         app: FastAPI = scope["app"]
         try:
             await get_current_principal(Request(scope))
