@@ -20,7 +20,13 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from launchforge_core.api.build_schemas import BuildPublic, FileTree, LLMProvider, Theme
+from launchforge_core.api.build_schemas import (
+    MAX_FEATURES,
+    BuildPublic,
+    FileTree,
+    LLMProvider,
+    Theme,
+)
 from launchforge_core.api.mcp.rest import CoreRest
 from launchforge_core.api.mcp.schemas import (
     BuildEvent,
@@ -30,6 +36,7 @@ from launchforge_core.api.mcp.schemas import (
     VersionPage,
 )
 from launchforge_core.api.schemas import ProjectPage, ProjectPublic
+from launchforge_core.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 from launchforge_core.repositories.events import TERMINAL_STATUSES
 from launchforge_core.services import events
 
@@ -93,8 +100,10 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
     @tool("Create a project (an app to build). Scope: projects:write.", _WRITE)
     async def create_project(
         ctx: Context,
-        name: Annotated[str, Field(min_length=1, max_length=200, description="Its name.")],
-        description: Annotated[str | None, Field(max_length=2000)] = None,
+        name: Annotated[
+            str, Field(min_length=1, max_length=NAME_MAX_LENGTH, description="Its name.")
+        ],
+        description: Annotated[str | None, Field(max_length=DESCRIPTION_MAX_LENGTH)] = None,
     ) -> ProjectPublic:
         body = {"name": name, "description": description}
         return ProjectPublic.model_validate(
@@ -118,7 +127,7 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
             Field(description="A LaunchForge spec to build as given (checked first)."),
         ] = None,
         target_users: Annotated[str | None, Field(max_length=500)] = None,
-        features: Annotated[list[str] | None, Field(max_length=30)] = None,
+        features: Annotated[list[str] | None, Field(max_length=MAX_FEATURES)] = None,
         theme: Theme = "modern",
         provider: ProviderChoice = None,
         model: Model = None,
@@ -181,7 +190,7 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
         ctx: Context,
         project_id: ProjectId,
         request: Annotated[
-            str, Field(min_length=3, max_length=2000, description="The change, in plain words.")
+            str, Field(min_length=1, max_length=5000, description="The change, in plain words.")
         ],
         base_build_id: Annotated[
             uuid.UUID | None, Field(description="The version to change (default: the current).")
