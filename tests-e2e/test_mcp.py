@@ -187,3 +187,60 @@ async def test_mcp_through_the_gateway_needs_a_key_and_its_scopes(
         missing = await session.call_tool("get_build", {"build_id": str(uuid.uuid4())})
         assert missing.is_error
         assert "404" in text_of(missing)
+
+
+async def test_another_users_things_are_not_found_over_mcp(
+    gateway: httpx.AsyncClient, platform: Any
+) -> None:
+    alice = await make_api_key(gateway, SCOPES)
+    bob = await make_api_key(gateway, SCOPES)
+    async with mcp_session(platform.gateway_url, alice) as session:
+        project = await call(session, "create_project", name="Alice's diary")
+        build = await call(
+            session, "start_build", project_id=project["id"], idea="A diary of private notes"
+        )
+    async with mcp_session(platform.gateway_url, bob) as session:
+        assert (await call(session, "list_projects"))["items"] == []
+        for tool, arguments, key in (
+            ("get_build", {"build_id": build["id"]}, "build_id"),
+            ("get_download_link", {"build_id": build["id"]}, "build_id"),
+            ("list_files", {"build_id": build["id"]}, "build_id"),
+            ("get_file", {"build_id": build["id"], "path": "app/models.py"}, "build_id"),
+            ("start_build", {"project_id": project["id"], "idea": "my app now"}, "project_id"),
+        ):
+            theirs = await session.call_tool(tool, arguments)
+            nobodys = await session.call_tool(tool, {**arguments, key: str(uuid.uuid4())})
+            assert theirs.is_error, tool
+            assert "404" in text_of(theirs), tool
+            # The same answer as for an id that does not exist at all.
+            assert text_of(theirs) == text_of(nobodys), tool
+    async with mcp_session(platform.gateway_url, alice) as session:
+        mine = await call(session, "get_build", build_id=build["id"])
+        assert mine["build"]["idea"] == "A diary of private notes"
+        assert [p["id"] for p in (await call(session, "list_projects"))["items"]] == [project["id"]]
+
+
+MALFORMED = {
+    "garbage": b"{not json",
+    "deep-nesting": b"[" * 100_000 + b"]" * 100_000,
+    "null": b"null",
+    "no-method": b'{"jsonrpc": "2.0", "id": 1}',
+}
+
+
+async def test_malformed_mcp_bodies_through_the_gateway_are_4xx(
+    gateway: httpx.AsyncClient,
+) -> None:
+    key = await make_api_key(gateway, ["projects:read"])
+    headers = {
+        "Authorization": f"Bearer {key}",
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+    }
+    for name, body in MALFORMED.items():
+        response = await gateway.post("/mcp", content=body, headers=headers)
+        assert 400 <= response.status_code < 500, (name, response.status_code, response.text[:300])
+        assert len(response.content) < 10_000, name
+    stream = await gateway.get("/mcp", headers=headers)
+    assert stream.status_code == 405
+    assert stream.headers["allow"] == "POST"
