@@ -39,6 +39,7 @@ from launchforge_core.api.schemas import ProjectPage, ProjectPublic
 from launchforge_core.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 from launchforge_core.repositories.events import TERMINAL_STATUSES
 from launchforge_core.services import events
+from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
 INSTRUCTIONS = (
     "LaunchForge turns an app idea into a runnable app (FastAPI backend, a web page and its "
@@ -55,7 +56,8 @@ ProjectId = Annotated[uuid.UUID, Field(description="The project's id.")]
 BuildId = Annotated[uuid.UUID, Field(description="The build's (version's) id.")]
 Limit = Annotated[int, Field(ge=1, le=100, description="At most this many items.")]
 Cursor = Annotated[
-    str | None, Field(max_length=1000, description="next_cursor of the previous page.")
+    str | None,
+    Field(max_length=MAX_CURSOR_LENGTH, description="next_cursor of the previous page."),
 ]
 Model = Annotated[
     str | None,
