@@ -241,6 +241,10 @@ async def test_malformed_mcp_bodies_through_the_gateway_are_4xx(
         response = await gateway.post("/mcp", content=body, headers=headers)
         assert 400 <= response.status_code < 500, (name, response.status_code, response.text[:300])
         assert len(response.content) < 10_000, name
+    # The gateway's request size limit (10 MiB by default) holds on /mcp too.
+    oversize = await gateway.post("/mcp", content=b" " * (11 * 1024 * 1024), headers=headers)
+    assert oversize.status_code == 413
+    assert oversize.headers["content-type"] == "application/problem+json"
     stream = await gateway.get("/mcp", headers=headers)
     assert stream.status_code == 405
     assert stream.headers["allow"] == "POST"
