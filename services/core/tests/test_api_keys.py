@@ -4,69 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 import pkgutil
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
-from launchforge_common.testing import free_port
-
-
-class IntrospectionServer:
-    """``POST /internal/introspect`` as auth implements it (launchforge_common.introspection)."""
-
-    def __init__(self, internal_token: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.internal_token = internal_token
-        self.keys: dict[str, dict[str, Any]] = {}
-        self.calls = 0
-        self.broken = False
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode()
-            lines = head.split("\r\n")
-            headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-            self.calls += 1
-            if self.broken:
-                status, answer = "500 Internal Server Error", {}
-            elif headers.get("x-internal-token") != self.internal_token:
-                status, answer = "401 Unauthorized", {}
-            elif lines[0].startswith("POST /internal/introspect "):
-                token = json.loads(body)["token"]
-                status, answer = "200 OK", self.keys.get(token, {"active": False})
-            else:
-                status, answer = "404 Not Found", {}
-            data = json.dumps(answer).encode()
-            writer.write(
-                f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-                + data
-            )
-            await writer.drain()
-        finally:
-            writer.close()
-
-
-@pytest.fixture
-async def introspection() -> AsyncIterator[IntrospectionServer]:
-    server = IntrospectionServer(internal_token="internal-" + uuid.uuid4().hex)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_api_keys_are_introspected(introspection, make_settings, start_app) -> None:
@@ -122,7 +62,7 @@ async def test_wrong_internal_token_is_a_503_not_a_login(
     assert response.status_code == 503
 
 
-def _key(introspection: IntrospectionServer, user_id: str, scopes: list[str]) -> dict[str, str]:
+def _key(introspection: Any, user_id: str, scopes: list[str]) -> dict[str, str]:
     key = "lf_" + uuid.uuid4().hex
     introspection.keys[key] = {
         "active": True,

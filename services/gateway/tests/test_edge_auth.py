@@ -174,6 +174,35 @@ async def test_api_keys_are_introspected(edge, upstream, client, fresh_ip) -> No
     assert unknown.status_code == 401
 
 
+async def test_the_mcp_endpoint_is_authenticated_like_v1(edge, upstream, client, fresh_ip) -> None:
+    key = f"lf_{uuid.uuid4().hex}"
+    upstream.state.api_keys[key] = {
+        "active": True,
+        "sub": "mcp-user",
+        "plan": "pro",
+        "key_id": uuid.uuid4().hex,
+        "scopes": ["builds:read"],
+    }
+    before = upstream.state.paths.count("/mcp")
+    for headers in ({}, {"Authorization": f"Bearer lf_{uuid.uuid4().hex}"}):
+        refused = await client.post(
+            f"{edge.url}/mcp", json={}, headers={**headers, "X-Forwarded-For": fresh_ip()}
+        )
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+    assert upstream.state.paths.count("/mcp") == before
+    ok = await client.post(
+        f"{edge.url}/mcp",
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": fresh_ip()},
+    )
+    assert ok.status_code == 200
+    # Charged to the key's own bucket, and the key goes on to core untouched.
+    assert ok.headers["ratelimit-policy"] == '"api-key";q=4;w=60'
+    assert dict(ok.json()["headers"])["authorization"] == f"Bearer {key}"
+    assert upstream.state.paths.count("/mcp") == before + 1
+
+
 async def test_auth_down_while_introspecting_is_503(edge_gateways, client) -> None:
     gateway = edge_gateways["auth_down"]
     response = await client.get(

@@ -135,6 +135,7 @@ async def test_top_level_build_file(client: httpx.AsyncClient) -> None:
     [
         "/v1/projects",
         "/v1/auth/login",
+        "/mcp",
         "/.well-known/jwks.json",
         "/internal/introspect",
         "/livez",

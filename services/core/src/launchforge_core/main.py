@@ -11,8 +11,12 @@ from launchforge_common.crypto import KeyRing
 from launchforge_common.http import create_http_client
 from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import JWKSVerifier
+from starlette.routing import Route
 
 from launchforge_core.api.main import api_router
+from launchforge_core.api.mcp.endpoint import PATH as MCP_PATH
+from launchforge_core.api.mcp.endpoint import MCPEndpoint, serve_mcp
+from launchforge_core.api.mcp.server import build_mcp_server
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
@@ -65,6 +69,7 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
             app.state.artifact_store = PostgresArtifactStore(
                 app.state.sessionmaker, max_bytes=settings.max_artifact_bytes
             )
+            await stack.enter_async_context(serve_mcp(app, mcp_server))
             try:
                 yield
             finally:
@@ -72,4 +77,8 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
 
     app = create_service_app(settings, title="LaunchForge core", lifespan=lifespan)
     app.include_router(api_router)
+    mcp_server = build_mcp_server(app)
+    # A plain Starlette route (not a Mount): "/mcp" itself, with no redirect to "/mcp/";
+    # every method reaches the endpoint, which takes POST and answers 405 otherwise.
+    app.router.routes.append(Route(MCP_PATH, endpoint=MCPEndpoint()))
     return app

@@ -35,6 +35,8 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     Route("/v1/usage", CORE),
     Route("/v1/provider-keys", CORE, subtree=True),
     Route("/v1/specs", CORE, subtree=True),
+    # The MCP server (Streamable HTTP): one endpoint, authenticated like /v1.
+    Route("/mcp", CORE),
 )
 
 

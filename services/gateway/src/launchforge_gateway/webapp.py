@@ -52,6 +52,7 @@ REVALIDATE = "no-cache"
 # Never answered by the web app, whatever the Accept header says.
 RESERVED_PREFIXES: tuple[str, ...] = (
     "/v1",
+    "/mcp",
     "/.well-known",
     "/internal",
     "/livez",

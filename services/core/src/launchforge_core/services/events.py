@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from launchforge_common.redis import REDIS_ERRORS, RedisHealth
@@ -115,7 +115,7 @@ async def stream(
     *,
     after: int,
     poll: float,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Every event after ``after``, in order, ending with the terminal one."""
     pubsub = await _subscribe(redis, health, build_id)
     last = after
@@ -166,3 +166,42 @@ async def stream(
         if pubsub is not None:
             with contextlib.suppress(*REDIS_ERRORS):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+async def collect(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    redis: Redis | None,
+    health: RedisHealth,
+    build_id: uuid.UUID,
+    *,
+    after: int,
+    wait: float,
+    limit: int,
+    poll: float,
+) -> list[dict[str, Any]]:
+    """The events after ``after`` as one list: a long poll for clients that cannot stream.
+
+    Answers at once when there are events (or the build has ended); otherwise
+    waits up to ``wait`` seconds for the next one, then answers with everything
+    the table holds by then (at most ``limit``). The caller has checked that
+    the build is the asker's.
+    """
+    async with sessionmaker() as session:
+        rows = await repo.list_after(session, build_id, after, limit=limit)
+    if rows or wait <= 0:
+        return [repo.to_payload(row) for row in rows]
+    first: dict[str, Any] | None = None
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(wait):
+            source = stream(sessionmaker, redis, health, build_id, after=after, poll=poll)
+            async with contextlib.aclosing(source) as payloads:
+                async for payload in payloads:
+                    first = payload
+                    break
+    if first is None:
+        return []
+    # Events are committed before they are published: the table has the first one
+    # and any that followed it.
+    async with sessionmaker() as session:
+        rows = await repo.list_after(session, build_id, after, limit=limit)
+    return [repo.to_payload(row) for row in rows] or [first]

@@ -14,7 +14,8 @@ keys cost the guesser, not an introspection and a database query each.
 Known keys are never charged (a Redis outage, when nothing is cached, does
 not turn into 429s for real keys).
 
-Public routes (token issuing, the JWKS, the probes, anything outside ``/v1``)
+Public routes (token issuing, the JWKS, the probes, anything outside ``/v1``
+and the MCP endpoint ``/mcp``)
 pass without a credential; an invalid credential there is ignored. Services
 behind the gateway still verify tokens themselves.
 """
@@ -45,6 +46,8 @@ LOOKUP_RETRY_AFTER = "launchforge.lookup_retry_after"
 
 
 _MAX_BLOCKED = 100_000
+# The MCP endpoint takes the same bearer credentials as /v1 (an lf_ key, typically).
+MCP_PATH = "/mcp"
 
 
 class _LookupThrottled(Exception):
@@ -145,6 +148,8 @@ class RequireAuthenticationMiddleware:
         self.public_paths = tuple(settings.public_paths)
 
     def is_protected(self, path: str) -> bool:
+        if path == MCP_PATH:
+            return True
         if path != "/v1" and not path.startswith("/v1/"):
             return False
         return not any(path_matches(pattern, path) for pattern in self.public_paths)

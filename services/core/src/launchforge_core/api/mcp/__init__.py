@@ -1,0 +1,1 @@
+"""LaunchForge as an MCP server (``/mcp``): tools over core's own REST routes."""
