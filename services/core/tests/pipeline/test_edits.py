@@ -1,4 +1,4 @@
-"""The change grammar: phrasings, references kept in step, and clear errors."""
+"""The change grammar (phrasings, references kept in step, clear errors) and the spec diff."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from launchforge_core.pipeline.edits import EditError, edit_spec
 from launchforge_core.pipeline.spec import build_model
+from launchforge_core.pipeline.specdiff import diff_specs
 
 BASE: dict[str, Any] = {
     "name": "Work",
@@ -265,3 +266,53 @@ def test_already_there_and_invalid_results_are_errors() -> None:
 def test_deterministic() -> None:
     text = "add a due date to tasks and each customer has tags"
     assert edit_spec(BASE, text).spec == edit_spec(BASE, text).spec
+
+
+# --- the spec diff ----------------------------------------------------------------------
+
+
+def test_diff_same_spec_is_empty() -> None:
+    diff = diff_specs(BASE, BASE)
+    assert diff["empty"] is True
+    assert diff["entities"]["changed"] == []
+
+
+def test_diff_added_field_and_changed_type() -> None:
+    result = edit_spec(BASE, "add a priority to tasks and change age to a number")
+    diff = diff_specs(BASE, result.spec, result.renames())
+    assert diff["empty"] is False
+    changed = {c["name"]: c["fields"] for c in diff["entities"]["changed"]}
+    assert changed["Task"]["added"] == [{"name": "priority", "type": "enum"}]
+    assert changed["Customer"]["changed"][0]["name"] == "age"
+    assert changed["Customer"]["changed"][0]["before"]["type"] == "integer"
+    assert changed["Customer"]["changed"][0]["after"]["type"] == "number"
+
+
+def test_diff_renames_with_and_without_the_edits() -> None:
+    result = edit_spec(BASE, "rename Customer to Client and rename title to name in tasks")
+    diff = diff_specs(BASE, result.spec, result.renames())
+    assert diff["entities"]["renamed"] == [{"from": "Customer", "to": "Client"}]
+    assert diff["entities"]["added"] == []
+    assert diff["entities"]["removed"] == []
+    task = next(c for c in diff["entities"]["changed"] if c["name"] == "Task")
+    assert task["fields"]["renamed"] == [{"from": "title", "to": "name"}]
+    assert diff["relations"] == {"added": [], "removed": []}  # the renamed ends match
+    plain = diff_specs(BASE, result.spec)
+    assert plain["entities"]["removed"] == [{"name": "Customer"}]
+    assert plain["entities"]["added"][0]["name"] == "Client"
+
+
+def test_diff_removed_entity_relation_and_summary() -> None:
+    result = edit_spec(BASE, "remove the Customer entity")
+    diff = diff_specs(BASE, result.spec, result.renames())
+    assert diff["entities"]["removed"] == [{"name": "Customer"}]
+    assert {"from": "Task", "to": "Customer"} in diff["relations"]["removed"]
+    assert diff["summaries"]["removed"][0]["name"] == "Tasks per customer"
+
+
+def test_diff_added_relation_and_summary() -> None:
+    result = edit_spec(BASE, "tasks belong to a project. Add a count of tasks by status")
+    diff = diff_specs(BASE, result.spec, result.renames())
+    assert diff["entities"]["added"][0]["name"] == "Project"
+    assert diff["relations"]["added"] == [{"from": "Task", "to": "Project"}]
+    assert diff["summaries"]["added"][0]["kind"] == "count"
