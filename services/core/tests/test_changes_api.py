@@ -206,3 +206,73 @@ async def test_spec_edit_shows_the_change_without_building(client, alice) -> Non
     )
     assert invalid.status_code == 422
     assert invalid.json()["errors"]
+
+
+async def test_a_change_asked_of_a_model_hands_the_worker_the_parent_spec(
+    client, alice, succeeded, make_job_context, run_build_to_end
+) -> None:
+    """With a provider the grammar is not used: the worker gives the pipeline the parent's
+    spec and the request, for the model to patch."""
+    from datetime import UTC, datetime
+
+    from launchforge_common.testing import ChatCompletionStandIn
+    from launchforge_core.core.config import CoreSettings
+    from launchforge_core.pipeline.types import PipelineResult, StageRecord
+    from launchforge_core.worker.worker import provider_http_client
+
+    class StandIn(ChatCompletionStandIn):
+        model = "local-model"
+        usage = {"prompt_tokens": 1, "completion_tokens": 1}
+
+        def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
+            return "{}"
+
+    seen: list[Any] = []
+
+    async def pipeline(inp: Any, *, llm: Any, emit: Any, settings: Any) -> PipelineResult:
+        seen.append(inp)
+        now = datetime.now(UTC)
+        return PipelineResult(
+            "failed",
+            "recorded",
+            [StageRecord("spec", now, now, "failed")],
+            None,
+            {},
+            None,
+            None,
+            "llm",
+            {"input_tokens": 0, "output_tokens": 0},
+        )
+
+    stand_in = StandIn()
+    await stand_in.start()
+    try:
+        put = await client.put(
+            "/v1/provider-keys/openai_compatible",
+            json={
+                "api_key": "sk-local-0123456789",
+                "base_url": f"http://127.0.0.1:{stand_in.port}/v1",
+            },
+            headers=alice.headers,
+        )
+        assert put.status_code == 200, put.text
+        base = await succeeded(alice)
+        # "flavour" is nothing the grammar knows: a model's change is not read by it.
+        created = await client.post(
+            f"/v1/projects/{base['project_id']}/changes",
+            json={"request": "give it more flavour", "provider": "openai_compatible"},
+            headers=alice.headers,
+        )
+        assert created.status_code == 202, created.text
+        build = created.json()
+        assert build["spec"] is None
+        assert (build["origin"], build["parent_id"]) == ("change", base["id"])
+        async with provider_http_client(CoreSettings(environment="test")) as http:
+            ctx = make_job_context(run_pipeline=pipeline, http=http)
+            await run_build_to_end(ctx, build["id"])
+    finally:
+        await stand_in.stop()
+    (inp,) = seen
+    assert inp.change_request == "give it more flavour"
+    assert inp.spec is None
+    assert inp.base_spec["entities"] == SPEC["entities"]

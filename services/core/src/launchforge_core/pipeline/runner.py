@@ -17,6 +17,7 @@ from launchforge_core.pipeline.extractor import extract
 from launchforge_core.pipeline.failures import failure_signature
 from launchforge_core.pipeline.generator import TEMPLATE_VERSION, render_project
 from launchforge_core.pipeline.llm import Usage, llm_extra_files, llm_fix, llm_spec
+from launchforge_core.pipeline.llm_change import llm_change_spec
 from launchforge_core.pipeline.packaging import build_manifest, build_zip
 from launchforge_core.pipeline.sandbox import ValidationOutcome, run_project_tests
 from launchforge_core.pipeline.settings import PipelineSettings
@@ -191,8 +192,14 @@ async def run_pipeline(
                 async def spec_log(line: str) -> None:
                     await run.log("spec", line)
 
-                raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
-                source = "model"
+                if inp.base_spec is not None and inp.change_request:
+                    raw, app = await llm_change_spec(
+                        use_llm, inp, settings, run.usage, log=spec_log
+                    )
+                    source = "model's change"
+                else:
+                    raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
+                    source = "model"
             else:
                 extraction = extract(
                     inp.idea, features=inp.features, target_users=inp.target_users, theme=inp.theme
