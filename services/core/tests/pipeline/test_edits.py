@@ -212,6 +212,16 @@ def test_recipe_tags_from_an_extracted_spec() -> None:
     assert any(r["from"] == "Tag" and r["to"] == "Recipe" for r in result.spec["relations"])
 
 
+def test_summary_sum_and_average() -> None:
+    spec = copy.deepcopy(BASE)
+    result = edit_spec(spec, "add the total price per customer")
+    added = result.spec["summaries"][-1]
+    assert (added["kind"], added["entity"], added["field"]) == ("sum", "Task", "price")
+    assert added["group_by"] == "Customer"
+    with pytest.raises(EditError, match="reads as a summary"):
+        edit_spec(spec, "add the average flavour per customer")
+
+
 def test_summary() -> None:
     result = edit_spec(BASE, "add a count of tasks by status")
     added = result.spec["summaries"][-1]

@@ -18,7 +18,7 @@ The phrasings (also in the README, "Change it by asking"):
   "rename Customer to Client"
 - relations: "tasks belong to a project", "each recipe has tags", "link tasks to
   projects" (a missing entity is made, with a name, as the extractor makes one)
-- summaries: "add a count of tasks by status", "add the total hours per project"
+- summaries: "add a count of tasks by status", "add the total cost per project"
 
 Several edits go in one request, one per line or sentence, or joined with "and".
 """

@@ -265,7 +265,7 @@ def summary(draft: SpecDraft, text: str) -> list[Edit] | None:
             return None  # "add a count to tasks": a field called count
         raise Unapplied(
             "it reads as a summary but names no entity and field it can compute "
-            "(e.g. 'add a count of tasks by status', 'add the total hours per project')"
+            "(e.g. 'add a count of tasks by status', 'add the total cost per project')"
         )
     return draft.add_summaries(found)
 
