@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from launchforge_core.pipeline.edits import EditError, edit_spec
 from launchforge_core.pipeline.spec import build_model
 from launchforge_core.pipeline.specdiff import diff_specs
@@ -326,3 +328,83 @@ def test_diff_added_relation_and_summary() -> None:
     assert diff["entities"]["added"][0]["name"] == "Project"
     assert diff["relations"]["added"] == [{"from": "Task", "to": "Project"}]
     assert diff["summaries"]["added"][0]["kind"] == "count"
+
+
+# --- any words: an edit or an EditError, never a crash; an edit always validates ------------
+
+WORDS = [
+    "add",
+    "remove",
+    "rename",
+    "make",
+    "change",
+    "to",
+    "from",
+    "in",
+    "of",
+    "the",
+    "a",
+    "each",
+    "has",
+    "belong",
+    "belongs",
+    "tasks",
+    "task",
+    "title",
+    "status",
+    "notes",
+    "priority",
+    "due",
+    "date",
+    "estimate",
+    "hours",
+    "(",
+    ")",
+    ",",
+    "and",
+    "or",
+    ".",
+    "required",
+    "optional",
+    "integer",
+    "number",
+    "text",
+    "choice",
+    "entity",
+    "field",
+    "Tag",
+    "with",
+    "name",
+    "color",
+    "count",
+    "by",
+    "per",
+    "total",
+    "link",
+    "customer",
+    "customers",
+    "phone",
+    "email",
+    "Note",
+    "x",
+    ";",
+    "as",
+    "into",
+    "is",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=14))
+def test_any_request_is_an_edit_or_a_clear_error(words: list[str]) -> None:
+    failure: EditError | None = None
+    try:
+        result = edit_spec(BASE, " ".join(words))
+    except EditError as exc:
+        failure = exc
+    if failure is not None:
+        assert failure.failed
+        assert all(f["reason"] for f in failure.failed)
+        return
+    assert result.edits
+    build_model(result.spec)
