@@ -92,6 +92,17 @@ async def test_ask_see_the_diff_build_and_get_a_new_version(ui: Any, page: Page)
     await expect(page.get_by_test_id("change-refused")).to_have_count(0)
     await ui.screenshot("40-change-preview")
 
+    # The file diff between versions is the versions' route; until it is on the platform
+    # it answers 404 (and the section stays hidden). Its contract is played here.
+    asked: list[str] = []
+
+    async def file_diff(route: Any) -> None:
+        asked.append(route.request.url)
+        await route.fulfill(
+            json={"files": [{"path": "app/models.py", "status": "changed", "diff": "+priority"}]}
+        )
+
+    await page.route(re.compile(r".*/v1/projects/[0-9a-f-]+/diff\?.*"), file_diff)
     await preview.get_by_role("button", name="Build this change").click()
     await expect(page).not_to_have_url(re.compile(f"/builds/{build_id}$"))
     await expect(page).to_have_url(re.compile(r"/builds/[0-9a-f-]{36}$"))
@@ -107,4 +118,7 @@ async def test_ask_see_the_diff_build_and_get_a_new_version(ui: Any, page: Page)
     await expect(summary.get_by_role("link", name="the previous version")).to_have_attribute(
         "href", f"/builds/{build_id}"
     )
+    files = summary.get_by_test_id("files-changed")
+    await expect(files).to_contain_text("app/models.py (changed)")
+    assert f"from={build_id}&to=" in asked[-1]
     await ui.screenshot("41-change-built")

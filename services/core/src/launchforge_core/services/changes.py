@@ -131,10 +131,11 @@ class ChangeService:
             owner_id=owner_id, project_id=project_id, base_build_id=body.base_build_id
         )
         spec: dict[str, Any] | None = None
+        # Both ways need the base's spec (a model patches it in the worker): checked now.
+        base_spec = await build_spec(self.session, self.store, base)
+        if base_spec is None or (await asyncio.to_thread(problems_of, base_spec))[1]:
+            raise ConflictError("The base build's spec cannot be read to change it.")
         if body.provider == "offline":
-            base_spec = await build_spec(self.session, self.store, base)
-            if base_spec is None or (await asyncio.to_thread(problems_of, base_spec))[1]:
-                raise ConflictError("The base build's spec cannot be read to change it.")
             try:
                 result = await asyncio.to_thread(edit_spec, base_spec, body.request)
             except EditError as exc:
