@@ -99,6 +99,31 @@ def test_field_with_choices_and_required() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("add a field called effort to tasks", {"name": "effort", "type": "string"}),
+        ("add a boolean done to tasks", {"name": "done", "type": "boolean"}),
+        ("add an integer effort to tasks", {"name": "effort", "type": "integer", "minimum": 0}),
+        (
+            "add a rating (1-5) to tasks",
+            {"name": "rating", "type": "integer", "minimum": 1, "maximum": 5},
+        ),
+        (
+            "add a score from 0 to 100 to tasks",
+            {"name": "score", "type": "integer", "minimum": 0, "maximum": 100},
+        ),
+        ('Add a "website" field to tasks.', {"name": "website", "type": "url"}),
+        ("add a cost in euros to tasks", {"name": "cost", "type": "decimal", "minimum": 0}),
+    ],
+)
+def test_field_cues(request_text: str, expected: dict[str, Any]) -> None:
+    result = edit_spec(BASE, request_text)
+    made = field(result.spec, "Task", expected["name"])
+    assert made is not None, result.edits
+    assert {k: made.get(k) for k in expected} == expected
+
+
 def test_the_input_spec_is_not_changed() -> None:
     before = copy.deepcopy(BASE)
     edit_spec(BASE, "rename Customer to Client and remove the notes field")

@@ -107,6 +107,10 @@ UNITS = frozenset(
         "eur",
     ]
 )
+# Type words that may lead a field's name ("a boolean done", "an integer score").
+_LEADING_TYPES = frozenset(
+    {"boolean", "bool", "integer", "int", "decimal", "float", "string", "datetime", "timestamp"}
+)
 KIND_WORDS = frozenset({"entity", "entities", "table", "tables", "model", "models", "record"})
 FIELD_WORDS = frozenset({"field", "fields", "column", "columns", "attribute", "property"})
 
@@ -181,16 +185,38 @@ class FieldPhrase:
     choices: list[str] = field(default_factory=list)
     unit: str | None = None
     required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
 
     def draft(self) -> FieldDraft:
-        return FieldDraft(list(self.words), type=self.type, choices=self.choices, unit=self.unit)
+        return FieldDraft(
+            list(self.words),
+            type=self.type,
+            choices=self.choices,
+            unit=self.unit,
+            minimum=self.minimum,
+            maximum=self.maximum,
+        )
 
 
 def field_phrase(text: str) -> FieldPhrase | None:
     """``"a required estimate (hours)"``, ``"a status of open, closed or done"``,
     ``"price as a decimal"``, ``"a due date"`` -> its words and cues."""
-    text = text.strip()
+    text = re.sub(
+        r"^(?:(?:an?|the|new)\s+)*(?:field|column|attribute|property)\s+(?:called|named)\s+",
+        "",
+        text.strip(),
+        flags=re.I,
+    )
     phrase = FieldPhrase(words=[])
+    span = re.search(
+        r"\s*\(?\s*(?:from\s+|between\s+)?(-?\d+(?:\.\d+)?)\s*(?:-|to|and|\u2013)\s*"
+        r"(-?\d+(?:\.\d+)?)\s*\)?$",
+        text,
+    )
+    if span:
+        phrase.minimum, phrase.maximum = float(span.group(1)), float(span.group(2))
+        text = text[: span.start()]
     paren = re.search(r"\(([^)]*)\)", text)
     if paren:
         inside = paren.group(1).strip()
@@ -218,6 +244,8 @@ def field_phrase(text: str) -> FieldPhrase | None:
         phrase.required, words = True, words[1:]
     elif words and words[0] == "optional":
         words = words[1:]
+    if len(words) > 1 and words[0] in _LEADING_TYPES and phrase.type is None:
+        phrase.type, words = TYPE_WORDS[words[0]], words[1:]  # "a boolean done"
     if len(words) > 1 and type_word(words[-1]) is not None and words[-1] in ("flag", "checkbox"):
         phrase.type = "boolean"
         words = words[:-1]
