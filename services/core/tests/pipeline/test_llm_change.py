@@ -73,6 +73,8 @@ async def test_the_model_patches_the_base_spec(standin, answers, recorder):
     assert json.dumps(BASE["entities"]) in asked[-1]["content"]
     assert "RFC 6902" in asked[0]["content"]
     assert "(from the model's change)" in result.stages[0].detail
+    files_prompt = standin.seen[1].body["messages"][-1]["content"]
+    assert "Change asked for this version: add a priority to notes" in files_prompt
 
 
 async def test_a_patch_that_does_not_apply_gets_one_repair_round(standin, answers, recorder):
