@@ -153,6 +153,20 @@ def test_rename_entity_renames_relations_and_summaries() -> None:
     assert result.renames() == {"entities": {"Customer": "Client"}, "fields": {}}
 
 
+def test_a_name_that_is_an_entity_and_a_field() -> None:
+    spec = copy.deepcopy(BASE)
+    entity(spec, "Customer")["fields"].append({"name": "note", "type": "string"})
+    for text in ["rename note to memo", "remove note"]:
+        with pytest.raises(EditError, match="both an entity and a field of Task, Customer"):
+            edit_spec(spec, text)
+    renamed = edit_spec(spec, "rename Note to Memo")  # a capitalised name: the entity
+    assert [e.op for e in renamed.edits] == ["rename_entity"]
+    field_renamed = edit_spec(spec, "rename the note field to memo in customers")
+    assert field(field_renamed.spec, "Customer", "memo") is not None
+    removed = edit_spec(spec, "remove the Note entity")
+    assert "Note" not in [e["name"] for e in removed.spec["entities"]]
+
+
 def test_rename_field_in_entity_and_keeps_display() -> None:
     spec = copy.deepcopy(BASE)
     entity(spec, "Task")["display"] = "title"

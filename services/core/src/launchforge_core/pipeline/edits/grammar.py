@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from launchforge_core.pipeline.edits.apply import SpecDraft
 from launchforge_core.pipeline.edits.model import Edit, Unapplied
@@ -53,6 +54,19 @@ def _fields(text: str) -> list[FieldPhrase]:
     return phrases
 
 
+def _proper(phrase: str) -> bool:
+    """A capitalised name ("Note") means the entity when a field has the same name."""
+    return phrase.strip()[:1].isupper()
+
+
+def _both(phrase: str, entity: str, fields: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    owners = ", ".join(e["name"] for e, _ in fields)
+    return (
+        f"{phrase!r} is both an entity and a field of {owners}: say "
+        f"'the {entity} entity' or 'the {phrase} field'"
+    )
+
+
 def rename(draft: SpecDraft, text: str) -> list[Edit] | None:
     m = re.match(
         rf"^(?:rename|relabel|call)\s+(?P<old>.+?)\s+(?:to|as|into)\s+(?P<new>.+?)"
@@ -66,8 +80,11 @@ def rename(draft: SpecDraft, text: str) -> list[Edit] | None:
     new, _ = strip_kind(m.group("new"))
     ent = m.group("ent")
     entity = draft.entity(old) if kind != "field" and not ent else None
-    if entity is not None and not (kind is None and draft.fields_named(old)):
-        return draft.rename_entity(entity, new)
+    if entity is not None:
+        fields = draft.fields_named(old) if kind is None else []
+        if not fields or _proper(old):
+            return draft.rename_entity(entity, new)
+        raise Unapplied(_both(old, entity["name"], fields))
     if kind == "entity":
         draft.need_entity(old)
     found_entity, found = draft.locate(old, ent)
@@ -93,12 +110,8 @@ def remove(draft: SpecDraft, text: str) -> list[Edit] | None:
         entity = draft.entity(phrase) if not ent else None
         fields = draft.fields_named(phrase) if not ent else []
         if entity is not None and kind is None:
-            if fields:
-                owners = ", ".join(e["name"] for e, _ in fields)
-                raise Unapplied(
-                    f"{phrase!r} is both an entity and a field of {owners}: say "
-                    f"'the {entity['name']} entity' or 'the {phrase} field'"
-                )
+            if fields and not _proper(phrase):
+                raise Unapplied(_both(phrase, entity["name"], fields))
             edits += draft.remove_entity(entity)
             continue
         owner, found = draft.locate(phrase, ent)
