@@ -258,7 +258,8 @@ export function ChangeSummary({ build }: { build: Versioned }) {
       isChange
         ? request<{ diff: SpecDiff }>(`/v1/builds/${encodeURIComponent(build.id)}/spec-diff`)
         : null,
-    [build.id, isChange],
+    // A model's change has no spec until its build made one: asked again when it ends.
+    [build.id, build.status, isChange],
   );
   const files = useLoad(async () => {
     if (!isChange || build.status !== "succeeded") return null;
