@@ -245,4 +245,7 @@ def test_spec_checks_have_a_policy_per_principal_by_default() -> None:
     check = policies["spec-check"]
     assert (check.path, check.method, check.by) == ("/v1/specs/validate", "POST", "principal")
     assert (check.limit, check.window) == (60, 60)
+    edit = policies["spec-edit"]
+    assert (edit.path, edit.method, edit.by) == ("/v1/specs/edit", "POST", "principal")
+    assert (edit.limit, edit.window) == (60, 60)
     assert {"login", "register", "password-forgot"} <= policies.keys()

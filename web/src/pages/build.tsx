@@ -10,6 +10,7 @@ import { followBuild, type BuildEvent } from "../events";
 import { highlight } from "../highlight";
 import { Preview } from "./preview";
 import { SpecPanel } from "./spec";
+import { AskForChange, ChangeSummary } from "./change";
 
 const STAGES = ["spec", "generate", "validate", "fix", "package"] as const;
 const STAGE_LABELS: Record<string, string> = {
@@ -250,7 +251,9 @@ export function BuildPage({ id }: { id: string }) {
         {!finalStatus && build.data && <CancelButton id={id} onDone={build.reload} />}
         {finalStatus && !succeeded && <RetryButton id={id} />}
       </div>
+      {build.data && <ChangeSummary build={build.data} />}
       {build.data && <SpecPanel build={build.data} hasFiles={succeeded} />}
+      {succeeded && build.data && <AskForChange build={build.data} />}
       {succeeded && <Artifacts id={id} />}
     </section>
   );

@@ -227,16 +227,18 @@ async def test_fix_round_repairs_a_failing_extra_file(
 
 
 async def test_fix_gives_up_after_two_rounds(standin, answers, recorder, pipeline_settings):
-    # A file that never compiles: the limit is exercised without slow test runs.
-    broken = _files(
-        ("app/extra/stats.py", STATS.format(bug=" +")), ("tests/test_extra_stats.py", STATS_TEST)
-    )
+    # Files that never compile, each failing differently: the limit is exercised
+    # without slow test runs (the same failure twice would stop the loop earlier).
+    def broken(n: int) -> str:
+        source = "\n" * n + STATS.format(bug=" +")
+        return _files(("app/extra/stats.py", source), ("tests/test_extra_stats.py", STATS_TEST))
+
     standin.script += [
         answers["openai"](json.dumps(TINY_SPEC)),
-        answers["openai"](broken),
-        answers["openai"](broken),
-        answers["openai"](broken),
-        answers["openai"](broken),
+        answers["openai"](broken(0)),
+        answers["openai"](broken(1)),
+        answers["openai"](broken(2)),
+        answers["openai"](broken(3)),
     ]
     result = await run_pipeline(
         BuildInput(idea="notes app", provider="openai"),
@@ -253,8 +255,8 @@ async def test_fix_gives_up_after_two_rounds(standin, answers, recorder, pipelin
         ("validate", "failed"),
         ("fix", "failed"),
     ]
-    assert "app/extra/stats.py:13" in result.stages[-1].detail  # failing output recorded
-    assert "app/extra/stats.py:13" in standin.seen[3].body["messages"][-1]["content"]
+    assert "app/extra/stats.py:15" in result.stages[-1].detail  # failing output recorded
+    assert "app/extra/stats.py:14" in standin.seen[3].body["messages"][-1]["content"]
     assert result.archive is None
     assert sum(1 for line in recorder.logs() if line.startswith("fix round")) == 2
     assert recorder.stages() == [
@@ -267,6 +269,35 @@ async def test_fix_gives_up_after_two_rounds(standin, answers, recorder, pipelin
         ("fix", "started"),
         ("fix", "failed"),
     ]
+
+
+async def test_fix_stops_when_the_same_failure_repeats(
+    standin, answers, recorder, pipeline_settings
+):
+    """A fix that leaves the very failure it was sent is not paid for twice."""
+    broken = _files(
+        ("app/extra/stats.py", STATS.format(bug=" +")), ("tests/test_extra_stats.py", STATS_TEST)
+    )
+    standin.script += [
+        answers["openai"](json.dumps(TINY_SPEC)),
+        answers["openai"](broken),
+        answers["openai"](broken),
+        answers["openai"](broken),
+    ]
+    result = await run_pipeline(
+        BuildInput(idea="notes app", provider="openai"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=pipeline_settings,
+    )
+    assert pipeline_settings.fix_rounds == 2
+    assert result.status == "failed"
+    assert result.error == "stopped after 1 fix round(s): the same failure repeated (syntax errors)"
+    assert len(standin.seen) == 3  # spec, files, one fix round: the second is never asked
+    assert sum(1 for line in recorder.logs() if line.startswith("fix round")) == 1
+    assert "the same failure again: no further fix round" in recorder.logs()
+    assert result.usage["input_tokens"] == 33  # three answers' tokens (as in the repair test)
+    assert [(s.name, s.outcome) for s in result.stages][-1] == ("fix", "failed")
 
 
 async def test_anthropic_and_gemini_drive_the_pipeline(standin, answers, recorder):

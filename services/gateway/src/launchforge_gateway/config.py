@@ -69,6 +69,10 @@ DEFAULT_ROUTE_RATE_LIMITS = (
         window=60,
         by="principal",
     ),
+    # Reading a change request and editing the spec: the same CPU work as a check.
+    RouteRateLimit(
+        name="spec-edit", path="/v1/specs/edit", method="POST", limit=60, window=60, by="principal"
+    ),
 )
 
 DEFAULT_PLAN_LIMITS = {"free": 300, "starter": 600, "pro": 1200, "enterprise": 3000}

@@ -117,6 +117,9 @@ def _spec_prompt(inp: BuildInput) -> str:
     if inp.features:
         lines.append("Features: " + "; ".join(inp.features))
     lines.append(f"Theme: {inp.theme}")
+    if inp.change_request:
+        # A change's files follow what was asked of this version, not only the idea.
+        lines.append(f"Change asked for this version: {inp.change_request}")
     return "\n".join(lines)
 
 

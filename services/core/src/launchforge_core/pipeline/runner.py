@@ -14,8 +14,10 @@ from typing import Any
 
 from launchforge_core.pipeline.checks import size_problems, syntax_errors
 from launchforge_core.pipeline.extractor import extract
+from launchforge_core.pipeline.failures import failure_signature
 from launchforge_core.pipeline.generator import TEMPLATE_VERSION, render_project
 from launchforge_core.pipeline.llm import Usage, llm_extra_files, llm_fix, llm_spec
+from launchforge_core.pipeline.llm_change import llm_change_spec
 from launchforge_core.pipeline.packaging import build_manifest, build_zip
 from launchforge_core.pipeline.sandbox import ValidationOutcome, run_project_tests
 from launchforge_core.pipeline.settings import PipelineSettings
@@ -190,8 +192,14 @@ async def run_pipeline(
                 async def spec_log(line: str) -> None:
                     await run.log("spec", line)
 
-                raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
-                source = "model"
+                if inp.base_spec is not None and inp.change_request:
+                    raw, app = await llm_change_spec(
+                        use_llm, inp, settings, run.usage, log=spec_log
+                    )
+                    source = "model's change"
+                else:
+                    raw, app = await llm_spec(use_llm, inp, settings, run.usage, log=spec_log)
+                    source = "model"
             else:
                 extraction = extract(
                     inp.idea, features=inp.features, target_users=inp.target_users, theme=inp.theme
@@ -250,6 +258,9 @@ async def run_pipeline(
             else:
                 current = "fix"
                 async with run.stage("fix") as record:
+                    # Signatures of the failures seen: one that comes back is not sent
+                    # to the model again (that round would cost the same and change nothing).
+                    seen = {failure_signature(outcome)}
                     for round_no in range(1, settings.fix_rounds + 1):
                         await run.log("fix", f"fix round {round_no}: asking the model")
                         extra = await llm_fix(
@@ -260,6 +271,15 @@ async def run_pipeline(
                         if outcome.ok:
                             record.detail = f"passed after {round_no} fix round(s)"
                             break
+                        signature = failure_signature(outcome)
+                        if signature in seen:
+                            await run.log("fix", "the same failure again: no further fix round")
+                            raise PipelineError(
+                                f"stopped after {round_no} fix round(s): the same failure "
+                                f"repeated ({outcome.reason})",
+                                detail=outcome.output,
+                            )
+                        seen.add(signature)
                     else:
                         raise PipelineError(
                             f"still failing after {settings.fix_rounds} fix round(s): "

@@ -24,6 +24,9 @@ class BuildInput:
     model: str | None = None
     # A caller-supplied spec skips extraction but is still schema-validated.
     spec: dict[str, Any] | None = None
+    # A change asked of a model: the spec of the version it changes, and the words.
+    base_spec: dict[str, Any] | None = None
+    change_request: str | None = None
 
 
 @dataclass(frozen=True)

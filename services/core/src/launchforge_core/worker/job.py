@@ -177,6 +177,15 @@ class Job:
                 call_deadline=self.ctx.provider_call_deadline,
                 max_response_bytes=self.ctx.provider_max_response_bytes,
             )
+        base_spec: dict[str, Any] | None = None
+        if build.origin == "change" and build.spec is None and build.parent_id is not None:
+            # A change asked of a model: the model patches the spec of the version it changes.
+            base_spec = await self._parent_spec(build.parent_id)
+            if base_spec is None:
+                await self._finish(
+                    "failed", error="The version this change is based on is gone or unreadable."
+                )
+                return
         inp = BuildInput(
             idea=build.idea,
             target_users=build.target_users,
@@ -185,6 +194,8 @@ class Job:
             provider=build.provider,
             model=build.model,
             spec=build.spec,
+            base_spec=base_spec,
+            change_request=build.change_request if base_spec is not None else None,
         )
         self._pipeline = asyncio.create_task(
             self.ctx.run_pipeline(
@@ -212,6 +223,15 @@ class Job:
             await self._finish("succeeded", result=result)
         else:
             await self._finish("failed", error=result.error or "The build failed.", result=result)
+
+    async def _parent_spec(self, parent_id: uuid.UUID) -> dict[str, Any] | None:
+        from launchforge_core.services.changes import build_spec
+
+        async with self.ctx.sessionmaker() as session:
+            parent = await session.get(Build, parent_id)
+            if parent is None or parent.owner_id != self.build.owner_id:
+                return None
+            return await build_spec(session, self.ctx.store, parent)
 
     async def _stopped(self) -> None:
         if self.stop_reason == "cancel":
