@@ -36,6 +36,7 @@ from launchforge_core.services.artifacts import (
 from launchforge_core.services.builds import BuildReader
 from launchforge_core.services.projects import ProjectReader
 from launchforge_core.services.provider_keys import ProviderKeyService
+from launchforge_core.services.versions import spec_summary
 
 logger = logging.getLogger("launchforge.core.worker")
 
@@ -293,9 +294,10 @@ class Job:
                     await session.rollback()
                     return await self._finish("failed", error="The build produced no archive.")
                 try:
-                    index = await self.ctx.store.put(
-                        session, self.build.id, result.archive, result.manifest
-                    )
+                    # The stored manifest also keeps the spec's summary, so listing
+                    # versions never opens an archive.
+                    stored = {**(result.manifest or {}), "spec_summary": spec_summary(result.spec)}
+                    index = await self.ctx.store.put(session, self.build.id, result.archive, stored)
                 except (ArtifactTooLargeError, UnsafeArtifactError) as exc:
                     await session.rollback()
                     return await self._finish("failed", error=str(exc))
