@@ -79,7 +79,11 @@ export function diffLineKind(line: string): DiffLineKind {
 /** "Book, Note · 2 entities, 3 fields, 1 relation" */
 export function describeSummary(summary: SpecSummary | null): string {
   if (!summary) return "no spec yet";
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const names = summary.entities.slice(0, 6).join(", ") + (summary.entities.length > 6 ? ", …" : "");
-  return `${names} · ${plural(summary.entity_count, "entity").replace("entitys", "entities")}, ${plural(summary.field_count, "field")}, ${plural(summary.relation_count, "relation")}`;
+  return (
+    `${names} · ${count(summary.entity_count, "entity", "entities")}, ` +
+    `${count(summary.field_count, "field", "fields")}, ` +
+    `${count(summary.relation_count, "relation", "relations")}`
+  );
 }

@@ -202,7 +202,7 @@ function DiffView({ diff, onClose }: { diff: VersionDiff; onClose: () => void })
                 <p class="muted">No text diff (a binary or very large file).</p>
               ) : (
                 <pre class="diff-text">
-                  {file.diff.split("\n").map((line, i) => (
+                  {file.diff.replace(/\n$/, "").split("\n").map((line, i) => (
                     <span key={i} class={`diff-line diff-line-${diffLineKind(line)}`}>
                       {line}
                       {"\n"}
