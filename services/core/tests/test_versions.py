@@ -509,3 +509,27 @@ async def test_another_users_versions_are_404_everywhere(v, make_user, make_proj
     assert bodies[:half] == bodies[half:]  # same body as a missing project
     listed = await v.list(owner, project_id)
     assert [item["version"] for item in listed["items"]] == [1]  # the failed restore made none
+
+
+async def test_an_older_build_finishing_after_a_restore_does_not_take_current(
+    v, make_user, make_project
+) -> None:
+    user = make_user()
+    project_id = await make_project(user)
+    await v.build(user, project_id)
+    pending = await v.make_build(user, project_id)  # version 2, still queued
+    restored = await v.client.post(
+        f"/v1/projects/{project_id}/versions/1/restore", headers=user.headers
+    )
+    assert restored.json()["version"] == 3
+    ctx = v.make_job_context(run_pipeline=FixedPipeline(FILES_V2, SPEC_V2))
+    row = await v.run_build_to_end(ctx, pending["id"])
+    assert row.status == "succeeded"
+    project = await v.project(user, project_id)
+    assert project["current_version"] == 3
+    listed = await v.list(user, project_id)
+    assert [(i["version"], i["status"], i["is_current"]) for i in listed["items"]] == [
+        (3, "succeeded", True),
+        (2, "succeeded", False),
+        (1, "succeeded", False),
+    ]
