@@ -371,6 +371,18 @@ def test_diff_truncates_past_its_cap_and_skips_large_files() -> None:
     assert sum(len(t) for t in texts if t) <= 600
 
 
+def test_diff_lines_stay_lines_without_a_final_newline() -> None:
+    old, new = {"a.txt": b"one\r\ntwo"}, {"a.txt": b"one\r\nthree"}
+
+    def index(files: dict[str, bytes]) -> list[dict[str, Any]]:
+        return [{"path": p, "sha256": str(hash(c))} for p, c in files.items()]
+
+    result = diff_archives(make_zip(old), make_zip(new), index(old), index(new))
+    assert result.files[0].diff == (
+        "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+three\n"
+    )
+
+
 # --- restore --------------------------------------------------------------------------------
 
 

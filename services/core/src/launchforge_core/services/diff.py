@@ -97,14 +97,16 @@ def diff_archives(
             if before is None or after is None:
                 result.files.append(FileChange(path, status, None))
                 continue
-            text = "".join(
-                difflib.unified_diff(
-                    before.splitlines(keepends=True),
-                    after.splitlines(keepends=True),
-                    fromfile=f"{from_label}/{path}" if status != "added" else "/dev/null",
-                    tofile=f"{to_label}/{path}" if status != "removed" else "/dev/null",
-                )
+            # Lines without their endings (lineterm=""), joined with "\n": a last
+            # line with no newline, or CRLF endings, still give one line each.
+            lines = difflib.unified_diff(
+                before.splitlines(),
+                after.splitlines(),
+                fromfile=f"{from_label}/{path}" if status != "added" else "/dev/null",
+                tofile=f"{to_label}/{path}" if status != "removed" else "/dev/null",
+                lineterm="",
             )
+            text = "".join(line + "\n" for line in lines)
             if len(text) > budget:
                 result.truncated = True
                 result.files.append(FileChange(path, status, None))
