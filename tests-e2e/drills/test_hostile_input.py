@@ -884,6 +884,12 @@ def idor_requests(alice: User) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("GET", f"/v1/builds/{bid}/download", None),
         ("GET", f"/v1/builds/{bid}/files", None),
         ("GET", f"/v1/builds/{bid}/files/README.md", None),
+        ("GET", f"/v1/projects/{pid}/versions", None),
+        ("GET", f"/v1/projects/{pid}/versions/1", None),
+        ("GET", f"/v1/projects/{pid}/versions/1/download", None),
+        ("POST", f"/v1/projects/{pid}/versions/1/restore", None),
+        ("GET", f"/v1/projects/{pid}/diff?from={bid}&to={bid}", None),
+        ("GET", f"/v1/projects/{pid}/diff?from_version=1&to_version=1", None),
         ("DELETE", f"/v1/auth/api-keys/{alice.ids['api_key']}", None),
         ("DELETE", f"/v1/auth/sessions/{alice.session_id}", None),
         ("DELETE", "/v1/provider-keys/openai", None),  # per user: Bob has none of his own

@@ -334,6 +334,7 @@ def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., A
     """A worker's JobContext over the session app's pool, Redis and cache."""
     from launchforge_core.services.builds import build_build_reader
     from launchforge_core.services.events import Publisher
+    from launchforge_core.services.projects import build_project_reader
     from launchforge_core.worker.worker import job_context
 
     def _make(**overrides: Any) -> Any:
@@ -341,6 +342,9 @@ def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., A
         resources: dict[str, Any] = {
             "sessionmaker": state.sessionmaker,
             "reader": build_build_reader(state.cache, ttl=app.state.settings.build_cache_ttl),
+            "project_reader": build_project_reader(
+                state.cache, ttl=app.state.settings.project_cache_ttl
+            ),
             "publisher": Publisher(state.redis, state.redis_health),
             "store": state.artifact_store,
             "keyring": state.keyring,

@@ -35,6 +35,7 @@ async def test_crud_happy_path(client: httpx.AsyncClient, alice) -> None:
         "name",
         "description",
         "current_build_id",
+        "current_version",
         "created_at",
         "updated_at",
     }

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, itemsOf, type Build, type Project, type ProviderKey } from "../api";
 import { ErrorBox, Field, Notice, formatDate, useAction, useLoad } from "../components";
 import { navigate } from "../router";
+import { Versions } from "./versions";
 
 export function Projects() {
   const { data, error, loading, reload } = useLoad(() => api.listProjects(), []);
@@ -133,6 +134,7 @@ export function ProjectPage({ id }: { id: string }) {
         <>
           {project.data.description && <p>{project.data.description}</p>}
           <BuildForm projectId={id} />
+          <Versions projectId={id} />
           <h2>Builds</h2>
           <ErrorBox error={builds.error} />
           {builds.data && builds.data.length === 0 && <p>No builds yet.</p>}

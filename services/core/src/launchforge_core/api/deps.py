@@ -19,6 +19,7 @@ from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import ProjectService
 from launchforge_core.services.provider_keys import ProviderKeyService
 from launchforge_core.services.quota import QuotaService
+from launchforge_core.services.versions import VersionService
 
 logger = logging.getLogger("launchforge.core.auth")
 
@@ -134,3 +135,16 @@ async def get_build_service(
 
 
 BuildServiceDep = Annotated[BuildService, Depends(get_build_service)]
+
+
+async def get_version_service(request: Request, session: SessionDep) -> VersionService:
+    state = request.app.state
+    return VersionService(
+        session,
+        project_reader=state.project_reader,
+        store=state.artifact_store,
+        publisher=Publisher(state.redis, state.redis_health),
+    )
+
+
+VersionServiceDep = Annotated[VersionService, Depends(get_version_service)]

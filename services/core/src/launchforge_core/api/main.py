@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from launchforge_core.api.routes import builds, changes, projects, provider_keys, specs, usage
+from launchforge_core.api.routes import (
+    builds,
+    changes,
+    projects,
+    provider_keys,
+    specs,
+    usage,
+    versions,
+)
 
 api_router = APIRouter()
 api_router.include_router(projects.router)
@@ -11,3 +19,4 @@ api_router.include_router(provider_keys.router)
 api_router.include_router(usage.router)
 api_router.include_router(specs.router)
 api_router.include_router(changes.router)
+api_router.include_router(versions.router)

@@ -52,6 +52,8 @@ class ProjectPublic(BaseModel):
     description: str | None
     # The version the project's app is now (see Project.current_build_id).
     current_build_id: uuid.UUID | None = None
+    # That build's version number (null while no build has succeeded).
+    current_version: int | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from launchforge_core.models import Artifact
@@ -98,6 +98,14 @@ class ArtifactStore(Protocol):
 
     async def size(self, session: AsyncSession, build_id: uuid.UUID) -> int | None: ...
 
+    async def archive(self, session: AsyncSession, build_id: uuid.UUID) -> bytes | None:
+        """The whole zip (bounded by CORE_MAX_ARTIFACT_BYTES), or None without an artifact."""
+        ...
+
+    async def copy(self, session: AsyncSession, source_id: uuid.UUID, target_id: uuid.UUID) -> int:
+        """Store ``source_id``'s artifact again as ``target_id``'s (a restore); its file count."""
+        ...
+
     def stream(self, build_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
         """The zip in chunks, each read in its own short session."""
         ...
@@ -155,6 +163,29 @@ class PostgresArtifactStore:
     async def size(self, session: AsyncSession, build_id: uuid.UUID) -> int | None:
         stmt = select(Artifact.size).where(Artifact.build_id == build_id)
         return (await session.execute(stmt)).scalar_one_or_none()
+
+    async def archive(self, session: AsyncSession, build_id: uuid.UUID) -> bytes | None:
+        stmt = select(Artifact.archive).where(Artifact.build_id == build_id)
+        data = (await session.execute(stmt)).scalar_one_or_none()
+        return None if data is None else bytes(data)
+
+    async def copy(self, session: AsyncSession, source_id: uuid.UUID, target_id: uuid.UUID) -> int:
+        # INSERT ... SELECT: the bytes are copied inside PostgreSQL, never through Python.
+        stmt = insert(Artifact).from_select(
+            ["build_id", "archive", "size", "sha256", "files", "manifest", "created_at"],
+            select(
+                literal(target_id, Artifact.build_id.type),
+                Artifact.archive,
+                Artifact.size,
+                Artifact.sha256,
+                Artifact.files,
+                Artifact.manifest,
+                func.now(),
+            ).where(Artifact.build_id == source_id),
+        )
+        await session.execute(stmt)
+        files = await self.files(session, target_id)
+        return len(files or [])
 
     async def stream(self, build_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
         # substring() reads one chunk per query: the zip is never held whole

@@ -33,3 +33,23 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         return created_at, uuid.UUID(ident)
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise BadRequestError("The cursor is malformed.", title="Invalid cursor") from exc
+
+
+def encode_version_cursor(version: int) -> str:
+    """A versions page's position: the last version number shown (opaque to clients)."""
+    return base64.urlsafe_b64encode(f"v|{version}".encode()).decode().rstrip("=")
+
+
+def decode_version_cursor(cursor: str) -> int:
+    """The version number in a cursor; BadRequestError if it is not ours."""
+    try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("cursor too long")
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+        tag, sep, number = raw.partition("|")
+        if tag != "v" or not sep or not number.isdigit() or len(number) > 9:
+            raise ValueError("not a versions cursor")
+        return int(number)
+    except (ValueError, UnicodeError, binascii.Error) as exc:
+        raise BadRequestError("The cursor is malformed.", title="Invalid cursor") from exc

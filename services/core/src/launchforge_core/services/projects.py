@@ -18,8 +18,9 @@ from launchforge_common.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
-from launchforge_core.models import utcnow
+from launchforge_core.models import Project, utcnow
 from launchforge_core.repositories import projects as repo
+from launchforge_core.repositories import versions as version_repo
 from launchforge_core.services.pagination import decode_cursor, encode_cursor
 
 logger = logging.getLogger("launchforge.core.projects")
@@ -39,6 +40,21 @@ def _cache_key(_session: Any, owner_id: uuid.UUID, project_id: uuid.UUID) -> str
     return f"{owner_id}:{project_id}"
 
 
+async def to_public(session: AsyncSession, projects: list[Project]) -> list[ProjectPublic]:
+    """Projects as the API shows them, each with its current version's number (one query)."""
+    numbers = await version_repo.versions_of(
+        session, (p.current_build_id for p in projects if p.current_build_id is not None)
+    )
+    return [
+        ProjectPublic.model_validate(p).model_copy(
+            update={"current_version": numbers.get(p.current_build_id)}
+            if p.current_build_id is not None
+            else {}
+        )
+        for p in projects
+    ]
+
+
 def build_project_reader(cache: Cache, *, ttl: float) -> ProjectReader:
     """The cached read of one project by id (created once, in the lifespan).
 
@@ -53,7 +69,7 @@ def build_project_reader(cache: Cache, *, ttl: float) -> ProjectReader:
         project = await repo.get_owned(session, owner_id=owner_id, project_id=project_id)
         if project is None:
             raise project_not_found()
-        return ProjectPublic.model_validate(project)
+        return (await to_public(session, [project]))[0]
 
     return read_project
 
@@ -86,9 +102,7 @@ class ProjectService:
         rows = await repo.list_owned(self.session, owner_id=owner_id, limit=limit + 1, after=after)
         page, more = rows[:limit], len(rows) > limit
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if more else None
-        return ProjectPage(
-            items=[ProjectPublic.model_validate(p) for p in page], next_cursor=next_cursor
-        )
+        return ProjectPage(items=await to_public(self.session, page), next_cursor=next_cursor)
 
     async def update(
         self, *, owner_id: uuid.UUID, project_id: uuid.UUID, data: ProjectUpdate
@@ -98,12 +112,12 @@ class ProjectService:
             raise project_not_found()
         changes = data.model_dump(exclude_unset=True)
         if not changes:
-            return ProjectPublic.model_validate(project)
+            return (await to_public(self.session, [project]))[0]
         for field, value in changes.items():
             setattr(project, field, value)
         project.updated_at = utcnow()
         await self.session.flush()
-        public = ProjectPublic.model_validate(project)
+        public = (await to_public(self.session, [project]))[0]
         await self._commit_and_invalidate(owner_id, project_id)
         return public
 

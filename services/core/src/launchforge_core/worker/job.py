@@ -26,6 +26,7 @@ from launchforge_core.models import Build
 from launchforge_core.pipeline.settings import PipelineSettings
 from launchforge_core.pipeline.types import BuildInput, PipelineEvent, PipelineResult
 from launchforge_core.repositories import queue
+from launchforge_core.repositories import versions as version_repo
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import (
     ArtifactStore,
@@ -33,7 +34,9 @@ from launchforge_core.services.artifacts import (
     UnsafeArtifactError,
 )
 from launchforge_core.services.builds import BuildReader
+from launchforge_core.services.projects import ProjectReader
 from launchforge_core.services.provider_keys import ProviderKeyService
+from launchforge_core.services.versions import spec_summary
 
 logger = logging.getLogger("launchforge.core.worker")
 
@@ -64,6 +67,8 @@ class JobContext:
     build_deadline_seconds: float = 1800.0
     provider_call_deadline: float = 300.0
     provider_max_response_bytes: int = 8 * 1024 * 1024
+    # The project read cache, invalidated when a success moves the current version.
+    project_reader: ProjectReader | None = None
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -303,18 +308,28 @@ class Job:
                 logger.warning("terminal write fenced out", extra=self.log_extra)
                 return False
             files = 0
+            promoted = False
             if status == "succeeded" and result is not None:
                 if result.archive is None:
                     await session.rollback()
                     return await self._finish("failed", error="The build produced no archive.")
                 try:
-                    index = await self.ctx.store.put(
-                        session, self.build.id, result.archive, result.manifest
-                    )
+                    # The stored manifest also keeps the spec's summary, so listing
+                    # versions never opens an archive.
+                    stored = {**(result.manifest or {}), "spec_summary": spec_summary(result.spec)}
+                    index = await self.ctx.store.put(session, self.build.id, result.archive, stored)
                 except (ArtifactTooLargeError, UnsafeArtifactError) as exc:
                     await session.rollback()
                     return await self._finish("failed", error=str(exc))
                 files = len(index)
+                # Same transaction as the success: a project never names as
+                # current a build whose success was rolled back.
+                promoted = await version_repo.promote_if_newer(
+                    session,
+                    project_id=self.build.project_id,
+                    build_id=self.build.id,
+                    version=self.build.version,
+                )
             payload = await events.append(
                 session,
                 self.build.id,
@@ -333,6 +348,10 @@ class Job:
             )
             await session.commit()
         await self._invalidate()
+        if promoted and self.ctx.project_reader is not None:
+            await self.ctx.project_reader.invalidate(
+                None, self.build.owner_id, self.build.project_id
+            )
         if payload is not None:
             await self.ctx.publisher.publish(payload)
         logger.info("build finished", extra={**self.log_extra, "status": status})

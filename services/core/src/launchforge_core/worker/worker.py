@@ -35,6 +35,7 @@ from launchforge_core.repositories import queue
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.events import Publisher
+from launchforge_core.services.projects import build_project_reader
 from launchforge_core.worker.job import Job, JobContext, RunPipeline
 
 logger = logging.getLogger("launchforge.core.worker")
@@ -195,6 +196,7 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
                 settings,
                 sessionmaker=sessionmaker,
                 reader=build_build_reader(cache, ttl=settings.build_cache_ttl),
+                project_reader=build_project_reader(cache, ttl=settings.project_cache_ttl),
                 publisher=Publisher(redis, health),
                 store=PostgresArtifactStore(sessionmaker, max_bytes=settings.max_artifact_bytes),
                 keyring=keyring_from(settings),
