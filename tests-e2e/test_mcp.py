@@ -4,9 +4,7 @@ A real user makes a real ``lf_`` API key; the SDK's Streamable HTTP client
 then goes idea -> start_build -> follow until succeeded -> request_change
 ("add a priority to tasks") -> follow -> get_file showing ``priority`` ->
 list_versions -> get_download_link, and the link downloads the zip with the
-same key. The change and versions routes come from other branches: only those
-steps are skipped while their routes answer "no such route" (404 without a
-detail), so this test runs in full once they are merged.
+same key.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from typing import Any
 
 import httpx
 import httpx2
-import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
@@ -83,12 +80,6 @@ async def follow(session: ClientSession, build_id: str) -> dict[str, Any]:
     raise AssertionError("the build did not finish")
 
 
-async def route_missing(gateway: httpx.AsyncClient, method: str, path: str, key: str) -> bool:
-    """True while core has no such route (a 404 with no detail, not a missing project's)."""
-    r = await gateway.request(method, path, json={}, headers={"Authorization": f"Bearer {key}"})
-    return r.status_code == 404 and not r.json().get("detail")
-
-
 async def models_of(session: ClientSession, build_id: str) -> str:
     files = await call(session, "list_files", build_id=build_id)
     assert "app/models.py" in [f["path"] for f in files["files"]]
@@ -141,11 +132,7 @@ async def test_idea_build_change_and_files_over_mcp(
         assert zipped.content[:2] == b"PK"
         assert (await gateway.get(link["path"])).status_code == 401
 
-    # --- change by asking, and versions (routes from other branches) -----------------
-    # Skipped outside the MCP session: a skip raised inside it would surface as the
-    # client's task-group error instead of this reason.
-    if await route_missing(gateway, "POST", f"/v1/projects/{project['id']}/changes", key):
-        pytest.skip("POST /v1/projects/{id}/changes is not on this branch yet")
+    # --- change by asking, and versions ---------------------------------------------
     async with mcp_session(platform.gateway_url, key) as session:
         change = await call(
             session, "request_change", project_id=project["id"], request="add a priority to tasks"
@@ -158,9 +145,6 @@ async def test_idea_build_change_and_files_over_mcp(
         link = await call(session, "get_download_link", build_id=change["id"])
         assert link["path"] == f"/v1/builds/{change['id']}/download"
 
-    if await route_missing(gateway, "GET", f"/v1/projects/{project['id']}/versions", key):
-        pytest.skip("GET /v1/projects/{id}/versions is not on this branch yet")
-    async with mcp_session(platform.gateway_url, key) as session:
         versions = await call(session, "list_versions", project_id=project["id"])
     by_number = {v["version"]: v for v in versions["items"]}
     assert by_number[2]["build_id"] == change["id"]

@@ -18,7 +18,6 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
-from starlette.requests import Request
 
 TOOLS = {
     "list_projects",
@@ -272,72 +271,49 @@ async def test_invalid_arguments_are_tool_errors_not_crashes(core: str, introspe
         assert "errors" in error_text(bad_spec)
 
 
-async def test_change_and_versions_tools_follow_the_routes_contract(
-    introspection: Any, make_settings: Any, serve_app: Any
+async def test_change_and_versions_tools_reach_the_real_routes(
+    core: str, introspection: Any, make_job_context: Callable[..., Any], run_build_to_end: Any
 ) -> None:
-    """request_change / list_versions against stand-ins of their routes (other branches).
-
-    The stand-ins answer as the contract says: 202 BuildPublic for a change, a 422
-    problem with ``understood`` for one that cannot be applied, a versions page.
-    """
-    from fastapi import APIRouter, Body
-    from launchforge_common.errors import problem_response
-    from launchforge_core.main import create_app
-
-    received: list[tuple[str, dict[str, Any], str]] = []
-    builds: dict[str, dict[str, Any]] = {}
-    stand_in = APIRouter()
-
-    @stand_in.post("/v1/projects/{project_id}/changes", status_code=202)
-    async def changes(project_id: str, request: Request, body: dict[str, Any] = Body()) -> Any:
-        received.append((project_id, body, request.headers.get("authorization", "")))
-        if "teleport" in body["request"]:
-            return problem_response(
-                422, detail="This change cannot be applied.", understood=["add field"]
-            )
-        return {**builds["v1"], "version": 2, "origin": "change", "change_request": body["request"]}
-
-    @stand_in.get("/v1/projects/{project_id}/versions")
-    async def versions(project_id: str, limit: int = 20) -> Any:
-        return {"items": [{"version": 1, "build_id": builds["v1"]["id"]}], "next_cursor": None}
-
-    app = create_app(
-        make_settings(auth_url=introspection.url, internal_token=introspection.internal_token)
-    )
-    app.include_router(stand_in)
+    """request_change / list_versions: a change is a new version; one it cannot apply is a
+    tool error carrying what was understood; versions list newest first with the current one."""
     key = make_key(introspection, str(uuid.uuid4()), ["*"])
-    async with serve_app(app) as live, mcp_session(live.url, key) as session:
+    async with mcp_session(core, key) as session:
         project = await call(session, "create_project", name="changes")
-        builds["v1"] = await call(
+        first = await call(
             session, "start_build", project_id=project["id"], idea="A task list with notes"
         )
-        base = builds["v1"]["id"]
+        # Only a succeeded build can be changed: the route's 409, as a tool error.
+        early = await session.call_tool(
+            "request_change", {"project_id": project["id"], "request": "add a priority to tasks"}
+        )
+        assert "409" in error_text(early)
+        row = await run_build_to_end(make_job_context(), first["id"])
+        assert row.status == "succeeded", row.error
+
         change = await call(
-            session,
-            "request_change",
-            project_id=project["id"],
-            request="add a priority to tasks",
-            base_build_id=base,
+            session, "request_change", project_id=project["id"], request="add a priority to tasks"
         )
         assert change["version"] == 2
+        assert change["origin"] == "change"
+        assert change["parent_id"] == first["id"]
         assert change["change_request"] == "add a priority to tasks"
-        assert received == [
-            (
-                project["id"],
-                {"request": "add a priority to tasks", "base_build_id": base},
-                f"Bearer {key}",
-            )
-        ]
+        task = next(e for e in change["spec"]["entities"] if e["name"] == "Task")
+        assert "priority" in {f["name"] for f in task["fields"]}
+
         refused = await session.call_tool(
-            "request_change", {"project_id": project["id"], "request": "make tasks teleport"}
+            "request_change",
+            {
+                "project_id": project["id"],
+                "request": "add a priority to tasks\nmake tasks teleport",
+            },
         )
         assert "422" in error_text(refused)
         assert "understood" in error_text(refused)
-        assert "add field" in error_text(refused)
-        assert received[-1][1] == {"request": "make tasks teleport"}
 
         page = await call(session, "list_versions", project_id=project["id"])
-        assert page["items"] == [{"version": 1, "build_id": base}]
+        assert [v["version"] for v in page["items"]] == [2, 1]
+        assert [v["is_current"] for v in page["items"]] == [False, True]
+        assert page["items"][0]["request"] == "add a priority to tasks"
 
 
 async def test_get_build_long_polls_for_the_next_event(
