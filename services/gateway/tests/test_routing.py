@@ -23,6 +23,8 @@ from launchforge_gateway.routing import RoutingTable
         ("/v1/provider-keys/k1", "core"),
         ("/v1/specs/validate", "core"),
         ("/v1/specsx", None),
+        ("/preview/b1/t0k/api/items", "core"),
+        ("/previewx", None),
         ("/internal/x", None),
         ("/internal/auth/users", None),
         ("/v1/projectsx", None),

@@ -30,13 +30,19 @@ def upgrade() -> None:
         sa.Column("log_tail", sa.Text(), nullable=True),
         sa.Column("stop_reason", sa.String(length=32), nullable=True),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
         ),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_active_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["build_id"], ["builds.id"], name=op.f("fk_previews_build_id_builds"), ondelete="CASCADE"
+            ["build_id"],
+            ["builds.id"],
+            name=op.f("fk_previews_build_id_builds"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_previews")),
     )

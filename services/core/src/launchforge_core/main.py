@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
 from launchforge_common.crypto import KeyRing
@@ -13,9 +14,11 @@ from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import JWKSVerifier
 
 from launchforge_core.api.main import api_router
+from launchforge_core.api.preview_proxy import router as preview_router
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
+from launchforge_core.services.previews import PreviewTokens
 from launchforge_core.services.projects import build_project_reader
 
 
@@ -62,6 +65,16 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
                 internal_token=internal.get_secret_value() if internal else None,
             )
             app.state.keyring = keyring_from(settings)
+            # Preview requests stream to the worker running the app (api/preview_proxy).
+            app.state.preview_tokens = PreviewTokens.from_settings(settings)
+            app.state.preview_http = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    timeout=httpx.Timeout(60.0, connect=5.0),
+                    limits=httpx.Limits(max_connections=100),
+                    follow_redirects=False,
+                    trust_env=False,
+                )
+            )
             app.state.artifact_store = PostgresArtifactStore(
                 app.state.sessionmaker, max_bytes=settings.max_artifact_bytes
             )
@@ -72,4 +85,5 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
 
     app = create_service_app(settings, title="LaunchForge core", lifespan=lifespan)
     app.include_router(api_router)
+    app.include_router(preview_router)
     return app

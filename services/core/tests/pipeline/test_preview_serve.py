@@ -30,7 +30,8 @@ async def built() -> tuple[dict[str, bytes], dict]:
 async def test_the_app_is_seeded_and_served_on_its_socket(built, mode):
     files, spec = built
     plan = plan_for_spec(spec, theme=None, per_entity=2)
-    assert plan and all(len(step["records"]) == 2 for step in plan)
+    assert plan
+    assert all(len(step["records"]) == 2 for step in plan)
     # process mode as root would drop to "nobody", who may not reach this checkout's venv.
     settings = PipelineSettings(sandbox_user=None)
     app = await start_app(files, plan, settings, mode=mode, max_seconds=60, log_bytes=8192)
@@ -60,7 +61,8 @@ async def test_an_app_that_fails_at_import_exits_with_its_error(built):
     )
     try:
         error = await app.wait_ready(60)
-        assert error is not None and "exited with code" in error
+        assert error is not None
+        assert "exited with code" in error
         assert "preview boom" in app.logs.text()
     finally:
         await app.stop()

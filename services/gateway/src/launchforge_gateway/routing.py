@@ -35,6 +35,9 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     Route("/v1/usage", CORE),
     Route("/v1/provider-keys", CORE, subtree=True),
     Route("/v1/specs", CORE, subtree=True),
+    # Live previews: outside /v1, so no access token is asked for; the signed
+    # token in the path is checked by core (rate and size limits still apply).
+    Route("/preview", CORE, subtree=True),
 )
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from launchforge_core.api.routes import builds, projects, provider_keys, specs, usage
+from launchforge_core.api.routes import builds, previews, projects, provider_keys, specs, usage
 
 api_router = APIRouter()
 api_router.include_router(projects.router)
@@ -10,3 +10,4 @@ api_router.include_router(builds.router)
 api_router.include_router(provider_keys.router)
 api_router.include_router(usage.router)
 api_router.include_router(specs.router)
+api_router.include_router(previews.router)

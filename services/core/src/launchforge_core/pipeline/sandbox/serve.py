@@ -71,7 +71,7 @@ SERVE = (
     "                    got.append(answer.json().get('id'))\n"
     "                else:\n"
     "                    print(f\"seed: {step['entity']} refused ({answer.status_code}):"
-    " {answer.text[:200]}\", flush=True)\n"
+    ' {answer.text[:200]}", flush=True)\n'
     "    print(f'seed: {made} of {wanted} sample records created', flush=True)\n"
     "import uvicorn\n"
     "print('preview: serving', flush=True)\n"
@@ -115,10 +115,10 @@ class RunningApp:
     def exit_code(self) -> int | None:
         return self.proc.returncode
 
-    async def wait_ready(self, timeout: float) -> str | None:
+    async def wait_ready(self, within: float) -> str | None:
         """None once the app accepts connections on its socket; else why it did not."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while loop.time() < deadline:
             if self.proc.returncode is not None:
                 await self._drain()
@@ -135,7 +135,7 @@ class RunningApp:
                     return None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.proc.wait()), 0.2)
-        return f"the app did not start serving within {timeout:g} s"
+        return f"the app did not start serving within {within:g} s"
 
     async def _drain(self) -> None:
         if self._reader is not None:
