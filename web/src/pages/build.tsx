@@ -8,6 +8,7 @@ import { api, type Build } from "../api";
 import { ErrorBox, formatDuration, useAction, useLoad } from "../components";
 import { followBuild, type BuildEvent } from "../events";
 import { highlight } from "../highlight";
+import { LivePreview } from "./live";
 import { Preview } from "./preview";
 import { SpecPanel } from "./spec";
 
@@ -251,6 +252,7 @@ export function BuildPage({ id }: { id: string }) {
         {finalStatus && !succeeded && <RetryButton id={id} />}
       </div>
       {build.data && <SpecPanel build={build.data} hasFiles={succeeded} />}
+      {succeeded && <LivePreview id={id} />}
       {succeeded && <Artifacts id={id} />}
     </section>
   );
