@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hmac
 import io
+import ipaddress
 import logging
 import socket
 import time
@@ -86,6 +87,13 @@ class LivePreview:
     ready: bool = False
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _files_of(archive: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(archive)) as zf:
         return {info.filename: zf.read(info) for info in zf.infolist() if not info.is_dir()}
@@ -115,6 +123,18 @@ class PreviewManager:
         self.internal_url = ""
         token = settings.internal_token
         self.internal_token = token.get_secret_value() if token else None
+        if (
+            self.cap
+            and self.internal_token is None
+            and settings.is_production
+            and not _is_loopback(settings.preview_internal_host)
+        ):
+            # Anyone who reaches the port could use every preview: refuse rather than open it.
+            logger.error(
+                "previews are off: CORE_INTERNAL_TOKEN must be set when the preview server "
+                "listens beyond loopback in production"
+            )
+            self.cap = 0
 
     # --- the loop -------------------------------------------------------------------
 
