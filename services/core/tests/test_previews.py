@@ -228,3 +228,18 @@ async def test_the_owners_stop_wins_over_the_workers_late_writes(
     assert row is not None
     assert (row.status, row.stop_reason, row.error) == ("stopped", "user", None)
     assert row.log_tail == "the logs"
+
+
+def test_replicas_sharing_the_internal_token_sign_alike(make_settings) -> None:
+    build, owner = uuid.uuid4(), uuid.uuid4()
+    one = PreviewTokens.from_settings(make_settings(internal_token="shared-internal-token"))
+    two = PreviewTokens.from_settings(make_settings(internal_token="shared-internal-token"))
+    token, _ = one.mint(build, owner)
+    assert two.check(token, build, owner)
+    assert one.secret != b"shared-internal-token"  # derived, not the token itself
+    other = PreviewTokens.from_settings(make_settings(internal_token="another-internal-token"))
+    assert not other.check(token, build, owner)
+    configured = PreviewTokens.from_settings(make_settings(preview_token_secret="s" * 32))
+    assert configured.secret == b"s" * 32
+    lone = PreviewTokens.from_settings(make_settings())
+    assert not lone.check(token, build, owner)

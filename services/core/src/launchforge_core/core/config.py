@@ -105,8 +105,9 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     preview_start_timeout: float = Field(default=60.0, gt=0)
     # Seconds a preview URL's signed token stays valid (the GET mints a fresh one).
     preview_token_ttl_seconds: int = Field(default=3600, ge=60)
-    # HMAC key of preview tokens; every API replica needs the same one. Unset: a
-    # random key per process (a restart invalidates open preview URLs).
+    # HMAC key of preview tokens; every API replica needs the same one. Unset: one
+    # derived from internal_token, or without it a random key per process (a
+    # restart then invalidates open preview URLs).
     preview_token_secret: SecretStr | None = None
     # The worker's internal preview server (proxy to each preview's socket):
     # where it listens (port 0: a free one) and the host core's API uses to reach it.

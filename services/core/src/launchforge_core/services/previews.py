@@ -44,8 +44,16 @@ class PreviewTokens:
 
     @classmethod
     def from_settings(cls, settings: CoreSettings) -> PreviewTokens:
-        configured = settings.preview_token_secret
-        secret = configured.get_secret_value().encode() if configured else secrets.token_bytes(32)
+        """The configured key; else one derived from the internal token (which every API
+        replica shares, so URLs work across replicas); else a random one per process."""
+        configured, internal = settings.preview_token_secret, settings.internal_token
+        if configured is not None:
+            secret = configured.get_secret_value().encode()
+        elif internal is not None:
+            label = b"launchforge preview tokens"
+            secret = hmac.new(internal.get_secret_value().encode(), label, hashlib.sha256).digest()
+        else:
+            secret = secrets.token_bytes(32)
         return cls(secret, settings.preview_token_ttl_seconds)
 
     def _mac(self, build_id: uuid.UUID, owner_id: uuid.UUID, expires: int) -> str:
