@@ -93,6 +93,8 @@ export function LivePreview({ id }: { id: string }) {
           {status}
         </strong>
         {ended && <span class="muted"> ({ended})</span>}
+        {info?.status === "queued" && <span class="muted"> (waiting for a free slot to run it)</span>}
+        {info?.status === "starting" && <span class="muted"> (adding sample data and starting)</span>}
       </p>
       {info?.error && (
         <p class="error" role="alert" data-testid="live-error">
