@@ -580,6 +580,39 @@ def test_bubblewrap_mode_gives_the_worker_no_token(render: Any) -> None:
     assert core_config(manifests)["CORE_SANDBOX_MODE"] == "bubblewrap"
 
 
+def test_bubblewrap_workers_run_previews_reachable_only_from_core(render: Any) -> None:
+    manifests = render("--set", "sandbox.mode=bubblewrap", "--set", "worker.preview.port=8011")
+    config = core_config(manifests)
+    assert config["CORE_PREVIEW_INTERNAL_HOST"] == "0.0.0.0"  # noqa: S104 - the pod IP
+    assert config["CORE_PREVIEW_INTERNAL_PORT"] == "8011"
+    container = one(manifests, "Deployment", "worker")["spec"]["template"]["spec"]["containers"][0]
+    assert container["ports"] == [{"name": "preview", "containerPort": 8011, "protocol": "TCP"}]
+    advertise = next(e for e in container["env"] if e["name"] == "CORE_PREVIEW_ADVERTISE_HOST")
+    assert advertise["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
+    worker_in = one(manifests, "NetworkPolicy", "worker")["spec"]["ingress"]
+    assert len(worker_in) == 1
+    assert worker_in[0]["ports"] == [{"port": 8011, "protocol": "TCP"}]
+    peers = [
+        p["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for p in worker_in[0]["from"]
+    ]
+    assert peers == ["core"]
+    core_out = one(manifests, "NetworkPolicy", "core")["spec"]["egress"]
+    assert any(
+        rule.get("ports") == [{"port": 8011, "protocol": "TCP"}]
+        and rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "worker"
+        for rule in core_out
+    )
+
+
+def test_kubernetes_workers_accept_nothing(default_manifests: list[Manifest]) -> None:
+    assert one(default_manifests, "NetworkPolicy", "worker")["spec"]["ingress"] == []
+    container = one(default_manifests, "Deployment", "worker")["spec"]["template"]["spec"][
+        "containers"
+    ][0]
+    assert "ports" not in container
+    assert "CORE_PREVIEW_INTERNAL_PORT" not in core_config(default_manifests)
+
+
 def test_auth_trusts_no_address_range_but_the_gateways_token(
     default_manifests: list[Manifest],
 ) -> None:

@@ -82,12 +82,23 @@ spec:
             - name: http
               containerPort: {{ $v.port }}
               protocol: TCP
+          {{- else if .previewPort }}
+          ports:
+            - name: preview
+              containerPort: {{ .previewPort }}
+              protocol: TCP
           {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ $configName }}
           env:
             {{- include "launchforge.secretEnv" (dict "root" $root "component" .config "extra" $v.secretEnv) | trim | nindent 12 }}
+            {{- if .previewPort }}
+            # Core's API reaches this worker's previews at its pod IP.
+            - name: CORE_PREVIEW_ADVERTISE_HOST
+              valueFrom:
+                fieldRef: {fieldPath: status.podIP}
+            {{- end }}
           {{- if .http }}
           {{- include "launchforge.httpProbes" . | nindent 10 }}
           {{- else if $v.livenessCommand }}

@@ -133,6 +133,26 @@ async def test_cors_preflight_refused(edge, client, origin, method, headers) -> 
         assert "access-control-allow-origin" not in response.headers
 
 
+async def test_preview_paths_keep_the_upstreams_cors_and_need_no_token(edge, client) -> None:
+    """An opaque-origin preview page ("null") preflights /preview/*: passed to core, which
+    answers it; the allow-list (and its credentials) never applies there."""
+    preflight = await client.options(
+        f"{edge.url}/preview/b1/t0k/api/items",
+        headers={"Origin": "null", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200  # the upstream's answer, not the allow-list's 400
+    assert preflight.json()["path"] == "/preview/b1/t0k/api/items"
+    assert "access-control-allow-credentials" not in preflight.headers
+    plain = await client.get(f"{edge.url}/preview/b1/t0k/", headers={"Origin": ORIGIN})
+    assert plain.status_code == 200  # no bearer token asked for
+    assert "access-control-allow-origin" not in plain.headers
+    refused = await client.options(
+        f"{edge.url}/v1/projects",
+        headers={"Origin": "null", "Access-Control-Request-Method": "POST"},
+    )
+    assert refused.status_code == 400
+
+
 async def test_cors_on_success_and_on_errors(edge, signer, client, fresh_ip) -> None:
     ip = fresh_ip()
     token = signer.mint()

@@ -26,6 +26,8 @@ from launchforge_gateway.routing import RoutingTable
         ("/mcp", "core"),
         ("/mcp/x", None),
         ("/mcpx", None),
+        ("/preview/b1/t0k/api/items", "core"),
+        ("/previewx", None),
         ("/internal/x", None),
         ("/internal/auth/users", None),
         ("/v1/projectsx", None),

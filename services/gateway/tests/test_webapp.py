@@ -141,6 +141,7 @@ async def test_top_level_build_file(client: httpx.AsyncClient) -> None:
         "/livez",
         "/readyz",
         "/metrics",
+        "/preview/b1/t0k/",
     ],
 )
 async def test_api_paths_pass_through_even_for_html(client: httpx.AsyncClient, path: str) -> None:

@@ -8,6 +8,7 @@ import { api, type Build } from "../api";
 import { ErrorBox, formatDuration, useAction, useLoad } from "../components";
 import { followBuild, type BuildEvent } from "../events";
 import { highlight } from "../highlight";
+import { LivePreview } from "./live";
 import { Preview } from "./preview";
 import { SpecPanel } from "./spec";
 import { AskForChange, ChangeSummary } from "./change";
@@ -253,6 +254,7 @@ export function BuildPage({ id }: { id: string }) {
       </div>
       {build.data && <ChangeSummary build={build.data} />}
       {build.data && <SpecPanel build={build.data} hasFiles={succeeded} />}
+      {succeeded && <LivePreview id={id} />}
       {succeeded && build.data && <AskForChange build={build.data} />}
       {succeeded && <Artifacts id={id} />}
     </section>

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
 from launchforge_common.crypto import KeyRing
@@ -17,9 +18,11 @@ from launchforge_core.api.main import api_router
 from launchforge_core.api.mcp.endpoint import PATH as MCP_PATH
 from launchforge_core.api.mcp.endpoint import MCPEndpoint, serve_mcp
 from launchforge_core.api.mcp.server import build_mcp_server
+from launchforge_core.api.preview_proxy import router as preview_router
 from launchforge_core.core.config import CoreSettings
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
+from launchforge_core.services.previews import PreviewTokens
 from launchforge_core.services.projects import build_project_reader
 
 
@@ -66,6 +69,16 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
                 internal_token=internal.get_secret_value() if internal else None,
             )
             app.state.keyring = keyring_from(settings)
+            # Preview requests stream to the worker running the app (api/preview_proxy).
+            app.state.preview_tokens = PreviewTokens.from_settings(settings)
+            app.state.preview_http = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    timeout=httpx.Timeout(60.0, connect=5.0),
+                    limits=httpx.Limits(max_connections=100),
+                    follow_redirects=False,
+                    trust_env=False,
+                )
+            )
             app.state.artifact_store = PostgresArtifactStore(
                 app.state.sessionmaker, max_bytes=settings.max_artifact_bytes
             )
@@ -81,4 +94,5 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
     # A plain Starlette route (not a Mount): "/mcp" itself, with no redirect to "/mcp/";
     # every method reaches the endpoint, which takes POST and answers 405 otherwise.
     app.router.routes.append(Route(MCP_PATH, endpoint=MCPEndpoint()))
+    app.include_router(preview_router)
     return app

@@ -204,6 +204,50 @@ class Artifact(Base):
     )
 
 
+class Preview(Base):
+    """A succeeded build's app running in one worker's sandbox (README "Live preview").
+
+    A worker claims a queued row (``FOR UPDATE SKIP LOCKED``, under its cap),
+    keeps a lease on it while the app runs and writes its log tail; core's API
+    proxies requests to ``internal_url``.
+    """
+
+    __tablename__ = "previews"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    build_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("builds.id", ondelete="CASCADE"), nullable=False
+    )
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    # queued | starting | running | stopped | failed
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    internal_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    log_tail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # idle | max | user | shutdown | crashed | worker_lost
+    stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
+    )
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_active_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_previews_build_id", "build_id"),
+        Index("ix_previews_owner_id", "owner_id"),
+        Index(
+            "ix_previews_live",
+            "created_at",
+            postgresql_where=text("status IN ('queued', 'starting', 'running')"),
+        ),
+    )
+
+
 class ProviderKey(Base):
     """A user's own LLM provider key, AES-GCM encrypted (never stored or shown in clear)."""
 

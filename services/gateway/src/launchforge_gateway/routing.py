@@ -37,6 +37,9 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     Route("/v1/specs", CORE, subtree=True),
     # The MCP server (Streamable HTTP): one endpoint, authenticated like /v1.
     Route("/mcp", CORE),
+    # Live previews: outside /v1, so no access token is asked for; the signed
+    # token in the path is checked by core (rate and size limits still apply).
+    Route("/preview", CORE, subtree=True),
 )
 
 

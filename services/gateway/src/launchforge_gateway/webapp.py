@@ -44,7 +44,8 @@ DEFAULT_WEB_DIST = Path(__file__).resolve().parents[4] / "web" / "dist"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
 )
 ASSET_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -58,6 +59,7 @@ RESERVED_PREFIXES: tuple[str, ...] = (
     "/livez",
     "/readyz",
     "/metrics",
+    "/preview",  # live previews: core answers them (routing.py)
 )
 ASSETS_PREFIX = "/assets/"
 _READ_METHODS = frozenset({"GET", "HEAD"})

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from launchforge_core.api.routes import (
     builds,
     changes,
+    previews,
     projects,
     provider_keys,
     specs,
@@ -20,3 +21,4 @@ api_router.include_router(usage.router)
 api_router.include_router(specs.router)
 api_router.include_router(changes.router)
 api_router.include_router(versions.router)
+api_router.include_router(previews.router)

@@ -94,6 +94,31 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     sandbox_k8s_api_url: str = ""
     sandbox_k8s_cpu: str = "1"
 
+    # Live previews (README "Live preview"): a succeeded build's app served from
+    # a worker's sandbox. Limits: running or queued previews per user and per
+    # worker, minutes without a request before one stops, and its hard maximum.
+    preview_max_per_user: int = Field(default=2, ge=1, le=100)
+    preview_max_per_worker: int = Field(default=4, ge=0, le=256)
+    preview_idle_minutes: float = Field(default=15.0, gt=0)
+    preview_max_minutes: float = Field(default=60.0, gt=0)
+    # Seconds an app may take to seed its sample data and listen before it fails.
+    preview_start_timeout: float = Field(default=60.0, gt=0)
+    # Seconds a preview URL's signed token stays valid (the GET mints a fresh one).
+    preview_token_ttl_seconds: int = Field(default=3600, ge=60)
+    # HMAC key of preview tokens; every API replica needs the same one. Unset: one
+    # derived from internal_token, or without it a random key per process (a
+    # restart then invalidates open preview URLs).
+    preview_token_secret: SecretStr | None = None
+    # The worker's internal preview server (proxy to each preview's socket):
+    # where it listens (port 0: a free one) and the host core's API uses to reach it.
+    preview_internal_host: str = "127.0.0.1"
+    preview_internal_port: int = Field(default=0, ge=0, le=65535)
+    preview_advertise_host: str = ""
+    # Bytes of a preview's output kept (its logs).
+    preview_log_bytes: int = Field(default=32 * 1024, ge=1024, le=1024 * 1024)
+    # Records seeded per entity before the app serves.
+    preview_seed_records: int = Field(default=3, ge=0, le=20)
+
     # Non-public networks a user's model server URL (openai_compatible) may
     # resolve to, e.g. ["10.0.4.0/24"] where a self-hosted Ollama runs. Public
     # addresses are always allowed. Unset: loopback outside production, none

@@ -37,6 +37,7 @@ from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import build_project_reader
 from launchforge_core.worker.job import Job, JobContext, RunPipeline
+from launchforge_core.worker.previews import PreviewManager, run_previews
 
 logger = logging.getLogger("launchforge.core.worker")
 
@@ -208,7 +209,22 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
                 poll_seconds=settings.worker_poll_seconds,
                 grace_seconds=settings.worker_grace_seconds,
             )
-            await worker.run(stop)
+            # Live previews run beside the builds, in the same sandbox (worker/previews.py).
+            previews = PreviewManager(
+                settings,
+                sessionmaker,
+                ctx.pipeline_settings,
+                worker_id=worker.worker_id,
+                mode=mode,
+            )
+            preview_task = asyncio.create_task(
+                run_previews(previews, stop, settings.worker_poll_seconds)
+            )
+            try:
+                await worker.run(stop)
+            finally:
+                stop.set()
+                await preview_task
     finally:
         await redis.aclose()
         await engine.dispose()

@@ -33,6 +33,7 @@ import os
 import secrets
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +94,21 @@ def _parents(paths: tuple[str, ...]) -> list[str]:
     return sorted(out, key=lambda p: (p.count("/"), p))
 
 
-def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int) -> list[str]:
-    """The full argv of one run (bwrap, then the boot program inside)."""
+def command(
+    host: Host,
+    settings: PipelineSettings,
+    modules: list[str],
+    uid: int,
+    *,
+    program: str = BOOT_PROGRAM,
+    limits: list[str] | None = None,
+    binds: Sequence[tuple[str, str]] = (),
+) -> list[str]:
+    """The full argv of one run (bwrap, then the boot program inside).
+
+    A preview (``serve.py``) passes its own program and CPU limit, and ``binds``:
+    the host directories bound writable into the sandbox (its socket's).
+    """
     argv = [host.bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
     argv += ["--unshare-cgroup-try"]
     if not host.as_root:
@@ -126,6 +140,8 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
         argv += ["--perms", "0755", "--dir", parent]
     for path in extra:
         argv += ["--ro-bind", path, path]
+    for source, target in binds:
+        argv += ["--bind", source, target]
     env = sandbox_env(
         home=f"{SANDBOX_ROOT}/home",
         tmp="/tmp",  # noqa: S108 - the sandbox's own tmpfs
@@ -147,7 +163,8 @@ def command(host: Host, settings: PipelineSettings, modules: list[str], uid: int
             "--",
         ]
     project = f"{SANDBOX_ROOT}/project"
-    argv += [host.python, "-c", BOOT_PROGRAM, "-", project, *rlimits(settings), "--", *modules]
+    limits = rlimits(settings) if limits is None else limits
+    argv += [host.python, "-c", program, "-", project, *limits, "--", *modules]
     return argv
 
 

@@ -1,0 +1,157 @@
+"""The worker's side of previews, in process: claim under the cap, serve through the
+internal server (token required), write the logs, stop at the hard maximum.
+
+A real app in the real bubblewrap sandbox, real PostgreSQL; the API and the
+gateway around it are covered end to end in ``tests-e2e/test_previews.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import httpx
+import pytest
+from launchforge_core.models import Artifact, Build, Preview
+from launchforge_core.pipeline import BuildInput, PipelineSettings, run_pipeline
+from launchforge_core.repositories import previews as repo
+from launchforge_core.worker.previews import PreviewManager, internal_server
+from sqlalchemy import update
+
+TOKEN = "internal-token-for-preview-tests"
+
+
+async def _noop(_event: object) -> None:
+    return None
+
+
+@pytest.fixture(scope="module")
+async def generated() -> tuple[bytes, dict]:
+    result = await run_pipeline(
+        BuildInput(idea="A list of my houseplants and their rooms"),
+        llm=None,
+        emit=_noop,
+        settings=PipelineSettings(run_validation=False),
+    )
+    assert result.status == "succeeded", result.error
+    assert result.archive is not None
+    assert result.spec is not None
+    return result.archive, result.spec
+
+
+async def _queued_preview(
+    client, sessionmaker, user, make_build, archive, spec, keep: frozenset[uuid.UUID] = frozenset()
+) -> uuid.UUID:
+    build = await make_build(user)
+    build_id = uuid.UUID(build["id"])
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Build).where(Build.id == build_id).values(status="succeeded", spec=spec)
+        )
+        session.add(
+            Artifact(
+                build_id=build_id, archive=archive, size=len(archive), sha256="0" * 64, files=[]
+            )
+        )
+        await session.commit()
+    made = await client.post(f"/v1/builds/{build_id}/preview", headers=user.headers)
+    assert made.status_code == 202, made.text
+    preview_id = uuid.UUID(made.json()["id"])
+    async with sessionmaker() as session:  # only ours is claimable here
+        await session.execute(
+            update(Preview)
+            .where(Preview.status.in_(repo.LIVE), Preview.id.not_in([preview_id, *keep]))
+            .values(status="stopped", stop_reason="test")
+        )
+        await session.commit()
+    return preview_id
+
+
+async def _until(sessionmaker, manager, preview_id, *statuses) -> Preview:
+    for _ in range(600):
+        await manager.tick()
+        async with sessionmaker() as session:
+            row = await session.get(Preview, preview_id)
+        assert row is not None
+        if row.status in statuses:
+            return row
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"preview stayed {row.status}")
+
+
+async def test_claim_serve_and_stop_at_the_maximum(
+    make_settings, sessionmaker, client, make_user, make_build, generated
+) -> None:
+    archive, spec = generated
+    preview_id = await _queued_preview(client, sessionmaker, make_user(), make_build, archive, spec)
+    settings = make_settings(internal_token=TOKEN, preview_max_per_worker=1)
+    manager = PreviewManager(
+        settings, sessionmaker, PipelineSettings(), worker_id="w-test", mode="bubblewrap"
+    )
+    async with internal_server(manager) as url:
+        try:
+            row = await _until(sessionmaker, manager, preview_id, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+            assert row.worker_id == "w-test"
+            assert row.internal_url == url
+            assert "sample records created" in (row.log_tail or "")
+            async with httpx.AsyncClient(base_url=url) as http:
+                # Without the internal token nobody gets through.
+                refused = await http.get(f"/{preview_id}/")
+                assert refused.status_code == 403
+                wrong = await http.get(f"/{preview_id}/", headers={"X-Internal-Token": "nope"})
+                assert wrong.status_code == 403
+                page = await http.get(f"/{preview_id}/", headers={"X-Internal-Token": TOKEN})
+                assert page.status_code == 200
+                assert "static/app.js" in page.text
+                other = await http.get(f"/{uuid.uuid4()}/", headers={"X-Internal-Token": TOKEN})
+                assert other.status_code == 404
+            # At the cap (1) a second preview waits in the queue while this one runs.
+            second = await _queued_preview(
+                client,
+                sessionmaker,
+                make_user(),
+                make_build,
+                archive,
+                spec,
+                frozenset({preview_id}),
+            )
+            for _ in range(3):
+                await manager.tick()
+            async with sessionmaker() as session:
+                waiting = await session.get(Preview, second)
+            assert waiting is not None
+            assert waiting.status == "queued"
+            assert list(manager.live) == [preview_id]
+            # The hard maximum: however busy, it ends.
+            manager.settings = make_settings(
+                internal_token=TOKEN, preview_max_per_worker=1, preview_max_minutes=0.0001
+            )
+            row = await _until(sessionmaker, manager, preview_id, "stopped", "failed")
+            assert (row.status, row.stop_reason) == ("stopped", "max")
+            assert preview_id not in manager.live
+            # The freed slot goes to the waiting one.
+            manager.settings = settings
+            row = await _until(sessionmaker, manager, second, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+        finally:
+            await manager.shutdown()
+
+
+async def test_kubernetes_workers_take_no_previews(make_settings, sessionmaker) -> None:
+    manager = PreviewManager(
+        make_settings(), sessionmaker, PipelineSettings(), worker_id="k", mode="kubernetes"
+    )
+    assert manager.cap == 0
+
+
+async def test_production_refuses_an_open_preview_server(make_settings, sessionmaker) -> None:
+    open_settings = make_settings(
+        environment="production",
+        key_encryption_keys="k1:" + "A" * 43 + "=",
+        preview_internal_host="0.0.0.0",  # noqa: S104 - what is refused here
+    )
+    manager = PreviewManager(
+        open_settings, sessionmaker, PipelineSettings(), worker_id="p", mode="bubblewrap"
+    )
+    assert manager.cap == 0

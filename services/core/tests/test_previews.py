@@ -1,0 +1,245 @@
+"""Live previews in core: signed tokens, the API's rules and limits, the claim queue.
+
+Real PostgreSQL and Redis; the app itself running in a sandbox is tested in
+``pipeline/test_preview_serve.py`` and end to end in ``tests-e2e/test_previews.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from launchforge_core.models import Build, Preview
+from launchforge_core.repositories import previews as repo
+from launchforge_core.services.previews import PreviewTokens
+from sqlalchemy import update
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+def test_a_token_opens_only_its_build_for_its_owner_until_it_expires() -> None:
+    tokens = PreviewTokens(b"k" * 32, ttl_seconds=600)
+    build, owner = uuid.uuid4(), uuid.uuid4()
+    token, expires = tokens.mint(build, owner, now=1_000_000)
+    assert expires == 1_000_600
+    assert tokens.check(token, build, owner, now=1_000_599)
+    assert not tokens.check(token, build, owner, now=1_000_601)
+    assert not tokens.check(token, uuid.uuid4(), owner, now=1_000_000)
+    assert not tokens.check(token, build, uuid.uuid4(), now=1_000_000)
+    assert not PreviewTokens(b"x" * 32, 600).check(token, build, owner, now=1_000_000)
+    stamp, mac = token.split(".")
+    assert not tokens.check(f"{int(stamp) + 1000}.{mac}", build, owner, now=1_000_000)
+    for bad in ("", ".", "abc.def", f"{stamp}.", f"-1.{mac}", "9" * 40 + "." + mac):
+        assert not tokens.check(bad, build, owner, now=1_000_000)
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+async def _succeed(sessionmaker, build_id: str) -> None:
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Build)
+            .where(Build.id == uuid.UUID(build_id))
+            .values(status="succeeded", lease_expires_at=None)
+        )
+        await session.commit()
+
+
+async def test_start_show_and_stop(client, sessionmaker, alice, bob, make_build) -> None:
+    build = await make_build(alice)
+    path = f"/v1/builds/{build['id']}/preview"
+
+    not_yet = await client.post(path, headers=alice.headers)
+    assert not_yet.status_code == 409
+    assert not_yet.headers["content-type"].startswith("application/problem+json")
+    assert "succeeded" in not_yet.json()["detail"]
+    assert (await client.get(path, headers=alice.headers)).status_code == 404
+
+    await _succeed(sessionmaker, build["id"])
+    started = await client.post(path, headers=alice.headers)
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert body["status"] == "queued"
+    assert body["url"].startswith(f"/preview/{build['id']}/")
+    again = await client.post(path, headers=alice.headers)
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+
+    # Bob sees nothing of it: the same 404 as a build that does not exist.
+    missing = await client.get(f"/v1/builds/{uuid.uuid4()}/preview", headers=bob.headers)
+    for method in ("GET", "POST", "DELETE"):
+        answer = await client.request(method, path, headers=bob.headers)
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == missing.json()["detail"]
+
+    stopped = await client.delete(path, headers=alice.headers)
+    assert stopped.status_code == 200
+    assert stopped.json()["status"] == "stopped"
+    assert stopped.json()["stop_reason"] == "user"
+    assert stopped.json()["url"] is None
+    shown = (await client.get(path, headers=alice.headers)).json()
+    assert shown["status"] == "stopped"
+
+
+async def test_the_per_user_limit(app, client, sessionmaker, make_user, make_build) -> None:
+    user = make_user()
+    builds = [await make_build(user) for _ in range(3)]
+    for build in builds:
+        await _succeed(sessionmaker, build["id"])
+    assert app.state.settings.preview_max_per_user == 2
+    for build in builds[:2]:
+        answer = await client.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+        assert answer.status_code == 202
+    over = await client.post(f"/v1/builds/{builds[2]['id']}/preview", headers=user.headers)
+    assert over.status_code == 429
+    assert over.json()["limit"] == 2
+    # Concurrent starts cannot slip past the count (the owner's lock).
+    await client.delete(f"/v1/builds/{builds[0]['id']}/preview", headers=user.headers)
+    racing = await asyncio.gather(
+        *(
+            client.post(f"/v1/builds/{b['id']}/preview", headers=user.headers)
+            for b in (builds[0], builds[2])
+        )
+    )
+    assert sorted(r.status_code for r in racing) == [202, 429]
+    for build in builds:  # no queued preview is left for a later test's worker
+        await client.delete(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+
+
+async def test_kubernetes_sandbox_refuses_previews(
+    make_settings, start_app, sessionmaker, make_user, make_build
+) -> None:
+    from launchforge_core.main import create_app
+
+    user = make_user()
+    build = await make_build(user)
+    await _succeed(sessionmaker, build["id"])
+    async with start_app(create_app(make_settings(sandbox_mode="kubernetes"))) as other:
+        answer = await other.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+    assert answer.status_code == 409
+    assert "bubblewrap" in answer.json()["detail"]
+
+
+async def test_the_preview_path_refuses_bad_tokens_with_the_preview_headers(
+    client, sessionmaker, alice, make_build
+) -> None:
+    build = await make_build(alice)
+    await _succeed(sessionmaker, build["id"])
+    started = (await client.post(f"/v1/builds/{build['id']}/preview", headers=alice.headers)).json()
+    # Queued, not running: even its own URL is a 404 until it runs.
+    for url in (started["url"], f"/preview/{build['id']}/1.abc/", f"/preview/{uuid.uuid4()}/x/"):
+        answer = await client.get(url)
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == "Preview not found."
+        assert answer.headers["content-security-policy"].startswith("sandbox ")
+        assert answer.headers["access-control-allow-origin"] == "*"
+    await client.delete(f"/v1/builds/{build['id']}/preview", headers=alice.headers)
+
+
+# --- the claim queue -----------------------------------------------------------------------
+
+
+async def _park_others(sessionmaker, keep: uuid.UUID) -> None:
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Preview)
+            .where(Preview.status.in_(repo.LIVE), Preview.id != keep)
+            .values(status="stopped", stop_reason="test")
+        )
+        await session.commit()
+
+
+async def test_one_claim_per_preview_and_lost_workers_fail_it(
+    client, sessionmaker, make_user, make_build
+) -> None:
+    user = make_user()
+    build = await make_build(user)
+    await _succeed(sessionmaker, build["id"])
+    made = await client.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+    preview_id = uuid.UUID(made.json()["id"])
+    await _park_others(sessionmaker, preview_id)
+
+    async def claim(worker: str):
+        async with sessionmaker() as session:
+            got = await repo.claim(
+                session, worker_id=worker, internal_url=f"http://{worker}", lease_seconds=30
+            )
+            await session.commit()
+        return got
+
+    claims = [c for c in await asyncio.gather(*(claim(f"w{i}") for i in range(6))) if c]
+    assert len(claims) == 1
+    preview, claimed_build = claims[0]
+    assert preview.id == preview_id
+    assert preview.status == "starting"
+    assert str(claimed_build.id) == build["id"]
+    worker = preview.worker_id
+    assert worker is not None
+
+    async with sessionmaker() as session:
+        assert await repo.renew(session, worker, [preview_id], lease_seconds=30) == {preview_id}
+        assert await repo.renew(session, "someone-else", [preview_id], lease_seconds=30) == set()
+        # The worker stops renewing: its lease runs out and the preview is failed once.
+        await session.execute(
+            update(Preview)
+            .where(Preview.id == preview_id)
+            .values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        assert await repo.fail_lost(session) >= 1
+        await session.commit()
+        row = await session.get(Preview, preview_id)
+    assert row is not None
+    assert (row.status, row.stop_reason) == ("failed", "worker_lost")
+    shown = await client.get(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+    assert "worker" in shown.json()["error"]
+
+
+async def test_the_owners_stop_wins_over_the_workers_late_writes(
+    client, sessionmaker, make_user, make_build
+) -> None:
+    user = make_user()
+    build = await make_build(user)
+    await _succeed(sessionmaker, build["id"])
+    made = await client.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+    preview_id = uuid.UUID(made.json()["id"])
+    await _park_others(sessionmaker, preview_id)
+    async with sessionmaker() as session:
+        claimed = await repo.claim(
+            session, worker_id="w", internal_url="http://w", lease_seconds=30
+        )
+        await session.commit()
+    assert claimed is not None
+    await client.delete(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+    async with sessionmaker() as session:
+        assert not await repo.update_live(session, preview_id, "w", status="running")
+        await repo.finish(
+            session,
+            preview_id,
+            "w",
+            status="failed",
+            stop_reason="crashed",
+            error="late",
+            log_tail="the logs",
+        )
+        await session.commit()
+        row = await session.get(Preview, preview_id)
+    assert row is not None
+    assert (row.status, row.stop_reason, row.error) == ("stopped", "user", None)
+    assert row.log_tail == "the logs"
+
+
+def test_replicas_sharing_the_internal_token_sign_alike(make_settings) -> None:
+    build, owner = uuid.uuid4(), uuid.uuid4()
+    one = PreviewTokens.from_settings(make_settings(internal_token="shared-internal-token"))
+    two = PreviewTokens.from_settings(make_settings(internal_token="shared-internal-token"))
+    token, _ = one.mint(build, owner)
+    assert two.check(token, build, owner)
+    assert one.secret != b"shared-internal-token"  # derived, not the token itself
+    other = PreviewTokens.from_settings(make_settings(internal_token="another-internal-token"))
+    assert not other.check(token, build, owner)
+    configured = PreviewTokens.from_settings(make_settings(preview_token_secret="s" * 32))
+    assert configured.secret == b"s" * 32
+    lone = PreviewTokens.from_settings(make_settings())
+    assert not lone.check(token, build, owner)
