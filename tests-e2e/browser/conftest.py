@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -38,6 +38,10 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "a long browser passphrase"
 _HERE = Path(__file__).resolve().parent
+# expect() waits 5 s by default, less than the pages' own 15 s: on a 2-core CI
+# machine running the worker's sandboxed builds beside the browser, a page
+# that fetches three resources can take longer than that to show them.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
