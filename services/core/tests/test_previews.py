@@ -10,6 +10,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from launchforge_core.models import Build, Preview
 from launchforge_core.repositories import previews as repo
 from launchforge_core.services.previews import PreviewTokens
@@ -243,3 +244,68 @@ def test_replicas_sharing_the_internal_token_sign_alike(make_settings) -> None:
     assert configured.secret == b"s" * 32
     lone = PreviewTokens.from_settings(make_settings())
     assert not lone.check(token, build, owner)
+
+
+async def test_a_dot_segment_never_reaches_another_preview_on_the_worker(
+    make_settings, serve_app, sessionmaker, make_user, make_build, client
+) -> None:
+    """The worker's URL is ``{internal}/{preview_id}/{path}``; httpx would fold
+    ``x/../../<other id>`` into another preview's. Sent raw (no client-side
+    normalisation), such a path is a 404 and the worker sees nothing."""
+    import http.client
+
+    from launchforge_core.main import create_app
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    seen: list[str] = []
+
+    async def record(request):  # type: ignore[no-untyped-def]
+        seen.append(request.url.path)
+        return PlainTextResponse("from the app")
+
+    # A stand-in for the worker's preview server: it records what reaches it.
+    worker = Starlette(routes=[Route("/{rest:path}", record)])
+
+    user = make_user()
+    build = await make_build(user)
+    await _succeed(sessionmaker, build["id"])
+    settings = make_settings(internal_token="dot-segment-test-internal-token")
+
+    async with serve_app(worker) as fake_worker, serve_app(create_app(settings)) as core:
+        async with httpx.AsyncClient(base_url=core.url) as api:
+            path = f"/v1/builds/{build['id']}/preview"
+            started = await api.post(path, headers=user.headers)
+        preview_id = uuid.UUID(started.json()["id"])
+        url = started.json()["url"]
+        await _park_others(sessionmaker, preview_id)
+        async with sessionmaker() as session:
+            claimed = await repo.claim(
+                session, worker_id="w", internal_url=fake_worker.url, lease_seconds=30
+            )
+            assert claimed is not None
+            assert await repo.update_live(session, preview_id, "w", status="running")
+            await session.commit()
+
+        def raw_get(path: str) -> tuple[int, bytes]:
+            host, port = core.url.removeprefix("http://").split(":")
+            conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            try:
+                conn.request("GET", path)
+                answer = conn.getresponse()
+                return answer.status, answer.read()
+            finally:
+                conn.close()
+
+        status, body = await asyncio.to_thread(raw_get, f"{url}api/items")
+        assert (status, body) == (200, b"from the app"), body
+        assert seen == [f"/{preview_id}/api/items"]
+
+        other = uuid.uuid4()
+        for path in (f"{url}x/../../{other}/api/items", f"{url}../{other}/", f"{url}./api"):
+            status, body = await asyncio.to_thread(raw_get, path)
+            assert status == 404, (path, body)
+        assert seen == [f"/{preview_id}/api/items"]
+        async with httpx.AsyncClient(base_url=core.url) as api:
+            await api.delete(path, headers=user.headers)

@@ -36,6 +36,11 @@ from launchforge_core.services.previews import PreviewService, preview_not_found
 
 router = APIRouter(include_in_schema=False)
 
+
+def has_dot_segments(path: str) -> bool:
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
 PREVIEW_CSP = "; ".join(
     [
         "sandbox allow-scripts allow-forms",
@@ -118,6 +123,11 @@ async def preview(
     service = PreviewService(session, state.settings, state.preview_tokens)
     try:
         target = await service.target(build_id=build_id, token=token)
+        if has_dot_segments(path):
+            # httpx removes dot segments when it builds the worker's URL: "a/../../<id>"
+            # would reach *another* preview on that worker. The gateway never routes
+            # such a path; core refuses it too, whoever sends it.
+            raise preview_not_found()
     except NotFoundError as missing:
         return _with({**SAFETY, **CORS}, missing.to_response())
     await session.commit()  # release the connection before a long stream
