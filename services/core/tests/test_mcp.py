@@ -164,6 +164,13 @@ async def test_create_build_follow_and_read_files(
         row = await run_build_to_end(make_job_context(), build["id"])
         assert row.status == "succeeded", row.error
 
+        # Finished only once every event has been handed out: a page cut by max_events
+        # is not the end, however the build ended.
+        first_page = await call(session, "get_build", build_id=build["id"], max_events=1)
+        assert [e["id"] for e in first_page["events"]] == [1]
+        assert first_page["build"]["status"] == "succeeded"
+        assert first_page["finished"] is False
+
         progress = await call(session, "get_build", build_id=build["id"], wait_seconds=5)
         assert progress["finished"] is True
         assert progress["build"]["status"] == "succeeded"

@@ -31,7 +31,12 @@ class BuildProgress(BaseModel):
     build: BuildPublic
     events: list[BuildEvent] = Field(description="Events after after_event_id, oldest first.")
     last_event_id: int = Field(description="The id to pass as after_event_id next time.")
-    finished: bool = Field(description="True once the build succeeded, failed or was cancelled.")
+    finished: bool = Field(
+        description=(
+            "True once the build succeeded, failed or was cancelled and every one of its "
+            "events up to the last has been returned."
+        )
+    )
 
 
 class VersionPage(BaseModel):

@@ -162,13 +162,14 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
         # Not the SSE route: its stream lasts as long as the build, and an in-process
         # call reads a whole body before answering. The same events, from the table.
         state = app.state
+        ended_before = build.status in TERMINAL_STATUSES
         found = await events.collect(
             state.sessionmaker,
             state.redis,
             state.redis_health,
             build_id,
             after=after_event_id,
-            wait=0 if build.status in TERMINAL_STATUSES else wait_seconds,
+            wait=0 if ended_before else wait_seconds,
             limit=max_events,
             poll=state.settings.sse_poll_seconds,
         )
@@ -178,7 +179,10 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
             build=build,
             events=[BuildEvent.model_validate(e) for e in found],
             last_event_id=found[-1]["id"] if found else after_event_id,
-            finished=build.status in TERMINAL_STATUSES,
+            # Finished only when the build had ended *before* its events were read (its
+            # terminal event commits with its terminal state) and none was left out by
+            # ``max_events``: a build ending while they are read is finished next call.
+            finished=ended_before and len(found) < max_events,
         )
 
     @tool(
