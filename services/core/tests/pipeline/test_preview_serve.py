@@ -74,3 +74,18 @@ async def test_kubernetes_cannot_serve(built):
         await start_app(
             files, [], PipelineSettings(), mode="kubernetes", max_seconds=60, log_bytes=1024
         )
+
+
+def test_sample_records_are_named_after_their_entity(built):
+    """A person sees "Habit 1", "Check in 2" in the preview's lists, not "name 1"."""
+    from launchforge_core.pipeline.spec import build_model
+
+    _, spec = built
+    model = build_model(spec, theme=spec.get("theme"))
+    plan = {step["entity"]: step for step in plan_for_spec(spec, theme=None, per_entity=3)}
+    named = [e for e in model.entities if e.display is not None and e.display.type == "string"]
+    assert [e.class_name for e in named] == ["Habit"]
+    for entity in named:
+        assert entity.display is not None
+        names = [r[entity.display.ident] for r in plan[entity.snake]["records"]]
+        assert names == ["Habit 1", "Habit 2", "Habit 3"]

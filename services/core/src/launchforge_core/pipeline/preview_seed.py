@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from launchforge_core.pipeline.spec import INT32_MAX, AppModel, FieldModel, build_model
+from launchforge_core.pipeline.spec import INT32_MAX, AppModel, EntityModel, FieldModel, build_model
 from launchforge_core.pipeline.testdata import _bounds, _fit, sample_value
 
 
@@ -43,11 +43,21 @@ def _varied(f: FieldModel, i: int) -> Any:
     return base
 
 
+def _record(entity: EntityModel, i: int) -> dict[str, Any]:
+    """The ``i``-th sample record; its name (the display field) reads "Plant 2", not "name 2"."""
+    record = {f.ident: _varied(f, i) for f in entity.fields}
+    shown = entity.display
+    if shown is not None and shown.type in ("string", "text"):
+        words = entity.snake.replace("_", " ").capitalize()  # CheckIn -> "Check in"
+        record[shown.ident] = _fit(f"{words} {i + 1}", shown)
+    return record
+
+
 def seed_plan(app: AppModel, per_entity: int) -> list[dict[str, Any]]:
     """Entities in dependency order (parents first), each with its records to create."""
     plan = []
     for entity in app.by_dependency():
-        records = [{f.ident: _varied(f, i) for f in entity.fields} for i in range(per_entity)]
+        records = [_record(entity, i) for i in range(per_entity)]
         plan.append(
             {
                 "entity": entity.snake,
