@@ -78,7 +78,7 @@ async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) 
     await expect(frame.get_by_role("heading", level=1)).to_have_text("Plant Care")
     plant_rows = frame.locator("section#plants tbody tr")
     await expect(plant_rows).to_have_count(3)
-    await expect(plant_rows.filter(has_text="Name 1")).to_have_count(1)
+    await expect(plant_rows.filter(has_text="Plant 1")).to_have_count(1)
 
     # A person adds a plant through the app's own form.
     form = frame.get_by_role("form", name="New plant", exact=True)
