@@ -170,3 +170,23 @@ async def test_a_service_refuses_a_streamed_body_as_it_passes_the_limit() -> Non
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert received == []
+
+
+async def test_the_access_log_never_holds_a_preview_token(caplog) -> None:
+    import logging
+
+    from launchforge_common.logging import ACCESS_LOGGER
+    from launchforge_common.middleware import loggable_path
+
+    assert loggable_path("/preview/b1/tok.en/api/x") == "/preview/b1/[redacted]/api/x"
+    assert loggable_path("/preview/b1/tok") == "/preview/b1/[redacted]"
+    assert loggable_path("/v1/projects/p/preview") == "/v1/projects/p/preview"
+    app = build_app()
+    with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
+        async with client(app) as c:
+            await c.get("/preview/b1/SECRET-TOKEN/page")
+    lines = [r for r in caplog.records if r.name == ACCESS_LOGGER]
+    assert lines, "no access line written"
+    assert all("SECRET-TOKEN" not in r.getMessage() for r in lines)
+    assert all("SECRET-TOKEN" not in str(getattr(r, "path", "")) for r in lines)
+    assert any(getattr(r, "path", "") == "/preview/b1/[redacted]/page" for r in lines)

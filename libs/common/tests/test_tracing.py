@@ -100,3 +100,80 @@ def test_on_httpx_calls_carry_the_current_trace() -> None:
         """
     )
     assert out.strip() == "ok"
+
+
+def test_a_preview_token_in_the_path_never_reaches_a_span() -> None:
+    out = run(
+        """
+        import asyncio
+        import httpx
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+        from launchforge_common import tracing
+
+        exporter = InMemorySpanExporter()
+        assert tracing.setup_tracing("svc", exporter=exporter)
+
+        async def app(scope, receive, send):
+            if scope["type"] != "http":
+                return
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+        traced = tracing.instrument_asgi(app)
+
+        async def main():
+            transport = httpx.ASGITransport(app=traced)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                await client.get("/preview/b1/SECRET-TOKEN/api/items")
+                await client.get("/v1/projects/p1")
+
+        asyncio.run(main())
+        spans = exporter.get_finished_spans()
+        text = repr([dict(s.attributes) for s in spans])
+        assert "SECRET-TOKEN" not in text, text
+        assert "/preview/b1/[redacted]/api/items" in text, text
+        assert "/v1/projects/p1" in text, text
+        print("ok")
+        """
+    )
+    assert out.strip() == "ok"
+
+
+def test_a_preview_token_never_reaches_an_aiohttp_client_span() -> None:
+    """The gateway proxies previews with aiohttp: its client spans redact the token too."""
+    out = run(
+        """
+        import asyncio, threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        import aiohttp
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+        from launchforge_common import tracing
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        exporter = InMemorySpanExporter()
+        assert tracing.setup_tracing("gw", exporter=exporter)
+
+        async def main():
+            configs = tracing.aiohttp_trace_configs()
+            async with aiohttp.ClientSession(trace_configs=configs) as session:
+                base = f"http://127.0.0.1:{server.server_port}"
+                async with session.get(base + "/preview/b1/SECRET-TOKEN/app.js") as answer:
+                    assert answer.status == 204
+
+        asyncio.run(main())
+        text = repr([(s.name, dict(s.attributes)) for s in exporter.get_finished_spans()])
+        assert "SECRET-TOKEN" not in text, text
+        assert "/preview/b1/[redacted]/app.js" in text, text
+        print("ok")
+        """
+    )
+    assert out.strip() == "ok"

@@ -9,6 +9,7 @@ a problem+json 500, so that even that response carries the request id.
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +25,16 @@ _REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 # Probe paths are hit every few seconds by Kubernetes; logging each would drown
 # the access log.
 _QUIET_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+
+# Paths that carry a credential: a live preview's signed token is its second
+# segment (``/preview/{build_id}/{token}/...``). Logs and traces never hold it.
+_CREDENTIAL_IN_PATH = re.compile(r"^(/preview/[^/]*/)[^/]+")
+REDACTED = "[redacted]"
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with any credential it carries replaced by ``[redacted]``."""
+    return _CREDENTIAL_IN_PATH.sub(lambda m: m.group(1) + REDACTED, path, count=1)
 
 
 class RequestContextMiddleware:
@@ -69,7 +80,7 @@ class RequestContextMiddleware:
                 response = await handle_unexpected(exc)
                 await response(scope, receive, send_with_id)
         finally:
-            path = scope.get("path", "")
+            path = loggable_path(scope.get("path", ""))
             if path not in _QUIET_PATHS:
                 access_logger.info(
                     "%s %s %s",

@@ -90,7 +90,25 @@ def instrument_asgi(app: Any) -> Any:
         return app
     from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 
-    return OpenTelemetryMiddleware(app)
+    return OpenTelemetryMiddleware(app, server_request_hook=redact_span_path)
+
+
+def redact_span_path(span: Any, scope: dict[str, Any]) -> None:
+    """A server span never records a credential carried in the path (a preview's token)."""
+    from launchforge_common.middleware import loggable_path
+
+    path = scope.get("path", "")
+    safe = loggable_path(path)
+    if safe == path or span is None or not span.is_recording():
+        return
+    attributes = getattr(span, "attributes", None) or {}
+    for key in ("http.target", "url.path"):
+        if key in attributes:
+            span.set_attribute(key, safe)
+    for key in ("http.url", "url.full"):
+        value = attributes.get(key)
+        if isinstance(value, str):
+            span.set_attribute(key, value.replace(path, safe, 1))
 
 
 def instrument_engine(engine: Any) -> None:
@@ -139,4 +157,13 @@ def aiohttp_trace_configs() -> list[Any]:
         return []
     from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 
-    return [create_trace_config()]
+    return [create_trace_config(url_filter=_redacted_url)]
+
+
+def _redacted_url(url: Any) -> str:
+    """A client span's URL without a credential in its path (the gateway proxying a preview)."""
+    from launchforge_common.middleware import loggable_path
+
+    text = str(url)
+    raw_path = str(url.raw_path)
+    return text.replace(raw_path, loggable_path(raw_path), 1)
