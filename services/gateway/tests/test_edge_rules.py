@@ -113,6 +113,20 @@ async def test_cors_preflight_allowed(edge, client) -> None:
     assert "Origin" in response.headers["vary"]
 
 
+async def test_cors_preflight_of_a_browser_mcp_client(edge, client) -> None:
+    response = await client.options(
+        f"{edge.url}/mcp",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type, mcp-protocol-version",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert "mcp-protocol-version" in response.headers["access-control-allow-headers"].lower()
+
+
 @pytest.mark.parametrize(
     ("origin", "method", "headers"),
     [

@@ -14,13 +14,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.config import GatewaySettings
 
-EXPOSED_HEADERS = ("RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID")
+EXPOSED_HEADERS = (
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+    "X-Request-ID",
+    "Mcp-Session-Id",
+)
 ALLOWED_HEADERS = (
     "Authorization",
     "Content-Type",
     "X-Request-ID",
     "Idempotency-Key",
     "Last-Event-ID",
+    # A browser-based MCP client (an allowed origin) sends these to /mcp.
+    "Mcp-Protocol-Version",
+    "Mcp-Session-Id",
 )
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
