@@ -11,6 +11,16 @@ from pydantic_settings import SettingsConfigDict
 
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 
+# USD per million tokens (input, output); list prices when written, override
+# with CORE_MODEL_PRICES.
+DEFAULT_MODEL_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "claude-3-5-sonnet-latest": (3.00, 15.00),
+    "gemini-1.5-pro": (1.25, 5.00),
+    "llama-3.1-70b-versatile": (0.59, 0.79),
+}
+
 
 class CoreSettings(ServiceSettings, DatabaseSettings):
     """Everything core reads from its environment.
@@ -53,6 +63,21 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     # plans get the "free" limit.
     plan_limits: dict[str, int | None] = Field(
         default_factory=lambda: {"free": 3, "pro": 100, "enterprise": None}
+    )
+
+    # Model spending (README "Budgets"): monthly tokens and USD per plan (null:
+    # unlimited; unknown plans get "free"), tokens one build may use (null:
+    # unlimited), and USD per million (input, output) tokens by "provider/model"
+    # or "model"; a model not listed costs 0 (its tokens still count).
+    plan_token_budgets: dict[str, int | None] = Field(
+        default_factory=lambda: {"free": 1_000_000, "pro": 20_000_000, "enterprise": None}
+    )
+    plan_cost_budgets_usd: dict[str, float | None] = Field(
+        default_factory=lambda: {"free": 5.0, "pro": 100.0, "enterprise": None}
+    )
+    build_max_tokens: int | None = Field(default=300_000, ge=1)
+    model_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_MODEL_PRICES)
     )
 
     # Largest zip a build may store (bytes); a bigger one fails the build.
