@@ -220,3 +220,22 @@ async def test_an_exhausted_budget_refuses_model_builds_at_submission(
         f"/v1/projects/{project_id}/builds", json={"idea": IDEA}, headers=user.headers
     )
     assert offline.status_code == 202
+
+
+def test_settings_and_policy(monkeypatch) -> None:
+    monkeypatch.setenv("CORE_BUILD_MAX_TOKENS", "null")
+    monkeypatch.setenv("CORE_PLAN_TOKEN_BUDGETS", '{"free": 10, "team": null}')
+    monkeypatch.setenv("CORE_MODEL_PRICES", '{"groq/m": [1, 2], "m": [5, 5]}')
+    policy = BudgetPolicy.from_settings(CoreSettings(environment="test"))
+    assert policy.build_max_tokens is None
+    # unknown plans and builds without a plan get free's budget; admins none
+    assert [policy.token_budget(p) for p in ("team", "gold", None, "(admin)")] == [
+        None,
+        10,
+        10,
+        None,
+    ]
+    # provider/model wins over model; an unknown model costs 0
+    assert policy.cost("groq", "m", 1_000_000, 1_000_000) == Decimal("3")
+    assert policy.cost("openai", "m", 1_000_000, 0) == Decimal("5")
+    assert policy.cost("openai", "unknown", 10**9, 10**9) == Decimal(0)

@@ -6,7 +6,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
-from pydantic import Field, IPvAnyNetwork, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
@@ -76,6 +76,15 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
         default_factory=lambda: {"free": 5.0, "pro": 100.0, "enterprise": None}
     )
     build_max_tokens: int | None = Field(default=300_000, ge=1)
+
+    @field_validator("build_max_tokens", mode="before")
+    @classmethod
+    def _unlimited(cls, value: object) -> object:
+        """``CORE_BUILD_MAX_TOKENS=null`` (or empty): no per-build maximum."""
+        if isinstance(value, str) and value.strip().lower() in ("", "null", "none"):
+            return None
+        return value
+
     model_prices: dict[str, tuple[float, float]] = Field(
         default_factory=lambda: dict(DEFAULT_MODEL_PRICES)
     )
