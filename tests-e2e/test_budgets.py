@@ -62,6 +62,7 @@ async def test_a_build_stopped_by_its_token_maximum(gateway: httpx.AsyncClient) 
         "the next model call could use up to "
     )
     assert events[-1]["kind"] == "status"
+    assert any(e["kind"] == "log" and e["message"] == build["error"] for e in events)
     assert events[-1]["message"] == build["error"]
     usage = (await gateway.get("/v1/usage", headers=headers)).json()["models"]
     assert usage["tokens_used"] == 291_000

@@ -129,7 +129,8 @@ async def test_the_monthly_budget_spans_builds_and_usage_shows_it(
                 )
             )
         ).all()
-    # the generate stage's failure and the build's terminal status both say why
+    # a log line, the generate stage's failure and the build's terminal status say why
+    assert ("log", "generate", second.error) in [tuple(e) for e in events]
     assert ("stage", "generate", second.error) in [tuple(e) for e in events]
     assert any(e.kind == "status" and e.message == second.error for e in events)
     shown = (await client.get(f"/v1/builds/{second.id}", headers=user.headers)).json()

@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from launchforge_core.models import ModelUsage
-from launchforge_core.pipeline.types import PipelineError
+from launchforge_core.pipeline.types import BudgetExceededError
 from launchforge_core.providers.base import Completion, LLMProvider, Message
 from launchforge_core.services.quota import DEFAULT_PLAN, month_start
 
@@ -46,10 +46,6 @@ ADMIN_PLAN = "(admin)"
 # text and JSON run at about 4 characters per token, 3 over-counts them.
 CHARS_PER_TOKEN = 3
 MESSAGE_OVERHEAD_TOKENS = 8
-
-
-class BudgetExceededError(PipelineError):
-    """A model call was not made: its worst case does not fit in a budget."""
 
 
 @dataclass(frozen=True)
