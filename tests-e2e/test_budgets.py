@@ -23,7 +23,7 @@ SPEC = {
 class Model(ChatCompletionStandIn):
     """Each answer reports 290,000 prompt and 1,000 completion tokens."""
 
-    model = "stand-in-model"
+    model = "stand-in-model"  # not in the price table: its tokens count, its cost is 0
     usage = {"prompt_tokens": 290_000, "completion_tokens": 1_000}
 
     def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
@@ -68,6 +68,7 @@ async def test_a_build_stopped_by_its_token_maximum(gateway: httpx.AsyncClient) 
     assert usage["tokens_used"] == 291_000
     assert usage["token_budget"] == 1_000_000
     assert usage["builds_stopped"] == 1
+    assert usage["cost_usd"] == 0.0
     assert [(p["provider"], p["calls"], p["input_tokens"]) for p in usage["providers"]] == [
         ("openai_compatible", 1, 290_000)
     ]

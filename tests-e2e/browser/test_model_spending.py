@@ -20,7 +20,8 @@ from playwright.async_api import Page, expect
 
 
 class Model(ChatCompletionStandIn):
-    model = "stand-in-model"
+    # A model in the default price table ($0.15 / $0.60 per million tokens).
+    model = "gpt-4o-mini"
     usage = {"prompt_tokens": 290_000, "completion_tokens": 1_000}
 
     def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
@@ -72,17 +73,16 @@ async def test_settings_show_model_spending_per_provider(ui: Any, page: Page) ->
         1_000_000,
         1,
     )
+    assert spend["cost_usd"] == 0.0441  # 290,000 x $0.15 + 1,000 x $0.60, per million
 
     await ui.log_in(email)
     await page.get_by_role("link", name="Settings").click()
     panel = page.locator("#model-spend")
     await expect(page.get_by_test_id("model-tokens")).to_have_text("Tokens: 291,000 of 1,000,000")
-    await expect(page.get_by_test_id("model-cost")).to_have_text(
-        f"Cost: ${spend['cost_usd']:.4f} of ${spend['cost_budget_usd']:.2f}"
-    )
+    await expect(page.get_by_test_id("model-cost")).to_have_text("Cost: $0.0441 of $5.00")
     await expect(panel).to_contain_text("A build may use at most 300,000 tokens.")
     await expect(panel).to_contain_text("Builds stopped by a budget this month: 1.")
     row = panel.get_by_role("row", name=re.compile("openai_compatible"))
-    await expect(row.get_by_role("cell")).to_have_text(["1", "291,000", "$0.0000", "1"])
+    await expect(row.get_by_role("cell")).to_have_text(["1", "291,000", "$0.0441", "1"])
     await expect(page.locator("#token-meter")).to_have_attribute("value", "291000")
     await ui.screenshot("model-spending")
