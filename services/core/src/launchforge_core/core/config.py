@@ -9,17 +9,14 @@ from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from launchforge_core.providers.factory import PRICES_PER_MTOK
+
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 
-# USD per million tokens (input, output); list prices when written, override
+# USD per million tokens (input, output) of the budgets' cost estimate: by
+# default the manifest's table (list prices of the default models), override
 # with CORE_MODEL_PRICES.
-DEFAULT_MODEL_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "claude-3-5-sonnet-latest": (3.00, 15.00),
-    "gemini-1.5-pro": (1.25, 5.00),
-    "llama-3.1-70b-versatile": (0.59, 0.79),
-}
+DEFAULT_MODEL_PRICES: dict[str, tuple[float, float]] = dict(PRICES_PER_MTOK)
 
 
 class CoreSettings(ServiceSettings, DatabaseSettings):
