@@ -308,7 +308,29 @@ export interface SessionInfo {
   current?: boolean;
 }
 
+export interface ProviderSpend {
+  provider: string;
+  input_tokens: number;
+  output_tokens: number;
+  tokens: number;
+  cost_usd: number;
+  calls: number;
+  builds_stopped: number;
+}
+
+/** This month's model spending against the budgets (null budget: unlimited). */
+export interface ModelSpend {
+  tokens_used: number;
+  cost_usd: number;
+  token_budget: number | null;
+  cost_budget_usd: number | null;
+  build_max_tokens: number | null;
+  builds_stopped: number;
+  providers: ProviderSpend[];
+}
+
 export interface Usage {
+  models?: ModelSpend;
   plan?: string;
   used?: number;
   limit?: number | null;

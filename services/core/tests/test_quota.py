@@ -49,6 +49,16 @@ async def test_twenty_concurrent_requests_admit_exactly_the_limit(
         "limit": 3,
         "remaining": 0,
         "resets_at": usage["resets_at"],
+        # offline builds spend no model tokens; the free plan's default budgets
+        "models": {
+            "tokens_used": 0,
+            "cost_usd": 0.0,
+            "token_budget": 1_000_000,
+            "cost_budget_usd": 5.0,
+            "build_max_tokens": 300_000,
+            "builds_stopped": 0,
+            "providers": [],
+        },
     }
     assert datetime.fromisoformat(usage["resets_at"].replace("Z", "+00:00")) == resets_at(
         month_start()

@@ -1,8 +1,8 @@
-// Settings: provider keys, API keys, sessions and plan usage. Each section
+// Settings: provider keys, API keys, sessions and plan usage and model spending. Each section
 // loads on its own, so one unavailable endpoint does not blank the page.
 
 import { useState } from "preact/hooks";
-import { api, itemsOf, type ApiKey, type ProviderKey, type SessionInfo } from "../api";
+import { api, itemsOf, type ApiKey, type ModelSpend, type ProviderKey, type SessionInfo } from "../api";
 import { ErrorBox, Field, Notice, formatDate, useAction, useLoad } from "../components";
 import { PROVIDERS } from "./projects";
 
@@ -296,8 +296,66 @@ function UsagePanel() {
             </>
           )}
           {resets && <p class="muted">Resets on {formatDate(resets)}.</p>}
+          {data.models && <ModelSpendPanel spend={data.models} />}
         </>
       )}
     </section>
+  );
+}
+
+const tokens = (n: number) => n.toLocaleString("en-US");
+const usd = (n: number) => `$${n.toFixed(4)}`;
+
+/** Model tokens and cost this month against the plan's budgets, per provider. */
+function ModelSpendPanel({ spend }: { spend: ModelSpend }) {
+  return (
+    <div id="model-spend">
+      <h3>Model spending this month</h3>
+      <p data-testid="model-tokens">
+        Tokens: <strong>{tokens(spend.tokens_used)}</strong> of{" "}
+        {spend.token_budget === null ? "unlimited" : tokens(spend.token_budget)}
+      </p>
+      {spend.token_budget !== null && (
+        <>
+          <label for="token-meter">Monthly tokens used</label>
+          <meter id="token-meter" min={0} max={spend.token_budget} value={spend.tokens_used} />
+        </>
+      )}
+      <p data-testid="model-cost">
+        Cost: <strong>{usd(spend.cost_usd)}</strong> of{" "}
+        {spend.cost_budget_usd === null ? "unlimited" : `$${spend.cost_budget_usd.toFixed(2)}`}
+      </p>
+      <p class="muted">
+        A build may use at most{" "}
+        {spend.build_max_tokens === null ? "unlimited" : tokens(spend.build_max_tokens)} tokens.
+        {spend.builds_stopped > 0 && ` Builds stopped by a budget this month: ${spend.builds_stopped}.`}
+      </p>
+      {spend.providers.length > 0 ? (
+        <table aria-label="Model spending per provider">
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Cost</th>
+              <th scope="col">Builds stopped</th>
+            </tr>
+          </thead>
+          <tbody>
+            {spend.providers.map((p) => (
+              <tr key={p.provider}>
+                <th scope="row">{p.provider}</th>
+                <td>{p.calls}</td>
+                <td>{tokens(p.tokens)}</td>
+                <td>{usd(p.cost_usd)}</td>
+                <td>{p.builds_stopped}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No model calls this month.</p>
+      )}
+    </div>
   );
 }

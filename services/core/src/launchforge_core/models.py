@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -127,6 +129,9 @@ class Build(Base):
     )
     # The person's words for a change ("add a priority to tasks").
     change_request: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The plan whose model budgets apply (set at submission; null: the admin's
+    # "(admin)": unlimited; null, a build queued before budgets existed: "free").
+    budget_plan: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Filled by the worker: which generator really ran, stage records, tokens.
     generator: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
@@ -275,3 +280,23 @@ class UsageCounter(Base):
     # The first day of the month.
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class ModelUsage(Base):
+    """Tokens and estimated cost a user's builds spent with one provider in one month (UTC).
+
+    Incremented after every model call in its own short transaction, so the
+    budgets of concurrent builds of one user add up.
+    """
+
+    __tablename__ = "model_usage"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32), primary_key=True)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, default=0)
+    calls: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Builds a budget stopped before a model call.
+    builds_stopped: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

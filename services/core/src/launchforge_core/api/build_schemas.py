@@ -175,6 +175,29 @@ class ProviderKeyList(BaseModel):
     items: list[ProviderKeyPublic]
 
 
+class ProviderSpendPublic(BaseModel):
+    provider: str
+    input_tokens: int
+    output_tokens: int
+    tokens: int
+    cost_usd: float
+    calls: int
+    builds_stopped: int
+
+
+class ModelSpendPublic(BaseModel):
+    """This month's model spending against the budgets (null budget: unlimited)."""
+
+    tokens_used: int
+    cost_usd: float
+    token_budget: int | None
+    cost_budget_usd: float | None
+    build_max_tokens: int | None
+    # Builds a budget stopped before a model call (or refused at submission: no).
+    builds_stopped: int
+    providers: list[ProviderSpendPublic]
+
+
 class UsagePublic(BaseModel):
     plan: str
     month: str
@@ -182,3 +205,4 @@ class UsagePublic(BaseModel):
     limit: int | None
     remaining: int | None
     resets_at: datetime
+    models: ModelSpendPublic

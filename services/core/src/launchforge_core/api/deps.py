@@ -14,6 +14,7 @@ from launchforge_common.scopes import SCOPES, allows
 from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from launchforge_core.services.budgets import BudgetPolicy, BudgetService
 from launchforge_core.services.builds import BuildService
 from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import ProjectService
@@ -118,11 +119,19 @@ async def get_quota_service(request: Request, session: SessionDep) -> QuotaServi
 QuotaServiceDep = Annotated[QuotaService, Depends(get_quota_service)]
 
 
+async def get_budget_service(request: Request, session: SessionDep) -> BudgetService:
+    return BudgetService(session, BudgetPolicy.from_settings(request.app.state.settings))
+
+
+BudgetServiceDep = Annotated[BudgetService, Depends(get_budget_service)]
+
+
 async def get_build_service(
     request: Request,
     session: SessionDep,
     quota: QuotaServiceDep,
     keys: ProviderKeyServiceDep,
+    budgets: BudgetServiceDep,
 ) -> BuildService:
     state = request.app.state
     return BuildService(
@@ -131,6 +140,7 @@ async def get_build_service(
         quota=quota,
         keys=keys,
         publisher=Publisher(state.redis, state.redis_health),
+        budgets=budgets,
     )
 
 

@@ -6,10 +6,17 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
-from pydantic import Field, IPvAnyNetwork, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from launchforge_core.providers.factory import PRICES_PER_MTOK
+
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
+
+# USD per million tokens (input, output) of the budgets' cost estimate: by
+# default the manifest's table (list prices of the default models), override
+# with CORE_MODEL_PRICES.
+DEFAULT_MODEL_PRICES: dict[str, tuple[float, float]] = dict(PRICES_PER_MTOK)
 
 
 class CoreSettings(ServiceSettings, DatabaseSettings):
@@ -53,6 +60,30 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     # plans get the "free" limit.
     plan_limits: dict[str, int | None] = Field(
         default_factory=lambda: {"free": 3, "pro": 100, "enterprise": None}
+    )
+
+    # Model spending (README "Budgets"): monthly tokens and USD per plan (null:
+    # unlimited; unknown plans get "free"), tokens one build may use (null:
+    # unlimited), and USD per million (input, output) tokens by "provider/model"
+    # or "model"; a model not listed costs 0 (its tokens still count).
+    plan_token_budgets: dict[str, int | None] = Field(
+        default_factory=lambda: {"free": 1_000_000, "pro": 20_000_000, "enterprise": None}
+    )
+    plan_cost_budgets_usd: dict[str, float | None] = Field(
+        default_factory=lambda: {"free": 5.0, "pro": 100.0, "enterprise": None}
+    )
+    build_max_tokens: int | None = Field(default=300_000, ge=1)
+
+    @field_validator("build_max_tokens", mode="before")
+    @classmethod
+    def _unlimited(cls, value: object) -> object:
+        """``CORE_BUILD_MAX_TOKENS=null`` (or empty): no per-build maximum."""
+        if isinstance(value, str) and value.strip().lower() in ("", "null", "none"):
+            return None
+        return value
+
+    model_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_MODEL_PRICES)
     )
 
     # Largest zip a build may store (bytes); a bigger one fails the build.

@@ -25,6 +25,7 @@ from launchforge_core.pipeline.spec import AppModel, SpecError, build_model, nor
 from launchforge_core.pipeline.types import (
     PROVIDERS,
     THEMES,
+    BudgetExceededError,
     BuildInput,
     Emit,
     PipelineConfigError,
@@ -72,6 +73,9 @@ class _Run:
             await self._finish(record, "failed", error.message)
             raise error from None
         except PipelineError as exc:
+            if isinstance(exc, BudgetExceededError):
+                # A budget, not the model or the app, stopped the build: say so in the log.
+                await self.log(record.name, exc.message, budget=True)
             await self._finish(record, "failed", exc.message, exc.detail)
             raise
         except BaseException:

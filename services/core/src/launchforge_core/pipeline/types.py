@@ -74,5 +74,9 @@ class PipelineError(Exception):
         self.detail = detail
 
 
+class BudgetExceededError(PipelineError):
+    """A model call was not made: its worst case does not fit in a budget (services/budgets)."""
+
+
 class PipelineConfigError(ValueError):
     """The caller asked for something the pipeline must refuse (e.g. an LLM provider, no llm)."""

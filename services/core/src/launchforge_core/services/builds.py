@@ -22,6 +22,7 @@ from launchforge_core.models import Build
 from launchforge_core.repositories import builds as repo
 from launchforge_core.repositories import projects as project_repo
 from launchforge_core.services import events
+from launchforge_core.services.budgets import BudgetService
 from launchforge_core.services.pagination import decode_cursor, encode_cursor
 from launchforge_core.services.projects import project_not_found
 from launchforge_core.services.provider_keys import ProviderKeyService
@@ -69,7 +70,9 @@ class BuildService:
         quota: QuotaService,
         keys: ProviderKeyService,
         publisher: events.Publisher,
+        budgets: BudgetService | None = None,
     ) -> None:
+        self.budgets = budgets
         self.session = session
         self.reader = reader
         self.quota = quota
@@ -108,6 +111,8 @@ class BuildService:
                 title="Provider key missing",
                 provider=data.provider,
             )
+        if data.provider != "offline" and self.budgets is not None:
+            await self.budgets.ensure_room(principal, owner_id)
         await self.quota.reserve(principal, owner_id)
         # Locks the project row until commit: concurrent builds get distinct numbers.
         version = await project_repo.next_version(
@@ -132,6 +137,7 @@ class BuildService:
             origin=origin,
             parent_id=parent_id,
             change_request=change_request,
+            budget_plan=self.budgets.policy.plan_of(principal) if self.budgets else None,
             stages=[],
             attempt=0,
             cancel_requested=False,

@@ -33,6 +33,7 @@ from launchforge_core.services.artifacts import (
     ArtifactTooLargeError,
     UnsafeArtifactError,
 )
+from launchforge_core.services.budgets import BudgetedProvider, BudgetPolicy
 from launchforge_core.services.builds import BuildReader
 from launchforge_core.services.projects import ProjectReader
 from launchforge_core.services.provider_keys import ProviderKeyService
@@ -69,6 +70,8 @@ class JobContext:
     provider_max_response_bytes: int = 8 * 1024 * 1024
     # The project read cache, invalidated when a success moves the current version.
     project_reader: ProjectReader | None = None
+    # Model spending budgets (services/budgets.py); None: no budgets.
+    budgets: BudgetPolicy | None = None
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -182,6 +185,16 @@ class Job:
                 call_deadline=self.ctx.provider_call_deadline,
                 max_response_bytes=self.ctx.provider_max_response_bytes,
             )
+            if self.ctx.budgets is not None:
+                # Every model call of the build goes through the budget check.
+                llm = BudgetedProvider(
+                    llm,
+                    sessionmaker=self.ctx.sessionmaker,
+                    policy=self.ctx.budgets,
+                    user_id=build.owner_id,
+                    plan=build.budget_plan,
+                    provider=build.provider,
+                )
         base_spec: dict[str, Any] | None = None
         if build.origin == "change" and build.spec is None and build.parent_id is not None:
             # A change asked of a model: the model patches the spec of the version it changes.

@@ -33,6 +33,7 @@ from launchforge_core.pipeline.settings import KubernetesSandbox, PipelineSettin
 from launchforge_core.providers.egress import PinnedEgressTransport
 from launchforge_core.repositories import queue
 from launchforge_core.services.artifacts import PostgresArtifactStore
+from launchforge_core.services.budgets import BudgetPolicy
 from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import build_project_reader
@@ -158,6 +159,7 @@ def job_context(
         build_deadline_seconds=settings.build_deadline_seconds,
         provider_call_deadline=settings.provider_call_deadline_seconds,
         provider_max_response_bytes=settings.provider_max_response_bytes,
+        budgets=BudgetPolicy.from_settings(settings),
         **resources,  # type: ignore[arg-type]
     )
 

@@ -1,4 +1,4 @@
-"""/v1/usage: this month's builds against the caller's plan."""
+"""/v1/usage: this month's builds and model spending against the caller's plan."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ from fastapi import APIRouter
 from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.build_schemas import UsagePublic
-from launchforge_core.api.deps import CurrentPrincipal, OwnerId, QuotaServiceDep, require_scope
+from launchforge_core.api.deps import (
+    BudgetServiceDep,
+    CurrentPrincipal,
+    OwnerId,
+    QuotaServiceDep,
+    require_scope,
+)
 
 router = APIRouter(tags=["usage"], responses=problem_responses(401, 403))
 
 
 @router.get("/v1/usage", dependencies=[require_scope("usage:read")])
 async def get_usage(
-    principal: CurrentPrincipal, owner_id: OwnerId, quota: QuotaServiceDep
+    principal: CurrentPrincipal,
+    owner_id: OwnerId,
+    quota: QuotaServiceDep,
+    budgets: BudgetServiceDep,
 ) -> UsagePublic:
-    return UsagePublic(**asdict(await quota.usage(principal, owner_id)))
+    return UsagePublic(
+        **asdict(await quota.usage(principal, owner_id)),
+        models=await budgets.usage(principal, owner_id),
+    )
