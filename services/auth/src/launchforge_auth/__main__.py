@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from launchforge_common.crypto import KeyRing
-from launchforge_common.logging import configure_logging
+from launchforge_common.logging import configure_logging_from
 from launchforge_common.server import run_uvicorn
 
 from launchforge_auth.core.config import AuthSettings
@@ -33,12 +33,7 @@ def serve(settings: AuthSettings) -> None:
 def migrate(settings: AuthSettings, revision: str) -> None:
     from launchforge_auth.migrations import upgrade
 
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
+    configure_logging_from(settings)
     upgrade(settings, revision)
 
 
@@ -98,12 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "migrate":
         migrate(settings, args.revision)
     else:
-        configure_logging(
-            settings.service_name,
-            settings.log_level,
-            json_format=settings.log_json,
-            flush_interval=settings.log_flush_interval,
-        )
+        configure_logging_from(settings)
         try:
             result = asyncio.run(
                 _with_sessionmaker(settings, args.command, getattr(args, "email", None))

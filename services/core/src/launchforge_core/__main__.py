@@ -7,7 +7,7 @@ import logging
 import sys
 
 from launchforge_common.db import redact_url
-from launchforge_common.logging import configure_logging
+from launchforge_common.logging import configure_logging_from
 from launchforge_common.server import run_uvicorn
 
 from launchforge_core.core.config import CoreSettings
@@ -30,12 +30,7 @@ def serve(settings: CoreSettings) -> None:
 def migrate(settings: CoreSettings, revision: str) -> None:
     from launchforge_core.migrations import upgrade
 
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
+    configure_logging_from(settings)
     logger.info(
         "migrating database",
         extra={"url": redact_url(settings.database_url), "revision": revision},
