@@ -5,7 +5,7 @@
 #   deploy/build-images.sh [SERVICE...]
 #
 # Environment: TAG (default dev), IMAGE_PREFIX (default launchforge/, giving
-# launchforge/gateway:dev), BASE_IMAGE (default: the Dockerfiles' public
+# launchforge/gateway:dev), BASE_IMAGE (default: the Dockerfile's public
 # python image), CA_BUNDLE (a CA file handed to the build as the `ca_bundle`
 # secret; default the system bundle, empty to skip), CONTAINER_ENGINE,
 # IMAGE (the exact name of a single image, as skaffold's custom builder
@@ -47,7 +47,7 @@ for svc in "${services[@]}"; do
   image="${IMAGE:-${prefix}${svc}:${tag}}"
   log "building $image with $engine"
   start=$(date +%s)
-  "$engine" build "${args[@]}" -f "$root/services/$svc/Dockerfile" -t "$image" "$root" >&2
+  "$engine" build "${args[@]}" --build-arg "SERVICE=$svc" -f "$root/Dockerfile" -t "$image" "$root" >&2
   log "built $image in $(( $(date +%s) - start ))s"
   echo "$image"
 done

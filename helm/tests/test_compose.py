@@ -24,14 +24,15 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE_FILE.read_text())
 
 
-def test_every_launchforge_image_builds_from_its_dockerfile(compose: dict[str, Any]) -> None:
+def test_every_launchforge_image_builds_from_the_dockerfile(compose: dict[str, Any]) -> None:
     for name in (*APPS, "auth-migrate", "core-migrate"):
         service = compose["services"][name]
         build = service["build"]
         dockerfile = (COMPOSE_FILE.parent / build["context"] / build["dockerfile"]).resolve()
         assert dockerfile.is_file(), name
         image_service = "core" if name in ("worker", "core-migrate") else name.split("-")[0]
-        assert dockerfile.parent.name == image_service, name
+        assert dockerfile == ROOT / "Dockerfile", name
+        assert build["args"]["SERVICE"] == image_service, name
         assert service["image"].endswith(f"{image_service}:${{TAG:-dev}}"), name
 
 

@@ -73,16 +73,18 @@ def test_the_schema_check_catches_a_typo(skaffold: dict[str, Any]) -> None:
 
 
 def test_one_artifact_per_service_image(skaffold: dict[str, Any]) -> None:
-    dockerfiles = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("services/*/Dockerfile"))
+    """One artifact per service, each from the one Dockerfile with its SERVICE."""
+    services = sorted(p.parent.name for p in ROOT.glob("services/*/pyproject.toml"))
     artifacts = skaffold["build"]["artifacts"]
-    assert sorted(a["custom"]["dependencies"]["dockerfile"]["path"] for a in artifacts) == (
-        dockerfiles
-    )
+    assert sorted(a["image"].rsplit("/", 1)[1] for a in artifacts) == services
+    assert not list(ROOT.glob("services/*/Dockerfile"))
+    dockerfile = (ROOT / "Dockerfile").read_text()
     for artifact in artifacts:
         service = artifact["image"].rsplit("/", 1)[1]
-        assert artifact["custom"]["dependencies"]["dockerfile"]["path"] == (
-            f"services/{service}/Dockerfile"
-        )
+        dependency = artifact["custom"]["dependencies"]["dockerfile"]
+        assert dependency == {"path": "Dockerfile", "buildArgs": {"SERVICE": service}}
+        assert f"AS sources-{service}" in dockerfile
+        assert f"AS runtime-{service}" in dockerfile
         assert (ROOT / artifact["custom"]["buildCommand"].split()[-1]).is_file()
 
 

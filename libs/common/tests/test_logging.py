@@ -101,3 +101,26 @@ async def test_other_loggers_lines_go_out_at_once_with_the_batch_before_them() -
 def test_the_access_logger_is_the_one_batched_by_default() -> None:
     assert IntervalFlushHandler(io.StringIO(), 0.1).batched == frozenset({ACCESS_LOGGER})
     assert access_logger.name == ACCESS_LOGGER
+
+
+def test_configure_logging_from_reads_the_services_settings() -> None:
+    from launchforge_common import logging as lf_logging
+    from launchforge_common.settings import ServiceSettings
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, lf_logging._configured)
+    try:
+        lf_logging._configured = False
+        lf_logging.configure_logging_from(
+            ServiceSettings(service_name="svc-x", log_level="warning", log_flush_interval=0.7)
+        )
+        assert root.level == logging.WARNING
+        (handler,) = root.handlers
+        assert isinstance(handler, IntervalFlushHandler)
+        assert handler.interval == 0.7
+        record = logging.LogRecord("x", logging.WARNING, "", 0, "m", None, None)
+        assert all(f.filter(record) for f in handler.filters)
+        assert record.service == "svc-x"
+    finally:
+        root.handlers, lf_logging._configured = saved[0], saved[2]
+        root.setLevel(saved[1])

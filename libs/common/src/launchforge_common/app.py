@@ -23,7 +23,7 @@ from launchforge_common.cache import Cache
 from launchforge_common.db import check_database, create_engine, create_sessionmaker, redact_url
 from launchforge_common.errors import install_error_handlers
 from launchforge_common.health import health_router, register_check
-from launchforge_common.logging import configure_logging
+from launchforge_common.logging import configure_logging_from
 from launchforge_common.middleware import RequestContextMiddleware
 from launchforge_common.openapi import install_problem_openapi
 from launchforge_common.redis import RedisHealth, check_redis, create_redis
@@ -48,12 +48,7 @@ def create_service_app(
     version: str = "0.1.0",
     **fastapi_kwargs: Any,
 ) -> FastAPI:
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
+    configure_logging_from(settings)
     app = FastAPI(title=title, version=version, lifespan=lifespan, **fastapi_kwargs)
     app.state.settings = settings
     app.state.readiness_checks = {}

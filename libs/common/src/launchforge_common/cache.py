@@ -44,25 +44,19 @@ class Cache:
         return f"{self.prefix}:{namespace}:{suffix}"
 
     async def get_raw(self, key: str) -> bytes | None:
-        if self.redis is None or not self.health.should_try():
+        redis = self.redis
+        if redis is None:
             return None
-        try:
-            value = await self.redis.get(key)
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
-            return None
-        self.health.record_success()
+        value = await self.health.run(lambda: redis.get(key), default=None)
         return value.encode() if isinstance(value, str) else value
 
     async def set_raw(self, key: str, value: bytes, ttl: float) -> None:
-        if self.redis is None or not self.health.should_try():
+        redis = self.redis
+        if redis is None:
             return
-        try:
-            await self.redis.set(key, value, px=max(1, int(ttl * 1000)))
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
-            return
-        self.health.record_success()
+        await self.health.run(
+            lambda: redis.set(key, value, px=max(1, int(ttl * 1000))), default=None
+        )
 
     async def delete(self, *keys: str) -> bool:
         """Delete keys; False when Redis could not be reached."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
 from launchforge_common.context import request_id_var
+
+if TYPE_CHECKING:  # settings import pydantic-settings; logging must stay light
+    from launchforge_common.settings import ServiceSettings
 
 _configured = False
 
@@ -155,6 +158,20 @@ def configure_logging(
     # uvicorn's own access log would duplicate it without one.
     logging.getLogger("uvicorn.access").disabled = True
     _configured = True
+
+
+def configure_logging_from(settings: ServiceSettings) -> None:
+    """:func:`configure_logging` with a service's own settings.
+
+    Every entry point (app factories, CLI commands, the worker) configures
+    logging the same way; this keeps the four settings read in one place.
+    """
+    configure_logging(
+        settings.service_name,
+        settings.log_level,
+        json_format=settings.log_json,
+        flush_interval=settings.log_flush_interval,
+    )
 
 
 def flush_logs() -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -21,6 +23,9 @@ from launchforge_common.settings import ServiceSettings
 logger = logging.getLogger("launchforge.redis")
 
 REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 def create_redis(settings: ServiceSettings) -> Redis:
@@ -72,6 +77,24 @@ class RedisHealth:
             )
             self._down_since = None
             self._next_try = 0.0
+
+    async def run(self, operation: Callable[[], Awaitable[T]], *, default: D) -> T | D:
+        """``await operation()``, or ``default`` while Redis is down or when the call fails.
+
+        The steps every degrading Redis call takes (should_try, the call,
+        record_failure on a Redis error, record_success), in one place: a
+        site that forgets record_success would keep Redis marked down.
+        Errors other than REDIS_ERRORS propagate untouched.
+        """
+        if not self.should_try():
+            return default
+        try:
+            result = await operation()
+        except REDIS_ERRORS as exc:
+            self.record_failure(exc)
+            return default
+        self.record_success()
+        return result
 
 
 async def check_redis(client: Redis) -> None:

@@ -7,38 +7,25 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from launchforge_common.cli import Command, run_cli
 from launchforge_common.crypto import KeyRing
-from launchforge_common.logging import configure_logging
-from launchforge_common.server import run_uvicorn
+from launchforge_common.logging import configure_logging_from
+from starlette.types import ASGIApp
 
 from launchforge_auth.core.config import AuthSettings
 
 
-def serve(settings: AuthSettings) -> None:
+def _create_app(settings: AuthSettings) -> ASGIApp:
     from launchforge_auth.main import create_app
 
-    run_uvicorn(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        drain_seconds=settings.drain_seconds,
-        proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+    return create_app(settings)
 
 
-def migrate(settings: AuthSettings, revision: str) -> None:
+def _upgrade(settings: AuthSettings, revision: str) -> None:
     from launchforge_auth.migrations import upgrade
 
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
     upgrade(settings, revision)
 
 
@@ -66,53 +53,64 @@ async def _with_sessionmaker(settings: AuthSettings, action: str, email: str | N
         await engine.dispose()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="launchforge-auth", description="LaunchForge auth")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the HTTP server")
-    migrate_parser = commands.add_parser("migrate", help="apply database migrations")
-    migrate_parser.add_argument("revision", nargs="?", default="head")
-    commands.add_parser(
-        "generate-key", help="print a new key-encryption key for AUTH_KEY_ENCRYPTION_KEYS"
-    )
-    commands.add_parser(
-        "rotate-keys",
-        help="retire the active signing key (still published until its tokens expire)"
-        " and create a new one; running replicas pick it up without a restart",
-    )
-    create_admin = commands.add_parser(
-        "create-admin",
-        help="create an admin account (password from AUTH_ADMIN_PASSWORD or a prompt)",
-    )
-    create_admin.add_argument("email")
-    promote = commands.add_parser("promote", help="give an existing account the admin role")
-    promote.add_argument("email")
-    args = parser.parse_args(argv)
-
-    if args.command == "generate-key":
-        print(KeyRing.generate_key())
-        return 0
-    settings = AuthSettings()
-    if args.command == "serve":
-        serve(settings)
-    elif args.command == "migrate":
-        migrate(settings, args.revision)
-    else:
-        configure_logging(
-            settings.service_name,
-            settings.log_level,
-            json_format=settings.log_json,
-            flush_interval=settings.log_flush_interval,
-        )
-        try:
-            result = asyncio.run(
-                _with_sessionmaker(settings, args.command, getattr(args, "email", None))
-            )
-        except ValueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(result)
+def _generate_key(_args: argparse.Namespace, _settings: Callable[[], AuthSettings]) -> int:
+    print(KeyRing.generate_key())
     return 0
+
+
+def _database_command(args: argparse.Namespace, load: Callable[[], AuthSettings]) -> int:
+    """rotate-keys, create-admin and promote: one short database session each."""
+    settings = load()
+    configure_logging_from(settings)
+    try:
+        result = asyncio.run(
+            _with_sessionmaker(settings, args.command, getattr(args, "email", None))
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result)
+    return 0
+
+
+def _email_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email")
+
+
+COMMANDS: list[Command[AuthSettings]] = [
+    Command(
+        "generate-key",
+        "print a new key-encryption key for AUTH_KEY_ENCRYPTION_KEYS",
+        _generate_key,
+    ),
+    Command(
+        "rotate-keys",
+        "retire the active signing key (still published until its tokens expire)"
+        " and create a new one; running replicas pick it up without a restart",
+        _database_command,
+    ),
+    Command(
+        "create-admin",
+        "create an admin account (password from AUTH_ADMIN_PASSWORD or a prompt)",
+        _database_command,
+        _email_argument,
+    ),
+    Command(
+        "promote", "give an existing account the admin role", _database_command, _email_argument
+    ),
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_cli(
+        argv,
+        prog="launchforge-auth",
+        description="LaunchForge auth",
+        settings=lambda _args: AuthSettings(),
+        app_factory=_create_app,
+        upgrade=_upgrade,
+        commands=COMMANDS,
+    )
 
 
 if __name__ == "__main__":

@@ -5,37 +5,27 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 
+from launchforge_common.cli import Command, run_cli
 from launchforge_common.db import redact_url
-from launchforge_common.logging import configure_logging
-from launchforge_common.server import run_uvicorn
+from starlette.types import ASGIApp
 
 from launchforge_core.core.config import CoreSettings
 
 logger = logging.getLogger("launchforge.core")
 
 
-def serve(settings: CoreSettings) -> None:
+def _create_app(settings: CoreSettings) -> ASGIApp:
     from launchforge_core.main import create_app
 
-    run_uvicorn(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        drain_seconds=settings.drain_seconds,
-    )
+    return create_app(settings)
 
 
 def migrate(settings: CoreSettings, revision: str) -> None:
+    """Apply the migrations (logging is already configured by the CLI helper)."""
     from launchforge_core.migrations import upgrade
 
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
     logger.info(
         "migrating database",
         extra={"url": redact_url(settings.database_url), "revision": revision},
@@ -44,25 +34,26 @@ def migrate(settings: CoreSettings, revision: str) -> None:
     logger.info("database migrated", extra={"revision": revision})
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="launchforge-core", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the HTTP service")
-    commands.add_parser("worker", help="run builds from the queue (CORE_WORKER_CONCURRENCY)")
-    migrate_parser = commands.add_parser("migrate", help="apply database migrations")
-    migrate_parser.add_argument("revision", nargs="?", default="head")
-    args = parser.parse_args(argv)
+def _worker(_args: argparse.Namespace, load: Callable[[], CoreSettings]) -> int:
+    from launchforge_core.worker.worker import main as worker_main
 
-    settings = CoreSettings()
-    if args.command == "serve":
-        serve(settings)
-    elif args.command == "worker":
-        from launchforge_core.worker.worker import main as worker_main
-
-        worker_main(settings)
-    else:
-        migrate(settings, args.revision)
+    worker_main(load())
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli(
+        argv,
+        prog="launchforge-core",
+        description=__doc__,
+        settings=lambda _args: CoreSettings(),
+        app_factory=_create_app,
+        upgrade=migrate,
+        serve_help="run the HTTP service",
+        commands=[
+            Command("worker", "run builds from the queue (CORE_WORKER_CONCURRENCY)", _worker)
+        ],
+    )
 
 
 if __name__ == "__main__":

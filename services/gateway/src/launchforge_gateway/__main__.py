@@ -5,40 +5,38 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from launchforge_common.server import run_uvicorn
+from launchforge_common.cli import run_cli
 
 from launchforge_gateway.app import create_app
 from launchforge_gateway.config import GatewaySettings
 
 
-def serve(settings: GatewaySettings) -> None:
-    # The gateway decides itself which X-Forwarded-* headers to believe
-    # (settings.trusted_proxies); uvicorn must not rewrite the client.
-    run_uvicorn(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        drain_seconds=settings.drain_seconds,
-        proxy_headers=False,
-    )
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="overrides GATEWAY_HOST")
+    parser.add_argument("--port", type=int, help="overrides GATEWAY_PORT")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="launchforge-gateway")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve_parser = commands.add_parser("serve", help="run the gateway HTTP server")
-    serve_parser.add_argument("--host", help="overrides GATEWAY_HOST")
-    serve_parser.add_argument("--port", type=int, help="overrides GATEWAY_PORT")
-    args = parser.parse_args(argv)
-
+def settings_from(args: argparse.Namespace) -> GatewaySettings:
+    """The environment's settings with ``serve --host/--port`` over them."""
     settings = GatewaySettings()
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if overrides:
         settings = GatewaySettings.model_validate({**settings.model_dump(), **overrides})
-    if args.command == "serve":
-        serve(settings)
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # GatewaySettings has no proxy_headers: the gateway decides itself which
+    # X-Forwarded-* headers to believe (trusted_proxies), uvicorn never does.
+    return run_cli(
+        argv,
+        prog="launchforge-gateway",
+        settings=settings_from,
+        app_factory=create_app,
+        serve_help="run the gateway HTTP server",
+        serve_arguments=_serve_arguments,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -16,7 +16,7 @@ import httpx
 from launchforge_common.cache import Cache
 from launchforge_common.errors import problem_response
 from launchforge_common.http import create_http_client
-from launchforge_common.logging import configure_logging
+from launchforge_common.logging import configure_logging_from
 from launchforge_common.redis import RedisHealth, create_redis
 from launchforge_common.redis_pipeline import PipelinedRedis
 from launchforge_common.tracing import instrument_redis, setup_tracing
@@ -188,12 +188,7 @@ class Gateway:
 def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     """The gateway with its middleware; handles the ASGI lifespan itself."""
     settings = settings or GatewaySettings()
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
+    configure_logging_from(settings)
     setup_tracing(settings.service_name, settings.tracing)
     gateway = Gateway(settings)
     return build_middleware_stack(gateway, settings, gateway.routes)

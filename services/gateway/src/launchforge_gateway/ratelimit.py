@@ -168,6 +168,7 @@ class RateLimiter:
 
     async def decide(self, policy: Policy, identity: str) -> Decision:
         key = bucket_key(self.key_prefix, policy, identity)
+        # Not RedisHealth.run: this is per request and already minimal (no closure).
         if self._script is not None and self.health.should_try():
             try:
                 raw = await self._script(keys=[key], args=[policy.interval_us, policy.capacity_us])

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from launchforge_common.ip_bucket import ip_bucket
-from launchforge_common.redis import REDIS_ERRORS, RedisHealth
+from launchforge_common.redis import RedisHealth
 from redis.asyncio import Redis
 
 from launchforge_auth.core.config import AuthSettings
@@ -107,17 +107,15 @@ class LoginThrottle:
             (f"{p}:fail:ip:{bucket}", f"{p}:lock:ip:{bucket}", s.login_max_ip_failures),
         )
 
-    def _usable(self) -> bool:
-        return self.redis is not None and self.health.should_try()
-
     async def begin(self, *, email: str, ip: str) -> Lockout | Attempt:
         """Admit one attempt (counted now, before the password is checked) or refuse it."""
-        if not self._usable() or self._begin is None:
+        begin = self._begin
+        if begin is None:  # no Redis configured
             return Attempt()
         (fail_a, lock_a, limit_a), (fail_i, lock_i, limit_i) = self._keys(email, ip)
         s = self.settings
-        try:
-            refused, armed_a, armed_i = await self._begin(
+        outcome = await self.health.run(
+            lambda: begin(
                 keys=[fail_a, lock_a, fail_i, lock_i],
                 args=[
                     limit_a,
@@ -126,26 +124,26 @@ class LoginThrottle:
                     int(s.login_lockout_base_seconds * 1000),
                     int(s.login_lockout_max_seconds * 1000),
                 ],
-            )
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
+            ),
+            default=None,
+        )
+        if outcome is None:  # Redis down or failing: the attempt goes ahead uncounted
             return Attempt()
-        self.health.record_success()
+        refused, armed_a, armed_i = outcome
         if int(refused) > 0:
             return Lockout(math.ceil(int(refused) / 1000))
         return Attempt(armed_account=bool(armed_a), armed_ip=bool(armed_i))
 
     async def succeeded(self, attempt: Attempt, *, email: str, ip: str) -> None:
         """The attempt was right: clear the account's count, refund the IP's, undo its locks."""
-        if not self._usable() or self._succeed is None:
+        succeed = self._succeed
+        if succeed is None:  # no Redis configured
             return
         (fail_a, lock_a, _), (fail_i, lock_i, _) = self._keys(email, ip)
-        try:
-            await self._succeed(
+        await self.health.run(
+            lambda: succeed(
                 keys=[fail_a, lock_a, fail_i, lock_i],
                 args=[int(attempt.armed_account), int(attempt.armed_ip)],
-            )
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
-            return
-        self.health.record_success()
+            ),
+            default=None,
+        )

@@ -79,17 +79,15 @@ class Publisher:
         self.health = health
 
     async def publish(self, *payloads: dict[str, Any]) -> None:
-        if self.redis is None or not self.health.should_try():
+        redis = self.redis
+        if redis is None:
             return
-        try:
+
+        async def send() -> None:
             for payload in payloads:
-                await self.redis.publish(
-                    channel(uuid.UUID(payload["build_id"])), json.dumps(payload)
-                )
-        except REDIS_ERRORS as exc:
-            self.health.record_failure(exc)
-            return
-        self.health.record_success()
+                await redis.publish(channel(uuid.UUID(payload["build_id"])), json.dumps(payload))
+
+        await self.health.run(send, default=None)
 
 
 async def _subscribe(

@@ -24,7 +24,7 @@ import httpx
 from launchforge_common.cache import Cache
 from launchforge_common.db import create_engine, create_sessionmaker, redact_url
 from launchforge_common.http import create_http_client
-from launchforge_common.logging import configure_logging
+from launchforge_common.logging import configure_logging_from
 from launchforge_common.redis import RedisHealth, create_redis
 
 from launchforge_core.core.config import CoreSettings
@@ -234,12 +234,7 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
 
 
 def main(settings: CoreSettings) -> None:
-    configure_logging(
-        settings.service_name,
-        settings.log_level,
-        json_format=settings.log_json,
-        flush_interval=settings.log_flush_interval,
-    )
+    configure_logging_from(settings)
     try:
         asyncio.run(serve_worker(settings))
     except SandboxUnavailable as exc:
