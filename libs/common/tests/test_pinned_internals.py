@@ -69,6 +69,29 @@ def test_uvicorn_request_cycle_has_the_flags_the_lingering_close_reads() -> None
         _shape("uvicorn", f"RequestResponseCycle {flag}", flag in source)
 
 
+def _uvicorns_own(server: type, name: str) -> Any:
+    """``Server.<name>`` as uvicorn wrote it.
+
+    sse-starlette (core's SSE) replaces ``Server.handle_exit`` on import with a
+    pass-through that first flags its streams to end; the draining server's
+    ``super().handle_exit`` goes through it, then to uvicorn's own.
+    """
+    method = getattr(server, name, None)
+    if method is None or getattr(method, "__module__", "").startswith("uvicorn"):
+        return method
+    from sse_starlette.sse import AppStatus
+
+    original = AppStatus.original_handler
+    _shape(
+        "sse-starlette",
+        "AppStatus.original_handler (its patch of uvicorn's Server.handle_exit)",
+        method is AppStatus.handle_exit
+        and original is not None
+        and original.__module__.startswith("uvicorn"),
+    )
+    return original
+
+
 def test_uvicorn_server_hooks_the_draining_server_overrides() -> None:
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
@@ -82,7 +105,7 @@ def test_uvicorn_server_hooks_the_draining_server_overrides() -> None:
         "capture_signals": ["self"],
     }
     for name, parameters in expected.items():
-        method = getattr(uvicorn.Server, name, None)
+        method = _uvicorns_own(uvicorn.Server, name)
         _shape("uvicorn", f"Server.{name}", method is not None)
         found = list(inspect.signature(method).parameters)
         _shape("uvicorn", f"Server.{name}{tuple(parameters)}", found == parameters)
