@@ -17,10 +17,10 @@ from launchforge_common.errors import BadRequestError, ConflictError, NotFoundEr
 from launchforge_common.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic
 from launchforge_core.models import Build
 from launchforge_core.repositories import builds as repo
 from launchforge_core.repositories import projects as project_repo
+from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic
 from launchforge_core.services import events
 from launchforge_core.services.budgets import BudgetService
 from launchforge_core.services.pagination import decode_cursor, encode_cursor

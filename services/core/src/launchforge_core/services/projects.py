@@ -17,10 +17,15 @@ from launchforge_common.cache import Cache, CachedFunction
 from launchforge_common.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
 from launchforge_core.models import Project, utcnow
 from launchforge_core.repositories import projects as repo
 from launchforge_core.repositories import versions as version_repo
+from launchforge_core.schemas.projects import (
+    ProjectCreate,
+    ProjectPage,
+    ProjectPublic,
+    ProjectUpdate,
+)
 from launchforge_core.services.pagination import decode_cursor, encode_cursor
 
 logger = logging.getLogger("launchforge.core.projects")

@@ -18,19 +18,19 @@ from launchforge_common.cache import CachedFunction
 from launchforge_common.errors import BadRequestError, ConflictError, NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.build_schemas import BuildPublic
-from launchforge_core.api.version_schemas import (
+from launchforge_core.models import Build, Project, utcnow
+from launchforge_core.pipeline.naming import slugify
+from launchforge_core.repositories import builds as build_repo
+from launchforge_core.repositories import projects as project_repo
+from launchforge_core.repositories import versions as repo
+from launchforge_core.schemas.builds import BuildPublic
+from launchforge_core.schemas.versions import (
     DiffSide,
     FileDiff,
     VersionDiff,
     VersionPage,
     VersionPublic,
 )
-from launchforge_core.models import Build, Project, utcnow
-from launchforge_core.pipeline.naming import slugify
-from launchforge_core.repositories import builds as build_repo
-from launchforge_core.repositories import projects as project_repo
-from launchforge_core.repositories import versions as repo
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore
 from launchforge_core.services.diff import diff_archives

@@ -20,13 +20,6 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from launchforge_core.api.build_schemas import (
-    MAX_FEATURES,
-    BuildPublic,
-    FileTree,
-    LLMProvider,
-    Theme,
-)
 from launchforge_core.api.mcp.rest import CoreRest
 from launchforge_core.api.mcp.schemas import (
     BuildEvent,
@@ -35,9 +28,16 @@ from launchforge_core.api.mcp.schemas import (
     FileContent,
     VersionPage,
 )
-from launchforge_core.api.schemas import ProjectPage, ProjectPublic
 from launchforge_core.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+from launchforge_core.pipeline.types import Theme
 from launchforge_core.repositories.events import TERMINAL_STATUSES
+from launchforge_core.schemas.builds import (
+    MAX_FEATURES,
+    BuildPublic,
+    FileTree,
+    LLMProvider,
+)
+from launchforge_core.schemas.projects import ProjectPage, ProjectPublic
 from launchforge_core.services import events
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 

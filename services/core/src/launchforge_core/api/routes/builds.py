@@ -17,7 +17,6 @@ from launchforge_common.errors import BadRequestError, NotFoundError
 from launchforge_common.openapi import problem_responses
 from sse_starlette import EventSourceResponse
 
-from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.api.deps import (
     BuildServiceDep,
     CurrentPrincipal,
@@ -26,6 +25,7 @@ from launchforge_core.api.deps import (
     require_scope,
 )
 from launchforge_core.repositories import builds as build_repo
+from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
 from launchforge_core.services.builds import build_not_found

@@ -14,7 +14,12 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
-from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
+from launchforge_core.schemas.projects import (
+    ProjectCreate,
+    ProjectPage,
+    ProjectPublic,
+    ProjectUpdate,
+)
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
 # Guard on the whole router: no route here answers without a verified token

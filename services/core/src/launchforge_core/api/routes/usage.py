@@ -7,7 +7,6 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import UsagePublic
 from launchforge_core.api.deps import (
     BudgetServiceDep,
     CurrentPrincipal,
@@ -15,6 +14,7 @@ from launchforge_core.api.deps import (
     QuotaServiceDep,
     require_scope,
 )
+from launchforge_core.schemas.builds import UsagePublic
 
 router = APIRouter(tags=["usage"], responses=problem_responses(401, 403))
 

@@ -13,14 +13,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import BuildPublic
 from launchforge_core.api.deps import (
     OwnerId,
     VersionServiceDep,
     get_current_principal,
     require_scope,
 )
-from launchforge_core.api.version_schemas import VersionDiff, VersionPage, VersionPublic
+from launchforge_core.schemas.builds import BuildPublic
+from launchforge_core.schemas.versions import VersionDiff, VersionPage, VersionPublic
 from launchforge_core.services.artifacts import ArtifactStore
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
