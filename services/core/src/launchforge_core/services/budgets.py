@@ -30,13 +30,11 @@ from typing import Any
 
 from launchforge_common.errors import PaymentRequiredError
 from launchforge_common.tokens import Principal
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_core.models import ModelUsage
 from launchforge_core.pipeline.types import BudgetExceededError
 from launchforge_core.providers.base import Completion, LLMProvider, Message
+from launchforge_core.repositories import usage as usage_repo
 from launchforge_core.services.quota import DEFAULT_PLAN, month_start
 
 ADMIN_PLAN = "(admin)"
@@ -114,13 +112,7 @@ class MonthSpend:
 
 async def month_spend(session: AsyncSession, user_id: uuid.UUID) -> MonthSpend:
     """This month's spending of a user, in total and per provider."""
-    rows = (
-        await session.execute(
-            select(ModelUsage)
-            .where(ModelUsage.user_id == user_id, ModelUsage.month == month_start())
-            .order_by(ModelUsage.provider)
-        )
-    ).scalars()
+    rows = await usage_repo.model_usage(session, user_id=user_id, month=month_start())
     providers = [
         ProviderSpend(
             provider=r.provider,
@@ -152,23 +144,17 @@ async def add_usage(
     calls: int = 0,
     builds_stopped: int = 0,
 ) -> None:
-    """Add to this month's (user, provider) row in one atomic statement."""
-    values = {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "cost_usd": cost_usd,
-        "calls": calls,
-        "builds_stopped": builds_stopped,
-    }
-    stmt = insert(ModelUsage).values(
-        user_id=user_id, month=month_start(), provider=provider, **values
-    )
-    table = ModelUsage.__table__.c
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[ModelUsage.user_id, ModelUsage.month, ModelUsage.provider],
-            set_={name: table[name] + stmt.excluded[name] for name in values},
-        )
+    """Add to this month's (user, provider) row (one atomic statement)."""
+    await usage_repo.add_model_usage(
+        session,
+        user_id=user_id,
+        month=month_start(),
+        provider=provider,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost_usd,
+        calls=calls,
+        builds_stopped=builds_stopped,
     )
 
 

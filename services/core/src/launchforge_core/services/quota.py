@@ -1,11 +1,10 @@
 """Monthly build quotas by plan, enforced atomically in PostgreSQL.
 
-One statement reserves a build: an upsert on the (user, month) counter whose
-conflict branch increments only ``WHERE used < limit``. PostgreSQL takes the
-row lock and re-checks the condition on the latest row version, so however
-many requests race, at most ``limit`` of them get a row back. The reservation
-runs in the same transaction as the build insert, so a failed insert gives
-the slot back.
+One statement reserves a build (``repositories/usage.py``): an upsert on the
+(user, month) counter whose conflict branch increments only ``WHERE used <
+limit``, so however many requests race, at most ``limit`` of them get a row
+back. The reservation runs in the same transaction as the build insert, so a
+failed insert gives the slot back.
 
 Decisions: every build created counts, including one that later fails or is
 cancelled (it took a worker's time); a retry creates a new build and counts
@@ -20,11 +19,9 @@ from datetime import UTC, date, datetime, time
 
 from launchforge_common.errors import PaymentRequiredError
 from launchforge_common.tokens import Principal
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.models import UsageCounter
+from launchforge_core.repositories import usage as usage_repo
 
 DEFAULT_PLAN = "free"
 
@@ -71,14 +68,9 @@ class QuotaService:
         """Count one build this month, or raise 402. Returns the new count."""
         month = month_start()
         limit = self.limit_for(principal)
-        stmt = insert(UsageCounter).values(user_id=user_id, month=month, used=1)
-        condition = None if limit is None else UsageCounter.used < limit
-        upsert = stmt.on_conflict_do_update(
-            index_elements=[UsageCounter.user_id, UsageCounter.month],
-            set_={"used": UsageCounter.used + 1},
-            where=condition,
-        ).returning(UsageCounter.used)
-        used = None if limit == 0 else (await self.session.execute(upsert)).scalar_one_or_none()
+        used = await usage_repo.reserve_build(
+            self.session, user_id=user_id, month=month, limit=limit
+        )
         if used is None:
             reset = resets_at(month)
             raise PaymentRequiredError(
@@ -90,14 +82,11 @@ class QuotaService:
                 used=limit,
                 resets_at=reset.isoformat(),
             )
-        return int(used)
+        return used
 
     async def usage(self, principal: Principal, user_id: uuid.UUID) -> Usage:
         month = month_start()
-        stmt = select(UsageCounter.used).where(
-            UsageCounter.user_id == user_id, UsageCounter.month == month
-        )
-        used = (await self.session.execute(stmt)).scalar_one_or_none() or 0
+        used = await usage_repo.builds_used(self.session, user_id=user_id, month=month)
         limit = self.limit_for(principal)
         return Usage(
             plan=self.plan_of(principal),
