@@ -140,6 +140,7 @@ async def get_build_service(
         quota=quota,
         keys=keys,
         publisher=Publisher(state.redis, state.redis_health),
+        store=state.artifact_store,
         budgets=budgets,
     )
 

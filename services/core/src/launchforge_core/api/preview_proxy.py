@@ -130,7 +130,7 @@ async def preview(
             raise preview_not_found()
     except NotFoundError as missing:
         return _with({**SAFETY, **CORS}, missing.to_response())
-    await session.commit()  # release the connection before a long stream
+    await service.release()
     if request.method == "OPTIONS":
         return _with({**SAFETY, **PREFLIGHT}, Response(status_code=204))
     headers = {k: v for k, v in request.headers.items() if k.lower() in _PASS_REQUEST}

@@ -14,6 +14,7 @@ import io
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +23,15 @@ from launchforge_core.repositories import artifacts as repo
 
 CHUNK_BYTES = 64 * 1024
 MAX_PATH_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Download:
+    """A zip ready to stream: whose artifact, how big, and the name it is saved under."""
+
+    build_id: uuid.UUID
+    size: int
+    filename: str
 
 
 class ArtifactTooLargeError(Exception):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from launchforge_common.cache import CachedFunction
@@ -32,7 +31,8 @@ from launchforge_core.schemas.versions import (
     VersionPublic,
 )
 from launchforge_core.services import events
-from launchforge_core.services.artifacts import ArtifactStore
+from launchforge_core.services.artifacts import ArtifactStore, Download
+from launchforge_core.services.commit import commit, release
 from launchforge_core.services.diff import diff_archives
 from launchforge_core.services.pagination import decode_version_cursor, encode_version_cursor
 from launchforge_core.services.projects import project_not_found
@@ -57,13 +57,6 @@ def spec_summary(spec: dict[str, Any] | None) -> dict[str, Any] | None:
         "field_count": sum(len(e.get("fields") or []) for e in entities),
         "relation_count": len(relations) if isinstance(relations, list) else 0,
     }
-
-
-@dataclass(frozen=True)
-class VersionDownload:
-    build_id: uuid.UUID
-    size: int
-    filename: str
 
 
 class VersionService:
@@ -146,16 +139,16 @@ class VersionService:
 
     async def download(
         self, *, owner_id: uuid.UUID, project_id: uuid.UUID, version: int
-    ) -> VersionDownload:
+    ) -> Download:
+        """Version n's zip, named after the project; the session is released for the stream."""
         project, row = await self._row(owner_id, project_id, version)
         size = await self.store.size(self.session, row.build.id)
         if size is None:
             raise NotFoundError(
                 "This version has no artifact (yet).", build_status=row.build.status
             )
-        return VersionDownload(
-            row.build.id, size, f"{slugify(project.name)}-v{row.build.version}.zip"
-        )
+        await release(self.session)
+        return Download(row.build.id, size, f"{slugify(project.name)}-v{row.build.version}.zip")
 
     # --- diff -----------------------------------------------------------------------------
 
@@ -306,13 +299,12 @@ class VersionService:
             data={"restored_from": source.version, "files": files, "generator": build.generator},
         )
         public = BuildPublic.model_validate(build)
-        await self.session.commit()
-        if not await self.project_reader.invalidate(self.session, owner_id, project_id):
-            logger.warning(
-                "project cache invalidation failed", extra={"project_id": str(project_id)}
-            )
-        if event is not None:
-            await self.publisher.publish(event)
+        await commit(
+            self.session,
+            stale=[(self.project_reader, owner_id, project_id)],
+            publisher=self.publisher,
+            events=[event],
+        )
         logger.info(
             "version restored",
             extra={"build_id": str(build.id), "restored_from": str(source.id), "version": number},

@@ -24,11 +24,11 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
-from launchforge_core.repositories import builds as build_repo
+from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
 from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
-from launchforge_core.services.builds import build_not_found
+from launchforge_core.services.builds import ensure_visible
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
 router = APIRouter(
@@ -39,9 +39,6 @@ router = APIRouter(
 )
 
 # The success answers that are not JSON.
-_ZIP: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The build's artifact", "content": {"application/zip": {}}}
-}
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file's content",
@@ -176,9 +173,7 @@ async def build_events(
     """
     start = _last_event_id(last_event_id, after)
     state = request.app.state
-    async with state.sessionmaker() as session:
-        if await build_repo.get_owned(session, owner_id=owner_id, build_id=build_id) is None:
-            raise build_not_found()
+    await ensure_visible(state.sessionmaker, owner_id=owner_id, build_id=build_id)
     settings = state.settings
 
     async def sse() -> AsyncIterator[dict[str, Any]]:
@@ -208,29 +203,13 @@ def _store(request: Request) -> ArtifactStore:
     "/v1/builds/{build_id}/download",
     dependencies=[require_scope("builds:read")],
     response_class=StreamingResponse,
-    responses=_ZIP,
+    responses=ZIP_RESPONSES,
 )
 async def download_build(
     build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> StreamingResponse:
-    build = await service.get_fresh(owner_id=owner_id, build_id=build_id)
-    store = _store(request)
-    size = await store.size(service.session, build.id)
-    if size is None:
-        raise NotFoundError("This build has no artifact (yet).", build_status=build.status)
-    # Release the request's connection now: the stream reads its chunks in
-    # short sessions of its own and must not pin one for the whole download.
-    await service.session.commit()
-    filename = f"launchforge-build-{build.id}.zip"
-    return StreamingResponse(
-        store.stream(build.id, size),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Length": str(size),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    download = await service.download(owner_id=owner_id, build_id=build_id)
+    return zip_response(_store(request), download)
 
 
 @router.get("/v1/builds/{build_id}/files", dependencies=[require_scope("builds:read")])

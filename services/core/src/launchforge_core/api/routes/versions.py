@@ -7,7 +7,7 @@ the same body as a missing one on every route.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -19,6 +19,7 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
+from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
 from launchforge_core.schemas.builds import BuildPublic
 from launchforge_core.schemas.versions import VersionDiff, VersionPage, VersionPublic
 from launchforge_core.services.artifacts import ArtifactStore
@@ -32,9 +33,6 @@ router = APIRouter(
 )
 
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
-_ZIP: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The version's artifact", "content": {"application/zip": {}}}
-}
 
 
 @router.get(
@@ -83,7 +81,7 @@ async def restore_version(
     "/versions/{version}/download",
     dependencies=[require_scope("builds:read")],
     response_class=StreamingResponse,
-    responses=_ZIP,
+    responses=ZIP_RESPONSES,
 )
 async def download_version(
     project_id: uuid.UUID,
@@ -92,19 +90,9 @@ async def download_version(
     owner_id: OwnerId,
     service: VersionServiceDep,
 ) -> StreamingResponse:
-    found = await service.download(owner_id=owner_id, project_id=project_id, version=version)
-    # Release the request's connection: the stream reads chunks in short sessions.
-    await service.session.commit()
+    download = await service.download(owner_id=owner_id, project_id=project_id, version=version)
     store: ArtifactStore = request.app.state.artifact_store
-    return StreamingResponse(
-        store.stream(found.build_id, found.size),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
-            "Content-Length": str(found.size),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return zip_response(store, download)
 
 
 @router.get(
