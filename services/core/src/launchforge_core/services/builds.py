@@ -38,6 +38,22 @@ RETRYABLE = frozenset({"failed", "cancelled"})
 BuildReader = CachedFunction[[AsyncSession, uuid.UUID, uuid.UUID], BuildPublic]
 
 
+def inputs_of(build: Build) -> dict[str, Any]:
+    """What a person asked of ``build``: the fields a retry, a change or a restore copies.
+
+    They were validated when the build was created, so they are trusted as they are.
+    """
+    return {
+        "idea": build.idea,
+        "target_users": build.target_users,
+        "features": list(build.features),
+        "theme": build.theme,
+        "provider": build.provider,
+        "model": build.model,
+        "spec": build.spec,
+    }
+
+
 def build_not_found() -> NotFoundError:
     # One body for "does not exist" and "belongs to someone else".
     return NotFoundError("Build not found.")
@@ -249,16 +265,7 @@ class BuildService:
                 f"Only a failed or cancelled build can be retried; this one is {build.status}.",
                 status_value=build.status,
             )
-        # Stored values were validated when the build was created.
-        data = BuildCreate.model_construct(
-            idea=build.idea,
-            target_users=build.target_users,
-            features=list(build.features),
-            theme=build.theme,  # type: ignore[arg-type]
-            provider=build.provider,  # type: ignore[arg-type]
-            model=build.model,
-            spec=build.spec,
-        )
+        data = BuildCreate.model_construct(**inputs_of(build))
         return await self.create(
             principal=principal,
             owner_id=owner_id,

@@ -28,7 +28,7 @@ from launchforge_core.repositories import projects as project_repo
 from launchforge_core.schemas.builds import BuildCreate, BuildPublic
 from launchforge_core.schemas.changes import ChangeCreate, EditPublic, SpecDiffPublic, SpecEdited
 from launchforge_core.services.artifacts import ArtifactStore
-from launchforge_core.services.builds import BuildService, build_not_found
+from launchforge_core.services.builds import BuildService, build_not_found, inputs_of
 from launchforge_core.services.projects import project_not_found
 from launchforge_core.services.specs import check_spec, problems_of
 
@@ -143,13 +143,7 @@ class ChangeService:
             spec = result.spec
         # Stored values were validated when the base was created; the spec is checked again.
         data = BuildCreate.model_construct(
-            idea=base.idea,
-            target_users=base.target_users,
-            features=list(base.features),
-            theme=base.theme,  # type: ignore[arg-type]
-            provider=body.provider,
-            model=body.model,
-            spec=spec,
+            **{**inputs_of(base), "provider": body.provider, "model": body.model, "spec": spec}
         )
         return await self.builds.create(
             principal=principal,

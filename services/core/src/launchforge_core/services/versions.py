@@ -32,6 +32,7 @@ from launchforge_core.schemas.versions import (
 )
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, Download
+from launchforge_core.services.builds import inputs_of
 from launchforge_core.services.commit import commit, release
 from launchforge_core.services.diff import diff_archives
 from launchforge_core.services.pagination import decode_version_cursor, encode_version_cursor
@@ -259,13 +260,7 @@ class VersionService:
             project_id=project_id,
             owner_id=owner_id,
             status="succeeded",
-            idea=source.idea,
-            target_users=source.target_users,
-            features=list(source.features),
-            theme=source.theme,
-            provider=source.provider,
-            model=source.model,
-            spec=source.spec,
+            **inputs_of(source),
             version=number,
             origin="restore",
             parent_id=source.id,

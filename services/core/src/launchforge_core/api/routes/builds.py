@@ -25,11 +25,11 @@ from launchforge_core.api.deps import (
     require_scope,
 )
 from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
+from launchforge_core.api.paging import Page
 from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
 from launchforge_core.services.builds import ensure_visible
-from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
 router = APIRouter(
     tags=["builds"],
@@ -89,11 +89,10 @@ async def list_builds(
     project_id: uuid.UUID,
     owner_id: OwnerId,
     service: BuildServiceDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    page: Page,
 ) -> BuildPage:
     return await service.list_page(
-        owner_id=owner_id, project_id=project_id, limit=limit, cursor=cursor
+        owner_id=owner_id, project_id=project_id, limit=page.limit, cursor=page.cursor
     )
 
 

@@ -20,10 +20,10 @@ from launchforge_core.api.deps import (
     require_scope,
 )
 from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
+from launchforge_core.api.paging import Page
 from launchforge_core.schemas.builds import BuildPublic
 from launchforge_core.schemas.versions import VersionDiff, VersionPage, VersionPublic
 from launchforge_core.services.artifacts import ArtifactStore
-from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
 router = APIRouter(
     prefix="/v1/projects/{project_id}",
@@ -42,12 +42,11 @@ async def list_versions(
     project_id: uuid.UUID,
     owner_id: OwnerId,
     service: VersionServiceDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    page: Page,
 ) -> VersionPage:
     """Newest version first; ``next_cursor`` is null on the last page."""
     return await service.list_page(
-        owner_id=owner_id, project_id=project_id, limit=limit, cursor=cursor
+        owner_id=owner_id, project_id=project_id, limit=page.limit, cursor=page.cursor
     )
 
 
