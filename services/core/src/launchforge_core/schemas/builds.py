@@ -1,4 +1,4 @@
-"""Request and response bodies of the builds, provider-keys and usage APIs."""
+"""Request and response bodies of the builds, specs and provider-keys APIs."""
 
 from __future__ import annotations
 
@@ -168,36 +168,3 @@ class ProviderKeyPublic(BaseModel):
 
 class ProviderKeyList(BaseModel):
     items: list[ProviderKeyPublic]
-
-
-class ProviderSpendPublic(BaseModel):
-    provider: str
-    input_tokens: int
-    output_tokens: int
-    tokens: int
-    cost_usd: float
-    calls: int
-    builds_stopped: int
-
-
-class ModelSpendPublic(BaseModel):
-    """This month's model spending against the budgets (null budget: unlimited)."""
-
-    tokens_used: int
-    cost_usd: float
-    token_budget: int | None
-    cost_budget_usd: float | None
-    build_max_tokens: int | None
-    # Builds a budget stopped before a model call (or refused at submission: no).
-    builds_stopped: int
-    providers: list[ProviderSpendPublic]
-
-
-class UsagePublic(BaseModel):
-    plan: str
-    month: str
-    used: int
-    limit: int | None
-    remaining: int | None
-    resets_at: datetime
-    models: ModelSpendPublic

@@ -14,7 +14,6 @@ too. Admins bypass the limit (their builds are still counted, for /v1/usage).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from launchforge_common.errors import PaymentRequiredError
@@ -22,6 +21,7 @@ from launchforge_common.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_core.repositories import usage as usage_repo
+from launchforge_core.schemas.usage import BuildQuotaPublic
 
 DEFAULT_PLAN = "free"
 
@@ -37,16 +37,6 @@ def next_month(month: date) -> date:
 
 def resets_at(month: date) -> datetime:
     return datetime.combine(next_month(month), time(0, 0), tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Usage:
-    plan: str
-    month: str
-    used: int
-    limit: int | None
-    remaining: int | None
-    resets_at: datetime
 
 
 class QuotaService:
@@ -84,11 +74,11 @@ class QuotaService:
             )
         return used
 
-    async def usage(self, principal: Principal, user_id: uuid.UUID) -> Usage:
+    async def usage(self, principal: Principal, user_id: uuid.UUID) -> BuildQuotaPublic:
         month = month_start()
         used = await usage_repo.builds_used(self.session, user_id=user_id, month=month)
         limit = self.limit_for(principal)
-        return Usage(
+        return BuildQuotaPublic(
             plan=self.plan_of(principal),
             month=month.strftime("%Y-%m"),
             used=used,
