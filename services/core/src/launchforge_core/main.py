@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
-from launchforge_common.crypto import KeyRing
 from launchforge_common.http import create_http_client
 from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import JWKSVerifier
@@ -19,19 +18,11 @@ from launchforge_core.api.mcp.endpoint import PATH as MCP_PATH
 from launchforge_core.api.mcp.endpoint import MCPEndpoint, serve_mcp
 from launchforge_core.api.mcp.server import build_mcp_server
 from launchforge_core.api.preview_proxy import router as preview_router
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.core.config import CoreSettings, keyring_from
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.previews import PreviewTokens
 from launchforge_core.services.projects import build_project_reader
-
-
-def keyring_from(settings: CoreSettings) -> KeyRing:
-    """The provider-key ring (CORE_KEY_ENCRYPTION_KEYS, newest first)."""
-    keys = settings.key_encryption_keys
-    return KeyRing.from_settings(
-        keys.get_secret_value() if keys else None, environment=settings.environment
-    )
 
 
 def create_app(settings: CoreSettings | None = None) -> FastAPI:
