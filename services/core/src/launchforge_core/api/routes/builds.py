@@ -26,6 +26,7 @@ from launchforge_core.api.deps import (
 )
 from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
 from launchforge_core.api.paging import Page
+from launchforge_core.api.state import core_state
 from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
@@ -171,7 +172,7 @@ async def build_events(
     pin a pooled connection (idle in transaction) for that long.
     """
     start = _last_event_id(last_event_id, after)
-    state = request.app.state
+    state = core_state(request)
     await ensure_visible(state.sessionmaker, owner_id=owner_id, build_id=build_id)
     settings = state.settings
 
@@ -194,8 +195,7 @@ async def build_events(
 
 
 def _store(request: Request) -> ArtifactStore:
-    store: ArtifactStore = request.app.state.artifact_store
-    return store
+    return core_state(request).artifact_store
 
 
 @router.get(

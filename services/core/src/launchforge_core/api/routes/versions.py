@@ -21,9 +21,9 @@ from launchforge_core.api.deps import (
 )
 from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
 from launchforge_core.api.paging import Page
+from launchforge_core.api.state import core_state
 from launchforge_core.schemas.builds import BuildPublic
 from launchforge_core.schemas.versions import VersionDiff, VersionPage, VersionPublic
-from launchforge_core.services.artifacts import ArtifactStore
 
 router = APIRouter(
     prefix="/v1/projects/{project_id}",
@@ -90,8 +90,7 @@ async def download_version(
     service: VersionServiceDep,
 ) -> StreamingResponse:
     download = await service.download(owner_id=owner_id, project_id=project_id, version=version)
-    store: ArtifactStore = request.app.state.artifact_store
-    return zip_response(store, download)
+    return zip_response(core_state(request).artifact_store, download)
 
 
 @router.get(
