@@ -19,7 +19,7 @@ from launchforge_core.api.mcp.endpoint import MCPEndpoint, serve_mcp
 from launchforge_core.api.mcp.server import build_mcp_server
 from launchforge_core.api.preview_proxy import router as preview_router
 from launchforge_core.api.state import CoreState
-from launchforge_core.core.config import CoreSettings, keyring_from
+from launchforge_core.config import CoreSettings, keyring_from
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.previews import PreviewTokens

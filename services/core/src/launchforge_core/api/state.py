@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.services.artifacts import ArtifactStore
 from launchforge_core.services.builds import BuildReader
 from launchforge_core.services.events import Publisher

@@ -23,7 +23,7 @@ from datetime import datetime
 from launchforge_common.errors import ConflictError, NotFoundError, TooManyRequestsError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.models import Preview
 from launchforge_core.repositories import builds as build_repo
 from launchforge_core.repositories import previews as repo

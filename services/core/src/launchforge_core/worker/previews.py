@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.pipeline.preview_seed import plan_for_spec
 from launchforge_core.pipeline.sandbox.serve import RunningApp, ServeUnavailable, start_app
 from launchforge_core.pipeline.settings import PipelineSettings

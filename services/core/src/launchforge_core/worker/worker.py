@@ -27,7 +27,7 @@ from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging_from
 from launchforge_common.redis import RedisHealth, create_redis
 
-from launchforge_core.core.config import CoreSettings, keyring_from
+from launchforge_core.config import CoreSettings, keyring_from
 from launchforge_core.pipeline.sandbox import SandboxUnavailable, resolve_mode
 from launchforge_core.pipeline.settings import KubernetesSandbox, PipelineSettings
 from launchforge_core.providers.egress import PinnedEgressTransport
