@@ -464,7 +464,7 @@ def test_the_services_accept_the_configuration_the_chart_gives_them(
 ) -> None:
     """Every variable is a real setting of the service, and the values parse."""
     from launchforge_auth.core.config import AuthSettings
-    from launchforge_core.core.config import CoreSettings
+    from launchforge_core.config import CoreSettings
     from launchforge_gateway.config import GatewaySettings
 
     settings_class: Any = {

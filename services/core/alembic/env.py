@@ -6,7 +6,7 @@ import logging
 
 from alembic import context
 from launchforge_common.migrations import run_alembic_env
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.models import Base
 
 config = context.config

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from launchforge_common.testing import free_port, temporary_database
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.main import create_app
 from launchforge_core.migrations import upgrade
 from redis.asyncio import Redis
@@ -332,6 +332,7 @@ def serve_app() -> Callable[[FastAPI], Any]:
 @pytest.fixture(scope="session")
 def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., Any]:
     """A worker's JobContext over the session app's pool, Redis and cache."""
+    from launchforge_core.api.state import app_state
     from launchforge_core.services.builds import build_build_reader
     from launchforge_core.services.events import Publisher
     from launchforge_core.services.projects import build_project_reader
@@ -346,9 +347,9 @@ def make_job_context(app: FastAPI, client: httpx.AsyncClient) -> Callable[..., A
                 state.cache, ttl=app.state.settings.project_cache_ttl
             ),
             "publisher": Publisher(state.redis, state.redis_health),
-            "store": state.artifact_store,
-            "keyring": state.keyring,
-            "http": state.http,
+            "store": app_state(app).artifact_store,
+            "keyring": app_state(app).keyring,
+            "http": app_state(app).http,
         }
         run_pipeline = overrides.pop("run_pipeline", None)
         ctx = job_context(app.state.settings, run_pipeline=run_pipeline, **resources)

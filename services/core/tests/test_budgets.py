@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from launchforge_common.testing import ChatCompletionStandIn
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.models import BuildEvent
 from launchforge_core.pipeline.settings import PipelineSettings
 from launchforge_core.services.budgets import BudgetPolicy, add_usage, month_spend

@@ -7,13 +7,14 @@ import uuid
 import httpx
 from fastapi import FastAPI
 from launchforge_common.testing import free_port
+from launchforge_core.api.state import app_state
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
 def cache_key(app: FastAPI, owner_id: uuid.UUID, project_id: str) -> str:
-    return app.state.project_reader.cache_key(None, owner_id, uuid.UUID(project_id))
+    return app_state(app).project_reader.cache_key(None, owner_id, uuid.UUID(project_id))
 
 
 async def rename_behind_the_apps_back(database_url: str, project_id: str, name: str) -> None:

@@ -216,7 +216,7 @@ async def test_a_change_asked_of_a_model_hands_the_worker_the_parent_spec(
     from datetime import UTC, datetime
 
     from launchforge_common.testing import ChatCompletionStandIn
-    from launchforge_core.core.config import CoreSettings
+    from launchforge_core.config import CoreSettings
     from launchforge_core.pipeline.types import PipelineResult, StageRecord
     from launchforge_core.worker.worker import provider_http_client
 

@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.providers import Message, ProviderError, create_provider, egress
 from launchforge_core.providers.egress import (
     EgressRefusedError,

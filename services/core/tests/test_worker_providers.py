@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchforge_common.testing import ChatCompletionStandIn
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.pipeline.types import PipelineResult, StageRecord
 from launchforge_core.providers import Message
 from launchforge_core.worker.worker import provider_http_client

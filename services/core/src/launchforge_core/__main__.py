@@ -11,7 +11,7 @@ from launchforge_common.cli import Command, run_cli
 from launchforge_common.db import redact_url
 from starlette.types import ASGIApp
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 
 logger = logging.getLogger("launchforge.core")
 

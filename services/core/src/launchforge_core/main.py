@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
-from launchforge_common.crypto import KeyRing
 from launchforge_common.http import create_http_client
 from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import JWKSVerifier
@@ -19,19 +18,12 @@ from launchforge_core.api.mcp.endpoint import PATH as MCP_PATH
 from launchforge_core.api.mcp.endpoint import MCPEndpoint, serve_mcp
 from launchforge_core.api.mcp.server import build_mcp_server
 from launchforge_core.api.preview_proxy import router as preview_router
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.api.state import CoreState
+from launchforge_core.config import CoreSettings, keyring_from
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.builds import build_build_reader
 from launchforge_core.services.previews import PreviewTokens
 from launchforge_core.services.projects import build_project_reader
-
-
-def keyring_from(settings: CoreSettings) -> KeyRing:
-    """The provider-key ring (CORE_KEY_ENCRYPTION_KEYS, newest first)."""
-    keys = settings.key_encryption_keys
-    return KeyRing.from_settings(
-        keys.get_secret_value() if keys else None, environment=settings.environment
-    )
 
 
 def create_app(settings: CoreSettings | None = None) -> FastAPI:
@@ -45,42 +37,46 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
             http = await stack.enter_async_context(
                 create_http_client(timeout=settings.jwks_timeout, max_connections=10)
             )
-            app.state.http = http
-            app.state.verifier = JWKSVerifier(
-                settings.jwks_url,
-                issuer=settings.jwt_issuer,
-                audience=settings.jwt_audience,
-                http=http,
-                cache_ttl=settings.jwks_cache_ttl,
-                min_refetch_interval=settings.jwks_min_refetch_interval,
-            )
-            app.state.project_reader = build_project_reader(
-                app.state.cache, ttl=settings.project_cache_ttl
-            )
-            app.state.build_reader = build_build_reader(
-                app.state.cache, ttl=settings.build_cache_ttl
-            )
+            cache = app.state.cache
             internal = settings.internal_token
-            app.state.introspector = APIKeyIntrospector(
-                settings.auth_url,
+            sessionmaker = app.state.sessionmaker
+            app.state.core = CoreState(
+                settings=settings,
+                sessionmaker=sessionmaker,
+                redis=app.state.redis,
+                redis_health=app.state.redis_health,
+                cache=cache,
                 http=http,
-                cache=app.state.cache,
-                cache_ttl=settings.introspection_cache_ttl,
-                internal_token=internal.get_secret_value() if internal else None,
-            )
-            app.state.keyring = keyring_from(settings)
-            # Preview requests stream to the worker running the app (api/preview_proxy).
-            app.state.preview_tokens = PreviewTokens.from_settings(settings)
-            app.state.preview_http = await stack.enter_async_context(
-                httpx.AsyncClient(
-                    timeout=httpx.Timeout(60.0, connect=5.0),
-                    limits=httpx.Limits(max_connections=100),
-                    follow_redirects=False,
-                    trust_env=False,
-                )
-            )
-            app.state.artifact_store = PostgresArtifactStore(
-                app.state.sessionmaker, max_bytes=settings.max_artifact_bytes
+                verifier=JWKSVerifier(
+                    settings.jwks_url,
+                    issuer=settings.jwt_issuer,
+                    audience=settings.jwt_audience,
+                    http=http,
+                    cache_ttl=settings.jwks_cache_ttl,
+                    min_refetch_interval=settings.jwks_min_refetch_interval,
+                ),
+                introspector=APIKeyIntrospector(
+                    settings.auth_url,
+                    http=http,
+                    cache=cache,
+                    cache_ttl=settings.introspection_cache_ttl,
+                    internal_token=internal.get_secret_value() if internal else None,
+                ),
+                project_reader=build_project_reader(cache, ttl=settings.project_cache_ttl),
+                build_reader=build_build_reader(cache, ttl=settings.build_cache_ttl),
+                keyring=keyring_from(settings),
+                artifact_store=PostgresArtifactStore(
+                    sessionmaker, max_bytes=settings.max_artifact_bytes
+                ),
+                preview_tokens=PreviewTokens.from_settings(settings),
+                preview_http=await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        timeout=httpx.Timeout(60.0, connect=5.0),
+                        limits=httpx.Limits(max_connections=100),
+                        follow_redirects=False,
+                        trust_env=False,
+                    )
+                ),
             )
             await stack.enter_async_context(serve_mcp(app, mcp_server))
             try:

@@ -9,14 +9,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from launchforge_common.db import get_session
 from launchforge_common.errors import ForbiddenError, ServiceUnavailableError, UnauthorizedError
-from launchforge_common.introspection import APIKeyIntrospector, AuthUnavailableError, is_api_key
+from launchforge_common.introspection import AuthUnavailableError, is_api_key
 from launchforge_common.scopes import SCOPES, allows
-from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal, bearer_token
+from launchforge_common.tokens import InvalidTokenError, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from launchforge_core.api.state import core_state
 from launchforge_core.services.budgets import BudgetPolicy, BudgetService
 from launchforge_core.services.builds import BuildService
-from launchforge_core.services.events import Publisher
 from launchforge_core.services.projects import ProjectService
 from launchforge_core.services.provider_keys import ProviderKeyService
 from launchforge_core.services.quota import QuotaService
@@ -43,17 +43,15 @@ async def get_current_principal(request: Request) -> Principal:
         raise UnauthorizedError("A bearer access token is required.")
     try:
         if is_api_key(token):
-            introspector: APIKeyIntrospector = request.app.state.introspector
             try:
-                return await introspector.introspect(token)
+                return await core_state(request).introspector.introspect(token)
             except AuthUnavailableError as exc:
                 logger.warning("API key introspection failed", extra={"reason": str(exc)})
                 raise ServiceUnavailableError(
                     "API keys cannot be checked right now; retry shortly.",
                     headers={"Retry-After": "1"},
                 ) from None
-        verifier: JWKSVerifier = request.app.state.verifier
-        return await verifier.verify(token)
+        return await core_state(request).verifier.verify(token)
     except InvalidTokenError as exc:
         logger.info("access token refused", extra={"reason": str(exc)})
         raise UnauthorizedError(
@@ -98,29 +96,29 @@ def require_scope(scope: str) -> Any:
 
 
 async def get_project_service(request: Request, session: SessionDep) -> ProjectService:
-    state = request.app.state
-    return ProjectService(session, state.project_reader, getattr(state, "build_reader", None))
+    state = core_state(request)
+    return ProjectService(session, state.project_reader, state.build_reader)
 
 
 ProjectServiceDep = Annotated[ProjectService, Depends(get_project_service)]
 
 
 async def get_provider_key_service(request: Request, session: SessionDep) -> ProviderKeyService:
-    return ProviderKeyService(session, request.app.state.keyring)
+    return ProviderKeyService(session, core_state(request).keyring)
 
 
 ProviderKeyServiceDep = Annotated[ProviderKeyService, Depends(get_provider_key_service)]
 
 
 async def get_quota_service(request: Request, session: SessionDep) -> QuotaService:
-    return QuotaService(session, request.app.state.settings.plan_limits)
+    return QuotaService(session, core_state(request).settings.plan_limits)
 
 
 QuotaServiceDep = Annotated[QuotaService, Depends(get_quota_service)]
 
 
 async def get_budget_service(request: Request, session: SessionDep) -> BudgetService:
-    return BudgetService(session, BudgetPolicy.from_settings(request.app.state.settings))
+    return BudgetService(session, BudgetPolicy.from_settings(core_state(request).settings))
 
 
 BudgetServiceDep = Annotated[BudgetService, Depends(get_budget_service)]
@@ -133,13 +131,14 @@ async def get_build_service(
     keys: ProviderKeyServiceDep,
     budgets: BudgetServiceDep,
 ) -> BuildService:
-    state = request.app.state
+    state = core_state(request)
     return BuildService(
         session,
         reader=state.build_reader,
         quota=quota,
         keys=keys,
-        publisher=Publisher(state.redis, state.redis_health),
+        publisher=state.publisher(),
+        store=state.artifact_store,
         budgets=budgets,
     )
 
@@ -148,12 +147,12 @@ BuildServiceDep = Annotated[BuildService, Depends(get_build_service)]
 
 
 async def get_version_service(request: Request, session: SessionDep) -> VersionService:
-    state = request.app.state
+    state = core_state(request)
     return VersionService(
         session,
         project_reader=state.project_reader,
         store=state.artifact_store,
-        publisher=Publisher(state.redis, state.redis_health),
+        publisher=state.publisher(),
     )
 
 

@@ -32,6 +32,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from launchforge_core.api.deps import SessionDep
+from launchforge_core.api.state import core_state
 from launchforge_core.services.previews import PreviewService, preview_not_found
 
 router = APIRouter(include_in_schema=False)
@@ -119,7 +120,7 @@ async def preview_root(build_id: uuid.UUID, token: str) -> Response:
 async def preview(
     build_id: uuid.UUID, token: str, path: str, request: Request, session: SessionDep
 ) -> Response:
-    state = request.app.state
+    state = core_state(request)
     service = PreviewService(session, state.settings, state.preview_tokens)
     try:
         target = await service.target(build_id=build_id, token=token)
@@ -130,14 +131,14 @@ async def preview(
             raise preview_not_found()
     except NotFoundError as missing:
         return _with({**SAFETY, **CORS}, missing.to_response())
-    await session.commit()  # release the connection before a long stream
+    await service.release()
     if request.method == "OPTIONS":
         return _with({**SAFETY, **PREFLIGHT}, Response(status_code=204))
     headers = {k: v for k, v in request.headers.items() if k.lower() in _PASS_REQUEST}
     internal = state.settings.internal_token
     if internal is not None:
         headers["X-Internal-Token"] = internal.get_secret_value()
-    http: httpx.AsyncClient = state.preview_http
+    http = state.preview_http
     upstream = http.build_request(
         request.method,
         f"{target.internal_url}/{target.preview_id}/{path}",

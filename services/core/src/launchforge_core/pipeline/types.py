@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-THEMES = ("modern", "minimal", "corporate", "creative", "dark", "light", "startup")
-PROVIDERS = ("offline", "openai", "anthropic", "google", "groq", "openai_compatible")
+# One definition each: the API validates with the Literal, the pipeline checks the tuple.
+Theme = Literal["modern", "minimal", "corporate", "creative", "dark", "light", "startup"]
+Provider = Literal["offline", "openai", "anthropic", "google", "groq", "openai_compatible"]
+THEMES: tuple[str, ...] = get_args(Theme)
+PROVIDERS: tuple[str, ...] = get_args(Provider)
 STAGES = ("spec", "generate", "validate", "fix", "package")
 
 

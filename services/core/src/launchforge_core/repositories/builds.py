@@ -27,6 +27,11 @@ async def get_owned(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def status_of(session: AsyncSession, build_id: uuid.UUID) -> str | None:
+    """The build's status, or None when it is gone (deleted with its project)."""
+    return await session.scalar(select(Build.status).where(Build.id == build_id))
+
+
 async def list_for_project(
     session: AsyncSession,
     *,

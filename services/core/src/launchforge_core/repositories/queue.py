@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Update, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_core.models import Build
@@ -79,15 +79,19 @@ async def claim(session: AsyncSession, *, worker_id: str, lease_seconds: float) 
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+def _fenced(lease: Lease) -> Update:
+    """An UPDATE of the build that matches only while this attempt still holds it running."""
+    return update(Build).where(
+        Build.id == lease.build_id,
+        Build.attempt == lease.attempt,
+        Build.status == "running",
+    )
+
+
 async def renew(session: AsyncSession, lease: Lease, *, lease_seconds: float) -> bool | None:
     """Extend the lease. None: the lease is lost. Otherwise: is a cancel requested?"""
     stmt = (
-        update(Build)
-        .where(
-            Build.id == lease.build_id,
-            Build.attempt == lease.attempt,
-            Build.status == "running",
-        )
+        _fenced(lease)
         .values(lease_expires_at=func.now() + timedelta(seconds=lease_seconds))
         .returning(Build.cancel_requested)
         .execution_options(synchronize_session=False)
@@ -98,12 +102,7 @@ async def renew(session: AsyncSession, lease: Lease, *, lease_seconds: float) ->
 async def release(session: AsyncSession, lease: Lease) -> bool:
     """Hand a running build back to the queue (graceful shutdown). False if not ours."""
     stmt = (
-        update(Build)
-        .where(
-            Build.id == lease.build_id,
-            Build.attempt == lease.attempt,
-            Build.status == "running",
-        )
+        _fenced(lease)
         .values(status="queued", lease_owner=None, lease_expires_at=None, updated_at=func.now())
         .returning(Build.id)
         .execution_options(synchronize_session=False)
@@ -120,12 +119,7 @@ async def finish(session: AsyncSession, lease: Lease, *, status: str, **values: 
     transaction, with the returned seq.
     """
     stmt = (
-        update(Build)
-        .where(
-            Build.id == lease.build_id,
-            Build.attempt == lease.attempt,
-            Build.status == "running",
-        )
+        _fenced(lease)
         .values(
             status=status,
             lease_owner=None,

@@ -14,15 +14,24 @@ import io
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_core.models import Artifact
+from launchforge_core.repositories import artifacts as repo
 
 CHUNK_BYTES = 64 * 1024
 MAX_PATH_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Download:
+    """A zip ready to stream: whose artifact, how big, and the name it is saved under."""
+
+    build_id: uuid.UUID
+    size: int
+    filename: str
 
 
 class ArtifactTooLargeError(Exception):
@@ -130,74 +139,51 @@ class PostgresArtifactStore:
                 f"the archive is {len(archive)} bytes, more than the {self.max_bytes} allowed"
             )
         files = index_archive(archive)
-        session.add(
-            Artifact(
-                build_id=build_id,
-                archive=archive,
-                size=len(archive),
-                sha256=hashlib.sha256(archive).hexdigest(),
-                files=files,
-                manifest=manifest,
-            )
+        await repo.add(
+            session,
+            build_id=build_id,
+            archive=archive,
+            sha256=hashlib.sha256(archive).hexdigest(),
+            files=files,
+            manifest=manifest,
         )
-        await session.flush()
         return files
 
     async def files(
         self, session: AsyncSession, build_id: uuid.UUID
     ) -> list[dict[str, Any]] | None:
-        stmt = select(Artifact.files).where(Artifact.build_id == build_id)
-        return (await session.execute(stmt)).scalar_one_or_none()
+        return await repo.files(session, build_id)
 
     async def read_file(
         self, session: AsyncSession, build_id: uuid.UUID, path: str
     ) -> bytes | None:
-        index = await self.files(session, build_id)
+        index = await repo.files(session, build_id)
         if index is None or not any(entry["path"] == path for entry in index):
             return None
-        stmt = select(Artifact.archive).where(Artifact.build_id == build_id)
-        archive = (await session.execute(stmt)).scalar_one()
+        archive = await repo.archive(session, build_id)
+        if archive is None:
+            return None
         with zipfile.ZipFile(io.BytesIO(archive)) as zf:
             return zf.read(path)
 
     async def size(self, session: AsyncSession, build_id: uuid.UUID) -> int | None:
-        stmt = select(Artifact.size).where(Artifact.build_id == build_id)
-        return (await session.execute(stmt)).scalar_one_or_none()
+        return await repo.size(session, build_id)
 
     async def archive(self, session: AsyncSession, build_id: uuid.UUID) -> bytes | None:
-        stmt = select(Artifact.archive).where(Artifact.build_id == build_id)
-        data = (await session.execute(stmt)).scalar_one_or_none()
-        return None if data is None else bytes(data)
+        return await repo.archive(session, build_id)
 
     async def copy(self, session: AsyncSession, source_id: uuid.UUID, target_id: uuid.UUID) -> int:
-        # INSERT ... SELECT: the bytes are copied inside PostgreSQL, never through Python.
-        stmt = insert(Artifact).from_select(
-            ["build_id", "archive", "size", "sha256", "files", "manifest", "created_at"],
-            select(
-                literal(target_id, Artifact.build_id.type),
-                Artifact.archive,
-                Artifact.size,
-                Artifact.sha256,
-                Artifact.files,
-                Artifact.manifest,
-                func.now(),
-            ).where(Artifact.build_id == source_id),
-        )
-        await session.execute(stmt)
-        files = await self.files(session, target_id)
-        return len(files or [])
+        await repo.copy(session, source_id, target_id)
+        return len(await repo.files(session, target_id) or [])
 
     async def stream(self, build_id: uuid.UUID, size: int) -> AsyncIterator[bytes]:
-        # substring() reads one chunk per query: the zip is never held whole
-        # in the API process, and no connection is pinned between chunks.
+        # One chunk per short session: the zip is never held whole in the API
+        # process, and no connection is pinned between chunks.
         offset = 0
         while offset < size:
             async with self.sessionmaker() as session:
-                stmt = select(func.substring(Artifact.archive, offset + 1, CHUNK_BYTES)).where(
-                    Artifact.build_id == build_id
-                )
-                chunk = (await session.execute(stmt)).scalar_one_or_none()
+                chunk = await repo.chunk(session, build_id, offset, CHUNK_BYTES)
             if not chunk:
                 return
             offset += len(chunk)
-            yield bytes(chunk)
+            yield chunk

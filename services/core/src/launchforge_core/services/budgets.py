@@ -30,13 +30,12 @@ from typing import Any
 
 from launchforge_common.errors import PaymentRequiredError
 from launchforge_common.tokens import Principal
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_core.models import ModelUsage
 from launchforge_core.pipeline.types import BudgetExceededError
 from launchforge_core.providers.base import Completion, LLMProvider, Message
+from launchforge_core.repositories import usage as usage_repo
+from launchforge_core.schemas.usage import ModelSpendPublic, ProviderSpendPublic
 from launchforge_core.services.quota import DEFAULT_PLAN, month_start
 
 ADMIN_PLAN = "(admin)"
@@ -94,35 +93,18 @@ class BudgetPolicy:
 
 
 @dataclass(frozen=True)
-class ProviderSpend:
-    provider: str
-    input_tokens: int
-    output_tokens: int
-    tokens: int
-    cost_usd: float
-    calls: int
-    builds_stopped: int
-
-
-@dataclass(frozen=True)
 class MonthSpend:
     tokens: int
     cost_usd: Decimal
     builds_stopped: int
-    providers: list[ProviderSpend]
+    providers: list[ProviderSpendPublic]
 
 
 async def month_spend(session: AsyncSession, user_id: uuid.UUID) -> MonthSpend:
     """This month's spending of a user, in total and per provider."""
-    rows = (
-        await session.execute(
-            select(ModelUsage)
-            .where(ModelUsage.user_id == user_id, ModelUsage.month == month_start())
-            .order_by(ModelUsage.provider)
-        )
-    ).scalars()
+    rows = await usage_repo.model_usage(session, user_id=user_id, month=month_start())
     providers = [
-        ProviderSpend(
+        ProviderSpendPublic(
             provider=r.provider,
             input_tokens=r.input_tokens,
             output_tokens=r.output_tokens,
@@ -152,23 +134,17 @@ async def add_usage(
     calls: int = 0,
     builds_stopped: int = 0,
 ) -> None:
-    """Add to this month's (user, provider) row in one atomic statement."""
-    values = {
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "cost_usd": cost_usd,
-        "calls": calls,
-        "builds_stopped": builds_stopped,
-    }
-    stmt = insert(ModelUsage).values(
-        user_id=user_id, month=month_start(), provider=provider, **values
-    )
-    table = ModelUsage.__table__.c
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[ModelUsage.user_id, ModelUsage.month, ModelUsage.provider],
-            set_={name: table[name] + stmt.excluded[name] for name in values},
-        )
+    """Add to this month's (user, provider) row (one atomic statement)."""
+    await usage_repo.add_model_usage(
+        session,
+        user_id=user_id,
+        month=month_start(),
+        provider=provider,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost_usd,
+        calls=calls,
+        builds_stopped=builds_stopped,
     )
 
 
@@ -314,16 +290,16 @@ class BudgetService:
                 used=float(spend.cost_usd),
             )
 
-    async def usage(self, principal: Principal, user_id: uuid.UUID) -> dict[str, Any]:
+    async def usage(self, principal: Principal, user_id: uuid.UUID) -> ModelSpendPublic:
         plan = self.policy.plan_of(principal)
         spend = await month_spend(self.session, user_id)
         cost_budget = self.policy.cost_budget(plan)
-        return {
-            "tokens_used": spend.tokens,
-            "cost_usd": float(spend.cost_usd),
-            "token_budget": self.policy.token_budget(plan),
-            "cost_budget_usd": None if cost_budget is None else float(cost_budget),
-            "build_max_tokens": self.policy.build_max_tokens,
-            "builds_stopped": spend.builds_stopped,
-            "providers": [p.__dict__ for p in spend.providers],
-        }
+        return ModelSpendPublic(
+            tokens_used=spend.tokens,
+            cost_usd=float(spend.cost_usd),
+            token_budget=self.policy.token_budget(plan),
+            cost_budget_usd=None if cost_budget is None else float(cost_budget),
+            build_max_tokens=self.policy.build_max_tokens,
+            builds_stopped=spend.builds_stopped,
+            providers=spend.providers,
+        )

@@ -1,9 +1,8 @@
 """Build use cases: create (spec check, quota, provider key), read (cached), list, cancel, retry.
 
 Builds never run here: creating one inserts a ``queued`` row that a worker
-claims (``launchforge-core worker``). Every write commits, then invalidates
-the cached read, then publishes its event, so a read or an SSE client that
-sees the write's effect never gets an older cached copy afterwards.
+claims (``launchforge-core worker``). Every write ends in
+``services/commit.py``: commit, invalidate the cached read, publish its event.
 """
 
 from __future__ import annotations
@@ -15,14 +14,16 @@ from typing import Any
 from launchforge_common.cache import Cache, CachedFunction
 from launchforge_common.errors import BadRequestError, ConflictError, NotFoundError
 from launchforge_common.tokens import Principal
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic
 from launchforge_core.models import Build
 from launchforge_core.repositories import builds as repo
 from launchforge_core.repositories import projects as project_repo
+from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic
 from launchforge_core.services import events
+from launchforge_core.services.artifacts import ArtifactStore, Download
 from launchforge_core.services.budgets import BudgetService
+from launchforge_core.services.commit import commit, release
 from launchforge_core.services.pagination import decode_cursor, encode_cursor
 from launchforge_core.services.projects import project_not_found
 from launchforge_core.services.provider_keys import ProviderKeyService
@@ -37,6 +38,22 @@ RETRYABLE = frozenset({"failed", "cancelled"})
 BuildReader = CachedFunction[[AsyncSession, uuid.UUID, uuid.UUID], BuildPublic]
 
 
+def inputs_of(build: Build) -> dict[str, Any]:
+    """What a person asked of ``build``: the fields a retry, a change or a restore copies.
+
+    They were validated when the build was created, so they are trusted as they are.
+    """
+    return {
+        "idea": build.idea,
+        "target_users": build.target_users,
+        "features": list(build.features),
+        "theme": build.theme,
+        "provider": build.provider,
+        "model": build.model,
+        "spec": build.spec,
+    }
+
+
 def build_not_found() -> NotFoundError:
     # One body for "does not exist" and "belongs to someone else".
     return NotFoundError("Build not found.")
@@ -44,6 +61,19 @@ def build_not_found() -> NotFoundError:
 
 def _cache_key(_session: Any, owner_id: uuid.UUID, build_id: uuid.UUID) -> str:
     return f"{owner_id}:{build_id}"
+
+
+async def ensure_visible(
+    sessionmaker: async_sessionmaker[AsyncSession], *, owner_id: uuid.UUID, build_id: uuid.UUID
+) -> None:
+    """404 unless the build is the owner's, checked in a short session of its own.
+
+    For a stream that can last minutes: it must not hold the request's
+    session (a pooled connection idle in transaction) for that long.
+    """
+    async with sessionmaker() as session:
+        if await repo.get_owned(session, owner_id=owner_id, build_id=build_id) is None:
+            raise build_not_found()
 
 
 def build_build_reader(cache: Cache, *, ttl: float) -> BuildReader:
@@ -70,8 +100,10 @@ class BuildService:
         quota: QuotaService,
         keys: ProviderKeyService,
         publisher: events.Publisher,
+        store: ArtifactStore,
         budgets: BudgetService | None = None,
     ) -> None:
+        self.store = store
         self.budgets = budgets
         self.session = session
         self.reader = reader
@@ -147,9 +179,7 @@ class BuildService:
         event = await events.append(
             self.session, build.id, kind="status", status="queued", message="Build queued."
         )
-        await self.session.commit()
-        if event is not None:
-            await self.publisher.publish(event)
+        await commit(self.session, publisher=self.publisher, events=[event])
         logger.info(
             "build queued",
             extra={"build_id": str(build.id), "provider": data.provider, "retry_of": str(retry_of)},
@@ -165,6 +195,15 @@ class BuildService:
         if build is None:
             raise build_not_found()
         return build
+
+    async def download(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> Download:
+        """The build's zip; the session is released so the stream pins no connection."""
+        build = await self.get_fresh(owner_id=owner_id, build_id=build_id)
+        size = await self.store.size(self.session, build.id)
+        if size is None:
+            raise NotFoundError("This build has no artifact (yet).", build_status=build.status)
+        await release(self.session)
+        return Download(build.id, size, f"launchforge-build-{build.id}.zip")
 
     async def list_page(
         self, *, owner_id: uuid.UUID, project_id: uuid.UUID, limit: int, cursor: str | None
@@ -208,10 +247,12 @@ class BuildService:
             if build is None:
                 raise build_not_found()
             raise ConflictError(f"The build is already {build.status}.", status_value=build.status)
-        await self.session.commit()
-        await self._invalidate(owner_id, build_id)
-        if published is not None:
-            await self.publisher.publish(published)
+        await commit(
+            self.session,
+            stale=[(self.reader, owner_id, build_id)],
+            publisher=self.publisher,
+            events=[published],
+        )
         return await self.get(owner_id=owner_id, build_id=build_id)
 
     async def retry(
@@ -224,16 +265,7 @@ class BuildService:
                 f"Only a failed or cancelled build can be retried; this one is {build.status}.",
                 status_value=build.status,
             )
-        # Stored values were validated when the build was created.
-        data = BuildCreate.model_construct(
-            idea=build.idea,
-            target_users=build.target_users,
-            features=list(build.features),
-            theme=build.theme,  # type: ignore[arg-type]
-            provider=build.provider,  # type: ignore[arg-type]
-            model=build.model,
-            spec=build.spec,
-        )
+        data = BuildCreate.model_construct(**inputs_of(build))
         return await self.create(
             principal=principal,
             owner_id=owner_id,
@@ -247,7 +279,3 @@ class BuildService:
             # that cannot build: the retry is refused, located in the build's spec.
             spec_location=("spec",),
         )
-
-    async def _invalidate(self, owner_id: uuid.UUID, build_id: uuid.UUID) -> None:
-        if not await self.reader.invalidate(self.session, owner_id, build_id):
-            logger.warning("build cache invalidation failed", extra={"build_id": str(build_id)})

@@ -19,16 +19,16 @@ from launchforge_common.errors import ConflictError, ProblemError
 from launchforge_common.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.build_schemas import BuildCreate, BuildPublic
-from launchforge_core.api.change_schemas import ChangeCreate, EditPublic, SpecDiffPublic, SpecEdited
 from launchforge_core.models import Build
 from launchforge_core.pipeline.edits import EditError, EditResult, edit_spec
 from launchforge_core.pipeline.specdiff import diff_specs
 from launchforge_core.repositories import builds as build_repo
 from launchforge_core.repositories import changes as change_repo
 from launchforge_core.repositories import projects as project_repo
+from launchforge_core.schemas.builds import BuildCreate, BuildPublic
+from launchforge_core.schemas.changes import ChangeCreate, EditPublic, SpecDiffPublic, SpecEdited
 from launchforge_core.services.artifacts import ArtifactStore
-from launchforge_core.services.builds import BuildService, build_not_found
+from launchforge_core.services.builds import BuildService, build_not_found, inputs_of
 from launchforge_core.services.projects import project_not_found
 from launchforge_core.services.specs import check_spec, problems_of
 
@@ -143,13 +143,7 @@ class ChangeService:
             spec = result.spec
         # Stored values were validated when the base was created; the spec is checked again.
         data = BuildCreate.model_construct(
-            idea=base.idea,
-            target_users=base.target_users,
-            features=list(base.features),
-            theme=base.theme,  # type: ignore[arg-type]
-            provider=body.provider,
-            model=body.model,
-            spec=spec,
+            **{**inputs_of(base), "provider": body.provider, "model": body.model, "spec": spec}
         )
         return await self.builds.create(
             principal=principal,

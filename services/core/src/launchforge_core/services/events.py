@@ -22,10 +22,9 @@ from typing import Any
 from launchforge_common.redis import REDIS_ERRORS, RedisHealth
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_core.models import Build
+from launchforge_core.repositories import builds as build_repo
 from launchforge_core.repositories import events as repo
 
 logger = logging.getLogger("launchforge.core.events")
@@ -123,7 +122,7 @@ async def stream(
             async with sessionmaker() as session:
                 rows = await repo.list_after(session, build_id, last, limit=CATCH_UP_BATCH)
                 if not rows:
-                    status = await session.scalar(select(Build.status).where(Build.id == build_id))
+                    status = await build_repo.status_of(session, build_id)
                     # Gone (deleted with its project), or finished and the client
                     # already has its terminal event: the terminal state and event
                     # commit together, so there is nothing more to wait for.

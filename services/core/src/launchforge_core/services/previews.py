@@ -23,11 +23,12 @@ from datetime import datetime
 from launchforge_common.errors import ConflictError, NotFoundError, TooManyRequestsError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings
 from launchforge_core.models import Preview
 from launchforge_core.repositories import builds as build_repo
 from launchforge_core.repositories import previews as repo
 from launchforge_core.services.builds import build_not_found
+from launchforge_core.services.commit import commit, release
 
 
 def preview_not_found() -> NotFoundError:
@@ -158,7 +159,9 @@ class PreviewService:
                 limit=limit,
             )
         preview = await repo.add(self.session, build_id=build_id, owner_id=owner_id)
-        return self.view(preview), True
+        view = self.view(preview)
+        await commit(self.session)
+        return view, True
 
     async def _owned_latest(self, owner_id: uuid.UUID, build_id: uuid.UUID) -> Preview:
         build = await build_repo.get_owned(self.session, owner_id=owner_id, build_id=build_id)
@@ -177,6 +180,9 @@ class PreviewService:
         if preview.status in repo.LIVE:
             await repo.request_stop(self.session, preview.id, reason="user")
             await self.session.refresh(preview)
+            view = self.view(preview)
+            await commit(self.session)
+            return view
         return self.view(preview)
 
     async def target(self, *, build_id: uuid.UUID, token: str) -> Target:
@@ -190,3 +196,7 @@ class PreviewService:
         ):
             raise preview_not_found()
         return Target(preview.id, preview.internal_url)
+
+    async def release(self) -> None:
+        """End the read-only transaction before proxying: a preview stream can last long."""
+        await release(self.session)

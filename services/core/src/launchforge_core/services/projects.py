@@ -1,10 +1,7 @@
 """Project use cases: route -> here -> repository.
 
 Reads by id go through a Redis read-through cache keyed by owner and project.
-Writes commit *before* they invalidate that entry: invalidating first would
-let a concurrent read put the old row back in the cache between the delete
-and the commit, and a read made after the write's response would then be
-stale for up to the TTL.
+Writes commit *before* they invalidate that entry (``services/commit.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +14,16 @@ from launchforge_common.cache import Cache, CachedFunction
 from launchforge_common.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
 from launchforge_core.models import Project, utcnow
 from launchforge_core.repositories import projects as repo
 from launchforge_core.repositories import versions as version_repo
+from launchforge_core.schemas.projects import (
+    ProjectCreate,
+    ProjectPage,
+    ProjectPublic,
+    ProjectUpdate,
+)
+from launchforge_core.services.commit import StaleRead, commit
 from launchforge_core.services.pagination import decode_cursor, encode_cursor
 
 logger = logging.getLogger("launchforge.core.projects")
@@ -89,7 +92,9 @@ class ProjectService:
         project = await repo.add(
             self.session, owner_id=owner_id, name=data.name, description=data.description
         )
-        return ProjectPublic.model_validate(project)
+        public = ProjectPublic.model_validate(project)
+        await commit(self.session)
+        return public
 
     async def get(self, *, owner_id: uuid.UUID, project_id: uuid.UUID) -> ProjectPublic:
         return await self.reader(self.session, owner_id, project_id)
@@ -118,7 +123,7 @@ class ProjectService:
         project.updated_at = utcnow()
         await self.session.flush()
         public = (await to_public(self.session, [project]))[0]
-        await self._commit_and_invalidate(owner_id, project_id)
+        await commit(self.session, stale=[(self.reader, owner_id, project_id)])
         return public
 
     async def delete(self, *, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
@@ -128,17 +133,7 @@ class ProjectService:
         deleted = await repo.delete_owned(self.session, owner_id=owner_id, project_id=project_id)
         if not deleted:
             raise project_not_found()
-        await self._commit_and_invalidate(owner_id, project_id)
+        stale: list[StaleRead] = [(self.reader, owner_id, project_id)]
         if self.build_reader is not None:
-            for build_id in build_ids:
-                await self.build_reader.invalidate(self.session, owner_id, build_id)
-
-    async def _commit_and_invalidate(self, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
-        # The one place a use case commits (the request dependency's own commit
-        # is then a no-op): the cache must be invalidated after the commit.
-        await self.session.commit()
-        if not await self.reader.invalidate(self.session, owner_id, project_id):
-            # Redis is unreachable; the entry (if any) expires within the TTL.
-            logger.warning(
-                "project cache invalidation failed", extra={"project_id": str(project_id)}
-            )
+            stale += [(self.build_reader, owner_id, build_id) for build_id in build_ids]
+        await commit(self.session, stale=stale)

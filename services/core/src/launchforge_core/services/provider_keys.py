@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_core.models import ProviderKey
 from launchforge_core.repositories import provider_keys as repo
+from launchforge_core.services.commit import commit
 
 
 def associated_data(user_id: uuid.UUID, provider: str) -> bytes:
@@ -43,7 +44,7 @@ class ProviderKeyService:
         self, *, user_id: uuid.UUID, provider: str, api_key: str, base_url: str | None
     ) -> ProviderKey:
         ciphertext = self.keyring.encrypt(api_key.encode(), associated_data(user_id, provider))
-        return await repo.upsert(
+        key = await repo.upsert(
             self.session,
             user_id=user_id,
             provider=provider,
@@ -51,6 +52,8 @@ class ProviderKeyService:
             last4=api_key[-4:],
             base_url=base_url,
         )
+        await commit(self.session)
+        return key
 
     async def list(self, *, user_id: uuid.UUID) -> list[ProviderKey]:
         return await repo.list_for(self.session, user_id=user_id)
@@ -61,6 +64,7 @@ class ProviderKeyService:
     async def delete(self, *, user_id: uuid.UUID, provider: str) -> None:
         if not await repo.remove(self.session, user_id=user_id, provider=provider):
             raise NotFoundError(f"No key is stored for provider {provider!r}.")
+        await commit(self.session)
 
     async def credentials(self, *, user_id: uuid.UUID, provider: str) -> ProviderCredentials | None:
         """The decrypted key (worker only); None when the user has none stored."""

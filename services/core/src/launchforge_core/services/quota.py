@@ -1,11 +1,10 @@
 """Monthly build quotas by plan, enforced atomically in PostgreSQL.
 
-One statement reserves a build: an upsert on the (user, month) counter whose
-conflict branch increments only ``WHERE used < limit``. PostgreSQL takes the
-row lock and re-checks the condition on the latest row version, so however
-many requests race, at most ``limit`` of them get a row back. The reservation
-runs in the same transaction as the build insert, so a failed insert gives
-the slot back.
+One statement reserves a build (``repositories/usage.py``): an upsert on the
+(user, month) counter whose conflict branch increments only ``WHERE used <
+limit``, so however many requests race, at most ``limit`` of them get a row
+back. The reservation runs in the same transaction as the build insert, so a
+failed insert gives the slot back.
 
 Decisions: every build created counts, including one that later fails or is
 cancelled (it took a worker's time); a retry creates a new build and counts
@@ -15,16 +14,14 @@ too. Admins bypass the limit (their builds are still counted, for /v1/usage).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from launchforge_common.errors import PaymentRequiredError
 from launchforge_common.tokens import Principal
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.models import UsageCounter
+from launchforge_core.repositories import usage as usage_repo
+from launchforge_core.schemas.usage import BuildQuotaPublic
 
 DEFAULT_PLAN = "free"
 
@@ -40,16 +37,6 @@ def next_month(month: date) -> date:
 
 def resets_at(month: date) -> datetime:
     return datetime.combine(next_month(month), time(0, 0), tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Usage:
-    plan: str
-    month: str
-    used: int
-    limit: int | None
-    remaining: int | None
-    resets_at: datetime
 
 
 class QuotaService:
@@ -71,14 +58,9 @@ class QuotaService:
         """Count one build this month, or raise 402. Returns the new count."""
         month = month_start()
         limit = self.limit_for(principal)
-        stmt = insert(UsageCounter).values(user_id=user_id, month=month, used=1)
-        condition = None if limit is None else UsageCounter.used < limit
-        upsert = stmt.on_conflict_do_update(
-            index_elements=[UsageCounter.user_id, UsageCounter.month],
-            set_={"used": UsageCounter.used + 1},
-            where=condition,
-        ).returning(UsageCounter.used)
-        used = None if limit == 0 else (await self.session.execute(upsert)).scalar_one_or_none()
+        used = await usage_repo.reserve_build(
+            self.session, user_id=user_id, month=month, limit=limit
+        )
         if used is None:
             reset = resets_at(month)
             raise PaymentRequiredError(
@@ -90,16 +72,13 @@ class QuotaService:
                 used=limit,
                 resets_at=reset.isoformat(),
             )
-        return int(used)
+        return used
 
-    async def usage(self, principal: Principal, user_id: uuid.UUID) -> Usage:
+    async def usage(self, principal: Principal, user_id: uuid.UUID) -> BuildQuotaPublic:
         month = month_start()
-        stmt = select(UsageCounter.used).where(
-            UsageCounter.user_id == user_id, UsageCounter.month == month
-        )
-        used = (await self.session.execute(stmt)).scalar_one_or_none() or 0
+        used = await usage_repo.builds_used(self.session, user_id=user_id, month=month)
         limit = self.limit_for(principal)
-        return Usage(
+        return BuildQuotaPublic(
             plan=self.plan_of(principal),
             month=month.strftime("%Y-%m"),
             used=used,

@@ -11,28 +11,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from launchforge_common.cache import CachedFunction
 from launchforge_common.errors import BadRequestError, ConflictError, NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_core.api.build_schemas import BuildPublic
-from launchforge_core.api.version_schemas import (
+from launchforge_core.models import Build, Project, utcnow
+from launchforge_core.pipeline.naming import slugify
+from launchforge_core.repositories import builds as build_repo
+from launchforge_core.repositories import projects as project_repo
+from launchforge_core.repositories import versions as repo
+from launchforge_core.schemas.builds import BuildPublic
+from launchforge_core.schemas.versions import (
     DiffSide,
     FileDiff,
     VersionDiff,
     VersionPage,
     VersionPublic,
 )
-from launchforge_core.models import Build, Project, utcnow
-from launchforge_core.pipeline.naming import slugify
-from launchforge_core.repositories import builds as build_repo
-from launchforge_core.repositories import projects as project_repo
-from launchforge_core.repositories import versions as repo
 from launchforge_core.services import events
-from launchforge_core.services.artifacts import ArtifactStore
+from launchforge_core.services.artifacts import ArtifactStore, Download
+from launchforge_core.services.builds import inputs_of
+from launchforge_core.services.commit import commit, release
 from launchforge_core.services.diff import diff_archives
 from launchforge_core.services.pagination import decode_version_cursor, encode_version_cursor
 from launchforge_core.services.projects import project_not_found
@@ -57,13 +58,6 @@ def spec_summary(spec: dict[str, Any] | None) -> dict[str, Any] | None:
         "field_count": sum(len(e.get("fields") or []) for e in entities),
         "relation_count": len(relations) if isinstance(relations, list) else 0,
     }
-
-
-@dataclass(frozen=True)
-class VersionDownload:
-    build_id: uuid.UUID
-    size: int
-    filename: str
 
 
 class VersionService:
@@ -146,16 +140,16 @@ class VersionService:
 
     async def download(
         self, *, owner_id: uuid.UUID, project_id: uuid.UUID, version: int
-    ) -> VersionDownload:
+    ) -> Download:
+        """Version n's zip, named after the project; the session is released for the stream."""
         project, row = await self._row(owner_id, project_id, version)
         size = await self.store.size(self.session, row.build.id)
         if size is None:
             raise NotFoundError(
                 "This version has no artifact (yet).", build_status=row.build.status
             )
-        return VersionDownload(
-            row.build.id, size, f"{slugify(project.name)}-v{row.build.version}.zip"
-        )
+        await release(self.session)
+        return Download(row.build.id, size, f"{slugify(project.name)}-v{row.build.version}.zip")
 
     # --- diff -----------------------------------------------------------------------------
 
@@ -266,13 +260,7 @@ class VersionService:
             project_id=project_id,
             owner_id=owner_id,
             status="succeeded",
-            idea=source.idea,
-            target_users=source.target_users,
-            features=list(source.features),
-            theme=source.theme,
-            provider=source.provider,
-            model=source.model,
-            spec=source.spec,
+            **inputs_of(source),
             version=number,
             origin="restore",
             parent_id=source.id,
@@ -306,13 +294,12 @@ class VersionService:
             data={"restored_from": source.version, "files": files, "generator": build.generator},
         )
         public = BuildPublic.model_validate(build)
-        await self.session.commit()
-        if not await self.project_reader.invalidate(self.session, owner_id, project_id):
-            logger.warning(
-                "project cache invalidation failed", extra={"project_id": str(project_id)}
-            )
-        if event is not None:
-            await self.publisher.publish(event)
+        await commit(
+            self.session,
+            stale=[(self.project_reader, owner_id, project_id)],
+            publisher=self.publisher,
+            events=[event],
+        )
         logger.info(
             "version restored",
             extra={"build_id": str(build.id), "restored_from": str(source.id), "version": number},

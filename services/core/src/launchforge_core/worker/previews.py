@@ -36,7 +36,6 @@ from datetime import UTC, datetime
 
 import httpx
 import uvicorn
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -44,11 +43,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from launchforge_core.core.config import CoreSettings
-from launchforge_core.models import Artifact
+from launchforge_core.config import CoreSettings
 from launchforge_core.pipeline.preview_seed import plan_for_spec
 from launchforge_core.pipeline.sandbox.serve import RunningApp, ServeUnavailable, start_app
 from launchforge_core.pipeline.settings import PipelineSettings
+from launchforge_core.repositories import artifacts as artifact_repo
 from launchforge_core.repositories import previews as repo
 
 logger = logging.getLogger("launchforge.core.previews")
@@ -193,8 +192,7 @@ class PreviewManager:
             )
             archive = None
             if claimed is not None:
-                stmt = select(Artifact.archive).where(Artifact.build_id == claimed[1].id)
-                archive = (await session.execute(stmt)).scalar_one_or_none()
+                archive = await artifact_repo.archive(session, claimed[1].id)
             await session.commit()
         if claimed is None:
             return False

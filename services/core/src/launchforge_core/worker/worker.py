@@ -27,7 +27,7 @@ from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging_from
 from launchforge_common.redis import RedisHealth, create_redis
 
-from launchforge_core.core.config import CoreSettings
+from launchforge_core.config import CoreSettings, keyring_from
 from launchforge_core.pipeline.sandbox import SandboxUnavailable, resolve_mode
 from launchforge_core.pipeline.settings import KubernetesSandbox, PipelineSettings
 from launchforge_core.providers.egress import PinnedEgressTransport
@@ -178,8 +178,6 @@ def provider_http_client(settings: CoreSettings) -> httpx.AsyncClient:
 
 async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None) -> None:
     """Open the worker's own pool, Redis and HTTP client; run until ``stop`` is set."""
-    from launchforge_core.main import keyring_from
-
     # Refuse to start rather than run a user's model's code without a boundary.
     mode = await asyncio.to_thread(resolve_mode, pipeline_settings(settings))
     logger.info("sandbox ready", extra={"mode": mode})

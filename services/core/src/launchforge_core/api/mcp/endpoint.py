@@ -15,9 +15,10 @@ from launchforge_common.errors import ProblemError, problem_response
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from launchforge_core.api.deps import get_current_principal
+from launchforge_core.api.state import app_state
 
 PATH = "/mcp"
 
@@ -46,7 +47,9 @@ class MCPEndpoint:
         except ProblemError as exc:
             await exc.to_response()(scope, receive, send)
             return
-        mcp_app: ASGIApp = app.state.mcp_app
+        mcp_app = app_state(app).mcp_app
+        if mcp_app is None:
+            raise RuntimeError("the MCP session manager is not running")
         # A copy: the MCP app (a Starlette app) writes its own scope["app"].
         await mcp_app(dict(scope), receive, send)
 
@@ -54,7 +57,8 @@ class MCPEndpoint:
 @asynccontextmanager
 async def serve_mcp(app: FastAPI, server: MCPServer) -> AsyncIterator[None]:
     """For the app's lifespan: a session manager (one per run) and the tools' REST client."""
-    app.state.mcp_app = server.streamable_http_app(
+    state = app_state(app)
+    state.mcp_app = server.streamable_http_app(
         streamable_http_path=PATH,
         stateless_http=True,
         json_response=True,
@@ -68,5 +72,5 @@ async def serve_mcp(app: FastAPI, server: MCPServer) -> AsyncIterator[None]:
         httpx.AsyncClient(transport=transport, base_url="http://core.internal") as client,
         server.session_manager.run(),
     ):
-        app.state.mcp_rest = client
+        state.mcp_rest = client
         yield

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from launchforge_core.api.build_schemas import BuildPublic
+from launchforge_core.schemas.builds import BuildPublic
 
 
 class BuildEvent(BaseModel):

@@ -14,19 +14,11 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import httpx
 from fastapi import FastAPI
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from launchforge_core.api.build_schemas import (
-    MAX_FEATURES,
-    BuildPublic,
-    FileTree,
-    LLMProvider,
-    Theme,
-)
 from launchforge_core.api.mcp.rest import CoreRest
 from launchforge_core.api.mcp.schemas import (
     BuildEvent,
@@ -35,9 +27,17 @@ from launchforge_core.api.mcp.schemas import (
     FileContent,
     VersionPage,
 )
-from launchforge_core.api.schemas import ProjectPage, ProjectPublic
+from launchforge_core.api.state import app_state
 from launchforge_core.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+from launchforge_core.pipeline.types import Theme
 from launchforge_core.repositories.events import TERMINAL_STATUSES
+from launchforge_core.schemas.builds import (
+    MAX_FEATURES,
+    BuildPublic,
+    FileTree,
+    LLMProvider,
+)
+from launchforge_core.schemas.projects import ProjectPage, ProjectPublic
 from launchforge_core.services import events
 from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
 
@@ -78,13 +78,15 @@ _WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_worl
 
 
 def build_mcp_server(app: FastAPI) -> MCPServer:
-    """The MCP server whose tools call ``app``'s routes through ``app.state.mcp_rest``."""
+    """The MCP server whose tools call ``app``'s routes through ``CoreState.mcp_rest``."""
     server: MCPServer = MCPServer(
         "launchforge", title="LaunchForge", instructions=INSTRUCTIONS, version="0.1.0"
     )
 
     def rest(ctx: Context) -> CoreRest:
-        client: httpx.AsyncClient = app.state.mcp_rest
+        client = app_state(app).mcp_rest
+        if client is None:
+            raise RuntimeError("the MCP tools' REST client is not open")
         return CoreRest(client, ctx.headers)
 
     def tool(
@@ -161,7 +163,7 @@ def build_mcp_server(app: FastAPI) -> MCPServer:
         build = BuildPublic.model_validate(await caller.json("GET", f"/v1/builds/{build_id}"))
         # Not the SSE route: its stream lasts as long as the build, and an in-process
         # call reads a whole body before answering. The same events, from the table.
-        state = app.state
+        state = app_state(app)
         ended_before = build.status in TERMINAL_STATUSES
         found = await events.collect(
             state.sessionmaker,

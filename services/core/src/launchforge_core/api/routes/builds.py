@@ -17,7 +17,6 @@ from launchforge_common.errors import BadRequestError, NotFoundError
 from launchforge_common.openapi import problem_responses
 from sse_starlette import EventSourceResponse
 
-from launchforge_core.api.build_schemas import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.api.deps import (
     BuildServiceDep,
     CurrentPrincipal,
@@ -25,11 +24,13 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
-from launchforge_core.repositories import builds as build_repo
+from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
+from launchforge_core.api.paging import Page
+from launchforge_core.api.state import core_state
+from launchforge_core.schemas.builds import BuildCreate, BuildPage, BuildPublic, FileTree
 from launchforge_core.services import events
 from launchforge_core.services.artifacts import ArtifactStore, is_safe_path
-from launchforge_core.services.builds import build_not_found
-from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
+from launchforge_core.services.builds import ensure_visible
 
 router = APIRouter(
     tags=["builds"],
@@ -39,9 +40,6 @@ router = APIRouter(
 )
 
 # The success answers that are not JSON.
-_ZIP: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The build's artifact", "content": {"application/zip": {}}}
-}
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file's content",
@@ -92,11 +90,10 @@ async def list_builds(
     project_id: uuid.UUID,
     owner_id: OwnerId,
     service: BuildServiceDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    page: Page,
 ) -> BuildPage:
     return await service.list_page(
-        owner_id=owner_id, project_id=project_id, limit=limit, cursor=cursor
+        owner_id=owner_id, project_id=project_id, limit=page.limit, cursor=page.cursor
     )
 
 
@@ -175,10 +172,8 @@ async def build_events(
     pin a pooled connection (idle in transaction) for that long.
     """
     start = _last_event_id(last_event_id, after)
-    state = request.app.state
-    async with state.sessionmaker() as session:
-        if await build_repo.get_owned(session, owner_id=owner_id, build_id=build_id) is None:
-            raise build_not_found()
+    state = core_state(request)
+    await ensure_visible(state.sessionmaker, owner_id=owner_id, build_id=build_id)
     settings = state.settings
 
     async def sse() -> AsyncIterator[dict[str, Any]]:
@@ -200,37 +195,20 @@ async def build_events(
 
 
 def _store(request: Request) -> ArtifactStore:
-    store: ArtifactStore = request.app.state.artifact_store
-    return store
+    return core_state(request).artifact_store
 
 
 @router.get(
     "/v1/builds/{build_id}/download",
     dependencies=[require_scope("builds:read")],
     response_class=StreamingResponse,
-    responses=_ZIP,
+    responses=ZIP_RESPONSES,
 )
 async def download_build(
     build_id: uuid.UUID, request: Request, owner_id: OwnerId, service: BuildServiceDep
 ) -> StreamingResponse:
-    build = await service.get_fresh(owner_id=owner_id, build_id=build_id)
-    store = _store(request)
-    size = await store.size(service.session, build.id)
-    if size is None:
-        raise NotFoundError("This build has no artifact (yet).", build_status=build.status)
-    # Release the request's connection now: the stream reads its chunks in
-    # short sessions of its own and must not pin one for the whole download.
-    await service.session.commit()
-    filename = f"launchforge-build-{build.id}.zip"
-    return StreamingResponse(
-        store.stream(build.id, size),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Length": str(size),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    download = await service.download(owner_id=owner_id, build_id=build_id)
+    return zip_response(_store(request), download)
 
 
 @router.get("/v1/builds/{build_id}/files", dependencies=[require_scope("builds:read")])

@@ -12,8 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import BuildPublic
-from launchforge_core.api.change_schemas import ChangeCreate, SpecDiffPublic, SpecEdit, SpecEdited
 from launchforge_core.api.deps import (
     BuildServiceDep,
     CurrentPrincipal,
@@ -21,8 +19,10 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
+from launchforge_core.api.state import core_state
+from launchforge_core.schemas.builds import BuildPublic
+from launchforge_core.schemas.changes import ChangeCreate, SpecDiffPublic, SpecEdit, SpecEdited
 from launchforge_core.services import changes
-from launchforge_core.services.artifacts import ArtifactStore
 from launchforge_core.services.changes import ChangeService
 
 router = APIRouter(
@@ -42,8 +42,7 @@ _NOT_APPLICABLE: dict[int | str, dict[str, Any]] = {
 
 
 def get_change_service(request: Request, builds: BuildServiceDep) -> ChangeService:
-    store: ArtifactStore = request.app.state.artifact_store
-    return ChangeService(builds, store)
+    return ChangeService(builds, core_state(request).artifact_store)
 
 
 ChangeServiceDep = Annotated[ChangeService, Depends(get_change_service)]

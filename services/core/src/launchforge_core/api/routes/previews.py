@@ -15,6 +15,7 @@ from launchforge_common.openapi import problem_responses
 from pydantic import BaseModel, Field
 
 from launchforge_core.api.deps import OwnerId, SessionDep, get_current_principal, require_scope
+from launchforge_core.api.state import core_state
 from launchforge_core.services.previews import PreviewService, PreviewView
 
 router = APIRouter(
@@ -53,7 +54,7 @@ class PreviewPublic(BaseModel):
 
 
 async def get_preview_service(request: Request, session: SessionDep) -> PreviewService:
-    state = request.app.state
+    state = core_state(request)
     return PreviewService(session, state.settings, state.preview_tokens)
 
 

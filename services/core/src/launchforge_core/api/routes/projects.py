@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 from launchforge_common.openapi import problem_responses
 
 from launchforge_core.api.deps import (
@@ -14,8 +13,13 @@ from launchforge_core.api.deps import (
     get_current_principal,
     require_scope,
 )
-from launchforge_core.api.schemas import ProjectCreate, ProjectPage, ProjectPublic, ProjectUpdate
-from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
+from launchforge_core.api.paging import Page
+from launchforge_core.schemas.projects import (
+    ProjectCreate,
+    ProjectPage,
+    ProjectPublic,
+    ProjectUpdate,
+)
 
 # Guard on the whole router: no route here answers without a verified token
 # (FastAPI caches the dependency, so the token is verified once per request).
@@ -42,10 +46,9 @@ async def create_project(
 async def list_projects(
     owner_id: OwnerId,
     service: ProjectServiceDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    page: Page,
 ) -> ProjectPage:
-    return await service.list_page(owner_id=owner_id, limit=limit, cursor=cursor)
+    return await service.list_page(owner_id=owner_id, limit=page.limit, cursor=page.cursor)
 
 
 @router.get(

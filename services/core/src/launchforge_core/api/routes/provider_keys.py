@@ -8,17 +8,17 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from launchforge_common.errors import BadRequestError
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import (
-    LLMProvider,
-    ProviderKeyList,
-    ProviderKeyPublic,
-    ProviderKeyPut,
-)
 from launchforge_core.api.deps import (
     OwnerId,
     ProviderKeyServiceDep,
     get_current_principal,
     require_scope,
+)
+from launchforge_core.schemas.builds import (
+    LLMProvider,
+    ProviderKeyList,
+    ProviderKeyPublic,
+    ProviderKeyPut,
 )
 
 router = APIRouter(

@@ -12,8 +12,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import SpecCheck, SpecChecked
 from launchforge_core.api.deps import get_current_principal, require_scope
+from launchforge_core.schemas.builds import SpecCheck, SpecChecked
 from launchforge_core.services.specs import check_spec
 
 router = APIRouter(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import UsagePublic
 from launchforge_core.api.deps import (
     BudgetServiceDep,
     CurrentPrincipal,
@@ -15,6 +12,7 @@ from launchforge_core.api.deps import (
     QuotaServiceDep,
     require_scope,
 )
+from launchforge_core.schemas.usage import UsagePublic
 
 router = APIRouter(tags=["usage"], responses=problem_responses(401, 403))
 
@@ -27,6 +25,6 @@ async def get_usage(
     budgets: BudgetServiceDep,
 ) -> UsagePublic:
     return UsagePublic(
-        **asdict(await quota.usage(principal, owner_id)),
+        **(await quota.usage(principal, owner_id)).model_dump(),
         models=await budgets.usage(principal, owner_id),
     )

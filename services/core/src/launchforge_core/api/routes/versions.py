@@ -7,22 +7,23 @@ the same body as a missing one on every route.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from launchforge_common.openapi import problem_responses
 
-from launchforge_core.api.build_schemas import BuildPublic
 from launchforge_core.api.deps import (
     OwnerId,
     VersionServiceDep,
     get_current_principal,
     require_scope,
 )
-from launchforge_core.api.version_schemas import VersionDiff, VersionPage, VersionPublic
-from launchforge_core.services.artifacts import ArtifactStore
-from launchforge_core.services.pagination import MAX_CURSOR_LENGTH
+from launchforge_core.api.downloads import ZIP_RESPONSES, zip_response
+from launchforge_core.api.paging import Page
+from launchforge_core.api.state import core_state
+from launchforge_core.schemas.builds import BuildPublic
+from launchforge_core.schemas.versions import VersionDiff, VersionPage, VersionPublic
 
 router = APIRouter(
     prefix="/v1/projects/{project_id}",
@@ -32,9 +33,6 @@ router = APIRouter(
 )
 
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
-_ZIP: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The version's artifact", "content": {"application/zip": {}}}
-}
 
 
 @router.get(
@@ -44,12 +42,11 @@ async def list_versions(
     project_id: uuid.UUID,
     owner_id: OwnerId,
     service: VersionServiceDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    page: Page,
 ) -> VersionPage:
     """Newest version first; ``next_cursor`` is null on the last page."""
     return await service.list_page(
-        owner_id=owner_id, project_id=project_id, limit=limit, cursor=cursor
+        owner_id=owner_id, project_id=project_id, limit=page.limit, cursor=page.cursor
     )
 
 
@@ -83,7 +80,7 @@ async def restore_version(
     "/versions/{version}/download",
     dependencies=[require_scope("builds:read")],
     response_class=StreamingResponse,
-    responses=_ZIP,
+    responses=ZIP_RESPONSES,
 )
 async def download_version(
     project_id: uuid.UUID,
@@ -92,19 +89,8 @@ async def download_version(
     owner_id: OwnerId,
     service: VersionServiceDep,
 ) -> StreamingResponse:
-    found = await service.download(owner_id=owner_id, project_id=project_id, version=version)
-    # Release the request's connection: the stream reads chunks in short sessions.
-    await service.session.commit()
-    store: ArtifactStore = request.app.state.artifact_store
-    return StreamingResponse(
-        store.stream(found.build_id, found.size),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
-            "Content-Length": str(found.size),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    download = await service.download(owner_id=owner_id, project_id=project_id, version=version)
+    return zip_response(core_state(request).artifact_store, download)
 
 
 @router.get(

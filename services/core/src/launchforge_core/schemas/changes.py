@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
-from launchforge_core.api.build_schemas import Provider, _check_spec_size
 from launchforge_core.pipeline.edits import MAX_REQUEST
+from launchforge_core.pipeline.types import Provider
+from launchforge_core.schemas.builds import check_spec_size
 
 ChangeRequest = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_REQUEST)
@@ -41,7 +42,7 @@ class SpecEdit(BaseModel):
     @field_validator("spec")
     @classmethod
     def _spec_size(cls, spec: dict[str, Any]) -> dict[str, Any] | None:
-        return _check_spec_size(spec)
+        return check_spec_size(spec)
 
 
 class EditPublic(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from launchforge_core.api.build_schemas import BuildStatus
+from launchforge_core.schemas.builds import BuildStatus
 
 
 class SpecSummary(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
+from launchforge_common.crypto import KeyRing
 from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -173,3 +174,11 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     @property
     def jwks_url(self) -> str:
         return f"{self.auth_url.rstrip('/')}/.well-known/jwks.json"
+
+
+def keyring_from(settings: CoreSettings) -> KeyRing:
+    """The provider-key ring (CORE_KEY_ENCRYPTION_KEYS, newest first), for the API and workers."""
+    keys = settings.key_encryption_keys
+    return KeyRing.from_settings(
+        keys.get_secret_value() if keys else None, environment=settings.environment
+    )

@@ -1,4 +1,4 @@
-"""Request and response bodies of the builds, provider-keys and usage APIs."""
+"""Request and response bodies of the builds, specs and provider-keys APIs."""
 
 from __future__ import annotations
 
@@ -16,15 +16,10 @@ from pydantic import (
     field_validator,
 )
 
-from launchforge_core.pipeline.types import PROVIDERS, THEMES
+from launchforge_core.pipeline.types import Provider, Theme
 
-Theme = Literal["modern", "minimal", "corporate", "creative", "dark", "light", "startup"]
-Provider = Literal["offline", "openai", "anthropic", "google", "groq", "openai_compatible"]
 LLMProvider = Literal["openai", "anthropic", "google", "groq", "openai_compatible"]
 BuildStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-
-assert set(Theme.__args__) == set(THEMES)  # type: ignore[attr-defined]
-assert set(Provider.__args__) == set(PROVIDERS)  # type: ignore[attr-defined]
 
 MAX_SPEC_BYTES = 64 * 1024
 MAX_FEATURES = 30
@@ -51,10 +46,10 @@ class BuildCreate(BaseModel):
     @field_validator("spec")
     @classmethod
     def _spec_size(cls, spec: dict[str, Any] | None) -> dict[str, Any] | None:
-        return _check_spec_size(spec)
+        return check_spec_size(spec)
 
 
-def _check_spec_size(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+def check_spec_size(spec: dict[str, Any] | None) -> dict[str, Any] | None:
     if spec is not None and len(json.dumps(spec)) > MAX_SPEC_BYTES:
         raise ValueError(f"spec must be at most {MAX_SPEC_BYTES} bytes of JSON")
     return spec
@@ -71,7 +66,7 @@ class SpecCheck(BaseModel):
     @field_validator("spec")
     @classmethod
     def _spec_size(cls, spec: dict[str, Any]) -> dict[str, Any] | None:
-        return _check_spec_size(spec)
+        return check_spec_size(spec)
 
 
 class SpecChecked(BaseModel):
@@ -173,36 +168,3 @@ class ProviderKeyPublic(BaseModel):
 
 class ProviderKeyList(BaseModel):
     items: list[ProviderKeyPublic]
-
-
-class ProviderSpendPublic(BaseModel):
-    provider: str
-    input_tokens: int
-    output_tokens: int
-    tokens: int
-    cost_usd: float
-    calls: int
-    builds_stopped: int
-
-
-class ModelSpendPublic(BaseModel):
-    """This month's model spending against the budgets (null budget: unlimited)."""
-
-    tokens_used: int
-    cost_usd: float
-    token_budget: int | None
-    cost_budget_usd: float | None
-    build_max_tokens: int | None
-    # Builds a budget stopped before a model call (or refused at submission: no).
-    builds_stopped: int
-    providers: list[ProviderSpendPublic]
-
-
-class UsagePublic(BaseModel):
-    plan: str
-    month: str
-    used: int
-    limit: int | None
-    remaining: int | None
-    resets_at: datetime
-    models: ModelSpendPublic
