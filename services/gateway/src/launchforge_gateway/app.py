@@ -4,8 +4,9 @@
 path). Resources live on the :class:`Gateway` instance made by each
 ``create_app`` call, never in module globals: one pooled aiohttp session per
 upstream and one Redis client, opened at lifespan startup and closed at
-shutdown. They are also published in the lifespan state (``scope["state"]``)
-so middleware can reach them (the Redis client for rate limiting).
+shutdown. The middleware is handed the gateway itself when the stack is
+built (``wiring.py``), not a lookup in the lifespan state, and answers 503
+while what it needs is not there.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ class Gateway:
         # it skips the general client's per-call cost (see redis_pipeline).
         self.rate_limit_redis: PipelinedRedis | None = None
         self.redis_health = RedisHealth("redis", retry_after=settings.redis_retry_after)
-        # Made at startup (they hold connections), used by the middleware
-        # through the lifespan state.
+        # Made at startup (they hold connections), read by the middleware
+        # it was handed to (None before startup and after shutdown: 503).
         self.rate_limiter: RateLimiter | None = None
         self.trusted = TrustedProxies(settings.trusted_proxies)
         self.authenticator: EdgeAuthenticator | None = None
@@ -168,11 +169,6 @@ class Gateway:
                     await self.shutdown()
                     await send({"type": "lifespan.startup.failed", "message": type(exc).__name__})
                     return
-                state = scope.get("state")
-                if state is not None:
-                    state["gateway"] = self
-                    state["redis"] = self.redis
-                    state["redis_health"] = self.redis_health
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 try:
@@ -191,4 +187,6 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     configure_logging_from(settings)
     setup_tracing(settings.service_name, settings.tracing)
     gateway = Gateway(settings)
-    return build_middleware_stack(gateway, settings, gateway.routes)
+    return build_middleware_stack(
+        gateway, settings, gateway, metrics=gateway.metrics, routes=gateway.routes
+    )

@@ -3,8 +3,10 @@
 Every layer is pure ASGI (no ``BaseHTTPMiddleware``): configuration in
 ``__init__``, per-request state inside ``__call__``, non-HTTP scopes (the
 lifespan) passed straight through. Shared resources (the Redis-backed rate
-limiter, the authenticator, metrics) live on the gateway app and are reached
-through the lifespan state. Order, outermost first, and why:
+limiter, the authenticator, metrics) live on the gateway app and are handed
+to the layers that use them here, when the stack is built (``wiring.py``):
+no layer looks them up per request, and one that is missing fails closed.
+Order, outermost first, and why:
 
 1. tracing (only when on): the server span covers everything;
 2. metrics: counts every response, the other layers' errors included;
@@ -27,6 +29,7 @@ from launchforge_common.tracing import instrument_asgi
 from starlette.types import ASGIApp
 
 from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.middleware.auth import (
     AuthenticateMiddleware,
     RequireAuthenticationMiddleware,
@@ -40,24 +43,30 @@ from launchforge_gateway.middleware.security_headers import SecurityHeadersMiddl
 from launchforge_gateway.middleware.streams import StreamLimitMiddleware
 from launchforge_gateway.routing import RoutingTable
 from launchforge_gateway.webapp import with_webapp
+from launchforge_gateway.wiring import EdgeResources
 
 __all__ = ["RequestIdMiddleware", "build_middleware_stack"]
 
 
 def build_middleware_stack(
-    app: ASGIApp, settings: GatewaySettings, routes: RoutingTable | None = None
+    app: ASGIApp,
+    settings: GatewaySettings,
+    resources: EdgeResources,
+    *,
+    metrics: GatewayMetrics | None = None,
+    routes: RoutingTable | None = None,
 ) -> ASGIApp:
     """Wrap the gateway app; the last layer added is the outermost."""
     app = StreamLimitMiddleware(app, settings)
     app = BodySizeLimitMiddleware(app, settings)
     app = RequireAuthenticationMiddleware(app, settings)
-    app = RateLimitMiddleware(app, settings)
-    app = AuthenticateMiddleware(app, settings)
+    app = RateLimitMiddleware(app, settings, resources, metrics)
+    app = AuthenticateMiddleware(app, settings, resources)
     app = with_webapp(app)
     app = RequestIdMiddleware(app)
     app = cors_middleware(app, settings)
     app = SecurityHeadersMiddleware(app, settings)
-    if settings.metrics_enabled:
-        app = MetricsMiddleware(app, routes or RoutingTable())
+    if metrics is not None:
+        app = MetricsMiddleware(app, routes or RoutingTable(), metrics)
     wrapped: ASGIApp = instrument_asgi(app)
     return wrapped

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
@@ -34,8 +33,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from launchforge_gateway.authn import AuthUnavailableError, InvalidTokenError
 from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
-from launchforge_gateway.ratelimit import Policy, RedisUnavailableError, seconds_header
+from launchforge_gateway.ratelimit import (
+    Policy,
+    RateLimiter,
+    RedisUnavailableError,
+    seconds_header,
+)
 from launchforge_gateway.routing import path_matches
+from launchforge_gateway.wiring import EdgeResources
 
 logger = logging.getLogger("launchforge.gateway.auth")
 
@@ -63,14 +68,10 @@ def principal_of(scope: Scope) -> Principal | None:
     return principal
 
 
-def _gateway(scope: Scope) -> Any:
-    state = scope.get("state")
-    return state.get("gateway") if state else None
-
-
 class AuthenticateMiddleware:
-    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings, resources: EdgeResources) -> None:
         self.app = app
+        self.resources = resources
         self.enabled = settings.edge_auth_enabled
         self.trusted = TrustedProxies(settings.trusted_proxies)
         self.limit_lookups = settings.rate_limit_enabled
@@ -86,7 +87,7 @@ class AuthenticateMiddleware:
             await self._resolve(scope)
         await self.app(scope, receive, send)
 
-    async def _charge_unknown_key(self, limiter: Any, ip: str) -> None:
+    async def _charge_unknown_key(self, limiter: RateLimiter, ip: str) -> None:
         """An unknown key was looked up: count it; past the limit, block the address."""
         try:
             decision = await limiter.decide(self.lookups, "ip:" + ip)
@@ -107,12 +108,11 @@ class AuthenticateMiddleware:
         if token is None:
             scope[AUTH_FAILURE] = "invalid" if authorization else "missing"
             return
-        gateway = _gateway(scope)
-        authenticator = getattr(gateway, "authenticator", None)
-        if authenticator is None:
+        authenticator = self.resources.authenticator
+        if authenticator is None:  # not started (or stopped): fail closed below
             scope[AUTH_FAILURE] = "unavailable"
             return
-        limiter = getattr(gateway, "rate_limiter", None)
+        limiter = self.resources.rate_limiter
         looked_up = False
         ip = ""  # resolved only for an uncached API key: JWTs pay nothing here
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.routing import RoutingTable, route_label
 
 # Any other method token a client sends is counted as "other" (bounded labels).
@@ -14,16 +14,16 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 
 
 class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, routes: RoutingTable) -> None:
+    def __init__(self, app: ASGIApp, routes: RoutingTable, metrics: GatewayMetrics) -> None:
         self.app = app
         self.routes = routes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = scope.get("state") if scope["type"] == "http" else None
-        metrics: Any = getattr(state.get("gateway"), "metrics", None) if state else None
-        if metrics is None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        metrics = self.metrics
         started = time.perf_counter()
         status = 500
 

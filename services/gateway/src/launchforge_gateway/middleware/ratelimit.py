@@ -11,12 +11,14 @@ Every limited response carries ``RateLimit-Policy`` and ``RateLimit``
 (draft-ietf-httpapi-ratelimit-headers, structured fields); a 429 adds
 ``Retry-After`` and a problem+json body. With Redis down the limiter falls
 back to an in-process one (or, configured fail-closed, answers 503), never a 500.
+The limiter is handed over when the stack is built (:mod:`..wiring`); while
+it does not exist (before startup, after shutdown) every limited request gets
+503: a request is never let through unlimited.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
@@ -25,15 +27,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.middleware.auth import principal_of
 from launchforge_gateway.ratelimit import (
     Decision,
     Policy,
-    RateLimiter,
     RedisUnavailableError,
     seconds_header,
 )
 from launchforge_gateway.routing import path_matches
+from launchforge_gateway.wiring import EdgeResources
 
 logger = logging.getLogger("launchforge.gateway.ratelimit")
 
@@ -41,8 +44,16 @@ _EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: GatewaySettings,
+        resources: EdgeResources,
+        metrics: GatewayMetrics | None = None,
+    ) -> None:
         self.app = app
+        self.resources = resources
+        self.metrics = metrics
         self.enabled = settings.rate_limit_enabled
         self.trusted = TrustedProxies(settings.trusted_proxies)
         window = settings.rate_limit_window
@@ -91,14 +102,14 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not self.enabled or scope["path"] in _EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        state = scope.get("state")
-        gateway: Any = state.get("gateway") if state else None
-        limiter: RateLimiter | None = getattr(gateway, "rate_limiter", None)
-        if limiter is None:
-            await self.app(scope, receive, send)
+        limiter = self.resources.rate_limiter
+        if limiter is None:  # not started, or stopped: fail closed
+            await problem_response(
+                503, detail="The gateway is not ready.", headers={"Retry-After": "1"}
+            )(scope, receive, send)
             return
 
-        metrics = getattr(gateway, "metrics", None)
+        metrics = self.metrics
         decided: list[tuple[Policy, Decision]] = []
         for policy, identity in self.checks_for(scope):
             try:
