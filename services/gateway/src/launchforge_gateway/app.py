@@ -15,6 +15,7 @@ import logging
 
 import httpx
 from launchforge_common.cache import Cache
+from launchforge_common.client_ip import TrustedProxies, parse_ip
 from launchforge_common.errors import problem_response
 from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging_from
@@ -25,7 +26,6 @@ from redis.asyncio import Redis
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import EdgeAuthenticator
-from launchforge_gateway.clientip import TrustedProxies, ip_or_none
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.health import livez, readyz
 from launchforge_gateway.metrics import GatewayMetrics
@@ -76,7 +76,7 @@ class Gateway:
 
     def _may_diagnose(self, scope: Scope) -> bool:
         """Whether this client may read /metrics and the detailed /readyz."""
-        client = ip_or_none(self.trusted.client_ip(scope))
+        client = parse_ip(self.trusted.client_ip(scope))
         return client is not None and any(
             client.version == net.version and client in net
             for net in self.settings.diagnostics_networks

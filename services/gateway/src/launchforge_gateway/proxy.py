@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
+from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, current_request_id
 from launchforge_common.errors import problem_response
 from launchforge_common.tracing import aiohttp_trace_configs
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.metrics import GatewayMetrics
 

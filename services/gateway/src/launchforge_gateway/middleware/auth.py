@@ -25,13 +25,13 @@ from __future__ import annotations
 import logging
 import time
 
+from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal, bearer_token
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import AuthUnavailableError, InvalidTokenError
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.ratelimit import (
     Policy,

@@ -4,7 +4,7 @@ Policy per request (first match wins): a per-route override from
 ``GATEWAY_RATE_LIMIT_ROUTES`` (e.g. ``POST /v1/auth/login`` 5/min per IP);
 else the API key's policy; else the user's plan (from the verified token's
 ``plan`` claim); else the anonymous per-IP default. The client IP comes from
-:class:`~launchforge_gateway.clientip.TrustedProxies`, the same trust
+:class:`~launchforge_common.client_ip.TrustedProxies`, the same trust
 decision the proxy makes. Probes and ``/metrics`` are never limited.
 
 Every limited response carries ``RateLimit-Policy`` and ``RateLimit``
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import logging
 
+from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.middleware.auth import principal_of

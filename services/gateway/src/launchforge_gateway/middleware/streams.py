@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.middleware.auth import principal_of
 from launchforge_gateway.proxy import is_stream
