@@ -15,7 +15,7 @@ import logging
 
 import httpx
 from launchforge_common.cache import Cache
-from launchforge_common.client_ip import TrustedProxies, parse_ip
+from launchforge_common.client_ip import parse_ip
 from launchforge_common.errors import problem_response
 from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging_from
@@ -60,7 +60,7 @@ class Gateway:
         # Made at startup (they hold connections), read by the middleware
         # it was handed to (None before startup and after shutdown: 503).
         self.rate_limiter: RateLimiter | None = None
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.authenticator: EdgeAuthenticator | None = None
         self.auth_http: httpx.AsyncClient | None = None
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
-from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, current_request_id
 from launchforge_common.errors import problem_response
 from launchforge_common.tracing import aiohttp_trace_configs
@@ -202,15 +201,13 @@ class Proxy:
     """Forwards one HTTP request to an upstream and streams the answer back."""
 
     def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics | None = None) -> None:
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.connect_retries = settings.upstream_connect_retries
         self.metrics = metrics
         # Shown to auth on forwarded requests with the client's address: auth
         # believes that address (AUTH_TRUSTED_PROXIES can stay empty instead of
         # trusting every private address).
-        self.internal_token = (
-            settings.internal_token.get_secret_value() if settings.internal_token else None
-        )
+        self.internal_token = settings.internal_token_value
 
     def _count_error(self, upstream: Upstream, kind: str) -> None:
         if self.metrics is not None:

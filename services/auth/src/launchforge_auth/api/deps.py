@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import hmac
 import uuid
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from launchforge_common.client_ip import Network, TrustedProxies, parse_ip
+from launchforge_common.client_ip import parse_ip
 from launchforge_common.crypto import KeyRing
 from launchforge_common.db import get_session
 from launchforge_common.errors import ForbiddenError, UnauthorizedError
@@ -91,13 +90,7 @@ async def get_client_ip(request: Request, settings: SettingsDep) -> str:
     # The peer showed the internal token: it is the gateway (or core), not a client.
     if vouched and _internal_token_shown(settings, request.headers.get(INTERNAL_TOKEN_HEADER)):
         return str(vouched)
-    return _trusted_proxies(tuple(settings.trusted_proxy_networks())).client_ip(request.scope)
-
-
-@functools.lru_cache(maxsize=8)
-def _trusted_proxies(networks: tuple[Network, ...]) -> TrustedProxies:
-    """One instance per configuration: its trust answers are cached per peer."""
-    return TrustedProxies(networks)
+    return settings.proxy_trust.client_ip(request.scope)
 
 
 ClientIpDep = Annotated[str, Depends(get_client_ip)]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import time
 
-from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal, bearer_token
@@ -73,7 +72,7 @@ class AuthenticateMiddleware:
         self.app = app
         self.resources = resources
         self.enabled = settings.edge_auth_enabled
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.limit_lookups = settings.rate_limit_enabled
         self.lookups = Policy(
             "key-lookup", settings.rate_limit_key_lookups, settings.rate_limit_window

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 
-from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.tokens import Principal
@@ -55,7 +54,7 @@ class RateLimitMiddleware:
         self.resources = resources
         self.metrics = metrics
         self.enabled = settings.rate_limit_enabled
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         window = settings.rate_limit_window
         self.anonymous = Policy("default", settings.rate_limit_anonymous, window)
         self.user = Policy("user", settings.rate_limit_user, window)

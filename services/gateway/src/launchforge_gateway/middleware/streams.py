@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from launchforge_common.client_ip import TrustedProxies
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,7 +24,7 @@ class StreamLimitMiddleware:
     def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
         self.app = app
         self.limit = settings.streams_per_principal
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.open: Counter[str] = Counter()
 
     def _owner(self, scope: Scope) -> str:
