@@ -69,6 +69,18 @@ def _forwarded_node(value: str) -> str:
     return host if host and port.isdigit() and value.count(":") == 1 else value
 
 
+def _peer_text(peer: str) -> str:
+    """The peer as the answer: its IPv4 when IPv4-mapped, else as the socket wrote it.
+
+    A socket address is already canonical text, so only the mapped form is
+    parsed: parsing every peer would cost more than the rest of this rule.
+    """
+    if peer[:7].lower() == "::ffff:":
+        address = parse_ip(peer)
+        return str(address) if address is not None else peer
+    return peer
+
+
 class TrustedProxies:
     """The trusted proxy networks, and the client address they imply."""
 
@@ -87,11 +99,11 @@ class TrustedProxies:
         """The client, given the socket peer and the forwarding chain it sent."""
         if not peer:
             return UNKNOWN
+        if not chain or not self.is_trusted(peer):
+            return _peer_text(peer)
         address = parse_ip(peer)
         if address is None:
-            return peer  # not an IP (a unix socket's path): nothing to walk
-        if not chain or not self.is_trusted(peer):
-            return str(address)
+            return peer
         for hop in reversed(chain):
             hop_address = parse_ip(hop)
             if hop_address is None:

@@ -22,8 +22,9 @@ import logging
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
+from launchforge_common.middleware import RESPONSE_HEADERS
 from launchforge_common.tokens import Principal
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.metrics import GatewayMetrics
@@ -141,14 +142,12 @@ class RateLimitMiddleware:
             )(scope, receive, send)
             return
 
-        encoded = [(n.lower().encode(), v.encode()) for n, v in headers]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message["headers"], *encoded]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        # Stamped on whatever response follows by the outermost layer's send wrapper.
+        scope[RESPONSE_HEADERS] = [
+            *scope.get(RESPONSE_HEADERS, ()),
+            *((n.lower().encode(), v.encode()) for n, v in headers),
+        ]
+        await self.app(scope, receive, send)
 
 
 def _principal_identity(principal: Principal) -> str:
