@@ -102,3 +102,12 @@ def test_header_values_form() -> None:
     assert client_ip("203.0.113.50", "1.2.3.4", LOOPBACK) == "203.0.113.50"
     assert client_ip("127.0.0.1", None, LOOPBACK, forwarded="for=192.0.2.60") == "192.0.2.60"
     assert client_ip("127.0.0.1", None, LOOPBACK) == "127.0.0.1"
+
+
+def test_ipv4_mapped_networks_are_their_ipv4() -> None:
+    trusted = TrustedProxies([ip_network("::ffff:10.0.0.0/104")])
+    assert trusted.networks == (ip_network("10.0.0.0/8"),)
+    assert trusted.client_ip(scope("10.1.2.3", ("x-forwarded-for", "203.0.113.9"))) == (
+        "203.0.113.9"
+    )
+    assert not trusted.is_trusted("11.0.0.1")

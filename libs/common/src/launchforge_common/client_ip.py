@@ -81,11 +81,19 @@ def _peer_text(peer: str) -> str:
     return peer
 
 
+def _unmapped(network: Network) -> Network:
+    """``::ffff:10.0.0.0/104`` as ``10.0.0.0/8``: addresses are compared as IPv4."""
+    mapped = network.network_address.ipv4_mapped if network.version == 6 else None
+    if mapped is not None and network.prefixlen >= 96:
+        return IPv4Network(f"{mapped}/{network.prefixlen - 96}")
+    return network
+
+
 class TrustedProxies:
     """The trusted proxy networks, and the client address they imply."""
 
     def __init__(self, networks: Iterable[Network]) -> None:
-        self.networks: tuple[Network, ...] = tuple(networks)
+        self.networks: tuple[Network, ...] = tuple(_unmapped(net) for net in networks)
         # Per instance: the same few peers (the ingress, the gateway) ask every time.
         self.is_trusted = functools.lru_cache(maxsize=1024)(self._is_trusted)
 
