@@ -18,6 +18,7 @@ Order, outermost first, and why:
    inside it: its pages and hashed assets get the headers above but are
    never rate limited or authenticated (one page load is several asset
    requests, and they are public);
+4.-6. one filter chain (``chain.py``), in this order:
 4. authenticate: resolves the bearer credential (no refusal yet);
 5. rate limit: keyed on the verified principal or the client IP; its
    headers go in ``scope[RESPONSE_HEADERS]`` for layer 2 to stamp;
@@ -39,6 +40,7 @@ from launchforge_gateway.middleware.auth import (
     RequireAuthenticationMiddleware,
 )
 from launchforge_gateway.middleware.body_size import BodySizeLimitMiddleware
+from launchforge_gateway.middleware.chain import FilterChain
 from launchforge_gateway.middleware.cors import cors_middleware
 from launchforge_gateway.middleware.metrics import metrics_observer
 from launchforge_gateway.middleware.ratelimit import RateLimitMiddleware
@@ -63,9 +65,14 @@ def build_middleware_stack(
     """Wrap the gateway app; the last layer added is the outermost."""
     app = StreamLimitMiddleware(app, settings)
     app = BodySizeLimitMiddleware(app, settings)
-    app = RequireAuthenticationMiddleware(app, settings)
-    app = RateLimitMiddleware(app, settings, resources, metrics)
-    app = AuthenticateMiddleware(app, settings, resources)
+    app = FilterChain(
+        app,
+        [
+            AuthenticateMiddleware(app, settings, resources),
+            RateLimitMiddleware(app, settings, resources, metrics),
+            RequireAuthenticationMiddleware(app, settings),
+        ],
+    )
     app = with_webapp(app)
     app = cors_middleware(app, settings)
     app = RequestIdMiddleware(

@@ -81,9 +81,15 @@ class AuthenticateMiddleware:
         # lookup until then (per replica; the count itself is shared in Redis).
         self._blocked: dict[str, float] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.enabled:
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """Records the principal (or why there is none); never refuses by itself."""
+        if self.enabled:
             await self._resolve(scope)
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.check(scope)
         await self.app(scope, receive, send)
 
     async def _charge_unknown_key(self, limiter: RateLimiter, ip: str) -> None:
@@ -154,14 +160,13 @@ class RequireAuthenticationMiddleware:
         return not any(path_matches(pattern, path) for pattern in self.public_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or not self.enabled
-            or PRINCIPAL in scope
-            or not self.is_protected(scope["path"])
-        ):
-            await self.app(scope, receive, send)
-            return
+        refusal = await self.check(scope) if scope["type"] == "http" else None
+        await (refusal or self.app)(scope, receive, send)
+
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """The refusal of a protected route without a valid credential, else None."""
+        if not self.enabled or PRINCIPAL in scope or not self.is_protected(scope["path"]):
+            return None
         failure = scope.get(AUTH_FAILURE, "missing")
         if failure == "throttled":
             retry = str(seconds_header(scope.get(LOOKUP_RETRY_AFTER, 1.0)))
@@ -186,4 +191,4 @@ class RequireAuthenticationMiddleware:
                 detail="The bearer token is invalid or expired.",
                 headers={"WWW-Authenticate": 'Bearer realm="launchforge", error="invalid_token"'},
             )
-        await response(scope, receive, send)
+        return response

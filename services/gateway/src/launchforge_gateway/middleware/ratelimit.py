@@ -99,15 +99,18 @@ class RateLimitMiddleware:
         return self.plans.get(principal.plan, self.user), "user:" + principal.user_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.enabled or scope["path"] in _EXEMPT_PATHS:
-            await self.app(scope, receive, send)
-            return
+        refusal = await self.check(scope) if scope["type"] == "http" else None
+        await (refusal or self.app)(scope, receive, send)
+
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """The 429 (or 503) for this request, else None with its headers put in the scope."""
+        if not self.enabled or scope["path"] in _EXEMPT_PATHS:
+            return None
         limiter = self.resources.rate_limiter
         if limiter is None:  # not started, or stopped: fail closed
-            await problem_response(
+            return problem_response(
                 503, detail="The gateway is not ready.", headers={"Retry-After": "1"}
-            )(scope, receive, send)
-            return
+            )
 
         metrics = self.metrics
         decided: list[tuple[Policy, Decision]] = []
@@ -117,12 +120,11 @@ class RateLimitMiddleware:
             except RedisUnavailableError:
                 if metrics is not None:
                     metrics.rate_limit(policy.name, "unavailable", "none")
-                await problem_response(
+                return problem_response(
                     503,
                     detail="Rate limiting is unavailable; retry shortly.",
                     headers={"Retry-After": "1"},
-                )(scope, receive, send)
-                return
+                )
             if metrics is not None:
                 metrics.rate_limit(
                     policy.name, "admitted" if decision.admitted else "rejected", decision.backend
@@ -135,19 +137,17 @@ class RateLimitMiddleware:
         headers = _headers(policy, decision)
         if not decision.admitted:
             retry = str(seconds_header(decision.retry_after))
-            await problem_response(
+            return problem_response(
                 429,
                 detail=f"Rate limit exceeded; retry in {retry} s.",
                 headers={**dict(headers), "Retry-After": retry},
-            )(scope, receive, send)
-            return
-
+            )
         # Stamped on whatever response follows by the outermost layer's send wrapper.
         scope[RESPONSE_HEADERS] = [
             *scope.get(RESPONSE_HEADERS, ()),
             *((n.lower().encode(), v.encode()) for n, v in headers),
         ]
-        await self.app(scope, receive, send)
+        return None
 
 
 def _principal_identity(principal: Principal) -> str:
