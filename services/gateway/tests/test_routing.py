@@ -5,8 +5,8 @@ from __future__ import annotations
 from ipaddress import ip_network
 
 import pytest
+from launchforge_common.client_ip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
-from launchforge_gateway.proxy import TrustedProxies
 from launchforge_gateway.routing import RoutingTable
 
 

@@ -4,6 +4,13 @@
 the request id, echoes it on every response (500s included), writes one access
 log line per request, and turns an exception that escaped everything else into
 a problem+json 500, so that even that response carries the request id.
+
+Its one ``send`` wrapper is also where a service stamps every response: the
+gateway passes its security headers (added where the response has none of
+that name) and a metrics callback, and layers inside put per-request headers
+(the rate limiter's) in ``scope[RESPONSE_HEADERS]``. One wrapper per message
+instead of one per concern: each wrapper is a coroutine call on every
+response message.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +29,12 @@ from launchforge_common.logging import ACCESS_LOGGER
 access_logger = logging.getLogger(ACCESS_LOGGER)
 
 _REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
+
+# Scope key: a list of (name, value) byte pairs an inner layer wants on the response.
+RESPONSE_HEADERS = "launchforge.response_headers"
+
+# Called once per request with the scope, the status sent (500 if none) and seconds taken.
+Observer = Callable[[Scope, int, float], None]
 
 # Probe paths are hit every few seconds by Kubernetes; logging each would drown
 # the access log.
@@ -38,8 +52,17 @@ def loggable_path(path: str) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default_headers: Sequence[tuple[bytes, bytes]] = (),
+        observe: Observer | None = None,
+    ) -> None:
         self.app = app
+        # Lower-case names; each is added only when the response has none of that name.
+        self.default_headers = tuple(default_headers)
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,6 +81,8 @@ class RequestContextMiddleware:
         status = 500
         response_started = False
 
+        defaults = self.default_headers
+
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
@@ -67,7 +92,13 @@ class RequestContextMiddleware:
                 headers = [
                     h for h in message.get("headers", ()) if h[0].lower() != _REQUEST_ID_NAME
                 ]
+                extra = scope.get(RESPONSE_HEADERS)
+                if extra:
+                    headers.extend(extra)
                 headers.append(id_header)
+                if defaults:
+                    present = {h[0].lower() for h in headers}
+                    headers.extend(h for h in defaults if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 
@@ -80,6 +111,8 @@ class RequestContextMiddleware:
                 response = await handle_unexpected(exc)
                 await response(scope, receive, send_with_id)
         finally:
+            if self.observe is not None:
+                self.observe(scope, status, time.perf_counter() - started)
             path = loggable_path(scope.get("path", ""))
             if path not in _QUIET_PATHS:
                 access_logger.info(

@@ -6,8 +6,15 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from launchforge_common.crypto import KeyRing
-from launchforge_common.settings import DatabaseSettings, ServiceSettings
-from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
+from launchforge_common.settings import (
+    DatabaseSettings,
+    ListenerSettings,
+    OptionalCidrList,
+    Port,
+    ServiceSettings,
+    TokenVerifierSettings,
+)
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from launchforge_core.providers.factory import PRICES_PER_MTOK
@@ -20,28 +27,25 @@ LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 DEFAULT_MODEL_PRICES: dict[str, tuple[float, float]] = dict(PRICES_PER_MTOK)
 
 
-class CoreSettings(ServiceSettings, DatabaseSettings):
+class CoreSettings(ServiceSettings, DatabaseSettings, ListenerSettings, TokenVerifierSettings):
     """Everything core reads from its environment.
 
     ``REDIS_URL`` is shared by every service and read without the prefix (see
-    :class:`ServiceSettings`); everything else is ``CORE_<FIELD>``.
+    :class:`ServiceSettings`); everything else is ``CORE_<FIELD>``. Listener and
+    token checks (``CORE_AUTH_URL``, ``CORE_JWT_*``, ``CORE_JWKS_*``,
+    ``CORE_INTERNAL_TOKEN``, ``CORE_INTROSPECTION_CACHE_TTL``) are the shared
+    mixins of ``launchforge_common.settings``.
     """
 
     model_config = SettingsConfigDict(env_prefix="CORE_", extra="ignore", populate_by_name=True)
 
     service_name: str = "core"
-    host: str = "127.0.0.1"
-    port: int = Field(default=8002, ge=1, le=65535)
+    port: Port = 8002
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/launchforge_core"
 
-    # Access tokens are issued by auth and verified here with its JWKS.
-    auth_url: str = "http://127.0.0.1:8001"
-    jwt_issuer: str = "launchforge-auth"
-    jwt_audience: str = "launchforge"
-    jwks_cache_ttl: float = Field(default=300.0, gt=0)
-    # An unknown kid refetches the JWKS at most once per this many seconds.
-    jwks_min_refetch_interval: float = Field(default=5.0, ge=0)
+    # Access tokens are issued by auth and verified here with its JWKS
+    # (TokenVerifierSettings); seconds a JWKS or introspection call may take.
     jwks_timeout: float = Field(default=3.0, gt=0)
 
     # Seconds a project read by id stays in Redis (writes invalidate it).
@@ -49,10 +53,6 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
 
     # Seconds a build read by id stays in Redis (API and worker writes invalidate it).
     build_cache_ttl: float = Field(default=10.0, gt=0)
-
-    # API keys (``Bearer lf_...``) are resolved by auth's introspection endpoint.
-    internal_token: SecretStr | None = None
-    introspection_cache_ttl: float = Field(default=15.0, ge=0)
 
     # Provider-key encryption: "id:base64key,..." newest first (see KeyRing).
     key_encryption_keys: SecretStr | None = None
@@ -155,7 +155,7 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
     # resolve to, e.g. ["10.0.4.0/24"] where a self-hosted Ollama runs. Public
     # addresses are always allowed. Unset: loopback outside production, none
     # in production (see providers/egress.py: an SSRF guard).
-    provider_allowed_networks: list[IPvAnyNetwork] | None = None
+    provider_allowed_networks: OptionalCidrList = None
 
     # Server-Sent Events: heartbeat comment interval, and the table-polling
     # interval used when Redis pub/sub is unavailable.
@@ -170,10 +170,6 @@ class CoreSettings(ServiceSettings, DatabaseSettings):
         if self.is_production:
             return []
         return [ip_network(net) for net in LOOPBACK_NETWORKS]
-
-    @property
-    def jwks_url(self) -> str:
-        return f"{self.auth_url.rstrip('/')}/.well-known/jwks.json"
 
 
 def keyring_from(settings: CoreSettings) -> KeyRing:

@@ -4,8 +4,9 @@
 path). Resources live on the :class:`Gateway` instance made by each
 ``create_app`` call, never in module globals: one pooled aiohttp session per
 upstream and one Redis client, opened at lifespan startup and closed at
-shutdown. They are also published in the lifespan state (``scope["state"]``)
-so middleware can reach them (the Redis client for rate limiting).
+shutdown. The middleware is handed the gateway itself when the stack is
+built (``wiring.py``), not a lookup in the lifespan state, and answers 503
+while what it needs is not there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 
 import httpx
 from launchforge_common.cache import Cache
+from launchforge_common.client_ip import parse_ip
 from launchforge_common.errors import problem_response
 from launchforge_common.http import create_http_client
 from launchforge_common.logging import configure_logging_from
@@ -24,7 +26,6 @@ from redis.asyncio import Redis
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import EdgeAuthenticator
-from launchforge_gateway.clientip import TrustedProxies, ip_or_none
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.health import livez, readyz
 from launchforge_gateway.metrics import GatewayMetrics
@@ -56,10 +57,10 @@ class Gateway:
         # it skips the general client's per-call cost (see redis_pipeline).
         self.rate_limit_redis: PipelinedRedis | None = None
         self.redis_health = RedisHealth("redis", retry_after=settings.redis_retry_after)
-        # Made at startup (they hold connections), used by the middleware
-        # through the lifespan state.
+        # Made at startup (they hold connections), read by the middleware
+        # it was handed to (None before startup and after shutdown: 503).
         self.rate_limiter: RateLimiter | None = None
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.authenticator: EdgeAuthenticator | None = None
         self.auth_http: httpx.AsyncClient | None = None
 
@@ -75,7 +76,7 @@ class Gateway:
 
     def _may_diagnose(self, scope: Scope) -> bool:
         """Whether this client may read /metrics and the detailed /readyz."""
-        client = ip_or_none(self.trusted.client_ip(scope))
+        client = parse_ip(self.trusted.client_ip(scope))
         return client is not None and any(
             client.version == net.version and client in net
             for net in self.settings.diagnostics_networks
@@ -168,11 +169,6 @@ class Gateway:
                     await self.shutdown()
                     await send({"type": "lifespan.startup.failed", "message": type(exc).__name__})
                     return
-                state = scope.get("state")
-                if state is not None:
-                    state["gateway"] = self
-                    state["redis"] = self.redis
-                    state["redis_health"] = self.redis_health
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 try:
@@ -191,4 +187,6 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     configure_logging_from(settings)
     setup_tracing(settings.service_name, settings.tracing)
     gateway = Gateway(settings)
-    return build_middleware_stack(gateway, settings, gateway.routes)
+    return build_middleware_stack(
+        gateway, settings, gateway, metrics=gateway.metrics, routes=gateway.routes
+    )

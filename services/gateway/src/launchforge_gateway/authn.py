@@ -50,7 +50,7 @@ class EdgeAuthenticator:
 
     def __init__(self, settings: GatewaySettings, http: httpx.AsyncClient, cache: Cache) -> None:
         self.verifier = JWKSVerifier(
-            f"{settings.auth_url}/.well-known/jwks.json",
+            settings.jwks_url,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             http=http,
@@ -62,9 +62,7 @@ class EdgeAuthenticator:
             http=http,
             cache=cache,
             cache_ttl=settings.introspection_cache_ttl,
-            internal_token=(
-                settings.internal_token.get_secret_value() if settings.internal_token else None
-            ),
+            internal_token=settings.internal_token_value,
         )
         self._verified: OrderedDict[bytes, _Remembered] = OrderedDict()
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-from ipaddress import IPv4Network, IPv6Network, ip_network
+from ipaddress import ip_network
 from typing import Annotated, Any, Literal
 
-from launchforge_common.settings import ServiceSettings
-from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from launchforge_common.settings import (
+    CidrList,
+    ListenerSettings,
+    Port,
+    ServiceSettings,
+    TokenVerifierSettings,
+    TrustedProxySettings,
+)
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
-
-Network = IPv4Network | IPv6Network
 
 MiB = 1024 * 1024
 
@@ -88,16 +93,20 @@ def _json_or_csv(value: Any) -> Any:
     return value
 
 
-class GatewaySettings(ServiceSettings):
-    """Where the gateway listens, where its upstreams are, and how it talks to them."""
+class GatewaySettings(
+    ServiceSettings, ListenerSettings, TokenVerifierSettings, TrustedProxySettings
+):
+    """Where the gateway listens, where its upstreams are, and how it talks to them.
+
+    Listener, token checks (JWKS, introspection, ``GATEWAY_INTERNAL_TOKEN``)
+    and trusted proxies are the shared mixins of ``launchforge_common.settings``.
+    """
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
 
     service_name: str = "gateway"
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=0, le=65535)
+    port: Port = 8000
 
-    auth_url: str = "http://127.0.0.1:8001"
     core_url: str = "http://127.0.0.1:8002"
 
     # Seconds to open a TCP connection to an upstream.
@@ -121,10 +130,6 @@ class GatewaySettings(ServiceSettings):
     upstream_keepalive_timeout: float = Field(default=4.0, gt=0)
     # Time limit of each /readyz check (Redis PING, upstream /readyz).
     readiness_timeout: float = Field(default=1.0, gt=0)
-
-    # Socket peers whose X-Forwarded-* headers are believed (e.g. the ingress).
-    # JSON list or comma-separated CIDRs: "10.0.0.0/8,127.0.0.1/32".
-    trusted_proxies: Annotated[list[Network], NoDecode] = Field(default_factory=list)
 
     # --- rate limiting (GCRA in Redis, see middleware/ratelimit.py) ---
     rate_limit_enabled: bool = True
@@ -177,16 +182,6 @@ class GatewaySettings(ServiceSettings):
     # --- edge authentication ---
     # Off only for tests of the bare proxy; refused in production.
     edge_auth_enabled: bool = True
-    jwt_issuer: str = "launchforge-auth"
-    jwt_audience: str = "launchforge"
-    # Seconds a fetched JWKS is used, and the least time between two refetches
-    # caused by unknown key ids (forged kids cannot make us flood auth).
-    jwks_cache_ttl: float = Field(default=300.0, gt=0)
-    jwks_min_refetch_interval: float = Field(default=5.0, ge=0)
-    # Seconds an introspected API key answer is cached (longest a revoked key works).
-    introspection_cache_ttl: float = Field(default=15.0, ge=0)
-    # Sent as X-Internal-Token to auth's introspection (matches AUTH_INTERNAL_TOKEN).
-    internal_token: SecretStr | None = None
     public_paths: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_PUBLIC_PATHS)
     )
@@ -202,7 +197,7 @@ class GatewaySettings(ServiceSettings):
     # and the detailed /readyz: in-cluster scrapers and probes. Anyone else
     # gets a 404 for /metrics and only the overall status from /readyz, since
     # the gateway is the public entry.
-    diagnostics_networks: list[IPvAnyNetwork] = Field(
+    diagnostics_networks: CidrList = Field(
         default_factory=lambda: [
             ip_network(n)
             for n in (
@@ -257,19 +252,4 @@ class GatewaySettings(ServiceSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("upstream URLs must start with http:// or https://")
-        return value
-
-    @field_validator("trusted_proxies", mode="before")
-    @classmethod
-    def _parse_networks(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                value = json.loads(text)
-            else:
-                value = [part for part in (p.strip() for p in text.split(",")) if part]
-        if isinstance(value, list | tuple):
-            return [
-                ip_network(item, strict=False) if isinstance(item, str) else item for item in value
-            ]
         return value

@@ -24,7 +24,6 @@ from launchforge_common.tracing import aiohttp_trace_configs
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.metrics import GatewayMetrics
 
@@ -202,15 +201,13 @@ class Proxy:
     """Forwards one HTTP request to an upstream and streams the answer back."""
 
     def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics | None = None) -> None:
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.connect_retries = settings.upstream_connect_retries
         self.metrics = metrics
         # Shown to auth on forwarded requests with the client's address: auth
         # believes that address (AUTH_TRUSTED_PROXIES can stay empty instead of
         # trusting every private address).
-        self.internal_token = (
-            settings.internal_token.get_secret_value() if settings.internal_token else None
-        )
+        self.internal_token = settings.internal_token_value
 
     def _count_error(self, upstream: Upstream, kind: str) -> None:
         if self.metrics is not None:

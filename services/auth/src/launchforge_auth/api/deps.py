@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import hmac
-import ipaddress
 import uuid
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from launchforge_common.client_ip import parse_ip
 from launchforge_common.crypto import KeyRing
 from launchforge_common.db import get_session
 from launchforge_common.errors import ForbiddenError, UnauthorizedError
@@ -16,7 +15,6 @@ from launchforge_common.introspection import INTERNAL_TOKEN_HEADER, is_api_key
 from launchforge_common.tokens import InvalidTokenError, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_auth.core.client_ip import client_ip
 from launchforge_auth.core.config import AuthSettings
 from launchforge_auth.core.security import KeySet, Passwords
 from launchforge_auth.models import User
@@ -84,17 +82,15 @@ async def get_client_ip(request: Request, settings: SettingsDep) -> str:
 
     A peer that shows the internal token is the gateway, trusted by identity:
     its ``X-Client-IP`` (the client as the gateway resolved it) is believed.
-    Otherwise X-Forwarded-For counts only from AUTH_TRUSTED_PROXIES.
+    Otherwise X-Forwarded-For (or ``Forwarded``) counts only from
+    AUTH_TRUSTED_PROXIES, by the same rule as the gateway's
+    (:mod:`launchforge_common.client_ip`).
     """
-    peer = request.client.host if request.client else None
-    vouched = request.headers.get("x-client-ip")
+    vouched = parse_ip(request.headers.get("x-client-ip"))
     # The peer showed the internal token: it is the gateway (or core), not a client.
     if vouched and _internal_token_shown(settings, request.headers.get(INTERNAL_TOKEN_HEADER)):
-        with contextlib.suppress(ValueError):
-            return str(ipaddress.ip_address(vouched.strip()))
-    return client_ip(
-        peer, request.headers.get("x-forwarded-for"), settings.trusted_proxy_networks()
-    )
+        return str(vouched)
+    return settings.proxy_trust.client_ip(request.scope)
 
 
 ClientIpDep = Annotated[str, Depends(get_client_ip)]

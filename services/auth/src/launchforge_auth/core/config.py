@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import Literal
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from launchforge_common.crypto import KeyRing, KeyRingError
-from launchforge_common.settings import DatabaseSettings, ServiceSettings
+from launchforge_common.settings import (
+    CidrList,
+    DatabaseSettings,
+    ListenerSettings,
+    Port,
+    ServiceSettings,
+    TokenSettings,
+    TrustedProxySettings,
+    parse_cidrs,
+)
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 
-class AuthSettings(ServiceSettings, DatabaseSettings):
+
+class AuthSettings(
+    ServiceSettings, DatabaseSettings, ListenerSettings, TokenSettings, TrustedProxySettings
+):
+    """Everything auth reads from its environment (``AUTH_<FIELD>``; ``REDIS_URL`` bare).
+
+    Listener, token ``iss``/``aud`` and trusted proxies are the shared mixins of
+    ``launchforge_common.settings``.
+    """
+
     # hide_input_in_errors: a validation error must never print a secret.
     model_config = SettingsConfigDict(
         env_prefix="AUTH_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
@@ -22,14 +40,11 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
     service_name: str = "auth"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/launchforge_auth"
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8001, ge=1, le=65535)
+    port: Port = 8001
     # Trust X-Forwarded-* only when explicitly told which proxies may send them.
     proxy_headers: bool = False
     forwarded_allow_ips: str = "127.0.0.1"
 
-    jwt_issuer: str = "launchforge-auth"
-    jwt_audience: str = "launchforge"
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     jwt_leeway_seconds: float = Field(default=5.0, ge=0)
     jwks_max_age_seconds: int = Field(default=60, ge=0)
@@ -72,8 +87,9 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
     login_lockout_max_seconds: float = Field(default=900.0, gt=0)
     # Namespace of auth's Redis keys (lockout state).
     redis_key_prefix: str = "lf:auth"
-    # Peers whose X-Forwarded-For is believed (the gateway); JSON list of CIDRs.
-    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+    # Peers whose X-Forwarded-For / Forwarded is believed (JSON list or
+    # comma-separated CIDRs); the gateway is believed by its internal token.
+    trusted_proxies: CidrList = Field(default_factory=lambda: parse_cidrs(LOOPBACK_NETWORKS))
 
     # Mail: "log" keeps mail in the outbox table and logs a line (development);
     # "smtp" sends it (required in production).
@@ -103,8 +119,6 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
     def _refuse_placeholder_secrets(self) -> AuthSettings:
         if self.argon2_memory_cost < 8 * self.argon2_parallelism:
             raise ValueError("argon2_memory_cost must be at least 8 * argon2_parallelism KiB")
-        for cidr in self.trusted_proxies:
-            ipaddress.ip_network(cidr, strict=False)  # ValueError names the bad entry
         if self.key_encryption_keys is None and not self.is_production:
             return self  # development key, warned about when the app starts
         try:
@@ -122,6 +136,3 @@ class AuthSettings(ServiceSettings, DatabaseSettings):
         """The key-encryption ring (the development key outside production)."""
         config = self.key_encryption_keys.get_secret_value() if self.key_encryption_keys else None
         return KeyRing.from_settings(config, environment=self.environment)
-
-    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        return [ipaddress.ip_network(cidr, strict=False) for cidr in self.trusted_proxies]

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
@@ -32,10 +31,15 @@ from launchforge_common.tokens import Principal, bearer_token
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from launchforge_gateway.authn import AuthUnavailableError, InvalidTokenError
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
-from launchforge_gateway.ratelimit import Policy, RedisUnavailableError, seconds_header
+from launchforge_gateway.ratelimit import (
+    Policy,
+    RateLimiter,
+    RedisUnavailableError,
+    seconds_header,
+)
 from launchforge_gateway.routing import path_matches
+from launchforge_gateway.wiring import EdgeResources
 
 logger = logging.getLogger("launchforge.gateway.auth")
 
@@ -63,16 +67,12 @@ def principal_of(scope: Scope) -> Principal | None:
     return principal
 
 
-def _gateway(scope: Scope) -> Any:
-    state = scope.get("state")
-    return state.get("gateway") if state else None
-
-
 class AuthenticateMiddleware:
-    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+    def __init__(self, app: ASGIApp, settings: GatewaySettings, resources: EdgeResources) -> None:
         self.app = app
+        self.resources = resources
         self.enabled = settings.edge_auth_enabled
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.limit_lookups = settings.rate_limit_enabled
         self.lookups = Policy(
             "key-lookup", settings.rate_limit_key_lookups, settings.rate_limit_window
@@ -81,12 +81,18 @@ class AuthenticateMiddleware:
         # lookup until then (per replica; the count itself is shared in Redis).
         self._blocked: dict[str, float] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.enabled:
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """Records the principal (or why there is none); never refuses by itself."""
+        if self.enabled:
             await self._resolve(scope)
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.check(scope)
         await self.app(scope, receive, send)
 
-    async def _charge_unknown_key(self, limiter: Any, ip: str) -> None:
+    async def _charge_unknown_key(self, limiter: RateLimiter, ip: str) -> None:
         """An unknown key was looked up: count it; past the limit, block the address."""
         try:
             decision = await limiter.decide(self.lookups, "ip:" + ip)
@@ -107,12 +113,11 @@ class AuthenticateMiddleware:
         if token is None:
             scope[AUTH_FAILURE] = "invalid" if authorization else "missing"
             return
-        gateway = _gateway(scope)
-        authenticator = getattr(gateway, "authenticator", None)
-        if authenticator is None:
+        authenticator = self.resources.authenticator
+        if authenticator is None:  # not started (or stopped): fail closed below
             scope[AUTH_FAILURE] = "unavailable"
             return
-        limiter = getattr(gateway, "rate_limiter", None)
+        limiter = self.resources.rate_limiter
         looked_up = False
         ip = ""  # resolved only for an uncached API key: JWTs pay nothing here
 
@@ -155,14 +160,13 @@ class RequireAuthenticationMiddleware:
         return not any(path_matches(pattern, path) for pattern in self.public_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or not self.enabled
-            or PRINCIPAL in scope
-            or not self.is_protected(scope["path"])
-        ):
-            await self.app(scope, receive, send)
-            return
+        refusal = await self.check(scope) if scope["type"] == "http" else None
+        await (refusal or self.app)(scope, receive, send)
+
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """The refusal of a protected route without a valid credential, else None."""
+        if not self.enabled or PRINCIPAL in scope or not self.is_protected(scope["path"]):
+            return None
         failure = scope.get(AUTH_FAILURE, "missing")
         if failure == "throttled":
             retry = str(seconds_header(scope.get(LOOKUP_RETRY_AFTER, 1.0)))
@@ -187,4 +191,4 @@ class RequireAuthenticationMiddleware:
                 detail="The bearer token is invalid or expired.",
                 headers={"WWW-Authenticate": 'Bearer realm="launchforge", error="invalid_token"'},
             )
-        await response(scope, receive, send)
+        return response

@@ -1,41 +1,25 @@
-"""Counts every response by route pattern and status, and times it."""
+"""Counts every response by route pattern and status, and times it.
+
+Not a layer of its own: the outermost layer (``RequestIdMiddleware``) calls
+the observer this returns once per request, with the status it sent.
+"""
 
 from __future__ import annotations
 
-import time
-from typing import Any
+from launchforge_common.middleware import Observer
+from starlette.types import Scope
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.routing import RoutingTable, route_label
 
 # Any other method token a client sends is counted as "other" (bounded labels).
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, routes: RoutingTable) -> None:
-        self.app = app
-        self.routes = routes
+def metrics_observer(metrics: GatewayMetrics, routes: RoutingTable) -> Observer:
+    def observe(scope: Scope, status: int, seconds: float) -> None:
+        route = route_label(routes, scope["path"])
+        method = scope["method"] if scope["method"] in _METHODS else "other"
+        metrics.request_done(route, method, status, seconds)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = scope.get("state") if scope["type"] == "http" else None
-        metrics: Any = getattr(state.get("gateway"), "metrics", None) if state else None
-        if metrics is None:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def observing_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observing_send)
-        finally:
-            route = route_label(self.routes, scope["path"])
-            method = scope["method"] if scope["method"] in _METHODS else "other"
-            metrics.request_done(route, method, status, time.perf_counter() - started)
+    return observe

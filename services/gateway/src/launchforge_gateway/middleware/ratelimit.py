@@ -4,36 +4,39 @@ Policy per request (first match wins): a per-route override from
 ``GATEWAY_RATE_LIMIT_ROUTES`` (e.g. ``POST /v1/auth/login`` 5/min per IP);
 else the API key's policy; else the user's plan (from the verified token's
 ``plan`` claim); else the anonymous per-IP default. The client IP comes from
-:class:`~launchforge_gateway.clientip.TrustedProxies`, the same trust
+:class:`~launchforge_common.client_ip.TrustedProxies`, the same trust
 decision the proxy makes. Probes and ``/metrics`` are never limited.
 
 Every limited response carries ``RateLimit-Policy`` and ``RateLimit``
 (draft-ietf-httpapi-ratelimit-headers, structured fields); a 429 adds
 ``Retry-After`` and a problem+json body. With Redis down the limiter falls
 back to an in-process one (or, configured fail-closed, answers 503), never a 500.
+The limiter is handed over when the stack is built (:mod:`..wiring`); while
+it does not exist (before startup, after shutdown) every limited request gets
+503: a request is never let through unlimited.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
+from launchforge_common.middleware import RESPONSE_HEADERS
 from launchforge_common.tokens import Principal
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
+from launchforge_gateway.metrics import GatewayMetrics
 from launchforge_gateway.middleware.auth import principal_of
 from launchforge_gateway.ratelimit import (
     Decision,
     Policy,
-    RateLimiter,
     RedisUnavailableError,
     seconds_header,
 )
 from launchforge_gateway.routing import path_matches
+from launchforge_gateway.wiring import EdgeResources
 
 logger = logging.getLogger("launchforge.gateway.ratelimit")
 
@@ -41,10 +44,18 @@ _EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: GatewaySettings,
+        resources: EdgeResources,
+        metrics: GatewayMetrics | None = None,
+    ) -> None:
         self.app = app
+        self.resources = resources
+        self.metrics = metrics
         self.enabled = settings.rate_limit_enabled
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         window = settings.rate_limit_window
         self.anonymous = Policy("default", settings.rate_limit_anonymous, window)
         self.user = Policy("user", settings.rate_limit_user, window)
@@ -88,17 +99,20 @@ class RateLimitMiddleware:
         return self.plans.get(principal.plan, self.user), "user:" + principal.user_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.enabled or scope["path"] in _EXEMPT_PATHS:
-            await self.app(scope, receive, send)
-            return
-        state = scope.get("state")
-        gateway: Any = state.get("gateway") if state else None
-        limiter: RateLimiter | None = getattr(gateway, "rate_limiter", None)
-        if limiter is None:
-            await self.app(scope, receive, send)
-            return
+        refusal = await self.check(scope) if scope["type"] == "http" else None
+        await (refusal or self.app)(scope, receive, send)
 
-        metrics = getattr(gateway, "metrics", None)
+    async def check(self, scope: Scope) -> ASGIApp | None:
+        """The 429 (or 503) for this request, else None with its headers put in the scope."""
+        if not self.enabled or scope["path"] in _EXEMPT_PATHS:
+            return None
+        limiter = self.resources.rate_limiter
+        if limiter is None:  # not started, or stopped: fail closed
+            return problem_response(
+                503, detail="The gateway is not ready.", headers={"Retry-After": "1"}
+            )
+
+        metrics = self.metrics
         decided: list[tuple[Policy, Decision]] = []
         for policy, identity in self.checks_for(scope):
             try:
@@ -106,12 +120,11 @@ class RateLimitMiddleware:
             except RedisUnavailableError:
                 if metrics is not None:
                     metrics.rate_limit(policy.name, "unavailable", "none")
-                await problem_response(
+                return problem_response(
                     503,
                     detail="Rate limiting is unavailable; retry shortly.",
                     headers={"Retry-After": "1"},
-                )(scope, receive, send)
-                return
+                )
             if metrics is not None:
                 metrics.rate_limit(
                     policy.name, "admitted" if decision.admitted else "rejected", decision.backend
@@ -124,21 +137,17 @@ class RateLimitMiddleware:
         headers = _headers(policy, decision)
         if not decision.admitted:
             retry = str(seconds_header(decision.retry_after))
-            await problem_response(
+            return problem_response(
                 429,
                 detail=f"Rate limit exceeded; retry in {retry} s.",
                 headers={**dict(headers), "Retry-After": retry},
-            )(scope, receive, send)
-            return
-
-        encoded = [(n.lower().encode(), v.encode()) for n, v in headers]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message["headers"], *encoded]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+            )
+        # Stamped on whatever response follows by the outermost layer's send wrapper.
+        scope[RESPONSE_HEADERS] = [
+            *scope.get(RESPONSE_HEADERS, ()),
+            *((n.lower().encode(), v.encode()) for n, v in headers),
+        ]
+        return None
 
 
 def _principal_identity(principal: Principal) -> str:

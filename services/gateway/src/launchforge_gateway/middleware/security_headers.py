@@ -1,13 +1,13 @@
 """Security headers on every response, the gateway's own errors included.
 
-Headers an upstream already set are kept (a future web app may need its own
+They are stamped by the outermost layer's one ``send`` wrapper
+(``RequestIdMiddleware``, see ``middleware/__init__.py``). Headers an
+upstream already set are kept (a future web app may need its own
 CSP); the rest are added. ``X-XSS-Protection: 0`` turns off the legacy XSS
 auditor, which itself enabled attacks; CSP replaces it.
 """
 
 from __future__ import annotations
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from launchforge_gateway.config import GatewaySettings
 
@@ -33,23 +33,3 @@ def security_headers(settings: GatewaySettings) -> list[tuple[bytes, bytes]]:
             value += "; preload"
         headers["strict-transport-security"] = value
     return [(name.encode(), value.encode("latin-1")) for name, value in headers.items()]
-
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
-        self.app = app
-        self.headers = security_headers(settings)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message["headers"]}
-                extra = [(n, v) for n, v in self.headers if n not in present]
-                message["headers"] = [*message["headers"], *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

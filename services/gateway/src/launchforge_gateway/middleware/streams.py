@@ -15,7 +15,6 @@ from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from launchforge_gateway.clientip import TrustedProxies
 from launchforge_gateway.config import GatewaySettings
 from launchforge_gateway.middleware.auth import principal_of
 from launchforge_gateway.proxy import is_stream
@@ -25,7 +24,7 @@ class StreamLimitMiddleware:
     def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
         self.app = app
         self.limit = settings.streams_per_principal
-        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.trusted = settings.proxy_trust
         self.open: Counter[str] = Counter()
 
     def _owner(self, scope: Scope) -> str:
