@@ -463,7 +463,7 @@ def test_the_services_accept_the_configuration_the_chart_gives_them(
     default_manifests: list[Manifest], comp: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every variable is a real setting of the service, and the values parse."""
-    from launchforge_auth.core.config import AuthSettings
+    from launchforge_auth.config import AuthSettings
     from launchforge_core.config import CoreSettings
     from launchforge_gateway.config import GatewaySettings
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.models import Base
 from launchforge_common.migrations import run_alembic_env
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.main import create_app
 from launchforge_auth.migrations import upgrade
 from launchforge_common.testing import temporary_database

@@ -12,7 +12,7 @@ import httpx
 import jwt
 import pytest
 from launchforge_auth.__main__ import main
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 Register = Callable[..., Awaitable[Any]]
 LoginPair = Callable[..., Awaitable[dict[str, Any]]]

@@ -10,7 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_common.crypto import KeyRing
 from launchforge_common.introspection import APIKeyIntrospector
 from launchforge_common.tokens import InvalidTokenError

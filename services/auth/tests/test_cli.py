@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from launchforge_auth.__main__ import main
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_common.testing import free_port, temporary_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine

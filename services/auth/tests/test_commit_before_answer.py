@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.main import create_app
 from sqlalchemy.ext.asyncio import AsyncSession
 

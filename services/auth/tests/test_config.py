@@ -4,7 +4,7 @@ import base64
 import os
 
 import pytest
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_common.crypto import DEVELOPMENT_KEY
 from pydantic import ValidationError
 

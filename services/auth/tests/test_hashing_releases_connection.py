@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.services import accounts
 from launchforge_common.errors import UnauthorizedError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.services.housekeeping import purge_once
 from launchforge_common.db import create_engine, create_sessionmaker
 from sqlalchemy import text

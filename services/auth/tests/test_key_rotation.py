@@ -14,7 +14,7 @@ import httpx
 import jwt
 import pytest
 from launchforge_auth.__main__ import main
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.services.signing_keys import load_key_set, retired_key_grace
 from launchforge_common.db import create_engine, create_sessionmaker
 from launchforge_common.tokens import InvalidTokenError, JWKSVerifier

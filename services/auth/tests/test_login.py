@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import jwt
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_common.tokens import JWKSVerifier
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine

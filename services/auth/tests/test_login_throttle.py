@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_common.client_ip import client_ip
 from launchforge_common.testing import free_port
 

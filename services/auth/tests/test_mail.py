@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from email.message import Message
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.repositories import mail_outbox as outbox_repo
 from launchforge_auth.services.mail import OutboxDrainer, SmtpSender, enqueue
 from launchforge_common.db import create_engine, create_sessionmaker

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.migrations import downgrade, upgrade
 from launchforge_auth.models import Base
 from launchforge_common.testing import temporary_database

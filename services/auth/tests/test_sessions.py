@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipaddress import ip_network
 
 import pytest
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 
 def test_shared_groups_read_their_auth_names(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import KeySet, jwk_thumbprint, private_key_to_der, public_jwk
 from launchforge_auth.services.signing_keys import associated_data, load_key_set
 from launchforge_common.crypto import DecryptionError, KeyRing

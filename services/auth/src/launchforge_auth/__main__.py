@@ -14,7 +14,7 @@ from launchforge_common.crypto import KeyRing
 from launchforge_common.logging import configure_logging_from
 from starlette.types import ASGIApp
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 
 def _create_app(settings: AuthSettings) -> ASGIApp:

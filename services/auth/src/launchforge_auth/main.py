@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
 
 from launchforge_auth.api.main import api_router
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import KeySet, Passwords
 from launchforge_auth.services.housekeeping import run_housekeeping
 from launchforge_auth.services.login_throttle import LoginThrottle

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 # services/auth/ (this file is services/auth/src/launchforge_auth/migrations.py)
 SERVICE_ROOT = Path(__file__).resolve().parents[2]

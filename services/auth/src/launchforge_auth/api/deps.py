@@ -15,7 +15,7 @@ from launchforge_common.introspection import INTERNAL_TOKEN_HEADER, is_api_key
 from launchforge_common.tokens import InvalidTokenError, Principal, bearer_token
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import KeySet, Passwords
 from launchforge_auth.models import User
 from launchforge_auth.repositories import sessions as sessions_repo

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from launchforge_auth.api import account_email, admin, api_keys, auth, internal, jwks, sessions
+from launchforge_auth.api.routes import (
+    account_email,
+    admin,
+    api_keys,
+    auth,
+    internal,
+    jwks,
+    sessions,
+)
 
 
 def api_router(*, development_tools: bool) -> APIRouter:

@@ -36,7 +36,7 @@ from launchforge_common.tokens import (
     principal_from_claims,
 )
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 T = TypeVar("T")
 

@@ -19,7 +19,7 @@ from launchforge_common.db import release_connection
 from launchforge_common.errors import BadRequestError, TooManyRequestsError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.opaque import digest, new_token
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.models import User

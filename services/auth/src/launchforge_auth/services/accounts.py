@@ -10,7 +10,7 @@ from launchforge_common.db import release_connection
 from launchforge_common.errors import ConflictError, UnauthorizedError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.models import User
 from launchforge_auth.repositories import users as users_repo

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from launchforge_auth.api.schemas import normalise_email
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.password_policy import check_new_password
 from launchforge_auth.core.security import Passwords
 from launchforge_auth.repositories import users as users_repo

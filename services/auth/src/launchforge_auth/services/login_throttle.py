@@ -27,7 +27,7 @@ from launchforge_common.ip_bucket import ip_bucket
 from launchforge_common.redis import RedisHealth
 from redis.asyncio import Redis
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 
 # The same for every locked account and IP, known email or not.
 LOCKED = "Too many failed sign-in attempts; try again later."

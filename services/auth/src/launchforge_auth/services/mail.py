@@ -27,7 +27,7 @@ import aiosmtplib
 from launchforge_common.crypto import KeyRing
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.models import MailOutbox
 from launchforge_auth.repositories import mail_outbox as repo
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from launchforge_common.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.opaque import digest, new_token
 from launchforge_auth.core.security import KeySet
 from launchforge_auth.models import Session as LoginSession

@@ -28,7 +28,7 @@ from launchforge_common.crypto import KeyRing
 from launchforge_common.tokens import Principal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import (
     EDDSA,
     KeySet,

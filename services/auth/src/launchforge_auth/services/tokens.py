@@ -6,7 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from launchforge_auth.core.config import AuthSettings
+from launchforge_auth.config import AuthSettings
 from launchforge_auth.core.security import KeySet
 from launchforge_auth.models import User
 

@@ -1,0 +1,1 @@
+"""The auth service's routers, one module per resource."""
