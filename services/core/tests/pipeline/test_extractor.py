@@ -269,3 +269,51 @@ def test_features_add_entities_and_fields_of_the_main_entity():
     (only,) = plain.values()
     assert only["priority"]["type"] == "enum"
     assert only["notes"]["type"] == "text"
+
+
+def test_number_of_things_is_a_count_field_not_a_child_entity():
+    spec = extract_spec(
+        "i want to track series (title, network, number of seasons, genre) and the "
+        "episodes we've watched with the date watched."
+    )
+    found = entities(spec)
+    assert "Season" not in found
+    assert found["Series"]["number_of_seasons"]["type"] == "integer"
+    assert relations(spec) == {("Episode", "Series")}
+
+
+def test_compound_keeps_its_name_when_its_first_word_is_no_record():
+    spec = extract_spec(
+        "I've got six tanks. For each tank I note a name and its volume in litres. "
+        "I test the water twice a week and want those water tests logged per tank "
+        "with when I tested."
+    )
+    found = entities(spec)
+    assert set(found) == {"Tank", "WaterTest"}
+    assert relations(spec) == {("WaterTest", "Tank")}
+
+
+def test_compound_of_a_kept_record_is_still_its_child():
+    spec = extract_spec("I keep my pets with name and species. Pet visits have a date and a cost.")
+    assert ("Visit", "Pet") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "names"),
+    [
+        (
+            "my doctor wants me to track my blood pressure at home. for every reading i "
+            "want systolic, diastolic and when it was taken.",
+            {"Reading"},
+        ),
+        (
+            "i play a lot of competitive overwatch. every match: map, hero i played and "
+            "result (win, loss, draw).",
+            {"Match"},
+        ),
+    ],
+)
+def test_a_thing_named_only_as_one_with_no_details_is_the_subject_not_a_record(idea, names):
+    spec = extract_spec(idea)
+    assert set(entities(spec)) == names
+    assert spec["relations"] == []

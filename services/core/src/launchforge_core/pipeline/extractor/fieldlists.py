@@ -21,6 +21,12 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
 
+# "date of purchase", "type of work": the head and what follows "of" name one field.
+OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
+# "number of seasons", "count of puppies": a count of things, even of things that are
+# records elsewhere, so one integer field and not a child entity.
+COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
+
 
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
@@ -320,12 +326,15 @@ class FieldReader(ReaderBase):
                 isinstance(nxt, Token)
                 and nxt.text == "of"
                 and isinstance(after, NP)
-                and self.role(after) != "entity"
-                and np.head
-                in ("number", "date", "name", "time", "amount", "place", "type", "level")
+                and (
+                    (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
+                    or (np.head in COUNT_HEADS and not np.mods and after.plural)
+                )
             ):
                 # "number of servings", "date of purchase": one field
                 draft.words = [*draft.words, "of", *self._field_words(after)]
+                if np.head in ("number", "count"):
+                    draft.type = "integer"
                 i += 2
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
             if (

@@ -57,6 +57,9 @@ class EntityDraft:
     evidence: int = 0
     fields: dict[str, FieldDraft] = field(default_factory=dict)
     listed: bool = False  # an item of a list of things (title list, object list)
+    # named as one of many ("dogs", "each dog", "a dog", "two dogs"), not only as a
+    # single thing ("my blood pressure", "competitive overwatch")
+    counted: bool = False
 
 
 @dataclass
@@ -124,6 +127,8 @@ class ReaderCore(ReaderBase):
             draft = EntityDraft(key, words, (self.sentence, np.index))
             self.r.entities[key] = draft
         draft.evidence += strength
+        if np.plural or np.each or np.numbers or np.det in ("a", "an", "another"):
+            draft.counted = True
         if strength > 0:
             self.last_entity = key
             if is_person(key):
