@@ -317,3 +317,59 @@ def test_a_thing_named_only_as_one_with_no_details_is_the_subject_not_a_record(i
     spec = extract_spec(idea)
     assert set(entities(spec)) == names
     assert spec["relations"] == []
+
+
+def test_a_count_noun_phrase_in_a_field_list_is_an_integer_field():
+    spec = extract_spec(
+        "Beekeeping: hives, inspections with date, honey frames count and queen seen, harvests"
+    )
+    found = entities(spec)
+    assert "HoneyFrame" not in found
+    assert found["Inspection"]["honey_frames_count"]["type"] == "integer"
+    assert ("Inspection", "Hive") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "name"),
+    [
+        (
+            "Our garden has plots and gardeners. We book work days for the plots with a date.",
+            "WorkDay",
+        ),
+        (
+            "Kids do chores. Every time a kid does a chore i add a log entry with the date.",
+            "LogEntry",
+        ),
+    ],
+)
+def test_compound_nouns_keep_both_words(idea, name):
+    assert name in entities(extract_spec(idea))
+
+
+def test_generic_people_words_are_the_people_the_idea_describes():
+    spec = extract_spec(
+        "I teach piano to kids and a few adults. I keep my students with name and phone, "
+        "and lessons with date and notes."
+    )
+    assert set(entities(spec)) == {"Student", "Lesson"}
+    assert relations(spec) == {("Lesson", "Student")}
+
+
+def test_who_borrowed_which_thing_is_an_event_with_its_dates():
+    spec = extract_spec(
+        "I lend board games to my neighbours. I want to track who borrowed which game, "
+        "when they took it and when it came back."
+    )
+    found = entities(spec)
+    assert set(found) == {"BoardGame", "Neighbour", "Loan"}
+    assert found["Loan"]["date_taken"]["type"] == "date"
+    assert found["Loan"]["date_returned"]["type"] == "date"
+    assert relations(spec) == {("Loan", "Neighbour"), ("Loan", "BoardGame")}
+
+
+def test_who_did_which_thing_without_a_record_noun_is_a_link():
+    spec = extract_spec(
+        "Our hiking club has members with name and email. I write down who signed up "
+        "for which hike."
+    )
+    assert relations(spec) == {("HikeMember", "Hike"), ("HikeMember", "Member")}

@@ -163,6 +163,16 @@ def resolve(reading: Reading) -> Model:
             notes.append(f"not kept: {' '.join(draft.words)!r} (named as one thing, no details)")
             del entities[key]
 
+    # "I teach piano to kids and a few adults. I keep my students with name and phone":
+    # the kids and adults are the students, named in passing; a person word with no
+    # details and no ties is not a second kind of person when another one has details
+    described = [k for k, d in entities.items() if is_person(k) and d.fields]
+    tied = {k for pair in [*relations, *links] if set(pair) <= set(entities) for k in pair}
+    for key, draft in list(entities.items()):
+        if described and is_person(key) and not draft.fields and key not in tied:
+            notes.append(f"not kept: {' '.join(draft.words)!r} (the people the idea describes)")
+            del entities[key]
+
     ordered = sorted(entities.values(), key=lambda e: e.first)
     if len(ordered) > MAX_ENTITIES:
         for dropped in ordered[MAX_ENTITIES:]:

@@ -117,6 +117,11 @@ class ClauseReader(ReaderBase):
                 if text == "which" and isinstance(nxt, NP):
                     i = self._which_go_in(cs, i + 1)
                     continue
+                if text == "who":
+                    j = self.read_who_which(cs, i)  # "who borrowed which game, when ..."
+                    if j is not None:
+                        i, subject = j, None
+                        continue
                 if (
                     text in ("with", ":", "(")
                     and focus

@@ -366,7 +366,8 @@ NEVER_NOUNS = frozenset(
 )
 # Person nouns: records of people (clients, members). Used for implicit relations.
 PERSON_NOUNS = frozenset(
-    """owner client customer member student teacher patient player employee staff volunteer
+    """adult teen teenager toddler
+    owner client customer member student teacher patient player employee staff volunteer
     tenant guest driver author artist coach gardener user contact donor parent child kid
     instructor trainer doctor vet nurse therapist candidate applicant supplier vendor
     landlord subscriber reader participant athlete runner swimmer friend attendee speaker

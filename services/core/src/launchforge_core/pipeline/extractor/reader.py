@@ -29,6 +29,7 @@ from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk, chunk
 from launchforge_core.pipeline.extractor.clauses import ClauseReader
+from launchforge_core.pipeline.extractor.events import EventReader
 from launchforge_core.pipeline.extractor.fieldlists import FieldReader
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.lists import ListReader
@@ -317,7 +318,7 @@ class ReaderCore(ReaderBase):
         return verb_forms().get(word, word)
 
 
-class Reader(ClauseReader, FieldReader, ListReader, ReaderCore):
+class Reader(ClauseReader, EventReader, FieldReader, ListReader, ReaderCore):
     """The whole grammar: the rules of each mixin over the core's facts."""
 
 

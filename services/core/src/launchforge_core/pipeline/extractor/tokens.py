@@ -206,6 +206,11 @@ def _static_tag(word: str) -> str:
 
 
 _NOUN_BEFORE = frozenset({"DET", "ADJ", "POSS", "NUM"})
+# Verbs followed by another verb's bare form ("help track clients", "want log runs").
+BARE_VERB_TAKERS = frozenset(
+    """want wants need needs help helps let lets make makes can could will would should
+    must may might do does did please""".split()
+)
 _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
 
 
@@ -304,11 +309,21 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
         return "NOUN"
     if prev.tag in _VERB_BEFORE or prev.tag == "ADV":
         if prev.tag == "WH" and prev.text in ("what", "which", "whose") and not ed and not ing:
+            if prev.text == "which" and (
+                nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)")
+            ):
+                return "NOUN"  # "who signed up for which hike."
             return "NOUN" if third else "VERB"
         return "VERB"
     if prev.tag in ("NOUN", "NV"):
         if ed or ing:
             return "VERB"  # "plots assigned to", "members booking"
+        if (
+            word in lx.ATTRIBUTE_NOUNS
+            and word == base
+            and (nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)"))
+        ):
+            return "NOUN"  # "honey frames count and ...": a field named by what it counts
         if not third and prev.is_plural and word == base:
             return "VERB"  # "orders come in", "members book classes"
         if nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "ADJ"):
@@ -319,6 +334,14 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
     if prev.tag == "VERB":
         if ing or ed:
             return "VERB"
+        if (
+            not third
+            and nxt is not None
+            and nxt.tag == "NOUN"
+            and is_plural(nxt.text)
+            and prev.text not in BARE_VERB_TAKERS
+        ):
+            return "NOUN"  # "we book work days", "log water tests": a compound noun
         return "NOUN" if third or nxt is None or nxt.tag in ("PUNCT", "CONJ", "PREP") else "VERB"
     if prev.tag == "CONJ":
         if ed:
