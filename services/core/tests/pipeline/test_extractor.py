@@ -373,3 +373,51 @@ def test_who_did_which_thing_without_a_record_noun_is_a_link():
         "for which hike."
     )
     assert relations(spec) == {("HikeMember", "Hike"), ("HikeMember", "Member")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "pairs"),
+    [
+        (
+            "I run a translation agency. Translators have a name and email. Clients have a "
+            "company and a VAT number. Jobs come from a client and get assigned to one "
+            "translator; a job has a deadline and a fee.",
+            {("Job", "Client"), ("Job", "Translator")},
+        ),
+        (
+            "Donation bags have a date received and a donor name. Items have a tag number "
+            "and a price. Every item comes out of one donation bag.",
+            {("Item", "DonationBag")},
+        ),
+        (
+            "Instructors have a name and a level. Students have a name and an age. A lesson "
+            "is booked for one student with one instructor, on a date with a price.",
+            {("Lesson", "Student"), ("Lesson", "Instructor")},
+        ),
+    ],
+)
+def test_clauses_that_tie_a_child_to_its_parents(idea, pairs):
+    assert relations(extract_spec(idea)) == pairs
+
+
+@pytest.mark.parametrize(
+    ("idea", "event", "pairs"),
+    [
+        (
+            "i want a list of chores with points, plus the kids with their name and age. "
+            "every time a kid does a chore i'd add a log entry with the date.",
+            "LogEntry",
+            {("LogEntry", "Kid"), ("LogEntry", "Chore")},
+        ),
+        (
+            "Members have a name and email, books have a title and author. whenever a "
+            "member borrows a book we log a loan with the date.",
+            "Loan",
+            {("Loan", "Member"), ("Loan", "Book")},
+        ),
+    ],
+)
+def test_every_time_a_does_b_the_record_is_a_child_of_both(idea, event, pairs):
+    spec = extract_spec(idea)
+    assert entities(spec)[event]["date"]["type"] == "date"
+    assert relations(spec) == pairs

@@ -89,6 +89,9 @@ class ReaderBase(ABC):
     @abstractmethod
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None: ...
 
+    @abstractmethod
+    def read_every_time(self, cs: list[Chunk], i: int) -> int | None: ...
+
     # --- attribute lists (fieldlists.FieldReader) ---------------------------------------
 
     @abstractmethod

@@ -73,8 +73,11 @@ class ClauseReader(ReaderBase):
                         i = j  # "every guest gets assigned to a table"
                         continue
                 if c.tag == "VERB":
+                    was = subject
                     i = self._verb(cs, i, subject, focus)
-                    subject = None
+                    # "jobs come from a client and get assigned to one translator": the
+                    # same subject goes on after "and"
+                    subject = was if self._and_verb(cs, i) else None
                     continue
                 if c.tag == "AUX" and self._base(text) == "have":
                     if subject is not None and self.role(subject) == "entity":
@@ -141,6 +144,11 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             np = c
+            if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
+                j = self.read_every_time(cs, i)  # "every time a kid does a chore, i add ..."
+                if j is not None:
+                    i, subject = j, None
+                    continue
             if np.owner is not None:
                 self._possessive(np, self.entity(np) if self.role(np) == "entity" else None)
             nxt = cs[i + 1] if i + 1 < len(cs) else None
@@ -179,6 +187,17 @@ class ClauseReader(ReaderBase):
                     self._many(cs, i, np)
             subject = np
             i += 1
+
+    def _and_verb(self, cs: list[Chunk], i: int) -> bool:
+        """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject."""
+        first = cs[i] if i < len(cs) else None
+        second = cs[i + 1] if i + 1 < len(cs) else None
+        return (
+            isinstance(first, Token)
+            and first.text == "and"
+            and isinstance(second, Token)
+            and second.tag in ("VERB", "AUX")
+        )
 
     def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
         """After "is"/"are"/"gets": ``in a class``, ``for a customer``, ``assigned to a crew``.
@@ -219,8 +238,9 @@ class ClauseReader(ReaderBase):
         target = cs[j] if j < len(cs) else None
         if not isinstance(target, NP) or self.role(target) != "entity":
             return None
-        self.relation(self.entity(subject), self.entity(target))
-        return j + 1
+        child = self.entity(subject)
+        self.relation(child, self.entity(target))
+        return self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
 
     def _each_one(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``... at one site``, ``... taking one boat``: more parents, one of each."""
@@ -320,7 +340,8 @@ class ClauseReader(ReaderBase):
         prep: str | None = None
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
             prep = cs[j].text
-            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into"):
+            child_prep = base in CHILD_VERBS and prep in ("from", "out-of")
+            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into") and not child_prep:
                 return j
             j += 1
         if j >= len(cs) or not isinstance(cs[j], NP):

@@ -57,7 +57,54 @@ MOMENT_NAMES = {
 }
 
 
+# "every time", "each time", "whenever": what follows happens again and again.
+_EVERY_TIME_DETS = frozenset({"every", "each"})
+
+
 class EventReader(ReaderBase):
+    def read_every_time(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``every time`` / ``whenever``: ``A VERB B, [we] VERB C [with ...]``.
+
+        "every time a kid does a chore i add a log entry with the date": the entry is
+        one kid's doing of one chore, so a child of both (and the chore is not the kid's).
+        None if the sentence does not go that way."""
+        j = i + 1
+        doer = cs[j] if j < len(cs) else None
+        verb = cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            isinstance(doer, NP)
+            and self.role(doer) == "entity"
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+        ):
+            return None
+        k = j + 2
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PREP", "ADV"):
+            k += 1
+        done = cs[k] if k < len(cs) else None
+        if not isinstance(done, NP) or self.role(done) != "entity":
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "PRON", "AUX"):
+            if cs[k].text in (".", ";"):
+                return None
+            k += 1
+        act = cs[k] if k < len(cs) else None
+        record = cs[k + 1] if k + 1 < len(cs) else None
+        if not (
+            isinstance(act, Token)
+            and act.tag == "VERB"
+            and isinstance(record, NP)
+            and self.role(record) == "entity"
+        ):
+            return None
+        a, b = self.entity(doer, strength=1), self.entity(done, strength=1)
+        event = self.entity(record, strength=2, listed=True)
+        self.relation(event, a)
+        self.relation(event, b)
+        self.last_entity = event
+        return self.read_posts(cs, k + 2, event)
+
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
         """At ``who``: ``who VERB [prep] which/what THING``; None if it is not that clause."""
         j = i + 1

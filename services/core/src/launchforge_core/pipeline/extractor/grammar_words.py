@@ -46,8 +46,9 @@ CREATING_VERBS = frozenset(
     keep manage run lead coach host organize organise publish upload send issue earn
     collect take""".split()
 )
-# Verbs whose subject is the child of the object: "routes belong to a wall".
-CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang"})
+# Verbs whose subject is the child of the object: "routes belong to a wall", "jobs come
+# from a client", "every item comes out of one donation bag".
+CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang", "come"})
 # Verbs whose subject owns the objects: "each recipe has ingredients".
 HAVE_VERBS = frozenset({"have", "contain", "include", "hold", "own", "carry", "list"})
 # Attribute nouns that name records of their own when plural ("categories", "rooms").
