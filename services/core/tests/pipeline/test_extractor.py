@@ -421,3 +421,35 @@ def test_every_time_a_does_b_the_record_is_a_child_of_both(idea, event, pairs):
     spec = extract_spec(idea)
     assert entities(spec)[event]["date"]["type"] == "date"
     assert relations(spec) == pairs
+
+
+def test_a_thing_gets_a_record_with_details_even_with_a_weak_verb():
+    spec = extract_spec(
+        "Rooms have a number and a floor. Housekeepers have a name. Each day a room gets "
+        "a cleaning task with the date, the housekeeper and the minutes it took."
+    )
+    found = entities(spec)
+    assert found["CleaningTask"]["date"]["type"] == "date"
+    assert "date" not in found["Room"]
+    assert relations(spec) == {("CleaningTask", "Room"), ("CleaningTask", "Housekeeper")}
+
+
+def test_a_tied_record_keeps_the_details_that_follow_the_tie():
+    spec = extract_spec(
+        "Instructors have a name and languages they speak. Students have a name. A lesson "
+        "is booked for one student with one instructor, on a date with a start time and "
+        "a price."
+    )
+    found = entities(spec)
+    assert set(found) == {"Instructor", "Student", "Lesson"}
+    assert found["Instructor"]["language"]["type"] == "string"
+    assert found["Lesson"]["start_time"]["type"] == "time"
+    assert found["Lesson"]["price"]["type"] == "decimal"
+
+
+def test_things_the_writer_handles_stay_records():
+    spec = extract_spec(
+        "customers with address and phone, and the jobs I do for them with a date. For "
+        "each job I'd also list the parts I used (part name, quantity, unit price)."
+    )
+    assert ("Part", "Job") in relations(spec)

@@ -240,7 +240,26 @@ class ClauseReader(ReaderBase):
             return None
         child = self.entity(subject)
         self.relation(child, self.entity(target))
-        return self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
+        j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
+        return self._tied_details(cs, j, child)
+
+    def _tied_details(self, cs: list[Chunk], j: int, child: str | None) -> int:
+        """``..., on a date with a start time and a price``: the tied record's fields."""
+        k = j + 1 if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "," else j
+        prep = cs[k] if k < len(cs) else None
+        nxt = cs[k + 1] if k + 1 < len(cs) else None
+        if (
+            child
+            and isinstance(prep, Token)
+            and prep.text in ("on", "at", "with")
+            and isinstance(nxt, NP)
+            and self.role(nxt) == "attribute"
+        ):
+            if prep.text == "with":
+                return self.read_posts(cs, k, child)
+            j = self.read_fields(cs, k + 1, child, closer=None)
+            return self.read_posts(cs, j, child)  # "on a date with a start time ..."
+        return self.read_posts(cs, j, child) if child else j
 
     def _each_one(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``... at one site``, ``... taking one boat``: more parents, one of each."""
@@ -403,15 +422,11 @@ class ClauseReader(ReaderBase):
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if owner:
                 return self.read_fields(cs, j, owner, closer=None)
-        if base in lx.WEAK_VERBS and not keeping:
-            return j
-        if role != "entity":
-            return j + 1
         if (
             subject_key
             and not keeping
             and subject is not None
-            and self.role(obj) == "entity"
+            and role == "entity"
             and obj.det in ("a", "an")
             and self._has_posts(cs, j + 1)
         ):
@@ -419,6 +434,10 @@ class ClauseReader(ReaderBase):
             self.relation(child, subject_key)
             self.last_entity = child
             return self.read_posts(cs, j + 1, child)
+        if base in lx.WEAK_VERBS and not keeping:
+            return j
+        if role != "entity":
+            return j + 1
         if (
             subject_key
             and not keeping

@@ -266,6 +266,17 @@ class FieldReader(ReaderBase):
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
                 role = "attribute"  # "the procedures done": what was done, kept as text
+            if (
+                role == "entity"
+                and np.plural
+                and isinstance(nxt, Token)
+                and nxt.text in ("they", "he", "she")  # "homes we clean" are records
+                and isinstance(cs[i + 2] if i + 2 < len(cs) else None, Token)
+                and cs[i + 2].tag == "VERB"
+                and "-".join(entity_words(np)) not in self.r.entities
+                and not self._has_posts(cs, i + 3)
+            ):
+                role = "attribute"  # "languages they speak": a list kept as text
             if role == "entity" and (np.plural or np.each or np.det in ("their", "its")):
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
