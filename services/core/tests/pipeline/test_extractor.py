@@ -453,3 +453,25 @@ def test_things_the_writer_handles_stay_records():
         "each job I'd also list the parts I used (part name, quantity, unit price)."
     )
     assert ("Part", "Job") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "entity", "field", "kind"),
+    [
+        (
+            "I keep my students with name and phone, and lessons with date and what we practiced.",
+            "Lesson",
+            "practiced",
+            "text",
+        ),
+        (
+            "Boats have a code. For each rental I note the date, whether they took a life "
+            "jacket, and what they paid.",
+            "Rental",
+            "paid_amount",
+            "decimal",
+        ),
+    ],
+)
+def test_a_field_told_as_a_what_clause(idea, entity, field, kind):
+    assert entities(extract_spec(idea))[entity][field]["type"] == kind

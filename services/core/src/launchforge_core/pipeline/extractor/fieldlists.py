@@ -28,6 +28,18 @@ OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place",
 COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
 
 
+# "what they paid", "what I charged": an amount of money.
+WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "bill"})
+_PAST = {"pay": "paid", "spend": "spent", "cost": "cost", "do": "done", "see": "seen"}
+
+
+def _past(text: str, base: str) -> str:
+    """The past participle that names a clause's field: "practiced", "paid"."""
+    if text.endswith("ed") or text == _PAST.get(base):
+        return text
+    return _PAST.get(base) or (f"{base}d" if base.endswith("e") else f"{base}ed")
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -178,6 +190,11 @@ class FieldReader(ReaderBase):
                 if c.text == "(":
                     i = self._skip_parens(cs, i)  # "timestamp (UTC)": a remark
                     continue
+                if c.text == "what":
+                    told = self._what_clause(cs, i, owner, closer)  # "what we practiced"
+                    if told is not None:
+                        i = told
+                        continue
                 if c.text in ("who", "what") and i + 1 < len(cs):
                     i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
                     continue
@@ -674,6 +691,31 @@ class FieldReader(ReaderBase):
             elif verb.text.endswith(("ed", "en")) or verb.text in lx.IRREGULAR_VERBS:
                 name, kind = [verb.text, "at"], "datetime"
         self.add_field(owner, FieldDraft(name, type=kind, position=i))
+        return end
+
+    def _what_clause(
+        self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
+    ) -> int | None:
+        """``what we practiced``, ``what they paid``: a field told as a clause.
+
+        Named by its verb (practiced: text); a payment verb is an amount (paid_amount)."""
+        j = i + 1
+        pron = cs[j] if j < len(cs) else None
+        if not (isinstance(pron, Token) and pron.text in ("we", "i", "they", "he", "she")):
+            return None
+        j += 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+            j += 1
+        verb = cs[j] if j < len(cs) else None
+        if not isinstance(verb, Token) or verb.tag != "VERB":
+            return None
+        base = self._base(verb.text)
+        end = self._skip_clause(cs, j + 1, closer)
+        if base in WHAT_MONEY_VERBS:
+            draft = FieldDraft([_past(verb.text, base), "amount"], type="decimal", position=i)
+        else:
+            draft = FieldDraft([_past(verb.text, base)], type="text", position=i)
+        self.add_field(owner, draft)
         return end
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:
