@@ -475,3 +475,21 @@ def test_things_the_writer_handles_stay_records():
 )
 def test_a_field_told_as_a_what_clause(idea, entity, field, kind):
     assert entities(extract_spec(idea))[entity][field]["type"] == kind
+
+
+def test_a_time_phrase_between_a_thing_and_its_details_is_skipped():
+    spec = extract_spec(
+        "I teach piano to kids. I keep my students with name and phone. I send invoices "
+        "each month with an amount and whether it was paid."
+    )
+    found = entities(spec)
+    assert found["Invoice"]["amount"]["type"] == "decimal"
+    assert found["Invoice"]["paid"]["type"] == "boolean"
+    assert ("Invoice", "Student") in relations(spec)
+
+
+def test_a_unit_alone_is_a_number_field_not_an_entity():
+    spec = extract_spec("Beekeeping: hives, inspections with date and notes, harvests with kilos")
+    found = entities(spec)
+    assert "Kilo" not in found
+    assert found["Harvest"]["kilos"]["type"] == "number"

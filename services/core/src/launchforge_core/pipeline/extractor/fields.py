@@ -98,7 +98,15 @@ KEEP_PLURAL = frozenset(
     calories allergies medications symptoms remarks observations findings ingredients
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
-    attempts copies guests players seats pages servings bedrooms""".split()
+    attempts copies guests players seats pages servings bedrooms kilos kilograms litres
+    liters kilometres kilometers tonnes tons gallons pints miles""".split()
+)
+
+
+# A field named by its unit alone: "kilos", "litres", "km" (a measure, a number).
+MEASURE_HEADS = frozenset(
+    """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres
+    kilometers tonnes tons gallons pints miles lbs""".split()
 )
 
 
@@ -112,7 +120,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         head = words[-2]  # "date joined", "year built": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
-    if head in ("mhz", "khz", "ghz", "hz", "kg", "km", "cm", "mm", "ml", "litres", "liters"):
+    if head in MEASURE_HEADS:
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
     if head in PHONE_WORDS or ("phone" in mods and head == "number"):
         return "phone"

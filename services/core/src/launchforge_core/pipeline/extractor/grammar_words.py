@@ -81,7 +81,8 @@ UNITS = frozenset(
     """minutes minute hours hour days day seconds second weeks months years km kms miles
     kg kgs lbs pounds litres liters litre liter ml l grams g cm mm m metres meters inches
     feet ft oz ounces euros dollars gbp usd eur percent celsius fahrenheit kwh watts degrees
-    mhz khz ghz hz volts amps
+    mhz khz ghz hz volts amps kilos kilo kilograms kilometres kilometers tonnes tons
+    gallons pints
     square-metres square-meters square-feet""".split()
 )
 # Past participles that finish a field's name: "work done", "date joined".

@@ -161,6 +161,9 @@ class ListReader(ReaderBase):
         members = group if group else ([key] if key else [])
         while i < len(cs):
             c = cs[i]
+            if isinstance(c, NP) and self.role(c) == "period" and c.det in ("each", "every"):
+                i += 1  # "invoices each month with an amount": when, then what they have
+                continue
             if not isinstance(c, Token):
                 break
             if c.text == "with" and i + 1 < len(cs):
