@@ -493,3 +493,28 @@ def test_a_unit_alone_is_a_number_field_not_an_entity():
     found = entities(spec)
     assert "Kilo" not in found
     assert found["Harvest"]["kilos"]["type"] == "number"
+
+
+def test_the_things_done_for_them_belong_to_the_people_before():
+    spec = extract_spec(
+        "I want to track my clients, the shoots I do for them (date, location, fee) and "
+        "the invoices I send for each shoot with the amount and due date."
+    )
+    assert relations(spec) == {("Shoot", "Client"), ("Invoice", "Shoot")}
+
+
+def test_people_who_sign_up_for_things_join_them_many_to_many():
+    spec = extract_spec(
+        "We run a community food pantry. Volunteers sign up for shifts; each shift has a "
+        "date, start time and a location."
+    )
+    assert relations(spec) == {("VolunteerShift", "Volunteer"), ("VolunteerShift", "Shift")}
+
+
+def test_keep_track_of_them_colon_lists_the_last_things_fields():
+    spec = extract_spec(
+        "I collect vinyl records and I want to keep track of them: artist, title, year "
+        "and condition."
+    )
+    found = entities(spec)
+    assert set(found["VinylRecord"]) >= {"artist", "title", "year", "condition"}

@@ -14,6 +14,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     CHILD_VERBS,
     CREATING_VERBS,
     HAVE_VERBS,
+    JOINING_VERBS,
     RELATION_PREPS,
     RELATION_VERBS,
 )
@@ -363,6 +364,19 @@ class ClauseReader(ReaderBase):
             if prep not in ("for", "to", "in", "on", "with", "at", "of", "into") and not child_prep:
                 return j
             j += 1
+        them = cs[j] if j < len(cs) else None
+        after_them = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            isinstance(them, Token)
+            and them.text in ("them", "it")
+            and isinstance(after_them, Token)
+            and after_them.text in (":", "(", "-")
+            and self.last_entity
+            and (base in lx.KEEPING_VERBS or verb.text == "keep-track-of")
+        ):
+            # "I collect vinyl records and I want to keep track of them: artist, title"
+            closer = ")" if after_them.text == "(" else None
+            return self.read_fields(cs, j + 2, self.last_entity, closer=closer)
         if j >= len(cs) or not isinstance(cs[j], NP):
             return i + 1
         obj = cs[j]
@@ -472,6 +486,9 @@ class ClauseReader(ReaderBase):
         from launchforge_core.pipeline.extractor.words import is_person
 
         if is_person(obj) and is_person(subject):
+            return
+        if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on"):
+            self.r.many.append((subject, obj, base))  # "volunteers sign up for shifts"
             return
         if base not in CREATING_VERBS:
             return  # "children borrow books": an event between them, not ownership

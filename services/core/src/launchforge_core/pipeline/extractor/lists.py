@@ -362,6 +362,13 @@ class ListReader(ReaderBase):
         # the rest of the clause: "the jobs I do for them - date, ..."
         j = verb_at + 1
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("PREP", "PRON", "ADV"):
+            if (
+                cs[j].text == "them"
+                and isinstance(cs[j - 1], Token)
+                and cs[j - 1].tag == "PREP"
+                and self.previous_item not in (None, key)
+            ):
+                self.relation(key, self.previous_item)  # "my clients, the shoots I do for them"
             j += 1
         return j
 
