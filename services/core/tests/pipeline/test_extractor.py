@@ -518,3 +518,23 @@ def test_keep_track_of_them_colon_lists_the_last_things_fields():
     )
     found = entities(spec)
     assert set(found["VinylRecord"]) >= {"artist", "title", "year", "condition"}
+
+
+def test_people_verb_records_with_details_are_their_records():
+    spec = extract_spec(
+        "There are 12 units, each with a unit number and monthly rent. Tenants live in the "
+        "units, I need their name and phone. Tenants report maintenance requests with a "
+        "description, the date reported and a status (open, in progress, done)."
+    )
+    found = entities(spec)
+    assert found["MaintenanceRequest"]["status"]["choices"] == ["open", "in progress", "done"]
+    assert "description" not in found["Tenant"]
+    assert ("MaintenanceRequest", "Tenant") in relations(spec)
+
+
+def test_a_relative_clause_object_does_not_take_the_nouns_details():
+    spec = extract_spec(
+        "foraging journal. spots where i find mushrooms (a name i give it, gps coords, "
+        "habitat). each trip i log date and weather."
+    )
+    assert "Mushroom" not in entities(spec)

@@ -189,6 +189,14 @@ class ClauseReader(ReaderBase):
             subject = np
             i += 1
 
+    def _right_before(self, cs: list[Chunk], i: int, np: NP) -> bool:
+        """Whether ``np`` is the verb's own subject ("tenants report ..."), not a noun
+        before a relative clause ("spots where i find mushrooms")."""
+        k = i - 1
+        while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k -= 1
+        return k >= 0 and cs[k] is np
+
     def _and_verb(self, cs: list[Chunk], i: int) -> bool:
         """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject."""
         first = cs[i] if i < len(cs) else None
@@ -441,10 +449,16 @@ class ClauseReader(ReaderBase):
             and not keeping
             and subject is not None
             and role == "entity"
-            and obj.det in ("a", "an")
+            and (
+                obj.det in ("a", "an")
+                or (obj.det is None and obj.plural and self._right_before(cs, i, subject))
+            )
+            and "-".join(entity_words(obj)) != subject_key
             and self._has_posts(cs, j + 1)
         ):
-            child = self.entity(obj, strength=2)  # "a room gets a cleaning task with ..."
+            # "a room gets a cleaning task with ...", "tenants report maintenance requests
+            # with a description": the subject's records, with what they have
+            child = self.entity(obj, strength=2)
             self.relation(child, subject_key)
             self.last_entity = child
             return self.read_posts(cs, j + 1, child)
