@@ -538,3 +538,16 @@ def test_a_relative_clause_object_does_not_take_the_nouns_details():
         "habitat). each trip i log date and weather."
     )
     assert "Mushroom" not in entities(spec)
+
+
+def test_for_each_thing_after_a_list_starts_that_things_fields():
+    spec = extract_spec(
+        "I run a tiny bakery and take custom orders. I need to keep a list of customers "
+        "with phone and email, and for each order the pickup date, the price and whether "
+        "they paid a deposit."
+    )
+    found = entities(spec)
+    assert set(found["Customer"]) == {"phone", "email"}
+    assert found["Order"]["pickup_date"]["type"] == "date"
+    assert found["Order"]["paid_deposit"]["type"] == "boolean"
+    assert relations(spec) == {("Order", "Customer")}

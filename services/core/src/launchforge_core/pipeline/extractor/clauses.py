@@ -48,7 +48,9 @@ class ClauseReader(ReaderBase):
                         or (nxt.plural and self.role(nxt) == "entity" and self._clause_start(cs, i))
                     )
                 ):
-                    focus = self.entity(nxt, strength=1)
+                    # "for each order ...": what one has each of is a record, even when the
+                    # word alone would be an attribute
+                    focus = self.entity(nxt, strength=1, force=nxt.each)
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue

@@ -254,6 +254,21 @@ class ListReader(ReaderBase):
                 continue
             if c.tag == "PREP" and c.text in RELATION_PREPS and i + 1 < len(cs):
                 nxt = cs[i + 1]
+                then = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    c.text == "for"
+                    and isinstance(nxt, NP)
+                    and nxt.each
+                    and (
+                        (
+                            isinstance(then, NP)
+                            and self.role(then) == "attribute"
+                            and then.det in ("the", "a", "an", "its", "their")
+                        )
+                        or (isinstance(then, Token) and then.text in ("i", "we"))
+                    )
+                ):
+                    break  # "..., and for each order the pickup date": that order's fields
                 if (
                     isinstance(nxt, NP)
                     and self.role(nxt) == "entity"
