@@ -551,3 +551,33 @@ def test_for_each_thing_after_a_list_starts_that_things_fields():
     assert found["Order"]["pickup_date"]["type"] == "date"
     assert found["Order"]["paid_deposit"]["type"] == "boolean"
     assert relations(spec) == {("Order", "Customer")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "event", "parent"),
+    [
+        (
+            "I keep about 20 hives, each with a queen year. When I inspect a hive I note "
+            "the date, whether I saw the queen and any notes.",
+            "Inspection",
+            "Hive",
+        ),
+        (
+            "My plants have a name and a species. When I water a plant I write down the "
+            "date and the amount.",
+            "Watering",
+            "Plant",
+        ),
+    ],
+)
+def test_when_i_act_on_a_thing_i_note_the_act_is_a_record_of_it(idea, event, parent):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert found[event]["date"]["type"] == "date"
+    assert "date" not in found[parent]
+    assert relations(spec) == {(event, parent)}
+
+
+def test_an_act_verb_with_no_record_noun_adds_no_entity():
+    spec = extract_spec("My plants have a name. When I admire a plant I note the date.")
+    assert set(entities(spec)) == {"Plant"}

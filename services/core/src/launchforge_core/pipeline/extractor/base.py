@@ -92,6 +92,9 @@ class ReaderBase(ABC):
     @abstractmethod
     def read_every_time(self, cs: list[Chunk], i: int) -> int | None: ...
 
+    @abstractmethod
+    def read_when_i(self, cs: list[Chunk], i: int) -> int | None: ...
+
     # --- attribute lists (fieldlists.FieldReader) ---------------------------------------
 
     @abstractmethod

@@ -37,6 +37,44 @@ EVENT_BY_VERB = {
     "review": "review",
     "rate": "rating",
 }
+# "when I inspect a hive I note ...": the record one act of the verb makes.
+ACT_BY_VERB = {
+    **EVENT_BY_VERB,
+    "inspect": "inspection",
+    "check": "check",
+    "service": "service",
+    "clean": "cleaning",
+    "water": "watering",
+    "feed": "feeding",
+    "treat": "treatment",
+    "weigh": "weighing",
+    "groom": "grooming",
+    "test": "test",
+    "repair": "repair",
+    "fix": "repair",
+    "measure": "measurement",
+    "walk": "walk",
+    "bathe": "bath",
+    "prune": "pruning",
+    "mow": "mowing",
+    "harvest": "harvest",
+    "pick": "picking",
+    "milk": "milking",
+    "shear": "shearing",
+    "vaccinate": "vaccination",
+    "deliver": "delivery",
+    "collect": "collection",
+    "sell": "sale",
+    "tune": "tuning",
+    "survey": "survey",
+    "audit": "audit",
+    "assess": "assessment",
+    "examine": "examination",
+}
+# Verbs by which the writer notes what follows: "I note the date, ...".
+NOTING_VERBS = frozenset(
+    """note record log write write-down track keep jot enter put add mark fill-in""".split()
+)
 # "when it came back", "when they took it": the date's name, by the verb (and particle).
 MOMENT_NAMES = {
     "take": "taken",
@@ -62,6 +100,55 @@ _EVERY_TIME_DETS = frozenset({"every", "each"})
 
 
 class EventReader(ReaderBase):
+    def read_when_i(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``when``: ``when I inspect a hive I note the date, ...``.
+
+        The act is a record of its own (an Inspection of the Hive) and what is noted
+        its fields. None when the sentence is not that, or the verb names no record."""
+        j = i + 1
+        if not (j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we")):
+            return None
+        j += 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+            j += 1
+        verb = cs[j] if j < len(cs) else None
+        thing = cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and isinstance(thing, NP)
+            and self.role(thing) == "entity"
+        ):
+            return None
+        noun = ACT_BY_VERB.get(self._base(verb.text))
+        if noun is None:
+            return None
+        k = j + 2
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "ADV"):
+            if cs[k].text in (".", ";", ":"):
+                return None
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        note = cs[k] if k < len(cs) else None
+        if not (
+            isinstance(note, Token)
+            and note.tag == "VERB"
+            and self._base(note.text) in NOTING_VERBS
+            and k + 1 < len(cs)
+            and isinstance(cs[k + 1], NP)
+            and self.role(cs[k + 1]) == "attribute"
+        ):
+            return None
+        parent = self._known_compound(self.entity(thing, strength=1))
+        event = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
+        self.relation(event, parent)
+        self.last_entity = event
+        return self.read_fields(cs, k + 1, event, closer=None)
+
     def read_every_time(self, cs: list[Chunk], i: int) -> int | None:
         """At ``every time`` / ``whenever``: ``A VERB B, [we] VERB C [with ...]``.
 
