@@ -581,3 +581,26 @@ def test_when_i_act_on_a_thing_i_note_the_act_is_a_record_of_it(idea, event, par
 def test_an_act_verb_with_no_record_noun_adds_no_entity():
     spec = extract_spec("My plants have a name. When I admire a plant I note the date.")
     assert set(entities(spec)) == {"Plant"}
+
+
+def test_counted_plurals_total_price_and_date_back_are_fields():
+    spec = extract_spec(
+        "I rent out 3 holiday cottages. I need to track bookings: guest name, email, which "
+        "cottage, arrival date, number of guests, total price and the date back. Cottages "
+        "have a name, bedrooms and a nightly rate."
+    )
+    found = entities(spec)
+    assert set(found) == {"Booking", "Cottage"}
+    assert found["Booking"]["total_price"]["type"] == "decimal"
+    assert found["Booking"]["date_back"]["type"] == "date"
+    assert found["Cottage"]["bedrooms"]["type"] == "integer"
+    assert relations(spec) == {("Booking", "Cottage")}
+
+
+def test_a_list_of_things_among_details_is_a_child():
+    spec = extract_spec(
+        "Each recipe has a name, cuisine and servings, and a list of ingredients with quantities."
+    )
+    found = entities(spec)
+    assert found["Recipe"]["servings"]["type"] == "integer"
+    assert relations(spec) == {("Ingredient", "Recipe")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
-from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.fields import MONEY, FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     _BOOL_SKIP,
     _DATE_VERBS,
@@ -21,6 +21,11 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
 
+# Plural nouns that, among a thing's details, say how many: "servings", "bedrooms".
+COUNTED_PLURALS = frozenset(
+    """servings portions seats pages bedrooms bathrooms berths copies attempts reps laps
+    calories points spots places""".split()
+)
 # "date of purchase", "type of work": the head and what follows "of" name one field.
 OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
 # "number of seasons", "count of puppies": a count of things, even of things that are
@@ -223,12 +228,49 @@ class FieldReader(ReaderBase):
             forced = role == "attribute" and np.plural and self._has_posts(cs, i + 1)
             if forced:
                 role = "entity"  # "grades per student with ...": records of their own
+            of = cs[i + 1] if i + 1 < len(cs) else None
+            listed_np = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                owner
+                and fields_read > 0
+                and isinstance(cs[i - 1], Token)
+                and cs[i - 1].text in (",", "and")  # not "..., plus a list of my meds"
+                and np.det in ("a", "an")
+                and np.singular in lx.CONTAINERS
+                and isinstance(of, Token)
+                and of.text == "of"
+                and isinstance(listed_np, NP)
+                and listed_np.plural
+                and self.role(listed_np) == "entity"
+            ):
+                # "each recipe has a name, ... and a list of ingredients with quantities"
+                child = self.entity(listed_np, strength=2)
+                self.relation(child, owner)
+                i = self.read_posts(cs, i + 3, child)
+                after_and = after_comma = False
+                continue
+            one_amount = (
+                fields_read > 0 and not np.plural and np.head in MONEY and np.det is None
+            )  # "number of guests, total price and ...": the booking's own total
             if (
                 role == "abstract"
                 and len(np.adjs + np.mods) >= 1
                 and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
+                and not one_amount
             ) or np.head in ("averages", "totals"):
                 return i  # "weekly averages of ...": a summary asked for, not a field
+            if (
+                role == "entity"
+                and np.plural
+                and np.head in COUNTED_PLURALS
+                and "-".join(entity_words(np)) not in self.r.entities
+            ):
+                # "a name, bedrooms and a nightly rate": how many, not records
+                self.add_field(owner, FieldDraft(list(np.words), type="integer", position=i))
+                i += 1
+                after_and = after_comma = False
+                fields_read += 1
+                continue
             if np.head in lx.SUMMARY_NOUNS:
                 i += 1  # "with daily check-ins and streaks": a view, read by the summaries
                 continue

@@ -113,6 +113,8 @@ MEASURE_HEADS = frozenset(
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     head = words[-1]
+    if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
+        head = words[-2]  # "date out", "time back": typed by the noun before
     if len(words) > 1 and (
         head.endswith("ed")
         or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
