@@ -604,3 +604,31 @@ def test_a_list_of_things_among_details_is_a_child():
     found = entities(spec)
     assert found["Recipe"]["servings"]["type"] == "integer"
     assert relations(spec) == {("Ingredient", "Recipe")}
+
+
+def test_things_and_their_owners_belong_to_the_owners():
+    spec = extract_spec("I train dogs. I keep dogs and their owners, dogs with a name and breed.")
+    assert ("Dog", "Owner") in relations(spec)
+
+
+def test_afterwards_is_no_entity_and_runs_for_weeks_is_a_verb():
+    spec = extract_spec(
+        "Doctors have a name and phone. Appointments have a date, a doctor and a reason, "
+        "and afterwards I write notes. Each course has a name and start date and runs "
+        "for 6 weeks."
+    )
+    found = entities(spec)
+    assert set(found) == {"Doctor", "Appointment", "Course"}
+    assert ("Appointment", "Doctor") in relations(spec)
+
+
+def test_belong_to_a_team_and_each_team_plays_matches_against_others():
+    spec = extract_spec(
+        "we run a small football club with three teams. players belong to a team and have "
+        "a name and shirt number. each team plays matches against other clubs with date, "
+        "opponent and the final score."
+    )
+    found = entities(spec)
+    assert {"Team", "Player", "Match"} == set(found)
+    assert found["Match"]["date"]["type"] == "date"
+    assert {("Player", "Team"), ("Match", "Team")} <= relations(spec)

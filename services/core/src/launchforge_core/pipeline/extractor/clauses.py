@@ -179,7 +179,10 @@ class ClauseReader(ReaderBase):
             ):
                 parent = self.entity(np, strength=2)
                 child = self.entity(after, strength=2)
-                self.relation(child, parent)
+                if child and parent and is_person(child) and not is_person(parent):
+                    self.relation(parent, child)  # "dogs and their owners": the owners' dogs
+                else:
+                    self.relation(child, parent)
                 i = self.read_posts(cs, i + 3, child)
                 subject = None
                 continue
@@ -436,7 +439,9 @@ class ClauseReader(ReaderBase):
             # "each artwork belongs to one artist": what it belongs to is a record, even
             # when the word alone would be an attribute
             parent = (
-                self.entity(obj, force=True) if self.role(obj) in ("entity", "attribute") else None
+                self.entity(obj, force=True)
+                if self.role(obj) in ("entity", "attribute", "meta")
+                else None
             )
             if parent:
                 self.relation(subject_key, parent)  # "routes belong to a wall"

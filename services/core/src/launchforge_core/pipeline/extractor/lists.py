@@ -19,6 +19,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
 
 
 class ListReader(ReaderBase):
@@ -105,7 +106,10 @@ class ListReader(ReaderBase):
             if c.owner is not None:
                 self._possessive(c, key)
             if key and c.det in ("their", "its") and previous:
-                self.relation(key, previous)
+                if is_person(key) and not is_person(previous):
+                    self.relation(previous, key)  # "dogs and their owners": the owners' dogs
+                else:
+                    self.relation(key, previous)
             if key:
                 group.append(key)
             self.previous_item = previous
@@ -166,6 +170,17 @@ class ListReader(ReaderBase):
                 continue
             if not isinstance(c, Token):
                 break
+            rival = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                c.text in ("against", "versus", "vs")
+                and isinstance(rival, NP)
+                and key
+                and "-".join(entity_words(rival)) not in self.r.entities
+            ):
+                # "matches against other clubs with ...": who they play, not records
+                self.add_field(key, FieldDraft(["opponent"], position=i))
+                i += 2
+                continue
             if c.text == "with" and i + 1 < len(cs):
                 nxt = cs[i + 1]
                 if isinstance(nxt, NP) and nxt.each and self.role(nxt) == "entity":

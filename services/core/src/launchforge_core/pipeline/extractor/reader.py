@@ -117,6 +117,8 @@ class ReaderCore(ReaderBase):
         role = self.role(np)
         if force and role in ("attribute", "abstract"):
             role = "entity"
+        if force and role == "meta" and np.head in lx.BUSINESS_NOUNS and np.det in ("a", "an"):
+            role = "entity"  # "players belong to a team": one of the teams, not the writer's
         if role == "self" and listed and np.singular in ("user", "person"):
             role = "entity"  # "users (department, email)" in a list of things
         if role != "entity":

@@ -244,13 +244,15 @@ def _resolve(tokens: list[Token]) -> None:
             and (
                 nxt is None
                 or nxt.tag in ("DET", "CONJ", "PRON", "PREP", "ADV")
+                or (nxt.tag == "NOUN" and is_plural(nxt.text))  # "each team plays matches"
                 or (nxt.tag == "PUNCT" and nxt.text not in (":", "(", "-"))
                 or nxt.text.endswith("ing")
             )
         ):
             token.tag = "VERB"  # "which yarns each project uses"
             continue
-        token.tag = _decide(word, base, prev, nxt)
+        after_next = tokens[i + 2] if i + 2 < len(tokens) else None
+        token.tag = _decide(word, base, prev, nxt, after_next)
 
 
 def _determined_singular(tokens: list[Token], i: int) -> bool:
@@ -273,7 +275,9 @@ def _title_ahead(tokens: list[Token], i: int) -> bool:
     return False
 
 
-def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
+def _decide(
+    word: str, base: str, prev: Token | None, nxt: Token | None, after_next: Token | None = None
+) -> str:
     ing = word.endswith("ing")
     # an unknown verb form ("passed") has no base of its own: its ending says what it is
     ed = word.endswith(("ed", "en")) and (word != base or word not in verb_forms())
@@ -344,6 +348,14 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
             return "NOUN"  # "we book work days", "log water tests": a compound noun
         return "NOUN" if third or nxt is None or nxt.tag in ("PUNCT", "CONJ", "PREP") else "VERB"
     if prev.tag == "CONJ":
+        if (
+            third
+            and nxt is not None
+            and nxt.tag == "PREP"
+            and after_next is not None
+            and after_next.tag == "NUM"
+        ):
+            return "VERB"  # "... and runs for 6 weeks"
         if ed:
             return "ADJ" if nxt is not None and nxt.tag in ("NOUN", "NV") else "VERB"
         if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "NOUN", "NV"):
