@@ -632,3 +632,35 @@ def test_belong_to_a_team_and_each_team_plays_matches_against_others():
     assert {"Team", "Player", "Match"} == set(found)
     assert found["Match"]["date"]["type"] == "date"
     assert {("Player", "Team"), ("Match", "Team")} <= relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "absent"),
+    [
+        (
+            "For shoes I store the brand and model. I rotate between three pairs of shoes "
+            "and want the total kilometres on each pair.",
+            "Pair",
+        ),
+        (
+            "Breads have a name and a price. I need to see how many loaves of each bread to bake.",
+            "Loaf",
+        ),
+        (
+            "Classes on the timetable have a style and a start time. Teachers have a name.",
+            "Timetable",
+        ),
+        (
+            "Contractors have a company name, their trade, a phone number and an email.",
+            "Trade",
+        ),
+    ],
+)
+def test_quantity_words_schedules_and_their_details_invent_no_entity(idea, absent):
+    assert absent not in entities(extract_spec(idea))
+
+
+def test_their_people_among_details_stay_records():
+    spec = extract_spec("Kids have a name, a school and their parent. Parents have a phone.")
+    assert "parent" not in entities(spec)["Kid"]
+    assert {frozenset(pair) for pair in relations(spec)} == {frozenset({"Kid", "Parent"})}

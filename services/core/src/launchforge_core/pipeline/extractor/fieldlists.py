@@ -20,6 +20,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
 
 # Plural nouns that, among a thing's details, say how many: "servings", "bedrooms".
 COUNTED_PLURALS = frozenset(
@@ -336,7 +337,12 @@ class FieldReader(ReaderBase):
                 and not self._has_posts(cs, i + 3)
             ):
                 role = "attribute"  # "languages they speak": a list kept as text
-            if role == "entity" and (np.plural or np.each or np.det in ("their", "its")):
+            known = "-".join(entity_words(np)) in self.r.entities
+            if role == "entity" and (
+                np.plural
+                or np.each
+                or (np.det in ("their", "its") and (known or is_person(np.singular)))
+            ):  # "their trade" among details is a field; "their dogs" are records
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
                 if closer is None and ((after_and and starts_item) or starts_item):

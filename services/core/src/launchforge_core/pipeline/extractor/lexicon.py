@@ -291,6 +291,7 @@ META_NOUNS = frozenset(
     questions moment while hobby side-hustle purpose
     whole rest beginning track list lists log logs journal diary
     notebook book-keeping bookkeeping admin paperwork mess chaos headache excel sheet sheets
+    timetable timetables rota rotas
     notepad paper notes-app calendar whiteboard whiteboards post-it post-its excel
     google-sheets sheets spreadsheets notebooks clipboard""".split()
 )
@@ -337,7 +338,8 @@ SELF_NOUNS = frozenset(
 )
 # Abstract nouns that are never a record by themselves.
 ABSTRACT_NOUNS = frozenset(
-    """track progress history overview summary summaries stats statistics analytics insight
+    """pair pairs loaf loaves dozen dozens bunch handful slice slices
+    track progress history overview summary summaries stats statistics analytics insight
     spend spending percent percentage
     insights trend trends total totals average averages sum count streak streaks breakdown
     access way sense eye
