@@ -664,3 +664,18 @@ def test_their_people_among_details_stay_records():
     spec = extract_spec("Kids have a name, a school and their parent. Parents have a phone.")
     assert "parent" not in entities(spec)["Kid"]
     assert {frozenset(pair) for pair in relations(spec)} == {frozenset({"Kid", "Parent"})}
+
+
+def test_a_participle_with_yes_no_is_a_boolean_not_a_tie():
+    spec = extract_spec(
+        "Printers have a name and a model. Members: name, email, trained on printers yes/no."
+    )
+    assert entities(spec)["Member"]["trained_on_printer"]["type"] == "boolean"
+    assert relations(spec) == set()
+
+
+def test_a_unit_of_something_is_one_measure_field():
+    spec = extract_spec("I keep print jobs with the file name, grams of filament and the date.")
+    found = entities(spec)
+    assert set(found) == {"PrintJob"}
+    assert found["PrintJob"]["grams_of_filament"]["type"] == "number"

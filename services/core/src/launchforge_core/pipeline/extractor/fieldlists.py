@@ -170,6 +170,17 @@ class FieldReader(ReaderBase):
                     if isinstance(cs[j], Token) and cs[j].tag == "PREP":
                         j += 1
                     target = cs[j] if j < len(cs) else None
+                    after_target = cs[j + 1] if j + 1 < len(cs) else None
+                    if (
+                        isinstance(target, NP)
+                        and isinstance(after_target, Token)
+                        and after_target.text == "yes-no"
+                    ):
+                        # "trained on printers yes/no": a yes/no field, not a tie
+                        words = [c.text, *[t.text for t in cs[i + 1 : j]], *target.words]
+                        self.add_field(owner, FieldDraft(words, type="boolean", position=i))
+                        i = j + 2
+                        continue
                     if isinstance(target, NP) and self.role(target) == "entity":
                         # "each hosted by a member", "discussing one book"
                         self.relation(owner, self.entity(target))
@@ -226,7 +237,12 @@ class FieldReader(ReaderBase):
                 continue
             np = c
             role = self.role(np)
-            forced = role == "attribute" and np.plural and self._has_posts(cs, i + 1)
+            forced = (
+                role == "attribute"
+                and np.plural
+                and not (np.head in UNITS and not np.mods)  # "grams of filament": a measure
+                and self._has_posts(cs, i + 1)
+            )
             if forced:
                 role = "entity"  # "grades per student with ...": records of their own
             of = cs[i + 1] if i + 1 < len(cs) else None
@@ -405,12 +421,15 @@ class FieldReader(ReaderBase):
                 and (
                     (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
                     or (np.head in COUNT_HEADS and not np.mods and after.plural)
+                    or (np.head in UNITS and not np.mods)  # "grams of filament used"
                 )
             ):
                 # "number of servings", "date of purchase": one field
                 draft.words = [*draft.words, "of", *self._field_words(after)]
                 if np.head in ("number", "count"):
                     draft.type = "integer"
+                elif np.head in UNITS:
+                    draft.type = "number"
                 i += 2
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
             if (
