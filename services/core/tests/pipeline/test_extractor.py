@@ -679,3 +679,27 @@ def test_a_unit_of_something_is_one_measure_field():
     found = entities(spec)
     assert set(found) == {"PrintJob"}
     assert found["PrintJob"]["grams_of_filament"]["type"] == "number"
+
+
+@pytest.mark.parametrize(
+    ("idea", "record", "pairs"),
+    [
+        (
+            "Teams have a team code. Rounds have a round number and a motion. For every "
+            "team in every round we record a result: room, side (prop or opp), whether "
+            "they won and speaker points.",
+            "Result",
+            {("Result", "Team"), ("Result", "Round")},
+        ),
+        (
+            "Dogs have a name. For each dog I log a walk with the date and distance.",
+            "Walk",
+            {("Walk", "Dog")},
+        ),
+    ],
+)
+def test_for_each_thing_we_record_a_record_of_it(idea, record, pairs):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert len(found[record]) >= 2
+    assert relations(spec) == pairs

@@ -352,6 +352,30 @@ class ClauseReader(ReaderBase):
 
     def _focus_fields(self, cs: list[Chunk], i: int, focus: str) -> int:
         """After ``for each dog``: ``(,) I (want to) record its breed, age and ...``."""
+        parents = [focus]
+        prep = cs[i] if i < len(cs) else None
+        other = cs[i + 1] if i + 1 < len(cs) else None
+        if (
+            isinstance(prep, Token)
+            and prep.text in ("in", "of", "at", "on")
+            and isinstance(other, NP)
+            and other.each
+            and self.role(other) == "entity"
+        ):
+            # "for every team in every round ...": a second parent
+            parents.append(self.entity(other, strength=1) or focus)
+            i += 2
+        record = self._record_noted(cs, i)
+        if record is not None:
+            # "for every team in every round we record a result: room, side, ...": the
+            # result is a record of its own, of the team and of the round
+            np, j = record
+            child = self.entity(np, strength=2, listed=True, force=True)
+            if child:
+                for parent in dict.fromkeys(parents):
+                    self.relation(child, parent)
+                self.last_entity = child
+                return self.read_fields(cs, j, child, closer=None)
         while i < len(cs):
             c = cs[i]
             if isinstance(c, Token) and (
@@ -366,6 +390,35 @@ class ClauseReader(ReaderBase):
                 continue
             break
         return self.read_fields(cs, i, focus, closer=None)
+
+    def _record_noted(self, cs: list[Chunk], i: int) -> tuple[NP, int] | None:
+        """``we record a result:`` / ``I log a walk with``: the record and where its
+        fields start, or None."""
+        k = i
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "ADV"):
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        verb = cs[k] if k < len(cs) else None
+        np = cs[k + 1] if k + 1 < len(cs) else None
+        then = cs[k + 2] if k + 2 < len(cs) else None
+        if (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and self._base(verb.text) in ("record", "log", "add", "create", "enter", "keep")
+            and isinstance(np, NP)
+            and np.det in ("a", "an")
+            and isinstance(then, Token)
+            and then.text in (":", "with", "-")
+            # "a result: room, side ...": a word that names a field alone is a record
+            # when its own fields follow a colon
+            and (self.role(np) == "entity" or (then.text == ":" and self.role(np) == "attribute"))
+        ):
+            return np, k + 3
+        return None
 
     def _verb(self, cs: list[Chunk], i: int, subject: NP | None, focus: str | None) -> int:
         verb = cs[i]
