@@ -703,3 +703,14 @@ def test_for_each_thing_we_record_a_record_of_it(idea, record, pairs):
     found = entities(spec)
     assert len(found[record]) >= 2
     assert relations(spec) == pairs
+
+
+def test_a_remark_in_parentheses_and_optionally_add_no_entity_or_word():
+    spec = extract_spec(
+        "Singers sign up with a stage name and optionally a phone number. Each school "
+        "enters one or more teams, with a team code and the debater names (just a text "
+        "field is fine)."
+    )
+    found = entities(spec)
+    assert "DebaterName" not in found
+    assert found["Singer"]["phone_number"]["type"] == "phone"

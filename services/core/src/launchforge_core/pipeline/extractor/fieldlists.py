@@ -242,6 +242,7 @@ class FieldReader(ReaderBase):
                 and np.plural
                 and not (np.head in UNITS and not np.mods)  # "grams of filament": a measure
                 and self._has_posts(cs, i + 1)
+                and not self._aside_after(cs, i + 1)  # "names (just a text field is fine)"
             )
             if forced:
                 role = "entity"  # "grades per student with ...": records of their own
@@ -570,6 +571,11 @@ class FieldReader(ReaderBase):
         while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
             i += 1
         return i + 1
+
+    def _aside_after(self, cs: list[Chunk], i: int) -> bool:
+        """A remark in parentheses at ``i``."""
+        opener = cs[i] if i < len(cs) else None
+        return isinstance(opener, Token) and opener.text == "(" and self._aside(cs, i + 1)
 
     def _aside(self, cs: list[Chunk], i: int) -> bool:
         """``(some are kids so i need ...)``: a remark in parentheses, not a list of fields."""

@@ -38,7 +38,7 @@ AUXILIARIES = frozenset(
 )
 ADVERBS = frozenset(
     """also then just only really very too so currently usually often sometimes always never
-    afterwards afterward beforehand meanwhile
+    afterwards afterward beforehand meanwhile optionally ideally possibly preferably
     easily quickly maybe probably even still already mostly mainly basically actually right
     now later together again soon especially mostly simply roughly about around approx
     approximately either else instead ever yet ago back up down out off over regularly
