@@ -714,3 +714,13 @@ def test_a_remark_in_parentheses_and_optionally_add_no_entity_or_word():
     found = entities(spec)
     assert "DebaterName" not in found
     assert found["Singer"]["phone_number"]["type"] == "phone"
+
+
+def test_a_thing_is_a_list_of_its_details():
+    spec = extract_spec(
+        "Basically I go on outings - an outing is a date, a place, the weather, and how "
+        "many hours I was out."
+    )
+    found = entities(spec)
+    assert found["Outing"]["date"]["type"] == "date"
+    assert found["Outing"]["hours"]["type"] == "integer"

@@ -101,6 +101,23 @@ class ClauseReader(ReaderBase):
                     i += 2  # "I'm the treasurer", "we're a small charity": about the writer
                     subject = None
                     continue
+                after_next = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    subject is not None
+                    and self.role(subject) == "entity"
+                    and c.tag == "AUX"
+                    and self._base(text) == "be"
+                    and isinstance(nxt, NP)
+                    and nxt.det in ("a", "an")
+                    and self.role(nxt) == "attribute"
+                    and isinstance(after_next, Token)
+                    and after_next.text in (",", "and")
+                ):
+                    # "an outing is a date, a place, the weather and ...": what it has
+                    key = self.entity(subject, strength=2)
+                    if key:
+                        i, subject = self.read_fields(cs, i + 1, key, closer=None), None
+                        continue
                 if (
                     subject is not None
                     and self.role(subject) == "entity"
