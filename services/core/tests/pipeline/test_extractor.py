@@ -724,3 +724,11 @@ def test_a_thing_is_a_list_of_its_details():
     found = entities(spec)
     assert found["Outing"]["date"]["type"] == "date"
     assert found["Outing"]["hours"]["type"] == "integer"
+
+
+def test_many_on_both_sides_with_an_adverb_before_the_verb_is_a_link():
+    spec = extract_spec(
+        "Pieces have a height and a glaze. A firing has a date and a type. A piece usually "
+        "goes through two firings and each firing holds lots of pieces."
+    )
+    assert relations(spec) == {("PieceFiring", "Piece"), ("PieceFiring", "Firing")}

@@ -327,14 +327,19 @@ class ClauseReader(ReaderBase):
         return isinstance(prev, Token) and prev.tag == "PRON" and prev.text in lx.SUBJECT_PRONOUNS
 
     def _starts_clause(self, cs: list[Chunk], i: int) -> bool:
-        nxt = cs[i + 1] if i + 1 < len(cs) else None
+        k = i + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k += 1  # "a piece usually goes ..."
+        nxt = cs[k] if k < len(cs) else None
         return isinstance(nxt, Token) and nxt.tag in ("VERB", "AUX")
 
     def _many(self, cs: list[Chunk], i: int, subject: NP) -> None:
         """``one project can use several yarns``: a many side, paired up into a link later."""
         j = i + 1
         verb = ""
-        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "VERB", "PREP"):
+        while (
+            j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "VERB", "PREP", "ADV")
+        ):  # "a piece usually goes through two firings"
             token = cs[j]
             assert isinstance(token, Token)
             if token.tag == "VERB" or (
