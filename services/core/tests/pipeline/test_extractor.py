@@ -732,3 +732,24 @@ def test_many_on_both_sides_with_an_adverb_before_the_verb_is_a_link():
         "goes through two firings and each firing holds lots of pieces."
     )
     assert relations(spec) == {("PieceFiring", "Piece"), ("PieceFiring", "Firing")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "record", "field"),
+    [
+        (
+            "Each animal has a name and species. When an adoption goes through we record "
+            "the date and the fee paid.",
+            "Adoption",
+            "fee_paid",
+        ),
+        (
+            "I repair appliances. When a customer calls, I write down their name, address "
+            "and phone number.",
+            "Customer",
+            "phone_number",
+        ),
+    ],
+)
+def test_when_a_thing_happens_we_note_its_fields(idea, record, field):
+    assert field in entities(extract_spec(idea))[record]

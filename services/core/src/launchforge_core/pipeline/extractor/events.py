@@ -106,6 +106,13 @@ class EventReader(ReaderBase):
         The act is a record of its own (an Inspection of the Hive) and what is noted
         its fields. None when the sentence is not that, or the verb names no record."""
         j = i + 1
+        happening = cs[j] if j < len(cs) else None
+        if (
+            isinstance(happening, NP)
+            and happening.det in ("a", "an", "the")
+            and self.role(happening) == "entity"
+        ):
+            return self._when_it_happens(cs, j, happening)
         if not (j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we")):
             return None
         j += 1
@@ -191,6 +198,41 @@ class EventReader(ReaderBase):
         self.relation(event, b)
         self.last_entity = event
         return self.read_posts(cs, k + 2, event)
+
+    def _when_it_happens(self, cs: list[Chunk], j: int, happening: NP) -> int | None:
+        """``when an adoption goes through we record the date and the fee``: the thing
+        that happens is a record, and what is noted its fields."""
+        k = j + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV", "PREP"):
+            k += 1
+        verb = cs[k] if k < len(cs) else None
+        if not isinstance(verb, Token) or verb.tag != "VERB":
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("ADV", "PREP", "PUNCT"):
+            if cs[k].text in (".", ";", ":"):
+                return None
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        note = cs[k] if k < len(cs) else None
+        if not (
+            isinstance(note, Token)
+            and note.tag == "VERB"
+            and self._base(note.text) in NOTING_VERBS
+            and k + 1 < len(cs)
+            and isinstance(cs[k + 1], NP)
+            and self.role(cs[k + 1]) == "attribute"
+        ):
+            return None
+        event = self.entity(happening, strength=2, listed=True)
+        if event is None:
+            return None
+        self.last_entity = event
+        return self.read_fields(cs, k + 1, event, closer=None)
 
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
         """At ``who``: ``who VERB [prep] which/what THING``; None if it is not that clause."""
