@@ -753,3 +753,14 @@ def test_many_on_both_sides_with_an_adverb_before_the_verb_is_a_link():
 )
 def test_when_a_thing_happens_we_note_its_fields(idea, record, field):
     assert field in entities(extract_spec(idea))[record]
+
+
+def test_entities_heading_and_avg_summaries_are_no_entities():
+    spec = extract_spec(
+        "QuizNight league. Entities: teams (team name, captain email), quiz nights (date, "
+        "venue), scores (team, quiz night, points). also avg points per quiz night"
+    )
+    found = entities(spec)
+    assert "Entity" not in found
+    assert "AvgPoint" not in found
+    assert {"Team", "QuizNight", "Score"} <= set(found)

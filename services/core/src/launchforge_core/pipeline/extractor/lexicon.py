@@ -291,7 +291,7 @@ META_NOUNS = frozenset(
     questions moment while hobby side-hustle purpose
     whole rest beginning track list lists log logs journal diary
     notebook book-keeping bookkeeping admin paperwork mess chaos headache excel sheet sheets
-    timetable timetables rota rotas
+    timetable timetables rota rotas entity entities
     notepad paper notes-app calendar whiteboard whiteboards post-it post-its excel
     google-sheets sheets spreadsheets notebooks clipboard""".split()
 )
@@ -360,7 +360,9 @@ SUMMARY_NOUNS = frozenset(
     graphs insights analytics""".split()
 )
 # Words that open a summary phrase ("total sales", "average score per player").
-AGGREGATE_WORDS = frozenset("""total totals average overall sum mean running cumulative""".split())
+AGGREGATE_WORDS = frozenset(
+    """total totals average avg overall sum mean running cumulative""".split()
+)
 # Words that are never a noun in an idea (interjections, verbs people do not use as nouns).
 NEVER_NOUNS = frozenset(
     """want wants wanted go goes going went yes no ok okay lol haha hmm please thanks
