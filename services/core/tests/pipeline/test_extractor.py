@@ -764,3 +764,14 @@ def test_entities_heading_and_avg_summaries_are_no_entities():
     assert "Entity" not in found
     assert "AvgPoint" not in found
     assert {"Team", "QuizNight", "Score"} <= set(found)
+
+
+def test_we_have_things_scheduled_with_details_and_group_size_is_a_count():
+    spec = extract_spec(
+        "Every volunteer has a name and phone. We have tours scheduled with a date, time "
+        "and a group size; each tour is led by one volunteer."
+    )
+    found = entities(spec)
+    assert found["Tour"]["group_size"]["type"] == "integer"
+    assert "date" not in found["Volunteer"]
+    assert relations(spec) == {("Tour", "Volunteer")}

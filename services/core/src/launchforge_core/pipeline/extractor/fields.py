@@ -160,6 +160,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"
     if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
         return "decimal"
+    if head == "size" and mods & {"group", "party", "team", "class", "household", "family"}:
+        return "integer"  # "group size", "household size": how many people
     if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:
         return "integer"
     if head in INTEGER_WORDS or one in INTEGER_WORDS:

@@ -312,6 +312,8 @@ def _decide(
             return "VERB"
         return "NOUN"
     if prev.tag in _VERB_BEFORE or prev.tag == "ADV":
+        if prev.text in ("have", "has", "had", "'ve") and third:
+            return "NOUN"  # "we have tours scheduled with ...": things had, not a verb
         if prev.tag == "WH" and prev.text in ("what", "which", "whose") and not ed and not ing:
             if prev.text == "which" and (
                 nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)")
