@@ -775,3 +775,13 @@ def test_we_have_things_scheduled_with_details_and_group_size_is_a_count():
     assert found["Tour"]["group_size"]["type"] == "integer"
     assert "date" not in found["Volunteer"]
     assert relations(spec) == {("Tour", "Volunteer")}
+
+
+def test_a_relative_clause_before_a_colon_keeps_the_fields_with_the_thing():
+    spec = extract_spec(
+        "we foster cats for a rescue. i want to track every cat that comes through our "
+        "house: name, age, sex and date arrived."
+    )
+    found = entities(spec)
+    assert set(found) == {"Cat"}
+    assert found["Cat"]["date_arrived"]["type"] == "date"

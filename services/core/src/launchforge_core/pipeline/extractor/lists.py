@@ -336,6 +336,17 @@ class ListReader(ReaderBase):
             i += 1  # "leases where a tenant rents a unit"
             if i + 1 >= len(cs):
                 return start
+            verb = cs[i]
+            if isinstance(verb, Token) and verb.tag == "VERB":
+                # "every cat that comes through our house: name, age, ...": the clause
+                # says which things; what follows the colon is what they have
+                k = i + 1
+                while k < len(cs) and not (
+                    isinstance(cs[k], Token) and cs[k].text in (":", ",", "and", "(", "with")
+                ):
+                    k += 1
+                if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ":":
+                    return k
         subject = cs[i]
         if isinstance(subject, NP) and subject.det in ("a", "an", "the") and not subject.plural:
             subject_ok = self.role(subject) == "entity"
