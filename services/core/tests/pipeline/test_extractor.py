@@ -785,3 +785,12 @@ def test_a_relative_clause_before_a_colon_keeps_the_fields_with_the_thing():
     found = entities(spec)
     assert set(found) == {"Cat"}
     assert found["Cat"]["date_arrived"]["type"] == "date"
+
+
+def test_people_rate_things_is_a_rating_of_both_with_its_range():
+    spec = extract_spec(
+        "Members have a name. Books have a title. Members rate each book from 1 to 10."
+    )
+    score = entities(spec)["Rating"]["score"]
+    assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 10)
+    assert relations(spec) == {("Rating", "Member"), ("Rating", "Book")}

@@ -90,6 +90,9 @@ class ReaderBase(ABC):
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None: ...
 
     @abstractmethod
+    def _range_at(self, cs: list[Chunk], i: int) -> tuple[tuple[float, float], int] | None: ...
+
+    @abstractmethod
     def read_every_time(self, cs: list[Chunk], i: int) -> int | None: ...
 
     @abstractmethod

@@ -413,6 +413,24 @@ class ClauseReader(ReaderBase):
             break
         return self.read_fields(cs, i, focus, closer=None)
 
+    def _rating(self, cs: list[Chunk], j: int, base: str, rater: str, rated: str) -> int:
+        """``members rate each book from 1 to 5``: a Rating of the book by the member,
+        with its score (and the range the idea gives)."""
+        noun = "rating" if base == "rate" else "review"
+        record = self.entity(NP(head=noun, det="a", index=j), strength=2, listed=True, force=True)
+        if record is None:
+            return j
+        self.relation(record, rater)
+        self.relation(record, rated)
+        score = FieldDraft(["score"], type="integer", position=j)
+        found = self._range_at(cs, j)
+        if found is not None:
+            (score.minimum, score.maximum), j = found
+        else:
+            score.minimum, score.maximum = 1, 5
+        self.add_field(record, score)
+        return j
+
     def _record_noted(self, cs: list[Chunk], i: int) -> tuple[NP, int] | None:
         """``we record a result:`` / ``I log a walk with``: the record and where its
         fields start, or None."""
@@ -508,6 +526,10 @@ class ClauseReader(ReaderBase):
             subject_key = self.last_person or self.last_entity  # "they pay a fee"
         elif subject_key is None and pronoun == "it":
             subject_key = self.last_entity
+        if base in ("rate", "review") and subject_key and is_person(subject_key):
+            rated = self.entity(obj, strength=1) if self.role(obj) == "entity" else None
+            if rated and rated != subject_key:
+                return self._rating(cs, j + 1, base, subject_key, rated)
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
         if base in CHILD_VERBS and subject_key and prep is not None:
