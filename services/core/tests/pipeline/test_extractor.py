@@ -269,3 +269,528 @@ def test_features_add_entities_and_fields_of_the_main_entity():
     (only,) = plain.values()
     assert only["priority"]["type"] == "enum"
     assert only["notes"]["type"] == "text"
+
+
+def test_number_of_things_is_a_count_field_not_a_child_entity():
+    spec = extract_spec(
+        "i want to track series (title, network, number of seasons, genre) and the "
+        "episodes we've watched with the date watched."
+    )
+    found = entities(spec)
+    assert "Season" not in found
+    assert found["Series"]["number_of_seasons"]["type"] == "integer"
+    assert relations(spec) == {("Episode", "Series")}
+
+
+def test_compound_keeps_its_name_when_its_first_word_is_no_record():
+    spec = extract_spec(
+        "I've got six tanks. For each tank I note a name and its volume in litres. "
+        "I test the water twice a week and want those water tests logged per tank "
+        "with when I tested."
+    )
+    found = entities(spec)
+    assert set(found) == {"Tank", "WaterTest"}
+    assert relations(spec) == {("WaterTest", "Tank")}
+
+
+def test_compound_of_a_kept_record_is_still_its_child():
+    spec = extract_spec("I keep my pets with name and species. Pet visits have a date and a cost.")
+    assert ("Visit", "Pet") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "names"),
+    [
+        (
+            "my doctor wants me to track my blood pressure at home. for every reading i "
+            "want systolic, diastolic and when it was taken.",
+            {"Reading"},
+        ),
+        (
+            "i play a lot of competitive overwatch. every match: map, hero i played and "
+            "result (win, loss, draw).",
+            {"Match"},
+        ),
+    ],
+)
+def test_a_thing_named_only_as_one_with_no_details_is_the_subject_not_a_record(idea, names):
+    spec = extract_spec(idea)
+    assert set(entities(spec)) == names
+    assert spec["relations"] == []
+
+
+def test_a_count_noun_phrase_in_a_field_list_is_an_integer_field():
+    spec = extract_spec(
+        "Beekeeping: hives, inspections with date, honey frames count and queen seen, harvests"
+    )
+    found = entities(spec)
+    assert "HoneyFrame" not in found
+    assert found["Inspection"]["honey_frames_count"]["type"] == "integer"
+    assert ("Inspection", "Hive") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "name"),
+    [
+        (
+            "Our garden has plots and gardeners. We book work days for the plots with a date.",
+            "WorkDay",
+        ),
+        (
+            "Kids do chores. Every time a kid does a chore i add a log entry with the date.",
+            "LogEntry",
+        ),
+    ],
+)
+def test_compound_nouns_keep_both_words(idea, name):
+    assert name in entities(extract_spec(idea))
+
+
+def test_generic_people_words_are_the_people_the_idea_describes():
+    spec = extract_spec(
+        "I teach piano to kids and a few adults. I keep my students with name and phone, "
+        "and lessons with date and notes."
+    )
+    assert set(entities(spec)) == {"Student", "Lesson"}
+    assert relations(spec) == {("Lesson", "Student")}
+
+
+def test_who_borrowed_which_thing_is_an_event_with_its_dates():
+    spec = extract_spec(
+        "I lend board games to my neighbours. I want to track who borrowed which game, "
+        "when they took it and when it came back."
+    )
+    found = entities(spec)
+    assert set(found) == {"BoardGame", "Neighbour", "Loan"}
+    assert found["Loan"]["date_taken"]["type"] == "date"
+    assert found["Loan"]["date_returned"]["type"] == "date"
+    assert relations(spec) == {("Loan", "Neighbour"), ("Loan", "BoardGame")}
+
+
+def test_who_did_which_thing_without_a_record_noun_is_a_link():
+    spec = extract_spec(
+        "Our hiking club has members with name and email. I write down who signed up "
+        "for which hike."
+    )
+    assert relations(spec) == {("HikeMember", "Hike"), ("HikeMember", "Member")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "pairs"),
+    [
+        (
+            "I run a translation agency. Translators have a name and email. Clients have a "
+            "company and a VAT number. Jobs come from a client and get assigned to one "
+            "translator; a job has a deadline and a fee.",
+            {("Job", "Client"), ("Job", "Translator")},
+        ),
+        (
+            "Donation bags have a date received and a donor name. Items have a tag number "
+            "and a price. Every item comes out of one donation bag.",
+            {("Item", "DonationBag")},
+        ),
+        (
+            "Instructors have a name and a level. Students have a name and an age. A lesson "
+            "is booked for one student with one instructor, on a date with a price.",
+            {("Lesson", "Student"), ("Lesson", "Instructor")},
+        ),
+    ],
+)
+def test_clauses_that_tie_a_child_to_its_parents(idea, pairs):
+    assert relations(extract_spec(idea)) == pairs
+
+
+@pytest.mark.parametrize(
+    ("idea", "event", "pairs"),
+    [
+        (
+            "i want a list of chores with points, plus the kids with their name and age. "
+            "every time a kid does a chore i'd add a log entry with the date.",
+            "LogEntry",
+            {("LogEntry", "Kid"), ("LogEntry", "Chore")},
+        ),
+        (
+            "Members have a name and email, books have a title and author. whenever a "
+            "member borrows a book we log a loan with the date.",
+            "Loan",
+            {("Loan", "Member"), ("Loan", "Book")},
+        ),
+    ],
+)
+def test_every_time_a_does_b_the_record_is_a_child_of_both(idea, event, pairs):
+    spec = extract_spec(idea)
+    assert entities(spec)[event]["date"]["type"] == "date"
+    assert relations(spec) == pairs
+
+
+def test_a_thing_gets_a_record_with_details_even_with_a_weak_verb():
+    spec = extract_spec(
+        "Rooms have a number and a floor. Housekeepers have a name. Each day a room gets "
+        "a cleaning task with the date, the housekeeper and the minutes it took."
+    )
+    found = entities(spec)
+    assert found["CleaningTask"]["date"]["type"] == "date"
+    assert "date" not in found["Room"]
+    assert relations(spec) == {("CleaningTask", "Room"), ("CleaningTask", "Housekeeper")}
+
+
+def test_a_tied_record_keeps_the_details_that_follow_the_tie():
+    spec = extract_spec(
+        "Instructors have a name and languages they speak. Students have a name. A lesson "
+        "is booked for one student with one instructor, on a date with a start time and "
+        "a price."
+    )
+    found = entities(spec)
+    assert set(found) == {"Instructor", "Student", "Lesson"}
+    assert found["Instructor"]["language"]["type"] == "string"
+    assert found["Lesson"]["start_time"]["type"] == "time"
+    assert found["Lesson"]["price"]["type"] == "decimal"
+
+
+def test_things_the_writer_handles_stay_records():
+    spec = extract_spec(
+        "customers with address and phone, and the jobs I do for them with a date. For "
+        "each job I'd also list the parts I used (part name, quantity, unit price)."
+    )
+    assert ("Part", "Job") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "entity", "field", "kind"),
+    [
+        (
+            "I keep my students with name and phone, and lessons with date and what we practiced.",
+            "Lesson",
+            "practiced",
+            "text",
+        ),
+        (
+            "Boats have a code. For each rental I note the date, whether they took a life "
+            "jacket, and what they paid.",
+            "Rental",
+            "paid_amount",
+            "decimal",
+        ),
+    ],
+)
+def test_a_field_told_as_a_what_clause(idea, entity, field, kind):
+    assert entities(extract_spec(idea))[entity][field]["type"] == kind
+
+
+def test_a_time_phrase_between_a_thing_and_its_details_is_skipped():
+    spec = extract_spec(
+        "I teach piano to kids. I keep my students with name and phone. I send invoices "
+        "each month with an amount and whether it was paid."
+    )
+    found = entities(spec)
+    assert found["Invoice"]["amount"]["type"] == "decimal"
+    assert found["Invoice"]["paid"]["type"] == "boolean"
+    assert ("Invoice", "Student") in relations(spec)
+
+
+def test_a_unit_alone_is_a_number_field_not_an_entity():
+    spec = extract_spec("Beekeeping: hives, inspections with date and notes, harvests with kilos")
+    found = entities(spec)
+    assert "Kilo" not in found
+    assert found["Harvest"]["kilos"]["type"] == "number"
+
+
+def test_the_things_done_for_them_belong_to_the_people_before():
+    spec = extract_spec(
+        "I want to track my clients, the shoots I do for them (date, location, fee) and "
+        "the invoices I send for each shoot with the amount and due date."
+    )
+    assert relations(spec) == {("Shoot", "Client"), ("Invoice", "Shoot")}
+
+
+def test_people_who_sign_up_for_things_join_them_many_to_many():
+    spec = extract_spec(
+        "We run a community food pantry. Volunteers sign up for shifts; each shift has a "
+        "date, start time and a location."
+    )
+    assert relations(spec) == {("VolunteerShift", "Volunteer"), ("VolunteerShift", "Shift")}
+
+
+def test_keep_track_of_them_colon_lists_the_last_things_fields():
+    spec = extract_spec(
+        "I collect vinyl records and I want to keep track of them: artist, title, year "
+        "and condition."
+    )
+    found = entities(spec)
+    assert set(found["VinylRecord"]) >= {"artist", "title", "year", "condition"}
+
+
+def test_people_verb_records_with_details_are_their_records():
+    spec = extract_spec(
+        "There are 12 units, each with a unit number and monthly rent. Tenants live in the "
+        "units, I need their name and phone. Tenants report maintenance requests with a "
+        "description, the date reported and a status (open, in progress, done)."
+    )
+    found = entities(spec)
+    assert found["MaintenanceRequest"]["status"]["choices"] == ["open", "in progress", "done"]
+    assert "description" not in found["Tenant"]
+    assert ("MaintenanceRequest", "Tenant") in relations(spec)
+
+
+def test_a_relative_clause_object_does_not_take_the_nouns_details():
+    spec = extract_spec(
+        "foraging journal. spots where i find mushrooms (a name i give it, gps coords, "
+        "habitat). each trip i log date and weather."
+    )
+    assert "Mushroom" not in entities(spec)
+
+
+def test_for_each_thing_after_a_list_starts_that_things_fields():
+    spec = extract_spec(
+        "I run a tiny bakery and take custom orders. I need to keep a list of customers "
+        "with phone and email, and for each order the pickup date, the price and whether "
+        "they paid a deposit."
+    )
+    found = entities(spec)
+    assert set(found["Customer"]) == {"phone", "email"}
+    assert found["Order"]["pickup_date"]["type"] == "date"
+    assert found["Order"]["paid_deposit"]["type"] == "boolean"
+    assert relations(spec) == {("Order", "Customer")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "event", "parent"),
+    [
+        (
+            "I keep about 20 hives, each with a queen year. When I inspect a hive I note "
+            "the date, whether I saw the queen and any notes.",
+            "Inspection",
+            "Hive",
+        ),
+        (
+            "My plants have a name and a species. When I water a plant I write down the "
+            "date and the amount.",
+            "Watering",
+            "Plant",
+        ),
+    ],
+)
+def test_when_i_act_on_a_thing_i_note_the_act_is_a_record_of_it(idea, event, parent):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert found[event]["date"]["type"] == "date"
+    assert "date" not in found[parent]
+    assert relations(spec) == {(event, parent)}
+
+
+def test_an_act_verb_with_no_record_noun_adds_no_entity():
+    spec = extract_spec("My plants have a name. When I admire a plant I note the date.")
+    assert set(entities(spec)) == {"Plant"}
+
+
+def test_counted_plurals_total_price_and_date_back_are_fields():
+    spec = extract_spec(
+        "I rent out 3 holiday cottages. I need to track bookings: guest name, email, which "
+        "cottage, arrival date, number of guests, total price and the date back. Cottages "
+        "have a name, bedrooms and a nightly rate."
+    )
+    found = entities(spec)
+    assert set(found) == {"Booking", "Cottage"}
+    assert found["Booking"]["total_price"]["type"] == "decimal"
+    assert found["Booking"]["date_back"]["type"] == "date"
+    assert found["Cottage"]["bedrooms"]["type"] == "integer"
+    assert relations(spec) == {("Booking", "Cottage")}
+
+
+def test_a_list_of_things_among_details_is_a_child():
+    spec = extract_spec(
+        "Each recipe has a name, cuisine and servings, and a list of ingredients with quantities."
+    )
+    found = entities(spec)
+    assert found["Recipe"]["servings"]["type"] == "integer"
+    assert relations(spec) == {("Ingredient", "Recipe")}
+
+
+def test_things_and_their_owners_belong_to_the_owners():
+    spec = extract_spec("I train dogs. I keep dogs and their owners, dogs with a name and breed.")
+    assert ("Dog", "Owner") in relations(spec)
+
+
+def test_afterwards_is_no_entity_and_runs_for_weeks_is_a_verb():
+    spec = extract_spec(
+        "Doctors have a name and phone. Appointments have a date, a doctor and a reason, "
+        "and afterwards I write notes. Each course has a name and start date and runs "
+        "for 6 weeks."
+    )
+    found = entities(spec)
+    assert set(found) == {"Doctor", "Appointment", "Course"}
+    assert ("Appointment", "Doctor") in relations(spec)
+
+
+def test_belong_to_a_team_and_each_team_plays_matches_against_others():
+    spec = extract_spec(
+        "we run a small football club with three teams. players belong to a team and have "
+        "a name and shirt number. each team plays matches against other clubs with date, "
+        "opponent and the final score."
+    )
+    found = entities(spec)
+    assert {"Team", "Player", "Match"} == set(found)
+    assert found["Match"]["date"]["type"] == "date"
+    assert {("Player", "Team"), ("Match", "Team")} <= relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "absent"),
+    [
+        (
+            "For shoes I store the brand and model. I rotate between three pairs of shoes "
+            "and want the total kilometres on each pair.",
+            "Pair",
+        ),
+        (
+            "Breads have a name and a price. I need to see how many loaves of each bread to bake.",
+            "Loaf",
+        ),
+        (
+            "Classes on the timetable have a style and a start time. Teachers have a name.",
+            "Timetable",
+        ),
+        (
+            "Contractors have a company name, their trade, a phone number and an email.",
+            "Trade",
+        ),
+    ],
+)
+def test_quantity_words_schedules_and_their_details_invent_no_entity(idea, absent):
+    assert absent not in entities(extract_spec(idea))
+
+
+def test_their_people_among_details_stay_records():
+    spec = extract_spec("Kids have a name, a school and their parent. Parents have a phone.")
+    assert "parent" not in entities(spec)["Kid"]
+    assert {frozenset(pair) for pair in relations(spec)} == {frozenset({"Kid", "Parent"})}
+
+
+def test_a_participle_with_yes_no_is_a_boolean_not_a_tie():
+    spec = extract_spec(
+        "Printers have a name and a model. Members: name, email, trained on printers yes/no."
+    )
+    assert entities(spec)["Member"]["trained_on_printer"]["type"] == "boolean"
+    assert relations(spec) == set()
+
+
+def test_a_unit_of_something_is_one_measure_field():
+    spec = extract_spec("I keep print jobs with the file name, grams of filament and the date.")
+    found = entities(spec)
+    assert set(found) == {"PrintJob"}
+    assert found["PrintJob"]["grams_of_filament"]["type"] == "number"
+
+
+@pytest.mark.parametrize(
+    ("idea", "record", "pairs"),
+    [
+        (
+            "Teams have a team code. Rounds have a round number and a motion. For every "
+            "team in every round we record a result: room, side (prop or opp), whether "
+            "they won and speaker points.",
+            "Result",
+            {("Result", "Team"), ("Result", "Round")},
+        ),
+        (
+            "Dogs have a name. For each dog I log a walk with the date and distance.",
+            "Walk",
+            {("Walk", "Dog")},
+        ),
+    ],
+)
+def test_for_each_thing_we_record_a_record_of_it(idea, record, pairs):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert len(found[record]) >= 2
+    assert relations(spec) == pairs
+
+
+def test_a_remark_in_parentheses_and_optionally_add_no_entity_or_word():
+    spec = extract_spec(
+        "Singers sign up with a stage name and optionally a phone number. Each school "
+        "enters one or more teams, with a team code and the debater names (just a text "
+        "field is fine)."
+    )
+    found = entities(spec)
+    assert "DebaterName" not in found
+    assert found["Singer"]["phone_number"]["type"] == "phone"
+
+
+def test_a_thing_is_a_list_of_its_details():
+    spec = extract_spec(
+        "Basically I go on outings - an outing is a date, a place, the weather, and how "
+        "many hours I was out."
+    )
+    found = entities(spec)
+    assert found["Outing"]["date"]["type"] == "date"
+    assert found["Outing"]["hours"]["type"] == "integer"
+
+
+def test_many_on_both_sides_with_an_adverb_before_the_verb_is_a_link():
+    spec = extract_spec(
+        "Pieces have a height and a glaze. A firing has a date and a type. A piece usually "
+        "goes through two firings and each firing holds lots of pieces."
+    )
+    assert relations(spec) == {("PieceFiring", "Piece"), ("PieceFiring", "Firing")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "record", "field"),
+    [
+        (
+            "Each animal has a name and species. When an adoption goes through we record "
+            "the date and the fee paid.",
+            "Adoption",
+            "fee_paid",
+        ),
+        (
+            "I repair appliances. When a customer calls, I write down their name, address "
+            "and phone number.",
+            "Customer",
+            "phone_number",
+        ),
+    ],
+)
+def test_when_a_thing_happens_we_note_its_fields(idea, record, field):
+    assert field in entities(extract_spec(idea))[record]
+
+
+def test_entities_heading_and_avg_summaries_are_no_entities():
+    spec = extract_spec(
+        "QuizNight league. Entities: teams (team name, captain email), quiz nights (date, "
+        "venue), scores (team, quiz night, points). also avg points per quiz night"
+    )
+    found = entities(spec)
+    assert "Entity" not in found
+    assert "AvgPoint" not in found
+    assert {"Team", "QuizNight", "Score"} <= set(found)
+
+
+def test_we_have_things_scheduled_with_details_and_group_size_is_a_count():
+    spec = extract_spec(
+        "Every volunteer has a name and phone. We have tours scheduled with a date, time "
+        "and a group size; each tour is led by one volunteer."
+    )
+    found = entities(spec)
+    assert found["Tour"]["group_size"]["type"] == "integer"
+    assert "date" not in found["Volunteer"]
+    assert relations(spec) == {("Tour", "Volunteer")}
+
+
+def test_a_relative_clause_before_a_colon_keeps_the_fields_with_the_thing():
+    spec = extract_spec(
+        "we foster cats for a rescue. i want to track every cat that comes through our "
+        "house: name, age, sex and date arrived."
+    )
+    found = entities(spec)
+    assert set(found) == {"Cat"}
+    assert found["Cat"]["date_arrived"]["type"] == "date"
+
+
+def test_people_rate_things_is_a_rating_of_both_with_its_range():
+    spec = extract_spec(
+        "Members have a name. Books have a title. Members rate each book from 1 to 10."
+    )
+    score = entities(spec)["Rating"]["score"]
+    assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 10)
+    assert relations(spec) == {("Rating", "Member"), ("Rating", "Book")}

@@ -73,13 +73,16 @@ def resolve(reading: Reading) -> Model:
             del entities[key]
             rename[key] = first
     # "pet visits" when pets are an entity: a Visit of a Pet ("game night", "work day":
-    # a span of time named by what fills it is a thing of its own)
+    # a span of time named by what fills it is a thing of its own). Only when the pets
+    # have details of their own: "I test the water ... water tests" keeps WaterTest, the
+    # water is no record.
     for key, draft in list(entities.items()):
         if (
             len(draft.words) > 1
             and draft.words[0] in entities
             and draft.words[0] != key
             and draft.words[-1] not in lx.PERIOD_NOUNS
+            and _stands_alone(entities[draft.words[0]])
         ):
             target = draft.words[-1]
             relations.append((target, draft.words[0]))
@@ -145,6 +148,31 @@ def resolve(reading: Reading) -> Model:
             notes.append(f"not kept: {' '.join(draft.words)!r} (named once, with no details)")
             del entities[key]
 
+    # "I track my blood pressure: for every reading ...", "I play competitive overwatch":
+    # a thing only ever named as one, with no details, is the subject of the app, not a
+    # kind of record (its records are the readings, the matches)
+    for key, draft in list(entities.items()):
+        if (
+            not draft.counted
+            and not draft.fields
+            and not any(c == key for c, _ in relations)
+            and not any(key in link for link in links)
+            and not is_person(key)
+            and len(entities) > 1
+        ):
+            notes.append(f"not kept: {' '.join(draft.words)!r} (named as one thing, no details)")
+            del entities[key]
+
+    # "I teach piano to kids and a few adults. I keep my students with name and phone":
+    # the kids and adults are the students, named in passing; a person word with no
+    # details and no ties is not a second kind of person when another one has details
+    described = [k for k, d in entities.items() if is_person(k) and d.fields]
+    tied = {k for pair in [*relations, *links] if set(pair) <= set(entities) for k in pair}
+    for key, draft in list(entities.items()):
+        if described and is_person(key) and not draft.fields and key not in tied:
+            notes.append(f"not kept: {' '.join(draft.words)!r} (the people the idea describes)")
+            del entities[key]
+
     ordered = sorted(entities.values(), key=lambda e: e.first)
     if len(ordered) > MAX_ENTITIES:
         for dropped in ordered[MAX_ENTITIES:]:
@@ -186,6 +214,11 @@ def _many_sides(
             relations.append((b, a))  # "a customer can have several orders"
     relations = [r for r in relations if not any(set(r) == set(link) for link in links)]
     return relations, links
+
+
+def _stands_alone(draft: EntityDraft) -> bool:
+    """Has details of its own, so it is a record and not just a word in a compound."""
+    return bool(draft.fields)
 
 
 def _merge(into: EntityDraft, other: EntityDraft) -> None:

@@ -2,9 +2,9 @@
 
 ``Reader`` (in ``reader``) is made of mixins, one per kind of phrase: ``ListReader``
 (lists of things), ``FieldReader`` (attribute lists), ``ClauseReader`` (prose
-clauses) and ``ReaderCore`` (the facts and the walk over sentences). Each derives
-from ``ReaderBase``, which declares the state and, as abstract methods, the rules
-that another mixin implements.
+clauses), ``EventReader`` (who/which clauses) and ``ReaderCore`` (the facts and the
+walk over sentences). Each derives from ``ReaderBase``, which declares the state and,
+as abstract methods, the rules that another mixin implements.
 """
 
 from __future__ import annotations
@@ -83,6 +83,20 @@ class ReaderBase(ABC):
 
     @abstractmethod
     def _has_posts(self, cs: list[Chunk], i: int) -> bool: ...
+
+    # --- events (events.EventReader) ------------------------------------------------------
+
+    @abstractmethod
+    def read_who_which(self, cs: list[Chunk], i: int) -> int | None: ...
+
+    @abstractmethod
+    def _range_at(self, cs: list[Chunk], i: int) -> tuple[tuple[float, float], int] | None: ...
+
+    @abstractmethod
+    def read_every_time(self, cs: list[Chunk], i: int) -> int | None: ...
+
+    @abstractmethod
+    def read_when_i(self, cs: list[Chunk], i: int) -> int | None: ...
 
     # --- attribute lists (fieldlists.FieldReader) ---------------------------------------
 

@@ -14,6 +14,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     CHILD_VERBS,
     CREATING_VERBS,
     HAVE_VERBS,
+    JOINING_VERBS,
     RELATION_PREPS,
     RELATION_VERBS,
 )
@@ -47,7 +48,9 @@ class ClauseReader(ReaderBase):
                         or (nxt.plural and self.role(nxt) == "entity" and self._clause_start(cs, i))
                     )
                 ):
-                    focus = self.entity(nxt, strength=1)
+                    # "for each order ...": what one has each of is a record, even when the
+                    # word alone would be an attribute
+                    focus = self.entity(nxt, strength=1, force=nxt.each)
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue
@@ -73,8 +76,11 @@ class ClauseReader(ReaderBase):
                         i = j  # "every guest gets assigned to a table"
                         continue
                 if c.tag == "VERB":
+                    was = subject
                     i = self._verb(cs, i, subject, focus)
-                    subject = None
+                    # "jobs come from a client and get assigned to one translator": the
+                    # same subject goes on after "and"
+                    subject = was if self._and_verb(cs, i) else None
                     continue
                 if c.tag == "AUX" and self._base(text) == "have":
                     if subject is not None and self.role(subject) == "entity":
@@ -95,6 +101,23 @@ class ClauseReader(ReaderBase):
                     i += 2  # "I'm the treasurer", "we're a small charity": about the writer
                     subject = None
                     continue
+                after_next = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    subject is not None
+                    and self.role(subject) == "entity"
+                    and c.tag == "AUX"
+                    and self._base(text) == "be"
+                    and isinstance(nxt, NP)
+                    and nxt.det in ("a", "an")
+                    and self.role(nxt) == "attribute"
+                    and isinstance(after_next, Token)
+                    and after_next.text in (",", "and")
+                ):
+                    # "an outing is a date, a place, the weather and ...": what it has
+                    key = self.entity(subject, strength=2)
+                    if key:
+                        i, subject = self.read_fields(cs, i + 1, key, closer=None), None
+                        continue
                 if (
                     subject is not None
                     and self.role(subject) == "entity"
@@ -117,6 +140,16 @@ class ClauseReader(ReaderBase):
                 if text == "which" and isinstance(nxt, NP):
                     i = self._which_go_in(cs, i + 1)
                     continue
+                if text in ("when", "whenever", "after") and self._clause_start(cs, i):
+                    j = self.read_when_i(cs, i)  # "when I inspect a hive I note the date"
+                    if j is not None:
+                        i, subject = j, None
+                        continue
+                if text == "who":
+                    j = self.read_who_which(cs, i)  # "who borrowed which game, when ..."
+                    if j is not None:
+                        i, subject = j, None
+                        continue
                 if (
                     text in ("with", ":", "(")
                     and focus
@@ -136,6 +169,11 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             np = c
+            if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
+                j = self.read_every_time(cs, i)  # "every time a kid does a chore, i add ..."
+                if j is not None:
+                    i, subject = j, None
+                    continue
             if np.owner is not None:
                 self._possessive(np, self.entity(np) if self.role(np) == "entity" else None)
             nxt = cs[i + 1] if i + 1 < len(cs) else None
@@ -158,7 +196,10 @@ class ClauseReader(ReaderBase):
             ):
                 parent = self.entity(np, strength=2)
                 child = self.entity(after, strength=2)
-                self.relation(child, parent)
+                if child and parent and is_person(child) and not is_person(parent):
+                    self.relation(parent, child)  # "dogs and their owners": the owners' dogs
+                else:
+                    self.relation(child, parent)
                 i = self.read_posts(cs, i + 3, child)
                 subject = None
                 continue
@@ -174,6 +215,25 @@ class ClauseReader(ReaderBase):
                     self._many(cs, i, np)
             subject = np
             i += 1
+
+    def _right_before(self, cs: list[Chunk], i: int, np: NP) -> bool:
+        """Whether ``np`` is the verb's own subject ("tenants report ..."), not a noun
+        before a relative clause ("spots where i find mushrooms")."""
+        k = i - 1
+        while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k -= 1
+        return k >= 0 and cs[k] is np
+
+    def _and_verb(self, cs: list[Chunk], i: int) -> bool:
+        """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject."""
+        first = cs[i] if i < len(cs) else None
+        second = cs[i + 1] if i + 1 < len(cs) else None
+        return (
+            isinstance(first, Token)
+            and first.text == "and"
+            and isinstance(second, Token)
+            and second.tag in ("VERB", "AUX")
+        )
 
     def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
         """After "is"/"are"/"gets": ``in a class``, ``for a customer``, ``assigned to a crew``.
@@ -214,8 +274,28 @@ class ClauseReader(ReaderBase):
         target = cs[j] if j < len(cs) else None
         if not isinstance(target, NP) or self.role(target) != "entity":
             return None
-        self.relation(self.entity(subject), self.entity(target))
-        return j + 1
+        child = self.entity(subject)
+        self.relation(child, self.entity(target))
+        j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
+        return self._tied_details(cs, j, child)
+
+    def _tied_details(self, cs: list[Chunk], j: int, child: str | None) -> int:
+        """``..., on a date with a start time and a price``: the tied record's fields."""
+        k = j + 1 if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "," else j
+        prep = cs[k] if k < len(cs) else None
+        nxt = cs[k + 1] if k + 1 < len(cs) else None
+        if (
+            child
+            and isinstance(prep, Token)
+            and prep.text in ("on", "at", "with")
+            and isinstance(nxt, NP)
+            and self.role(nxt) == "attribute"
+        ):
+            if prep.text == "with":
+                return self.read_posts(cs, k, child)
+            j = self.read_fields(cs, k + 1, child, closer=None)
+            return self.read_posts(cs, j, child)  # "on a date with a start time ..."
+        return self.read_posts(cs, j, child) if child else j
 
     def _each_one(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``... at one site``, ``... taking one boat``: more parents, one of each."""
@@ -247,14 +327,19 @@ class ClauseReader(ReaderBase):
         return isinstance(prev, Token) and prev.tag == "PRON" and prev.text in lx.SUBJECT_PRONOUNS
 
     def _starts_clause(self, cs: list[Chunk], i: int) -> bool:
-        nxt = cs[i + 1] if i + 1 < len(cs) else None
+        k = i + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k += 1  # "a piece usually goes ..."
+        nxt = cs[k] if k < len(cs) else None
         return isinstance(nxt, Token) and nxt.tag in ("VERB", "AUX")
 
     def _many(self, cs: list[Chunk], i: int, subject: NP) -> None:
         """``one project can use several yarns``: a many side, paired up into a link later."""
         j = i + 1
         verb = ""
-        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "VERB", "PREP"):
+        while (
+            j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "VERB", "PREP", "ADV")
+        ):  # "a piece usually goes through two firings"
             token = cs[j]
             assert isinstance(token, Token)
             if token.tag == "VERB" or (
@@ -289,6 +374,30 @@ class ClauseReader(ReaderBase):
 
     def _focus_fields(self, cs: list[Chunk], i: int, focus: str) -> int:
         """After ``for each dog``: ``(,) I (want to) record its breed, age and ...``."""
+        parents = [focus]
+        prep = cs[i] if i < len(cs) else None
+        other = cs[i + 1] if i + 1 < len(cs) else None
+        if (
+            isinstance(prep, Token)
+            and prep.text in ("in", "of", "at", "on")
+            and isinstance(other, NP)
+            and other.each
+            and self.role(other) == "entity"
+        ):
+            # "for every team in every round ...": a second parent
+            parents.append(self.entity(other, strength=1) or focus)
+            i += 2
+        record = self._record_noted(cs, i)
+        if record is not None:
+            # "for every team in every round we record a result: room, side, ...": the
+            # result is a record of its own, of the team and of the round
+            np, j = record
+            child = self.entity(np, strength=2, listed=True, force=True)
+            if child:
+                for parent in dict.fromkeys(parents):
+                    self.relation(child, parent)
+                self.last_entity = child
+                return self.read_fields(cs, j, child, closer=None)
         while i < len(cs):
             c = cs[i]
             if isinstance(c, Token) and (
@@ -304,6 +413,53 @@ class ClauseReader(ReaderBase):
             break
         return self.read_fields(cs, i, focus, closer=None)
 
+    def _rating(self, cs: list[Chunk], j: int, base: str, rater: str, rated: str) -> int:
+        """``members rate each book from 1 to 5``: a Rating of the book by the member,
+        with its score (and the range the idea gives)."""
+        noun = "rating" if base == "rate" else "review"
+        record = self.entity(NP(head=noun, det="a", index=j), strength=2, listed=True, force=True)
+        if record is None:
+            return j
+        self.relation(record, rater)
+        self.relation(record, rated)
+        score = FieldDraft(["score"], type="integer", position=j)
+        found = self._range_at(cs, j)
+        if found is not None:
+            (score.minimum, score.maximum), j = found
+        else:
+            score.minimum, score.maximum = 1, 5
+        self.add_field(record, score)
+        return j
+
+    def _record_noted(self, cs: list[Chunk], i: int) -> tuple[NP, int] | None:
+        """``we record a result:`` / ``I log a walk with``: the record and where its
+        fields start, or None."""
+        k = i
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "ADV"):
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        verb = cs[k] if k < len(cs) else None
+        np = cs[k + 1] if k + 1 < len(cs) else None
+        then = cs[k + 2] if k + 2 < len(cs) else None
+        if (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and self._base(verb.text) in ("record", "log", "add", "create", "enter", "keep")
+            and isinstance(np, NP)
+            and np.det in ("a", "an")
+            and isinstance(then, Token)
+            and then.text in (":", "with", "-")
+            # "a result: room, side ...": a word that names a field alone is a record
+            # when its own fields follow a colon
+            and (self.role(np) == "entity" or (then.text == ":" and self.role(np) == "attribute"))
+        ):
+            return np, k + 3
+        return None
+
     def _verb(self, cs: list[Chunk], i: int, subject: NP | None, focus: str | None) -> int:
         verb = cs[i]
         assert isinstance(verb, Token)
@@ -315,9 +471,23 @@ class ClauseReader(ReaderBase):
         prep: str | None = None
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
             prep = cs[j].text
-            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into"):
+            child_prep = base in CHILD_VERBS and prep in ("from", "out-of")
+            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into") and not child_prep:
                 return j
             j += 1
+        them = cs[j] if j < len(cs) else None
+        after_them = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            isinstance(them, Token)
+            and them.text in ("them", "it")
+            and isinstance(after_them, Token)
+            and after_them.text in (":", "(", "-")
+            and self.last_entity
+            and (base in lx.KEEPING_VERBS or verb.text == "keep-track-of")
+        ):
+            # "I collect vinyl records and I want to keep track of them: artist, title"
+            closer = ")" if after_them.text == "(" else None
+            return self.read_fields(cs, j + 2, self.last_entity, closer=closer)
         if j >= len(cs) or not isinstance(cs[j], NP):
             return i + 1
         obj = cs[j]
@@ -356,13 +526,19 @@ class ClauseReader(ReaderBase):
             subject_key = self.last_person or self.last_entity  # "they pay a fee"
         elif subject_key is None and pronoun == "it":
             subject_key = self.last_entity
+        if base in ("rate", "review") and subject_key and is_person(subject_key):
+            rated = self.entity(obj, strength=1) if self.role(obj) == "entity" else None
+            if rated and rated != subject_key:
+                return self._rating(cs, j + 1, base, subject_key, rated)
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
         if base in CHILD_VERBS and subject_key and prep is not None:
             # "each artwork belongs to one artist": what it belongs to is a record, even
             # when the word alone would be an attribute
             parent = (
-                self.entity(obj, force=True) if self.role(obj) in ("entity", "attribute") else None
+                self.entity(obj, force=True)
+                if self.role(obj) in ("entity", "attribute", "meta")
+                else None
             )
             if parent:
                 self.relation(subject_key, parent)  # "routes belong to a wall"
@@ -377,22 +553,28 @@ class ClauseReader(ReaderBase):
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if owner:
                 return self.read_fields(cs, j, owner, closer=None)
-        if base in lx.WEAK_VERBS and not keeping:
-            return j
-        if role != "entity":
-            return j + 1
         if (
             subject_key
             and not keeping
             and subject is not None
-            and self.role(obj) == "entity"
-            and obj.det in ("a", "an")
+            and role == "entity"
+            and (
+                obj.det in ("a", "an")
+                or (obj.det is None and obj.plural and self._right_before(cs, i, subject))
+            )
+            and "-".join(entity_words(obj)) != subject_key
             and self._has_posts(cs, j + 1)
         ):
-            child = self.entity(obj, strength=2)  # "a room gets a cleaning task with ..."
+            # "a room gets a cleaning task with ...", "tenants report maintenance requests
+            # with a description": the subject's records, with what they have
+            child = self.entity(obj, strength=2)
             self.relation(child, subject_key)
             self.last_entity = child
             return self.read_posts(cs, j + 1, child)
+        if base in lx.WEAK_VERBS and not keeping:
+            return j
+        if role != "entity":
+            return j + 1
         if (
             subject_key
             and not keeping
@@ -427,6 +609,9 @@ class ClauseReader(ReaderBase):
         from launchforge_core.pipeline.extractor.words import is_person
 
         if is_person(obj) and is_person(subject):
+            return
+        if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on"):
+            self.r.many.append((subject, obj, base))  # "volunteers sign up for shifts"
             return
         if base not in CREATING_VERBS:
             return  # "children borrow books": an event between them, not ownership

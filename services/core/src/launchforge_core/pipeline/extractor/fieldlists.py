@@ -10,7 +10,7 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
-from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.fields import MONEY, FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     _BOOL_SKIP,
     _DATE_VERBS,
@@ -20,6 +20,30 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
+
+# Plural nouns that, among a thing's details, say how many: "servings", "bedrooms".
+COUNTED_PLURALS = frozenset(
+    """servings portions seats pages bedrooms bathrooms berths copies attempts reps laps
+    calories points spots places""".split()
+)
+# "date of purchase", "type of work": the head and what follows "of" name one field.
+OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
+# "number of seasons", "count of puppies": a count of things, even of things that are
+# records elsewhere, so one integer field and not a child entity.
+COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
+
+
+# "what they paid", "what I charged": an amount of money.
+WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "bill"})
+_PAST = {"pay": "paid", "spend": "spent", "cost": "cost", "do": "done", "see": "seen"}
+
+
+def _past(text: str, base: str) -> str:
+    """The past participle that names a clause's field: "practiced", "paid"."""
+    if text.endswith("ed") or text == _PAST.get(base):
+        return text
+    return _PAST.get(base) or (f"{base}d" if base.endswith("e") else f"{base}ed")
 
 
 class FieldReader(ReaderBase):
@@ -146,6 +170,17 @@ class FieldReader(ReaderBase):
                     if isinstance(cs[j], Token) and cs[j].tag == "PREP":
                         j += 1
                     target = cs[j] if j < len(cs) else None
+                    after_target = cs[j + 1] if j + 1 < len(cs) else None
+                    if (
+                        isinstance(target, NP)
+                        and isinstance(after_target, Token)
+                        and after_target.text == "yes-no"
+                    ):
+                        # "trained on printers yes/no": a yes/no field, not a tie
+                        words = [c.text, *[t.text for t in cs[i + 1 : j]], *target.words]
+                        self.add_field(owner, FieldDraft(words, type="boolean", position=i))
+                        i = j + 2
+                        continue
                     if isinstance(target, NP) and self.role(target) == "entity":
                         # "each hosted by a member", "discussing one book"
                         self.relation(owner, self.entity(target))
@@ -172,6 +207,11 @@ class FieldReader(ReaderBase):
                 if c.text == "(":
                     i = self._skip_parens(cs, i)  # "timestamp (UTC)": a remark
                     continue
+                if c.text == "what":
+                    told = self._what_clause(cs, i, owner, closer)  # "what we practiced"
+                    if told is not None:
+                        i = told
+                        continue
                 if c.text in ("who", "what") and i + 1 < len(cs):
                     i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
                     continue
@@ -197,15 +237,58 @@ class FieldReader(ReaderBase):
                 continue
             np = c
             role = self.role(np)
-            forced = role == "attribute" and np.plural and self._has_posts(cs, i + 1)
+            forced = (
+                role == "attribute"
+                and np.plural
+                and not (np.head in UNITS and not np.mods)  # "grams of filament": a measure
+                and self._has_posts(cs, i + 1)
+                and not self._aside_after(cs, i + 1)  # "names (just a text field is fine)"
+            )
             if forced:
                 role = "entity"  # "grades per student with ...": records of their own
+            of = cs[i + 1] if i + 1 < len(cs) else None
+            listed_np = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                owner
+                and fields_read > 0
+                and isinstance(cs[i - 1], Token)
+                and cs[i - 1].text in (",", "and")  # not "..., plus a list of my meds"
+                and np.det in ("a", "an")
+                and np.singular in lx.CONTAINERS
+                and isinstance(of, Token)
+                and of.text == "of"
+                and isinstance(listed_np, NP)
+                and listed_np.plural
+                and self.role(listed_np) == "entity"
+            ):
+                # "each recipe has a name, ... and a list of ingredients with quantities"
+                child = self.entity(listed_np, strength=2)
+                self.relation(child, owner)
+                i = self.read_posts(cs, i + 3, child)
+                after_and = after_comma = False
+                continue
+            one_amount = (
+                fields_read > 0 and not np.plural and np.head in MONEY and np.det is None
+            )  # "number of guests, total price and ...": the booking's own total
             if (
                 role == "abstract"
                 and len(np.adjs + np.mods) >= 1
                 and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
+                and not one_amount
             ) or np.head in ("averages", "totals"):
                 return i  # "weekly averages of ...": a summary asked for, not a field
+            if (
+                role == "entity"
+                and np.plural
+                and np.head in COUNTED_PLURALS
+                and "-".join(entity_words(np)) not in self.r.entities
+            ):
+                # "a name, bedrooms and a nightly rate": how many, not records
+                self.add_field(owner, FieldDraft(list(np.words), type="integer", position=i))
+                i += 1
+                after_and = after_comma = False
+                fields_read += 1
+                continue
             if np.head in lx.SUMMARY_NOUNS:
                 i += 1  # "with daily check-ins and streaks": a view, read by the summaries
                 continue
@@ -260,7 +343,23 @@ class FieldReader(ReaderBase):
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
                 role = "attribute"  # "the procedures done": what was done, kept as text
-            if role == "entity" and (np.plural or np.each or np.det in ("their", "its")):
+            if (
+                role == "entity"
+                and np.plural
+                and isinstance(nxt, Token)
+                and nxt.text in ("they", "he", "she")  # "homes we clean" are records
+                and isinstance(cs[i + 2] if i + 2 < len(cs) else None, Token)
+                and cs[i + 2].tag == "VERB"
+                and "-".join(entity_words(np)) not in self.r.entities
+                and not self._has_posts(cs, i + 3)
+            ):
+                role = "attribute"  # "languages they speak": a list kept as text
+            known = "-".join(entity_words(np)) in self.r.entities
+            if role == "entity" and (
+                np.plural
+                or np.each
+                or (np.det in ("their", "its") and (known or is_person(np.singular)))
+            ):  # "their trade" among details is a field; "their dogs" are records
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
                 if closer is None and ((after_and and starts_item) or starts_item):
@@ -320,12 +419,18 @@ class FieldReader(ReaderBase):
                 isinstance(nxt, Token)
                 and nxt.text == "of"
                 and isinstance(after, NP)
-                and self.role(after) != "entity"
-                and np.head
-                in ("number", "date", "name", "time", "amount", "place", "type", "level")
+                and (
+                    (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
+                    or (np.head in COUNT_HEADS and not np.mods and after.plural)
+                    or (np.head in UNITS and not np.mods)  # "grams of filament used"
+                )
             ):
                 # "number of servings", "date of purchase": one field
                 draft.words = [*draft.words, "of", *self._field_words(after)]
+                if np.head in ("number", "count"):
+                    draft.type = "integer"
+                elif np.head in UNITS:
+                    draft.type = "number"
                 i += 2
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
             if (
@@ -466,6 +571,11 @@ class FieldReader(ReaderBase):
         while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
             i += 1
         return i + 1
+
+    def _aside_after(self, cs: list[Chunk], i: int) -> bool:
+        """A remark in parentheses at ``i``."""
+        opener = cs[i] if i < len(cs) else None
+        return isinstance(opener, Token) and opener.text == "(" and self._aside(cs, i + 1)
 
     def _aside(self, cs: list[Chunk], i: int) -> bool:
         """``(some are kids so i need ...)``: a remark in parentheses, not a list of fields."""
@@ -654,6 +764,31 @@ class FieldReader(ReaderBase):
             elif verb.text.endswith(("ed", "en")) or verb.text in lx.IRREGULAR_VERBS:
                 name, kind = [verb.text, "at"], "datetime"
         self.add_field(owner, FieldDraft(name, type=kind, position=i))
+        return end
+
+    def _what_clause(
+        self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
+    ) -> int | None:
+        """``what we practiced``, ``what they paid``: a field told as a clause.
+
+        Named by its verb (practiced: text); a payment verb is an amount (paid_amount)."""
+        j = i + 1
+        pron = cs[j] if j < len(cs) else None
+        if not (isinstance(pron, Token) and pron.text in ("we", "i", "they", "he", "she")):
+            return None
+        j += 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+            j += 1
+        verb = cs[j] if j < len(cs) else None
+        if not isinstance(verb, Token) or verb.tag != "VERB":
+            return None
+        base = self._base(verb.text)
+        end = self._skip_clause(cs, j + 1, closer)
+        if base in WHAT_MONEY_VERBS:
+            draft = FieldDraft([_past(verb.text, base), "amount"], type="decimal", position=i)
+        else:
+            draft = FieldDraft([_past(verb.text, base)], type="text", position=i)
+        self.add_field(owner, draft)
         return end
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:

@@ -98,13 +98,23 @@ KEEP_PLURAL = frozenset(
     calories allergies medications symptoms remarks observations findings ingredients
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
-    attempts copies guests players seats pages servings bedrooms""".split()
+    attempts copies guests players seats pages servings bedrooms kilos kilograms litres
+    liters kilometres kilometers tonnes tons gallons pints miles""".split()
+)
+
+
+# A field named by its unit alone: "kilos", "litres", "km" (a measure, a number).
+MEASURE_HEADS = frozenset(
+    """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres
+    kilometers tonnes tons gallons pints miles lbs""".split()
 )
 
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     head = words[-1]
+    if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
+        head = words[-2]  # "date out", "time back": typed by the noun before
     if len(words) > 1 and (
         head.endswith("ed")
         or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
@@ -112,7 +122,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         head = words[-2]  # "date joined", "year built": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
-    if head in ("mhz", "khz", "ghz", "hz", "kg", "km", "cm", "mm", "ml", "litres", "liters"):
+    if head in MEASURE_HEADS:
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
     if head in PHONE_WORDS or ("phone" in mods and head == "number"):
         return "phone"
@@ -150,6 +160,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"
     if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
         return "decimal"
+    if head == "size" and mods & {"group", "party", "team", "class", "household", "family"}:
+        return "integer"  # "group size", "household size": how many people
     if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:
         return "integer"
     if head in INTEGER_WORDS or one in INTEGER_WORDS:
@@ -170,7 +182,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
 def field_name(draft: FieldDraft) -> list[str]:
     """The words of the field's name ("duration" + unit minutes -> duration_minutes)."""
     words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
-    if words[-1] not in KEEP_PLURAL and not draft.unit:
+    counted = len(words) > 2 and words[0] in ("number", "count") and words[1] == "of"
+    if words[-1] not in KEEP_PLURAL and not draft.unit and not counted:
         words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
     if words[-1] == "birth-date":
         words = [*words[:-1], "birth", "date"]

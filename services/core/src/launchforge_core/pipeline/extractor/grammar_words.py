@@ -46,8 +46,9 @@ CREATING_VERBS = frozenset(
     keep manage run lead coach host organize organise publish upload send issue earn
     collect take""".split()
 )
-# Verbs whose subject is the child of the object: "routes belong to a wall".
-CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang"})
+# Verbs whose subject is the child of the object: "routes belong to a wall", "jobs come
+# from a client", "every item comes out of one donation bag".
+CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang", "come"})
 # Verbs whose subject owns the objects: "each recipe has ingredients".
 HAVE_VERBS = frozenset({"have", "contain", "include", "hold", "own", "carry", "list"})
 # Attribute nouns that name records of their own when plural ("categories", "rooms").
@@ -80,7 +81,8 @@ UNITS = frozenset(
     """minutes minute hours hour days day seconds second weeks months years km kms miles
     kg kgs lbs pounds litres liters litre liter ml l grams g cm mm m metres meters inches
     feet ft oz ounces euros dollars gbp usd eur percent celsius fahrenheit kwh watts degrees
-    mhz khz ghz hz volts amps
+    mhz khz ghz hz volts amps kilos kilo kilograms kilometres kilometers tonnes tons
+    gallons pints
     square-metres square-meters square-feet""".split()
 )
 # Past participles that finish a field's name: "work done", "date joined".

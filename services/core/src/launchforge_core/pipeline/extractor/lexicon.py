@@ -38,6 +38,7 @@ AUXILIARIES = frozenset(
 )
 ADVERBS = frozenset(
     """also then just only really very too so currently usually often sometimes always never
+    afterwards afterward beforehand meanwhile optionally ideally possibly preferably
     easily quickly maybe probably even still already mostly mainly basically actually right
     now later together again soon especially mostly simply roughly about around approx
     approximately either else instead ever yet ago back up down out off over regularly
@@ -290,6 +291,7 @@ META_NOUNS = frozenset(
     questions moment while hobby side-hustle purpose
     whole rest beginning track list lists log logs journal diary
     notebook book-keeping bookkeeping admin paperwork mess chaos headache excel sheet sheets
+    timetable timetables rota rotas entity entities
     notepad paper notes-app calendar whiteboard whiteboards post-it post-its excel
     google-sheets sheets spreadsheets notebooks clipboard""".split()
 )
@@ -336,7 +338,8 @@ SELF_NOUNS = frozenset(
 )
 # Abstract nouns that are never a record by themselves.
 ABSTRACT_NOUNS = frozenset(
-    """track progress history overview summary summaries stats statistics analytics insight
+    """pair pairs loaf loaves dozen dozens bunch handful slice slices
+    track progress history overview summary summaries stats statistics analytics insight
     spend spending percent percentage
     insights trend trends total totals average averages sum count streak streaks breakdown
     access way sense eye
@@ -357,7 +360,9 @@ SUMMARY_NOUNS = frozenset(
     graphs insights analytics""".split()
 )
 # Words that open a summary phrase ("total sales", "average score per player").
-AGGREGATE_WORDS = frozenset("""total totals average overall sum mean running cumulative""".split())
+AGGREGATE_WORDS = frozenset(
+    """total totals average avg overall sum mean running cumulative""".split()
+)
 # Words that are never a noun in an idea (interjections, verbs people do not use as nouns).
 NEVER_NOUNS = frozenset(
     """want wants wanted go goes going went yes no ok okay lol haha hmm please thanks
@@ -366,7 +371,8 @@ NEVER_NOUNS = frozenset(
 )
 # Person nouns: records of people (clients, members). Used for implicit relations.
 PERSON_NOUNS = frozenset(
-    """owner client customer member student teacher patient player employee staff volunteer
+    """adult teen teenager toddler
+    owner client customer member student teacher patient player employee staff volunteer
     tenant guest driver author artist coach gardener user contact donor parent child kid
     instructor trainer doctor vet nurse therapist candidate applicant supplier vendor
     landlord subscriber reader participant athlete runner swimmer friend attendee speaker

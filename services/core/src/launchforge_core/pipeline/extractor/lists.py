@@ -19,6 +19,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
 
 
 class ListReader(ReaderBase):
@@ -105,7 +106,10 @@ class ListReader(ReaderBase):
             if c.owner is not None:
                 self._possessive(c, key)
             if key and c.det in ("their", "its") and previous:
-                self.relation(key, previous)
+                if is_person(key) and not is_person(previous):
+                    self.relation(previous, key)  # "dogs and their owners": the owners' dogs
+                else:
+                    self.relation(key, previous)
             if key:
                 group.append(key)
             self.previous_item = previous
@@ -161,8 +165,22 @@ class ListReader(ReaderBase):
         members = group if group else ([key] if key else [])
         while i < len(cs):
             c = cs[i]
+            if isinstance(c, NP) and self.role(c) == "period" and c.det in ("each", "every"):
+                i += 1  # "invoices each month with an amount": when, then what they have
+                continue
             if not isinstance(c, Token):
                 break
+            rival = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                c.text in ("against", "versus", "vs")
+                and isinstance(rival, NP)
+                and key
+                and "-".join(entity_words(rival)) not in self.r.entities
+            ):
+                # "matches against other clubs with ...": who they play, not records
+                self.add_field(key, FieldDraft(["opponent"], position=i))
+                i += 2
+                continue
             if c.text == "with" and i + 1 < len(cs):
                 nxt = cs[i + 1]
                 if isinstance(nxt, NP) and nxt.each and self.role(nxt) == "entity":
@@ -251,6 +269,21 @@ class ListReader(ReaderBase):
                 continue
             if c.tag == "PREP" and c.text in RELATION_PREPS and i + 1 < len(cs):
                 nxt = cs[i + 1]
+                then = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    c.text == "for"
+                    and isinstance(nxt, NP)
+                    and nxt.each
+                    and (
+                        (
+                            isinstance(then, NP)
+                            and self.role(then) == "attribute"
+                            and then.det in ("the", "a", "an", "its", "their")
+                        )
+                        or (isinstance(then, Token) and then.text in ("i", "we"))
+                    )
+                ):
+                    break  # "..., and for each order the pickup date": that order's fields
                 if (
                     isinstance(nxt, NP)
                     and self.role(nxt) == "entity"
@@ -303,6 +336,17 @@ class ListReader(ReaderBase):
             i += 1  # "leases where a tenant rents a unit"
             if i + 1 >= len(cs):
                 return start
+            verb = cs[i]
+            if isinstance(verb, Token) and verb.tag == "VERB":
+                # "every cat that comes through our house: name, age, ...": the clause
+                # says which things; what follows the colon is what they have
+                k = i + 1
+                while k < len(cs) and not (
+                    isinstance(cs[k], Token) and cs[k].text in (":", ",", "and", "(", "with")
+                ):
+                    k += 1
+                if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ":":
+                    return k
         subject = cs[i]
         if isinstance(subject, NP) and subject.det in ("a", "an", "the") and not subject.plural:
             subject_ok = self.role(subject) == "entity"
@@ -359,6 +403,13 @@ class ListReader(ReaderBase):
         # the rest of the clause: "the jobs I do for them - date, ..."
         j = verb_at + 1
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("PREP", "PRON", "ADV"):
+            if (
+                cs[j].text == "them"
+                and isinstance(cs[j - 1], Token)
+                and cs[j - 1].tag == "PREP"
+                and self.previous_item not in (None, key)
+            ):
+                self.relation(key, self.previous_item)  # "my clients, the shoots I do for them"
             j += 1
         return j
 

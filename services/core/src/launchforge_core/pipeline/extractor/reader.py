@@ -29,6 +29,7 @@ from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk, chunk
 from launchforge_core.pipeline.extractor.clauses import ClauseReader
+from launchforge_core.pipeline.extractor.events import EventReader
 from launchforge_core.pipeline.extractor.fieldlists import FieldReader
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.lists import ListReader
@@ -57,6 +58,9 @@ class EntityDraft:
     evidence: int = 0
     fields: dict[str, FieldDraft] = field(default_factory=dict)
     listed: bool = False  # an item of a list of things (title list, object list)
+    # named as one of many ("dogs", "each dog", "a dog", "two dogs"), not only as a
+    # single thing ("my blood pressure", "competitive overwatch")
+    counted: bool = False
 
 
 @dataclass
@@ -113,6 +117,8 @@ class ReaderCore(ReaderBase):
         role = self.role(np)
         if force and role in ("attribute", "abstract"):
             role = "entity"
+        if force and role == "meta" and np.head in lx.BUSINESS_NOUNS and np.det in ("a", "an"):
+            role = "entity"  # "players belong to a team": one of the teams, not the writer's
         if role == "self" and listed and np.singular in ("user", "person"):
             role = "entity"  # "users (department, email)" in a list of things
         if role != "entity":
@@ -124,6 +130,8 @@ class ReaderCore(ReaderBase):
             draft = EntityDraft(key, words, (self.sentence, np.index))
             self.r.entities[key] = draft
         draft.evidence += strength
+        if np.plural or np.each or np.numbers or np.det in ("a", "an", "another"):
+            draft.counted = True
         if strength > 0:
             self.last_entity = key
             if is_person(key):
@@ -312,7 +320,7 @@ class ReaderCore(ReaderBase):
         return verb_forms().get(word, word)
 
 
-class Reader(ClauseReader, FieldReader, ListReader, ReaderCore):
+class Reader(ClauseReader, EventReader, FieldReader, ListReader, ReaderCore):
     """The whole grammar: the rules of each mixin over the core's facts."""
 
 

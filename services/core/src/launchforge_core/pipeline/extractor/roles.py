@@ -12,6 +12,11 @@ from launchforge_core.pipeline.extractor.grammar_words import ENTITY_WHEN_PLURAL
 RECORD_HEADS = frozenset({"report", "entry", "request"})
 
 
+# Words that name the app when alone ("a work log") but make a compound of their own
+# before a record's noun: "work days" are WorkDays, "log entries" LogEntries.
+COMPOUND_META_MODIFIERS = frozenset({"work", "log", "journal", "diary"})
+
+
 def np_role(np: NP) -> str:
     """What a noun phrase can stand for: entity, attribute, meta, self or abstract."""
     head, one = np.head, np.singular
@@ -61,5 +66,9 @@ def meta_owner(np: NP) -> NP | None:
 
 def entity_words(np: NP) -> list[str]:
     """The words that name the entity: noun modifiers and the singular head."""
-    mods = [m for m in np.mods if m not in lx.META_NOUNS and m not in lx.SELF_NOUNS]
+    mods = [
+        m
+        for m in np.mods
+        if (m not in lx.META_NOUNS or m in COMPOUND_META_MODIFIERS) and m not in lx.SELF_NOUNS
+    ]
     return [*mods[-1:], np.singular] if mods else [np.singular]

@@ -206,6 +206,11 @@ def _static_tag(word: str) -> str:
 
 
 _NOUN_BEFORE = frozenset({"DET", "ADJ", "POSS", "NUM"})
+# Verbs followed by another verb's bare form ("help track clients", "want log runs").
+BARE_VERB_TAKERS = frozenset(
+    """want wants need needs help helps let lets make makes can could will would should
+    must may might do does did please""".split()
+)
 _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
 
 
@@ -239,13 +244,15 @@ def _resolve(tokens: list[Token]) -> None:
             and (
                 nxt is None
                 or nxt.tag in ("DET", "CONJ", "PRON", "PREP", "ADV")
+                or (nxt.tag == "NOUN" and is_plural(nxt.text))  # "each team plays matches"
                 or (nxt.tag == "PUNCT" and nxt.text not in (":", "(", "-"))
                 or nxt.text.endswith("ing")
             )
         ):
             token.tag = "VERB"  # "which yarns each project uses"
             continue
-        token.tag = _decide(word, base, prev, nxt)
+        after_next = tokens[i + 2] if i + 2 < len(tokens) else None
+        token.tag = _decide(word, base, prev, nxt, after_next)
 
 
 def _determined_singular(tokens: list[Token], i: int) -> bool:
@@ -268,7 +275,9 @@ def _title_ahead(tokens: list[Token], i: int) -> bool:
     return False
 
 
-def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
+def _decide(
+    word: str, base: str, prev: Token | None, nxt: Token | None, after_next: Token | None = None
+) -> str:
     ing = word.endswith("ing")
     # an unknown verb form ("passed") has no base of its own: its ending says what it is
     ed = word.endswith(("ed", "en")) and (word != base or word not in verb_forms())
@@ -303,12 +312,24 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
             return "VERB"
         return "NOUN"
     if prev.tag in _VERB_BEFORE or prev.tag == "ADV":
+        if prev.text in ("have", "has", "had", "'ve") and third:
+            return "NOUN"  # "we have tours scheduled with ...": things had, not a verb
         if prev.tag == "WH" and prev.text in ("what", "which", "whose") and not ed and not ing:
+            if prev.text == "which" and (
+                nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)")
+            ):
+                return "NOUN"  # "who signed up for which hike."
             return "NOUN" if third else "VERB"
         return "VERB"
     if prev.tag in ("NOUN", "NV"):
         if ed or ing:
             return "VERB"  # "plots assigned to", "members booking"
+        if (
+            word in lx.ATTRIBUTE_NOUNS
+            and word == base
+            and (nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)"))
+        ):
+            return "NOUN"  # "honey frames count and ...": a field named by what it counts
         if not third and prev.is_plural and word == base:
             return "VERB"  # "orders come in", "members book classes"
         if nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "ADJ"):
@@ -319,8 +340,24 @@ def _decide(word: str, base: str, prev: Token | None, nxt: Token | None) -> str:
     if prev.tag == "VERB":
         if ing or ed:
             return "VERB"
+        if (
+            not third
+            and nxt is not None
+            and nxt.tag == "NOUN"
+            and is_plural(nxt.text)
+            and prev.text not in BARE_VERB_TAKERS
+        ):
+            return "NOUN"  # "we book work days", "log water tests": a compound noun
         return "NOUN" if third or nxt is None or nxt.tag in ("PUNCT", "CONJ", "PREP") else "VERB"
     if prev.tag == "CONJ":
+        if (
+            third
+            and nxt is not None
+            and nxt.tag == "PREP"
+            and after_next is not None
+            and after_next.tag == "NUM"
+        ):
+            return "VERB"  # "... and runs for 6 weeks"
         if ed:
             return "ADJ" if nxt is not None and nxt.tag in ("NOUN", "NV") else "VERB"
         if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "NOUN", "NV"):

@@ -1,0 +1,309 @@
+"""Events described by a who/which clause: "who borrowed which game, when they took it
+and when it came back".
+
+People rarely name the record such a clause describes (a loan), only its sides (a
+neighbour, a game) and its moments. The verb names the record when it has a usual
+noun (borrow -> Loan, book -> Booking); any other verb ("who signed up for which hike",
+"who played which piece") ties the two sides through a link entity. The "when ..."
+clauses that follow are the event's dates.
+"""
+
+from __future__ import annotations
+
+from launchforge_core.pipeline.extractor.base import ReaderBase
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.tokens import Token
+from launchforge_core.pipeline.extractor.words import is_person
+
+# Verb (base form) -> the noun of the record that one act of it makes.
+EVENT_BY_VERB = {
+    "borrow": "loan",
+    "lend": "loan",
+    "loan": "loan",
+    "rent": "rental",
+    "hire": "hire",
+    "book": "booking",
+    "reserve": "reservation",
+    "buy": "purchase",
+    "purchase": "purchase",
+    "order": "order",
+    "adopt": "adoption",
+    "donate": "donation",
+    "pay": "payment",
+    "visit": "visit",
+    "attend": "attendance",
+    "check-out": "checkout",
+    "review": "review",
+    "rate": "rating",
+}
+# "when I inspect a hive I note ...": the record one act of the verb makes.
+ACT_BY_VERB = {
+    **EVENT_BY_VERB,
+    "inspect": "inspection",
+    "check": "check",
+    "service": "service",
+    "clean": "cleaning",
+    "water": "watering",
+    "feed": "feeding",
+    "treat": "treatment",
+    "weigh": "weighing",
+    "groom": "grooming",
+    "test": "test",
+    "repair": "repair",
+    "fix": "repair",
+    "measure": "measurement",
+    "walk": "walk",
+    "bathe": "bath",
+    "prune": "pruning",
+    "mow": "mowing",
+    "harvest": "harvest",
+    "pick": "picking",
+    "milk": "milking",
+    "shear": "shearing",
+    "vaccinate": "vaccination",
+    "deliver": "delivery",
+    "collect": "collection",
+    "sell": "sale",
+    "tune": "tuning",
+    "survey": "survey",
+    "audit": "audit",
+    "assess": "assessment",
+    "examine": "examination",
+}
+# Verbs by which the writer notes what follows: "I note the date, ...".
+NOTING_VERBS = frozenset(
+    """note record log write write-down track keep jot enter put add mark fill-in""".split()
+)
+# "when it came back", "when they took it": the date's name, by the verb (and particle).
+MOMENT_NAMES = {
+    "take": "taken",
+    "come-back": "returned",
+    "bring-back": "returned",
+    "give-back": "returned",
+    "get-back": "returned",
+    "return": "returned",
+    "go-out": "out",
+    "get": "received",
+    "give": "given",
+    "come": "arrived",
+    "leave": "left",
+    "start": "started",
+    "begin": "started",
+    "end": "ended",
+    "finish": "finished",
+}
+
+
+# "every time", "each time", "whenever": what follows happens again and again.
+_EVERY_TIME_DETS = frozenset({"every", "each"})
+
+
+class EventReader(ReaderBase):
+    def read_when_i(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``when``: ``when I inspect a hive I note the date, ...``.
+
+        The act is a record of its own (an Inspection of the Hive) and what is noted
+        its fields. None when the sentence is not that, or the verb names no record."""
+        j = i + 1
+        happening = cs[j] if j < len(cs) else None
+        if (
+            isinstance(happening, NP)
+            and happening.det in ("a", "an", "the")
+            and self.role(happening) == "entity"
+        ):
+            return self._when_it_happens(cs, j, happening)
+        if not (j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we")):
+            return None
+        j += 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+            j += 1
+        verb = cs[j] if j < len(cs) else None
+        thing = cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and isinstance(thing, NP)
+            and self.role(thing) == "entity"
+        ):
+            return None
+        noun = ACT_BY_VERB.get(self._base(verb.text))
+        if noun is None:
+            return None
+        k = j + 2
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "ADV"):
+            if cs[k].text in (".", ";", ":"):
+                return None
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        note = cs[k] if k < len(cs) else None
+        if not (
+            isinstance(note, Token)
+            and note.tag == "VERB"
+            and self._base(note.text) in NOTING_VERBS
+            and k + 1 < len(cs)
+            and isinstance(cs[k + 1], NP)
+            and self.role(cs[k + 1]) == "attribute"
+        ):
+            return None
+        parent = self._known_compound(self.entity(thing, strength=1))
+        event = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
+        self.relation(event, parent)
+        self.last_entity = event
+        return self.read_fields(cs, k + 1, event, closer=None)
+
+    def read_every_time(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``every time`` / ``whenever``: ``A VERB B, [we] VERB C [with ...]``.
+
+        "every time a kid does a chore i add a log entry with the date": the entry is
+        one kid's doing of one chore, so a child of both (and the chore is not the kid's).
+        None if the sentence does not go that way."""
+        j = i + 1
+        doer = cs[j] if j < len(cs) else None
+        verb = cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            isinstance(doer, NP)
+            and self.role(doer) == "entity"
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+        ):
+            return None
+        k = j + 2
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PREP", "ADV"):
+            k += 1
+        done = cs[k] if k < len(cs) else None
+        if not isinstance(done, NP) or self.role(done) != "entity":
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "PRON", "AUX"):
+            if cs[k].text in (".", ";"):
+                return None
+            k += 1
+        act = cs[k] if k < len(cs) else None
+        record = cs[k + 1] if k + 1 < len(cs) else None
+        if not (
+            isinstance(act, Token)
+            and act.tag == "VERB"
+            and isinstance(record, NP)
+            and self.role(record) == "entity"
+        ):
+            return None
+        a, b = self.entity(doer, strength=1), self.entity(done, strength=1)
+        event = self.entity(record, strength=2, listed=True)
+        self.relation(event, a)
+        self.relation(event, b)
+        self.last_entity = event
+        return self.read_posts(cs, k + 2, event)
+
+    def _when_it_happens(self, cs: list[Chunk], j: int, happening: NP) -> int | None:
+        """``when an adoption goes through we record the date and the fee``: the thing
+        that happens is a record, and what is noted its fields."""
+        k = j + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV", "PREP"):
+            k += 1
+        verb = cs[k] if k < len(cs) else None
+        if not isinstance(verb, Token) or verb.tag != "VERB":
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("ADV", "PREP", "PUNCT"):
+            if cs[k].text in (".", ";", ":"):
+                return None
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        note = cs[k] if k < len(cs) else None
+        if not (
+            isinstance(note, Token)
+            and note.tag == "VERB"
+            and self._base(note.text) in NOTING_VERBS
+            and k + 1 < len(cs)
+            and isinstance(cs[k + 1], NP)
+            and self.role(cs[k + 1]) == "attribute"
+        ):
+            return None
+        event = self.entity(happening, strength=2, listed=True)
+        if event is None:
+            return None
+        self.last_entity = event
+        return self.read_fields(cs, k + 1, event, closer=None)
+
+    def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``who``: ``who VERB [prep] which/what THING``; None if it is not that clause."""
+        j = i + 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+            j += 1
+        verb = cs[j] if j < len(cs) else None
+        if not isinstance(verb, Token) or verb.tag != "VERB":
+            return None
+        j += 1
+        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("PREP", "ADV"):
+            j += 1
+        wh = cs[j] if j < len(cs) else None
+        thing = cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            isinstance(wh, Token)
+            and wh.text in ("which", "what")
+            and isinstance(thing, NP)
+            and self.role(thing) == "entity"
+        ):
+            return None
+        person = self.last_person or next(
+            (k for k in reversed(self.r.entities) if is_person(k)), None
+        )
+        thing_key = self._known_compound(self.entity(thing, strength=2))
+        if person is None or thing_key is None or thing_key == person:
+            return None
+        base = self._base(verb.text)
+        noun = EVENT_BY_VERB.get(base)
+        if noun is None:
+            if (thing_key, person) not in self.r.links:
+                self.r.links.append((thing_key, person))  # "who signed up for which hike"
+            return j + 2
+        event = self.entity(NP(head=noun, det="a", index=thing.index), strength=2)
+        sides = {person, thing_key}
+        self.r.relations[:] = [
+            r for r in self.r.relations if set(r) != sides
+        ]  # the event ties them
+        self.relation(event, person)
+        self.relation(event, thing_key)
+        self.last_entity = event
+        return self._moments(cs, j + 2, event)
+
+    def _known_compound(self, key: str | None) -> str | None:
+        """``which game`` after "board games": the board game (merged later by name)."""
+        longer = [k for k in self.r.entities if k.endswith(f"-{key}")]
+        return longer[0] if key and len(longer) == 1 else key
+
+    def _moments(self, cs: list[Chunk], j: int, event: str | None) -> int:
+        """``, when they took it and when it came back``: the event's dates."""
+        while j < len(cs):
+            k = j
+            while k < len(cs) and isinstance(cs[k], Token) and cs[k].text in (",", "and"):
+                k += 1
+            if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "when"):
+                return j
+            k += 1
+            while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PRON", "AUX"):
+                k += 1
+            verb = cs[k] if k < len(cs) else None
+            if not isinstance(verb, Token) or verb.tag != "VERB":
+                return j
+            base = self._base(verb.text)
+            k += 1
+            while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PRON", "ADV"):
+                if cs[k].tag == "ADV" and f"{base}-{cs[k].text}" in MOMENT_NAMES:
+                    base = f"{base}-{cs[k].text}"  # "came back"
+                k += 1
+            name = MOMENT_NAMES.get(base) or (
+                verb.text if verb.text.endswith("ed") else f"{base.rstrip('e')}ed"
+            )
+            self.add_field(event, FieldDraft(["date", name], type="date", position=k))
+            j = k
+        return j
