@@ -293,3 +293,13 @@ async def test_a_server_that_is_down_is_named_after_bounded_retries():
     assert f"could not reach the API at http://127.0.0.1:{port}/v1" in caught.value.message
     assert "is the server running" in caught.value.message
     assert "pw" not in caught.value.message
+
+
+def test_core_llm_max_tokens_reaches_every_model_call(monkeypatch):
+    from launchforge_core.core.config import CoreSettings
+    from launchforge_core.worker.worker import pipeline_settings
+
+    monkeypatch.setenv("CORE_LLM_MAX_TOKENS", "512")
+    assert pipeline_settings(CoreSettings(environment="test")).llm_max_tokens == 512
+    monkeypatch.delenv("CORE_LLM_MAX_TOKENS")
+    assert pipeline_settings(CoreSettings(environment="test")).llm_max_tokens == 8192
