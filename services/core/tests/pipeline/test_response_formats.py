@@ -11,6 +11,7 @@ import asyncio
 import json
 from typing import Any
 
+import httpx
 import jsonschema
 import pytest
 from launchforge_common.cache import Cache
@@ -272,6 +273,27 @@ async def test_a_slow_server_times_out_once_and_is_not_retried():
     assert connections == 1  # the model check timed out: no chat call, no retry
     assert "did not answer within 0.5 s" in caught.value.message
     assert "CORE_PROVIDER_CALL_DEADLINE_SECONDS" in caught.value.message
+
+
+async def test_the_read_timeout_that_fired_is_the_one_named():
+    async def silent(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        await asyncio.sleep(30)
+
+    server, port = await _raw_server(silent)
+    url = f"http://127.0.0.1:{port}/v1"
+    provider = create_provider(
+        "openai", KEY, base_url=url, retry=FAST, timeout=httpx.Timeout(0.3), call_deadline=20
+    )
+    # By default the read timeout waits as long as the deadline: a long answer is no error.
+    default = create_provider("openai", KEY, base_url=url, call_deadline=400)
+    try:
+        with pytest.raises(ProviderError, match=r"did not answer within 0\.3 s"):
+            await provider.complete(MESSAGES)
+    finally:
+        server.close()
+        await provider.aclose()
+    assert default.timeout.read == 400  # type: ignore[attr-defined]
 
 
 async def test_a_server_that_is_down_is_named_after_bounded_retries():

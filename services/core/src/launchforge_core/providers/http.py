@@ -90,7 +90,13 @@ class HTTPProviderBase:
         self._http = http
         self._owns_http = http is None
         self.retry = retry or RetryPolicy()
-        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        # A chat completion sends nothing until the model has finished: the read timeout
+        # is at least the call's deadline, or it would cut every call that runs longer.
+        self.timeout = (
+            timeout
+            if timeout is not None
+            else httpx.Timeout(max(DEFAULT_TIMEOUT.read or 0.0, call_deadline), connect=10.0)
+        )
         # How the client waits between tries (tests record the delays through it).
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -156,12 +162,10 @@ class HTTPProviderBase:
                 raise self._fail(
                     f"the API's answer is larger than {self.max_response_bytes} bytes"
                 ) from None
-            except (TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
-                raise self._fail(
-                    f"the API did not answer within {self.call_deadline:g} s "
-                    f"(at {self._where()}); use a faster server or a smaller model, "
-                    "or raise CORE_PROVIDER_CALL_DEADLINE_SECONDS"
-                ) from None
+            except TimeoutError:
+                raise self._slow(self.call_deadline) from None
+            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+                raise self._slow(self._read_timeout()) from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if dropped:
                     raise self._dropped() from None
@@ -185,6 +189,18 @@ class HTTPProviderBase:
             if attempt >= self.retry.max_tries:
                 raise error
             await self.sleep(self.retry.backoff(attempt, retry_after))
+
+    def _read_timeout(self) -> float:
+        if isinstance(self.timeout, httpx.Timeout):
+            return self.timeout.read or self.call_deadline
+        return float(self.timeout)
+
+    def _slow(self, seconds: float) -> ProviderError:
+        """Not retried: the server may still be working (and billing) on the first call."""
+        return self._fail(
+            f"the API did not answer within {seconds:g} s (at {self._where()}); use a "
+            "faster server or a smaller model, or raise CORE_PROVIDER_CALL_DEADLINE_SECONDS"
+        )
 
     def _dropped(self) -> ProviderError:
         return ConnectionDroppedError(
@@ -227,11 +243,7 @@ class HTTPProviderBase:
                 f"the API's answer is larger than {self.max_response_bytes} bytes"
             ) from None
         except TimeoutError:
-            raise self._fail(
-                f"the API did not answer within {self.call_deadline:g} s "
-                f"(at {self._where()}); use a faster server or a smaller model, "
-                "or raise CORE_PROVIDER_CALL_DEADLINE_SECONDS"
-            ) from None
+            raise self._slow(self.call_deadline) from None
         except httpx.HTTPError:
             return None  # the chat call that follows reports the server's state
         if status >= 400:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from launchforge_core.providers.base import (
     Completion,
@@ -16,6 +16,17 @@ from launchforge_core.providers.grammar_schema import grammar_friendly
 from launchforge_core.providers.http import HTTPProviderBase
 
 Structured = Literal["auto", "json_schema", "json_object_schema", "json_object", "none"]
+STRUCTURED_FORMS: tuple[Structured, ...] = get_args(Structured)
+
+
+def structured_form(value: str | None) -> Structured:
+    """A stored choice as a form; unset or unknown (a row from a newer release): ``auto``."""
+    for form in STRUCTURED_FORMS:
+        if value == form:
+            return form
+    return "auto"
+
+
 # What ``auto`` tries, in order, while the server refuses the response format.
 AUTO_ORDER: tuple[str, ...] = ("json_schema", "json_object_schema", "json_object")
 

@@ -188,6 +188,7 @@ class Job:
                 call_deadline=self.ctx.provider_call_deadline,
                 max_response_bytes=self.ctx.provider_max_response_bytes,
                 format_memory=self.ctx.format_memory,
+                structured=creds.response_format,
             )
             if self.ctx.budgets is not None:
                 # Every model call of the build goes through the budget check.
