@@ -65,6 +65,10 @@ free_port() {
   "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+answers() {  # GET /v1/models answers 200
+  "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/v1/models", timeout=2)' "$1" 2>/dev/null
+}
+
 stop_server() {
   # uvicorn waits for a request in progress, and llama.cpp finishes a generation whose
   # client has gone: ask, then end it.
@@ -88,11 +92,11 @@ run() {
   SERVER_PID=$!
   trap stop_server EXIT
   for _ in $(seq 120); do
-    if curl -fsS "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; then break; fi
+    if answers "$port"; then break; fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then tail -20 "$log_file" >&2; log "the server exited"; exit 1; fi
     sleep 1
   done
-  curl -fsS "http://127.0.0.1:$port/v1/models" >/dev/null || { tail -20 "$log_file" >&2; exit 1; }
+  answers "$port" || { tail -20 "$log_file" >&2; log "the server did not answer"; exit 1; }
   log "server on 127.0.0.1:$port (pid $SERVER_PID, log $log_file)"
   export LF_LLM_BASE_URL="http://127.0.0.1:$port/v1" LF_LLM_MODEL=gemma3-270m LF_LLM_SERVER_LOG=$log_file
   "$@"
