@@ -241,8 +241,8 @@ async def test_a_server_dying_mid_call_is_one_retry_then_a_clear_error():
     assert connections == 3
     message = caught.value.message
     assert "closed the connection without answering" in message
-    assert "Check the server's log" in message
-    assert "plain JSON mode" in message
+    assert "check its log" in message
+    assert "the next build asks this server for plain JSON mode" in message
     assert await memory.get(url, "m") == "json_object"
     assert KEY not in message
 

@@ -206,9 +206,8 @@ class HTTPProviderBase:
         return ConnectionDroppedError(
             self._redact(
                 f"the model server at {self._where()} closed the connection without "
-                "answering, twice (it may have crashed: llama.cpp exits on a response "
-                "format it cannot turn into a grammar). Check the server's log; restart it, "
-                "or use a model server that accepts JSON-schema output"
+                "answering, also when asked again (it may have crashed on this request): "
+                "check its log"
             ),
             provider=self.name,
         )

@@ -149,13 +149,19 @@ class OpenAICompatibleProvider(HTTPProviderBase):
                 form = following
                 continue
             except ConnectionDroppedError as exc:
-                if self.structured == "auto" and form in ("json_schema", "json_object_schema"):
+                if form not in ("json_schema", "json_object_schema"):
+                    raise
+                hint = (
+                    "; a schema was sent, and llama.cpp exits on one it cannot turn into a "
+                    "grammar: "
+                )
+                if self.structured == "auto":
                     # Next time ask without a schema: this server may die on the grammar.
                     await self._remember(chosen, "json_object")
-                    raise self._fail(
-                        exc.message + ". The next build asks it for plain JSON mode"
-                    ) from None
-                raise
+                    hint += "the next build asks this server for plain JSON mode"
+                else:
+                    hint += "set the key's response_format to json_object"
+                raise self._fail(exc.message + hint) from None
             await self._remember(chosen, form)
             return self._completion(body, chosen)
 
