@@ -52,7 +52,9 @@ async def one(provider: Any, item: dict[str, Any], settings: PipelineSettings, m
         error = str(exc)[:120]
     else:
         valid = True
-        recall = score_spec(item, spec).scores["entity"].recall or 0.0
+        # optional parts a model may leave out, as the extractor's spec always has them
+        scored = {**spec, "relations": spec.get("relations") or []}
+        recall = score_spec(item, scored).scores["entity"].recall or 0.0
     return {
         "id": item["id"],
         "valid": valid,
