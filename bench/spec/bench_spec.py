@@ -135,8 +135,12 @@ def score_idea(item: dict[str, Any]) -> IdeaResult:
     started = time.process_time()
     extraction = extract(item["idea"])
     elapsed = (time.process_time() - started) * 1000
-    spec = extraction.spec
-    result = IdeaResult(item["id"], item["style"], ms=elapsed)
+    return score_spec(item, extraction.spec, elapsed)
+
+
+def score_spec(item: dict[str, Any], spec: dict[str, Any], ms: float = 0.0) -> IdeaResult:
+    """One spec (the extractor's or a model's) against the idea's hand-written gold."""
+    result = IdeaResult(item["id"], item["style"], ms=ms)
     gold_entities: dict[str, dict[str, Any]] = {
         name: dict(fields or {}) for name, fields in item["entities"].items()
     }

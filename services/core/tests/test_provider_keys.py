@@ -38,7 +38,14 @@ async def test_put_list_delete_never_shows_the_key(client, alice, sessionmaker) 
     assert SECRET not in listed.text
     [item] = listed.json()["items"]
     assert item["provider"] == "openai"
-    assert set(item) == {"provider", "last4", "base_url", "created_at", "updated_at"}
+    assert set(item) == {
+        "provider",
+        "last4",
+        "base_url",
+        "response_format",
+        "created_at",
+        "updated_at",
+    }
 
     row = await _raw_row(sessionmaker, alice.id, "openai")
     assert SECRET.encode() not in row.ciphertext
@@ -84,6 +91,12 @@ async def test_a_stored_key_lets_the_build_queue(client, alice, make_project) ->
         ("openai", {"api_key": SECRET, "extra": 1}, 422),
         ("offline", {"api_key": SECRET}, 422),
         ("mock", {"api_key": SECRET}, 422),
+        (
+            "openai_compatible",
+            {"api_key": SECRET, "base_url": "http://h/v1", "response_format": "xml"},
+            422,
+        ),
+        ("openai", {"api_key": SECRET, "response_format": "json_object"}, 400),
     ],
 )
 async def test_invalid_keys_are_refused(client, alice, provider, body, status) -> None:
@@ -101,6 +114,22 @@ async def test_openai_compatible_keeps_its_base_url(client, alice) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["base_url"] == "http://127.0.0.1:11434/v1"
+
+
+async def test_openai_compatible_keeps_its_chosen_response_format(client, alice) -> None:
+    url = "/v1/provider-keys/openai_compatible"
+    body = {"api_key": SECRET, "base_url": "http://127.0.0.1:8080/v1"}
+    chosen = await client.put(
+        url, json={**body, "response_format": "json_object_schema"}, headers=alice.headers
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["response_format"] == "json_object_schema"
+    listed = (await client.get("/v1/provider-keys", headers=alice.headers)).json()["items"]
+    assert listed[0]["response_format"] == "json_object_schema"
+    # Stored again without one (or with "auto"): detected again.
+    for again in (body, {**body, "response_format": "auto"}):
+        reset = await client.put(url, json=again, headers=alice.headers)
+        assert reset.json()["response_format"] is None
 
 
 async def test_rotation_old_ciphertexts_decrypt_new_writes_use_newest(

@@ -81,6 +81,57 @@ async def test_the_pipeline_gets_a_provider_with_the_users_key(
     assert row.stages[0]["outcome"] == "failed"
 
 
+def pipeline_that_asks_for_json(calls: list[Any]):
+    async def run(inp: Any, *, llm: Any, emit: Any, settings: Any) -> PipelineResult:
+        completion = await llm.complete([Message("user", "hi")], json_schema={"type": "object"})
+        calls.append(completion)
+        now = datetime.now(UTC)
+        return PipelineResult(
+            status="failed",
+            error="stand-in pipeline stops after one call",
+            stages=[StageRecord("spec", now, now, "failed", "stand-in")],
+            spec=None,
+            files={},
+            archive=None,
+            manifest={},
+            generator="llm:openai_compatible",
+            usage={},
+        )
+
+    return run
+
+
+async def test_the_keys_chosen_response_format_is_what_the_server_is_asked(
+    client, make_user, make_build, make_job_context, run_build_to_end
+) -> None:
+    stand_in = ChatStandIn()
+    await stand_in.start()
+    user = make_user()
+    try:
+        put = await client.put(
+            "/v1/provider-keys/openai_compatible",
+            json={
+                "api_key": SECRET,
+                "base_url": f"http://127.0.0.1:{stand_in.port}/v1",
+                "response_format": "json_object_schema",
+            },
+            headers=user.headers,
+        )
+        assert put.status_code == 200, put.text
+        created = await make_build(
+            user, idea="A plant watering planner", provider="openai_compatible"
+        )
+        calls: list[Any] = []
+        async with provider_http_client(CoreSettings(environment="test")) as http:
+            ctx = make_job_context(run_pipeline=pipeline_that_asks_for_json(calls), http=http)
+            await run_build_to_end(ctx, created["id"])
+    finally:
+        await stand_in.stop()
+    assert len(calls) == 1
+    ((_, _, body),) = stand_in.requests
+    assert body["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
+
+
 async def test_a_key_deleted_while_queued_fails_the_build_loudly(
     client, make_user, make_build, make_job_context, run_build_to_end
 ) -> None:

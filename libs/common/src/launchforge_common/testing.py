@@ -108,9 +108,9 @@ def processes_with(token: str) -> list[int]:
 class ChatCompletionStandIn:
     """An OpenAI-compatible ``/v1/chat/completions`` server on a free port.
 
-    Subclasses choose the assistant's answer (``answer``); every request's
-    path, headers and JSON body are kept in ``requests``. Plain asyncio, one
-    request per connection, so it needs no web framework.
+    Subclasses choose the assistant's answer (``answer``); every POST's
+    path, headers and JSON body are kept in ``requests`` (other methods get a
+    404). Plain asyncio, one request per connection, so it needs no web framework.
     """
 
     model = "stand-in-model"
@@ -132,7 +132,11 @@ class ChatCompletionStandIn:
             headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
             raw = await reader.readexactly(int(headers.get("content-length", "0")))
             body = json.loads(raw) if raw else {}
-            path = lines[0].split(" ")[1]
+            method, path = lines[0].split(" ")[:2]
+            if method != "POST":  # e.g. a client's GET /v1/models: not a model call
+                writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+                return
             self.requests.append((path, headers, body))
             reply = json.dumps(
                 {

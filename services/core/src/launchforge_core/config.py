@@ -105,6 +105,9 @@ class CoreSettings(ServiceSettings, DatabaseSettings, ListenerSettings, TokenVer
     build_deadline_seconds: float = Field(default=1800.0, gt=0)
     provider_call_deadline_seconds: float = Field(default=300.0, gt=0)
     provider_max_response_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
+    # Most tokens a model may write per call: a small local model that loops stops here
+    # (its answer is then invalid and repaired or reported, like any other).
+    llm_max_tokens: int = Field(default=8192, ge=256)
 
     # The sandbox generated code runs in (README "Security"): "auto" (bubblewrap
     # where it works; in production the worker refuses to start without it),

@@ -263,6 +263,8 @@ class ProviderKey(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     last4: Mapped[str] = mapped_column(String(4), nullable=False)
     base_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # openai_compatible only: how JSON output is asked for; NULL: detected and remembered.
+    response_format: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()
     )

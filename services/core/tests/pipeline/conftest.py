@@ -104,6 +104,8 @@ class StandIn:
     def __init__(self) -> None:
         self.script: list[Scripted] = []
         self.seen: list[Seen] = []
+        # GET /v1/models lists these; None: 404, as on servers without the endpoint.
+        self.models: list[str] | None = None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._runner: web.AppRunner | None = None
@@ -129,9 +131,17 @@ class StandIn:
             )
         return web.json_response(answer.body, status=answer.status, headers=answer.headers)
 
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        if self.models is None:
+            return web.json_response({"error": {"message": "not found"}}, status=404)
+        return web.json_response(
+            {"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]}
+        )
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._handle)
+        app.router.add_get("/{tail:.*}", self._models)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()

@@ -43,6 +43,14 @@ class ProviderError(Exception):
         return f"{self.provider}: {self.message}"
 
 
+class ResponseFormatRefusedError(ProviderError):
+    """The server refused the requested response format (its error names it)."""
+
+
+class ConnectionDroppedError(ProviderError):
+    """The server closed the connection without answering, even after one retry."""
+
+
 @runtime_checkable
 class LLMProvider(Protocol):
     """A chat model behind some HTTP API."""

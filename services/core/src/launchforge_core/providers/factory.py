@@ -8,9 +8,10 @@ import httpx
 
 from launchforge_core.providers.anthropic import AnthropicProvider
 from launchforge_core.providers.base import LLMProvider, ProviderError
+from launchforge_core.providers.format_memory import FormatMemory
 from launchforge_core.providers.gemini import GeminiProvider
 from launchforge_core.providers.http import DEFAULT_CALL_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
-from launchforge_core.providers.openai_compat import OpenAICompatibleProvider
+from launchforge_core.providers.openai_compat import OpenAICompatibleProvider, structured_form
 from launchforge_core.providers.retry import RetryPolicy
 
 LLM_PROVIDERS = ("openai", "anthropic", "google", "groq", "openai_compatible")
@@ -59,8 +60,16 @@ def create_provider(
     timeout: httpx.Timeout | float | None = None,
     call_deadline: float = DEFAULT_CALL_DEADLINE,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    format_memory: FormatMemory | None = None,
+    structured: str | None = None,
 ) -> LLMProvider:
-    """Build the provider ``name``; ``openai_compatible`` needs a ``base_url``."""
+    """Build the provider ``name``; ``openai_compatible`` needs a ``base_url``.
+
+    ``openai_compatible`` servers differ in the JSON output they accept and may serve
+    any model name: that provider detects the response format (remembered in
+    ``format_memory``) unless ``structured`` names the form, and checks the model
+    against the server's list first.
+    """
     common: dict[str, Any] = {
         "api_key": api_key,
         "http": http,
@@ -78,6 +87,16 @@ def create_provider(
         return AnthropicProvider(base_url=url, **common)
     if name == "google":
         return GeminiProvider(base_url=url, **common)
+    if name == "openai_compatible":
+        return OpenAICompatibleProvider(
+            name=name,
+            default_model=DEFAULT_MODELS[name],
+            structured=structured_form(structured),
+            format_memory=format_memory,
+            check_model=True,
+            base_url=url,
+            **common,
+        )
     return OpenAICompatibleProvider(
         name=name,
         default_model=DEFAULT_MODELS[name],

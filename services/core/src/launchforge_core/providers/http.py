@@ -9,7 +9,11 @@ from typing import Any
 
 import httpx
 
-from launchforge_core.providers.base import ProviderError
+from launchforge_core.providers.base import (
+    ConnectionDroppedError,
+    ProviderError,
+    ResponseFormatRefusedError,
+)
 from launchforge_core.providers.egress import EgressRefusedError
 from launchforge_core.providers.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
@@ -19,6 +23,14 @@ DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CALL_DEADLINE = 300.0
 # Largest answer read; a model's JSON for one build is far below this.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+
+# What to change, by status, appended to the server's own message.
+_HINTS: dict[int, str] = {
+    401: "check the stored API key",
+    403: "check the stored API key and its permissions",
+    404: "check the model name and the key's base URL",
+}
 
 
 class _TooLarge(Exception):
@@ -78,7 +90,13 @@ class HTTPProviderBase:
         self._http = http
         self._owns_http = http is None
         self.retry = retry or RetryPolicy()
-        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        # A chat completion sends nothing until the model has finished: the read timeout
+        # is at least the call's deadline, or it would cut every call that runs longer.
+        self.timeout = (
+            timeout
+            if timeout is not None
+            else httpx.Timeout(max(DEFAULT_TIMEOUT.read or 0.0, call_deadline), connect=10.0)
+        )
         # How the client waits between tries (tests record the delays through it).
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -105,6 +123,11 @@ class HTTPProviderBase:
             self._http = httpx.AsyncClient(timeout=self.timeout)
         return self._http
 
+    def _where(self) -> str:
+        """The base URL without credentials, to name the server in an error."""
+        url = httpx.URL(self.base_url)
+        return str(url.copy_with(username=None, password=None)) if url.userinfo else str(url)
+
     async def _post_json(
         self,
         path: str,
@@ -113,9 +136,18 @@ class HTTPProviderBase:
         headers: dict[str, str],
         params: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """POST with retries; return the decoded JSON object or raise ProviderError."""
+        """POST with bounded retries; return the decoded JSON object or raise ProviderError.
+
+        Retried: 429/5xx and failed connections, up to ``retry.max_tries`` in all. A
+        connection dropped mid-answer is retried once (a stale pooled connection does
+        that), never more: a server that died on this request dies again on the same one.
+        Not retried: a timeout (the server may still be working, and billing, on the
+        first request), an error naming the response format (the same request would be
+        refused again), and other 4xx.
+        """
         url = f"{self.base_url}{path}"
         attempt = 0
+        dropped = 0
         while True:
             attempt += 1
             retry_after: float | None = None
@@ -131,36 +163,95 @@ class HTTPProviderBase:
                     f"the API's answer is larger than {self.max_response_bytes} bytes"
                 ) from None
             except TimeoutError:
+                raise self._slow(self.call_deadline) from None
+            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+                raise self._slow(self._read_timeout()) from None
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if dropped:
+                    raise self._dropped() from None
                 error = self._fail(
-                    f"the API did not answer within {self.call_deadline:g} s", retryable=True
+                    f"could not reach the API at {self._where()} ({type(exc).__name__}): "
+                    "is the server running, and is the key's base URL right?",
+                    retryable=True,
                 )
-            except (
-                httpx.ConnectError,
-                httpx.ConnectTimeout,
-                httpx.ReadTimeout,
-                httpx.RemoteProtocolError,
-                httpx.WriteError,
-                httpx.ReadError,
-            ) as exc:
-                error = self._fail(
-                    f"could not reach the API ({type(exc).__name__})", retryable=True
-                )
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                dropped += 1
+                if dropped > 1:
+                    raise self._dropped() from None
+                error = self._dropped()
             else:
                 if status < 400:
                     return self._decode(status, content)
-                retryable = status in RETRYABLE_STATUS
-                detail = _error_detail(content)
-                error = self._fail(
-                    f"the API answered {status}" + (f": {detail}" if detail else ""),
-                    status=status,
-                    retryable=retryable,
-                )
-                if not retryable:
+                raise_now, error = self._status_error(status, content)
+                if raise_now:
                     raise error
                 retry_after = parse_retry_after(response_headers.get("retry-after"))
             if attempt >= self.retry.max_tries:
                 raise error
             await self.sleep(self.retry.backoff(attempt, retry_after))
+
+    def _read_timeout(self) -> float:
+        if isinstance(self.timeout, httpx.Timeout):
+            return self.timeout.read or self.call_deadline
+        return float(self.timeout)
+
+    def _slow(self, seconds: float) -> ProviderError:
+        """Not retried: the server may still be working (and billing) on the first call."""
+        return self._fail(
+            f"the API did not answer within {seconds:g} s (at {self._where()}); use a "
+            "faster server or a smaller model, or raise CORE_PROVIDER_CALL_DEADLINE_SECONDS"
+        )
+
+    def _dropped(self) -> ProviderError:
+        return ConnectionDroppedError(
+            self._redact(
+                f"the model server at {self._where()} closed the connection without "
+                "answering, also when asked again (it may have crashed on this request): "
+                "check its log"
+            ),
+            provider=self.name,
+        )
+
+    def _status_error(self, status: int, content: bytes) -> tuple[bool, ProviderError]:
+        """(raise without retrying?, the error) for an HTTP error answer."""
+        detail = _error_detail(content)
+        message = f"the API answered {status}" + (f": {detail}" if detail else "")
+        if "response_format" in detail or "json_schema" in detail:
+            return True, ResponseFormatRefusedError(
+                self._redact(message), provider=self.name, status=status
+            )
+        hint = _HINTS.get(status)
+        retryable = status in RETRYABLE_STATUS
+        error = self._fail(message + (f" ({hint})" if hint else ""), status=status)
+        error.retryable = retryable
+        return not retryable, error
+
+    async def _get_json(self, path: str, *, headers: dict[str, str]) -> dict[str, Any] | None:
+        """One GET (no retries); its JSON object, or None when it answers anything else."""
+        try:
+            async with asyncio.timeout(self.call_deadline):
+                async with self._client().stream(
+                    "GET", f"{self.base_url}{path}", headers=headers, timeout=self.timeout
+                ) as response:
+                    content = await _read_capped(response, self.max_response_bytes)
+                    status = response.status_code
+        except EgressRefusedError as exc:
+            raise self._fail(str(exc)) from None
+        except _TooLarge:
+            raise self._fail(
+                f"the API's answer is larger than {self.max_response_bytes} bytes"
+            ) from None
+        except TimeoutError:
+            raise self._slow(self.call_deadline) from None
+        except httpx.HTTPError:
+            return None  # the chat call that follows reports the server's state
+        if status >= 400:
+            return None
+        try:
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return body if isinstance(body, dict) else None
 
     async def _send(
         self,

@@ -19,9 +19,15 @@ async def upsert(
     ciphertext: bytes,
     last4: str,
     base_url: str | None,
+    response_format: str | None = None,
 ) -> ProviderKey:
     stmt = insert(ProviderKey).values(
-        user_id=user_id, provider=provider, ciphertext=ciphertext, last4=last4, base_url=base_url
+        user_id=user_id,
+        provider=provider,
+        ciphertext=ciphertext,
+        last4=last4,
+        base_url=base_url,
+        response_format=response_format,
     )
     upsert_stmt = stmt.on_conflict_do_update(
         index_elements=[ProviderKey.user_id, ProviderKey.provider],
@@ -29,6 +35,7 @@ async def upsert(
             "ciphertext": stmt.excluded.ciphertext,
             "last4": stmt.excluded.last4,
             "base_url": stmt.excluded.base_url,
+            "response_format": stmt.excluded.response_format,
             "updated_at": func.now(),
         },
     ).returning(ProviderKey)

@@ -131,6 +131,9 @@ class FileTree(BaseModel):
     files: list[FileEntry]
 
 
+ResponseFormat = Literal["auto", "json_schema", "json_object_schema", "json_object", "none"]
+
+
 class ProviderKeyPut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -139,6 +142,10 @@ class ProviderKeyPut(BaseModel):
         str, StringConstraints(min_length=8, max_length=500, pattern=r"^[\x21-\x7e]+$")
     ]
     base_url: HttpUrl | None = Field(default=None)
+    # openai_compatible only: how JSON output is asked of the server. json_schema
+    # (OpenAI, vLLM), json_object_schema (llama.cpp: json_object with the schema),
+    # json_object (JSON mode), none; unset or auto: detected on the first call.
+    response_format: ResponseFormat | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -162,6 +169,7 @@ class ProviderKeyPublic(BaseModel):
     provider: str
     last4: str
     base_url: str | None
+    response_format: str | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -30,6 +30,8 @@ class ProviderCredentials:
     provider: str
     api_key: str
     base_url: str | None
+    # openai_compatible: the person's choice of response format; None: detect it.
+    response_format: str | None = None
 
     def __repr__(self) -> str:  # never print the key
         return f"ProviderCredentials(provider={self.provider!r}, base_url={self.base_url!r})"
@@ -41,7 +43,13 @@ class ProviderKeyService:
         self.keyring = keyring
 
     async def put(
-        self, *, user_id: uuid.UUID, provider: str, api_key: str, base_url: str | None
+        self,
+        *,
+        user_id: uuid.UUID,
+        provider: str,
+        api_key: str,
+        base_url: str | None,
+        response_format: str | None = None,
     ) -> ProviderKey:
         ciphertext = self.keyring.encrypt(api_key.encode(), associated_data(user_id, provider))
         key = await repo.upsert(
@@ -51,6 +59,7 @@ class ProviderKeyService:
             ciphertext=ciphertext,
             last4=api_key[-4:],
             base_url=base_url,
+            response_format=response_format,
         )
         await commit(self.session)
         return key
@@ -72,4 +81,4 @@ class ProviderKeyService:
         if row is None:
             return None
         plain = self.keyring.decrypt(row.ciphertext, associated_data(user_id, provider))
-        return ProviderCredentials(provider, plain.decode(), row.base_url)
+        return ProviderCredentials(provider, plain.decode(), row.base_url, row.response_format)

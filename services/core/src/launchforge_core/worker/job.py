@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from launchforge_core.models import Build
 from launchforge_core.pipeline.settings import PipelineSettings
 from launchforge_core.pipeline.types import BuildInput, PipelineEvent, PipelineResult
+from launchforge_core.providers.format_memory import FormatMemory
 from launchforge_core.repositories import queue
 from launchforge_core.repositories import versions as version_repo
 from launchforge_core.services import events
@@ -72,6 +73,8 @@ class JobContext:
     project_reader: ProjectReader | None = None
     # Model spending budgets (services/budgets.py); None: no budgets.
     budgets: BudgetPolicy | None = None
+    # The response format each openai_compatible server accepted (shared through Redis).
+    format_memory: FormatMemory | None = None
 
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -184,6 +187,8 @@ class Job:
                 http=self.ctx.http,
                 call_deadline=self.ctx.provider_call_deadline,
                 max_response_bytes=self.ctx.provider_max_response_bytes,
+                format_memory=self.ctx.format_memory,
+                structured=creds.response_format,
             )
             if self.ctx.budgets is not None:
                 # Every model call of the build goes through the budget check.

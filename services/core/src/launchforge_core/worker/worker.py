@@ -31,6 +31,7 @@ from launchforge_core.config import CoreSettings, keyring_from
 from launchforge_core.pipeline.sandbox import SandboxUnavailable, resolve_mode
 from launchforge_core.pipeline.settings import KubernetesSandbox, PipelineSettings
 from launchforge_core.providers.egress import PinnedEgressTransport
+from launchforge_core.providers.format_memory import CachedFormatMemory
 from launchforge_core.repositories import queue
 from launchforge_core.services.artifacts import PostgresArtifactStore
 from launchforge_core.services.budgets import BudgetPolicy
@@ -120,6 +121,7 @@ def pipeline_settings(settings: CoreSettings) -> PipelineSettings:
     """The pipeline's limits and sandbox from ``CORE_*`` (isolation required in production)."""
     return PipelineSettings(
         validate_timeout=settings.pipeline_validate_timeout,
+        llm_max_tokens=settings.llm_max_tokens,
         sandbox_mode=settings.sandbox_mode,
         allow_unisolated=not settings.is_production,
         memory_limit_bytes=settings.sandbox_memory_bytes,
@@ -202,6 +204,7 @@ async def serve_worker(settings: CoreSettings, stop: asyncio.Event | None = None
                 store=PostgresArtifactStore(sessionmaker, max_bytes=settings.max_artifact_bytes),
                 keyring=keyring_from(settings),
                 http=http,
+                format_memory=CachedFormatMemory(cache),
             )
             worker = Worker(
                 ctx,

@@ -44,11 +44,18 @@ async def put_provider_key(
             "openai_compatible needs a base_url (e.g. http://localhost:11434/v1).",
             title="base_url required",
         )
+    chosen = body.response_format
+    if chosen is not None and chosen != "auto" and provider != "openai_compatible":
+        raise BadRequestError(
+            f"response_format is chosen only for openai_compatible; {provider} has its own.",
+            title="response_format not applicable",
+        )
     row = await service.put(
         user_id=owner_id,
         provider=provider,
         api_key=body.api_key,
         base_url=str(body.base_url) if body.base_url is not None else None,
+        response_format=None if chosen == "auto" else chosen,
     )
     return ProviderKeyPublic.model_validate(row)
 
