@@ -318,7 +318,7 @@ async def test_a_server_that_is_down_is_named_after_bounded_retries():
 
 
 def test_core_llm_max_tokens_reaches_every_model_call(monkeypatch):
-    from launchforge_core.core.config import CoreSettings
+    from launchforge_core.config import CoreSettings
     from launchforge_core.worker.worker import pipeline_settings
 
     monkeypatch.setenv("CORE_LLM_MAX_TOKENS", "512")
