@@ -221,6 +221,26 @@ async def test_settings_keys_sessions_and_usage(ui: Any, page: Page) -> None:
     await expect(row).to_contain_text("wxyz")
     await expect(keys.get_by_role("row")).to_have_count(2)  # header + one key
 
+    # An OpenAI-compatible server: its address and how it is asked for JSON.
+    await keys.get_by_label("Provider").select_option("openai_compatible")
+    await keys.get_by_label("API key").fill("sk-local-server-5678")
+    await keys.get_by_label("Base URL").fill("http://127.0.0.1:8089/v1")
+    await keys.get_by_label("Structured output").select_option("json_object_schema")
+    await keys.get_by_role("button", name="Save key").click()
+    local = keys.get_by_role("row", name=re.compile("openai_compatible"))
+    await expect(local).to_contain_text("http://127.0.0.1:8089/v1")
+    await expect(local).to_contain_text("JSON object with a schema (llama.cpp)")
+    token = await ui.api_token(email)
+    async with httpx.AsyncClient(base_url=ui.platform.gateway_url, timeout=15) as gateway:
+        listed = await gateway.get(
+            "/v1/provider-keys", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert listed.status_code == 200, listed.text
+    formats = {k["provider"]: k.get("response_format") for k in listed.json()["items"]}
+    assert formats == {"openai": None, "openai_compatible": "json_object_schema"}, formats
+    await keys.get_by_role("button", name="Delete the openai_compatible key").click()
+    await expect(keys.get_by_role("row")).to_have_count(2)
+
     # API keys: created, shown once, revoked.
     api_keys = page.locator("#api-keys")
     await api_keys.get_by_label("Key name").fill("ci")

@@ -286,6 +286,7 @@ export interface ProviderKey {
   last4?: string;
   last_four?: string;
   base_url?: string | null;
+  response_format?: string | null;
   created_at?: string;
   updated_at?: string;
 }
@@ -460,10 +461,14 @@ export const api = {
   },
 
   listProviderKeys: () => request<unknown>("/v1/provider-keys"),
-  putProviderKey: (provider: string, apiKey: string, baseUrl?: string) =>
+  putProviderKey: (provider: string, apiKey: string, baseUrl?: string, responseFormat?: string) =>
     request<ProviderKey>(`/v1/provider-keys/${encodeURIComponent(provider)}`, {
       method: "PUT",
-      body: baseUrl ? { api_key: apiKey, base_url: baseUrl } : { api_key: apiKey },
+      body: {
+        api_key: apiKey,
+        ...(baseUrl ? { base_url: baseUrl } : {}),
+        ...(responseFormat ? { response_format: responseFormat } : {}),
+      },
     }),
   deleteProviderKey: (provider: string) =>
     request<void>(`/v1/provider-keys/${encodeURIComponent(provider)}`, { method: "DELETE" }),

@@ -22,11 +22,26 @@ export function Settings() {
   );
 }
 
+// How an OpenAI-compatible server is asked for JSON (the API's response_format; see the
+// core README "Providers"): servers differ, and auto asks once and remembers what worked.
+const RESPONSE_FORMATS: { id: string; label: string }[] = [
+  { id: "auto", label: "Detect on the first call" },
+  { id: "json_schema", label: "JSON schema (OpenAI, vLLM)" },
+  { id: "json_object_schema", label: "JSON object with a schema (llama.cpp)" },
+  { id: "json_object", label: "JSON mode, no schema" },
+  { id: "none", label: "Plain text" },
+];
+
+function formatLabel(id: string | null | undefined): string {
+  return RESPONSE_FORMATS.find((f) => f.id === (id ?? "auto"))?.label ?? String(id);
+}
+
 function ProviderKeys() {
   const keys = useLoad(async () => itemsOf<ProviderKey>(await api.listProviderKeys(), "keys"), []);
   const [provider, setProvider] = useState("openai");
   const [apiKey, setApiKey] = useState("");
   const [baseUrl, setBaseUrl] = useState("");
+  const [responseFormat, setResponseFormat] = useState("auto");
   const save = useAction();
   const remove = useAction();
   const stored = new Map((keys.data ?? []).map((k) => [k.provider, k]));
@@ -47,6 +62,7 @@ function ProviderKeys() {
             <tr>
               <th scope="col">Provider</th>
               <th scope="col">Key</th>
+              <th scope="col">Server</th>
               <th scope="col">Added</th>
               <th scope="col"><span class="visually-hidden">Actions</span></th>
             </tr>
@@ -57,6 +73,17 @@ function ProviderKeys() {
                 <td>{key.provider}</td>
                 <td>
                   <code>••••{key.last4 ?? key.last_four ?? ""}</code>
+                </td>
+                <td>
+                  {key.provider === "openai_compatible" ? (
+                    <>
+                      {key.base_url ?? ""}
+                      <br />
+                      <span class="muted">{formatLabel(key.response_format)}</span>
+                    </>
+                  ) : (
+                    "\u2014"
+                  )}
                 </td>
                 <td>{formatDate(key.updated_at ?? key.created_at)}</td>
                 <td>
@@ -85,7 +112,13 @@ function ProviderKeys() {
         onSubmit={(e) => {
           e.preventDefault();
           void save.run(async () => {
-            await api.putProviderKey(provider, apiKey.trim(), baseUrl.trim() || undefined);
+            const compatible = provider === "openai_compatible";
+            await api.putProviderKey(
+              provider,
+              apiKey.trim(),
+              (compatible && baseUrl.trim()) || undefined,
+              compatible ? responseFormat : undefined,
+            );
             setApiKey("");
             keys.reload();
           });
@@ -105,6 +138,22 @@ function ProviderKeys() {
           <Field label="API key" name="provider-api-key" type="password" value={apiKey} onInput={setApiKey} required autoComplete="off" />
           {provider === "openai_compatible" && (
             <Field label="Base URL" name="provider-base-url" type="url" value={baseUrl} onInput={setBaseUrl} placeholder="http://localhost:11434/v1" />
+          )}
+          {provider === "openai_compatible" && (
+            <div class="field">
+              <label for="field-key-format">Structured output</label>
+              <select
+                id="field-key-format"
+                value={responseFormat}
+                onChange={(e) => setResponseFormat(e.currentTarget.value)}
+              >
+                {RESPONSE_FORMATS.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </div>
           )}
         </div>
         <ErrorBox error={save.error} />

@@ -327,3 +327,24 @@ async def test_anthropic_and_gemini_drive_the_pipeline(standin, answers, recorde
     )
     assert result.status == "succeeded", result.error
     assert result.manifest["provider"] == "google"
+
+
+async def test_a_raw_newline_inside_a_string_does_not_cost_a_repair_round(
+    standin, answers, recorder
+):
+    # Small local models write literal control characters in strings (llama.cpp with
+    # Gemma 3 270M did, under a grammar); json.loads refuses them by default.
+    spec = {**TINY_SPEC, "description": "Notes\tI keep.\nOne per line."}
+    text = json.dumps(spec).replace("\\t", "\t").replace("\\n", "\n")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    standin.script += [answers["openai"](text), answers["openai"](_files())]
+    result = await run_pipeline(
+        BuildInput(idea="notes app", provider="openai", theme="minimal"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=PipelineSettings(run_validation=False),
+    )
+    assert result.status == "succeeded", result.error
+    assert len(standin.seen) == 2  # the spec in one call, then the files
+    assert result.spec["description"] == "Notes\tI keep.\nOne per line."

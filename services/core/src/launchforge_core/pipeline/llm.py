@@ -83,12 +83,18 @@ class Usage:
 
 
 def parse_json_answer(text: str) -> Any:
-    """The JSON in a model's answer (tolerating a Markdown code fence around it)."""
+    """The JSON in a model's answer (tolerating a Markdown code fence around it).
+
+    Raw control characters inside strings (a literal newline or tab) are accepted:
+    small local models write them even under a grammar (seen with llama.cpp and
+    Gemma 3 270M), and refusing the whole answer for them costs a repair round. What
+    the strings hold is checked by the schema afterwards (names have patterns).
+    """
     stripped = text.strip()
     fenced = re.match(r"^```(?:json)?\s*(.*?)\s*```$", stripped, re.DOTALL)
     if fenced:
         stripped = fenced.group(1)
-    return json.loads(stripped)
+    return json.loads(stripped, strict=False)
 
 
 async def _ask(
