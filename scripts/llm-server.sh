@@ -85,7 +85,10 @@ run() {
   # One thread: on a shared 2-core machine (load 8) two threads spin on each other's
   # barriers, 2.2 tokens/s against 23 with one (measured). A context that fits the
   # spec prompt (~1,700 tokens) plus one repair round.
-  "$VENV/bin/python" -m llama_cpp.server --model "$MODEL" --model_alias gemma3-270m \
+  # scripts/llm_server.py is llama_cpp.server plus Gemma's chat turns (the GGUF has no
+  # chat template; the fallback, Llama 2's, made the model echo [INST] markers).
+  "$VENV/bin/python" "$(dirname "$0")/llm_server.py" --model "$MODEL" --model_alias gemma3-270m \
+    --chat_format gemma-system \
     --host 127.0.0.1 --port "$port" --n_ctx "${LF_LLM_N_CTX:-4096}" \
     --n_threads "${LF_LLM_THREADS:-1}" --n_threads_batch "${LF_LLM_THREADS:-1}" \
     >"$log_file" 2>&1 &

@@ -164,26 +164,60 @@ async def test_provider_error_fails_the_build_without_the_key(standin, answers, 
     assert all(KEY not in e.message for e in recorder.events)
 
 
-async def test_model_files_must_pass_path_checks(standin, answers, recorder):
+async def test_model_files_that_fail_the_checks_are_left_out_and_named(
+    standin, answers, recorder
+):
+    # A model's extra files are additions to a backbone that already holds the spec:
+    # one that would replace the backbone, climb out of the project or sit at an
+    # absolute path is never written, the build log names it, and the build goes on.
     standin.script += [
         answers["openai"](json.dumps(TINY_SPEC)),
-        answers["openai"](_files(("app/main.py", "print('replaced')"))),
+        answers["openai"](
+            _files(
+                ("app/main.py", "print('replaced')"),
+                ("app/extra/../../etc/x.py", "x = 1"),
+                ("/api/notes", "x = 1"),
+                ("app/extra/notes_help.md", "How to use the notes."),
+            )
+        ),
     ]
     result = await run_pipeline(
-        BuildInput(idea="notes app", provider="openai"), llm=_openai(standin), emit=recorder
+        BuildInput(idea="notes app", provider="openai"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=PipelineSettings(run_validation=False),
     )
-    assert result.status == "failed"
-    assert "refused a model-written file" in result.error
-    assert "backbone" in result.error
+    assert result.status == "succeeded", result.error
+    with zipfile.ZipFile(io.BytesIO(result.archive)) as zf:
+        names = set(zf.namelist())
+        main = zf.read("app/main.py").decode()
+    assert "print('replaced')" not in main
+    assert "app/extra/notes_help.md" in names
+    assert not any(n.endswith(("etc/x.py", "api/notes")) for n in names)
+    left_out = [e.message for e in recorder.events if "left out a model-written file" in e.message]
+    assert len(left_out) == 3, left_out
+    assert "backbone" in left_out[0]
+    assert all("relative to the project" in m for m in left_out[1:])
+
+
+async def test_an_unreadable_file_list_costs_the_files_not_the_build(
+    standin, answers, recorder
+):
     standin.script += [
         answers["openai"](json.dumps(TINY_SPEC)),
-        answers["openai"](_files(("app/extra/../../etc/x.py", "x = 1"))),
+        answers["openai"]('{"files": [{"path": "app/extra/a.py", '),
     ]
     result = await run_pipeline(
-        BuildInput(idea="notes app", provider="openai"), llm=_openai(standin), emit=recorder
+        BuildInput(idea="notes app", provider="openai"),
+        llm=_openai(standin),
+        emit=recorder,
+        settings=PipelineSettings(run_validation=False),
     )
-    assert result.status == "failed"
-    assert "refused a model-written file" in result.error
+    assert result.status == "succeeded", result.error
+    assert any(
+        "left out a model-written file: the file list is not valid JSON" in e.message
+        for e in recorder.events
+    )
 
 
 async def test_fix_round_repairs_a_failing_extra_file(

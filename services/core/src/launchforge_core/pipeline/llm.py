@@ -204,36 +204,54 @@ async def llm_spec(
     )
 
 
+@dataclass
+class ExtraFiles:
+    """The model's added files that passed the checks, and why the others were left out."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+
 def _check_files(
     answer: str, *, backbone: set[str], settings: PipelineSettings
-) -> dict[str, bytes]:
+) -> ExtraFiles:
+    """Every file that passes the checks; each one that does not is refused, never written.
+
+    The extra files are additions to a backbone that already holds the whole spec,
+    so a model that writes a bad path or an unreadable list (a small local model
+    does) costs those files, not the build; the build log names each refusal.
+    """
     try:
         data = parse_json_answer(answer)
     except json.JSONDecodeError as exc:
-        raise PipelineError(f"the model's file list is not valid JSON ({exc.msg})") from None
+        return ExtraFiles(refused=[f"the file list is not valid JSON ({exc.msg})"])
     items = data.get("files") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise PipelineError("the model's answer has no 'files' list")
+        return ExtraFiles(refused=["the answer has no 'files' list"])
     if len(items) > settings.max_extra_files:
-        raise PipelineError(
-            f"the model added {len(items)} files, at most {settings.max_extra_files} are allowed"
+        return ExtraFiles(
+            refused=[
+                f"{len(items)} files were added, at most {settings.max_extra_files} are allowed"
+            ]
         )
-    files: dict[str, bytes] = {}
+    out = ExtraFiles()
     for item in items:
         if (
             not isinstance(item, dict)
             or not isinstance(item.get("path"), str)
             or not isinstance(item.get("content"), str)
         ):
-            raise PipelineError("each file needs a string 'path' and 'content'")
+            out.refused.append("a file without a string 'path' and 'content'")
+            continue
         content = item["content"].encode()
         problem = extra_file_problem(
             item["path"], content, backbone=backbone, max_bytes=settings.max_file_bytes
         )
         if problem:
-            raise PipelineError(f"refused a model-written file: {problem}")
-        files[item["path"]] = content
-    return files
+            out.refused.append(problem)
+            continue
+        out.files[item["path"]] = content
+    return out
 
 
 async def llm_extra_files(
@@ -243,8 +261,8 @@ async def llm_extra_files(
     backbone: dict[str, bytes],
     settings: PipelineSettings,
     usage: Usage,
-) -> dict[str, bytes]:
-    """Files the model adds to the backbone (checked; may be none)."""
+) -> ExtraFiles:
+    """Files the model adds to the backbone (checked; may be none), and those refused."""
     listing = "\n".join(sorted(backbone))
     messages = [
         Message("system", FILES_SYSTEM),
@@ -266,8 +284,8 @@ async def llm_fix(
     failure: str,
     settings: PipelineSettings,
     usage: Usage,
-) -> dict[str, bytes]:
-    """The model's corrected set of extra files (replaces the previous set)."""
+) -> ExtraFiles:
+    """The model's corrected set of extra files (replaces the previous set), and those refused."""
     current = json.dumps(
         {
             "files": [

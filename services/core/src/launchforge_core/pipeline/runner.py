@@ -227,7 +227,10 @@ async def run_pipeline(
             files = dict(backbone)
             extra: dict[str, bytes] = {}
             if use_llm is not None:
-                extra = await llm_extra_files(use_llm, inp, spec, backbone, settings, run.usage)
+                added = await llm_extra_files(use_llm, inp, spec, backbone, settings, run.usage)
+                for reason in added.refused:
+                    await run.log("generate", f"left out a model-written file: {reason}")
+                extra = added.files
                 files.update(extra)
             problems = size_problems(
                 files,
@@ -267,9 +270,12 @@ async def run_pipeline(
                     seen = {failure_signature(outcome)}
                     for round_no in range(1, settings.fix_rounds + 1):
                         await run.log("fix", f"fix round {round_no}: asking the model")
-                        extra = await llm_fix(
+                        fixed = await llm_fix(
                             use_llm, inp, extra, backbone, outcome.output, settings, run.usage
                         )
+                        for reason in fixed.refused:
+                            await run.log("fix", f"left out a model-written file: {reason}")
+                        extra = fixed.files
                         files = {**backbone, **extra}
                         outcome = await _validate(run, "fix", files, settings)
                         if outcome.ok:
