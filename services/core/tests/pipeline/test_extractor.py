@@ -794,3 +794,32 @@ def test_people_rate_things_is_a_rating_of_both_with_its_range():
     score = entities(spec)["Rating"]["score"]
     assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 10)
     assert relations(spec) == {("Rating", "Member"), ("Rating", "Book")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "pair"),
+    [
+        (
+            "Every hike has a date and a route name, and one member leads it. "
+            "Members have a name and an email.",
+            ("Hike", "Member"),
+        ),
+        (
+            "Each lesson has a date and a price, and a teacher runs it. Teachers have a name.",
+            ("Lesson", "Teacher"),
+        ),
+    ],
+)
+def test_one_doer_of_it_makes_the_last_named_thing_its_child(idea, pair):
+    assert relations(extract_spec(idea)) == {pair}
+
+
+def test_a_role_told_outright_stays_beside_a_link_of_the_same_pair():
+    spec = extract_spec(
+        "Members have a name and an email. Every hike has a date and a route name, and one "
+        "member leads it. I write down who signed up for which hike."
+    )
+    assert ("Hike", "Member") in relations(spec)
+    link = {r["from"] for r in spec["relations"] if r["to"] == "Hike" and r.get("required")}
+    assert len(link) == 1
+    assert (link.pop(), "Member") in relations(spec)

@@ -464,6 +464,7 @@ class ClauseReader(ReaderBase):
         verb = cs[i]
         assert isinstance(verb, Token)
         base = self._base(verb.text)
+        prior = self.last_entity  # the record named before this clause's subject
         j = i + 1
         # particles and adverbs between the verb and its object
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV",):
@@ -488,6 +489,13 @@ class ClauseReader(ReaderBase):
             # "I collect vinyl records and I want to keep track of them: artist, title"
             closer = ")" if after_them.text == "(" else None
             return self.read_fields(cs, j + 2, self.last_entity, closer=closer)
+        if (
+            isinstance(them, Token)
+            and them.text == "it"
+            and prep is None
+            and self._one_does_it(subject, base, prior)
+        ):
+            return j + 1
         if j >= len(cs) or not isinstance(cs[j], NP):
             return i + 1
         obj = cs[j]
@@ -603,6 +611,28 @@ class ClauseReader(ReaderBase):
         if subject_key and obj_key and obj_key != subject_key:
             self._subject_object(subject_key, obj_key, base, prep)
         return end
+
+    def _one_does_it(self, subject: NP | None, base: str, prior: str | None) -> bool:
+        """``..., and one member leads it``: the thing named before is the subject's.
+
+        "it" is the last record kind named; a single named doer of a relation verb
+        (one member, a teacher) is its parent, many-to-one."""
+        if (
+            subject is None
+            or subject.plural
+            or not (subject.numbers == ["one"] or subject.det in ("a", "an", "one"))
+            or self.role(subject) != "entity"
+            or base not in RELATION_VERBS | CREATING_VERBS
+            or prior is None
+        ):
+            return False
+        doer = self.entity(subject, strength=1)
+        if doer is None or doer == prior:
+            return False
+        self.relation(prior, doer)
+        self.r.roles.append((prior, doer))
+        self.last_entity = prior
+        return True
 
     def _subject_object(self, subject: str, obj: str, base: str, prep: str | None) -> None:
         """``members book classes``: the object is the subject's (many-to-one)."""

@@ -68,6 +68,8 @@ class Reading:
     entities: dict[str, EntityDraft] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (child, parent)
     links: list[tuple[str, str]] = field(default_factory=list)  # many-to-many (owner, member)
+    # a role told outright ("one member leads it"): kept beside a link of the same pair
+    roles: list[tuple[str, str]] = field(default_factory=list)
     focus_fields: list[tuple[str, FieldDraft]] = field(default_factory=list)
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "(dentists and hygienists)"
     # (child, parent key) ties that count only if the parent is kept for other reasons
