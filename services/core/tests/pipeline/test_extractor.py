@@ -823,3 +823,28 @@ def test_a_role_told_outright_stays_beside_a_link_of_the_same_pair():
     link = {r["from"] for r in spec["relations"] if r["to"] == "Hike" and r.get("required")}
     assert len(link) == 1
     assert (link.pop(), "Member") in relations(spec)
+
+
+def test_a_parent_named_once_as_one_of_several_is_kept():
+    spec = extract_spec("Every hive has a name and a queen colour. Each hive is in one apiary.")
+    assert set(entities(spec)) == {"Hive", "Apiary"}
+    assert relations(spec) == {("Hive", "Apiary")}
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "Students have a name and an email. Each session has a date and a room, and one or "
+        "more students take part in it.",
+        "Students have a name and an email. Each session has a date and a room. One or more "
+        "students join each session.",
+    ],
+)
+def test_one_or_more_people_in_a_thing_go_through_a_link(idea):
+    spec = extract_spec(idea)
+    assert relations(spec) == {("SessionStudent", "Session"), ("SessionStudent", "Student")}
+
+
+def test_one_or_more_things_of_a_thing_stay_its_children():
+    spec = extract_spec("Schools register with a name. Each school enters one or more teams.")
+    assert relations(spec) == {("Team", "School")}

@@ -275,7 +275,9 @@ class ClauseReader(ReaderBase):
         if not isinstance(target, NP) or self.role(target) != "entity":
             return None
         child = self.entity(subject)
-        self.relation(child, self.entity(target))
+        # "each hive is in one apiary": one of several, so a record even when named once
+        single = target.numbers == ["one"] or (cs[j - 1].text == "one" if j else False)
+        self.relation(child, self.entity(target, strength=2 if single else 1))
         j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
         return self._tied_details(cs, j, child)
 
@@ -356,14 +358,37 @@ class ClauseReader(ReaderBase):
             return
         obj = cs[j]
         assert isinstance(obj, NP)
-        if obj.det not in ("several", "many", "multiple", "various", "some") and not (
-            obj.numbers and obj.plural
-        ):
+        if subject.det == "one-or-more" and self.role(obj) == "entity":
+            self._people_in(obj, subject)  # "one or more guides go on each trip"
             return
+        if obj.det not in (
+            "several",
+            "many",
+            "multiple",
+            "various",
+            "some",
+            "one-or-more",
+        ) and not (obj.numbers and obj.plural):
+            return
+        if obj.det == "one-or-more" and self._people_in(subject, obj):
+            return  # "a session has one or more students"
         a, b = self.entity(subject, strength=0), self.entity(obj, strength=1)
         if a and b and a != b:
             self.r.many.append((a, b, verb))
             self.last_many_verb = verb
+
+    def _people_in(self, thing: NP | str, people: NP) -> bool:
+        """``one or more students`` in a session: people picked for a thing, many-to-many.
+
+        Only people: "each school enters one or more teams" are the school's own."""
+        a = self.entity(thing, strength=1) if isinstance(thing, NP) else thing
+        if not is_person(people.singular) or a is None or is_person(a):
+            return False
+        b = self.entity(people, strength=1)
+        if not a or not b or a == b:
+            return False
+        self.r.links.append((a, b))
+        return True
 
     def _clause_start(self, cs: list[Chunk], i: int) -> bool:
         return i == 0 or (isinstance(cs[i - 1], Token) and cs[i - 1].text in (",", "and"))
@@ -496,6 +521,15 @@ class ClauseReader(ReaderBase):
             and self._one_does_it(subject, base, prior)
         ):
             return j + 1
+        if (
+            isinstance(them, Token)
+            and them.text == "it"
+            and subject is not None
+            and subject.det == "one-or-more"
+            and prior is not None
+            and self._people_in(prior, subject)
+        ):
+            return j + 1  # "one or more students take part in it"
         if j >= len(cs) or not isinstance(cs[j], NP):
             return i + 1
         obj = cs[j]
