@@ -848,3 +848,11 @@ def test_one_or_more_people_in_a_thing_go_through_a_link(idea):
 def test_one_or_more_things_of_a_thing_stay_its_children():
     spec = extract_spec("Schools register with a name. Each school enters one or more teams.")
     assert relations(spec) == {("Team", "School")}
+
+
+def test_which_person_does_it_makes_the_last_named_thing_theirs():
+    spec = extract_spec(
+        "We run workshops. Each workshop has a title and a date, and I note which teacher "
+        "runs it. Teachers have a name and a phone."
+    )
+    assert relations(spec) == {("Workshop", "Teacher")}

@@ -702,6 +702,25 @@ class ClauseReader(ReaderBase):
         member = cs[j]
         assert isinstance(member, NP)
         k = j + 1
+        prior = self.last_entity
+        verbs = k
+        while verbs < len(cs) and isinstance(cs[verbs], Token) and cs[verbs].tag in ("VERB", "ADV"):
+            verbs += 1
+        it = cs[verbs] if verbs < len(cs) else None
+        if (
+            verbs > k
+            and isinstance(it, Token)
+            and it.text == "it"
+            and prior is not None
+            and self.role(member) == "entity"
+        ):
+            # "... and I note which teacher runs it": the last thing named is the doer's
+            doer = self.entity(member, strength=1)
+            if doer and doer != prior:
+                self.relation(prior, doer)
+                self.r.roles.append((prior, doer))
+                self.last_entity = prior
+            return verbs + 1
         while (
             k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP", "WH")
         ):
