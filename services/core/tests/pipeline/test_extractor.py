@@ -856,3 +856,13 @@ def test_which_person_does_it_makes_the_last_named_thing_theirs():
         "runs it. Teachers have a name and a phone."
     )
     assert relations(spec) == {("Workshop", "Teacher")}
+
+
+def test_a_title_with_a_verb_then_a_clause_after_the_colon_keeps_the_fields():
+    spec = extract_spec(
+        "Running a youth orchestra: musicians have a name, an instrument and a grade. "
+        "Concerts have a date and a venue."
+    )
+    found = entities(spec)
+    assert set(found) == {"Musician", "Concert"}
+    assert {"name", "instrument", "grade"} <= set(found["Musician"])

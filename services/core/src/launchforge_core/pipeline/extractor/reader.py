@@ -235,6 +235,22 @@ class ReaderCore(ReaderBase):
         verbs_before = colon is not None and any(
             isinstance(c, Token) and c.tag == "VERB" for c in cs[:colon]
         )
+        if (
+            colon is not None
+            and verbs_before
+            and colon <= 8
+            and cs[colon].text == ":"
+            and colon + 1 < len(cs)
+            and self.role(cs[colon + 1]) == "entity"
+            and self._starts_clause(cs, colon + 1)
+        ):
+            # "Running a youth orchestra: musicians have a name, ...": a title, then a
+            # clause of its own (the title's words are the scene, not a record)
+            head = [c for c in cs[:colon] if isinstance(c, NP)]
+            if first and head:
+                self.r.title = head[-1].words
+            self.read_clauses(cs[colon + 1 :])
+            return
         if colon is not None and not verbs_before and colon <= 8:
             head = [c for c in cs[:colon] if isinstance(c, NP)]
             if head:
