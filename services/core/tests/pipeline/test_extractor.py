@@ -794,3 +794,75 @@ def test_people_rate_things_is_a_rating_of_both_with_its_range():
     score = entities(spec)["Rating"]["score"]
     assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 10)
     assert relations(spec) == {("Rating", "Member"), ("Rating", "Book")}
+
+
+@pytest.mark.parametrize(
+    ("idea", "pair"),
+    [
+        (
+            "Every hike has a date and a route name, and one member leads it. "
+            "Members have a name and an email.",
+            ("Hike", "Member"),
+        ),
+        (
+            "Each lesson has a date and a price, and a teacher runs it. Teachers have a name.",
+            ("Lesson", "Teacher"),
+        ),
+    ],
+)
+def test_one_doer_of_it_makes_the_last_named_thing_its_child(idea, pair):
+    assert relations(extract_spec(idea)) == {pair}
+
+
+def test_a_role_told_outright_stays_beside_a_link_of_the_same_pair():
+    spec = extract_spec(
+        "Members have a name and an email. Every hike has a date and a route name, and one "
+        "member leads it. I write down who signed up for which hike."
+    )
+    assert ("Hike", "Member") in relations(spec)
+    link = {r["from"] for r in spec["relations"] if r["to"] == "Hike" and r.get("required")}
+    assert len(link) == 1
+    assert (link.pop(), "Member") in relations(spec)
+
+
+def test_a_parent_named_once_as_one_of_several_is_kept():
+    spec = extract_spec("Every hive has a name and a queen colour. Each hive is in one apiary.")
+    assert set(entities(spec)) == {"Hive", "Apiary"}
+    assert relations(spec) == {("Hive", "Apiary")}
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "Students have a name and an email. Each session has a date and a room, and one or "
+        "more students take part in it.",
+        "Students have a name and an email. Each session has a date and a room. One or more "
+        "students join each session.",
+    ],
+)
+def test_one_or_more_people_in_a_thing_go_through_a_link(idea):
+    spec = extract_spec(idea)
+    assert relations(spec) == {("SessionStudent", "Session"), ("SessionStudent", "Student")}
+
+
+def test_one_or_more_things_of_a_thing_stay_its_children():
+    spec = extract_spec("Schools register with a name. Each school enters one or more teams.")
+    assert relations(spec) == {("Team", "School")}
+
+
+def test_which_person_does_it_makes_the_last_named_thing_theirs():
+    spec = extract_spec(
+        "We run workshops. Each workshop has a title and a date, and I note which teacher "
+        "runs it. Teachers have a name and a phone."
+    )
+    assert relations(spec) == {("Workshop", "Teacher")}
+
+
+def test_a_title_with_a_verb_then_a_clause_after_the_colon_keeps_the_fields():
+    spec = extract_spec(
+        "Running a youth orchestra: musicians have a name, an instrument and a grade. "
+        "Concerts have a date and a venue."
+    )
+    found = entities(spec)
+    assert set(found) == {"Musician", "Concert"}
+    assert {"name", "instrument", "grade"} <= set(found["Musician"])

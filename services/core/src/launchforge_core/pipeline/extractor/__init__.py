@@ -143,9 +143,10 @@ def _link_entity(
     """Many-to-many: ``SetlistSong`` with a required, cascading tie to each side."""
     a, b = entity_names[owner], entity_names[member]
     name = f"{a}{b}"
+    kept = {(entity_names[c], entity_names[p]) for c, p in model.roles}
     relations[:] = [
-        r for r in relations if {r["from"], r["to"]} != {a, b}
-    ]  # the link replaces a direct tie
+        r for r in relations if {r["from"], r["to"]} != {a, b} or (r["from"], r["to"]) in kept
+    ]  # the link replaces a direct tie, except a role told outright ("one member leads it")
     entities.append({"name": name, "fields": []})
     for parent in (a, b):
         relations.append(

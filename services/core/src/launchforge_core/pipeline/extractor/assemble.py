@@ -45,6 +45,8 @@ class Model:
     relations: list[tuple[str, str]]
     links: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
+    # ties told outright ("one member leads it") that a link of the same pair keeps
+    roles: list[tuple[str, str]] = field(default_factory=list)
 
 
 def resolve(reading: Reading) -> Model:
@@ -183,7 +185,10 @@ def resolve(reading: Reading) -> Model:
         [(c, p) for c, p in relations if c in entities and p in entities and c != p]
     )
     links = [(a, b) for a, b in links if a in entities and b in entities]
-    return Model(entities, relations, links, notes)
+    roles = [(fix(c), fix(p)) for c, p in reading.roles]
+    roles = [r for r in roles if r[0] in entities and r[1] in entities]
+    relations += [r for r in roles if r not in relations]
+    return Model(entities, relations, links, notes, roles)
 
 
 # "a song can be in several setlists", "a student can take several courses": both sides many.

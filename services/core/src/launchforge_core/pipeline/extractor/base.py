@@ -84,6 +84,9 @@ class ReaderBase(ABC):
     @abstractmethod
     def _has_posts(self, cs: list[Chunk], i: int) -> bool: ...
 
+    @abstractmethod
+    def _starts_clause(self, cs: list[Chunk], i: int) -> bool: ...
+
     # --- events (events.EventReader) ------------------------------------------------------
 
     @abstractmethod

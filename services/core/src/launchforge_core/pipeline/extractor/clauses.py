@@ -275,7 +275,9 @@ class ClauseReader(ReaderBase):
         if not isinstance(target, NP) or self.role(target) != "entity":
             return None
         child = self.entity(subject)
-        self.relation(child, self.entity(target))
+        # "each hive is in one apiary": one of several, so a record even when named once
+        single = target.numbers == ["one"] or (cs[j - 1].text == "one" if j else False)
+        self.relation(child, self.entity(target, strength=2 if single else 1))
         j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
         return self._tied_details(cs, j, child)
 
@@ -356,14 +358,37 @@ class ClauseReader(ReaderBase):
             return
         obj = cs[j]
         assert isinstance(obj, NP)
-        if obj.det not in ("several", "many", "multiple", "various", "some") and not (
-            obj.numbers and obj.plural
-        ):
+        if subject.det == "one-or-more" and self.role(obj) == "entity":
+            self._people_in(obj, subject)  # "one or more guides go on each trip"
             return
+        if obj.det not in (
+            "several",
+            "many",
+            "multiple",
+            "various",
+            "some",
+            "one-or-more",
+        ) and not (obj.numbers and obj.plural):
+            return
+        if obj.det == "one-or-more" and self._people_in(subject, obj):
+            return  # "a session has one or more students"
         a, b = self.entity(subject, strength=0), self.entity(obj, strength=1)
         if a and b and a != b:
             self.r.many.append((a, b, verb))
             self.last_many_verb = verb
+
+    def _people_in(self, thing: NP | str, people: NP) -> bool:
+        """``one or more students`` in a session: people picked for a thing, many-to-many.
+
+        Only people: "each school enters one or more teams" are the school's own."""
+        a = self.entity(thing, strength=1) if isinstance(thing, NP) else thing
+        if not is_person(people.singular) or a is None or is_person(a):
+            return False
+        b = self.entity(people, strength=1)
+        if not a or not b or a == b:
+            return False
+        self.r.links.append((a, b))
+        return True
 
     def _clause_start(self, cs: list[Chunk], i: int) -> bool:
         return i == 0 or (isinstance(cs[i - 1], Token) and cs[i - 1].text in (",", "and"))
@@ -464,6 +489,7 @@ class ClauseReader(ReaderBase):
         verb = cs[i]
         assert isinstance(verb, Token)
         base = self._base(verb.text)
+        prior = self.last_entity  # the record named before this clause's subject
         j = i + 1
         # particles and adverbs between the verb and its object
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV",):
@@ -488,6 +514,22 @@ class ClauseReader(ReaderBase):
             # "I collect vinyl records and I want to keep track of them: artist, title"
             closer = ")" if after_them.text == "(" else None
             return self.read_fields(cs, j + 2, self.last_entity, closer=closer)
+        if (
+            isinstance(them, Token)
+            and them.text == "it"
+            and prep is None
+            and self._one_does_it(subject, base, prior)
+        ):
+            return j + 1
+        if (
+            isinstance(them, Token)
+            and them.text == "it"
+            and subject is not None
+            and subject.det == "one-or-more"
+            and prior is not None
+            and self._people_in(prior, subject)
+        ):
+            return j + 1  # "one or more students take part in it"
         if j >= len(cs) or not isinstance(cs[j], NP):
             return i + 1
         obj = cs[j]
@@ -604,6 +646,28 @@ class ClauseReader(ReaderBase):
             self._subject_object(subject_key, obj_key, base, prep)
         return end
 
+    def _one_does_it(self, subject: NP | None, base: str, prior: str | None) -> bool:
+        """``..., and one member leads it``: the thing named before is the subject's.
+
+        "it" is the last record kind named; a single named doer of a relation verb
+        (one member, a teacher) is its parent, many-to-one."""
+        if (
+            subject is None
+            or subject.plural
+            or not (subject.numbers == ["one"] or subject.det in ("a", "an", "one"))
+            or self.role(subject) != "entity"
+            or base not in RELATION_VERBS | CREATING_VERBS
+            or prior is None
+        ):
+            return False
+        doer = self.entity(subject, strength=1)
+        if doer is None or doer == prior:
+            return False
+        self.relation(prior, doer)
+        self.r.roles.append((prior, doer))
+        self.last_entity = prior
+        return True
+
     def _subject_object(self, subject: str, obj: str, base: str, prep: str | None) -> None:
         """``members book classes``: the object is the subject's (many-to-one)."""
         from launchforge_core.pipeline.extractor.words import is_person
@@ -638,6 +702,25 @@ class ClauseReader(ReaderBase):
         member = cs[j]
         assert isinstance(member, NP)
         k = j + 1
+        prior = self.last_entity
+        verbs = k
+        while verbs < len(cs) and isinstance(cs[verbs], Token) and cs[verbs].tag in ("VERB", "ADV"):
+            verbs += 1
+        it = cs[verbs] if verbs < len(cs) else None
+        if (
+            verbs > k
+            and isinstance(it, Token)
+            and it.text == "it"
+            and prior is not None
+            and self.role(member) == "entity"
+        ):
+            # "... and I note which teacher runs it": the last thing named is the doer's
+            doer = self.entity(member, strength=1)
+            if doer and doer != prior:
+                self.relation(prior, doer)
+                self.r.roles.append((prior, doer))
+                self.last_entity = prior
+            return verbs + 1
         while (
             k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP", "WH")
         ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 DETERMINERS = frozenset(
     """a an the this that these those each every all any some no my our your their his her its
     whose another other several many few multiple various both either certain much more
-    most such""".split()
+    most such one-or-more""".split()
 )
 # Determiners that mark "one record of X" (each X has ..., for every X ...).
 EACH = frozenset({"each", "every", "per", "any"})
@@ -216,6 +216,9 @@ PHRASAL = {
     ("signs", "up", "for"): "sign-up-for",
     ("signed", "up", "for"): "sign-up-for",
     ("sign", "up"): "sign-up",
+    ("take", "part", "in"): "join",
+    ("takes", "part", "in"): "joins",
+    ("took", "part", "in"): "joined",
     ("signs", "up"): "sign-up",
     ("signed", "up"): "sign-up",
     ("as", "well", "as"): "and",
@@ -232,8 +235,8 @@ PHRASAL = {
     ("a", "bunch", "of"): "many",
     ("a", "couple", "of"): "some",
     ("a", "few"): "some",
-    ("one", "or", "more"): "many",
-    ("more", "than", "one"): "many",
+    ("one", "or", "more"): "one-or-more",
+    ("more", "than", "one"): "one-or-more",
     ("each", "other"): "each-other",
     ("how", "many"): "how-many",
     ("how", "much"): "how-much",

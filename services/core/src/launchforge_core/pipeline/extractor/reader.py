@@ -68,6 +68,8 @@ class Reading:
     entities: dict[str, EntityDraft] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (child, parent)
     links: list[tuple[str, str]] = field(default_factory=list)  # many-to-many (owner, member)
+    # a role told outright ("one member leads it"): kept beside a link of the same pair
+    roles: list[tuple[str, str]] = field(default_factory=list)
     focus_fields: list[tuple[str, FieldDraft]] = field(default_factory=list)
     kinds: dict[str, list[str]] = field(default_factory=dict)  # "(dentists and hygienists)"
     # (child, parent key) ties that count only if the parent is kept for other reasons
@@ -233,6 +235,22 @@ class ReaderCore(ReaderBase):
         verbs_before = colon is not None and any(
             isinstance(c, Token) and c.tag == "VERB" for c in cs[:colon]
         )
+        if (
+            colon is not None
+            and verbs_before
+            and colon <= 8
+            and cs[colon].text == ":"
+            and colon + 1 < len(cs)
+            and self.role(cs[colon + 1]) == "entity"
+            and self._starts_clause(cs, colon + 1)
+        ):
+            # "Running a youth orchestra: musicians have a name, ...": a title, then a
+            # clause of its own (the title's words are the scene, not a record)
+            head = [c for c in cs[:colon] if isinstance(c, NP)]
+            if first and head:
+                self.r.title = head[-1].words
+            self.read_clauses(cs[colon + 1 :])
+            return
         if colon is not None and not verbs_before and colon <= 8:
             head = [c for c in cs[:colon] if isinstance(c, NP)]
             if head:

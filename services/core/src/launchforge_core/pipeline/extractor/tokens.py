@@ -170,6 +170,8 @@ def _static_tag(word: str) -> str:
         return "ADV"
     if word in ("like", "many", "some", "how-many", "how-much", "out-of", "up-to", "kind-of"):
         return {"many": "DET", "some": "DET"}.get(word, "PREP")
+    if word == "one-or-more":
+        return "DET"
     if word in lx.CONJUNCTIONS:
         return "CONJ"
     if word in ("whether", "if"):
