@@ -756,6 +756,29 @@ async def test_the_acceptance_robot_sees_what_it_typed(browser: Browser, served:
         await screenshot(page, f"generated-{served.case.slug}-robot-{served.case.robot}")
 
 
+def _running_log() -> dict[str, Any]:
+    """Shoes (a date and a price) are the runs' optional parent: parents first alone
+    would open the page on a form with no text to type and see again."""
+    return {
+        "name": "Running log",
+        "entities": [
+            {"name": "Shoe", "fields": [{"name": "bought on", "type": "date"},
+                                        {"name": "price", "type": "decimal", "minimum": 0}]},
+            {"name": "Run", "fields": [{"name": "route", "type": "string", "required": True},
+                                       {"name": "run on", "type": "date"}]},
+        ],
+        "relations": [{"from": "Run", "to": "Shoe", "required": False}],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "served", [Case("running-log", "modern", _running_log)], indirect=True, ids=["running-log"]
+)
+async def test_the_robot_first_meets_a_form_with_text(browser: Browser, served: Served) -> None:
+    assert served.model["entities"][0]["key"] == "run"
+    await test_the_acceptance_robot_sees_what_it_typed(browser, served)
+
+
 async def _focused(page: Page) -> dict[str, Any]:
     info: dict[str, Any] = await page.evaluate(
         """() => {

@@ -108,6 +108,48 @@ def test_parents_come_first_and_paths_are_relative():
     assert model["summaries"][0]["caption"] == "Number of games by team"
 
 
+# A bug tracker as the extractor reads it: the release (a number and a date) is the
+# bugs' optional parent, so parents-first alone would open the page on a form with
+# nothing to type in words.
+RELEASES_AND_BUGS = {
+    "name": "Bugs",
+    "entities": [
+        {"name": "Release", "fields": [{"name": "version", "type": "integer"},
+                                       {"name": "released on", "type": "date"}]},
+        {"name": "Bug", "fields": [{"name": "title", "type": "string", "required": True}]},
+        {"name": "Comment", "fields": [{"name": "body", "type": "string"}]},
+    ],
+    "relations": [
+        {"from": "Bug", "to": "Release", "required": False},
+        {"from": "Comment", "to": "Bug", "required": True},
+    ],
+}  # fmt: skip
+
+
+def test_the_first_form_has_text_to_type_when_an_entity_offers_it():
+    keys = [e["key"] for e in page_model(build_model(RELEASES_AND_BUGS))["entities"]]
+    assert keys == ["bug", "release", "comment"]
+
+
+def test_a_required_parent_stays_ahead_of_a_child_with_text():
+    spec = {**RELEASES_AND_BUGS, "relations": [
+        {"from": "Bug", "to": "Release", "required": True},
+        {"from": "Comment", "to": "Bug", "required": True},
+    ]}  # fmt: skip
+    keys = [e["key"] for e in page_model(build_model(spec))["entities"]]
+    assert keys == ["release", "bug", "comment"]
+
+
+def test_without_any_text_input_the_order_stays_parents_first():
+    spec = {**RELEASES_AND_BUGS, "entities": [
+        RELEASES_AND_BUGS["entities"][0],
+        {"name": "Bug", "fields": [{"name": "found on", "type": "date"}]},
+        {"name": "Comment", "fields": [{"name": "stars", "type": "integer"}]},
+    ]}  # fmt: skip
+    keys = [e["key"] for e in page_model(build_model(spec))["entities"]]
+    assert keys == ["release", "bug", "comment"]
+
+
 def test_lists_show_the_name_then_parents_then_short_texts_first():
     game = _by_key(page_model(build_model(EVERY_TYPE)))["game"]
     assert [c["name"] for c in game["columns"]] == ["title", "home_id", "away_id", "played_on"]

@@ -260,16 +260,42 @@ def _summary(s: SummaryModel) -> dict[str, Any]:
     }
 
 
+# Inputs whose typed text the record's row shows back as typed.
+TYPED_TEXT = ("string", "email", "url", "phone")
+
+
+def page_order(app: AppModel) -> list[EntityModel]:
+    """Entities parents first (so the first form on the page never needs a record
+    that cannot exist yet), led by the first one a person can name in words.
+
+    A form of only dates, numbers and selects (a run: date, distance) makes a poor
+    first form: what was typed comes back reformatted, so the person cannot spot
+    the record just added. Lifting an entity with a text input and no required
+    parent to the front keeps every required parent ahead of its children."""
+    order = app.by_dependency()
+    lead = next(
+        (
+            e
+            for e in order
+            if not any(r.required for r in e.relations)
+            and any(f.type in TYPED_TEXT for f in e.fields)
+        ),
+        None,
+    )
+    if lead is None or lead is order[0]:
+        return order
+    return [lead, *(e for e in order if e is not lead)]
+
+
 def page_model(app: AppModel) -> dict[str, Any]:
-    """The page's model of ``app``: entities parents first (so the first form on the
-    page never needs a record that cannot exist yet), then the summaries."""
+    """The page's model of ``app``: entities in :func:`page_order`, then the summaries."""
     return {
         "version": MODEL_VERSION,
         "name": app.name,
         "description": app.description,
         "theme": app.theme,
         "page_size": PAGE_SIZE,
-        "entities": [_entity(e) for e in app.by_dependency()],
+        "entities": [_entity(e) for e in page_order(app)],
         "summaries": [_summary(s) for s in app.summaries],
     }
 
