@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from launchforge_common.http_protocol import guarded_protocol
+from launchforge_common.http_protocol import guarded_protocol, trust_response_headers
 from launchforge_common.testing import free_port
 
 HEADER_TIMEOUT = 0.5
@@ -27,10 +27,25 @@ MAX_HEADER_BYTES = 4096
 DISCARD_TIMEOUT = 0.5
 
 
+# Registered as static: written from bytes checked once.
+_STATIC = [(b"X-Static-Policy", b"camera=(), usb=()"), (b"x-frame-options", b"DENY")]
+# Per-response headers next to them, still checked on every response.
+_HEADER_PATHS = {
+    "/static": [(b"x-per-response", b"1")],
+    "/bad-value": [(b"x-injected", b"a\r\nset-cookie: b")],
+    "/bad-name": [(b"x bad", b"1")],
+}
+
+
 async def app(scope: Any, receive: Any, send: Any) -> None:
     """Echoes the body size; ``/slow`` streams for longer than the header timeout;
     ``/early`` answers 413 without reading the body (as a size limit does)."""
     if scope["type"] != "http":
+        return
+    if scope["path"] in _HEADER_PATHS:
+        headers = [*_STATIC, *_HEADER_PATHS[scope["path"]], (b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
         return
     if scope["path"] == "/early":
         headers = [(b"content-length", b"9")]
@@ -53,6 +68,7 @@ async def app(scope: Any, receive: Any, send: Any) -> None:
 
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
+    trust_response_headers(_STATIC)
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -229,3 +245,34 @@ async def test_an_upload_finished_in_time_keeps_its_connection(port: int) -> Non
         assert head.startswith(b"HTTP/1.1 200 "), head
     finally:
         writer.close()
+
+
+async def test_static_headers_are_written_with_the_checked_ones(port: int) -> None:
+    data = await exchange(port, b"GET /static HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"HTTP/1.1 200 OK"
+    assert b"x-static-policy: camera=(), usb=()" in lines
+    assert b"x-frame-options: DENY" in lines
+    assert b"x-per-response: 1" in lines
+    assert b"connection: close" in lines
+    assert body == b"ok"
+
+
+@pytest.mark.parametrize("path", ["/bad-value", "/bad-name"])
+async def test_a_header_not_registered_is_still_checked(port: int, path: str) -> None:
+    request = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    data = await exchange(port, request)
+    assert b"set-cookie" not in data.lower()
+    assert not data.startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [(b"x-ok", b"a\nb"), (b"x(bad)", b"1"), (b"Content-Length", b"2"), (b"connection", b"close")],
+)
+def test_a_static_header_that_uvicorn_would_refuse_or_that_frames_is_refused(
+    header: tuple[bytes, bytes],
+) -> None:
+    with pytest.raises(ValueError, match=r"header|frames"):
+        trust_response_headers([header])

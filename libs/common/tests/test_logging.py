@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
+import time
 
-from launchforge_common.logging import ACCESS_LOGGER, IntervalFlushHandler
+import launchforge_common.logging as logging_module
+import pytest
+from launchforge_common.context import request_id_var
+from launchforge_common.logging import (
+    ACCESS_LOGGER,
+    AccessLine,
+    IntervalFlushHandler,
+    RequestIdFilter,
+    json_formatter,
+    log_access,
+)
 from launchforge_common.middleware import access_logger
 
 
@@ -124,3 +136,58 @@ def test_configure_logging_from_reads_the_services_settings() -> None:
     finally:
         root.handlers, lf_logging._configured = saved[0], saved[2]
         root.setLevel(saved[1])
+
+
+def _json_handler() -> tuple[IntervalFlushHandler, io.StringIO, AccessLine]:
+    """A handler set up as ``configure_logging`` sets up the root's, and its fast access line."""
+    stream = io.StringIO()
+    handler = IntervalFlushHandler(stream, 0)
+    formatter = json_formatter()
+    handler.setFormatter(formatter)
+    request_filter = RequestIdFilter("gateway")
+    handler.addFilter(request_filter)
+    return handler, stream, AccessLine(handler, formatter, request_filter)
+
+
+@pytest.mark.parametrize("method", ["GET", None])
+def test_the_fast_access_line_is_the_line_the_formatter_writes(
+    monkeypatch: pytest.MonkeyPatch, method: str | None
+) -> None:
+    handler, stream, fast = _json_handler()
+    monkeypatch.setattr(time, "time", lambda: 1764900000.0071)
+    path, status, duration_ms = '/v1/caf\u00e9/"q"', 404, 1.25
+    token = request_id_var.set("rid-1")
+    try:
+        fast.write(method, path, status, duration_ms)
+        record = logging.LogRecord(
+            ACCESS_LOGGER, logging.INFO, __file__, 1, "%s %s %s", (method, path, status), None
+        )
+        extra = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
+        record.__dict__.update(extra)
+        handler.handle(record)
+    finally:
+        request_id_var.reset(token)
+    fast_line, formatter_line = stream.getvalue().splitlines()
+    assert fast_line == formatter_line
+    assert json.loads(fast_line)["request_id"] == "rid-1"
+    assert json.loads(fast_line)["time"].endswith(",007")
+
+
+def test_log_access_takes_the_fast_line_only_while_the_setup_is_the_configured_one(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler, stream, fast = _json_handler()
+    root = logging.getLogger()
+    monkeypatch.setattr(logging_module, "_access_line", fast)
+    with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
+        # pytest's capture handler is on the root: the ordinary call, which it sees.
+        log_access("GET", "/a", 200, 1.0)
+        assert [r.getMessage() for r in caplog.records] == ["GET /a 200"]
+        assert stream.getvalue() == ""
+        monkeypatch.setattr(root, "handlers", [handler])
+        log_access("GET", "/b", 200, 1.0)
+        assert json.loads(stream.getvalue())["path"] == "/b"
+        assert len(caplog.records) == 1
+        monkeypatch.setattr(access_logger, "disabled", True)
+        log_access("GET", "/c", 200, 1.0)
+        assert "/c" not in stream.getvalue()

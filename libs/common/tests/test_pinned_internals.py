@@ -69,6 +69,24 @@ def test_uvicorn_request_cycle_has_the_flags_the_lingering_close_reads() -> None
         _shape("uvicorn", f"RequestResponseCycle {flag}", flag in source)
 
 
+def test_uvicorn_response_start_is_the_one_the_trusting_cycle_copies() -> None:
+    """``http_protocol._TrustingCycle.send`` is uvicorn 0.54's response start with
+    registered headers written unchecked: a change to uvicorn's must be copied."""
+    from uvicorn.protocols.http import httptools_impl
+
+    source = inspect.getsource(httptools_impl.RequestResponseCycle.send)
+    for piece in (
+        'headers = self.default_headers + list(message.get("headers", []))',
+        "if HEADER_RE.search(name):",
+        "if HEADER_VALUE_RE.search(value):",
+        'content.append(b"transfer-encoding: chunked\\r\\n")',
+        'self.transport.write(b"".join(content))',
+    ):
+        _shape("uvicorn", f"RequestResponseCycle.send ({piece})", piece in source)
+    for name in ("HEADER_RE", "HEADER_VALUE_RE", "STATUS_LINE"):
+        _shape("uvicorn", f"httptools_impl.{name}", hasattr(httptools_impl, name))
+
+
 def _uvicorns_own(server: type, name: str) -> Any:
     """``Server.<name>`` as uvicorn wrote it.
 

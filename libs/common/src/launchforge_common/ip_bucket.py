@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 
+# Asked on every rate-limited request, mostly for the same few clients;
+# parsing an address with ``ipaddress`` is pure Python (~10k instructions).
+# Bounded, so a client rotating addresses only churns it.
+@lru_cache(maxsize=4096)
 def ip_bucket(ip: str) -> str:
     """IPv4 itself, IPv6 by its /64 (an IPv4-mapped address as its IPv4).
 

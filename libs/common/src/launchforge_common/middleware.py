@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from launchforge_common.context import REQUEST_ID_HEADER, accept_request_id, request_id_var
 from launchforge_common.errors import handle_unexpected
-from launchforge_common.logging import ACCESS_LOGGER
+from launchforge_common.logging import ACCESS_LOGGER, log_access
 
 access_logger = logging.getLogger(ACCESS_LOGGER)
 
@@ -115,16 +115,10 @@ class RequestContextMiddleware:
                 self.observe(scope, status, time.perf_counter() - started)
             path = loggable_path(scope.get("path", ""))
             if path not in _QUIET_PATHS:
-                access_logger.info(
-                    "%s %s %s",
+                log_access(
                     scope.get("method"),
                     path,
                     status,
-                    extra={
-                        "method": scope.get("method"),
-                        "path": path,
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    },
+                    round((time.perf_counter() - started) * 1000, 2),
                 )
             request_id_var.reset(token)

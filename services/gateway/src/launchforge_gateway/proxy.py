@@ -58,6 +58,11 @@ _FORWARDING = frozenset(
 # advertised.
 _RESPONSE_REPLACED = frozenset({"date", "server"})
 
+# The unions above, made once rather than per request.
+_REQUEST_DROPPED = HOP_BY_HOP | _REQUEST_REPLACED
+_REQUEST_DROPPED_UNTRUSTED = _REQUEST_DROPPED | _FORWARDING
+_RESPONSE_DROPPED = HOP_BY_HOP | _RESPONSE_REPLACED
+
 # Responses at most this long (by Content-Length) are streamed without a
 # disconnect watcher: they are done before a watcher would matter.
 _WATCH_DISCONNECT_ABOVE = 64 * 1024
@@ -249,12 +254,13 @@ class Proxy:
     def request_headers(self, scope: Scope) -> tuple[list[tuple[str, str]], bool]:
         """Headers for the upstream request, and whether the request has a body."""
         raw: list[tuple[bytes, bytes]] = scope["headers"]
-        drop = HOP_BY_HOP | _REQUEST_REPLACED | _connection_tokens(raw)
         client = scope.get("client")
         peer: str | None = client[0] if client else None
         trusted = self.trusted.is_trusted(peer)
-        if not trusted:
-            drop |= _FORWARDING
+        drop = _REQUEST_DROPPED if trusted else _REQUEST_DROPPED_UNTRUSTED
+        listed = _connection_tokens(raw)
+        if listed:
+            drop = drop | listed
 
         headers: list[tuple[str, str]] = []
         chain: list[str] = []
@@ -344,7 +350,7 @@ class Proxy:
         receive: Receive,
         send: Send,
     ) -> None:
-        drop = HOP_BY_HOP | _RESPONSE_REPLACED
+        drop = _RESPONSE_DROPPED
         connection = [(n, v) for n, v in response.raw_headers if n.lower() == b"connection"]
         if connection:
             drop = drop | _connection_tokens(connection)

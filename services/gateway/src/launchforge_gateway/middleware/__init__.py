@@ -30,6 +30,7 @@ Order, outermost first, and why:
 
 from __future__ import annotations
 
+from launchforge_common.http_protocol import trust_response_headers
 from launchforge_common.tracing import instrument_asgi
 from starlette.types import ASGIApp
 
@@ -75,9 +76,12 @@ def build_middleware_stack(
     )
     app = with_webapp(app)
     app = cors_middleware(app, settings)
+    static_headers = security_headers(settings)
+    # Checked once here instead of by the server on every response.
+    trust_response_headers(static_headers)
     app = RequestIdMiddleware(
         app,
-        default_headers=security_headers(settings),
+        default_headers=static_headers,
         observe=metrics_observer(metrics, routes or RoutingTable()) if metrics else None,
     )
     wrapped: ASGIApp = instrument_asgi(app)
