@@ -164,9 +164,7 @@ async def test_provider_error_fails_the_build_without_the_key(standin, answers, 
     assert all(KEY not in e.message for e in recorder.events)
 
 
-async def test_model_files_that_fail_the_checks_are_left_out_and_named(
-    standin, answers, recorder
-):
+async def test_model_files_that_fail_the_checks_are_left_out_and_named(standin, answers, recorder):
     # A model's extra files are additions to a backbone that already holds the spec:
     # one that would replace the backbone, climb out of the project or sit at an
     # absolute path is never written, the build log names it, and the build goes on.
@@ -200,9 +198,7 @@ async def test_model_files_that_fail_the_checks_are_left_out_and_named(
     assert all("relative to the project" in m for m in left_out[1:])
 
 
-async def test_an_unreadable_file_list_costs_the_files_not_the_build(
-    standin, answers, recorder
-):
+async def test_an_unreadable_file_list_costs_the_files_not_the_build(standin, answers, recorder):
     standin.script += [
         answers["openai"](json.dumps(TINY_SPEC)),
         answers["openai"]('{"files": [{"path": "app/extra/a.py", '),

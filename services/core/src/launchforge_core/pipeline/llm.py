@@ -212,9 +212,7 @@ class ExtraFiles:
     refused: list[str] = field(default_factory=list)
 
 
-def _check_files(
-    answer: str, *, backbone: set[str], settings: PipelineSettings
-) -> ExtraFiles:
+def _check_files(answer: str, *, backbone: set[str], settings: PipelineSettings) -> ExtraFiles:
     """Every file that passes the checks; each one that does not is refused, never written.
 
     The extra files are additions to a backbone that already holds the whole spec,
