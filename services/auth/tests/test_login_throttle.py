@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from launchforge_auth.config import AuthSettings
+from launchforge_auth.services.login_throttle import Attempt, LoginThrottle
 from launchforge_common.client_ip import client_ip
+from launchforge_common.redis import RedisHealth, create_redis
 from launchforge_common.testing import free_port
 
 Register = Callable[..., Awaitable[Any]]
@@ -257,3 +259,31 @@ async def test_the_gateway_is_trusted_by_its_token_not_by_an_address_range(
         # without the token the header is anyone's to forge: ignored (the peer counts)
         forged = {"X-Client-IP": client_ip, "X-Internal-Token": "wrong"}
         assert await attempt(bystander.email, bystander.password, **forged) == 200
+
+
+async def test_a_right_login_gives_its_count_back_even_while_a_blip_marks_redis_down(
+    throttled_settings: AuthSettings,
+) -> None:
+    """Counted when Redis answered, refunded though a blip marked it down meanwhile.
+
+    Skipping those refunds left counts behind: around a Redis restart, right logins
+    of one account (four at once) reached the limit and were refused with a 429.
+    """
+    redis = create_redis(throttled_settings)
+    health = RedisHealth("redis-test")
+    throttle = LoginThrottle(redis, health, throttled_settings)
+    email, ip = f"{uuid.uuid4().hex}@example.com", _random_ip()
+    try:
+        for _ in range(throttled_settings.login_max_account_failures + 2):
+            attempt = await throttle.begin(email=email, ip=ip)
+            assert isinstance(attempt, Attempt)
+            assert attempt.counted
+            health.record_failure(ConnectionError("a blip"))  # Redis marked down now
+            assert not health.should_try()
+            await throttle.succeeded(attempt, email=email, ip=ip)
+            assert not health.is_down  # the forced refund reached Redis
+        (fail_account, _, _), (fail_ip, _, _) = throttle._keys(email, ip)
+        assert await redis.get(fail_account) is None
+        assert int(await redis.get(fail_ip) or 0) == 0
+    finally:
+        await redis.aclose()

@@ -78,15 +78,19 @@ class RedisHealth:
             self._down_since = None
             self._next_try = 0.0
 
-    async def run(self, operation: Callable[[], Awaitable[T]], *, default: D) -> T | D:
+    async def run(
+        self, operation: Callable[[], Awaitable[T]], *, default: D, force: bool = False
+    ) -> T | D:
         """``await operation()``, or ``default`` while Redis is down or when the call fails.
 
         The steps every degrading Redis call takes (should_try, the call,
         record_failure on a Redis error, record_success), in one place: a
         site that forgets record_success would keep Redis marked down.
-        Errors other than REDIS_ERRORS propagate untouched.
+        Errors other than REDIS_ERRORS propagate untouched. ``force`` tries the
+        call even while Redis is marked down: for a call that undoes one Redis
+        just took (a counter given back), whose skipping would leave state behind.
         """
-        if not self.should_try():
+        if not force and not self.should_try():
             return default
         try:
             result = await operation()

@@ -44,6 +44,8 @@ class Attempt:
 
     armed_account: bool = False
     armed_ip: bool = False
+    # Counted in Redis (not admitted uncounted while Redis was down): a success gives it back.
+    counted: bool = False
 
 
 def _account_id(email: str) -> str:
@@ -132,18 +134,22 @@ class LoginThrottle:
         refused, armed_a, armed_i = outcome
         if int(refused) > 0:
             return Lockout(math.ceil(int(refused) / 1000))
-        return Attempt(armed_account=bool(armed_a), armed_ip=bool(armed_i))
+        return Attempt(armed_account=bool(armed_a), armed_ip=bool(armed_i), counted=True)
 
     async def succeeded(self, attempt: Attempt, *, email: str, ip: str) -> None:
         """The attempt was right: clear the account's count, refund the IP's, undo its locks."""
         succeed = self._succeed
-        if succeed is None:  # no Redis configured
+        if succeed is None or not attempt.counted:  # no Redis, or nothing was counted
             return
         (fail_a, lock_a, _), (fail_i, lock_i, _) = self._keys(email, ip)
+        # Forced: Redis took this attempt's count moments ago. Skipping the refund
+        # because a blip marked Redis down meanwhile would leave the count behind,
+        # and a few right logins around a Redis restart would lock the account.
         await self.health.run(
             lambda: succeed(
                 keys=[fail_a, lock_a, fail_i, lock_i],
                 args=[int(attempt.armed_account), int(attempt.armed_ip)],
             ),
             default=None,
+            force=True,
         )
