@@ -16,6 +16,7 @@ from launchforge_auth.services.login_throttle import Attempt, LoginThrottle
 from launchforge_common.client_ip import client_ip
 from launchforge_common.redis import RedisHealth, create_redis
 from launchforge_common.testing import free_port
+from redis import exceptions as redis_errors
 
 Register = Callable[..., Awaitable[Any]]
 RunApp = Callable[[AuthSettings], AbstractAsyncContextManager[Any]]
@@ -285,5 +286,35 @@ async def test_a_right_login_gives_its_count_back_even_while_a_blip_marks_redis_
         (fail_account, _, _), (fail_ip, _, _) = throttle._keys(email, ip)
         assert await redis.get(fail_account) is None
         assert int(await redis.get(fail_ip) or 0) == 0
+    finally:
+        await redis.aclose()
+
+
+async def test_a_refund_that_meets_a_stale_connection_is_sent_once_more(
+    throttled_settings: AuthSettings,
+) -> None:
+    """After a Redis restart each stale pooled connection fails once: the refund goes again."""
+    redis = create_redis(throttled_settings)
+    throttle = LoginThrottle(redis, RedisHealth("redis-test"), throttled_settings)
+    email, ip = f"{uuid.uuid4().hex}@example.com", _random_ip()
+    real = throttle._succeed
+    assert real is not None
+    calls = 0
+
+    async def stale_once(**kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise redis_errors.ConnectionError("Connection closed by server.")
+        return await real(**kwargs)
+
+    throttle._succeed = stale_once  # type: ignore[assignment]
+    try:
+        attempt = await throttle.begin(email=email, ip=ip)
+        assert isinstance(attempt, Attempt)
+        await throttle.succeeded(attempt, email=email, ip=ip)
+        assert calls == 2
+        (fail_account, _, _), _ = throttle._keys(email, ip)
+        assert await redis.get(fail_account) is None
     finally:
         await redis.aclose()

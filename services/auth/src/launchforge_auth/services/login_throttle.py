@@ -145,11 +145,16 @@ class LoginThrottle:
         # Forced: Redis took this attempt's count moments ago. Skipping the refund
         # because a blip marked Redis down meanwhile would leave the count behind,
         # and a few right logins around a Redis restart would lock the account.
-        await self.health.run(
-            lambda: succeed(
-                keys=[fail_a, lock_a, fail_i, lock_i],
-                args=[int(attempt.armed_account), int(attempt.armed_ip)],
-            ),
-            default=None,
-            force=True,
-        )
+        # Twice at most: after a Redis restart each stale pooled connection fails once,
+        # and the second call takes a fresh one (the script never takes a count below 0).
+        for _ in range(2):
+            done = await self.health.run(
+                lambda: succeed(
+                    keys=[fail_a, lock_a, fail_i, lock_i],
+                    args=[int(attempt.armed_account), int(attempt.armed_ip)],
+                ),
+                default=None,
+                force=True,
+            )
+            if done is not None:
+                return
