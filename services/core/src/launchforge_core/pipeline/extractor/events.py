@@ -130,31 +130,14 @@ class EventReader(ReaderBase):
         noun = ACT_BY_VERB.get(self._base(verb.text))
         if noun is None:
             return None
-        k = j + 2
-        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "ADV"):
-            if cs[k].text in (".", ";", ":"):
-                return None
-            k += 1
-        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
-            return None
-        k += 1
-        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
-            k += 1
-        note = cs[k] if k < len(cs) else None
-        if not (
-            isinstance(note, Token)
-            and note.tag == "VERB"
-            and self._base(note.text) in NOTING_VERBS
-            and k + 1 < len(cs)
-            and isinstance(cs[k + 1], NP)
-            and self.role(cs[k + 1]) == "attribute"
-        ):
+        noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
+        if noted is None:
             return None
         parent = self._known_compound(self.entity(thing, strength=1))
         event = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
         self.relation(event, parent)
         self.last_entity = event
-        return self.read_fields(cs, k + 1, event, closer=None)
+        return self.read_fields(cs, noted, event, closer=None)
 
     def read_every_time(self, cs: list[Chunk], i: int) -> int | None:
         """At ``every time`` / ``whenever``: ``A VERB B, [we] VERB C [with ...]``.
@@ -208,8 +191,19 @@ class EventReader(ReaderBase):
         verb = cs[k] if k < len(cs) else None
         if not isinstance(verb, Token) or verb.tag != "VERB":
             return None
-        k += 1
-        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("ADV", "PREP", "PUNCT"):
+        noted = self._what_i_note(cs, k + 1, skip=("ADV", "PREP", "PUNCT"))
+        if noted is None:
+            return None
+        event = self.entity(happening, strength=2, listed=True)
+        if event is None:
+            return None
+        self.last_entity = event
+        return self.read_fields(cs, noted, event, closer=None)
+
+    def _what_i_note(self, cs: list[Chunk], k: int, skip: tuple[str, ...]) -> int | None:
+        """From ``k``: ``[, ] I [always] note|record|write down <attributes>``, in the same
+        sentence. The index of the first attribute noted, or None if the clause is not that."""
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in skip:
             if cs[k].text in (".", ";", ":"):
                 return None
             k += 1
@@ -228,11 +222,7 @@ class EventReader(ReaderBase):
             and self.role(cs[k + 1]) == "attribute"
         ):
             return None
-        event = self.entity(happening, strength=2, listed=True)
-        if event is None:
-            return None
-        self.last_entity = event
-        return self.read_fields(cs, k + 1, event, closer=None)
+        return k + 1
 
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
         """At ``who``: ``who VERB [prep] which/what THING``; None if it is not that clause."""
