@@ -490,3 +490,42 @@ def record_result(drill: str, figures: Mapping[str, Any]) -> Path:
     path.write_text(line + "\n")
     sys.stdout.write(f"\nDRILL RESULT {line}\n")
     return path
+
+
+@dataclass
+class OfflineBuilds:
+    """What ``build_ideas_offline`` saw: each idea's pipeline result, and the failures."""
+
+    results: list[tuple[str, Any]]
+    seconds: float
+
+    @property
+    def failed(self) -> dict[str, tuple[str | None, list[str]]]:
+        return {
+            idea: (result.error, [s.detail for s in result.stages if s.outcome == "failed"])
+            for idea, result in self.results
+            if result.status != "succeeded"
+        }
+
+
+async def build_ideas_offline(items: list[dict[str, Any]], concurrency: int) -> OfflineBuilds:
+    """Build each idea as a person with no model would (provider ``offline``): spec,
+    generate, and the app's own test suite in the validate stage; ``concurrency`` at a time."""
+    # Imported here: the other drills load none of the pipeline.
+    from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
+
+    async def ignore(_event: PipelineEvent) -> None:
+        return None
+
+    gate = asyncio.Semaphore(concurrency)
+
+    async def build(item: dict[str, Any]) -> tuple[str, Any]:
+        async with gate:
+            result = await run_pipeline(
+                BuildInput(idea=item["idea"]), llm=None, emit=ignore, settings=PipelineSettings()
+            )
+        return item["id"], result
+
+    started = time.monotonic()
+    results = await asyncio.gather(*(build(item) for item in items))
+    return OfflineBuilds(results=list(results), seconds=time.monotonic() - started)

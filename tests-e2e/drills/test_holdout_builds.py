@@ -13,16 +13,13 @@ them all (96 ideas, several minutes).
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from drill_kit import record_result
-from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
+from drill_kit import build_ideas_offline, record_result
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = os.environ.get("LF_HOLDOUT_SETS", "holdout3").split(",")
@@ -40,36 +37,17 @@ def _ideas() -> list[dict[str, Any]]:
     return ideas
 
 
-async def _ignore(_event: PipelineEvent) -> None:
-    return None
-
-
-async def _build(item: dict[str, Any], gate: asyncio.Semaphore) -> tuple[str, Any]:
-    async with gate:
-        result = await run_pipeline(
-            BuildInput(idea=item["idea"]), llm=None, emit=_ignore, settings=PipelineSettings()
-        )
-    return item["id"], result
-
-
 async def test_every_held_out_idea_builds_and_passes_its_own_tests() -> None:
     ideas = _ideas()
-    gate = asyncio.Semaphore(CONCURRENCY)
-    started = time.monotonic()
-    results = await asyncio.gather(*(_build(item, gate) for item in ideas))
-    elapsed = time.monotonic() - started
-    failed = {
-        idea: (result.error, [s.detail for s in result.stages if s.outcome == "failed"])
-        for idea, result in results
-        if result.status != "succeeded"
-    }
+    builds = await build_ideas_offline(ideas, CONCURRENCY)
+    results, failed = builds.results, builds.failed
     record_result(
         "holdout-builds",
         {
             "sets": SETS,
             "ideas": len(ideas),
             "succeeded": len(ideas) - len(failed),
-            "seconds": round(elapsed, 1),
+            "seconds": round(builds.seconds, 1),
         },
     )
     assert not failed, failed
