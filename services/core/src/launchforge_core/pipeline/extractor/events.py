@@ -97,6 +97,36 @@ MOMENT_NAMES = {
 
 # "every time", "each time", "whenever": what follows happens again and again.
 _EVERY_TIME_DETS = frozenset({"every", "each"})
+# Who can do an act the writer then notes: the writer, or anyone.
+_DOERS = frozenset({"i", "we", "someone", "somebody", "anyone", "anybody", "they"})
+# A going-to before the act: "go out to tune one".
+_TRIP_VERBS = frozenset({"go", "come", "head", "pop", "drive", "get"})
+# Verbs whose object names the act itself: "do a sweep", "carry out an inspection".
+_LIGHT_VERBS = frozenset({"do", "carry-out", "make", "run", "hold", "give"})
+# The thing acted on, named again: "tune one", "check it".
+_SAME_THING = frozenset({"one", "it", "them"})
+# Verbs too general to name a record by their -ing form ("when I get a horse").
+_NOT_ACTS = frozenset(
+    """be have get see find go come take put keep want need like love use know think say
+    tell ask call start finish open close leave let try""".split()
+)
+
+
+def _gerund(base: str) -> str:
+    """The act's noun by its -ing form: shoe -> shoeing, tune -> tuning, trim -> trimming."""
+    if base.endswith("ie"):
+        return f"{base[:-2]}ying"
+    if base.endswith("e") and len(base) > 2 and base[-2] not in "aeiouy":
+        return f"{base[:-1]}ing"
+    if (
+        len(base) <= 4
+        and len(base) >= 3
+        and base[-1] not in "aeiouwxy"
+        and base[-2] in "aeiou"
+        and base[-3] not in "aeiou"
+    ):
+        return f"{base}{base[-1]}ing"
+    return f"{base}ing"
 
 
 class EventReader(ReaderBase):
@@ -112,32 +142,102 @@ class EventReader(ReaderBase):
             and happening.det in ("a", "an", "the")
             and self.role(happening) == "entity"
         ):
-            return self._when_it_happens(cs, j, happening)
-        if not (j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we")):
+            done = self._when_it_happens(cs, j, happening)
+            if done is not None:
+                return done
+        return self._act_then_note(cs, j)
+
+    def _act_then_note(self, cs: list[Chunk], j: int) -> int | None:
+        """At the doer: ``I [go out to] VERB a THING, I note <attributes>``.
+
+        The doer is the writer ("I", "we"), anyone ("someone hires a tool"), or a kind
+        of person the idea keeps ("a member borrows a book": the record is that
+        member's too). The thing may be named again by a pronoun ("tune one") or be
+        the act itself ("do a sweep"). The verb names the record (tune -> Tuning)."""
+        doer = cs[j] if j < len(cs) else None
+        person: NP | None = None
+        if isinstance(doer, NP) and self.role(doer) == "entity" and is_person(doer.singular):
+            person = doer
+        elif not (isinstance(doer, Token) and doer.text in _DOERS):
             return None
         j += 1
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
             j += 1
+        j = self._past_a_trip(cs, j)
         verb = cs[j] if j < len(cs) else None
+        base = self._act_verb(verb)
         thing = cs[j + 1] if j + 1 < len(cs) else None
-        if not (
-            isinstance(verb, Token)
-            and verb.tag == "VERB"
-            and isinstance(thing, NP)
-            and self.role(thing) == "entity"
-        ):
+        if base is None or thing is None:
             return None
-        noun = ACT_BY_VERB.get(self._base(verb.text))
-        if noun is None:
+        parent: str | None = None
+        event_np: NP | None = None
+        if isinstance(thing, NP) and (
+            self.role(thing) == "entity" or thing.singular in self.r.entities
+        ):
+            if base in _LIGHT_VERBS and thing.det in ("a", "an") and not thing.owner:
+                event_np = thing  # "do a sweep": the act is named
+            elif thing.det in ("my", "our", "your"):
+                return None  # "when I open my shop": a place, not one of many
+            else:
+                parent = self._known_compound(self.entity(thing, strength=1))
+        elif isinstance(thing, Token) and thing.text in _SAME_THING and self.last_entity:
+            parent = self._the_thing_again(self.last_entity)  # "tune one", "check it"
+        else:
+            return None
+        noun = None if event_np else ACT_BY_VERB.get(base) or _gerund(base)
+        if noun is None and event_np is None:
             return None
         noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
         if noted is None:
             return None
-        parent = self._known_compound(self.entity(thing, strength=1))
-        event = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
-        self.relation(event, parent)
+        where = thing.index if isinstance(thing, NP) else verb.index if isinstance(verb, NP) else 0
+        event = self.entity(
+            event_np or NP(head=str(noun), det="a", index=where), strength=2, listed=True
+        )
+        if parent is not None:
+            self.relation(event, parent)
+        if person is not None:
+            self.relation(event, self.entity(person, strength=1))
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
+
+    def _the_thing_again(self, last: str) -> str:
+        """What "one" or "it" names: the last thing named, or when that was a person
+        ("each piano belongs to one customer. when I tune one"), the thing they have."""
+        if not is_person(last):
+            return last
+        theirs = [c for c, p in self.r.relations if p == last and not is_person(c)]
+        return theirs[-1] if theirs else last
+
+    def _past_a_trip(self, cs: list[Chunk], j: int) -> int:
+        """``go out to tune one``, ``come round to check it``: the index of the act after
+        a going-to; ``j`` itself when there is none."""
+        verb = cs[j] if j < len(cs) else None
+        if not (isinstance(verb, Token) and self._base(verb.text) in _TRIP_VERBS):
+            return j
+        k = j + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k += 1
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "to":
+            return k + 1
+        return j
+
+    def _act_verb(self, chunk: Chunk | None) -> str | None:
+        """The base form of the verb of an act, also when the chunker took it for a
+        bare noun after "to" ("to tune": NP(tune)); None if it is no act."""
+        if isinstance(chunk, Token) and chunk.tag == "VERB":
+            base = self._base(chunk.text)
+        elif (
+            isinstance(chunk, NP)
+            and chunk.det is None
+            and not chunk.mods
+            and not chunk.adjs
+            and chunk.head in ACT_BY_VERB
+        ):
+            base = chunk.head
+        else:
+            return None
+        return None if base in _NOT_ACTS else base
 
     def read_every_time(self, cs: list[Chunk], i: int) -> int | None:
         """At ``every time`` / ``whenever``: ``A VERB B, [we] VERB C [with ...]``.
@@ -146,6 +246,8 @@ class EventReader(ReaderBase):
         one kid's doing of one chore, so a child of both (and the chore is not the kid's).
         None if the sentence does not go that way."""
         j = i + 1
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we"):
+            return self._act_then_note(cs, j)  # "each time I shoe a horse I record ..."
         doer = cs[j] if j < len(cs) else None
         verb = cs[j + 1] if j + 1 < len(cs) else None
         if not (
@@ -218,11 +320,17 @@ class EventReader(ReaderBase):
             and note.tag == "VERB"
             and self._base(note.text) in NOTING_VERBS
             and k + 1 < len(cs)
-            and isinstance(cs[k + 1], NP)
-            and self.role(cs[k + 1]) == "attribute"
+            and self._notable(cs[k + 1])
         ):
             return None
         return k + 1
+
+    def _notable(self, chunk: Chunk) -> bool:
+        """What a record notes first: an attribute, or a thing the idea keeps already
+        ("we write down the tool, the customer, the date")."""
+        return isinstance(chunk, NP) and (
+            self.role(chunk) == "attribute" or chunk.singular in self.r.entities
+        )
 
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
         """At ``who``: ``who VERB [prep] which/what THING``; None if it is not that clause."""

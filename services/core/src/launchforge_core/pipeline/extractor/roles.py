@@ -28,7 +28,7 @@ def np_role(np: NP) -> str:
         return "attribute"  # "litres", "kg": a measure
     if (
         (one in lx.META_NOUNS or head in lx.META_NOUNS)
-        and not (np.plural and one in lx.META_BUT_ENTITY_IN_PLURAL)
+        and not ((np.plural or np.each) and one in lx.META_BUT_ENTITY_IN_PLURAL)
         and not (np.mods and one in RECORD_HEADS)
     ):
         return "meta"

@@ -53,7 +53,10 @@ def normalise(text: str) -> str:
         r"\b(i|you|we|they|he|she|it|that|there|who|what|here)'(s|ve|re|d|ll|m)\b", r"\1 '\2", text
     )
     text = re.sub(r"\b([a-z]+)n't\b", r"\1 n't", text)
-    return re.sub(r"([a-z])'s\b", r"\1 's", text)  # possessive: "the dog's vet"
+    text = re.sub(r"([a-z])'s\b", r"\1 's", text)  # possessive: "the dog's vet"
+    # "the owners' dogs" is the owners' as "the owner's" is; "kids' clothes" a kind of clothes
+    text = re.sub(r"\b(kids|girls|boys|ladies|babies|mens|womens|childrens)'", r"\1", text)
+    return re.sub(r"\b([a-z]+s)'(?=[\s,.;:!?)]|$)", r"\1 's", text)
 
 
 def split_sentences(tokens: list[Token]) -> list[list[Token]]:
