@@ -918,3 +918,20 @@ def test_a_plural_possessive_is_the_owner_but_a_kind_of_clothes_is_not():
         "with a name."
     )
     assert "Kid" not in entities(spec)
+
+
+def test_each_ones_possessive_attributes_are_theirs_and_a_clause_verb_is_no_entity():
+    spec = extract_spec(
+        "I coordinate volunteers for a small hospice. I keep each volunteer's name, phone, "
+        "email and the date their DBS check expires."
+    )
+    found = entities(spec)
+    assert set(found) == {"Volunteer"}
+    assert {"name", "phone", "email"} <= set(found["Volunteer"])
+
+
+def test_a_possessive_on_a_record_stays_the_records_own_field():
+    spec = extract_spec(
+        "Every job starts with a quote: I write down the customer's name and phone, and a price."
+    )
+    assert "Customer" not in entities(spec)

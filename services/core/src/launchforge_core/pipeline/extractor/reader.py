@@ -145,7 +145,16 @@ class ReaderCore(ReaderBase):
         return key
 
     def owner_of(self, np: NP) -> str | None:
-        """Whose "their name" / "its size": the last person (their) or thing (its) named."""
+        """Whose "their name" / "its size": the last person (their) or thing (its) named;
+        whose "each volunteer's name": the volunteer's ("the customer's name" on a quote
+        stays the quote's, unless customers are kept already)."""
+        who = np.owner
+        if (
+            who is not None
+            and self.role(who) == "entity"
+            and (who.each or who.plural or who.singular in self.r.entities)
+        ):
+            return self.entity(who, strength=2)
         if np.det not in ("their", "his", "her", "its"):
             return None
         keys = list(self.r.entities)

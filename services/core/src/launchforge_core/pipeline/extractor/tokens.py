@@ -260,6 +260,12 @@ def _resolve(tokens: list[Token]) -> None:
         token.tag = _decide(word, base, prev, nxt, after_next)
 
 
+# Determiners before one thing: "each project uses", "their check expires".
+_SINGULAR_DETS = frozenset(
+    {"each", "every", "the", "a", "an", "one", "my", "our", "their", "its", "his", "her", "your"}
+)
+
+
 def _determined_singular(tokens: list[Token], i: int) -> bool:
     """``each project``, ``an accepted quote``: a singular noun after a determiner."""
     if is_plural(tokens[i].text):
@@ -267,7 +273,7 @@ def _determined_singular(tokens: list[Token], i: int) -> bool:
     k = i - 1
     while k >= 0 and tokens[k].tag in ("ADJ", "NOUN", "NV"):
         k -= 1
-    return k >= 0 and tokens[k].text in ("each", "every", "the", "a", "an", "one", "my", "our")
+    return k >= 0 and tokens[k].text in _SINGULAR_DETS
 
 
 def _title_ahead(tokens: list[Token], i: int) -> bool:
