@@ -935,3 +935,29 @@ def test_a_possessive_on_a_record_stays_the_records_own_field():
         "Every job starts with a quote: I write down the customer's name and phone, and a price."
     )
     assert "Customer" not in entities(spec)
+
+
+def test_a_record_that_ties_two_things_and_a_payment_on_it_after_a_repeat():
+    spec = extract_spec(
+        "Each unit has a number and a monthly rent. Tenants have a name and a phone. A "
+        "rental ties one tenant to one unit with a start date and an end date, and every "
+        "month they make a payment on it with an amount, the date and the method."
+    )
+    found = entities(spec)
+    assert set(found) == {"Unit", "Tenant", "Rental", "Payment"}
+    assert set(found["Rental"]) == {"start_date", "end_date"}
+    assert {"amount", "date", "method"} <= set(found["Payment"])
+    assert relations(spec) == {("Rental", "Tenant"), ("Rental", "Unit"), ("Payment", "Rental")}
+
+
+def test_a_counted_field_word_is_a_record_and_what_it_becomes_is_its_child():
+    spec = extract_spec(
+        "I keep clients with their name and phone. Every quote is for one client and has a "
+        "date and a price. When a quote is accepted it becomes a job with a scheduled date "
+        "and the crew size."
+    )
+    found = entities(spec)
+    assert set(found) == {"Client", "Quote", "Job"}
+    assert {"date", "price"} <= set(found["Quote"])
+    assert "scheduled_date" in found["Job"]
+    assert relations(spec) == {("Quote", "Client"), ("Job", "Quote")}

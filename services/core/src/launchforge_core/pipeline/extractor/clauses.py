@@ -15,8 +15,10 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     CREATING_VERBS,
     HAVE_VERBS,
     JOINING_VERBS,
+    NEVER_COUNTED,
     RELATION_PREPS,
     RELATION_VERBS,
+    TYING_VERBS,
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
@@ -120,7 +122,7 @@ class ClauseReader(ReaderBase):
                         continue
                 if (
                     subject is not None
-                    and self.role(subject) == "entity"
+                    and (self.role(subject) == "entity" or self._counted_attribute(subject))
                     and ((c.tag == "AUX" and self._base(text) == "be") or text in ("get", "gets"))
                 ):
                     j = self._be_tied(cs, i + 1, subject)
@@ -235,10 +237,21 @@ class ClauseReader(ReaderBase):
             and second.tag in ("VERB", "AUX")
         )
 
+    def _counted_attribute(self, np: NP) -> bool:
+        """``every quote is for one client``: a word that usually names a field, counted
+        one by one as the subject of its own clause, so a record."""
+        return (
+            np.each
+            and np.owner is None
+            and self.role(np) == "attribute"
+            and (np.singular not in NEVER_COUNTED)
+        )
+
     def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
         """After "is"/"are"/"gets": ``in a class``, ``for a customer``, ``assigned to a crew``.
 
         The subject is the child (many-to-one); returns where reading goes on, or None."""
+        counted = self._counted_attribute(subject)
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "AUX"):
             j += 1
         one = cs[j] if j < len(cs) else None
@@ -252,7 +265,7 @@ class ClauseReader(ReaderBase):
             )
         ):
             # "a session is one tutor with ...", "every visit is one observer at one site"
-            child = self.entity(subject)
+            child = self.entity(subject, force=counted)
             self.relation(child, self.entity(one, force=True))
             return self._each_one(cs, j + 1, child)
         passive = False
@@ -274,7 +287,7 @@ class ClauseReader(ReaderBase):
         target = cs[j] if j < len(cs) else None
         if not isinstance(target, NP) or self.role(target) != "entity":
             return None
-        child = self.entity(subject)
+        child = self.entity(subject, force=counted)
         # "each hive is in one apiary": one of several, so a record even when named once
         single = target.numbers == ["one"] or (cs[j - 1].text == "one" if j else False)
         self.relation(child, self.entity(target, strength=2 if single else 1))
@@ -485,6 +498,58 @@ class ClauseReader(ReaderBase):
             return np, k + 3
         return None
 
+    def _ties_or_becomes(
+        self, cs: list[Chunk], j: int, base: str, subject_key: str | None, obj: NP
+    ) -> int | None:
+        """Records told by what they do to others, with ``obj`` at ``j``:
+
+        - "a rental ties one tenant to one unit with a start date": a child of both;
+        - "(a quote) ... it becomes a job with a date": the job is the quote's;
+        - "they make a payment on it with an amount": the payment is the thing's named
+          before ("it"), not the payer's.
+
+        Where reading goes on, or None if the clause is none of these."""
+        nxt = cs[j + 1] if j + 1 < len(cs) else None
+        after = cs[j + 2] if j + 2 < len(cs) else None
+        if (
+            base in TYING_VERBS
+            and subject_key
+            and self.role(obj) == "entity"
+            and isinstance(nxt, Token)
+            and nxt.text in ("to", "with", "and")
+            and isinstance(after, NP)
+            and self.role(after) == "entity"
+        ):
+            for side in (obj, after):
+                self.relation(subject_key, self.entity(side, strength=2))
+            self.last_entity = subject_key
+            return self._tied_details(cs, j + 2 + 1, subject_key)
+        if base in ("become", "turn") and subject_key and self.role(obj) == "entity":
+            child = self.entity(obj, strength=2, listed=True)
+            if child is None or child == subject_key:
+                return None
+            self.relation(child, subject_key)
+            self.last_entity = child
+            return self.read_posts(cs, j + 1, child)
+        if (
+            obj.det in ("a", "an")
+            and self.role(obj) == "entity"
+            and isinstance(nxt, Token)
+            and nxt.text in ("on", "for", "against")
+            and isinstance(after, Token)
+            and after.text == "it"
+            and self.last_entity
+            and not is_person(self.last_entity)
+        ):
+            thing = self.last_entity
+            child = self.entity(obj, strength=2, listed=True)
+            if child is None or child == thing:
+                return None
+            self.relation(child, thing)
+            self.last_entity = child
+            return self.read_posts(cs, j + 3, child)
+        return None
+
     def _verb(self, cs: list[Chunk], i: int, subject: NP | None, focus: str | None) -> int:
         verb = cs[i]
         assert isinstance(verb, Token)
@@ -568,10 +633,17 @@ class ClauseReader(ReaderBase):
             subject_key = self.last_person or self.last_entity  # "they pay a fee"
         elif subject_key is None and pronoun == "it":
             subject_key = self.last_entity
+        if subject_key is None and subject is not None and base in TYING_VERBS:
+            subject_key = self.entity(subject, strength=2)  # "a rental ties ..."
+        tied = self._ties_or_becomes(cs, j, base, subject_key, obj)
+        if tied is not None:
+            return tied
         if base in ("rate", "review") and subject_key and is_person(subject_key):
             rated = self.entity(obj, strength=1) if self.role(obj) == "entity" else None
             if rated and rated != subject_key:
                 return self._rating(cs, j + 1, base, subject_key, rated)
+        if base in HAVE_VERBS and subject is not None and self._counted_attribute(subject):
+            return self._have(cs, j, subject)  # "each unit has a number"
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
         if base in CHILD_VERBS and subject_key and prep is not None:
@@ -690,7 +762,7 @@ class ClauseReader(ReaderBase):
             if j < len(cs) and isinstance(cs[j], NP) and self.role(cs[j]) == "entity":
                 return self.read_items(cs, j, listed=True)
             return j
-        owner = self.entity(subject, strength=1)
+        owner = self.entity(subject, strength=1, force=self._counted_attribute(subject))
         if owner is None:
             return j
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET", "NUM"):

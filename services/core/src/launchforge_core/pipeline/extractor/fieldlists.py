@@ -237,6 +237,8 @@ class FieldReader(ReaderBase):
                 continue
             np = c
             role = self.role(np)
+            if fields_read and self._new_clause_at(cs, i):
+                return i  # "..., and every month they make a payment": not a field
             forced = (
                 role == "attribute"
                 and np.plural
@@ -558,6 +560,20 @@ class FieldReader(ReaderBase):
             elif c.text not in (",", "and", "or", "/"):
                 return False
         return len(nps) >= 2 and all(np.plural and self.role(np) == "entity" for np in nps)
+
+    def _new_clause_at(self, cs: list[Chunk], i: int) -> bool:
+        """``every month they pay``, ``each week we ...``: a time said once per repeat,
+        then a subject and its verb, where a list of fields would go on."""
+        np, who, verb = (cs[k] if k < len(cs) else None for k in (i, i + 1, i + 2))
+        return (
+            isinstance(np, NP)
+            and np.each
+            and isinstance(who, Token)
+            and who.tag == "PRON"
+            and who.text in lx.SUBJECT_PRONOUNS
+            and isinstance(verb, Token)
+            and verb.tag in ("VERB", "AUX")
+        )
 
     def _ends_item(self, cs: list[Chunk], i: int, closer: str | None) -> bool:
         if i >= len(cs):

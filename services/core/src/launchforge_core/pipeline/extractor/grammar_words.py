@@ -90,3 +90,7 @@ _PARTICIPLE_ENDINGS = ("ed", "en")
 _PARTICIPLES = frozenset({"done", "made", "spent", "taken", "used", "won", "lost", "sold", "paid"})
 # Words that tie "whether ..." or a bare participle to a boolean field.
 _BOOL_SKIP = frozenset({"it", "they", "he", "she", "the", "a", "an", "was", "were", "is", "are"})
+# "a rental ties a tenant to a unit": the subject is a record of both sides.
+TYING_VERBS = frozenset({"tie", "link", "connect", "pair", "match"})
+# Field words that stay fields even when counted one by one: "each date", "every name".
+NEVER_COUNTED = frozenset("""time date day week month year name hour minute note notes""".split())

@@ -113,7 +113,8 @@ VERBS = frozenset(
     reserve plan invite rsvp attend host celebrate organize fundraise raise donate give
     pledge sponsor volunteer help serve cook bake brew ferment grow plant sow prune water
     weed fertilize harvest pick graze milk shear breed calve hatch lay feed vaccinate weigh
-    treat inspect audit service maintain repair replace install upgrade wash""".split()
+    treat inspect audit service maintain repair replace install upgrade wash become tie turn
+    cover""".split()
 )
 # Irregular forms -> base.
 IRREGULAR_VERBS = {
