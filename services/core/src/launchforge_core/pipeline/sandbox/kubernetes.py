@@ -179,9 +179,7 @@ def job_manifest(name: str, settings: PipelineSettings, modules: list[str]) -> d
     return job_of(name, RUN_LABEL, pod, settings.validate_timeout)
 
 
-def config_map(
-    name: str, archive: bytes, job_uid: str, label: str = RUN_LABEL
-) -> dict[str, Any]:
+def config_map(name: str, archive: bytes, job_uid: str, label: str = RUN_LABEL) -> dict[str, Any]:
     """The project's archive, owned by its Job (the garbage collector removes both)."""
     return {
         "apiVersion": "v1",
