@@ -534,6 +534,13 @@ class StandInCluster:
             if name not in self.jobs:
                 return
             await asyncio.sleep(0.05)
+        if container["image"].startswith("missing/"):  # as for an image it cannot pull
+            waiting = {"reason": "ImagePullBackOff"}
+            pod["status"] = {
+                "phase": "Pending",
+                "containerStatuses": [{"state": {"waiting": waiting}}],
+            }
+            return
         root = Path(tempfile.mkdtemp(prefix="lf-kubelet-"))
         try:
             mounts = {}

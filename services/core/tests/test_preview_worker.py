@@ -183,6 +183,21 @@ async def test_under_kubernetes_the_worker_runs_previews_in_pods(
             assert row.error == "The app exited with code 137; see its logs."
             assert "sample records created" in (row.log_tail or "")
             assert f"job/{job}" in cluster.deleted
+            # A third reaches its Job's deadline (the maximum when it started) while this
+            # worker's own clock would let it run: the cluster ended it, at the maximum.
+            third = await _queued_preview(
+                client, sessionmaker, user, make_build, archive, spec, frozenset({second})
+            )
+            manager.settings = make_settings(
+                internal_token=TOKEN, preview_max_per_worker=2, preview_max_minutes=0.1
+            )
+            row = await _until(sessionmaker, manager, third, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+            (job,) = cluster.jobs
+            assert cluster.jobs[job]["spec"]["activeDeadlineSeconds"] == 6
+            manager.settings = settings
+            row = await _until(sessionmaker, manager, third, "stopped", "failed")
+            assert (row.status, row.stop_reason) == ("stopped", "max")
         finally:
             await manager.shutdown()
 

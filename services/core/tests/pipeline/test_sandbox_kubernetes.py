@@ -234,6 +234,21 @@ async def test_the_cluster_ends_a_preview_at_its_hard_maximum(cluster):
         await app.stop()
 
 
+async def test_a_pod_that_never_runs_says_why(cluster):
+    kube = cluster.settings.kubernetes.model_copy(update={"image": "missing/core:0"})
+    cluster.settings = cluster.settings.model_copy(update={"kubernetes": kube})
+    app = await _started(cluster, _app())
+    try:
+        error = await app.wait_ready(1.5)
+        assert (
+            error == "the app did not start serving within 1.5 s (its container: ImagePullBackOff)"
+        )
+        assert app.exit_code is None
+    finally:
+        await app.stop()
+    assert f"job/{app.name}" in cluster.deleted
+
+
 async def test_a_cluster_that_refuses_a_preview_is_a_clear_error(cluster):
     cluster.forbid = True
     with pytest.raises(ServeUnavailable, match="403"):

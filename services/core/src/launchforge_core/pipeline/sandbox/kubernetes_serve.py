@@ -53,6 +53,9 @@ PREVIEW_LABEL = "launchforge.dev/sandbox-preview"
 VANISHED = -9
 # Lines of the pod's log fetched per look (then cut to the preview's log bytes).
 LOG_TAIL_LINES = 2000
+# Once the app serves, the pod is looked at every poll_seconds x this: two API calls per
+# look per preview, and a crash is reported a few seconds late at most.
+SERVING_POLL_FACTOR = 5
 _API_ERRORS = (httpx.HTTPError, ApiError, KeyError, TypeError, ValueError)
 
 
@@ -91,6 +94,8 @@ class PodApp(RunningApp):
         self._exit: int | None = None
         self._deadline = False
         self._running = False
+        self._serving = False
+        self._waiting: str | None = None  # why the container is not running yet
         self._stopped = False
         self._watcher: asyncio.Task[None] | None = None
 
@@ -171,9 +176,14 @@ class PodApp(RunningApp):
             )
             self._exit = int(code) if code is not None else VANISHED
             return
-        self._running = any(
-            "running" in (container.get("state") or {})
-            for container in status.get("containerStatuses") or []
+        if status.get("phase") in ("Failed", "Succeeded"):  # ended without a container state
+            self._deadline = await self._job_hit_deadline()
+            self._exit = VANISHED
+            return
+        states = [c.get("state") or {} for c in status.get("containerStatuses") or []]
+        self._running = any("running" in state for state in states)
+        self._waiting = next(
+            (str(state["waiting"].get("reason")) for state in states if "waiting" in state), None
         )
 
     async def _watch(self) -> None:
@@ -183,7 +193,7 @@ class PodApp(RunningApp):
             with contextlib.suppress(*_API_ERRORS):  # a slow API server: look again
                 await self.observe()
             if self._exit is None:
-                await asyncio.sleep(poll)
+                await asyncio.sleep(poll * SERVING_POLL_FACTOR if self._serving else poll)
 
     async def _answers(self) -> bool:
         if self.pod_ip is None:
@@ -205,9 +215,11 @@ class PodApp(RunningApp):
             if self._exit is not None:
                 return f"the app exited with code {self._exit} before serving"
             if self._running and await self._answers():
+                self._serving = True
                 return None
             await asyncio.sleep(min(0.2, self.settings.kubernetes.poll_seconds))
-        return f"the app did not start serving within {within:g} s"
+        waiting = f" (its container: {self._waiting})" if self._waiting else ""
+        return f"the app did not start serving within {within:g} s{waiting}"
 
     async def stop(self) -> None:
         """Keep the last log tail, then delete the Job (its pod and ConfigMap go with it)."""
