@@ -13,8 +13,10 @@ The cluster bounds the app even when the worker is gone: the Job's
 ``activeDeadlineSeconds`` is the preview's hard maximum and
 ``ttlSecondsAfterFinished`` removes it afterwards. While it runs, a watcher
 polls the pod (address, exit from ``containerStatuses``) and its log tail
-(``pods/{name}/log``) every ``poll_seconds``. ``stop`` deletes the Job
-(propagationPolicy Background: its pod and ConfigMap go with it).
+(``pods/{name}/log``) every ``poll_seconds`` while it starts, five times less
+often once it serves. ``stop`` deletes the Job (propagationPolicy Background:
+its pod and ConfigMap go with it). A worker killed outright leaves its
+previews' Jobs to their deadline.
 """
 
 from __future__ import annotations
