@@ -146,9 +146,10 @@ def test_http_services_have_all_three_probes(manifests: list[Manifest]) -> None:
 
 
 def test_worker_has_no_http_probes_but_can_get_an_exec_one(render: Any) -> None:
-    """The worker serves no HTTP (see values.yaml); livenessCommand adds an exec probe."""
+    """The worker serves no HTTP API (see values.yaml), only its internal preview port;
+    livenessCommand adds an exec probe."""
     plain = one(render(), "Deployment", "worker")["spec"]["template"]["spec"]["containers"][0]
-    assert "ports" not in plain
+    assert [port["name"] for port in plain["ports"]] == ["preview"]
     assert not {"livenessProbe", "readinessProbe", "startupProbe"} & set(plain)
     checked = render("--set-json", 'worker.livenessCommand=["launchforge-core","--help"]')
     c = one(checked, "Deployment", "worker")["spec"]["template"]["spec"]["containers"][0]
@@ -242,7 +243,7 @@ def test_network_policies_admit_only_the_intended_peers(manifests: list[Manifest
     assert release_peers(allowed_from("core")) == {"gateway"}
     for comp in ("auth", "core"):
         assert all(rules for rules in allowed_from(comp)), f"{comp} open to everyone"
-    assert allowed_from("worker") == []
+    assert release_peers(allowed_from("worker")) == {"core"}  # live previews, both modes
     assert allowed_from("auth-migrate") == []
 
     def egress_ports(comp: str) -> set[int]:
@@ -523,7 +524,7 @@ def test_generated_code_runs_in_jobs_only_the_worker_may_create(
         for group in rule["apiGroups"]
         for resource in rule["resources"]
     }
-    # exactly what pipeline/sandbox/kubernetes.py calls, nothing more
+    # exactly what pipeline/sandbox/kubernetes.py and kubernetes_serve.py call, nothing more
     assert rules == {
         ("batch", "jobs"): {"create", "get", "delete"},
         ("", "configmaps"): {"create", "delete"},
@@ -604,13 +605,84 @@ def test_bubblewrap_workers_run_previews_reachable_only_from_core(render: Any) -
     )
 
 
-def test_kubernetes_workers_accept_nothing(default_manifests: list[Manifest]) -> None:
-    assert one(default_manifests, "NetworkPolicy", "worker")["spec"]["ingress"] == []
-    container = one(default_manifests, "Deployment", "worker")["spec"]["template"]["spec"][
-        "containers"
-    ][0]
-    assert "ports" not in container
-    assert "CORE_PREVIEW_INTERNAL_PORT" not in core_config(default_manifests)
+def _preview_peer(rule: Manifest) -> tuple[str, dict[str, str]]:
+    """(namespace, pod labels) of a NetworkPolicy peer that names both."""
+    (peer,) = rule.get("to") or rule.get("from")
+    namespace = peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+    return namespace, peer["podSelector"]["matchLabels"]
+
+
+def test_kubernetes_previews_run_in_pods_only_the_workers_reach(
+    manifests: list[Manifest],
+) -> None:
+    """Under the default sandbox.mode a preview's app runs in a pod of its own
+    (pipeline/sandbox/kubernetes_serve.py): core reaches the worker, the worker its pod,
+    nothing else reaches it and it reaches nothing."""
+    from launchforge_core.pipeline.sandbox import kubernetes_serve
+
+    config = core_config(manifests)
+    assert config["CORE_SANDBOX_MODE"] == "kubernetes"
+    assert config["CORE_PREVIEW_INTERNAL_PORT"] == "8010"
+    assert config["CORE_SANDBOX_K8S_PREVIEW_PORT"] == "8080"
+    assert int(config["CORE_PREVIEW_MAX_PER_WORKER"]) > 0
+    container = one(manifests, "Deployment", "worker")["spec"]["template"]["spec"]["containers"][0]
+    assert container["ports"] == [{"name": "preview", "containerPort": 8010, "protocol": "TCP"}]
+
+    # the preview pod: ingress only from the release's worker pods on the app port, no egress
+    policy = one(manifests, "NetworkPolicy", "sandbox-preview")
+    spec = policy["spec"]
+    job = kubernetes_serve.preview_manifest("lf-preview-x", PipelineSettings(), 60)
+    pod_labels = job["spec"]["template"]["metadata"]["labels"]
+    assert spec["podSelector"]["matchLabels"].items() <= pod_labels.items()
+    # the run pods' deny-all policy does not select it (and this one no run pod)
+    run_policy = one(manifests, "NetworkPolicy", "sandbox")["spec"]
+    assert not run_policy["podSelector"]["matchLabels"].items() <= pod_labels.items()
+    assert set(spec["policyTypes"]) == {"Ingress", "Egress"}
+    assert spec["egress"] == []
+    (ingress,) = spec["ingress"]
+    assert ingress["ports"] == [{"port": 8080, "protocol": "TCP"}]
+    namespace, labels = _preview_peer(ingress)
+    assert namespace == "apps"  # the release's
+    assert labels["app.kubernetes.io/component"] == "worker"
+    assert labels["app.kubernetes.io/instance"] == "lf"
+    assert policy["metadata"]["namespace"] == config["CORE_SANDBOX_K8S_NAMESPACE"]
+
+    # the worker's egress to them: that port, those pods, in the sandbox namespace
+    egress = one(manifests, "NetworkPolicy", "worker")["spec"]["egress"]
+    to_previews = [r for r in egress if r.get("ports") == [{"port": 8080, "protocol": "TCP"}]]
+    (rule,) = to_previews
+    assert _preview_peer(rule) == (
+        config["CORE_SANDBOX_K8S_NAMESPACE"],
+        {kubernetes_serve.PREVIEW_LABEL: "true"},
+    )
+    # and core's to the worker's preview server
+    core_out = one(manifests, "NetworkPolicy", "core")["spec"]["egress"]
+    assert any(
+        rule.get("ports") == [{"port": 8010, "protocol": "TCP"}]
+        and rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "worker"
+        for rule in core_out
+    )
+
+
+def test_preview_pods_in_a_sandbox_namespace_of_their_own(render: Any) -> None:
+    manifests = render("--set", "sandbox.namespace=lf-runs", "--set", "sandbox.previewPort=9090")
+    assert core_config(manifests)["CORE_SANDBOX_K8S_PREVIEW_PORT"] == "9090"
+    policy = one(manifests, "NetworkPolicy", "sandbox-preview")
+    assert policy["metadata"]["namespace"] == "lf-runs"
+    (ingress,) = policy["spec"]["ingress"]
+    assert ingress["ports"] == [{"port": 9090, "protocol": "TCP"}]
+    assert _preview_peer(ingress)[0] == "apps"  # the workers stay in the release's namespace
+    egress = one(manifests, "NetworkPolicy", "worker")["spec"]["egress"]
+    (rule,) = [r for r in egress if r.get("ports") == [{"port": 9090, "protocol": "TCP"}]]
+    assert _preview_peer(rule)[0] == "lf-runs"
+
+
+def test_bubblewrap_mode_has_no_preview_pods(render: Any) -> None:
+    manifests = render("--set", "sandbox.mode=bubblewrap")
+    policies = {component(p) for p in of_kind(manifests, "NetworkPolicy")}
+    assert "sandbox-preview" not in policies
+    egress = one(manifests, "NetworkPolicy", "worker")["spec"]["egress"]
+    assert not any(rule.get("ports") == [{"port": 8080, "protocol": "TCP"}] for rule in egress)
 
 
 def test_auth_trusts_no_address_range_but_the_gateways_token(

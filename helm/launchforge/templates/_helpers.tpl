@@ -163,16 +163,15 @@ CORE_PORT: {{ $v.core.port | quote }}
 CORE_AUTH_URL: {{ $authUrl | quote }}
 CORE_WORKER_CONCURRENCY: {{ $v.worker.concurrency | quote }}
 CORE_SANDBOX_MODE: {{ $v.sandbox.mode | quote }}
-{{- if eq $v.sandbox.mode "bubblewrap" }}
 CORE_PREVIEW_INTERNAL_HOST: "0.0.0.0"
 CORE_PREVIEW_INTERNAL_PORT: {{ $v.worker.preview.port | quote }}
 CORE_PREVIEW_MAX_PER_WORKER: {{ $v.worker.preview.maxPerWorker | quote }}
-{{- end }}
 {{- if eq $v.sandbox.mode "kubernetes" }}
 CORE_SANDBOX_K8S_NAMESPACE: {{ default .root.Release.Namespace $v.sandbox.namespace | quote }}
 CORE_SANDBOX_K8S_IMAGE: {{ include "launchforge.image" (dict "root" .root "service" "core") | quote }}
 CORE_SANDBOX_K8S_RUNTIME_CLASS: {{ $v.sandbox.runtimeClassName | quote }}
 CORE_SANDBOX_K8S_CPU: {{ $v.sandbox.cpu | quote }}
+CORE_SANDBOX_K8S_PREVIEW_PORT: {{ $v.sandbox.previewPort | quote }}
 {{- end }}
 {{- range $key, $value := $v.core.env }}
 {{ $key }}: {{ $value | toString | quote }}

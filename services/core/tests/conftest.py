@@ -11,18 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
+import random
+import shutil
+import signal
+import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+from aiohttp import web
 from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
@@ -31,6 +39,8 @@ from launchforge_common.testing import free_port, temporary_database
 from launchforge_core.config import CoreSettings
 from launchforge_core.main import create_app
 from launchforge_core.migrations import upgrade
+from launchforge_core.pipeline import PipelineSettings
+from launchforge_core.pipeline.settings import KubernetesSandbox
 from redis.asyncio import Redis
 
 BASE_DATABASE_URL = os.environ.get(
@@ -461,3 +471,261 @@ async def introspection() -> AsyncIterator[IntrospectionServer]:
     await server.start()
     yield server
     await server.stop()
+
+
+# --- a stand-in Kubernetes API server (no cluster can run here) ---------------------------
+#
+# It speaks the few REST calls the kubernetes sandbox makes (Jobs, ConfigMaps, pods, logs)
+# and plays the kubelet: once a Job's ConfigMap exists it runs the pod's container command
+# as a real process, with the ConfigMap's archive as the mounted file and temporary
+# directories for the pod's volumes, streams its output into the pod's log, reports
+# containerStatuses (running, then terminated) and enforces ``activeDeadlineSeconds``.
+# Each pod gets an address of its own on loopback (127.x.y.z): a preview's app, told to
+# listen on ``tcp:0.0.0.0:PORT``, listens on that address instead, so the backend reaches
+# it at podIP:port as in a cluster. Deleting a Job kills its process and removes its pods
+# (propagationPolicy Background). What the cluster itself enforces (the securityContext,
+# the NetworkPolicy) is asserted on the manifests it receives; the chart tests check the
+# policy objects.
+
+K8S_NAMESPACE = "lf-sandbox-test"
+K8S_TOKEN = "service-account-token-for-test"
+
+
+@dataclass
+class StandInCluster:
+    namespace: str = K8S_NAMESPACE
+    token: str = K8S_TOKEN
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    config_maps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+    auth: list[str] = field(default_factory=list)
+    ran: list[dict[str, Any]] = field(default_factory=list)
+    forbid: bool = False
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    settings: Any = None
+
+    def pod_of(self, job: str) -> dict[str, Any] | None:
+        return next(
+            (p for p in self.pods.values() if p["metadata"]["labels"]["job-name"] == job), None
+        )
+
+    def kill(self, job: str) -> None:
+        """As the kernel's OOM killer would: SIGKILL the app of ``job``'s pod."""
+        pod = self.pod_of(job)
+        assert pod is not None
+        os.killpg(self.procs[pod["metadata"]["name"]].pid, signal.SIGKILL)
+
+    async def kubelet(self, name: str) -> None:
+        """Run the Job's pod: wait for its ConfigMap, then its command, within its deadline."""
+        job = self.jobs[name]
+        pod_spec = job["spec"]["template"]["spec"]
+        container = pod_spec["containers"][0]
+        pod_name = f"{name}-{uuid.uuid4().hex[:5]}"
+        pod_ip = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+        pod: dict[str, Any] = {
+            "metadata": {"name": pod_name, "labels": {"job-name": name}},
+            "status": {"phase": "Pending"},
+        }
+        self.pods[pod_name] = pod
+        while name not in self.config_maps:
+            if name not in self.jobs:
+                return
+            await asyncio.sleep(0.05)
+        if container["image"].startswith("missing/"):  # as for an image it cannot pull
+            waiting = {"reason": "ImagePullBackOff"}
+            pod["status"] = {
+                "phase": "Pending",
+                "containerStatuses": [{"state": {"waiting": waiting}}],
+            }
+            return
+        root = Path(tempfile.mkdtemp(prefix="lf-kubelet-"))
+        try:
+            mounts = {}
+            for mount in container["volumeMounts"]:
+                host = root / mount["name"]
+                host.mkdir()
+                mounts[mount["mountPath"]] = str(host)
+            cm = self.config_maps[name]
+            for key, value in cm["binaryData"].items():
+                (root / "archive" / key).write_bytes(base64.b64decode(value))
+
+            def host_path(value: str) -> str:
+                if value.startswith("tcp:0.0.0.0:"):  # the pod's own address
+                    return f"tcp:{pod_ip}:{value.rsplit(':', 1)[1]}"
+                for inside, outside in sorted(mounts.items(), key=lambda m: -len(m[0])):
+                    if value == inside or value.startswith(inside + "/"):
+                        return outside + value[len(inside) :]
+                return value
+
+            # the interpreter is this machine's own (it may live under /tmp itself)
+            argv = [container["command"][0], *map(host_path, container["command"][1:])]
+            env = {item["name"]: host_path(item["value"]) for item in container["env"]}
+            self.ran.append({"argv": argv, "env": env})
+            try:
+                proc = await asyncio.create_subprocess_exec(
+                    *argv,
+                    env=env,
+                    cwd=host_path(container["workingDir"]),
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except OSError as exc:  # as a kubelet reports a container that cannot start
+                self.logs[pod_name] = str(exc)
+                terminated = {"exitCode": 128, "reason": "StartError"}
+                pod["status"] = {
+                    "phase": "Failed",
+                    "containerStatuses": [{"name": "run", "state": {"terminated": terminated}}],
+                }
+                return
+            self.procs[pod_name] = proc
+            pod["status"] = {
+                "phase": "Running",
+                "podIP": pod_ip,
+                "containerStatuses": [{"name": "run", "state": {"running": {}}}],
+            }
+            self.logs[pod_name] = ""
+
+            async def pump() -> None:
+                assert proc.stdout is not None
+                while chunk := await proc.stdout.read(65536):
+                    self.logs[pod_name] += chunk.decode("utf-8", "replace")
+
+            try:
+                await asyncio.wait_for(
+                    asyncio.gather(pump(), proc.wait()), job["spec"]["activeDeadlineSeconds"]
+                )
+                code = proc.returncode
+                assert code is not None
+                if code < 0:
+                    code = 128 - code
+                reason = "Completed" if code == 0 else "Error"
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                await proc.wait()
+                code, reason = 137, "DeadlineExceeded"
+                job["status"] = {
+                    "conditions": [
+                        {"type": "Failed", "status": "True", "reason": "DeadlineExceeded"}
+                    ]
+                }
+            terminated = {"exitCode": code, "reason": reason}
+            pod["status"] = {
+                "phase": "Succeeded" if code == 0 else "Failed",
+                "podIP": pod_ip,
+                "containerStatuses": [{"name": "run", "state": {"terminated": terminated}}],
+            }
+        finally:
+            proc_left = self.procs.get(pod_name)
+            if proc_left is not None and proc_left.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc_left.pid, signal.SIGKILL)
+                await proc_left.wait()
+            shutil.rmtree(root, ignore_errors=True)
+
+    def app(self) -> web.Application:
+        jobs = f"/apis/batch/v1/namespaces/{self.namespace}/jobs"
+        core = f"/api/v1/namespaces/{self.namespace}"
+
+        @web.middleware
+        async def record(request: web.Request, handler: Any) -> web.StreamResponse:
+            self.auth.append(request.headers.get("Authorization", ""))
+            if self.forbid:
+                return web.json_response({"kind": "Status", "code": 403}, status=403)
+            answer: web.StreamResponse = await handler(request)
+            return answer
+
+        async def create_job(request: web.Request) -> web.Response:
+            job = await request.json()
+            job["metadata"]["uid"] = str(uuid.uuid4())
+            self.jobs[job["metadata"]["name"]] = job
+            task = asyncio.ensure_future(self.kubelet(job["metadata"]["name"]))
+            self.tasks.add(task)
+            return web.json_response(job, status=201)
+
+        async def get_job(request: web.Request) -> web.Response:
+            job = self.jobs.get(request.match_info["name"])
+            if job is None:
+                return web.json_response({"code": 404}, status=404)
+            return web.json_response(job)
+
+        async def delete_job(request: web.Request) -> web.Response:
+            assert request.query["propagationPolicy"] == "Background"
+            name = request.match_info["name"]
+            self.deleted.append(f"job/{name}")
+            self.jobs.pop(name, None)
+            for pod_name, pod in list(self.pods.items()):  # the garbage collector's part
+                if pod["metadata"]["labels"]["job-name"] == name:
+                    proc = self.procs.get(pod_name)
+                    if proc is not None and proc.returncode is None:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.killpg(proc.pid, signal.SIGKILL)
+                    del self.pods[pod_name]
+            return web.json_response({"kind": "Status"})
+
+        async def create_cm(request: web.Request) -> web.Response:
+            cm = await request.json()
+            self.config_maps[cm["metadata"]["name"]] = cm
+            return web.json_response(cm, status=201)
+
+        async def delete_cm(request: web.Request) -> web.Response:
+            self.deleted.append(f"configmap/{request.match_info['name']}")
+            return web.json_response({"kind": "Status"})
+
+        async def list_pods(request: web.Request) -> web.Response:
+            job = request.query["labelSelector"].removeprefix("job-name=")
+            items = [p for p in self.pods.values() if p["metadata"]["labels"]["job-name"] == job]
+            return web.json_response({"items": items})
+
+        async def pod_log(request: web.Request) -> web.Response:
+            name = request.match_info["name"]
+            if name not in self.logs:  # as the API server answers for ContainerCreating
+                return web.json_response({"code": 400}, status=400)
+            lines = self.logs[name].splitlines(keepends=True)
+            tail = int(request.query.get("tailLines", "0") or 0)
+            return web.Response(text="".join(lines[-tail:] if tail else lines))
+
+        app = web.Application(middlewares=[record])
+        app.router.add_post(jobs, create_job)
+        app.router.add_get(jobs + "/{name}", get_job)
+        app.router.add_delete(jobs + "/{name}", delete_job)
+        app.router.add_post(core + "/configmaps", create_cm)
+        app.router.add_delete(core + "/configmaps/{name}", delete_cm)
+        app.router.add_get(core + "/pods", list_pods)
+        app.router.add_get(core + "/pods/{name}/log", pod_log)
+        return app
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[StandInCluster]:
+    """A stand-in cluster and ``cluster.settings``: kubernetes-mode pipeline settings for it."""
+    stand_in = StandInCluster()
+    runner = web.AppRunner(stand_in.app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    token = tmp_path / "token"
+    token.write_text(K8S_TOKEN + "\n")
+    stand_in.settings = PipelineSettings(
+        sandbox_mode="kubernetes",
+        kubernetes=KubernetesSandbox(
+            api_url=f"http://127.0.0.1:{port}",
+            token_file=str(token),
+            ca_file=str(tmp_path / "no-ca.crt"),
+            namespace=K8S_NAMESPACE,
+            python=sys.executable,
+            runtime_class="gvisor",
+            poll_seconds=0.1,
+            preview_port=free_port(),
+        ),
+    )
+    yield stand_in
+    for task in stand_in.tasks:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+    await runner.cleanup()

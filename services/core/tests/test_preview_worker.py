@@ -138,11 +138,68 @@ async def test_claim_serve_and_stop_at_the_maximum(
             await manager.shutdown()
 
 
-async def test_kubernetes_workers_take_no_previews(make_settings, sessionmaker) -> None:
+async def test_under_kubernetes_the_worker_runs_previews_in_pods(
+    make_settings, sessionmaker, client, make_user, make_build, generated, cluster
+) -> None:
+    """The app runs in a pod (the stand-in cluster's); the worker proxies to its address,
+    writes its logs, reports its crash, and deletes its Job when it ends."""
+    archive, spec = generated
+    user = make_user()
+    preview_id = await _queued_preview(client, sessionmaker, user, make_build, archive, spec)
+    settings = make_settings(internal_token=TOKEN, preview_max_per_worker=2)
     manager = PreviewManager(
-        make_settings(), sessionmaker, PipelineSettings(), worker_id="k", mode="kubernetes"
+        settings, sessionmaker, cluster.settings, worker_id="w-k8s", mode="kubernetes"
     )
-    assert manager.cap == 0
+    assert manager.cap == 2
+    async with internal_server(manager) as url:
+        try:
+            row = await _until(sessionmaker, manager, preview_id, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+            (job,) = cluster.jobs
+            assert job.startswith("lf-preview-")
+            assert "sample records created" in (row.log_tail or "")
+            async with httpx.AsyncClient(base_url=url) as http:
+                page = await http.get(f"/{preview_id}/", headers={"X-Internal-Token": TOKEN})
+                assert page.status_code == 200
+                assert "static/app.js" in page.text
+            # The owner stops it: the next round deletes its Job.
+            build_id = row.build_id
+            stopped = await client.delete(f"/v1/builds/{build_id}/preview", headers=user.headers)
+            assert stopped.status_code == 200
+            await manager.tick()
+            assert f"job/{job}" in cluster.deleted
+            assert cluster.jobs == {}
+            assert manager.live == {}
+            # A second one crashes in its pod: reported as crashed, with its logs kept.
+            second = await _queued_preview(
+                client, sessionmaker, user, make_build, archive, spec, frozenset({preview_id})
+            )
+            row = await _until(sessionmaker, manager, second, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+            (job,) = cluster.jobs
+            cluster.kill(job)
+            row = await _until(sessionmaker, manager, second, "failed", "stopped")
+            assert (row.status, row.stop_reason) == ("failed", "crashed")
+            assert row.error == "The app exited with code 137; see its logs."
+            assert "sample records created" in (row.log_tail or "")
+            assert f"job/{job}" in cluster.deleted
+            # A third reaches its Job's deadline (the maximum when it started) while this
+            # worker's own clock would let it run: the cluster ended it, at the maximum.
+            third = await _queued_preview(
+                client, sessionmaker, user, make_build, archive, spec, frozenset({second})
+            )
+            manager.settings = make_settings(
+                internal_token=TOKEN, preview_max_per_worker=2, preview_max_minutes=0.1
+            )
+            row = await _until(sessionmaker, manager, third, "running", "failed")
+            assert row.status == "running", (row.error, row.log_tail)
+            (job,) = cluster.jobs
+            assert cluster.jobs[job]["spec"]["activeDeadlineSeconds"] == 6
+            manager.settings = settings
+            row = await _until(sessionmaker, manager, third, "stopped", "failed")
+            assert (row.status, row.stop_reason) == ("stopped", "max")
+        finally:
+            await manager.shutdown()
 
 
 async def test_production_refuses_an_open_preview_server(make_settings, sessionmaker) -> None:

@@ -109,9 +109,10 @@ async def test_the_per_user_limit(app, client, sessionmaker, make_user, make_bui
         await client.delete(f"/v1/builds/{build['id']}/preview", headers=user.headers)
 
 
-async def test_kubernetes_sandbox_refuses_previews(
+async def test_the_kubernetes_sandbox_queues_previews_too(
     make_settings, start_app, sessionmaker, make_user, make_build
 ) -> None:
+    """A worker runs it in a pod of its own (test_preview_worker.py)."""
     from launchforge_core.main import create_app
 
     user = make_user()
@@ -119,8 +120,10 @@ async def test_kubernetes_sandbox_refuses_previews(
     await _succeed(sessionmaker, build["id"])
     async with start_app(create_app(make_settings(sandbox_mode="kubernetes"))) as other:
         answer = await other.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
-    assert answer.status_code == 409
-    assert "bubblewrap" in answer.json()["detail"]
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["status"] == "queued"
+        stopped = await other.delete(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+        assert stopped.status_code == 200
 
 
 async def test_the_preview_path_refuses_bad_tokens_with_the_preview_headers(

@@ -128,6 +128,8 @@ class CoreSettings(ServiceSettings, DatabaseSettings, ListenerSettings, TokenVer
     sandbox_k8s_runtime_class: str = ""
     sandbox_k8s_api_url: str = ""
     sandbox_k8s_cpu: str = "1"
+    # The port a preview's app listens on in its pod (the chart's NetworkPolicies open it).
+    sandbox_k8s_preview_port: int = Field(default=8080, ge=1024, le=65535)
 
     # Live previews (README "Live preview"): a succeeded build's app served from
     # a worker's sandbox. Limits: running or queued previews per user and per

@@ -68,12 +68,11 @@ async def test_an_app_that_fails_at_import_exits_with_its_error(built):
         await app.stop()
 
 
-async def test_kubernetes_cannot_serve(built):
+async def test_a_mode_without_a_serve_backend_is_refused(built):
+    """Kubernetes serves too (test_sandbox_kubernetes.py); an unknown mode does not."""
     files, _ = built
-    with pytest.raises(ServeUnavailable, match="bubblewrap"):
-        await start_app(
-            files, [], PipelineSettings(), mode="kubernetes", max_seconds=60, log_bytes=1024
-        )
+    with pytest.raises(ServeUnavailable, match="no sandbox backend 'auto'"):
+        await start_app(files, [], PipelineSettings(), mode="auto", max_seconds=60, log_bytes=1024)
 
 
 def test_sample_records_are_named_after_their_entity(built):

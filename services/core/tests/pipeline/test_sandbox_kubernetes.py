@@ -1,207 +1,15 @@
-"""The Kubernetes backend against a stand-in API server (no cluster can run here).
-
-The stand-in speaks the few REST calls the backend makes (Jobs, ConfigMaps,
-pods, logs) and plays the kubelet: once a Job's ConfigMap exists it runs the
-pod's container command as a real process, with the ConfigMap's archive as the
-mounted file and temporary directories for the pod's volumes, and enforces
-``activeDeadlineSeconds``. What the cluster itself enforces (the
-securityContext, the NetworkPolicy) is asserted on the manifests it receives;
-the chart tests check the policy objects.
-"""
+"""The Kubernetes backend, test runs and previews, against the stand-in API server
+(``cluster`` in core's conftest: no cluster can run here; it plays the kubelet too)."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import contextlib
-import shutil
-import sys
-import tempfile
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp import web
-from launchforge_common.testing import free_port
 from launchforge_core.pipeline import PipelineSettings
-from launchforge_core.pipeline.sandbox import kubernetes, run_project_tests
+from launchforge_core.pipeline.sandbox import kubernetes, kubernetes_serve, run_project_tests
+from launchforge_core.pipeline.sandbox.serve import ServeUnavailable, start_app
 from launchforge_core.pipeline.settings import KubernetesSandbox
-
-NS = "lf-sandbox-test"
-TOKEN = "service-account-token-for-test"
-
-
-@dataclass
-class StandInCluster:
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    config_maps: dict[str, dict[str, Any]] = field(default_factory=dict)
-    pods: dict[str, dict[str, Any]] = field(default_factory=dict)
-    logs: dict[str, str] = field(default_factory=dict)
-    deleted: list[str] = field(default_factory=list)
-    auth: list[str] = field(default_factory=list)
-    ran: list[dict[str, Any]] = field(default_factory=list)
-    forbid: bool = False
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
-
-    async def kubelet(self, name: str) -> None:
-        """Run the Job's pod: wait for its ConfigMap, then its command, within its deadline."""
-        job = self.jobs[name]
-        pod_spec = job["spec"]["template"]["spec"]
-        container = pod_spec["containers"][0]
-        pod_name = f"{name}-{uuid.uuid4().hex[:5]}"
-        pod = {"metadata": {"name": pod_name, "labels": {"job-name": name}}, "status": {}}
-        self.pods[pod_name] = pod
-        while name not in self.config_maps:  # noqa: ASYNC110 - polls like a kubelet
-            await asyncio.sleep(0.05)
-        root = Path(tempfile.mkdtemp(prefix="lf-kubelet-"))
-        try:
-            mounts = {}
-            for mount in container["volumeMounts"]:
-                host = root / mount["name"]
-                host.mkdir()
-                mounts[mount["mountPath"]] = str(host)
-            cm = self.config_maps[name]
-            for key, value in cm["binaryData"].items():
-                (root / "archive" / key).write_bytes(base64.b64decode(value))
-
-            def host_path(value: str) -> str:
-                for inside, outside in sorted(mounts.items(), key=lambda m: -len(m[0])):
-                    if value == inside or value.startswith(inside + "/"):
-                        return outside + value[len(inside) :]
-                return value
-
-            # the interpreter is this machine's own (it may live under /tmp itself)
-            argv = [container["command"][0], *map(host_path, container["command"][1:])]
-            env = {item["name"]: host_path(item["value"]) for item in container["env"]}
-            self.ran.append({"argv": argv, "env": env})
-            try:
-                proc = await asyncio.create_subprocess_exec(
-                    *argv,
-                    env=env,
-                    cwd=host_path(container["workingDir"]),
-                    stdout=asyncio.subprocess.PIPE,
-                    stderr=asyncio.subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            except OSError as exc:  # as a kubelet reports a container that cannot start
-                self.logs[pod_name] = str(exc)
-                terminated = {"exitCode": 128, "reason": "StartError"}
-                pod["status"] = {
-                    "containerStatuses": [{"name": "run", "state": {"terminated": terminated}}]
-                }
-                return
-            try:
-                out, _ = await asyncio.wait_for(
-                    proc.communicate(), job["spec"]["activeDeadlineSeconds"]
-                )
-                code = proc.returncode
-                reason = "Completed" if code == 0 else "Error"
-            except TimeoutError:
-                proc.kill()
-                out, _ = await proc.communicate()
-                code, reason = 137, "DeadlineExceeded"
-                job["status"] = {
-                    "conditions": [
-                        {"type": "Failed", "status": "True", "reason": "DeadlineExceeded"}
-                    ]
-                }
-            self.logs[pod_name] = out.decode("utf-8", "replace")
-            pod["status"] = {
-                "containerStatuses": [
-                    {"name": "run", "state": {"terminated": {"exitCode": code, "reason": reason}}}
-                ]
-            }
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
-
-    def app(self) -> web.Application:
-        jobs = f"/apis/batch/v1/namespaces/{NS}/jobs"
-        core = f"/api/v1/namespaces/{NS}"
-
-        @web.middleware
-        async def record(request: web.Request, handler: Any) -> web.StreamResponse:
-            self.auth.append(request.headers.get("Authorization", ""))
-            if self.forbid:
-                return web.json_response({"kind": "Status", "code": 403}, status=403)
-            return await handler(request)
-
-        async def create_job(request: web.Request) -> web.Response:
-            job = await request.json()
-            job["metadata"]["uid"] = str(uuid.uuid4())
-            self.jobs[job["metadata"]["name"]] = job
-            task = asyncio.ensure_future(self.kubelet(job["metadata"]["name"]))
-            self.tasks.add(task)
-            return web.json_response(job, status=201)
-
-        async def get_job(request: web.Request) -> web.Response:
-            job = self.jobs.get(request.match_info["name"])
-            if job is None:
-                return web.json_response({"code": 404}, status=404)
-            return web.json_response(job)
-
-        async def delete_job(request: web.Request) -> web.Response:
-            assert request.query["propagationPolicy"] == "Background"
-            self.deleted.append(f"job/{request.match_info['name']}")
-            self.jobs.pop(request.match_info["name"], None)
-            return web.json_response({"kind": "Status"})
-
-        async def create_cm(request: web.Request) -> web.Response:
-            cm = await request.json()
-            self.config_maps[cm["metadata"]["name"]] = cm
-            return web.json_response(cm, status=201)
-
-        async def delete_cm(request: web.Request) -> web.Response:
-            self.deleted.append(f"configmap/{request.match_info['name']}")
-            return web.json_response({"kind": "Status"})
-
-        async def list_pods(request: web.Request) -> web.Response:
-            job = request.query["labelSelector"].removeprefix("job-name=")
-            items = [p for p in self.pods.values() if p["metadata"]["labels"]["job-name"] == job]
-            return web.json_response({"items": items})
-
-        async def pod_log(request: web.Request) -> web.Response:
-            return web.Response(text=self.logs.get(request.match_info["name"], ""))
-
-        app = web.Application(middlewares=[record])
-        app.router.add_post(jobs, create_job)
-        app.router.add_get(jobs + "/{name}", get_job)
-        app.router.add_delete(jobs + "/{name}", delete_job)
-        app.router.add_post(core + "/configmaps", create_cm)
-        app.router.add_delete(core + "/configmaps/{name}", delete_cm)
-        app.router.add_get(core + "/pods", list_pods)
-        app.router.add_get(core + "/pods/{name}/log", pod_log)
-        return app
-
-
-@pytest.fixture
-async def cluster(tmp_path):
-    stand_in = StandInCluster()
-    runner = web.AppRunner(stand_in.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    token = tmp_path / "token"
-    token.write_text(TOKEN + "\n")
-    stand_in.settings = PipelineSettings(  # type: ignore[attr-defined]
-        sandbox_mode="kubernetes",
-        kubernetes=KubernetesSandbox(
-            api_url=f"http://127.0.0.1:{port}",
-            token_file=str(token),
-            ca_file=str(tmp_path / "no-ca.crt"),
-            namespace=NS,
-            python=sys.executable,
-            runtime_class="gvisor",
-            poll_seconds=0.1,
-        ),
-    )
-    yield stand_in
-    for task in stand_in.tasks:
-        task.cancel()
-        with contextlib.suppress(BaseException):
-            await task
-    await runner.cleanup()
 
 
 def _project(test: bytes) -> dict[str, bytes]:
@@ -222,7 +30,7 @@ async def test_a_run_is_a_locked_down_job_whose_result_comes_back(cluster):
 
     (name,) = {cm for cm in cluster.config_maps}
     assert cluster.deleted == [f"job/{name}", f"configmap/{name}"]
-    assert set(cluster.auth) == {f"Bearer {TOKEN}"}
+    assert set(cluster.auth) == {f"Bearer {cluster.token}"}
     (ran,) = cluster.ran
     assert set(ran["env"]) == {
         "PATH",
@@ -306,3 +114,178 @@ async def test_a_project_too_big_for_a_config_map_is_refused(cluster):
     assert not outcome.ok
     assert "more than a run carries" in outcome.reason
     assert cluster.jobs == {}
+
+
+# --- previews: an app served from a pod of its own ----------------------------------------
+
+_APP = b"""
+from fastapi import FastAPI
+
+app = FastAPI()
+items: list[dict] = []
+
+
+@app.get("/")
+def root() -> dict:
+    return {"hello": "preview", "items": len(items)}
+
+
+@app.post("/items", status_code=201)
+def add(item: dict) -> dict:
+    items.append(item)
+    return {"id": len(items), **item}
+"""
+_SEED = [
+    {"entity": "item", "path": "/items", "records": [{"name": "a"}, {"name": "b"}], "parents": {}}
+]
+
+
+def _app(main: bytes = _APP) -> dict[str, bytes]:
+    return {"app/__init__.py": b"", "app/main.py": main}
+
+
+async def _started(cluster, files, seed=(), max_seconds=120):
+    app = await start_app(
+        files,
+        list(seed),
+        cluster.settings,
+        mode="kubernetes",
+        max_seconds=max_seconds,
+        log_bytes=8192,
+    )
+    assert isinstance(app, kubernetes_serve.PodApp)
+    return app
+
+
+async def test_a_preview_runs_in_its_own_pod_and_is_reached_at_its_address(cluster):
+    app = await _started(cluster, _app(), _SEED)
+    try:
+        assert await app.wait_ready(60) is None, app.logs.text()
+        pod = cluster.pod_of(app.name)
+        assert pod is not None
+        assert (
+            app.base_url
+            == f"http://{pod['status']['podIP']}:{cluster.settings.kubernetes.preview_port}"
+        )
+        async with app.http_client(timeout=10) as http:
+            answer = await http.get("/")
+        assert answer.json() == {"hello": "preview", "items": 2}  # seeded through its API
+        for _ in range(50):  # the watcher reads the pod's log
+            if "sample records created" in app.logs.text():
+                break
+            await asyncio.sleep(0.1)
+        assert "seed: 2 of 2 sample records created" in app.logs.text()
+        assert "preview: serving" in app.logs.text()
+        assert app.exit_code is None
+        job = cluster.jobs[app.name]
+        assert cluster.config_maps[app.name]["metadata"]["labels"] == {
+            kubernetes_serve.PREVIEW_LABEL: "true"
+        }
+    finally:
+        await app.stop()
+    # stop deletes the Job (and its pod with it) and the ConfigMap
+    assert cluster.deleted == [f"job/{app.name}", f"configmap/{app.name}"]
+    assert app.name not in cluster.jobs
+    assert cluster.pod_of(app.name) is None
+    assert job["spec"]["activeDeadlineSeconds"] == 120
+    assert set(cluster.auth) == {f"Bearer {cluster.token}"}
+    await app.stop()  # twice is harmless
+    assert len(cluster.deleted) == 2
+
+
+async def test_a_crash_is_reported_with_its_exit_code_and_logs(cluster):
+    app = await _started(cluster, _app(_APP + b"\nprint('about to serve', flush=True)\n"))
+    try:
+        assert await app.wait_ready(60) is None, app.logs.text()
+        cluster.kill(app.name)  # as the OOM killer would
+        for _ in range(100):
+            if app.exit_code is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert app.exit_code == 137
+        assert app.deadline_passed is False
+        assert "about to serve" in app.logs.text()
+    finally:
+        await app.stop()
+    assert f"job/{app.name}" in cluster.deleted
+
+
+async def test_an_app_that_fails_at_import_exits_before_serving(cluster):
+    app = await _started(cluster, _app(b"raise RuntimeError('preview boom')\n"))
+    try:
+        error = await app.wait_ready(60)
+        assert error == "the app exited with code 1 before serving"
+        assert "preview boom" in app.logs.text()
+    finally:
+        await app.stop()
+
+
+async def test_the_cluster_ends_a_preview_at_its_hard_maximum(cluster):
+    app = await _started(cluster, _app(), max_seconds=2)
+    try:
+        assert await app.wait_ready(60) is None, app.logs.text()
+        for _ in range(100):
+            if app.exit_code is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert app.exit_code is not None
+        assert app.deadline_passed is True
+    finally:
+        await app.stop()
+
+
+async def test_a_pod_that_never_runs_says_why(cluster):
+    kube = cluster.settings.kubernetes.model_copy(update={"image": "missing/core:0"})
+    cluster.settings = cluster.settings.model_copy(update={"kubernetes": kube})
+    app = await _started(cluster, _app())
+    try:
+        error = await app.wait_ready(1.5)
+        assert (
+            error == "the app did not start serving within 1.5 s (its container: ImagePullBackOff)"
+        )
+        assert app.exit_code is None
+    finally:
+        await app.stop()
+    assert f"job/{app.name}" in cluster.deleted
+
+
+async def test_a_cluster_that_refuses_a_preview_is_a_clear_error(cluster):
+    cluster.forbid = True
+    with pytest.raises(ServeUnavailable, match="403"):
+        await _started(cluster, _app())
+
+
+def test_the_preview_pod_holds_no_secrets_and_no_privileges():
+    settings = PipelineSettings(
+        kubernetes=KubernetesSandbox(runtime_class="gvisor", preview_port=8080)
+    )
+    job = kubernetes_serve.preview_manifest("lf-preview-x", settings, max_seconds=3600)
+    spec = job["spec"]
+    assert spec["backoffLimit"] == 0
+    assert spec["activeDeadlineSeconds"] == 3600  # the preview's hard maximum, from the cluster
+    assert spec["ttlSecondsAfterFinished"] > 0
+    labels = spec["template"]["metadata"]["labels"]
+    assert labels[kubernetes_serve.PREVIEW_LABEL] == "true"
+    assert kubernetes.RUN_LABEL not in labels  # its own NetworkPolicy, not the run's
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["enableServiceLinks"] is False
+    assert pod["hostNetwork"] is False
+    assert pod["runtimeClassName"] == "gvisor"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    (container,) = pod["containers"]
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"] == {"drop": ["ALL"]}
+    assert set(container["resources"]["limits"]) == {"cpu", "memory", "ephemeral-storage"}
+    assert container["ports"] == [{"name": "app", "containerPort": 8080, "protocol": "TCP"}]
+    assert "tcp:0.0.0.0:8080" in container["command"]
+    cpu = [arg for arg in container["command"] if arg.startswith("RLIMIT_CPU=")]
+    assert cpu == ["RLIMIT_CPU=3605"]
+    names = {item["name"] for item in container["env"]}
+    assert not any(n.startswith(("CORE_", "AUTH_", "GATEWAY_", "REDIS")) for n in names)
+    assert "envFrom" not in container
+    assert all("secret" not in volume for volume in pod["volumes"])

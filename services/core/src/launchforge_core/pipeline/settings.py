@@ -24,6 +24,8 @@ class KubernetesSandbox(BaseModel):
     runtime_class: str = ""
     cpu_limit: str = "1"
     poll_seconds: float = Field(default=1.0, gt=0)
+    # The TCP port a preview's app listens on inside its pod (non-root: 1024 and up).
+    preview_port: int = Field(default=8080, ge=1024, le=65535)
     # Largest gzipped project a ConfigMap carries (the API's limit is 1 MiB).
     max_archive_bytes: int = Field(default=900 * 1024, ge=1024, le=1000 * 1024)
 

@@ -143,11 +143,6 @@ class PreviewService:
                 f"Only a succeeded build can run; this one is {build.status}.",
                 build_status=build.status,
             )
-        if self.settings.sandbox_mode == "kubernetes":
-            raise ConflictError(
-                "Previews need the bubblewrap sandbox; this deployment runs generated code "
-                "in Kubernetes Jobs, which cannot serve a preview yet."
-            )
         await repo.lock_owner(self.session, owner_id)
         live = await repo.live_for_build(self.session, build_id)
         if live is not None:

@@ -1,15 +1,18 @@
 """Live previews in the worker: claim, run in the sandbox, proxy, reap.
 
-Previews run here, never in the API process: the generated app is hostile
-code, started in this worker's sandbox (``pipeline/sandbox/serve.py``). The
-worker
+Previews are driven from here, never from the API process: the generated
+app is hostile code, started in this worker's sandbox
+(``pipeline/sandbox/serve.py``): a bubblewrap sandbox on this machine, or
+under ``sandbox_mode=kubernetes`` a pod of its own that this worker creates,
+watches and deletes (``kubernetes_serve.py``). The worker
 
 - claims queued previews (``repositories/previews.claim``) only while it
   runs fewer than ``preview_max_per_worker``;
 - serves a small internal HTTP server (``internal_app``) that core's API
   streams preview requests to: ``/{preview_id}/{path}`` is forwarded to that
-  preview's UNIX socket; every request needs ``X-Internal-Token`` when
-  ``CORE_INTERNAL_TOKEN`` is set, and records the preview's last activity;
+  preview's app (its UNIX socket, or its pod's IP and port); every request
+  needs ``X-Internal-Token`` when ``CORE_INTERNAL_TOKEN`` is set, and records
+  the preview's last activity;
 - each loop renews the leases of its previews, stops those the owner stopped,
   those idle for ``preview_idle_minutes`` and those older than
   ``preview_max_minutes``, fails those whose app exited, and writes each
@@ -78,7 +81,9 @@ class LivePreview:
     id: uuid.UUID
     build_id: uuid.UUID
     app: RunningApp
-    client: httpx.AsyncClient  # talks to the app's socket only
+    # Talks to the app only (its socket or its pod); made once it is ready (a pod's
+    # address is known only then).
+    client: httpx.AsyncClient | None = None
     started: float = field(default_factory=time.monotonic)
     last_active: float = field(default_factory=time.monotonic)
     last_active_wall: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -115,7 +120,9 @@ class PreviewManager:
         self.pipeline = pipeline
         self.worker_id = worker_id
         self.mode = mode
-        self.cap = settings.preview_max_per_worker if mode != "kubernetes" else 0
+        # Under kubernetes the apps run in pods of their own; the cap bounds what this
+        # worker proxies and watches.
+        self.cap = settings.preview_max_per_worker
         self.lease_seconds = settings.worker_lease_seconds
         self.live: dict[uuid.UUID, LivePreview] = {}
         self._starting: set[asyncio.Task[None]] = set()
@@ -170,7 +177,10 @@ class PreviewManager:
             if not preview.ready:
                 continue
             code = preview.app.exit_code
-            if code is not None:
+            if code is not None and preview.app.deadline_passed:
+                # The sandbox (a Job's activeDeadlineSeconds) ended it at the maximum.
+                await self._end(preview.id, status="stopped", reason="max", error=None)
+            elif code is not None:
                 await self._end(
                     preview.id,
                     status="failed",
@@ -249,14 +259,13 @@ class PreviewManager:
             logger.exception("preview start failed", extra={"preview_id": str(preview_id)})
             await fail("The preview could not start (an internal error).")
             return
-        transport = httpx.AsyncHTTPTransport(uds=str(app.socket_path))
-        client = httpx.AsyncClient(transport=transport, base_url="http://preview", timeout=60)
-        live = LivePreview(preview_id, build_id, app, client)
+        live = LivePreview(preview_id, build_id, app)
         self.live[preview_id] = live
         error = await app.wait_ready(self.settings.preview_start_timeout)
         if error is not None:
             await self._end(preview_id, status="failed", reason="crashed", error=f"{error}.")
             return
+        live.client = app.http_client(timeout=60)
         live.ready = True
         live.started = live.last_active = time.monotonic()
         async with self.sessionmaker() as session:
@@ -289,7 +298,8 @@ class PreviewManager:
         if preview is None:
             return
         await preview.app.stop()
-        await preview.client.aclose()
+        if preview.client is not None:
+            await preview.client.aclose()
         logger.info("preview ended", extra={"preview_id": str(preview_id), "reason": reason})
         with contextlib.suppress(Exception):
             async with self.sessionmaker() as session:
@@ -316,7 +326,8 @@ class PreviewManager:
                 await session.commit()
 
     async def shutdown(self) -> None:
-        """The worker stops: every preview ends (its app dies with the worker anyway)."""
+        """The worker stops: every preview ends (a local app dies with the worker anyway; a
+        pod's Job is deleted here, or ends at its deadline if the worker is killed)."""
         for task in list(self._starting):
             task.cancel()
         for preview_id in list(self.live):
@@ -331,7 +342,7 @@ class PreviewManager:
         return hmac.compare_digest(shown.encode(), self.internal_token.encode())
 
     async def proxy(self, request: Request) -> Response:
-        """Forward one request to a preview's socket, streaming both bodies."""
+        """Forward one request to a preview's app, streaming both bodies."""
         if not self._token_ok(request):
             return PlainTextResponse("forbidden", status_code=403)
         try:
@@ -339,7 +350,7 @@ class PreviewManager:
         except ValueError:
             return PlainTextResponse("no such preview", status_code=404)
         preview = self.live.get(preview_id)
-        if preview is None or not preview.ready:
+        if preview is None or not preview.ready or preview.client is None:
             # Core's API answers its own 404 for this (the app's 404s pass through).
             return PlainTextResponse(
                 "no such preview", status_code=404, headers={"x-preview-missing": "1"}

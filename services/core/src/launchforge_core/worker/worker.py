@@ -139,6 +139,7 @@ def pipeline_settings(settings: CoreSettings) -> PipelineSettings:
             python=settings.sandbox_k8s_python,
             runtime_class=settings.sandbox_k8s_runtime_class,
             cpu_limit=settings.sandbox_k8s_cpu,
+            preview_port=settings.sandbox_k8s_preview_port,
         ),
     )
 

@@ -70,27 +70,51 @@ def api_url(cfg: KubernetesSandbox) -> str:
     return f"https://{host}:{port}"
 
 
-def job_manifest(name: str, settings: PipelineSettings, modules: list[str]) -> dict[str, Any]:
-    """The Job of one run (pure: tested on its own and through the stand-in API)."""
+def pod_spec(
+    name: str, settings: PipelineSettings, command: list[str], *, port: int | None = None
+) -> dict[str, Any]:
+    """The hardened pod of a run or a preview: no token, no privileges, bounded resources.
+
+    ``name`` is the ConfigMap holding the project; ``port`` the one TCP port a
+    preview's app listens on (a run opens none).
+    """
     cfg = settings.kubernetes
-    project = f"{SANDBOX_ROOT}/project"
     env = sandbox_env(
         home=f"{SANDBOX_ROOT}/home",
         tmp="/tmp",  # noqa: S108 - the pod's own emptyDir
-        project=project,
+        project=f"{SANDBOX_ROOT}/project",
         path=f"{Path(cfg.python).parent}:/usr/local/bin:/usr/bin:/bin",
     )
-    command = [
-        cfg.python,
-        "-c",
-        BOOT_PROGRAM,
-        f"{ARCHIVE_DIR}/{ARCHIVE_NAME}",
-        project,
-        *rlimits(settings),
-        "--",
-        *modules,
-    ]
     memory = settings.memory_limit_bytes + 2 * settings.sandbox_tmpfs_bytes
+    container: dict[str, Any] = {
+        "name": "run",
+        "image": cfg.image,
+        "imagePullPolicy": "IfNotPresent",
+        "command": command,
+        "workingDir": SANDBOX_ROOT,
+        "env": [{"name": key, "value": value} for key, value in env.items()],
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "privileged": False,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "resources": {
+            "limits": {
+                "cpu": cfg.cpu_limit,
+                "memory": str(memory),
+                "ephemeral-storage": str(settings.file_size_limit_bytes * 4),
+            },
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+        },
+        "volumeMounts": [
+            {"name": "archive", "mountPath": ARCHIVE_DIR, "readOnly": True},
+            {"name": "work", "mountPath": SANDBOX_ROOT},
+            {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - the pod's own
+        ],
+    }
+    if port is not None:
+        container["ports"] = [{"name": "app", "containerPort": port, "protocol": "TCP"}]
     pod: dict[str, Any] = {
         "restartPolicy": "Never",
         "automountServiceAccountToken": False,
@@ -104,35 +128,7 @@ def job_manifest(name: str, settings: PipelineSettings, modules: list[str]) -> d
             "runAsGroup": 65534,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        "containers": [
-            {
-                "name": "run",
-                "image": cfg.image,
-                "imagePullPolicy": "IfNotPresent",
-                "command": command,
-                "workingDir": SANDBOX_ROOT,
-                "env": [{"name": key, "value": value} for key, value in env.items()],
-                "securityContext": {
-                    "allowPrivilegeEscalation": False,
-                    "readOnlyRootFilesystem": True,
-                    "privileged": False,
-                    "capabilities": {"drop": ["ALL"]},
-                },
-                "resources": {
-                    "limits": {
-                        "cpu": cfg.cpu_limit,
-                        "memory": str(memory),
-                        "ephemeral-storage": str(settings.file_size_limit_bytes * 4),
-                    },
-                    "requests": {"cpu": "100m", "memory": "128Mi"},
-                },
-                "volumeMounts": [
-                    {"name": "archive", "mountPath": ARCHIVE_DIR, "readOnly": True},
-                    {"name": "work", "mountPath": SANDBOX_ROOT},
-                    {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - the pod's own
-                ],
-            }
-        ],
+        "containers": [container],
         "volumes": [
             {"name": "archive", "configMap": {"name": name}},
             {
@@ -147,27 +143,50 @@ def job_manifest(name: str, settings: PipelineSettings, modules: list[str]) -> d
     }
     if cfg.runtime_class:
         pod["runtimeClassName"] = cfg.runtime_class
-    labels = {RUN_LABEL: "true", "app.kubernetes.io/part-of": "launchforge"}
+    return pod
+
+
+def job_of(name: str, label: str, pod: dict[str, Any], deadline_seconds: float) -> dict[str, Any]:
+    """A one-pod Job around ``pod``, labelled for its NetworkPolicy, ended by the cluster
+    after ``deadline_seconds`` and removed ``ttlSecondsAfterFinished`` later."""
+    labels = {label: "true", "app.kubernetes.io/part-of": "launchforge"}
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
         "metadata": {"name": name, "labels": labels},
         "spec": {
             "backoffLimit": 0,
-            "activeDeadlineSeconds": math.ceil(settings.validate_timeout),
+            "activeDeadlineSeconds": math.ceil(deadline_seconds),
             "ttlSecondsAfterFinished": 300,
             "template": {"metadata": {"labels": labels}, "spec": pod},
         },
     }
 
 
-def _config_map(name: str, archive: bytes, job_uid: str) -> dict[str, Any]:
+def job_manifest(name: str, settings: PipelineSettings, modules: list[str]) -> dict[str, Any]:
+    """The Job of one run (pure: tested on its own and through the stand-in API)."""
+    command = [
+        settings.kubernetes.python,
+        "-c",
+        BOOT_PROGRAM,
+        f"{ARCHIVE_DIR}/{ARCHIVE_NAME}",
+        f"{SANDBOX_ROOT}/project",
+        *rlimits(settings),
+        "--",
+        *modules,
+    ]
+    pod = pod_spec(name, settings, command)
+    return job_of(name, RUN_LABEL, pod, settings.validate_timeout)
+
+
+def config_map(name: str, archive: bytes, job_uid: str, label: str = RUN_LABEL) -> dict[str, Any]:
+    """The project's archive, owned by its Job (the garbage collector removes both)."""
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
             "name": name,
-            "labels": {RUN_LABEL: "true"},
+            "labels": {label: "true"},
             "ownerReferences": [
                 {"apiVersion": "batch/v1", "kind": "Job", "name": name, "uid": job_uid}
             ],
@@ -176,7 +195,8 @@ def _config_map(name: str, archive: bytes, job_uid: str) -> dict[str, Any]:
     }
 
 
-def _client(cfg: KubernetesSandbox) -> httpx.AsyncClient:
+def api_client(cfg: KubernetesSandbox) -> httpx.AsyncClient:
+    """A client of the API server with the worker's ServiceAccount token."""
     headers = {}
     with contextlib.suppress(OSError):  # re-read per run: projected tokens rotate
         headers["Authorization"] = f"Bearer {Path(cfg.token_file).read_text().strip()}"
@@ -184,18 +204,20 @@ def _client(cfg: KubernetesSandbox) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=api_url(cfg), headers=headers, verify=verify, timeout=30.0)
 
 
-class _ApiError(Exception):
-    pass
+class ApiError(Exception):
+    """The API server answered an error status."""
 
 
-async def _call(client: httpx.AsyncClient, method: str, url: str, **kw: Any) -> Any:
+async def call(client: httpx.AsyncClient, method: str, url: str, **kw: Any) -> Any:
+    """One REST call: the JSON (or text) answer, ``ApiError`` on an error status."""
     response = await client.request(method, url, **kw)
     if response.status_code >= 400:
-        raise _ApiError(f"{method} {url}: HTTP {response.status_code}")
+        raise ApiError(f"{method} {url}: HTTP {response.status_code}")
     return response.json() if "json" in response.headers.get("content-type", "") else response.text
 
 
-def _terminated(pod: dict[str, Any]) -> dict[str, Any] | None:
+def terminated_state(pod: dict[str, Any]) -> dict[str, Any] | None:
+    """The container's ``terminated`` state once it ended (exitCode, reason, signal)."""
     for status in pod.get("status", {}).get("containerStatuses") or []:
         state = status.get("state", {}).get("terminated")
         if state is not None:
@@ -212,8 +234,8 @@ async def _wait_for_pod(
     deadline = loop.time() + settings.validate_timeout + START_GRACE
     pod: dict[str, Any] | None = None
     while loop.time() < deadline:
-        job = await _call(client, "GET", f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs/{name}")
-        pods = await _call(
+        job = await call(client, "GET", f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs/{name}")
+        pods = await call(
             client,
             "GET",
             f"/api/v1/namespaces/{cfg.namespace}/pods",
@@ -224,7 +246,7 @@ async def _wait_for_pod(
             failed = condition.get("type") == "Failed" and condition.get("status") == "True"
             if failed and condition.get("reason") == "DeadlineExceeded":
                 return "deadline", pod
-        if pod is not None and _terminated(pod) is not None:
+        if pod is not None and terminated_state(pod) is not None:
             return "done", pod
         await asyncio.sleep(cfg.poll_seconds)
     return "deadline", pod
@@ -243,30 +265,30 @@ async def run(files: dict[str, bytes], settings: PipelineSettings) -> Validation
     core = f"/api/v1/namespaces/{cfg.namespace}"
     jobs = f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs"
     created = False
-    async with _client(cfg) as client:
+    async with api_client(cfg) as client:
         try:
             try:
-                job = await _call(
+                job = await call(
                     client, "POST", jobs, json=job_manifest(name, settings, module_names(files))
                 )
                 created = True
                 uid = job["metadata"]["uid"]
-                await _call(
-                    client, "POST", f"{core}/configmaps", json=_config_map(name, archive, uid)
+                await call(
+                    client, "POST", f"{core}/configmaps", json=config_map(name, archive, uid)
                 )
                 state, pod = await _wait_for_pod(client, name, settings)
                 log = ""
                 if pod is not None:
-                    log = await _call(
+                    log = await call(
                         client,
                         "GET",
                         f"{core}/pods/{pod['metadata']['name']}/log",
                         params={"container": "run", "tailLines": 4000},
                     )
                     log = str(log)[-settings.max_output_bytes :]
-            except (httpx.HTTPError, _ApiError, KeyError, TypeError, ValueError) as exc:
+            except (httpx.HTTPError, ApiError, KeyError, TypeError, ValueError) as exc:
                 return not_started(f"the cluster did not run it: {exc}")
-            terminated = _terminated(pod or {}) or {}
+            terminated = terminated_state(pod or {}) or {}
             if state == "deadline" or terminated.get("reason") == "DeadlineExceeded":
                 return timed_out(settings, log)
             code = terminated.get("exitCode")
@@ -275,12 +297,12 @@ async def run(files: dict[str, bytes], settings: PipelineSettings) -> Validation
             return finished(code, log, settings)
         finally:
             if created:
-                with contextlib.suppress(httpx.HTTPError, _ApiError):
-                    await _call(
+                with contextlib.suppress(httpx.HTTPError, ApiError):
+                    await call(
                         client,
                         "DELETE",
                         f"{jobs}/{name}",
                         params={"propagationPolicy": "Background"},
                     )
-                with contextlib.suppress(httpx.HTTPError, _ApiError):
-                    await _call(client, "DELETE", f"{core}/configmaps/{name}")
+                with contextlib.suppress(httpx.HTTPError, ApiError):
+                    await call(client, "DELETE", f"{core}/configmaps/{name}")

@@ -1,5 +1,10 @@
 """Serve mode: a generated app running as a long-lived server in a sandbox (a preview).
 
+Every backend hands back a ``RunningApp``: its logs, its exit, a readiness
+wait, an HTTP client that reaches the app, and ``stop``. Under kubernetes the
+app runs in a pod of its own (``kubernetes_serve``) and listens on TCP at the
+pod's IP; the rest of this docstring is the local backends.
+
 Same boundary as a test run (``bubblewrap.command``: its own user, PID, IPC,
 mount and network namespaces, so no network at all, the same rlimits except
 CPU time, which is bounded by the preview's maximum), the project unpacked
@@ -23,9 +28,12 @@ import os
 import shutil
 import signal
 import tempfile
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from launchforge_core.pipeline.sandbox import bubblewrap, process
 from launchforge_core.pipeline.sandbox.payload import (
@@ -41,10 +49,10 @@ SOCKET_NAME = "app.sock"
 SEED_FILE = "_preview_seed.json"
 PREVIEW_DIR_PREFIX = "lf-preview-"
 
-# argv: <socket path> <seed file>. Seeds through the app's API, then serves.
+# argv: <socket path, or tcp:HOST:PORT> <seed file>. Seeds through the app's API, then serves.
 SERVE = (
     "import json, os, sys\n"
-    "socket_path, seed_path = sys.argv[1], sys.argv[2]\n"
+    "target, seed_path = sys.argv[1], sys.argv[2]\n"
     "sys.path.insert(0, os.getcwd())\n"
     "from app.main import app\n"
     "plan = json.load(open(seed_path)) if os.path.exists(seed_path) else []\n"
@@ -77,8 +85,12 @@ SERVE = (
     ' {answer.text[:200]}", flush=True)\n'
     "    print(f'seed: {made} of {wanted} sample records created', flush=True)\n"
     "import uvicorn\n"
+    "where = {'uds': target}\n"
+    "if target.startswith('tcp:'):\n"
+    "    host, _, port = target[4:].rpartition(':')\n"
+    "    where = {'host': host, 'port': int(port)}\n"
     "print('preview: serving', flush=True)\n"
-    "uvicorn.run(app, uds=socket_path, log_level='info', server_header=False,"
+    "uvicorn.run(app, **where, log_level='info', server_header=False,"
     " proxy_headers=False, timeout_graceful_shutdown=2)\n"
 )
 
@@ -97,13 +109,45 @@ class LogBuffer:
         if len(self._data) > self.limit:
             del self._data[: len(self._data) - self.limit]
 
+    def replace(self, text: str) -> None:
+        """The whole log as fetched again (a pod's log is read as a tail, not a stream)."""
+        self._data = bytearray(text.encode("utf-8", "replace")[-self.limit :])
+
     def text(self) -> str:
         return self._data.decode("utf-8", "replace")
 
 
+class RunningApp(ABC):
+    """One preview's app, wherever it runs: what the worker's preview manager uses."""
+
+    logs: LogBuffer
+
+    @property
+    @abstractmethod
+    def exit_code(self) -> int | None:
+        """None while the app runs; its exit code (negative: a signal) once it ended."""
+
+    @property
+    def deadline_passed(self) -> bool:
+        """True when the sandbox itself ended the app at the preview's hard maximum."""
+        return False
+
+    @abstractmethod
+    async def wait_ready(self, within: float) -> str | None:
+        """None once the app accepts connections; else why it did not."""
+
+    @abstractmethod
+    def http_client(self, timeout: float) -> httpx.AsyncClient:
+        """A client whose requests reach the app (its socket, or its pod's address)."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """End the app and everything of its sandbox."""
+
+
 @dataclass
-class RunningApp:
-    """One preview's server process: its socket, its logs, and how to end it."""
+class LocalApp(RunningApp):
+    """A preview's server process on this machine: its socket, its logs, how to end it."""
 
     proc: asyncio.subprocess.Process
     root: Path  # the per-preview host directory (the socket's, and process mode's files)
@@ -117,6 +161,12 @@ class RunningApp:
     @property
     def exit_code(self) -> int | None:
         return self.proc.returncode
+
+    def http_client(self, timeout: float) -> httpx.AsyncClient:
+        transport = httpx.AsyncHTTPTransport(uds=str(self.socket_path))
+        return httpx.AsyncClient(
+            transport=transport, base_url="http://preview", timeout=timeout, trust_env=False
+        )
 
     async def wait_ready(self, within: float) -> str | None:
         """None once the app accepts connections on its socket; else why it did not."""
@@ -162,7 +212,7 @@ async def _pump(stream: asyncio.StreamReader, logs: LogBuffer) -> None:
         logs.write(chunk)
 
 
-def _limits(settings: PipelineSettings, max_seconds: float) -> list[str]:
+def serve_limits(settings: PipelineSettings, max_seconds: float) -> list[str]:
     """The test run's rlimits, with CPU time bounded by the preview's lifetime instead."""
     cpu = f"RLIMIT_CPU={math.ceil(max_seconds) + 5}"
     return [cpu if limit.startswith("RLIMIT_CPU=") else limit for limit in rlimits(settings)]
@@ -182,9 +232,15 @@ async def start_app(
     log_bytes: int,
 ) -> RunningApp:
     """Start the app of ``files`` in a sandbox of ``mode``; returns at once (see wait_ready)."""
-    if mode not in ("bubblewrap", "process"):
-        raise ServeUnavailable("previews need the bubblewrap sandbox")
     files = {**files, SEED_FILE: json.dumps(seed).encode()}
+    if mode == "kubernetes":
+        from launchforge_core.pipeline.sandbox import kubernetes_serve  # it builds on this module
+
+        return await kubernetes_serve.start(
+            files, settings, max_seconds=max_seconds, log_bytes=log_bytes
+        )
+    if mode not in ("bubblewrap", "process"):
+        raise ServeUnavailable(f"no sandbox backend {mode!r} serves previews")
     root = Path(tempfile.mkdtemp(prefix=PREVIEW_DIR_PREFIX, dir=settings.work_dir))
     sock_dir = root / "sock"
     sock_dir.mkdir()
@@ -198,7 +254,7 @@ async def start_app(
         shutil.rmtree(root, ignore_errors=True)
         raise
     assert proc.stdout is not None
-    app = RunningApp(proc=proc, root=root, logs=logs)
+    app = LocalApp(proc=proc, root=root, logs=logs)
     app._reader = asyncio.ensure_future(_pump(proc.stdout, logs))
     return app
 
@@ -221,7 +277,7 @@ async def _start_bubblewrap(
         [socket, f"{bubblewrap.SANDBOX_ROOT}/project/{SEED_FILE}"],
         uid,
         program=SERVE_PROGRAM,
-        limits=_limits(settings, max_seconds),
+        limits=serve_limits(settings, max_seconds),
         binds=[(str(sock_dir), SOCKET_DIR)],
     )
     proc = await asyncio.create_subprocess_exec(
@@ -259,7 +315,7 @@ async def _start_process(
         project=str(project),
         path=f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin",
     )
-    limits = [limit for limit in _limits(settings, max_seconds) if ids or "NPROC" not in limit]
+    limits = [limit for limit in serve_limits(settings, max_seconds) if ids or "NPROC" not in limit]
     argv = [python, "-c", process._LAUNCHER, *limits, "--", python, "-c", SERVE]
     argv += [str(root / "sock" / SOCKET_NAME), str(project / SEED_FILE)]
     popen: dict[str, Any] = {}
