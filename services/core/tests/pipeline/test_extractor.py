@@ -961,3 +961,14 @@ def test_a_counted_field_word_is_a_record_and_what_it_becomes_is_its_child():
     assert {"date", "price"} <= set(found["Quote"])
     assert "scheduled_date" in found["Job"]
     assert relations(spec) == {("Quote", "Client"), ("Job", "Quote")}
+
+
+def test_a_plural_thing_then_a_dash_and_its_fields():
+    spec = extract_spec(
+        "i keep my clients (name, address, phone). then the visits - which client, the "
+        "date, how long i stayed in minutes, and a little note. each visit costs a set fee."
+    )
+    found = entities(spec)
+    assert {"date", "set_fee"} <= set(found["Visit"])
+    assert found["Visit"]["set_fee"]["type"] == "decimal"
+    assert relations(spec) == {("Visit", "Client")}

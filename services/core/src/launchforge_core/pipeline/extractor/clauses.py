@@ -205,6 +205,18 @@ class ClauseReader(ReaderBase):
                 i = self.read_posts(cs, i + 3, child)
                 subject = None
                 continue
+            if (
+                self.role(np) == "entity"
+                and np.plural
+                and isinstance(nxt, Token)
+                and nxt.text == "-"
+                and self._fields_start(cs, i + 2)
+            ):
+                # "then the visits - which client, the date, ...": a thing and its fields
+                key = self.entity(np, strength=2, listed=True)
+                focus = key or focus
+                i, subject = self.read_fields(cs, i + 2, key, closer=None), None
+                continue
             if self.role(np) == "entity" and self._has_posts(cs, i + 1) and self._is_strong(np):
                 key = self.entity(np)
                 focus = key or focus
