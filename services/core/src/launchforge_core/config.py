@@ -136,6 +136,10 @@ class CoreSettings(ServiceSettings, DatabaseSettings, ListenerSettings, TokenVer
     preview_max_per_worker: int = Field(default=4, ge=0, le=256)
     preview_idle_minutes: float = Field(default=15.0, gt=0)
     preview_max_minutes: float = Field(default=60.0, gt=0)
+    # Seconds a preview may wait in the queue for a worker's free slot before it
+    # fails with stop_reason no_capacity (freeing the owner's slot): there is no
+    # registry of live workers to count, so a full fleet is found by waiting.
+    preview_queue_seconds: float = Field(default=60.0, gt=0)
     # Seconds an app may take to seed its sample data and listen before it fails.
     preview_start_timeout: float = Field(default=60.0, gt=0)
     # Seconds a preview URL's signed token stays valid (the GET mints a fresh one).

@@ -12,7 +12,8 @@ worker
   ``CORE_INTERNAL_TOKEN`` is set, and records the preview's last activity;
 - each loop renews the leases of its previews, stops those the owner stopped,
   those idle for ``preview_idle_minutes`` and those older than
-  ``preview_max_minutes``, fails those whose app exited, and writes each
+  ``preview_max_minutes``, fails those whose app exited, fails any preview
+  queued longer than ``preview_queue_seconds`` (no worker had room), and writes each
   preview's log tail to its row (so the API shows logs even after a worker
   died).
 """
@@ -138,7 +139,7 @@ class PreviewManager:
     # --- the loop -------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """One round: reap, renew, write logs, fail lost previews, claim new ones."""
+        """One round: reap, renew, write logs, fail lost and unclaimed previews, claim new ones."""
         await self._reap()
         ids = list(self.live)
         async with self.sessionmaker() as session:
@@ -154,6 +155,7 @@ class PreviewManager:
                 if values and preview.id in still:
                     await repo.update_live(session, preview.id, self.worker_id, **values)
             await repo.fail_lost(session)
+            await repo.fail_unclaimed(session, queue_seconds=self.settings.preview_queue_seconds)
             await session.commit()
         # Stopped by the owner (or failed by someone else): end the app.
         for preview_id in [pid for pid in ids if pid not in still]:
