@@ -249,3 +249,61 @@ def test_spec_checks_have_a_policy_per_principal_by_default() -> None:
     assert (edit.path, edit.method, edit.by) == ("/v1/specs/edit", "POST", "principal")
     assert (edit.limit, edit.window) == (60, 60)
     assert {"login", "register", "password-forgot"} <= policies.keys()
+
+
+def test_preview_requests_have_a_bucket_per_build_and_client() -> None:
+    from launchforge_gateway.config import GatewaySettings
+    from launchforge_gateway.middleware.ratelimit import RateLimitMiddleware, preview_build_id
+
+    build, other = "0b6f5a8e-2a0c-4d4e-9a52-3f1c2d4e5f60", "1c7a6b9f-3b1d-4e5f-8b63-4a2d3e5f6a71"
+    assert preview_build_id(f"/preview/{build}/123.abc/static/app.js") == build
+    assert preview_build_id(f"/preview/{build}") == build
+    for path in (
+        "/preview/",
+        "/preview/not-a-build/x/",
+        f"/preview/{build.upper()}/x/",
+        f"/preview/{build}x/t/",
+        f"/previews/{build}/t/",
+        f"/v1/builds/{build}/preview",
+    ):
+        assert preview_build_id(path) is None, path
+
+    settings = GatewaySettings.model_validate({"rate_limit_preview": 240})
+    layer = RateLimitMiddleware(None, settings, resources=None)  # type: ignore[arg-type]
+
+    def scope(path: str, ip: str = "203.0.113.7") -> dict:
+        return {"type": "http", "method": "GET", "path": path, "headers": [], "client": (ip, 1)}
+
+    policy, identity = layer.policy_for(scope(f"/preview/{build}/t/api/teachers"))
+    assert (policy.name, policy.limit) == ("preview", 240)
+    assert identity == f"preview:{build}:203.0.113.7"
+    assert layer.policy_for(scope(f"/preview/{other}/t/"))[1] == f"preview:{other}:203.0.113.7"
+    assert layer.policy_for(scope(f"/preview/{build}/t/", "198.51.100.1"))[1].endswith(
+        ":198.51.100.1"
+    )
+    # Not a preview of a build: the anonymous per-IP bucket, as before.
+    for path in ("/preview/garbage/t/", "/v1/auth/refresh"):
+        policy, identity = layer.policy_for(scope(path))
+        assert (policy.name, identity) == ("default", "ip:203.0.113.7")
+    # A route override still wins over the preview policy.
+    login = layer.policy_for({**scope("/v1/auth/login"), "method": "POST"})
+    assert login[0].name == "login"
+    assert GatewaySettings().rate_limit_preview == 600
+
+
+async def test_preview_traffic_does_not_spend_the_anonymous_budget(edge, client, fresh_ip) -> None:
+    ip = fresh_ip()
+    build = "0b6f5a8e-2a0c-4d4e-9a52-3f1c2d4e5f60"
+    headers = {"X-Forwarded-For": ip}
+    for n in range(5):
+        response = await client.get(
+            f"{edge.url}/preview/{build}/123.abc/static/app{n}.js", headers=headers
+        )
+        [(name, policy)] = parse_list(response.headers["ratelimit-policy"])
+        assert (name, policy) == ("preview", {"q": 600, "w": 60})
+        [(_, state)] = parse_list(response.headers["ratelimit"])
+        assert state["r"] == 599 - n
+    # The same client's first anonymous request finds its budget whole.
+    anonymous = await client.post(f"{edge.url}/v1/auth/verify-email", headers=headers)
+    [(name, state)] = parse_list(anonymous.headers["ratelimit"])
+    assert (name, state["r"]) == ("default", 49)

@@ -2,8 +2,10 @@
 
 Policy per request (first match wins): a per-route override from
 ``GATEWAY_RATE_LIMIT_ROUTES`` (e.g. ``POST /v1/auth/login`` 5/min per IP);
-else the API key's policy; else the user's plan (from the verified token's
-``plan`` claim); else the anonymous per-IP default. The client IP comes from
+else, for ``/preview/{build_id}/...``, the preview policy per build id and
+client IP (``GATEWAY_RATE_LIMIT_PREVIEW``); else the API key's policy; else
+the user's plan (from the verified token's ``plan`` claim); else the
+anonymous per-IP default. The client IP comes from
 :class:`~launchforge_common.client_ip.TrustedProxies`, the same trust
 decision the proxy makes. Probes and ``/metrics`` are never limited.
 
@@ -19,6 +21,7 @@ it does not exist (before startup, after shutdown) every limited request gets
 from __future__ import annotations
 
 import logging
+import re
 
 from launchforge_common.errors import problem_response
 from launchforge_common.ip_bucket import ip_bucket
@@ -41,6 +44,24 @@ from launchforge_gateway.wiring import EdgeResources
 logger = logging.getLogger("launchforge.gateway.ratelimit")
 
 _EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+PREVIEW_PREFIX = "/preview/"
+# A build id as core writes it in a preview URL (a canonical, lower-case UUID).
+_BUILD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def preview_build_id(path: str) -> str | None:
+    """The build id of a ``/preview/{build_id}/...`` path, or None.
+
+    Only a well-formed id gets a preview bucket: anything else under
+    ``/preview/`` is a 404 at core and stays on the anonymous budget.
+    """
+    if not path.startswith(PREVIEW_PREFIX):
+        return None
+    build_id = path[len(PREVIEW_PREFIX) : len(PREVIEW_PREFIX) + 36]
+    rest = path[len(PREVIEW_PREFIX) + 36 : len(PREVIEW_PREFIX) + 37]
+    if rest not in ("", "/") or not _BUILD_ID.fullmatch(build_id):
+        return None
+    return build_id
 
 
 class RateLimitMiddleware:
@@ -60,6 +81,7 @@ class RateLimitMiddleware:
         self.anonymous = Policy("default", settings.rate_limit_anonymous, window)
         self.user = Policy("user", settings.rate_limit_user, window)
         self.api_key = Policy("api-key", settings.rate_limit_api_key, window)
+        self.preview = Policy("preview", settings.rate_limit_preview, window)
         self.plans = {
             plan: Policy(f"plan-{plan}", limit, window)
             for plan, limit in settings.rate_limit_plans.items()
@@ -92,6 +114,12 @@ class RateLimitMiddleware:
                 if route.by == "principal" and principal is not None:
                     return policy, _principal_identity(principal)
                 return policy, "ip:" + ip_bucket(self.trusted.client_ip(scope))
+        # The preview's token is core's to check; the gateway only keys the bucket
+        # by build, so one person's preview never spends the shared anonymous
+        # budget, and a client gets this rate per build it reaches.
+        build_id = preview_build_id(path)
+        if build_id is not None:
+            return self.preview, f"preview:{build_id}:" + ip_bucket(self.trusted.client_ip(scope))
         if principal is None:
             return self.anonymous, "ip:" + ip_bucket(self.trusted.client_ip(scope))
         if principal.api_key_id is not None:
