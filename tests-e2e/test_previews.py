@@ -5,7 +5,8 @@ sandbox, the gateway): start a preview of an offline build, load its page and
 static files and call its API under the preview path (seeded records listed,
 a record created), the preview's own CSP and CORS, another user's 404s,
 forged and expired tokens, the per-user limit (429), the per-worker cap and
-the idle stop, and an app that crashes at import reporting its error and logs.
+the idle stop, a preview no worker has room for failing as ``no_capacity``,
+and an app that crashes at import reporting its error and logs.
 """
 
 from __future__ import annotations
@@ -284,5 +285,36 @@ async def test_idle_stop_and_the_per_worker_cap(tmp_path: Path) -> None:
         stopped = await wait_status(gw, a_build, alice, "stopped", "failed")
         assert stopped["stop_reason"] == "idle"
         assert (await gw.get(running["url"])).status_code == 404
+        bobs = await wait_status(gw, b_build, bob, "running", "failed")
+        assert bobs["status"] == "running", bobs
+
+
+@pytest.mark.timeout(900)
+async def test_a_full_fleet_fails_a_queued_preview_with_a_clear_reason(tmp_path: Path) -> None:
+    overrides = {
+        "CORE_PREVIEW_MAX_PER_WORKER": "1",
+        "CORE_PREVIEW_MAX_PER_USER": "1",
+        "CORE_PREVIEW_QUEUE_SECONDS": "4",
+    }
+    async with (
+        launch_platform(tmp_path, overrides=overrides) as plat,
+        httpx.AsyncClient(base_url=plat.gateway_url, timeout=30) as gw,
+    ):
+        alice, bob = await login(gw), await login(gw)
+        a_build, b_build = await succeeded_build(gw, alice), await succeeded_build(gw, bob)
+        assert (await gw.post(f"/v1/builds/{a_build}/preview", headers=alice)).status_code == 202
+        running = await wait_status(gw, a_build, alice, "running", "failed")
+        assert running["status"] == "running", running
+        # The only worker's only slot is taken and stays taken: Bob's waits, then fails.
+        assert (await gw.post(f"/v1/builds/{b_build}/preview", headers=bob)).status_code == 202
+        failed = await wait_status(gw, b_build, bob, "failed", "running", "stopped")
+        assert (failed["status"], failed["stop_reason"]) == ("failed", "no_capacity"), failed
+        assert "every worker is running its maximum of previews" in failed["error"]
+        assert failed["url"] is None
+        # Bob's slot is free again (the per-user limit is 1 here): once Alice's preview
+        # stops, his next start is taken.
+        assert (await gw.delete(f"/v1/builds/{a_build}/preview", headers=alice)).status_code == 200
+        again = await gw.post(f"/v1/builds/{b_build}/preview", headers=bob)
+        assert again.status_code == 202, again.text
         bobs = await wait_status(gw, b_build, bob, "running", "failed")
         assert bobs["status"] == "running", bobs

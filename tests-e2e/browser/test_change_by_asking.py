@@ -92,17 +92,14 @@ async def test_ask_see_the_diff_build_and_get_a_new_version(ui: Any, page: Page)
     await expect(page.get_by_test_id("change-refused")).to_have_count(0)
     await ui.screenshot("40-change-preview")
 
-    # The file diff between versions is the versions' route; until it is on the platform
-    # it answers 404 (and the section stays hidden). Its contract is played here.
-    asked: list[str] = []
+    # The files changed come from the platform's version diff (GET /v1/projects/{id}/diff).
+    asked: list[tuple[str, int]] = []
 
-    async def file_diff(route: Any) -> None:
-        asked.append(route.request.url)
-        await route.fulfill(
-            json={"files": [{"path": "app/models.py", "status": "changed", "diff": "+priority"}]}
-        )
+    def seen(response: Any) -> None:
+        if re.search(r"/v1/projects/[0-9a-f-]+/diff\?", response.url):
+            asked.append((response.url, response.status))
 
-    await page.route(re.compile(r".*/v1/projects/[0-9a-f-]+/diff\?.*"), file_diff)
+    page.on("response", seen)
     await preview.get_by_role("button", name="Build this change").click()
     await expect(page).not_to_have_url(re.compile(f"/builds/{build_id}$"))
     await expect(page).to_have_url(re.compile(r"/builds/[0-9a-f-]{36}$"))
@@ -120,5 +117,15 @@ async def test_ask_see_the_diff_build_and_get_a_new_version(ui: Any, page: Page)
     )
     files = summary.get_by_test_id("files-changed")
     await expect(files).to_contain_text("app/models.py (changed)")
-    assert f"from={build_id}&to=" in asked[-1]
+    # The real unified diff, opened: the new field is in the models.
+    models = files.locator("details").filter(
+        has=page.locator("summary", has_text="app/models.py (changed)")
+    )
+    await models.locator("summary").click()
+    await expect(models).to_have_attribute("open", "")
+    await expect(models.locator("code")).to_contain_text("+++ v2/app/models.py")
+    await expect(models.locator("code")).to_contain_text("priority")
+    url, status = asked[-1]
+    assert f"from={build_id}&to=" in url
+    assert status == 200
     await ui.screenshot("41-change-built")

@@ -6,6 +6,7 @@ preview URL, with its status and logs. Inside the frame the generated app
 works as it does anywhere: its seeded sample records are listed and a person
 adds one through its form (a CORS write from the frame's opaque origin).
 Then "Stop" ends it. The screenshot of the running preview is the README's.
+An app that crashes at start shows its error and its logs on the page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import Page, expect
+from test_previews import break_artifact
 
 BUILD_TIMEOUT_MS = 300_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +40,8 @@ SPEC = {
 }
 
 
-@pytest.mark.timeout(BUILD_TIMEOUT_MS // 1000 + 240)
-async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) -> None:
-    email = f"web-live-{uuid.uuid4().hex[:10]}@example.com"
+async def succeeded_build_page(ui: Any, page: Page, email: str) -> str:
+    """Sign up, build the plant app through the API, open its page once it succeeded."""
     await ui.register_api(email)
     token = await ui.api_token(email)
     async with httpx.AsyncClient(base_url=ui.platform.gateway_url, timeout=15) as gateway:
@@ -52,7 +53,7 @@ async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) 
             headers=auth,
         )
         assert build.status_code == 202, build.text
-    build_id = build.json()["id"]
+    build_id: str = build.json()["id"]
     await ui.log_in(email)
 
     await page.goto(f"/builds/{build_id}")
@@ -61,6 +62,13 @@ async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) 
         re.compile("succeeded|failed|cancelled"), timeout=BUILD_TIMEOUT_MS
     )
     await expect(status).to_have_text("succeeded")
+    return build_id
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT_MS // 1000 + 240)
+async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) -> None:
+    email = f"web-live-{uuid.uuid4().hex[:10]}@example.com"
+    build_id = await succeeded_build_page(ui, page, email)
 
     await page.get_by_role("button", name="Run", exact=True).click()
     live = page.get_by_test_id("live-status")
@@ -103,3 +111,27 @@ async def test_run_shows_the_app_and_adding_a_record_works(ui: Any, page: Page) 
     await page.get_by_role("button", name="Stop", exact=True).click()
     await expect(live).to_have_text("stopped")
     await expect(frame_element).to_have_count(0)
+
+
+@pytest.mark.timeout(BUILD_TIMEOUT_MS // 1000 + 240)
+async def test_a_crashed_app_shows_its_error_and_logs(ui: Any, page: Page) -> None:
+    email = f"web-live-crash-{uuid.uuid4().hex[:10]}@example.com"
+    build_id = await succeeded_build_page(ui, page, email)
+    # The stored app now fails at import, as a broken generated app would.
+    await break_artifact(ui.platform, build_id)
+
+    await page.get_by_role("button", name="Run", exact=True).click()
+    live = page.get_by_test_id("live-status")
+    await expect(live).to_have_text(re.compile("running|failed"), timeout=120_000)
+    await expect(live).to_have_text("failed")
+    panel = page.locator(".live-preview")
+    await expect(panel).to_contain_text("(the app crashed)")
+    error = page.get_by_test_id("live-error")
+    await expect(error).to_have_attribute("role", "alert")
+    await expect(error).to_contain_text(re.compile(r"exited with code \d+", re.IGNORECASE))
+    logs = page.get_by_test_id("live-logs")
+    await expect(logs).to_contain_text("the preview app broke at import")
+    await expect(logs).to_contain_text("RuntimeError")
+    # No frame for an app that is not running, and it can be run again.
+    await expect(page.get_by_test_id("live-frame")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Run", exact=True)).to_be_enabled()

@@ -51,4 +51,5 @@ export const STOP_REASONS: Record<string, string> = {
   shutdown: "stopped (the server restarted)",
   crashed: "the app crashed",
   worker_lost: "the server running it stopped",
+  no_capacity: "no server had room to run it",
 };

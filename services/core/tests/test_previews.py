@@ -234,6 +234,94 @@ async def test_the_owners_stop_wins_over_the_workers_late_writes(
     assert row.log_tail == "the logs"
 
 
+async def _age(sessionmaker, preview_id: uuid.UUID, seconds: float) -> None:
+    async with sessionmaker() as session:
+        await session.execute(
+            update(Preview)
+            .where(Preview.id == preview_id)
+            .values(created_at=datetime.now(UTC) - timedelta(seconds=seconds))
+        )
+        await session.commit()
+
+
+async def test_a_preview_no_worker_takes_fails_as_no_capacity_and_frees_the_slot(
+    app, client, sessionmaker, make_user, make_build
+) -> None:
+    user = make_user()
+    builds = [await make_build(user) for _ in range(3)]
+    for build in builds:
+        await _succeed(sessionmaker, build["id"])
+    paths = [f"/v1/builds/{b['id']}/preview" for b in builds]
+    made = [(await client.post(p, headers=user.headers)).json() for p in paths[:2]]
+    assert (await client.post(paths[2], headers=user.headers)).status_code == 429
+    bound = app.state.settings.preview_queue_seconds
+    assert bound == 60
+
+    # Just inside the bound: still queued.
+    await _age(sessionmaker, uuid.UUID(made[0]["id"]), bound - 5)
+    waiting = (await client.get(paths[0], headers=user.headers)).json()
+    assert waiting["status"] == "queued"
+
+    # Past it: failed with the reason and a message the page shows, no URL.
+    await _age(sessionmaker, uuid.UUID(made[0]["id"]), bound + 1)
+    shown = await client.get(paths[0], headers=user.headers)
+    assert shown.status_code == 200
+    body = shown.json()
+    assert (body["status"], body["stop_reason"]) == ("failed", "no_capacity")
+    assert "every worker is running its maximum of previews" in body["error"]
+    assert body["url"] is None
+    assert body["stopped_at"] is not None
+    # Its slot is free: the third build starts.
+    third = await client.post(paths[2], headers=user.headers)
+    assert third.status_code == 202, third.text
+
+    # A start also fails the owner's expired previews first, without any GET or worker.
+    await _age(sessionmaker, uuid.UUID(made[1]["id"]), bound + 1)
+    again = await client.post(paths[0], headers=user.headers)
+    assert again.status_code == 202, again.text
+    async with sessionmaker() as session:
+        second = await session.get(Preview, uuid.UUID(made[1]["id"]))
+    assert second is not None
+    assert (second.status, second.stop_reason) == ("failed", "no_capacity")
+    for path in paths:
+        await client.delete(path, headers=user.headers)
+
+
+async def test_workers_fail_only_previews_queued_past_the_bound(
+    make_settings, client, sessionmaker, make_user, make_build
+) -> None:
+    from launchforge_core.pipeline import PipelineSettings
+    from launchforge_core.worker.previews import PreviewManager
+
+    user = make_user()
+    ids = []
+    for _ in range(2):
+        build = await make_build(user)
+        await _succeed(sessionmaker, build["id"])
+        made = await client.post(f"/v1/builds/{build['id']}/preview", headers=user.headers)
+        ids.append(uuid.UUID(made.json()["id"]))
+    old, fresh = ids
+    await _age(sessionmaker, old, 61)
+    # A worker with no slots at all (as when every worker is full) still fails it.
+    manager = PreviewManager(
+        make_settings(), sessionmaker, PipelineSettings(), worker_id="full", mode="kubernetes"
+    )
+    assert manager.cap == 0
+    await manager.tick()
+    async with sessionmaker() as session:
+        rows = {pid: await session.get(Preview, pid) for pid in ids}
+    assert (rows[old].status, rows[old].stop_reason) == ("failed", "no_capacity")
+    assert rows[fresh].status == "queued"
+    # A claimed preview is never failed by the bound, however old its row.
+    await _age(sessionmaker, fresh, 600)
+    async with sessionmaker() as session:
+        await session.execute(update(Preview).where(Preview.id == fresh).values(status="starting"))
+        assert await repo.fail_unclaimed(session, queue_seconds=60, preview_id=fresh) == 0
+        await session.execute(update(Preview).where(Preview.id == fresh).values(status="queued"))
+        await session.commit()
+    await client.delete(f"/v1/builds/{rows[fresh].build_id}/preview", headers=user.headers)
+
+
 def test_replicas_sharing_the_internal_token_sign_alike(make_settings) -> None:
     build, owner = uuid.uuid4(), uuid.uuid4()
     one = PreviewTokens.from_settings(make_settings(internal_token="shared-internal-token"))

@@ -249,3 +249,52 @@ def test_spec_checks_have_a_policy_per_principal_by_default() -> None:
     assert (edit.path, edit.method, edit.by) == ("/v1/specs/edit", "POST", "principal")
     assert (edit.limit, edit.window) == (60, 60)
     assert {"login", "register", "password-forgot"} <= policies.keys()
+
+
+def test_preview_requests_have_a_bucket_per_client_whatever_the_build() -> None:
+    from launchforge_gateway.config import GatewaySettings
+    from launchforge_gateway.middleware.ratelimit import RateLimitMiddleware
+
+    build, other = "0b6f5a8e-2a0c-4d4e-9a52-3f1c2d4e5f60", "1c7a6b9f-3b1d-4e5f-8b63-4a2d3e5f6a71"
+    settings = GatewaySettings.model_validate({"rate_limit_preview": 240})
+    layer = RateLimitMiddleware(None, settings, resources=None)  # type: ignore[arg-type]
+
+    def scope(path: str, ip: str = "203.0.113.7") -> dict:
+        return {"type": "http", "method": "GET", "path": path, "headers": [], "client": (ip, 1)}
+
+    policy, identity = layer.policy_for(scope(f"/preview/{build}/t/api/teachers"))
+    assert (policy.name, policy.limit) == ("preview", 240)
+    assert identity == "preview:203.0.113.7"
+    # Another build id, or none at all, is the same client's same budget: guessing ids
+    # buys no fresh rate.
+    for path in (f"/preview/{other}/t/", "/preview/garbage/t/", "/preview/"):
+        assert layer.policy_for(scope(path)) == (policy, identity), path
+    assert layer.policy_for(scope(f"/preview/{build}/t/", "198.51.100.1"))[1] == (
+        "preview:198.51.100.1"
+    )
+    # Not a preview: the anonymous per-IP bucket, as before.
+    for path in (f"/previews/{build}/t/", f"/v1/builds/{build}/preview", "/v1/auth/refresh"):
+        policy_, identity_ = layer.policy_for(scope(path))
+        assert (policy_.name, identity_) == ("default", "ip:203.0.113.7"), path
+    # A route override still wins over the preview policy.
+    login = layer.policy_for({**scope("/v1/auth/login"), "method": "POST"})
+    assert login[0].name == "login"
+    assert GatewaySettings().rate_limit_preview == 600
+
+
+async def test_preview_traffic_does_not_spend_the_anonymous_budget(edge, client, fresh_ip) -> None:
+    ip = fresh_ip()
+    build = "0b6f5a8e-2a0c-4d4e-9a52-3f1c2d4e5f60"
+    headers = {"X-Forwarded-For": ip}
+    for n in range(5):
+        response = await client.get(
+            f"{edge.url}/preview/{build}/123.abc/static/app{n}.js", headers=headers
+        )
+        [(name, policy)] = parse_list(response.headers["ratelimit-policy"])
+        assert (name, policy) == ("preview", {"q": 600, "w": 60})
+        [(_, state)] = parse_list(response.headers["ratelimit"])
+        assert state["r"] == 599 - n
+    # The same client's first anonymous request finds its budget whole.
+    anonymous = await client.post(f"{edge.url}/v1/auth/verify-email", headers=headers)
+    [(name, state)] = parse_list(anonymous.headers["ratelimit"])
+    assert (name, state["r"]) == ("default", 49)

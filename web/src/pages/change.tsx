@@ -2,7 +2,7 @@
 // priority to tasks"), sees what it will change in the data model (POST
 // /v1/specs/edit), then builds it as a new version (POST .../changes). A
 // change build's page shows its request, its spec diff (/spec-diff) and the
-// files it changed (the versions' file diff, when the platform has it).
+// files it changed (the versions' file diff, GET /v1/projects/{id}/diff).
 
 import { useState } from "preact/hooks";
 import { ApiError, authorizedFetch, errorFromResponse, request, type Build } from "../api";
@@ -264,15 +264,9 @@ export function ChangeSummary({ build }: { build: Versioned }) {
   const files = useLoad(async () => {
     if (!isChange || build.status !== "succeeded") return null;
     const query = `from=${encodeURIComponent(parent ?? "")}&to=${encodeURIComponent(build.id)}`;
-    try {
-      return await request<{ files: FileChange[] }>(
-        `/v1/projects/${encodeURIComponent(build.project_id ?? "")}/diff?${query}`,
-      );
-    } catch (err) {
-      // The file diff comes with versions; a platform without it answers 404.
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return request<{ files: FileChange[] }>(
+      `/v1/projects/${encodeURIComponent(build.project_id ?? "")}/diff?${query}`,
+    );
   }, [build.id, build.status, isChange]);
   if (!isChange) return null;
   return (

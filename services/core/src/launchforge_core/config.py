@@ -138,9 +138,15 @@ class CoreSettings(ServiceSettings, DatabaseSettings, ListenerSettings, TokenVer
     preview_max_per_worker: int = Field(default=4, ge=0, le=256)
     preview_idle_minutes: float = Field(default=15.0, gt=0)
     preview_max_minutes: float = Field(default=60.0, gt=0)
+    # Seconds a preview may wait in the queue for a worker's free slot before it
+    # fails with stop_reason no_capacity (freeing the owner's slot): there is no
+    # registry of live workers to count, so a full fleet is found by waiting.
+    preview_queue_seconds: float = Field(default=60.0, gt=0)
     # Seconds an app may take to seed its sample data and listen before it fails.
     preview_start_timeout: float = Field(default=60.0, gt=0)
-    # Seconds a preview URL's signed token stays valid (the GET mints a fresh one).
+    # Seconds a preview URL's signed token stays valid (the GET mints a fresh one,
+    # but the web app's frame keeps its first URL for the whole run, so this is
+    # at least preview_max_minutes: a shorter one would 404 a preview in use).
     preview_token_ttl_seconds: int = Field(default=3600, ge=60)
     # HMAC key of preview tokens; every API replica needs the same one. Unset: one
     # derived from internal_token, or without it a random key per process (a

@@ -233,7 +233,7 @@ class Preview(Base):
     )
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     log_tail: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # idle | max | user | shutdown | crashed | worker_lost
+    # idle | max | user | shutdown | crashed | worker_lost | no_capacity
     stop_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, default=utcnow, server_default=func.now()

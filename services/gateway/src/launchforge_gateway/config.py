@@ -145,6 +145,10 @@ class GatewaySettings(
     )
     # Per API key.
     rate_limit_api_key: int = Field(default=600, ge=1)
+    # Live previews (/preview/{build_id}/{token}/...), per client IP:
+    # a preview page loads its scripts and calls its API without credentials,
+    # and must not spend the anonymous budget login and refresh share.
+    rate_limit_preview: int = Field(default=600, ge=1)
     # API keys not in the introspection cache that one client IP may have
     # looked up at auth per window: checked before the lookup, so random lf_
     # keys cost the guesser, not an introspection and a query each.

@@ -19,6 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from launchforge_core.models import Build, Preview
 
 LIVE = ("queued", "starting", "running")
+NO_CAPACITY = (
+    "No worker could take this preview: every worker is running its maximum of previews; "
+    "stop one or try again later."
+)
 
 
 async def lock_owner(session: AsyncSession, owner_id: uuid.UUID) -> None:
@@ -86,6 +90,40 @@ async def fail_lost(session: AsyncSession) -> int:
             stopped_at=func.now(),
         )
         .returning(Preview.id)
+    )
+    return len(result.all())
+
+
+async def fail_unclaimed(
+    session: AsyncSession,
+    *,
+    queue_seconds: float,
+    owner_id: uuid.UUID | None = None,
+    preview_id: uuid.UUID | None = None,
+) -> int:
+    """Previews queued longer than ``queue_seconds``: failed as ``no_capacity``.
+
+    Without it a preview no worker has room for waits forever and holds its
+    owner's slot. A worker's claim and this update exclude each other (the
+    claim skips locked rows, this re-checks ``status`` after a claim commits).
+    """
+    stmt = update(Preview).where(
+        Preview.status == "queued",
+        Preview.created_at < func.now() - timedelta(seconds=queue_seconds),
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Preview.owner_id == owner_id)
+    if preview_id is not None:
+        stmt = stmt.where(Preview.id == preview_id)
+    result = await session.execute(
+        stmt.values(
+            status="failed",
+            stop_reason="no_capacity",
+            error=NO_CAPACITY,
+            stopped_at=func.now(),
+        )
+        .returning(Preview.id)
+        .execution_options(synchronize_session=False)
     )
     return len(result.all())
 

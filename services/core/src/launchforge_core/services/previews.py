@@ -144,9 +144,16 @@ class PreviewService:
                 build_status=build.status,
             )
         await repo.lock_owner(self.session, owner_id)
+        # A preview no worker took in time gives its slot back before the count.
+        expired = await repo.fail_unclaimed(
+            self.session, queue_seconds=self.settings.preview_queue_seconds, owner_id=owner_id
+        )
         live = await repo.live_for_build(self.session, build_id)
         if live is not None:
-            return self.view(live), False
+            view = self.view(live)
+            if expired:
+                await commit(self.session)
+            return view, False
         limit = self.settings.preview_max_per_user
         if await repo.count_live_for_owner(self.session, owner_id) >= limit:
             raise TooManyRequestsError(
@@ -168,7 +175,16 @@ class PreviewService:
         return preview
 
     async def get(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> PreviewView:
-        return self.view(await self._owned_latest(owner_id, build_id))
+        preview = await self._owned_latest(owner_id, build_id)
+        if preview.status == "queued" and await repo.fail_unclaimed(
+            self.session, queue_seconds=self.settings.preview_queue_seconds, preview_id=preview.id
+        ):
+            # Workers fail these too, but the answer must not wait for one (there may be none).
+            await self.session.refresh(preview)
+            view = self.view(preview)
+            await commit(self.session)
+            return view
+        return self.view(preview)
 
     async def stop(self, *, owner_id: uuid.UUID, build_id: uuid.UUID) -> PreviewView:
         preview = await self._owned_latest(owner_id, build_id)

@@ -15,7 +15,8 @@ watches and deletes (``kubernetes_serve.py``). The worker
   the preview's last activity;
 - each loop renews the leases of its previews, stops those the owner stopped,
   those idle for ``preview_idle_minutes`` and those older than
-  ``preview_max_minutes``, fails those whose app exited, and writes each
+  ``preview_max_minutes``, fails those whose app exited, fails any preview
+  queued longer than ``preview_queue_seconds`` (no worker had room), and writes each
   preview's log tail to its row (so the API shows logs even after a worker
   died).
 """
@@ -145,7 +146,7 @@ class PreviewManager:
     # --- the loop -------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """One round: reap, renew, write logs, fail lost previews, claim new ones."""
+        """One round: reap, renew, write logs, fail lost and unclaimed previews, claim new ones."""
         await self._reap()
         ids = list(self.live)
         async with self.sessionmaker() as session:
@@ -161,6 +162,7 @@ class PreviewManager:
                 if values and preview.id in still:
                     await repo.update_live(session, preview.id, self.worker_id, **values)
             await repo.fail_lost(session)
+            await repo.fail_unclaimed(session, queue_seconds=self.settings.preview_queue_seconds)
             await session.commit()
         # Stopped by the owner (or failed by someone else): end the app.
         for preview_id in [pid for pid in ids if pid not in still]:

@@ -2,8 +2,10 @@
 
 Policy per request (first match wins): a per-route override from
 ``GATEWAY_RATE_LIMIT_ROUTES`` (e.g. ``POST /v1/auth/login`` 5/min per IP);
-else the API key's policy; else the user's plan (from the verified token's
-``plan`` claim); else the anonymous per-IP default. The client IP comes from
+else, for ``/preview/...``, the preview policy per client IP
+(``GATEWAY_RATE_LIMIT_PREVIEW``); else the API key's policy; else
+the user's plan (from the verified token's ``plan`` claim); else the
+anonymous per-IP default. The client IP comes from
 :class:`~launchforge_common.client_ip.TrustedProxies`, the same trust
 decision the proxy makes. Probes and ``/metrics`` are never limited.
 
@@ -41,6 +43,8 @@ from launchforge_gateway.wiring import EdgeResources
 logger = logging.getLogger("launchforge.gateway.ratelimit")
 
 _EXEMPT_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+# Live previews: no access token (core checks the preview's own), their own budget.
+PREVIEW_PREFIX = "/preview/"
 
 
 class RateLimitMiddleware:
@@ -60,6 +64,7 @@ class RateLimitMiddleware:
         self.anonymous = Policy("default", settings.rate_limit_anonymous, window)
         self.user = Policy("user", settings.rate_limit_user, window)
         self.api_key = Policy("api-key", settings.rate_limit_api_key, window)
+        self.preview = Policy("preview", settings.rate_limit_preview, window)
         self.plans = {
             plan: Policy(f"plan-{plan}", limit, window)
             for plan, limit in settings.rate_limit_plans.items()
@@ -92,6 +97,11 @@ class RateLimitMiddleware:
                 if route.by == "principal" and principal is not None:
                     return policy, _principal_identity(principal)
                 return policy, "ip:" + ip_bucket(self.trusted.client_ip(scope))
+        # The preview's token is core's to check. Its own budget per client IP: a
+        # person's preview never spends the anonymous one login and refresh share,
+        # and trying many build ids (each a 404 at core) is still one rate.
+        if path.startswith(PREVIEW_PREFIX):
+            return self.preview, "preview:" + ip_bucket(self.trusted.client_ip(scope))
         if principal is None:
             return self.anonymous, "ip:" + ip_bucket(self.trusted.client_ip(scope))
         if principal.api_key_id is not None:

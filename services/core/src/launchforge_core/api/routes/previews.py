@@ -40,7 +40,7 @@ class PreviewPublic(BaseModel):
     url_expires_at: int | None = Field(description="When the URL's token expires (Unix time)")
     error: str | None
     stop_reason: str | None = Field(
-        description="idle | max | user | shutdown | crashed | worker_lost"
+        description="idle | max | user | shutdown | crashed | worker_lost | no_capacity"
     )
     logs: str = Field(description="The tail of the app's output")
     created_at: datetime
