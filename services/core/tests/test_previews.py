@@ -304,7 +304,11 @@ async def test_workers_fail_only_previews_queued_past_the_bound(
     await _age(sessionmaker, old, 61)
     # A worker with no slots at all (as when every worker is full) still fails it.
     manager = PreviewManager(
-        make_settings(), sessionmaker, PipelineSettings(), worker_id="full", mode="kubernetes"
+        make_settings(preview_max_per_worker=0),
+        sessionmaker,
+        PipelineSettings(),
+        worker_id="full",
+        mode="process",
     )
     assert manager.cap == 0
     await manager.tick()
