@@ -9,6 +9,10 @@ needed):
   the child, sees a bad value refused next to its field, corrects it, and
   deletes the child after confirming;
 - the lists search, sort and turn pages;
+- records made through the API with HTML in their texts (an ``<img onerror>``,
+  a ``<script>``) show it literally in the lists, the parent select, the
+  record view, a summary and the edit dialog; no element is made from it and
+  none of it runs;
 - the acceptance robot (``generated-app-acceptance.md``, section 2) opens
   ``/``, finds a form, fills each visible input by its type and submits; what
   it typed must then show on the page without a reload. One app is used at
@@ -676,6 +680,89 @@ async def test_lists_search_sort_and_turn_pages(browser: Browser, served: Served
         await expect(section.locator("tbody tr").first).to_contain_text(names[-1])
         await search.fill(f"{token} nothing like it")
         await expect(section.locator("tbody")).to_contain_text(f"No {entity['noun_plural']} match")
+
+
+# Markup a record may hold: as text it is harmless; parsed as HTML it would run.
+IMG_MARKUP = '<img src=x onerror="window.__pwned=1">'
+SCRIPT_MARKUP = "<script>window.__pwned=1</script>"
+
+
+@pytest.mark.parametrize(
+    "served", [Case("vet-markup", "modern", _vet)], indirect=True, ids=["vet-markup"]
+)
+async def test_markup_in_record_values_stays_text(browser: Browser, served: Served) -> None:
+    """Records whose texts are HTML, made through the API, show that HTML literally in the
+    lists, the parent select, the parent link and dialog, the summaries and the edit dialog;
+    no element is made from it and none of it runs."""
+    parent, child, relation = relation_pair(served)
+    assert parent["display"], "the parent must be named by a text for its label to hold markup"
+    token = secrets.token_hex(3)
+
+    def body(entity: dict[str, Any], markup: str) -> dict[str, Any]:
+        out = {f["name"]: as_json(f, typed(f, token)) for f in entity["fields"]}
+        for f in entity["fields"]:
+            if f["type"] in ("string", "text"):
+                out[f["name"]] = markup
+        return out
+
+    async with httpx.AsyncClient(base_url=served.base, timeout=10) as api:
+        made = await api.post(parent["path"], json=body(parent, IMG_MARKUP))
+        assert made.status_code == 201, made.text
+        assert made.json()[parent["display"]] == IMG_MARKUP  # stored as sent
+        child_body = body(child, SCRIPT_MARKUP) | {relation["field"]: made.json()["id"]}
+        made_child = await api.post(child["path"], json=child_body)
+        assert made_child.status_code == 201, made_child.text
+    texts = [f["name"] for f in child["fields"] if f["type"] in ("string", "text")]
+    assert texts, "the child must hold a text"
+
+    async with opened(browser, served) as page:
+        parent_row = rows(page, parent).filter(has_text=IMG_MARKUP)
+        await expect(parent_row).to_have_count(1)
+        child_row = rows(page, child).filter(has_text=SCRIPT_MARKUP)
+        await expect(child_row).to_have_count(1)
+        link = child_row.get_by_role("link", name=IMG_MARKUP, exact=True)
+        await expect(link).to_be_visible()
+
+        # The parent select of the child's form offers the parent by its literal name.
+        choose = await control(form_of(page, child), child, relation["field"], relation["label"])
+        option = choose.locator("option").filter(has_text=IMG_MARKUP)
+        await expect(option).to_have_count(1)
+        assert await option.inner_text() == IMG_MARKUP
+
+        # The summary grouped by the parent ("Pets per owner") names it literally.
+        grouped = page.locator("[data-summary]").filter(has_text=IMG_MARKUP)
+        await expect(grouped).to_have_count(1)
+
+        # The parent's dialog, reached by the child's link.
+        await link.click()
+        view = page.locator("dialog#page--detail")
+        await expect(view.get_by_role("heading", level=2)).to_contain_text(IMG_MARKUP)
+        await page.keyboard.press("Escape")
+        await expect(view).to_be_hidden()
+
+        # The edit dialog holds the texts as values and the parent by its literal name.
+        await child_row.get_by_role("button", name=re.compile("^Edit ")).click()
+        dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
+        await expect(dialog).to_be_visible()
+        for name in texts:
+            await expect(dialog.locator(f'[name="{name}"]')).to_have_value(SCRIPT_MARKUP)
+        chosen = dialog.locator(f'select[name="{relation["field"]}"] option:checked')
+        await expect(chosen).to_have_text(IMG_MARKUP)
+        await screenshot(page, "generated-markup-stays-text")
+        await page.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+
+        # Nothing was made from the markup, and nothing of it ran (an img's onerror
+        # fires once its load fails: give it time).
+        await page.wait_for_timeout(500)
+        made_from_markup = await page.evaluate(
+            """() => ({
+              img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+              script: [...document.scripts].filter((s) => s.text.includes("__pwned")).length,
+              pwned: typeof window.__pwned,
+            })"""
+        )
+        assert made_from_markup == {"img": 0, "script": 0, "pwned": "undefined"}
 
 
 def as_json(field: dict[str, Any], value: Any) -> Any:
