@@ -7,7 +7,8 @@ needed):
 - a person adds a parent record, adds a child choosing that parent in the
   select, sees both listed, walks from the child to its parent and back, edits
   the child, sees a bad value refused next to its field, corrects it, and
-  deletes the child after confirming;
+  deletes the child after confirming; the vet app once more at 375 px wide, with no
+  sideways scrolling of the page or an open dialog at any step;
 - the lists search, sort and turn pages;
 - records made through the API with HTML in their texts (an ``<img onerror>``,
   a ``<script>``) show it literally in the lists, the parent select, the
@@ -505,12 +506,48 @@ def bad_value(entity: dict[str, Any]) -> tuple[dict[str, Any], str]:
 # --- a person -----------------------------------------------------------------------------
 
 
+async def no_sideways_scroll(page: Page, where: str) -> None:
+    """Neither the page nor an open dialog is wider than the viewport."""
+    overflow = await page.evaluate(
+        """() => {
+          const root = document.documentElement;
+          const open = [...document.querySelectorAll("dialog[open]")];
+          return {
+            page: root.scrollWidth - root.clientWidth,
+            dialogs: open.map((d) => Math.ceil(d.getBoundingClientRect().right) - innerWidth),
+          };
+        }"""
+    )
+    assert overflow["page"] <= 0, f"{overflow['page']} px of sideways scrolling at {where}"
+    assert all(d <= 0 for d in overflow["dialogs"]), f"a dialog sticks out at {where}: {overflow}"
+
+
 async def test_a_person_adds_links_edits_corrects_and_deletes(
     browser: Browser, served: Served
 ) -> None:
+    await journey(browser, served)
+
+
+@pytest.mark.parametrize(
+    "served", [Case("vet-375", "modern", _vet)], indirect=True, ids=["vet-375"]
+)
+async def test_the_whole_journey_at_375_px(browser: Browser, served: Served) -> None:
+    """The same journey on a phone-sized screen: no sideways scrolling at any step."""
+    await journey(browser, served, width=375)
+
+
+async def journey(browser: Browser, served: Served, *, width: int = 1280) -> None:
+    """A person adds a parent and a child, walks between them, edits, corrects a bad
+    value and deletes; below 600 px wide, every step is checked for sideways scrolling."""
     parent, child, relation = relation_pair(served)
     token = secrets.token_hex(3)
-    async with opened(browser, served) as page:
+    async with opened(browser, served, width=width) as page:
+
+        async def step(where: str) -> None:
+            if width < 600:
+                await no_sideways_scroll(page, where)
+
+        await step("the start")
         # A parent record.
         parent_form = form_of(page, parent)
         parent_values = await fill(parent_form, parent, token)
@@ -518,6 +555,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         parent_label = label_of(parent, parent_values)
         await expect(rows(page, parent).filter(has_text=parent_label)).to_have_count(1)
         await expect(parent_form.get_by_role("status")).to_contain_text(f"Added {parent['noun']}")
+        await step("the parent added")
 
         # A child, its parent chosen by name in the select.
         child_form = form_of(page, child)
@@ -533,11 +571,13 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         for field in child["fields"]:
             if field["type"] == "enum" and field["name"] in shown:
                 await expect(row).to_contain_text(child_values[field["name"]])
+        await step("the child added")
 
         # From the child to its parent and back.
         await row.get_by_role("link", name=parent_label, exact=True).click()
         view = page.locator("dialog#page--detail")
         await expect(view.get_by_role("heading", level=2)).to_contain_text(parent_label)
+        await step("the parent's view")
         listed = next(
             c["label"]
             for c in parent["children"]
@@ -549,6 +589,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await child_link.click()
         await expect(view.get_by_role("heading", level=2)).to_contain_text(child_label)
         await expect(view.get_by_role("link", name=parent_label, exact=True)).to_be_visible()
+        await step("the child's view")
         await page.keyboard.press("Escape")
         await expect(view).to_be_hidden()
 
@@ -560,6 +601,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await row.get_by_role("button", name=re.compile("^Edit ")).click()
         dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
         await expect(dialog).to_be_visible()
+        await step("the edit dialog")
         if editable is not None:
             edited = f"{child_values[editable['name']]} edited"  # still holds the row's key
             await put(dialog, child, editable, edited)
@@ -583,6 +625,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             await expect(row).to_have_count(1)
         else:
             await expect(row).to_contain_text(edited)
+        await step("the child edited")
 
         # A bad value is refused next to its field, then corrected.
         token2 = secrets.token_hex(3)
@@ -598,6 +641,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         bad_input = await control(child_form, child, field["name"], field["label"])
         await expect(bad_input).to_have_attribute("aria-invalid", "true")
         await expect(bad_input).to_be_focused()
+        await step("a bad value refused")
         described = await bad_input.get_attribute("aria-describedby") or ""
         assert await error.get_attribute("id") in described.split()
         child_key2 = key_of(child, values2, token2)
@@ -608,6 +652,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await expect(corrected).to_have_count(1)
         await expect(error).to_be_hidden()
         await expect(bad_input).not_to_have_attribute("aria-invalid", "true")
+        await step("the value corrected")
 
         # Summaries load (and show something once there are records).
         for summary in served.model["summaries"]:
@@ -616,6 +661,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             if summary["entity"] in (parent["key"], child["key"]):
                 body = article.locator(".summary-body")
                 await expect(body).not_to_contain_text("Nothing to summarise")
+        await step("the summaries")
 
         await screenshot(page, f"generated-{served.case.slug}")
 
@@ -623,6 +669,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await row.get_by_role("button", name=re.compile("^Delete ")).click()
         confirm = page.get_by_role("alertdialog")
         await expect(confirm).to_contain_text(child["noun"])
+        await step("the delete confirmation")
         await confirm.get_by_role("button", name="Cancel").click()
         await expect(confirm).to_be_hidden()
         await expect(row).to_have_count(1)
@@ -631,6 +678,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await expect(confirm).to_be_hidden()
         await expect(row).to_have_count(0)
         await expect(corrected).to_have_count(1)
+        await step("the child deleted")
 
         # The parent still has a child: restrict refuses its delete, in the dialog.
         if relation["on_delete"] == "restrict":
@@ -639,6 +687,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             await confirm.get_by_role("button", name="Delete", exact=True).click()
             await expect(confirm.get_by_role("alert")).to_be_visible()
             await expect(confirm.get_by_role("alert")).not_to_be_empty()
+            await step("the parent's delete refused")
             await page.keyboard.press("Escape")
             await expect(confirm).to_be_hidden()
             await expect(parent_row).to_have_count(1)
