@@ -24,8 +24,8 @@ int32 bound on ids makes it report one per id route).
 
 Budget, fixed and derandomized (same seed, same cases every run):
 ``MAX_EXAMPLES`` fuzzing examples per operation. With the development set's
-ideas (25 apps of 2-5 entities, 11-35 operations each) that is ~30,000
-schemathesis cases and ~17,000 probes, about 5.5 minutes on 2 shared cores
+ideas (25 apps of 2-5 entities, 11-35 operations each) that is ~28,000
+schemathesis cases and ~16,000 probes, 4.5-5.5 minutes on 2 shared cores
 (an app 8-28 s, its server start included); more examples buy little, the
 coverage phase is most of the cases.
 A server error is a 5xx answer, no answer at all, or a traceback in the app's
