@@ -7,8 +7,13 @@ needed):
 - a person adds a parent record, adds a child choosing that parent in the
   select, sees both listed, walks from the child to its parent and back, edits
   the child, sees a bad value refused next to its field, corrects it, and
-  deletes the child after confirming;
+  deletes the child after confirming; the vet app once more at 375 px wide, with no
+  sideways scrolling of the page or an open dialog at any step;
 - the lists search, sort and turn pages;
+- records made through the API with HTML in their texts (an ``<img onerror>``,
+  a ``<script>``) show it literally in the lists, the parent select, the
+  record view, a summary and the edit dialog; no element is made from it and
+  none of it runs;
 - the acceptance robot (``generated-app-acceptance.md``, section 2) opens
   ``/``, finds a form, fills each visible input by its type and submits; what
   it typed must then show on the page without a reload. One app is used at
@@ -501,12 +506,48 @@ def bad_value(entity: dict[str, Any]) -> tuple[dict[str, Any], str]:
 # --- a person -----------------------------------------------------------------------------
 
 
+async def no_sideways_scroll(page: Page, where: str) -> None:
+    """Neither the page nor an open dialog is wider than the viewport."""
+    overflow = await page.evaluate(
+        """() => {
+          const root = document.documentElement;
+          const open = [...document.querySelectorAll("dialog[open]")];
+          return {
+            page: root.scrollWidth - root.clientWidth,
+            dialogs: open.map((d) => Math.ceil(d.getBoundingClientRect().right) - innerWidth),
+          };
+        }"""
+    )
+    assert overflow["page"] <= 0, f"{overflow['page']} px of sideways scrolling at {where}"
+    assert all(d <= 0 for d in overflow["dialogs"]), f"a dialog sticks out at {where}: {overflow}"
+
+
 async def test_a_person_adds_links_edits_corrects_and_deletes(
     browser: Browser, served: Served
 ) -> None:
+    await journey(browser, served)
+
+
+@pytest.mark.parametrize(
+    "served", [Case("vet-375", "modern", _vet)], indirect=True, ids=["vet-375"]
+)
+async def test_the_whole_journey_at_375_px(browser: Browser, served: Served) -> None:
+    """The same journey on a phone-sized screen: no sideways scrolling at any step."""
+    await journey(browser, served, width=375)
+
+
+async def journey(browser: Browser, served: Served, *, width: int = 1280) -> None:
+    """A person adds a parent and a child, walks between them, edits, corrects a bad
+    value and deletes; below 600 px wide, every step is checked for sideways scrolling."""
     parent, child, relation = relation_pair(served)
     token = secrets.token_hex(3)
-    async with opened(browser, served) as page:
+    async with opened(browser, served, width=width) as page:
+
+        async def step(where: str) -> None:
+            if width < 600:
+                await no_sideways_scroll(page, where)
+
+        await step("the start")
         # A parent record.
         parent_form = form_of(page, parent)
         parent_values = await fill(parent_form, parent, token)
@@ -514,6 +555,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         parent_label = label_of(parent, parent_values)
         await expect(rows(page, parent).filter(has_text=parent_label)).to_have_count(1)
         await expect(parent_form.get_by_role("status")).to_contain_text(f"Added {parent['noun']}")
+        await step("the parent added")
 
         # A child, its parent chosen by name in the select.
         child_form = form_of(page, child)
@@ -529,11 +571,13 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         for field in child["fields"]:
             if field["type"] == "enum" and field["name"] in shown:
                 await expect(row).to_contain_text(child_values[field["name"]])
+        await step("the child added")
 
         # From the child to its parent and back.
         await row.get_by_role("link", name=parent_label, exact=True).click()
         view = page.locator("dialog#page--detail")
         await expect(view.get_by_role("heading", level=2)).to_contain_text(parent_label)
+        await step("the parent's view")
         listed = next(
             c["label"]
             for c in parent["children"]
@@ -545,6 +589,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await child_link.click()
         await expect(view.get_by_role("heading", level=2)).to_contain_text(child_label)
         await expect(view.get_by_role("link", name=parent_label, exact=True)).to_be_visible()
+        await step("the child's view")
         await page.keyboard.press("Escape")
         await expect(view).to_be_hidden()
 
@@ -556,6 +601,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await row.get_by_role("button", name=re.compile("^Edit ")).click()
         dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
         await expect(dialog).to_be_visible()
+        await step("the edit dialog")
         if editable is not None:
             edited = f"{child_values[editable['name']]} edited"  # still holds the row's key
             await put(dialog, child, editable, edited)
@@ -579,6 +625,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             await expect(row).to_have_count(1)
         else:
             await expect(row).to_contain_text(edited)
+        await step("the child edited")
 
         # A bad value is refused next to its field, then corrected.
         token2 = secrets.token_hex(3)
@@ -594,6 +641,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         bad_input = await control(child_form, child, field["name"], field["label"])
         await expect(bad_input).to_have_attribute("aria-invalid", "true")
         await expect(bad_input).to_be_focused()
+        await step("a bad value refused")
         described = await bad_input.get_attribute("aria-describedby") or ""
         assert await error.get_attribute("id") in described.split()
         child_key2 = key_of(child, values2, token2)
@@ -604,6 +652,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await expect(corrected).to_have_count(1)
         await expect(error).to_be_hidden()
         await expect(bad_input).not_to_have_attribute("aria-invalid", "true")
+        await step("the value corrected")
 
         # Summaries load (and show something once there are records).
         for summary in served.model["summaries"]:
@@ -612,6 +661,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             if summary["entity"] in (parent["key"], child["key"]):
                 body = article.locator(".summary-body")
                 await expect(body).not_to_contain_text("Nothing to summarise")
+        await step("the summaries")
 
         await screenshot(page, f"generated-{served.case.slug}")
 
@@ -619,6 +669,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await row.get_by_role("button", name=re.compile("^Delete ")).click()
         confirm = page.get_by_role("alertdialog")
         await expect(confirm).to_contain_text(child["noun"])
+        await step("the delete confirmation")
         await confirm.get_by_role("button", name="Cancel").click()
         await expect(confirm).to_be_hidden()
         await expect(row).to_have_count(1)
@@ -627,6 +678,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
         await expect(confirm).to_be_hidden()
         await expect(row).to_have_count(0)
         await expect(corrected).to_have_count(1)
+        await step("the child deleted")
 
         # The parent still has a child: restrict refuses its delete, in the dialog.
         if relation["on_delete"] == "restrict":
@@ -635,6 +687,7 @@ async def test_a_person_adds_links_edits_corrects_and_deletes(
             await confirm.get_by_role("button", name="Delete", exact=True).click()
             await expect(confirm.get_by_role("alert")).to_be_visible()
             await expect(confirm.get_by_role("alert")).not_to_be_empty()
+            await step("the parent's delete refused")
             await page.keyboard.press("Escape")
             await expect(confirm).to_be_hidden()
             await expect(parent_row).to_have_count(1)
@@ -676,6 +729,89 @@ async def test_lists_search_sort_and_turn_pages(browser: Browser, served: Served
         await expect(section.locator("tbody tr").first).to_contain_text(names[-1])
         await search.fill(f"{token} nothing like it")
         await expect(section.locator("tbody")).to_contain_text(f"No {entity['noun_plural']} match")
+
+
+# Markup a record may hold: as text it is harmless; parsed as HTML it would run.
+IMG_MARKUP = '<img src=x onerror="window.__pwned=1">'
+SCRIPT_MARKUP = "<script>window.__pwned=1</script>"
+
+
+@pytest.mark.parametrize(
+    "served", [Case("vet-markup", "modern", _vet)], indirect=True, ids=["vet-markup"]
+)
+async def test_markup_in_record_values_stays_text(browser: Browser, served: Served) -> None:
+    """Records whose texts are HTML, made through the API, show that HTML literally in the
+    lists, the parent select, the parent link and dialog, the summaries and the edit dialog;
+    no element is made from it and none of it runs."""
+    parent, child, relation = relation_pair(served)
+    assert parent["display"], "the parent must be named by a text for its label to hold markup"
+    token = secrets.token_hex(3)
+
+    def body(entity: dict[str, Any], markup: str) -> dict[str, Any]:
+        out = {f["name"]: as_json(f, typed(f, token)) for f in entity["fields"]}
+        for f in entity["fields"]:
+            if f["type"] in ("string", "text"):
+                out[f["name"]] = markup
+        return out
+
+    async with httpx.AsyncClient(base_url=served.base, timeout=10) as api:
+        made = await api.post(parent["path"], json=body(parent, IMG_MARKUP))
+        assert made.status_code == 201, made.text
+        assert made.json()[parent["display"]] == IMG_MARKUP  # stored as sent
+        child_body = body(child, SCRIPT_MARKUP) | {relation["field"]: made.json()["id"]}
+        made_child = await api.post(child["path"], json=child_body)
+        assert made_child.status_code == 201, made_child.text
+    texts = [f["name"] for f in child["fields"] if f["type"] in ("string", "text")]
+    assert texts, "the child must hold a text"
+
+    async with opened(browser, served) as page:
+        parent_row = rows(page, parent).filter(has_text=IMG_MARKUP)
+        await expect(parent_row).to_have_count(1)
+        child_row = rows(page, child).filter(has_text=SCRIPT_MARKUP)
+        await expect(child_row).to_have_count(1)
+        link = child_row.get_by_role("link", name=IMG_MARKUP, exact=True)
+        await expect(link).to_be_visible()
+
+        # The parent select of the child's form offers the parent by its literal name.
+        choose = await control(form_of(page, child), child, relation["field"], relation["label"])
+        option = choose.locator("option").filter(has_text=IMG_MARKUP)
+        await expect(option).to_have_count(1)
+        assert await option.inner_text() == IMG_MARKUP
+
+        # The summary grouped by the parent ("Pets per owner") names it literally.
+        grouped = page.locator("[data-summary]").filter(has_text=IMG_MARKUP)
+        await expect(grouped).to_have_count(1)
+
+        # The parent's dialog, reached by the child's link.
+        await link.click()
+        view = page.locator("dialog#page--detail")
+        await expect(view.get_by_role("heading", level=2)).to_contain_text(IMG_MARKUP)
+        await page.keyboard.press("Escape")
+        await expect(view).to_be_hidden()
+
+        # The edit dialog holds the texts as values and the parent by its literal name.
+        await child_row.get_by_role("button", name=re.compile("^Edit ")).click()
+        dialog = page.get_by_role("dialog", name=re.compile("^Edit "))
+        await expect(dialog).to_be_visible()
+        for name in texts:
+            await expect(dialog.locator(f'[name="{name}"]')).to_have_value(SCRIPT_MARKUP)
+        chosen = dialog.locator(f'select[name="{relation["field"]}"] option:checked')
+        await expect(chosen).to_have_text(IMG_MARKUP)
+        await screenshot(page, "generated-markup-stays-text")
+        await page.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+
+        # Nothing was made from the markup, and nothing of it ran (an img's onerror
+        # fires once its load fails: give it time).
+        await page.wait_for_timeout(500)
+        made_from_markup = await page.evaluate(
+            """() => ({
+              img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+              script: [...document.scripts].filter((s) => s.text.includes("__pwned")).length,
+              pwned: typeof window.__pwned,
+            })"""
+        )
+        assert made_from_markup == {"img": 0, "script": 0, "pwned": "undefined"}
 
 
 def as_json(field: dict[str, Any], value: Any) -> Any:

@@ -24,39 +24,58 @@ int32 bound on ids makes it report one per id route).
 
 Budget, fixed and derandomized (same seed, same cases every run):
 ``MAX_EXAMPLES`` fuzzing examples per operation. With the development set's
-ideas (25 apps of 2-5 entities, 11-35 operations each) that is ~30,000
-schemathesis cases and ~17,000 probes, about 5.5 minutes on 2 shared cores
+ideas (25 apps of 2-5 entities, 11-35 operations each) that is ~28,000
+schemathesis cases and ~16,000 probes, 4.5-5.5 minutes on 2 shared cores
 (an app 8-28 s, its server start included); more examples buy little, the
 coverage phase is most of the cases.
 A server error is a 5xx answer, no answer at all, or a traceback in the app's
 own log.
+
+The sweep runs on SQLite (what a build's own suite uses); PostgreSQL is stricter
+(int4 ids, no NUL in text, NUMERIC(12,2), real foreign keys, time zones), and a
+deployed app runs on it. So a sample (``POSTGRES_SAMPLE``: the hostile names,
+a band manager of relations, a link entity and an enum, a vet clinic of every
+date and number type, the app of optional fields) runs the same schemathesis
+phases and probe against a brand-new database on the real PostgreSQL
+(``TEST_DATABASE_URL``'s server), created per app and dropped afterwards:
+about a minute.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import schemathesis
 import yaml
 from drill_kit import record_result
-from launchforge_common.testing import free_port, wait_for_port
+from launchforge_common.testing import (
+    admin_dsn,
+    create_database,
+    drop_database,
+    free_port,
+    wait_for_port,
+)
 from launchforge_core.pipeline.extractor import extract_spec
 from launchforge_core.pipeline.generator import render_project
 from launchforge_core.pipeline.spec import SpecError, build_model, normalised_spec
 from launchforge_core.pipeline.testdata import sample_value
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
+from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSET = REPO / "bench" / "spec" / "devset.yaml"
@@ -65,6 +84,12 @@ SEED = 20261204
 MAX_EXAMPLES = 6
 MIN_APPS = 20
 IDEAS_WANTED = int(os.environ.get("LF_SWEEP_IDEAS", "20"))
+BASE_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+# The apps also run on PostgreSQL: hostile names, relations + a link entity + enums,
+# every date/number type, optional fields only.
+POSTGRES_SAMPLE = ("hostile-names", "band-manager", "vet-clinic", "no-text")
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -248,10 +273,13 @@ def _config(base_url: str) -> SchemathesisConfig:
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Any]:
-    """``serve(name, spec)``: render the app, start uvicorn on SQLite, yield its URL."""
+    """``serve(name, spec, database_url=None)``: render the app, start uvicorn on
+    SQLite (or on ``database_url``), return its URL, log and entity count."""
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(name: str, spec: dict[str, Any]) -> tuple[str, Path, int]:
+    def start(
+        name: str, spec: dict[str, Any], database_url: str | None = None
+    ) -> tuple[str, Path, int]:
         where = tmp_path / name
         app = build_model(spec)
         for path, content in render_project(
@@ -266,7 +294,7 @@ def serve(tmp_path: Path) -> Iterator[Any]:
             "PATH": "/usr/bin:/bin",
             "HOME": str(where),
             "PYTHONPATH": str(where),
-            "DATABASE_URL": f"sqlite:///{where / 'app.db'}",
+            "DATABASE_URL": database_url or f"sqlite:///{where / 'app.db'}",
         }
         with log.open("wb") as sink:
             process = subprocess.Popen(
@@ -453,34 +481,41 @@ def probe(
     return sent, errors
 
 
+def run_app(
+    serve: Any, name: str, spec: dict[str, Any], database_url: str | None = None
+) -> AppOutcome:
+    """Serve one app, fuzz it, probe it; count tracebacks in its log as server errors."""
+    app_started = time.monotonic()
+    try:
+        base_url, log, entities = serve(name, spec, database_url)
+    except SpecError as exc:  # an idea the extractor could not turn into a valid spec
+        pytest.fail(f"{name}: the extractor's spec is invalid: {exc}")
+    document = httpx.get(f"{base_url}/openapi.json", timeout=20).json()
+    outcome = fuzz(name, base_url, document)
+    outcome.entities = entities
+    probed, probe_errors = probe(spec, base_url, document)
+    outcome.probes = probed
+    outcome.server_errors += [f"{name} probe: {error}" for error in probe_errors]
+    outcome.seconds = round(time.monotonic() - app_started, 1)
+    crashes = log.read_text(errors="replace").count("Traceback")
+    if crashes:
+        outcome.server_errors.append(f"{name}: {crashes} traceback(s) in the server log")
+    print(  # progress of a long drill
+        f"{name}: {outcome.entities} entities, {outcome.operations} operations, "
+        f"{outcome.cases} cases, {outcome.probes} probes, "
+        f"{len(outcome.server_errors)} server errors, "
+        f"{outcome.seconds} s"
+    )
+    return outcome
+
+
 def test_generated_apps_have_no_server_errors(serve: Any) -> None:
     specs = sweep_specs()
     assert len(specs) >= MIN_APPS, f"only {len(specs)} distinct apps"
     started = time.monotonic()
     outcomes: list[AppOutcome] = []
     for name, spec in specs:
-        app_started = time.monotonic()
-        try:
-            base_url, log, entities = serve(name, spec)
-        except SpecError as exc:  # an idea the extractor could not turn into a valid spec
-            pytest.fail(f"{name}: the extractor's spec is invalid: {exc}")
-        document = httpx.get(f"{base_url}/openapi.json", timeout=20).json()
-        outcome = fuzz(name, base_url, document)
-        outcome.entities = entities
-        probed, probe_errors = probe(spec, base_url, document)
-        outcome.probes = probed
-        outcome.server_errors += [f"{name} probe: {error}" for error in probe_errors]
-        outcome.seconds = round(time.monotonic() - app_started, 1)
-        crashes = log.read_text(errors="replace").count("Traceback")
-        if crashes:
-            outcome.server_errors.append(f"{name}: {crashes} traceback(s) in the server log")
-        outcomes.append(outcome)
-        print(  # progress of a long drill
-            f"{name}: {outcome.entities} entities, {outcome.operations} operations, "
-            f"{outcome.cases} cases, {outcome.probes} probes, "
-            f"{len(outcome.server_errors)} server errors, "
-            f"{outcome.seconds} s"
-        )
+        outcomes.append(run_app(serve, name, spec))
     wall = round(time.monotonic() - started, 1)
     errors = [error for outcome in outcomes for error in outcome.server_errors]
     cases = sum(outcome.cases for outcome in outcomes)
@@ -502,6 +537,67 @@ def test_generated_apps_have_no_server_errors(serve: Any) -> None:
             "notes": f"{len(outcomes)} generated apps ({operations} operations): "
             f"{cases:,} schemathesis cases (every phase) and {probes:,} hand-written extremes; "
             f"{len(errors)} server errors; {wall} s",
+        },
+    )
+    assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:20])
+
+
+async def _commits(database: str) -> int:
+    conn = await asyncpg.connect(admin_dsn(BASE_DATABASE_URL))
+    try:
+        count = await conn.fetchval(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", database
+        )
+    finally:
+        await conn.close()
+    return int(count or 0)
+
+
+def test_generated_apps_on_postgresql_have_no_server_errors(serve: Any) -> None:
+    """The sample on the real PostgreSQL, a brand-new database each: 0 server errors."""
+    specs = dict(sweep_specs())
+    assert set(POSTGRES_SAMPLE) <= set(specs)
+    sample = {name: build_model(specs[name]) for name in POSTGRES_SAMPLE}
+    # The sample holds what PostgreSQL is strict about: relations, enums, decimals.
+    assert any(e.relations for app in sample.values() for e in app.entities)
+    assert any(f.type == "enum" for app in sample.values() for e in app.entities for f in e.fields)
+    assert any(e.is_link for app in sample.values() for e in app.entities)
+    started = time.monotonic()
+    outcomes: list[AppOutcome] = []
+    for name in POSTGRES_SAMPLE:
+        database = f"lf_genapp_fuzz_{uuid.uuid4().hex[:10]}"
+        url = asyncio.run(create_database(BASE_DATABASE_URL, database))
+        try:
+            psycopg_url = make_url(url).set(drivername="postgresql+psycopg")
+            outcome = run_app(
+                serve, name, specs[name], psycopg_url.render_as_string(hide_password=False)
+            )
+            # It really ran there: a transaction per request that reached the database.
+            commits = asyncio.run(_commits(database))
+            assert commits > 100, f"{name}: only {commits} commits in its database"
+        finally:  # WITH (FORCE): the app's server still holds connections
+            asyncio.run(drop_database(BASE_DATABASE_URL, database))
+        outcomes.append(outcome)
+    wall = round(time.monotonic() - started, 1)
+    errors = [error for outcome in outcomes for error in outcome.server_errors]
+    cases = sum(outcome.cases for outcome in outcomes)
+    probes = sum(outcome.probes for outcome in outcomes)
+    operations = sum(outcome.operations for outcome in outcomes)
+    record_result(
+        "schemathesis-generated-apps-postgresql",
+        {
+            "apps": len(outcomes),
+            "inputs": cases + probes,
+            "schemathesis_cases": cases,
+            "probes": probes,
+            "operations": operations,
+            "server_errors": len(errors),
+            "wall_s": wall,
+            "seed": SEED,
+            "max_examples": MAX_EXAMPLES,
+            "notes": f"{len(outcomes)} generated apps on PostgreSQL ({', '.join(POSTGRES_SAMPLE)}; "
+            f"{operations} operations): {cases:,} schemathesis cases (every phase) and "
+            f"{probes:,} hand-written extremes; {len(errors)} server errors; {wall} s",
         },
     )
     assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:20])

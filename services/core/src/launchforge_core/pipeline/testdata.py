@@ -221,6 +221,8 @@ def entity_context(app: AppModel, e: EntityModel, nested: list[tuple[Any, str]])
         "sort_case": _sort_case(e),
         "datetime_case": _datetime_case(e),
         "text_field": next((f.ident for f in e.fields if f.type in SEARCHED_TYPES), None),
+        # every field that holds text: each has a max length (spec's, at most 10,000)
+        "text_fields": [f.ident for f in e.fields if f.type in SEARCHED_TYPES],
         "finite_fields": [f.ident for f in e.fields if f.type in ("number", "decimal")],
         "money_case": (money[0], "12.5", "12.50") if money else None,
         "relations": [
