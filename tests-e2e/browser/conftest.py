@@ -89,10 +89,46 @@ async def context(browser: Browser, web_url: str) -> AsyncIterator[BrowserContex
     await ctx.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, for the page fixture to see a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+async def _what_the_page_showed(
+    request: pytest.FixtureRequest, tab: Page, failed: list[str]
+) -> None:
+    """On a failed test: a screenshot, and the page's text and failed answers in the log,
+    so a failure seen once (in CI, under load) can be read afterwards."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed or tab.is_closed():
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        await tab.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+        text = await tab.locator("body").inner_text(timeout=2_000)
+    except Exception as error:  # the page may be gone: the test's own failure says why
+        text = f"(page unreadable: {error})"
+    print(f"\n--- {request.node.name}: page at {tab.url} ---\n{text[:2000]}")
+    print("--- answers >= 400 ---\n" + ("\n".join(failed[-20:]) or "(none)"))
+
+
 @pytest.fixture
-async def page(context: BrowserContext) -> AsyncIterator[Page]:
+async def page(context: BrowserContext, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
     """A page that fails the test on any script error or CSP violation."""
     tab = await context.new_page()
+    failed: list[str] = []
+    tab.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {response.request.method} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     tab.on(
@@ -104,6 +140,7 @@ async def page(context: BrowserContext) -> AsyncIterator[Page]:
         ),
     )
     yield tab
+    await _what_the_page_showed(request, tab, failed)
     assert not problems, problems
 
 
