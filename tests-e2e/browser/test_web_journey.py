@@ -300,3 +300,44 @@ async def test_quota_402_shows_the_reset_date(ui: Any, page: Page) -> None:
     await expect(alert.get_by_role("link", name="See your plan usage")).to_be_visible()
     assert re.search(rf"/projects/{project_id}$", page.url)
     await ui.screenshot("11-quota-402")
+
+
+async def test_a_busy_refresh_is_waited_out_and_never_ends_the_session(ui: Any, page: Page) -> None:
+    """Every page load exchanges the refresh token; a 429 or 503 there (the shared
+    per-IP budget, auth restarting) must not send a logged-in person to the login page."""
+    email = new_email("busy")
+    await ui.register_api(email)
+    await ui.log_in(email)
+    project_id = await ui.create_project("Busy refresh")
+    heading = page.get_by_role("heading", level=1, name="Busy refresh")
+
+    refreshes: list[int] = []
+
+    async def busy_once(route: Any) -> None:
+        refreshes.append(1)
+        if len(refreshes) == 1:
+            await route.fulfill(
+                status=429,
+                headers={"retry-after": "1", "content-type": "application/problem+json"},
+                body='{"title": "Too Many Requests", "status": 429}',
+            )
+        else:
+            await route.continue_()
+
+    await page.route("**/v1/auth/refresh", busy_once)
+    await page.goto(f"/projects/{project_id}")
+    await expect(heading).to_be_visible()
+    assert len(refreshes) == 2  # waited out, then the same token again
+    await page.unroute("**/v1/auth/refresh")
+
+    # Refused every time: an error to try again, not the login page, and the session kept.
+    async def always_busy(route: Any) -> None:
+        await route.fulfill(status=503, headers={"retry-after": "1"}, body="")
+
+    await page.route("**/v1/auth/refresh", always_busy)
+    await page.goto(f"/projects/{project_id}")
+    await expect(page.get_by_text("You are still logged in")).to_be_visible(timeout=20_000)
+    assert "/login" not in page.url
+    await page.unroute("**/v1/auth/refresh")
+    await page.reload()
+    await expect(heading).to_be_visible()

@@ -128,6 +128,13 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
 
 let refreshing: Promise<boolean> | null = null;
 
+// A refresh refused for a while (rate limit, auth or Redis briefly down) is
+// waited out and tried again: the token was not spent (the gateway or auth
+// refused it before rotating), and the person's session is still good.
+const REFRESH_BUSY = new Set([429, 503]);
+const REFRESH_TRIES = 3;
+const REFRESH_MAX_WAIT_S = 5;
+
 /**
  * Exchange the refresh token for a new pair. Concurrent callers share one
  * exchange: the token is single-use, and a second use of the same token would
@@ -135,29 +142,57 @@ let refreshing: Promise<boolean> | null = null;
  */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
-    const refreshToken = getRefreshToken();
-    if (!refreshToken) return false;
     try {
-      const response = await fetch("/v1/auth/refresh", {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ refresh_token: refreshToken }),
-      });
-      if (!response.ok) {
+      for (let attempt = 1; ; attempt++) {
+        const refreshToken = getRefreshToken();
+        if (!refreshToken) return false;
+        let response: Response;
+        try {
+          response = await fetch("/v1/auth/refresh", {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "application/json" },
+            body: JSON.stringify({ refresh_token: refreshToken }),
+          });
+        } catch {
+          return false; // network error: keep the refresh token for the next try
+        }
+        if (response.ok) {
+          setTokens((await response.json()) as TokenSet);
+          return true;
+        }
         if (response.status === 400 || response.status === 401 || response.status === 404) {
           clearTokens();
+          return false;
         }
-        return false;
+        if (!REFRESH_BUSY.has(response.status) || attempt >= REFRESH_TRIES) return false;
+        const wait = parseRetryAfter(response.headers.get("retry-after")) ?? 1;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(Math.max(wait, 1), REFRESH_MAX_WAIT_S) * 1000),
+        );
       }
-      setTokens((await response.json()) as TokenSet);
-      return true;
-    } catch {
-      return false; // network error: keep the refresh token for the next try
     } finally {
       refreshing = null;
     }
   })();
   return refreshing;
+}
+
+/** A refresh that failed but left the session (busy server, network): try again later. */
+class SessionKeptError extends ApiError {
+  constructor() {
+    super({
+      status: 503,
+      title: "Could not reach the server",
+      detail: "You are still logged in; try again in a moment.",
+    });
+  }
+}
+
+/** After a failed refresh: the session ended (no refresh token left), or it is kept. */
+function refreshFailed(): never {
+  if (getRefreshToken()) throw new SessionKeptError();
+  clearTokens(true);
+  throw new SessionExpiredError();
 }
 
 export interface RequestOptions {
@@ -173,10 +208,7 @@ export interface RequestOptions {
 export async function accessToken(): Promise<string> {
   let token = getAccessToken();
   if (!token && (await refreshSession())) token = getAccessToken();
-  if (!token) {
-    clearTokens(true);
-    throw new SessionExpiredError();
-  }
+  if (!token) refreshFailed();
   return token;
 }
 
@@ -197,9 +229,8 @@ export async function authorizedFetch(path: string, options: RequestOptions = {}
   let response = await send(await accessToken());
   if (response.status === 401) {
     // The token may have been revoked or the signing key rotated: one refresh, one retry.
-    if (await refreshSession()) {
-      response = await send(getAccessToken());
-    }
+    if (!(await refreshSession())) refreshFailed();
+    response = await send(getAccessToken());
     if (response.status === 401) {
       clearTokens(true);
       throw new SessionExpiredError();
