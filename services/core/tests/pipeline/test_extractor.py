@@ -972,3 +972,14 @@ def test_a_plural_thing_then_a_dash_and_its_fields():
     assert {"date", "set_fee"} <= set(found["Visit"])
     assert found["Visit"]["set_fee"]["type"] == "decimal"
     assert relations(spec) == {("Visit", "Client")}
+
+
+def test_an_outing_verb_names_its_record_and_each_one_offers_several():
+    spec = extract_spec(
+        "An event has a name and a date. Each event offers several courses, and a course "
+        "has a colour and a length. Competitors have a name. When someone runs a course we "
+        "store their time in seconds, whether they mispunched and their position."
+    )
+    found = entities(spec)
+    assert {"time_seconds", "mispunched", "position"} <= set(found["Run"])
+    assert relations(spec) == {("Course", "Event"), ("Run", "Course")}

@@ -56,6 +56,18 @@ class ClauseReader(ReaderBase):
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue
+                after_next = cs[i + 2] if i + 2 < len(cs) else None
+                if (
+                    text == "for"
+                    and isinstance(nxt, Token)
+                    and nxt.text in ("each", "every")
+                    and isinstance(after_next, Token)
+                    and after_next.text == "one"
+                    and self.last_entity
+                ):
+                    # "we have bells, and for each one I want the number": the last thing
+                    i = self._focus_fields(cs, i + 3, self.last_entity)
+                    continue
                 if (
                     text in ("at", "on", "after", "during", "in")
                     and isinstance(nxt, NP)

@@ -70,10 +70,20 @@ ACT_BY_VERB = {
     "audit": "audit",
     "assess": "assessment",
     "examine": "examination",
+    # sports and outings: the act's own noun ("when someone runs a course": a run)
+    "run": "run",
+    "race": "race",
+    "ride": "ride",
+    "climb": "climb",
+    "dive": "dive",
+    "swim": "swim",
+    "fly": "flight",
+    "catch": "catch",
 }
 # Verbs by which the writer notes what follows: "I note the date, ...".
 NOTING_VERBS = frozenset(
-    """note record log write write-down track keep jot enter put add mark fill-in""".split()
+    """note record log write write-down track keep jot enter put add mark fill-in store
+    save""".split()
 )
 # "when it came back", "when they took it": the date's name, by the verb (and particle).
 MOMENT_NAMES = {
@@ -102,7 +112,7 @@ _DOERS = frozenset({"i", "we", "someone", "somebody", "anyone", "anybody", "they
 # A going-to before the act: "go out to tune one".
 _TRIP_VERBS = frozenset({"go", "come", "head", "pop", "drive", "get"})
 # Verbs whose object names the act itself: "do a sweep", "carry out an inspection".
-_LIGHT_VERBS = frozenset({"do", "carry-out", "make", "run", "hold", "give"})
+_LIGHT_VERBS = frozenset({"do", "carry-out", "make", "hold", "give"})
 # The thing acted on, named again: "tune one", "check it".
 _SAME_THING = frozenset({"one", "it", "them"})
 # Verbs too general to name a record by their -ing form ("when I get a horse").
@@ -329,7 +339,7 @@ class EventReader(ReaderBase):
         """What a record notes first: an attribute, or a thing the idea keeps already
         ("we write down the tool, the customer, the date")."""
         return isinstance(chunk, NP) and (
-            self.role(chunk) == "attribute" or chunk.singular in self.r.entities
+            self.role(chunk) in ("attribute", "period") or chunk.singular in self.r.entities
         )
 
     def read_who_which(self, cs: list[Chunk], i: int) -> int | None:
