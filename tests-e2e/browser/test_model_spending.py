@@ -8,46 +8,22 @@ the default per-build maximum (300,000) stops before its second call.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from launchforge_common.testing import ChatCompletionStandIn
+from budget_kit import BudgetModel, budget_model, start_budget_build
 from playwright.async_api import Page, expect
 
 
-class Model(ChatCompletionStandIn):
-    # A model in the default price table ($0.15 / $0.60 per million tokens).
-    model = "gpt-4o-mini"
-    usage = {"prompt_tokens": 290_000, "completion_tokens": 1_000}
-
-    def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
-        spec = {"name": "Books", "entities": [{"name": "Book", "fields": [{"name": "title"}]}]}
-        system = body["messages"][0]["content"]
-        return json.dumps(spec) if system.startswith("You design") else '{"files": []}'
-
-
-async def spend_through_the_api(gateway_url: str, token: str, port: int) -> dict[str, Any]:
+async def spend_through_the_api(gateway_url: str, token: str, model: BudgetModel) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=gateway_url, timeout=15) as gateway:
-        key = await gateway.put(
-            "/v1/provider-keys/openai_compatible",
-            json={"api_key": "sk-local-web-1", "base_url": f"http://127.0.0.1:{port}/v1"},
-            headers=headers,
-        )
-        assert key.status_code == 200, key.text
-        project = await gateway.post("/v1/projects", json={"name": "Books"}, headers=headers)
-        build = await gateway.post(
-            f"/v1/projects/{project.json()['id']}/builds",
-            json={"idea": "A reading list of books", "provider": "openai_compatible"},
-            headers=headers,
-        )
-        assert build.status_code == 202, build.text
+        build_id = await start_budget_build(gateway, headers, model)
         for _ in range(600):
-            shown = (await gateway.get(f"/v1/builds/{build.json()['id']}", headers=headers)).json()
+            shown = (await gateway.get(f"/v1/builds/{build_id}", headers=headers)).json()
             if shown["status"] in ("succeeded", "failed", "cancelled"):
                 break
             await asyncio.sleep(0.2)
@@ -60,13 +36,10 @@ async def spend_through_the_api(gateway_url: str, token: str, port: int) -> dict
 async def test_settings_show_model_spending_per_provider(ui: Any, page: Page) -> None:
     email = f"web-spend-{uuid.uuid4().hex[:10]}@example.com"
     await ui.register_api(email)
-    model = Model()
-    await model.start()
-    try:
+    # A model in the default price table ($0.15 / $0.60 per million tokens).
+    async with budget_model("gpt-4o-mini") as model:
         token = await ui.api_token(email)
-        usage = await spend_through_the_api(ui.platform.gateway_url, token, model.port)
-    finally:
-        await model.stop()
+        usage = await spend_through_the_api(ui.platform.gateway_url, token, model)
     spend = usage["models"]
     assert (spend["tokens_used"], spend["token_budget"], spend["builds_stopped"]) == (
         291_000,

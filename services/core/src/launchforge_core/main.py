@@ -8,9 +8,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from launchforge_common.app import create_service_app, mark_draining, open_database, open_redis
+from launchforge_common.credential_checks import CredentialChecks
 from launchforge_common.http import create_http_client
-from launchforge_common.introspection import APIKeyIntrospector
-from launchforge_common.tokens import JWKSVerifier
 from starlette.routing import Route
 
 from launchforge_core.api.main import api_router
@@ -38,7 +37,7 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
                 create_http_client(timeout=settings.jwks_timeout, max_connections=10)
             )
             cache = app.state.cache
-            internal = settings.internal_token
+            checks = CredentialChecks.from_settings(settings, http=http, cache=cache)
             sessionmaker = app.state.sessionmaker
             app.state.core = CoreState(
                 settings=settings,
@@ -47,21 +46,8 @@ def create_app(settings: CoreSettings | None = None) -> FastAPI:
                 redis_health=app.state.redis_health,
                 cache=cache,
                 http=http,
-                verifier=JWKSVerifier(
-                    settings.jwks_url,
-                    issuer=settings.jwt_issuer,
-                    audience=settings.jwt_audience,
-                    http=http,
-                    cache_ttl=settings.jwks_cache_ttl,
-                    min_refetch_interval=settings.jwks_min_refetch_interval,
-                ),
-                introspector=APIKeyIntrospector(
-                    settings.auth_url,
-                    http=http,
-                    cache=cache,
-                    cache_ttl=settings.introspection_cache_ttl,
-                    internal_token=internal.get_secret_value() if internal else None,
-                ),
+                verifier=checks.verifier,
+                introspector=checks.introspector,
                 project_reader=build_project_reader(cache, ttl=settings.project_cache_ttl),
                 build_reader=build_build_reader(cache, ttl=settings.build_cache_ttl),
                 keyring=keyring_from(settings),

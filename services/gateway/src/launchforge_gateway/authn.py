@@ -1,5 +1,7 @@
 """Edge authentication: who a request's bearer credential speaks for.
 
+Both checks are built from the settings by the shared
+:class:`~launchforge_common.credential_checks.CredentialChecks` (as in core).
 Access tokens (JWTs) are verified against auth's JWKS with the shared
 :class:`~launchforge_common.tokens.JWKSVerifier` (asymmetric algorithms only,
 ``kid`` required, issuer/audience/expiry checked, an unknown ``kid`` refetches
@@ -24,12 +26,9 @@ from dataclasses import dataclass
 
 import httpx
 from launchforge_common.cache import Cache
-from launchforge_common.introspection import (
-    APIKeyIntrospector,
-    AuthUnavailableError,
-    is_api_key,
-)
-from launchforge_common.tokens import InvalidTokenError, JWKSVerifier, Principal
+from launchforge_common.credential_checks import CredentialChecks
+from launchforge_common.introspection import AuthUnavailableError, is_api_key
+from launchforge_common.tokens import InvalidTokenError, Principal
 
 from launchforge_gateway.config import GatewaySettings
 
@@ -49,21 +48,10 @@ class EdgeAuthenticator:
     """Turns a bearer credential into a :class:`Principal`, or raises."""
 
     def __init__(self, settings: GatewaySettings, http: httpx.AsyncClient, cache: Cache) -> None:
-        self.verifier = JWKSVerifier(
-            settings.jwks_url,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            http=http,
-            cache_ttl=settings.jwks_cache_ttl,
-            min_refetch_interval=settings.jwks_min_refetch_interval,
-        )
-        self.introspector = APIKeyIntrospector(
-            settings.auth_url,
-            http=http,
-            cache=cache,
-            cache_ttl=settings.introspection_cache_ttl,
-            internal_token=settings.internal_token_value,
-        )
+        checks = CredentialChecks.from_settings(settings, http=http, cache=cache)
+        # Plain attributes (not looked up through ``checks``): no extra step per request.
+        self.verifier = checks.verifier
+        self.introspector = checks.introspector
         self._verified: OrderedDict[bytes, _Remembered] = OrderedDict()
 
     async def authenticate(
