@@ -78,7 +78,7 @@ bench-build:
 	$(UV) run --frozen python bench/build/bench_build.py --builds $${BENCH_BUILDS:-5}
 
 bench-spec: sync  # offline spec extraction: recall/precision on the idea sets, ms per idea
-	$(UV) run --frozen python bench/spec/bench_spec.py devset holdout holdout2 holdout3 holdout4 holdout5
+	$(UV) run --frozen python bench/spec/bench_spec.py devset holdout holdout2 holdout3 holdout4 holdout5 holdout6
 
 fmt:
 	$(UV) run ruff check --fix .
