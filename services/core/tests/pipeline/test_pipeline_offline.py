@@ -233,3 +233,40 @@ async def test_unknown_theme_and_provider_are_refused(recorder):
         await run_pipeline(
             BuildInput(idea="track habits", provider="mock"), llm=None, emit=recorder
         )
+
+
+async def test_tables_and_paths_are_the_names_plurals_reserved_or_irregular(
+    recorder, pipeline_settings
+):
+    """A ``Session`` is ``session_value`` in Python but ``/api/sessions`` to people, and a
+    ``Mouse`` is ``/api/mice``: the plural comes from the name, not the safe identifier."""
+    spec = {
+        "name": "Colony",
+        "entities": [
+            {"name": "Mouse", "fields": [{"name": "tag", "type": "string", "required": True}]},
+            {"name": "Session", "fields": [{"name": "date", "type": "date"}]},
+            {"name": "Class", "fields": [{"name": "title", "type": "string"}]},
+        ],
+        "relations": [{"from": "Session", "to": "Mouse"}, {"from": "Session", "to": "Class"}],
+    }
+    result = await run_pipeline(
+        BuildInput(idea="(explicit spec)", spec=spec),
+        llm=None,
+        emit=recorder,
+        settings=pipeline_settings,
+    )
+    assert result.status == "succeeded", (result.error, result.stages)
+    model = json.loads(result.files["app/static/model.json"])
+    paths = {e["label"]: e["path"] for e in model["entities"]}
+    assert paths == {"Mouse": "api/mice", "Session": "api/sessions", "Class": "api/classes"}
+    routers = b"".join(body for name, body in result.files.items() if "routers/" in name)
+    for path in (b"'/api/mice'", b"'/api/sessions'", b"'/api/classes'"):
+        assert path in routers
+    page = result.files["app/static/index.html"].decode()
+    # The keys clients read as "<parent>_id", a reserved parent's included.
+    read = result.files["app/schemas.py"].decode()
+    assert "mouse_id:" in read
+    assert "class_id:" in read
+    assert "class_value_id" not in read
+    assert ">Sessions</h2>" in page
+    assert "Session values" not in page

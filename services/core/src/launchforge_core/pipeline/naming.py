@@ -9,9 +9,12 @@ is never put into code as identifiers; templates emit it with ``repr``.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
+
+import inflect
 
 MAX_IDENT = 40
 
@@ -98,6 +101,12 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z0-9]+", ascii_text)]
 
 
+def plain_words(text: str) -> str:
+    """``"Check-In"`` -> ``"check_in"``: the words only, reserved or not (for names that
+    get a suffix of their own, such as a foreign key's ``_id``)."""
+    return "_".join(_words(text))[:MAX_IDENT].strip("_")
+
+
 def snake(text: str, *, fallback: str = "field") -> str:
     """``"Check-In Date!"`` -> ``"check_in_date"``; always a safe, non-reserved identifier."""
     ident = "_".join(_words(text))[:MAX_IDENT].strip("_") or fallback
@@ -115,6 +124,36 @@ def pascal(text: str, *, fallback: str = "Item") -> str:
         ident = f"E{ident}"[:MAX_IDENT]
     if ident in _RESERVED_CLASS or keyword.iskeyword(ident):
         ident = f"{ident}Item"
+    return ident
+
+
+@functools.cache
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+def plural_name(text: str, *, fallback: str) -> str:
+    """The plural of a name, for tables, URLs and list labels: ``"Mouse"`` -> ``mice``,
+    ``"Session"`` -> ``sessions``, ``"service record"`` -> ``service_records``.
+
+    Made from the name's own words, not from its reserved-safe identifier (a
+    ``Session`` entity is ``session_value`` in Python, but its people see
+    ``/api/sessions``). The last word's plural is ``inflect``'s (the maintained
+    library the extractor takes singulars from: mice, theses, people);
+    ``fallback`` (a safe identifier) when the name has no words."""
+    words = _words(text)
+    if not words:
+        return plural(fallback)
+    # Names are singular by the spec's rule; inflect has no reliable test for one that is
+    # not (it takes "bus" and "thesis" for plurals), so the last word is pluralised as is.
+    last = _inflect().plural_noun(words[-1]) or plural(words[-1])
+    ident = "_".join([*words[:-1], last.lower()])[:MAX_IDENT].strip("_")
+    if not re.fullmatch(r"[a-z0-9_]+", ident):
+        return plural(fallback)
+    if ident[0].isdigit():
+        ident = f"f_{ident}"[:MAX_IDENT]
+    if ident in _RESERVED_SNAKE or ident.startswith(("model_", "_")):
+        ident = f"{ident}_items"
     return ident
 
 

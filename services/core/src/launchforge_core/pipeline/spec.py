@@ -17,7 +17,14 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from launchforge_core.pipeline.naming import dedupe, pascal, plural, slugify, snake
+from launchforge_core.pipeline.naming import (
+    dedupe,
+    pascal,
+    plain_words,
+    plural_name,
+    slugify,
+    snake,
+)
 
 FIELD_TYPES = (
     "string",
@@ -314,6 +321,7 @@ def build_model(
 
     taken_entities: set[str] = set()
     taken_classes: set[str] = set()
+    taken_tables: set[str] = set()
     entities: list[EntityModel] = []
     by_name: dict[str, EntityModel] = {}
     raw_entities: list[dict[str, Any]] = []
@@ -335,7 +343,7 @@ def build_model(
             )
             for j, f in enumerate(raw["fields"])
         ]
-        table = plural(ent_snake)
+        table = dedupe(plural_name(raw["name"], fallback=ent_snake), taken_tables)
         entity = EntityModel(
             label=raw["name"],
             class_name=class_name,
@@ -388,13 +396,17 @@ def build_model(
             | {r.ident for r in child.relations}
             | {r.name for r in child.relations}
         )
-        base = snake(rel.get("field") or f"{parent.snake}_id")
+        # A reserved parent name is safe again with "_id" after it: "class_id", not
+        # "class_value_id" (the key people and clients read as "<parent>_id").
+        plain = plain_words(parent.label)
+        key = plain if parent.snake == f"{plain}_value" else parent.snake
+        base = snake(rel.get("field") or f"{key}_id")
         if not base.endswith("_id"):
             base = f"{base}_id"
         ident = dedupe(base, taken)
         relation = RelationModel(
             ident=ident,
-            name=dedupe(ident[: -len("_id")] or parent.snake, taken),
+            name=dedupe(snake(ident[: -len("_id")], fallback=parent.snake), taken),
             parent=parent,
             required=bool(rel.get("required", True)),
             on_delete=rel.get("on_delete", "restrict"),
