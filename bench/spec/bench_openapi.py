@@ -402,7 +402,7 @@ def print_table(name: str, pairs: list[Pair]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sets", nargs="*", default=["holdout3", "holdout4", "holdout5"])
+    parser.add_argument("sets", nargs="*", default=["holdout3", "holdout4", "holdout5", "holdout6"])
     parser.add_argument(
         "--details", action="store_true", help="per idea, what the app lost or gained vs its spec"
     )
