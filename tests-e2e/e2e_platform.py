@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from launchforge_common.testing import free_port, temporary_database
+from launchforge_common.testing import free_port, free_ports, temporary_database
 
 BASE_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -206,7 +206,7 @@ async def launch_platform(
         temporary_database(auth_database_url, "lf_e2e_auth") as auth_db,
         temporary_database(core_database_url, "lf_e2e_core") as core_db,
     ):
-        ports = {name: free_port() for name in SERVICES}
+        ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
         env = platform_env(auth_db=auth_db, core_db=core_db, redis_url=redis_url, ports=ports)
         env.update(overrides or {})
         migrate("auth", env)

@@ -173,3 +173,15 @@ def test_drain_default_depends_on_the_environment(monkeypatch: pytest.MonkeyPatc
     assert ServiceSettings(environment="test").drain_seconds == 1.5
     with pytest.raises(ValueError, match="shutdown_drain_seconds"):
         ServiceSettings(shutdown_drain_seconds=-1)
+
+
+def test_free_ports_are_distinct_and_free() -> None:
+    import socket
+
+    from launchforge_common.testing import free_ports
+
+    ports = free_ports(20)
+    assert len(set(ports)) == 20
+    for port in ports:  # each can be bound now that the helper let go of it
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", port))

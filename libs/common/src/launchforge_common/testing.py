@@ -10,6 +10,7 @@ shared one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -71,6 +72,22 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: the sockets are all held while the ports are read.
+
+    Calling :func:`free_port` several times in a row can hand out the same port twice
+    (each socket is closed before the next bind), which once gave auth and core one
+    port in a drill."""
+    with contextlib.ExitStack() as stack:
+        socks = [
+            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            for _ in range(count)
+        ]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
 
 
 def wait_for_port(port: int, *, up: bool, timeout: float) -> None:
