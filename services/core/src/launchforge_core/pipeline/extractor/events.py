@@ -129,8 +129,7 @@ def _gerund(base: str) -> str:
     if base.endswith("e") and len(base) > 2 and base[-2] not in "aeiouy":
         return f"{base[:-1]}ing"
     if (
-        len(base) <= 4
-        and len(base) >= 3
+        3 <= len(base) <= 4
         and base[-1] not in "aeiouwxy"
         and base[-2] in "aeiou"
         and base[-3] not in "aeiou"
