@@ -983,3 +983,15 @@ def test_an_outing_verb_names_its_record_and_each_one_offers_several():
     found = entities(spec)
     assert {"time_seconds", "mispunched", "position"} <= set(found["Run"])
     assert relations(spec) == {("Course", "Event"), ("Run", "Course")}
+
+
+def test_a_family_is_a_thing_kept_and_whenever_it_acts_the_record_noted_is_its_own():
+    spec = extract_spec(
+        "every family has a surname and a phone, and their children each have a name. "
+        "whenever a family babysits for another we log the session with the family who sat, "
+        "the date and the points it earned them."
+    )
+    found = entities(spec)
+    assert {"surname", "phone"} <= set(found["Family"])
+    assert {"date", "points"} <= set(found["Session"])
+    assert relations(spec) == {("Child", "Family"), ("Session", "Family")}

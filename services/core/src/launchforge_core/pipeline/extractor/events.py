@@ -261,7 +261,7 @@ class EventReader(ReaderBase):
         verb = cs[j + 1] if j + 1 < len(cs) else None
         if not (
             isinstance(doer, NP)
-            and self.role(doer) == "entity"
+            and (self.role(doer) == "entity" or doer.singular in self.r.entities)
             and isinstance(verb, Token)
             and verb.tag == "VERB"
         ):
@@ -271,7 +271,9 @@ class EventReader(ReaderBase):
             k += 1
         done = cs[k] if k < len(cs) else None
         if not isinstance(done, NP) or self.role(done) != "entity":
-            return None
+            # "whenever a family babysits for another we log the session with ...": the
+            # record is named by the noting clause, and is the doer's
+            return self._doer_then_record(cs, k, doer)
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("PUNCT", "PRON", "AUX"):
             if cs[k].text in (".", ";"):
@@ -292,6 +294,33 @@ class EventReader(ReaderBase):
         self.relation(event, b)
         self.last_entity = event
         return self.read_posts(cs, k + 2, event)
+
+    def _doer_then_record(self, cs: list[Chunk], k: int, doer: NP) -> int | None:
+        """From ``k``, a few words on: ``we log the session with <fields>``; the session is
+        a record of the doer's. None if no such clause follows in the sentence."""
+        for j in range(k, min(k + 6, len(cs))):
+            c = cs[j]
+            if isinstance(c, Token) and c.text in (".", ";"):
+                return None
+            if not (isinstance(c, Token) and c.text in ("i", "we")):
+                continue
+            verb, record, then = (cs[n] if n < len(cs) else None for n in (j + 1, j + 2, j + 3))
+            if not (
+                isinstance(verb, Token)
+                and verb.tag == "VERB"
+                and self._base(verb.text) in NOTING_VERBS
+                and isinstance(record, NP)
+                and record.det in ("a", "an", "the")
+                and self.role(record) == "entity"
+                and isinstance(then, Token)
+                and then.text in ("with", ":")
+            ):
+                return None
+            child = self.entity(record, strength=2, listed=True)
+            self.relation(child, self.entity(doer, strength=1, force=True))
+            self.last_entity = child
+            return self.read_fields(cs, j + 4, child, closer=None)
+        return None
 
     def _when_it_happens(self, cs: list[Chunk], j: int, happening: NP) -> int | None:
         """``when an adoption goes through we record the date and the fee``: the thing

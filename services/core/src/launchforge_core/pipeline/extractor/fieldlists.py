@@ -294,6 +294,8 @@ class FieldReader(ReaderBase):
             if np.head in lx.SUMMARY_NOUNS:
                 i += 1  # "with daily check-ins and streaks": a view, read by the summaries
                 continue
+            if role == "meta" and np.singular in self.r.entities:
+                role = "entity"  # "with the family who sat": a family the idea keeps
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (

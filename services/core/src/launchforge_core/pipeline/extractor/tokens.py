@@ -201,7 +201,13 @@ def _static_tag(word: str) -> str:
         return "ADV"
     if word in lx.ADJECTIVES:
         return "ADJ"
-    if word.endswith("ly") and word not in lx.ATTRIBUTE_NOUNS and len(word) > 4:
+    if (
+        word.endswith("ly")
+        and word not in lx.ATTRIBUTE_NOUNS
+        and word not in _NOUNS_IN_LY
+        and not word.endswith("fly")  # butterfly, dragonfly
+        and len(word) > 4
+    ):
         return "ADV" if not word.endswith(("ily", "ly")) else "ADJ"
     if word in verb_forms():
         return "NV"  # a verb, perhaps also a noun: decided in context
@@ -210,6 +216,11 @@ def _static_tag(word: str) -> str:
     return "NOUN"
 
 
+# Nouns that end like an adverb: "every family has a surname" is no "-ly" word.
+_NOUNS_IN_LY = frozenset(
+    """family families assembly supply rally ally jelly belly lily anomaly monopoly holly
+    tally gully bully doily""".split()
+)
 _NOUN_BEFORE = frozenset({"DET", "ADJ", "POSS", "NUM"})
 # Verbs followed by another verb's bare form ("help track clients", "want log runs").
 BARE_VERB_TAKERS = frozenset(
