@@ -995,3 +995,9 @@ def test_a_family_is_a_thing_kept_and_whenever_it_acts_the_record_noted_is_its_o
     assert {"surname", "phone"} <= set(found["Family"])
     assert {"date", "points"} <= set(found["Session"])
     assert relations(spec) == {("Child", "Family"), ("Session", "Family")}
+
+
+@pytest.mark.parametrize("number", ["sixty", "fifteen", "ninety"])
+def test_a_number_word_counts_things_and_names_none(number):
+    spec = extract_spec(f"He has about {number} birds, each with a ring number and a name.")
+    assert set(entities(spec)) == {"Bird"}

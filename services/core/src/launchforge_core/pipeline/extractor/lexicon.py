@@ -46,8 +46,9 @@ ADVERBS = frozenset(
     anyway anyhow otherwise therefore however thus hence perhaps""".split()
 )
 NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
-    hundred hundreds thousand thousands dozen dozens half""".split()
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred hundreds thousand thousands dozen dozens half""".split()
 )
 NUMBER_VALUES = {
     "zero": 0,
@@ -61,7 +62,16 @@ NUMBER_VALUES = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
     "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
     "hundred": 100,
 }
 
