@@ -56,14 +56,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import schemathesis
 import yaml
 from drill_kit import record_result
 from launchforge_common.testing import (
-    admin_dsn,
+    commit_count,
     create_database,
     drop_database,
     free_port,
@@ -516,13 +515,25 @@ def test_generated_apps_have_no_server_errors(serve: Any) -> None:
     outcomes: list[AppOutcome] = []
     for name, spec in specs:
         outcomes.append(run_app(serve, name, spec))
+    errors = record_sweep(
+        "schemathesis-generated-apps", outcomes, started, "", {"devset": DEVSET.exists()}
+    )
+    assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:20])
+
+
+def record_sweep(
+    result: str, outcomes: list[AppOutcome], started: float, where: str, extra: dict[str, Any]
+) -> list[str]:
+    """Record a sweep's figures for the README table; returns its server errors.
+
+    ``where`` is said of the apps in the notes (" on PostgreSQL (vet-clinic, ...; ")."""
     wall = round(time.monotonic() - started, 1)
     errors = [error for outcome in outcomes for error in outcome.server_errors]
     cases = sum(outcome.cases for outcome in outcomes)
     probes = sum(outcome.probes for outcome in outcomes)
     operations = sum(outcome.operations for outcome in outcomes)
     record_result(
-        "schemathesis-generated-apps",
+        result,
         {
             "apps": len(outcomes),
             "inputs": cases + probes,
@@ -533,24 +544,13 @@ def test_generated_apps_have_no_server_errors(serve: Any) -> None:
             "wall_s": wall,
             "seed": SEED,
             "max_examples": MAX_EXAMPLES,
-            "devset": DEVSET.exists(),
-            "notes": f"{len(outcomes)} generated apps ({operations} operations): "
+            **extra,
+            "notes": f"{len(outcomes)} generated apps{where or ' ('}{operations} operations): "
             f"{cases:,} schemathesis cases (every phase) and {probes:,} hand-written extremes; "
             f"{len(errors)} server errors; {wall} s",
         },
     )
-    assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:20])
-
-
-async def _commits(database: str) -> int:
-    conn = await asyncpg.connect(admin_dsn(BASE_DATABASE_URL))
-    try:
-        count = await conn.fetchval(
-            "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", database
-        )
-    finally:
-        await conn.close()
-    return int(count or 0)
+    return errors
 
 
 def test_generated_apps_on_postgresql_have_no_server_errors(serve: Any) -> None:
@@ -573,31 +573,16 @@ def test_generated_apps_on_postgresql_have_no_server_errors(serve: Any) -> None:
                 serve, name, specs[name], psycopg_url.render_as_string(hide_password=False)
             )
             # It really ran there: a transaction per request that reached the database.
-            commits = asyncio.run(_commits(database))
+            commits = asyncio.run(commit_count(BASE_DATABASE_URL, database))
             assert commits > 100, f"{name}: only {commits} commits in its database"
         finally:  # WITH (FORCE): the app's server still holds connections
             asyncio.run(drop_database(BASE_DATABASE_URL, database))
         outcomes.append(outcome)
-    wall = round(time.monotonic() - started, 1)
-    errors = [error for outcome in outcomes for error in outcome.server_errors]
-    cases = sum(outcome.cases for outcome in outcomes)
-    probes = sum(outcome.probes for outcome in outcomes)
-    operations = sum(outcome.operations for outcome in outcomes)
-    record_result(
+    errors = record_sweep(
         "schemathesis-generated-apps-postgresql",
-        {
-            "apps": len(outcomes),
-            "inputs": cases + probes,
-            "schemathesis_cases": cases,
-            "probes": probes,
-            "operations": operations,
-            "server_errors": len(errors),
-            "wall_s": wall,
-            "seed": SEED,
-            "max_examples": MAX_EXAMPLES,
-            "notes": f"{len(outcomes)} generated apps on PostgreSQL ({', '.join(POSTGRES_SAMPLE)}; "
-            f"{operations} operations): {cases:,} schemathesis cases (every phase) and "
-            f"{probes:,} hand-written extremes; {len(errors)} server errors; {wall} s",
-        },
+        outcomes,
+        started,
+        f" on PostgreSQL ({', '.join(POSTGRES_SAMPLE)}; ",
+        {},
     )
     assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:20])

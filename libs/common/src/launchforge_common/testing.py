@@ -34,6 +34,19 @@ def admin_dsn(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+async def commit_count(database_url: str, name: str) -> int:
+    """Transactions committed in database ``name`` on ``database_url``'s server: proof a
+    run really reached it (PostgreSQL's ``pg_stat_database``)."""
+    conn = await asyncpg.connect(admin_dsn(database_url))
+    try:
+        count = await conn.fetchval(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", name
+        )
+    finally:
+        await conn.close()
+    return int(count or 0)
+
+
 def with_database(database_url: str, name: str) -> str:
     url = make_url(database_url).set(database=name)
     return url.render_as_string(hide_password=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from launchforge_common.testing import admin_dsn, temporary_database
+from launchforge_common.testing import commit_count, temporary_database
 from launchforge_core.pipeline.generator import render_project
 from launchforge_core.pipeline.spec import build_model, normalised_spec
 from sqlalchemy.engine import make_url
@@ -64,17 +64,6 @@ def _run_suite(where: Path, database_url: str) -> subprocess.CompletedProcess[st
 
 def _plain(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def _commits(database_url: str, name: str) -> int:
-    conn = await asyncpg.connect(admin_dsn(database_url))
-    try:
-        count = await conn.fetchval(
-            "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", name
-        )
-    finally:
-        await conn.close()
-    return int(count or 0)
 
 
 def test_the_sample_covers_the_contract():
@@ -121,7 +110,7 @@ async def test_generated_suite_passes_on_postgresql(spec_path: Path, tmp_path: P
         assert " passed" in ran.stdout
         assert "failed" not in ran.stdout
         # It really ran there: a transaction per request, far more than a handful.
-        assert await _commits(BASE_DATABASE_URL, name) > 200
+        assert await commit_count(BASE_DATABASE_URL, name) > 200
         conn = await asyncpg.connect(_plain(url))
         try:  # and the suite's own schema was dropped at the end
             left = await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test_%'")
