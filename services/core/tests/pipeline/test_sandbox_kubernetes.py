@@ -47,20 +47,13 @@ async def test_a_run_is_a_locked_down_job_whose_result_comes_back(cluster):
     assert (owner["kind"], owner["name"]) == ("Job", name)
 
 
-def test_the_job_holds_no_secrets_and_no_privileges():
-    settings = PipelineSettings(
-        validate_timeout=90, kubernetes=KubernetesSandbox(runtime_class="kata")
-    )
-    job = kubernetes.job_manifest("lf-run-x", settings, ["app", "app.core"])
-    spec = job["spec"]
-    assert spec["backoffLimit"] == 0
-    assert spec["activeDeadlineSeconds"] == 90
-    assert spec["ttlSecondsAfterFinished"] > 0
-    pod = spec["template"]["spec"]
-    assert spec["template"]["metadata"]["labels"][kubernetes.RUN_LABEL] == "true"
+def _assert_hardened(pod: dict, *, runtime_class: str) -> dict:
+    """The pod of a run or of a preview: no token, no service links, non-root, read-only,
+    no capabilities, limits, nothing of the platform's in its environment or volumes.
+    Returns its one container."""
     assert pod["automountServiceAccountToken"] is False
     assert pod["enableServiceLinks"] is False
-    assert pod["runtimeClassName"] == "kata"
+    assert pod["runtimeClassName"] == runtime_class
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     (container,) = pod["containers"]
@@ -73,6 +66,21 @@ def test_the_job_holds_no_secrets_and_no_privileges():
     assert not any(n.startswith(("CORE_", "AUTH_", "GATEWAY_", "REDIS")) for n in names)
     assert "envFrom" not in container
     assert all("secret" not in volume for volume in pod["volumes"])
+    return container
+
+
+def test_the_job_holds_no_secrets_and_no_privileges():
+    settings = PipelineSettings(
+        validate_timeout=90, kubernetes=KubernetesSandbox(runtime_class="kata")
+    )
+    job = kubernetes.job_manifest("lf-run-x", settings, ["app", "app.core"])
+    spec = job["spec"]
+    assert spec["backoffLimit"] == 0
+    assert spec["activeDeadlineSeconds"] == 90
+    assert spec["ttlSecondsAfterFinished"] > 0
+    pod = spec["template"]["spec"]
+    assert spec["template"]["metadata"]["labels"][kubernetes.RUN_LABEL] == "true"
+    _assert_hardened(pod, runtime_class="kata")
     assert (
         "runtimeClassName"
         not in kubernetes.job_manifest("x", PipelineSettings(), [])["spec"]["template"]["spec"]
@@ -269,23 +277,9 @@ def test_the_preview_pod_holds_no_secrets_and_no_privileges():
     assert kubernetes.RUN_LABEL not in labels  # its own NetworkPolicy, not the run's
     pod = spec["template"]["spec"]
     assert pod["restartPolicy"] == "Never"
-    assert pod["automountServiceAccountToken"] is False
-    assert pod["enableServiceLinks"] is False
     assert pod["hostNetwork"] is False
-    assert pod["runtimeClassName"] == "gvisor"
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-    (container,) = pod["containers"]
-    security = container["securityContext"]
-    assert security["readOnlyRootFilesystem"] is True
-    assert security["allowPrivilegeEscalation"] is False
-    assert security["capabilities"] == {"drop": ["ALL"]}
-    assert set(container["resources"]["limits"]) == {"cpu", "memory", "ephemeral-storage"}
+    container = _assert_hardened(pod, runtime_class="gvisor")
     assert container["ports"] == [{"name": "app", "containerPort": 8080, "protocol": "TCP"}]
     assert "tcp:0.0.0.0:8080" in container["command"]
     cpu = [arg for arg in container["command"] if arg.startswith("RLIMIT_CPU=")]
     assert cpu == ["RLIMIT_CPU=3605"]
-    names = {item["name"] for item in container["env"]}
-    assert not any(n.startswith(("CORE_", "AUTH_", "GATEWAY_", "REDIS")) for n in names)
-    assert "envFrom" not in container
-    assert all("secret" not in volume for volume in pod["volumes"])
