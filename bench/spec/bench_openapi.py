@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from bench_spec import IdeaResult, fmt, mean, score_spec, words_of
+from bench_spec import IdeaResult, fmt, mean, score_spec, table, words_of
 from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
 
 HERE = Path(__file__).resolve().parent
@@ -345,27 +345,13 @@ def differences(pair: Pair) -> list[str]:
 # --- the table ----------------------------------------------------------------------------------
 
 
-def rows(results: list[IdeaResult]) -> dict[str, dict[str, float | None]]:
-    out: dict[str, dict[str, float | None]] = {}
-    for style in ("list", "prose", "all"):
-        group = [r for r in results if style in ("all", r.style)]
-        if not group:
-            continue
-        row: dict[str, float | None] = {"ideas": float(len(group))}
-        for part in PARTS:
-            row[f"{part}_recall"] = mean([r.scores[part].recall for r in group])
-            row[f"{part}_precision"] = mean([r.scores[part].precision for r in group])
-        out[style] = row
-    return out
-
-
 def _counts(result: IdeaResult) -> list[tuple[int, int, int]]:
     return [(result.scores[p].hits, result.scores[p].gold, result.scores[p].pred) for p in PARTS]
 
 
 def print_table(name: str, pairs: list[Pair]) -> None:
-    spec_rows = rows([p.spec for p in pairs])
-    app_rows = rows([p.app for p in pairs])
+    spec_rows = table([p.spec for p in pairs])
+    app_rows = table([p.app for p in pairs])
     print(f"\n{name}")
     head = (
         "| ideas | style | level | entity R / P | field R / P | relation R / P "
