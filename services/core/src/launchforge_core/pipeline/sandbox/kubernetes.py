@@ -208,6 +208,16 @@ class ApiError(Exception):
     """The API server answered an error status."""
 
 
+# What a call to the API server can fail with: the transport, an error answer, or an
+# answer not shaped as expected.
+API_ERRORS = (httpx.HTTPError, ApiError, KeyError, TypeError, ValueError)
+
+
+def api_paths(namespace: str) -> tuple[str, str]:
+    """The namespace's core API path and its Jobs collection."""
+    return f"/api/v1/namespaces/{namespace}", f"/apis/batch/v1/namespaces/{namespace}/jobs"
+
+
 async def call(client: httpx.AsyncClient, method: str, url: str, **kw: Any) -> Any:
     """One REST call: the JSON (or text) answer, ``ApiError`` on an error status."""
     response = await client.request(method, url, **kw)
@@ -233,12 +243,13 @@ async def _wait_for_pod(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.validate_timeout + START_GRACE
     pod: dict[str, Any] | None = None
+    core, jobs = api_paths(cfg.namespace)
     while loop.time() < deadline:
-        job = await call(client, "GET", f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs/{name}")
+        job = await call(client, "GET", f"{jobs}/{name}")
         pods = await call(
             client,
             "GET",
-            f"/api/v1/namespaces/{cfg.namespace}/pods",
+            f"{core}/pods",
             params={"labelSelector": f"job-name={name}"},
         )
         pod = (pods.get("items") or [None])[0]
@@ -262,8 +273,7 @@ async def run(files: dict[str, bytes], settings: PipelineSettings) -> Validation
             f"({cfg.max_archive_bytes})"
         )
     name = f"lf-run-{secrets.token_hex(6)}"
-    core = f"/api/v1/namespaces/{cfg.namespace}"
-    jobs = f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs"
+    core, jobs = api_paths(cfg.namespace)
     created = False
     async with api_client(cfg) as client:
         try:
@@ -286,7 +296,7 @@ async def run(files: dict[str, bytes], settings: PipelineSettings) -> Validation
                         params={"container": "run", "tailLines": 4000},
                     )
                     log = str(log)[-settings.max_output_bytes :]
-            except (httpx.HTTPError, ApiError, KeyError, TypeError, ValueError) as exc:
+            except API_ERRORS as exc:
                 return not_started(f"the cluster did not run it: {exc}")
             terminated = terminated_state(pod or {}) or {}
             if state == "deadline" or terminated.get("reason") == "DeadlineExceeded":

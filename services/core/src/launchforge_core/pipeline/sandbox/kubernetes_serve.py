@@ -30,11 +30,12 @@ import httpx
 
 from launchforge_core.pipeline.sandbox import kubernetes
 from launchforge_core.pipeline.sandbox.kubernetes import (
+    API_ERRORS,
     ARCHIVE_DIR,
     ARCHIVE_NAME,
     SANDBOX_ROOT,
-    ApiError,
     api_client,
+    api_paths,
     call,
     config_map,
     terminated_state,
@@ -58,7 +59,6 @@ LOG_TAIL_LINES = 2000
 # Once the app serves, the pod is looked at every poll_seconds x this: two API calls per
 # look per preview, and a crash is reported a few seconds late at most.
 SERVING_POLL_FACTOR = 5
-_API_ERRORS = (httpx.HTTPError, ApiError, KeyError, TypeError, ValueError)
 
 
 def preview_manifest(name: str, settings: PipelineSettings, max_seconds: float) -> dict[str, Any]:
@@ -122,12 +122,11 @@ class PodApp(RunningApp):
         return httpx.AsyncClient(base_url=self.base_url or "", timeout=timeout, trust_env=False)
 
     def _paths(self) -> tuple[str, str]:
-        ns = self.settings.kubernetes.namespace
-        return f"/api/v1/namespaces/{ns}", f"/apis/batch/v1/namespaces/{ns}/jobs"
+        return api_paths(self.settings.kubernetes.namespace)
 
     async def _job_hit_deadline(self) -> bool:
         _, jobs = self._paths()
-        with contextlib.suppress(*_API_ERRORS):
+        with contextlib.suppress(*API_ERRORS):
             job = await call(self._api, "GET", f"{jobs}/{self.name}")
             for condition in job.get("status", {}).get("conditions") or []:
                 if (
@@ -143,7 +142,7 @@ class PodApp(RunningApp):
             return
         core, _ = self._paths()
         # 400 while the container is being created: the old tail stays.
-        with contextlib.suppress(*_API_ERRORS):
+        with contextlib.suppress(*API_ERRORS):
             text = await call(
                 self._api,
                 "GET",
@@ -192,7 +191,7 @@ class PodApp(RunningApp):
         """Poll the pod until its app ended (the worker reads ``exit_code`` and ``logs``)."""
         poll = self.settings.kubernetes.poll_seconds
         while self._exit is None:
-            with contextlib.suppress(*_API_ERRORS):  # a slow API server: look again
+            with contextlib.suppress(*API_ERRORS):  # a slow API server: look again
                 await self.observe()
             if self._exit is None:
                 await asyncio.sleep(poll * SERVING_POLL_FACTOR if self._serving else poll)
@@ -233,14 +232,14 @@ class PodApp(RunningApp):
             await asyncio.wait([self._watcher])
         await self._fetch_logs()
         core, jobs = self._paths()
-        with contextlib.suppress(*_API_ERRORS):
+        with contextlib.suppress(*API_ERRORS):
             await call(
                 self._api,
                 "DELETE",
                 f"{jobs}/{self.name}",
                 params={"propagationPolicy": "Background"},
             )
-        with contextlib.suppress(*_API_ERRORS):
+        with contextlib.suppress(*API_ERRORS):
             await call(self._api, "DELETE", f"{core}/configmaps/{self.name}")
         await self._api.aclose()
 
@@ -257,14 +256,13 @@ async def start(
             f"({cfg.max_archive_bytes})"
         )
     name = f"lf-preview-{secrets.token_hex(6)}"
-    core = f"/api/v1/namespaces/{cfg.namespace}"
-    jobs = f"/apis/batch/v1/namespaces/{cfg.namespace}/jobs"
+    core, jobs = api_paths(cfg.namespace)
     api = api_client(cfg)
     try:
         job = await call(api, "POST", jobs, json=preview_manifest(name, settings, max_seconds))
     except BaseException as exc:
         await api.aclose()
-        if isinstance(exc, _API_ERRORS):
+        if isinstance(exc, API_ERRORS):
             raise ServeUnavailable(f"the cluster did not start it: {exc}") from exc
         raise
     app = PodApp(name, settings, api, LogBuffer(log_bytes))
@@ -274,7 +272,7 @@ async def start(
         await call(api, "POST", f"{core}/configmaps", json=archive_map)
     except BaseException as exc:
         await app.stop()
-        if isinstance(exc, _API_ERRORS):
+        if isinstance(exc, API_ERRORS):
             raise ServeUnavailable(f"the cluster did not start it: {exc}") from exc
         raise
     app._watcher = asyncio.ensure_future(app._watch())
