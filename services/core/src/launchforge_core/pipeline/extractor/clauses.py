@@ -549,12 +549,7 @@ class ClauseReader(ReaderBase):
             self.last_entity = subject_key
             return self._tied_details(cs, j + 2 + 1, subject_key)
         if base in ("become", "turn") and subject_key and self.role(obj) == "entity":
-            child = self.entity(obj, strength=2, listed=True)
-            if child is None or child == subject_key:
-                return None
-            self.relation(child, subject_key)
-            self.last_entity = child
-            return self.read_posts(cs, j + 1, child)
+            return self._child_record(cs, j + 1, obj, subject_key)
         if (
             obj.det in ("a", "an")
             and self.role(obj) == "entity"
@@ -565,14 +560,18 @@ class ClauseReader(ReaderBase):
             and self.last_entity
             and not is_person(self.last_entity)
         ):
-            thing = self.last_entity
-            child = self.entity(obj, strength=2, listed=True)
-            if child is None or child == thing:
-                return None
-            self.relation(child, thing)
-            self.last_entity = child
-            return self.read_posts(cs, j + 3, child)
+            return self._child_record(cs, j + 3, obj, self.last_entity)
         return None
+
+    def _child_record(self, cs: list[Chunk], at: int, record: NP, parent: str) -> int | None:
+        """``record`` is a record of ``parent``'s, with what follows at ``at`` (its fields
+        and ties); None when it names the parent itself."""
+        child = self.entity(record, strength=2, listed=True)
+        if child is None or child == parent:
+            return None
+        self.relation(child, parent)
+        self.last_entity = child
+        return self.read_posts(cs, at, child)
 
     def _verb(self, cs: list[Chunk], i: int, subject: NP | None, focus: str | None) -> int:
         verb = cs[i]
