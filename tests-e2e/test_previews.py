@@ -261,6 +261,20 @@ async def test_a_crashed_app_reports_its_error_and_logs(
     assert again.status_code == 202
 
 
+async def alice_runs_bob_queues(
+    gw: httpx.AsyncClient,
+) -> tuple[dict[str, str], dict[str, str], str, str, dict[str, Any]]:
+    """Two users with a succeeded build each; Alice's preview runs and takes the only
+    worker's only slot, Bob's is started and waits in the queue."""
+    alice, bob = await login(gw), await login(gw)
+    a_build, b_build = await succeeded_build(gw, alice), await succeeded_build(gw, bob)
+    assert (await gw.post(f"/v1/builds/{a_build}/preview", headers=alice)).status_code == 202
+    running = await wait_status(gw, a_build, alice, "running", "failed")
+    assert running["status"] == "running", running
+    assert (await gw.post(f"/v1/builds/{b_build}/preview", headers=bob)).status_code == 202
+    return alice, bob, a_build, b_build, running
+
+
 @pytest.mark.timeout(900)
 async def test_idle_stop_and_the_per_worker_cap(tmp_path: Path) -> None:
     overrides = {
@@ -271,13 +285,7 @@ async def test_idle_stop_and_the_per_worker_cap(tmp_path: Path) -> None:
         launch_platform(tmp_path, overrides=overrides) as plat,
         httpx.AsyncClient(base_url=plat.gateway_url, timeout=30) as gw,
     ):
-        alice, bob = await login(gw), await login(gw)
-        a_build, b_build = await succeeded_build(gw, alice), await succeeded_build(gw, bob)
-        assert (await gw.post(f"/v1/builds/{a_build}/preview", headers=alice)).status_code == 202
-        running = await wait_status(gw, a_build, alice, "running", "failed")
-        assert running["status"] == "running", running
-        # The only worker's only slot is taken: Bob's waits in the queue.
-        assert (await gw.post(f"/v1/builds/{b_build}/preview", headers=bob)).status_code == 202
+        alice, bob, a_build, b_build, running = await alice_runs_bob_queues(gw)
         assert (await gw.get(running["url"])).status_code == 200
         waiting = await gw.get(f"/v1/builds/{b_build}/preview", headers=bob)
         assert waiting.json()["status"] == "queued"
@@ -300,13 +308,8 @@ async def test_a_full_fleet_fails_a_queued_preview_with_a_clear_reason(tmp_path:
         launch_platform(tmp_path, overrides=overrides) as plat,
         httpx.AsyncClient(base_url=plat.gateway_url, timeout=30) as gw,
     ):
-        alice, bob = await login(gw), await login(gw)
-        a_build, b_build = await succeeded_build(gw, alice), await succeeded_build(gw, bob)
-        assert (await gw.post(f"/v1/builds/{a_build}/preview", headers=alice)).status_code == 202
-        running = await wait_status(gw, a_build, alice, "running", "failed")
-        assert running["status"] == "running", running
-        # The only worker's only slot is taken and stays taken: Bob's waits, then fails.
-        assert (await gw.post(f"/v1/builds/{b_build}/preview", headers=bob)).status_code == 202
+        alice, bob, a_build, b_build, _running = await alice_runs_bob_queues(gw)
+        # The slot stays Alice's: Bob's waits, then fails.
         failed = await wait_status(gw, b_build, bob, "failed", "running", "stopped")
         assert (failed["status"], failed["stop_reason"]) == ("failed", "no_capacity"), failed
         assert "every worker is running its maximum of previews" in failed["error"]
