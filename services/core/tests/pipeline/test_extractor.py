@@ -1001,3 +1001,52 @@ def test_a_family_is_a_thing_kept_and_whenever_it_acts_the_record_noted_is_its_o
 def test_a_number_word_counts_things_and_names_none(number):
     spec = extract_spec(f"He has about {number} birds, each with a ring number and a name.")
     assert set(entities(spec)) == {"Bird"}
+
+
+def test_more_than_one_of_a_thing_had_is_the_havers_child():
+    spec = extract_spec(
+        "Customers have a name and a phone, and a customer can have more than one property; "
+        "for each property I store the address and the type."
+    )
+    assert relations(spec) == {("Property", "Customer")}
+    assert {"address", "type"} <= set(entities(spec)["Property"])
+
+
+def test_one_of_our_things_is_one_of_a_kind_there_are_many_of():
+    spec = extract_spec(
+        "Each exam has a subject, a paper code and a date, and it's sat in one of our rooms, "
+        "which have a name and a capacity."
+    )
+    found = entities(spec)
+    assert set(found["Room"]) >= {"name", "capacity"}
+    assert not {"name", "capacity"} & set(found["Exam"])
+    assert relations(spec) == {("Exam", "Room")}
+
+
+def test_a_person_booking_an_appointment_at_one_of_the_sessions_has_it():
+    spec = extract_spec(
+        "A session has a venue and a date. Donors have a name and an email. A donor books an "
+        "appointment at one of the sessions for a time slot, with a note."
+    )
+    assert {("Appointment", "Donor"), ("Appointment", "Session")} <= relations(spec)
+
+
+def test_it_is_the_clause_subject_not_the_last_thing_named():
+    spec = extract_spec(
+        "Patients have a name. The audiologists just need a name and a room. An appointment is "
+        "for one patient with one of the audiologists, and it has a date, a time and notes."
+    )
+    found = entities(spec)
+    assert {"date", "time", "notes"} <= set(found["Appointment"])
+    assert not {"date", "time", "notes"} & set(found["Audiologist"])
+    assert {("Appointment", "Patient"), ("Appointment", "Audiologist")} <= relations(spec)
+
+
+def test_a_field_word_with_fields_of_its_own_shows_one_parent():
+    spec = extract_spec(
+        "A tree has a species and a height. I take photos of them too, and a photo has a date "
+        "and a link to the image and shows one tree."
+    )
+    found = entities(spec)
+    assert {"date", "link"} <= set(found["Photo"])
+    assert ("Photo", "Tree") in relations(spec)

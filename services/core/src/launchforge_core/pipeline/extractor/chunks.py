@@ -22,6 +22,7 @@ class NP:
     det: str | None = None
     numbers: list[str] = field(default_factory=list)
     owner: NP | None = None  # the possessor: "the dog's vet"
+    of_many: bool = False  # "one of our fixers": one, of a kind there are many of
     index: int = 0  # position of the chunk in its sentence
 
     tag = "NP"
@@ -111,9 +112,47 @@ def chunk(sentence: list[Token]) -> list[Chunk]:
         out.append(np)
         out.extend(span[last + 1 :])
         i = j + (1 if possessor else 0)
+    out = _one_of_the(out)
     for index, item in enumerate(out):
         if isinstance(item, NP):
             item.index = index
+    return out
+
+
+# "one of the rooms" is one room, "each of the trees" each tree: the partitive names one
+# thing of a kind, the way the rules read "one room" and "each tree"
+_PARTITIVE_DETS = frozenset({"the", "our", "my", "their", "your", "his", "her", "its", "these"})
+
+
+def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
+    out: list[Chunk] = []
+    i = 0
+    while i < len(chunks):
+        c = chunks[i]
+        of = chunks[i + 1] if i + 1 < len(chunks) else None
+        np = chunks[i + 2] if i + 2 < len(chunks) else None
+        if (
+            isinstance(c, Token)
+            and c.text in ("one", "each", "every", "any")
+            and isinstance(of, Token)
+            and of.text == "of"
+            and isinstance(np, NP)
+            and np.det in _PARTITIVE_DETS
+            and np.plural
+            and not np.numbers
+            and np.owner is None
+        ):
+            if c.text == "one":
+                one = NP(
+                    head=np.singular, mods=np.mods, adjs=np.adjs, numbers=["one"], of_many=True
+                )
+            else:  # "each of my categories": each one, and still many of them
+                one = NP(head=np.head, mods=np.mods, adjs=np.adjs, det="each")
+            out.append(one)
+            i += 3
+            continue
+        out.append(c)
+        i += 1
     return out
 
 

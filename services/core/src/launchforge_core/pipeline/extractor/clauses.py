@@ -16,6 +16,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     HAVE_VERBS,
     JOINING_VERBS,
     NEVER_COUNTED,
+    PERSONAL_EVENTS,
     RELATION_PREPS,
     RELATION_VERBS,
     TYING_VERBS,
@@ -180,6 +181,13 @@ class ClauseReader(ReaderBase):
                         continue
                 if text in (",", ";") or (c.tag == "CONJ" and text not in ("and", "or")):
                     subject = None
+                if (
+                    text == "it"
+                    and subject is None
+                    and self._starts_clause(cs, i)
+                    and (i == 0 or cs[i - 1].text in ("and", "but", ",", ";"))
+                ):
+                    subject = self._it_np(cs, i)  # "..., and it's sat in one of our rooms"
                 i += 1
                 continue
             np = c
@@ -262,10 +270,10 @@ class ClauseReader(ReaderBase):
         )
 
     def _counted_attribute(self, np: NP) -> bool:
-        """``every quote is for one client``: a word that usually names a field, counted
-        one by one as the subject of its own clause, so a record."""
+        """``every quote is for one client``, ``a photo has a date``: a word that usually
+        names a field, counted one by one as the subject of its own clause, so a record."""
         return (
-            np.each
+            (np.each or np.det in ("a", "an"))
             and np.owner is None
             and self.role(np) == "attribute"
             and (np.singular not in NEVER_COUNTED)
@@ -309,14 +317,26 @@ class ClauseReader(ReaderBase):
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("DET", "NUM"):
             j += 1
         target = cs[j] if j < len(cs) else None
-        if not isinstance(target, NP) or self.role(target) != "entity":
+        if not isinstance(target, NP):
+            return None
+        # "sat in one of our rooms": a word that could be a field, but one of many records
+        forced = target.of_many and self.role(target) == "attribute"
+        if self.role(target) != "entity" and not forced:
             return None
         child = self.entity(subject, force=counted)
         # "each hive is in one apiary": one of several, so a record even when named once
         single = target.numbers == ["one"] or (cs[j - 1].text == "one" if j else False)
-        self.relation(child, self.entity(target, strength=2 if single else 1))
+        parent = self.entity(target, strength=2 if single else 1, force=forced)
+        self.relation(child, parent)
+        if forced and parent and self._which_have(cs, j + 1):
+            return self._have(cs, j + 4, target)  # "..., which have a name and a capacity"
         j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
         return self._tied_details(cs, j, child)
+
+    def _which_have(self, cs: list[Chunk], j: int) -> bool:
+        """``, which have`` / ``, which has`` at ``j``: what the thing before has."""
+        words = [c.text if isinstance(c, Token) else "" for c in cs[j : j + 3]]
+        return words[:2] == [",", "which"] and len(words) == 3 and self._base(words[2]) == "have"
 
     def _tied_details(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``..., on a date with a start time and a price``: the tied record's fields."""
@@ -361,6 +381,35 @@ class ClauseReader(ReaderBase):
         c = cs[k] if k >= 0 else None
         return c.text if isinstance(c, Token) and c.tag == "PRON" else None
 
+    def _it(self, cs: list[Chunk], i: int) -> str | None:
+        """What "it" before ``i`` stands for: the thing this sentence is about.
+
+        "An appointment is for one patient with one of the audiologists, and it has a
+        date": the subject of the sentence's clause, not the last thing named; with no
+        subject of its own (or a person), the last thing named."""
+        for k in range(i - 1, -1, -1):
+            c = cs[k]
+            if not isinstance(c, NP):
+                continue
+            nxt = k + 1
+            while nxt < len(cs) and isinstance(cs[nxt], Token) and cs[nxt].tag == "ADV":
+                nxt += 1
+            verb = cs[nxt] if nxt < len(cs) else None
+            if not (isinstance(verb, Token) and verb.tag in ("VERB", "AUX")) or nxt >= i:
+                continue
+            key = "-".join(entity_words(c))
+            if key in self.r.entities and not is_person(key) and self.role(c) == "entity":
+                return key
+        return self.last_entity
+
+    def _it_np(self, cs: list[Chunk], i: int) -> NP | None:
+        """The thing "it" at ``i`` stands for, as a noun phrase the clause rules can read."""
+        key = self._it(cs, i)
+        draft = self.r.entities.get(key) if key else None
+        if draft is None:
+            return None
+        return NP(head=draft.words[-1], mods=draft.words[:-1], det="the", index=i)
+
     def _pronoun_before(self, cs: list[Chunk], i: int) -> bool:
         prev = cs[i - 1] if i else None
         return isinstance(prev, Token) and prev.tag == "PRON" and prev.text in lx.SUBJECT_PRONOUNS
@@ -398,14 +447,7 @@ class ClauseReader(ReaderBase):
         if subject.det == "one-or-more" and self.role(obj) == "entity":
             self._people_in(obj, subject)  # "one or more guides go on each trip"
             return
-        if obj.det not in (
-            "several",
-            "many",
-            "multiple",
-            "various",
-            "some",
-            "one-or-more",
-        ) and not (obj.numbers and obj.plural):
+        if obj.det not in (*lx.MANY_DETERMINERS, "some") and not (obj.numbers and obj.plural):
             return
         if obj.det == "one-or-more" and self._people_in(subject, obj):
             return  # "a session has one or more students"
@@ -432,7 +474,7 @@ class ClauseReader(ReaderBase):
 
     def _is_strong(self, np: NP) -> bool:
         invariant = lx.SINGULAR_OVERRIDES.get(np.head) == np.head  # "the fish", "species"
-        return np.plural or np.each or np.singular in self.r.entities or invariant
+        return np.plural or np.each or np.of_many or np.singular in self.r.entities or invariant
 
     def _focus_fields(self, cs: list[Chunk], i: int, focus: str) -> int:
         """After ``for each dog``: ``(,) I (want to) record its breed, age and ...``."""
@@ -655,7 +697,7 @@ class ClauseReader(ReaderBase):
         if subject_key is None and pronoun in ("they", "he", "she"):
             subject_key = self.last_person or self.last_entity  # "they pay a fee"
         elif subject_key is None and pronoun == "it":
-            subject_key = self.last_entity
+            subject_key = self._it(cs, i)
         if subject_key is None and subject is not None and base in TYING_VERBS:
             subject_key = self.entity(subject, strength=2)  # "a rental ties ..."
         tied = self._ties_or_becomes(cs, j, base, subject_key, obj)
@@ -772,7 +814,9 @@ class ClauseReader(ReaderBase):
         if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on"):
             self.r.many.append((subject, obj, base))  # "volunteers sign up for shifts"
             return
-        if base not in CREATING_VERBS:
+        if base not in CREATING_VERBS and not (
+            is_person(subject) and obj.split("-")[-1] in PERSONAL_EVENTS
+        ):
             return  # "children borrow books": an event between them, not ownership
         self.relation(obj, subject)
 
@@ -790,7 +834,18 @@ class ClauseReader(ReaderBase):
             return j
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET", "NUM"):
             j += 1
-        return self.read_fields(cs, j, owner, closer=None)
+        j = self.read_fields(cs, j, owner, closer=None)
+        k = j
+        while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
+            if not isinstance(cs[k + 1], NP):
+                break
+            k += 2  # "... a link to the image": the last field's own phrase
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "and":
+            j = k
+            # "a photo has a date and a link and shows one tree": one parent of each
+            after = self._each_one(cs, j + 1, owner)
+            return after if after > j + 1 else j
+        return j
 
     def _which_go_in(self, cs: list[Chunk], j: int) -> int:
         """``which songs go in each setlist`` / ``which X belong to which Y``: many-to-many."""

@@ -466,8 +466,12 @@ class FieldReader(ReaderBase):
                 self.add_field(self.entity(target), draft)
                 i += 2
             elif role == "entity" and not np.plural and np.singular in self.r.entities:
-                # "visits with pet and date": a reference to a known entity
-                self.relation(owner, np.singular)
+                if np.det in lx.MANY_DETERMINERS:
+                    # "a customer can have more than one property": the owner's records
+                    self.relation(np.singular, owner)
+                else:
+                    # "visits with pet and date": a reference to a known entity
+                    self.relation(owner, np.singular)
             else:
                 self.add_field(owner, draft)
             after_and = False

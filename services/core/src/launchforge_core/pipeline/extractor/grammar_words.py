@@ -46,6 +46,12 @@ CREATING_VERBS = frozenset(
     keep manage run lead coach host organize organise publish upload send issue earn
     collect take""".split()
 )
+# What a person makes happen and then has ("a donor books an appointment", "clients
+# place orders"): whatever the verb, each one is that person's.
+PERSONAL_EVENTS = frozenset(
+    """appointment booking reservation order purchase payment donation request claim
+    application submission complaint enquiry inquiry referral""".split()
+)
 # Verbs whose subject is the child of the object: "routes belong to a wall", "jobs come
 # from a client", "every item comes out of one donation bag".
 CHILD_VERBS = frozenset({"belong", "live", "sit", "stay", "fit", "hang", "come"})

@@ -15,6 +15,8 @@ DETERMINERS = frozenset(
 )
 # Determiners that mark "one record of X" (each X has ..., for every X ...).
 EACH = frozenset({"each", "every", "per", "any"})
+# "several orders", "more than one property": one thing has many of these
+MANY_DETERMINERS = frozenset({"several", "many", "multiple", "various", "one-or-more"})
 POSSESSIVE_DETERMINERS = frozenset({"my", "our", "your", "their", "his", "her", "its", "whose"})
 
 PREPOSITIONS = frozenset(

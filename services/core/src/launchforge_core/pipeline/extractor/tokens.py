@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 
@@ -74,7 +75,7 @@ def split_sentences(tokens: list[Token]) -> list[list[Token]]:
 def verb_forms() -> dict[str, str]:
     """Every inflected form of the known verbs -> its base form."""
     forms: dict[str, str] = dict(lx.IRREGULAR_VERBS)
-    for be in ("is", "are", "was", "were", "am", "'m", "'re", "be", "been", "being"):
+    for be in ("is", "are", "was", "were", "am", "'m", "'re", "'s", "be", "been", "being"):
         forms[be] = "be"
     for have in ("has", "have", "had", "having", "'ve"):
         forms[have] = "have"
@@ -132,6 +133,9 @@ def tokenize(idea: str) -> list[Token]:
             joined.append(raw[i])
             i += 1
     tokens = [Token(word, _static_tag(word), start) for word, start in joined]
+    for pronoun, token in pairwise(tokens):
+        if token.text == "'s" and pronoun.text in _IS_AFTER:
+            token.tag = "AUX"  # "it's sat in one of our rooms": "it is", not a possessive
     _resolve(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -228,6 +232,8 @@ BARE_VERB_TAKERS = frozenset(
     must may might do does did please""".split()
 )
 _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
+# "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
+_IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
 
 
 def _resolve(tokens: list[Token]) -> None:
@@ -384,6 +390,12 @@ def _decide(
             return "ADJ" if nxt is not None and nxt.tag in ("NOUN", "NV") else "VERB"
         if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "NOUN", "NV"):
             return "VERB"  # "and discussing one book"
+        if (
+            third
+            and nxt is not None
+            and (nxt.text in ("one", "a", "an", "each", "every") or nxt.tag == "PRON")
+        ):
+            return "VERB"  # "... and shows one tree", "and covers each exam"
         if third or word.endswith("ings"):
             return "NOUN"
         return "VERB" if nxt is not None and nxt.tag in ("DET", "PRON") else "NOUN"
