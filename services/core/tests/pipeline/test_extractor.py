@@ -1050,3 +1050,54 @@ def test_a_field_word_with_fields_of_its_own_shows_one_parent():
     found = entities(spec)
     assert {"date", "link"} <= set(found["Photo"])
     assert ("Photo", "Tree") in relations(spec)
+
+
+def test_what_they_log_after_a_record_happens_is_that_records():
+    spec = extract_spec(
+        "Volunteers have a name and a phone. Members have a name. Each call is made by a "
+        "volunteer to one member, and afterwards they log the date and how many minutes they "
+        "talked."
+    )
+    found = entities(spec)
+    assert {"date", "minutes"} <= set(found["Call"])
+    assert not {"date", "minutes"} & set(found["Member"])
+    assert {("Call", "Volunteer"), ("Call", "Member")} <= relations(spec)
+
+
+def test_one_of_them_is_one_of_the_things_named_before_in_the_sentence():
+    spec = extract_spec(
+        "He has about sixty birds, each with a ring number and the colour. He keeps them in "
+        "two lofts, each with a name and how many birds it holds, and every bird lives in one "
+        "of them."
+    )
+    assert relations(spec) == {("Bird", "Loft")}
+
+
+def test_one_of_them_skips_the_kinds_in_brackets():
+    spec = extract_spec(
+        "Patients have a name and a phone. We have a few providers on staff (dentists and "
+        "hygienists), just name and role, and every visit is with one of them, with the date "
+        "and the fee."
+    )
+    assert ("Visit", "Provider") in relations(spec)
+    assert "Hygienist" not in entities(spec)
+
+
+def test_when_a_person_does_their_thing_what_i_record_is_that_things():
+    spec = extract_spec(
+        "Pupils have a name and a mobile. When a pupil takes their practical test I record "
+        "the test date, the test centre and the result."
+    )
+    found = entities(spec)
+    assert {"test_date", "test_centre", "result"} <= set(found["PracticalTest"])
+    assert relations(spec) == {("PracticalTest", "Pupil")}
+
+
+def test_whenever_someone_acts_on_a_thing_they_log_it_with_its_fields():
+    spec = extract_spec(
+        "Each vial has a barcode and the temperature. Whenever someone flips a vial they log "
+        "it with their initials and the date."
+    )
+    found = entities(spec)
+    assert {"initial", "date"} <= set(found["Flipping"])
+    assert relations(spec) == {("Flipping", "Vial")}

@@ -131,6 +131,18 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
         c = chunks[i]
         of = chunks[i + 1] if i + 1 < len(chunks) else None
         np = chunks[i + 2] if i + 2 < len(chunks) else None
+        them = _them(out) if isinstance(np, Token) and np.text == "them" else None
+        if (
+            isinstance(c, Token)
+            and c.text == "one"
+            and isinstance(of, Token)
+            and of.text == "of"
+            and them is not None
+        ):
+            # "... two lofts, each with a name, and every bird lives in one of them"
+            out.append(NP(head=them.singular, mods=them.mods, numbers=["one"], of_many=True))
+            i += 3
+            continue
         if (
             isinstance(c, Token)
             and c.text in ("one", "each", "every", "any")
@@ -154,6 +166,36 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
         out.append(c)
         i += 1
     return out
+
+
+def _them(before: list[Chunk]) -> NP | None:
+    """The things "them" in "one of them" names: the last plural noun phrase before it
+    in the sentence (outside brackets) that is not the subject of the clause it ends
+    ("every bird")."""
+    subject = next(
+        (
+            c
+            for k, c in reversed(list(enumerate(before)))
+            if isinstance(c, NP)
+            and k + 1 < len(before)
+            and isinstance(before[k + 1], Token)
+            and before[k + 1].tag in ("VERB", "AUX")
+        ),
+        None,
+    )
+    depth = 0  # "providers (dentists and hygienists)": the kinds in brackets are not it
+    for c in reversed(before):
+        if isinstance(c, Token):
+            depth += {")": 1, "(": -1}.get(c.text, 0)
+        if (
+            isinstance(c, NP)
+            and depth == 0
+            and c.plural
+            and c is not subject
+            and (subject is None or c.singular != subject.singular)
+        ):
+            return c
+    return None
 
 
 def _make_np(span: list[Token]) -> NP:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.events import NOTING_VERBS
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     CHILD_VERBS,
@@ -387,6 +388,10 @@ class ClauseReader(ReaderBase):
         "An appointment is for one patient with one of the audiologists, and it has a
         date": the subject of the sentence's clause, not the last thing named; with no
         subject of its own (or a person), the last thing named."""
+        return self._topic(cs, i) or self.last_entity
+
+    def _topic(self, cs: list[Chunk], i: int) -> str | None:
+        """The thing (not a person) that is the subject of a clause before ``i``."""
         for k in range(i - 1, -1, -1):
             c = cs[k]
             if not isinstance(c, NP):
@@ -400,7 +405,7 @@ class ClauseReader(ReaderBase):
             key = "-".join(entity_words(c))
             if key in self.r.entities and not is_person(key) and self.role(c) == "entity":
                 return key
-        return self.last_entity
+        return None
 
     def _it_np(self, cs: list[Chunk], i: int) -> NP | None:
         """The thing "it" at ``i`` stands for, as a noun phrase the clause rules can read."""
@@ -730,6 +735,10 @@ class ClauseReader(ReaderBase):
         role = self.role(obj)
         if role == "attribute":
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
+            if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:
+                # "each call is made by a volunteer to one member, and afterwards they log
+                # the date": what is noted is the call's, the thing the sentence is about
+                owner = self._topic(cs, i) or owner
             if owner:
                 return self.read_fields(cs, j, owner, closer=None)
         if (

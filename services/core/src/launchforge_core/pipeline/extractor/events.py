@@ -14,7 +14,7 @@ from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.tokens import Token
-from launchforge_core.pipeline.extractor.words import is_person
+from launchforge_core.pipeline.extractor.words import is_person, singular
 
 # Verb (base form) -> the noun of the record that one act of it makes.
 EVENT_BY_VERB = {
@@ -115,6 +115,8 @@ _TRIP_VERBS = frozenset({"go", "come", "head", "pop", "drive", "get"})
 _LIGHT_VERBS = frozenset({"do", "carry-out", "make", "hold", "give"})
 # The thing acted on, named again: "tune one", "check it".
 _SAME_THING = frozenset({"one", "it", "them"})
+# who notes what happened: "I note", "we log", "they log it with ..."
+_NOTERS = frozenset({"i", "we", "they", "he", "she"})
 # Verbs too general to name a record by their -ing form ("when I get a horse").
 _NOT_ACTS = frozenset(
     """be have get see find go come take put keep want need like love use know think say
@@ -176,11 +178,21 @@ class EventReader(ReaderBase):
         verb = cs[j] if j < len(cs) else None
         base = self._act_verb(verb)
         thing = cs[j + 1] if j + 1 < len(cs) else None
-        if base is None or thing is None:
-            return None
         parent: str | None = None
         event_np: NP | None = None
-        if isinstance(thing, NP) and (
+        if (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and isinstance(thing, NP)
+            and person is not None
+            and thing.det in ("their", "his", "her")
+            and not thing.owner
+            and self.role(thing) in ("entity", "attribute")
+        ):
+            event_np = thing  # "when a pupil takes their practical test": the pupil's
+        elif base is None or thing is None:
+            return None
+        elif isinstance(thing, NP) and (
             self.role(thing) == "entity" or thing.singular in self.r.entities
         ):
             if base in _LIGHT_VERBS and thing.det in ("a", "an") and not thing.owner:
@@ -193,7 +205,7 @@ class EventReader(ReaderBase):
             parent = self._the_thing_again(self.last_entity)  # "tune one", "check it"
         else:
             return None
-        noun = None if event_np else ACT_BY_VERB.get(base) or _gerund(base)
+        noun = None if event_np or base is None else ACT_BY_VERB.get(base) or _gerund(base)
         if noun is None and event_np is None:
             return None
         noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
@@ -201,7 +213,10 @@ class EventReader(ReaderBase):
             return None
         where = thing.index if isinstance(thing, NP) else verb.index if isinstance(verb, NP) else 0
         event = self.entity(
-            event_np or NP(head=str(noun), det="a", index=where), strength=2, listed=True
+            event_np or NP(head=str(noun), det="a", index=where),
+            strength=2,
+            listed=True,
+            force=event_np is not None,
         )
         if parent is not None:
             self.relation(event, parent)
@@ -236,6 +251,8 @@ class EventReader(ReaderBase):
         bare noun after "to" ("to tune": NP(tune)); None if it is no act."""
         if isinstance(chunk, Token) and chunk.tag == "VERB":
             base = self._base(chunk.text)
+            if base == chunk.text and base.endswith("s") and not base.endswith("ss"):
+                base = singular(base)  # a verb no word list knows: "flips" -> flip
         elif (
             isinstance(chunk, NP)
             and chunk.det is None
@@ -255,7 +272,7 @@ class EventReader(ReaderBase):
         one kid's doing of one chore, so a child of both (and the chore is not the kid's).
         None if the sentence does not go that way."""
         j = i + 1
-        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("i", "we"):
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in _DOERS:
             return self._act_then_note(cs, j)  # "each time I shoe a horse I record ..."
         doer = cs[j] if j < len(cs) else None
         verb = cs[j + 1] if j + 1 < len(cs) else None
@@ -347,12 +364,19 @@ class EventReader(ReaderBase):
             if cs[k].text in (".", ";", ":"):
                 return None
             k += 1
-        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("i", "we")):
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in _NOTERS):
             return None
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k += 1
         note = cs[k] if k < len(cs) else None
+        if (
+            isinstance(note, Token)
+            and self._base(note.text) in NOTING_VERBS
+            and [c.text if isinstance(c, Token) else "" for c in cs[k + 1 : k + 3]]
+            == ["it", "with"]
+        ):
+            return k + 3  # "whenever someone flips a vial they log it with their initials"
         if not (
             isinstance(note, Token)
             and note.tag == "VERB"

@@ -149,7 +149,7 @@ def tokenize(idea: str) -> list[Token]:
             token.tag = "DET"  # "for that boat", not "the boat that ..."
     for i, token in enumerate(tokens[1:], start=1):
         before = tokens[i - 1]
-        if token.tag == "NOUN" and before.tag == "PRON" and before.text in ("i", "we", "they"):
+        if token.tag == "NOUN" and before.tag == "PRON" and before.text in _SUBJECTS:
             token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
@@ -232,6 +232,8 @@ BARE_VERB_TAKERS = frozenset(
     must may might do does did please""".split()
 )
 _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
+# Pronouns that only ever stand as a subject: a word after one is its verb
+_SUBJECTS = frozenset({"i", "we", "they", "he", "she", "someone", "somebody"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
 
@@ -360,8 +362,12 @@ def _decide(
             return "NOUN"  # "honey frames count and ...": a field named by what it counts
         if not third and prev.is_plural and word == base:
             return "VERB"  # "orders come in", "members book classes"
-        if nxt is not None and nxt.tag in ("DET", "PRON", "NUM", "ADJ"):
-            return "VERB"  # "members book the classes"
+        if (
+            nxt is not None
+            and nxt.tag in ("DET", "PRON", "NUM", "ADJ")
+            and nxt.text not in _SUBJECTS
+        ):
+            return "VERB"  # "members book the classes" (but "their practical test I record")
         if not third and nxt is not None and nxt.tag in ("NOUN", "NV") and prev.is_plural:
             return "VERB"  # "members book classes"
         return "NOUN"  # "dog walks", "service records"
