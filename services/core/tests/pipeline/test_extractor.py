@@ -1101,3 +1101,35 @@ def test_whenever_someone_acts_on_a_thing_they_log_it_with_its_fields():
     found = entities(spec)
     assert {"initial", "date"} <= set(found["Flipping"])
     assert relations(spec) == {("Flipping", "Vial")}
+
+
+def test_a_list_of_things_ends_where_a_new_clause_begins():
+    spec = extract_spec(
+        "We have six courts, each with a number, a surface (grass, clay, hard) and whether it "
+        "has floodlights, and our members have a name, an email and the year they joined."
+    )
+    found = entities(spec)
+    assert {"name", "email", "year"} <= set(found["Member"])
+    assert {"number", "surface"} <= set(found["Court"])
+
+
+def test_what_a_record_records_are_its_fields_and_an_initial_ends_no_sentence():
+    spec = extract_spec(
+        "Each sample has a sample ID and the date. We run several tests on each sample, and a "
+        "test result records the parameter (nitrate, phosphate, pH, E. coli), the value and "
+        "the unit."
+    )
+    found = entities(spec)
+    assert {"parameter", "value", "unit"} <= set(found["TestResult"])
+    assert "e coli" in found["TestResult"]["parameter"]["choices"]
+    assert "Parameter" not in found
+
+
+def test_a_thing_they_book_has_its_fields_and_is_theirs():
+    spec = extract_spec(
+        "Parents book me, so I keep the parent's name, phone and email, and each party they "
+        "book has the child's name, the age they're turning, the date and the address."
+    )
+    found = entities(spec)
+    assert {"child_name", "age", "date", "address"} <= set(found["Party"])
+    assert relations(spec) == {("Party", "Parent")}

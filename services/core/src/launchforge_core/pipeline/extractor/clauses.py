@@ -192,6 +192,15 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             np = c
+            if self._relative_then_have(cs, i):
+                # "each party they book has the child's name": the party has it (and is
+                # theirs, when "they" are people the idea keeps)
+                subject = np
+                pron = cs[i + 1]
+                if pron.text == "they" and self.last_person and self.role(np) == "entity":
+                    self.relation(self.entity(np, strength=1), self.last_person)
+                i += 3
+                continue
             if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
                 j = self.read_every_time(cs, i)  # "every time a kid does a chore, i add ..."
                 if j is not None:
@@ -250,6 +259,19 @@ class ClauseReader(ReaderBase):
                     self._many(cs, i, np)
             subject = np
             i += 1
+
+    def _relative_then_have(self, cs: list[Chunk], i: int) -> bool:
+        """``NP they book has ...`` at ``i``: a thing, a clause about it, then what it has."""
+        pron, verb, have = (cs[k] if k < len(cs) else None for k in (i + 1, i + 2, i + 3))
+        return (
+            isinstance(pron, Token)
+            and pron.text in ("i", "we", "they", "you")
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and isinstance(have, Token)
+            and have.tag == "AUX"
+            and self._base(have.text) == "have"
+        )
 
     def _right_before(self, cs: list[Chunk], i: int, np: NP) -> bool:
         """Whether ``np`` is the verb's own subject ("tenants report ..."), not a noun
@@ -733,6 +755,23 @@ class ClauseReader(ReaderBase):
             base in lx.KEEPING_VERBS or verb.text in ("keep-track-of", "sign-up-for") or container
         )
         role = self.role(obj)
+        if (
+            subject is not None
+            and (subject_key or subject.det in ("a", "an", "each", "every"))
+            and self._right_before(cs, i, subject)
+            and (self.role(subject) == "entity" or self._counted_attribute(subject))
+            and not is_person(subject.singular)
+            and base in NOTING_VERBS
+            and base not in ("keep", "add", "put", "enter")
+            and obj.det in ("the", "a", "an", "its", None)
+            and not obj.plural
+        ):
+            # "a test result records the parameter, the value and the unit": what a
+            # record records are its fields
+            record = subject_key or self.entity(
+                subject, strength=2, force=self._counted_attribute(subject)
+            )
+            return self.read_fields(cs, j, record, closer=None)
         if role == "attribute":
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:

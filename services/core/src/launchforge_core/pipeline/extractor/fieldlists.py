@@ -368,6 +368,8 @@ class FieldReader(ReaderBase):
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
                 if closer is None and ((after_and and starts_item) or starts_item):
                     return i  # "..., and visits with diagnosis": the next item
+                if closer is None and after_and and isinstance(nxt, Token) and nxt.tag == "AUX":
+                    return i  # "..., and our members have a name": a clause of its own
                 if (
                     closer is None
                     and np.plural

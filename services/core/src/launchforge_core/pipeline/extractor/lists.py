@@ -57,7 +57,7 @@ class ListReader(ReaderBase):
                 continue
             if (
                 isinstance(c, NP)
-                and group
+                and (group or previous is not None)
                 and i + 1 < len(cs)
                 and isinstance(cs[i + 1], Token)
                 and cs[i + 1].tag in ("VERB", "AUX")

@@ -63,6 +63,9 @@ def normalise(text: str) -> str:
 def split_sentences(tokens: list[Token]) -> list[list[Token]]:
     out: list[list[Token]] = [[]]
     for token in tokens:
+        before = out[-1][-1].text if out[-1] else ""
+        if token.text == "." and len(before) == 1 and before.isalpha() and before not in "ai":
+            continue  # "E. coli", "J. Smith": an initial, not the end of a sentence
         if token.tag == "PUNCT" and token.text in ".!?;":
             if out[-1]:
                 out.append([])
