@@ -1133,3 +1133,39 @@ def test_a_thing_they_book_has_its_fields_and_is_theirs():
     found = entities(spec)
     assert {"child_name", "age", "date", "address"} <= set(found["Party"])
     assert relations(spec) == {("Party", "Parent")}
+
+
+def test_whenever_i_act_on_a_thing_i_fill_in_a_record_with_its_fields():
+    spec = extract_spec(
+        "Each property has an address and a type. Whenever I inspect a property I fill in a "
+        "certificate with the certificate number, the date and the result."
+    )
+    found = entities(spec)
+    assert {"certificate_number", "date", "result"} <= set(found["Certificate"])
+    assert not {"certificate_number", "result"} & set(found["Property"])
+    assert relations(spec) == {("Certificate", "Property")}
+
+
+def test_someone_who_turns_up_gets_a_record_with_its_fields():
+    spec = extract_spec(
+        "For the sellers I need their name and phone number. Each sale day has a date and "
+        "whether it got cancelled because of the rain. On the day every seller who turns up "
+        "gets a pitch, with a pitch number, the size (car, van, trailer) and the fee they paid."
+    )
+    found = entities(spec)
+    assert {"date", "got_cancelled"} <= set(found["SaleDay"])
+    assert {"pitch_number", "size", "fee"} <= set(found["Pitch"])
+    assert not {"pitch_number", "fee", "date"} & set(found["Seller"])
+    assert ("Pitch", "Seller") in relations(spec)
+
+
+def test_details_in_brackets_are_the_things_before_them_and_one_model_is_a_record():
+    spec = extract_spec(
+        "Every order comes from a customer (name, email, country) and is for one pedal "
+        "model, with the order date and the price. Models have a name and a type."
+    )
+    found = entities(spec)
+    assert {"name", "email", "country"} <= set(found["Customer"])
+    assert {"order_date", "price"} <= set(found["Order"])
+    assert not {"email", "country"} & set(found["Order"])
+    assert relations(spec) == {("Order", "Customer"), ("Order", "PedalModel")}

@@ -21,6 +21,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     RELATION_PREPS,
     RELATION_VERBS,
     TYING_VERBS,
+    UNITS,
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
@@ -166,6 +167,22 @@ class ClauseReader(ReaderBase):
                     if j is not None:
                         i, subject = j, None
                         continue
+                before = cs[i - 1] if i else None
+                if (
+                    text == "("
+                    and isinstance(before, NP)
+                    and before is not subject
+                    and before.det in ("a", "an", "the", "one", "each", "every")
+                    and self.role(before) == "entity"
+                    and isinstance(nxt, NP)
+                    and self.role(nxt) == "attribute"
+                ):
+                    # "every order comes from a customer (name, email, country)": the
+                    # customer's fields, not the order's
+                    key = self.entity(before, strength=2)
+                    if key:
+                        i = self.read_fields(cs, i + 1, key, closer=")")
+                        continue
                 if (
                     text in ("with", ":", "(")
                     and focus
@@ -200,6 +217,11 @@ class ClauseReader(ReaderBase):
                 if pron.text == "they" and self.last_person and self.role(np) == "entity":
                     self.relation(self.entity(np, strength=1), self.last_person)
                 i += 3
+                continue
+            main_verb = self._past_who_does(cs, i)
+            if main_verb is not None:
+                subject = np  # "every seller who turns up gets a pitch": the seller gets it
+                i = main_verb
                 continue
             if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
                 j = self.read_every_time(cs, i)  # "every time a kid does a chore, i add ..."
@@ -273,16 +295,48 @@ class ClauseReader(ReaderBase):
             and self._base(have.text) == "have"
         )
 
+    def _comma_with(self, cs: list[Chunk], j: int) -> bool:
+        """``, with`` at ``j``: "gets a pitch, with a pitch number and ..."."""
+        words = [c.text if isinstance(c, Token) else "" for c in cs[j : j + 2]]
+        return words == [",", "with"]
+
+    def _past_who_does(self, cs: list[Chunk], i: int) -> int | None:
+        """``NP who turns up gets ...`` at ``i``: where the main verb is, past a short
+        relative clause with no object ("who turns up", "that comes in"); else None."""
+        who = cs[i + 1] if i + 1 < len(cs) else None
+        if not (isinstance(who, Token) and who.text in ("who", "that")):
+            return None
+        k = i + 2
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "VERB"):
+            return None
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k += 1
+        main = cs[k] if k < len(cs) else None
+        if isinstance(main, Token) and main.tag == "VERB":
+            return k
+        return None
+
     def _right_before(self, cs: list[Chunk], i: int, np: NP) -> bool:
-        """Whether ``np`` is the verb's own subject ("tenants report ..."), not a noun
-        before a relative clause ("spots where i find mushrooms")."""
+        """Whether ``np`` is the verb's own subject ("tenants report ...", "every seller
+        who turns up gets"), not a noun before a relative clause ("spots where i find
+        mushrooms")."""
         k = i - 1
         while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k -= 1
-        return k >= 0 and cs[k] is np
+        return k >= 0 and (cs[k] is np or self._past_who_does(cs, np.index) == i)
 
     def _and_verb(self, cs: list[Chunk], i: int) -> bool:
-        """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject."""
+        """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject
+        (also past the object's own details: "comes from a customer (name, email) and is
+        for one model")."""
+        if i < len(cs) and isinstance(cs[i], Token) and cs[i].text == "(":
+            close = next(
+                (k for k in range(i, len(cs)) if isinstance(cs[k], Token) and cs[k].text == ")"),
+                None,
+            )
+            if close is not None:
+                i = close + 1
         first = cs[i] if i < len(cs) else None
         second = cs[i + 1] if i + 1 < len(cs) else None
         return (
@@ -299,7 +353,7 @@ class ClauseReader(ReaderBase):
             (np.each or np.det in ("a", "an"))
             and np.owner is None
             and self.role(np) == "attribute"
-            and (np.singular not in NEVER_COUNTED)
+            and (np.singular not in NEVER_COUNTED or bool(np.mods))  # "each sale day"
         )
 
     def _be_tied(self, cs: list[Chunk], j: int, subject: NP) -> int | None:
@@ -342,8 +396,14 @@ class ClauseReader(ReaderBase):
         target = cs[j] if j < len(cs) else None
         if not isinstance(target, NP):
             return None
-        # "sat in one of our rooms": a word that could be a field, but one of many records
-        forced = target.of_many and self.role(target) == "attribute"
+        # "sat in one of our rooms", "is for one pedal model": a word that could be a field,
+        # but counted as one of many records
+        forced = (
+            (target.of_many or target.numbers == ["one"])
+            and self.role(target) == "attribute"
+            and target.singular not in NEVER_COUNTED
+            and target.singular not in UNITS
+        )
         if self.role(target) != "entity" and not forced:
             return None
         child = self.entity(subject, force=counted)
@@ -790,14 +850,14 @@ class ClauseReader(ReaderBase):
                 or (obj.det is None and obj.plural and self._right_before(cs, i, subject))
             )
             and "-".join(entity_words(obj)) != subject_key
-            and self._has_posts(cs, j + 1)
+            and (self._has_posts(cs, j + 1) or self._comma_with(cs, j + 1))
         ):
             # "a room gets a cleaning task with ...", "tenants report maintenance requests
             # with a description": the subject's records, with what they have
             child = self.entity(obj, strength=2)
             self.relation(child, subject_key)
             self.last_entity = child
-            return self.read_posts(cs, j + 1, child)
+            return self.read_posts(cs, j + 2 if self._comma_with(cs, j + 1) else j + 1, child)
         if base in lx.WEAK_VERBS and not keeping:
             return j
         if role != "entity":

@@ -115,6 +115,8 @@ _TRIP_VERBS = frozenset({"go", "come", "head", "pop", "drive", "get"})
 _LIGHT_VERBS = frozenset({"do", "carry-out", "make", "hold", "give"})
 # The thing acted on, named again: "tune one", "check it".
 _SAME_THING = frozenset({"one", "it", "them"})
+# "I fill in a certificate with ...", "we issue a receipt with ...": a record made
+_MAKING = frozenset({"fill-in", "write", "make", "issue", "create", "open", "raise", "start"})
 # who notes what happened: "I note", "we log", "they log it with ..."
 _NOTERS = frozenset({"i", "we", "they", "he", "she"})
 # Verbs too general to name a record by their -ing form ("when I get a horse").
@@ -209,6 +211,12 @@ class EventReader(ReaderBase):
         if noun is None and event_np is None:
             return None
         noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
+        if noted is None and event_np is None:
+            # "whenever I inspect a property I fill in a certificate with the number, ...":
+            # the record is named, and is of what was acted on
+            named = self._record_made(cs, j + 2)
+            if named is not None:
+                event_np, noted = named
         if noted is None:
             return None
         where = thing.index if isinstance(thing, NP) else verb.index if isinstance(verb, NP) else 0
@@ -224,6 +232,27 @@ class EventReader(ReaderBase):
             self.relation(event, self.entity(person, strength=1))
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
+
+    def _record_made(self, cs: list[Chunk], k: int) -> tuple[NP, int] | None:
+        """From ``k``: ``[,] I fill in|write|make a RECORD with <attributes>``: the record
+        and where its attributes start; None if the clause is not that."""
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ",":
+            k += 1
+        pron, verb, record, with_ = (cs[n] if n < len(cs) else None for n in range(k, k + 4))
+        if (
+            isinstance(pron, Token)
+            and pron.text in _NOTERS
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and (self._base(verb.text) in NOTING_VERBS or self._base(verb.text) in _MAKING)
+            and isinstance(record, NP)
+            and record.det in ("a", "an")
+            and self.role(record) in ("entity", "attribute")
+            and isinstance(with_, Token)
+            and with_.text in ("with", ":")
+        ):
+            return record, k + 4
+        return None
 
     def _the_thing_again(self, last: str) -> str:
         """What "one" or "it" names: the last thing named, or when that was a person
@@ -385,6 +414,8 @@ class EventReader(ReaderBase):
             and self._notable(cs[k + 1])
         ):
             return None
+        if self._record_made(cs, k - 1) is not None:
+            return None  # "I fill in a certificate with ...": a record of its own
         return k + 1
 
     def _notable(self, chunk: Chunk) -> bool:

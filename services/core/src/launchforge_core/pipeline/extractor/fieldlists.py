@@ -27,6 +27,8 @@ COUNTED_PLURALS = frozenset(
     """servings portions seats pages bedrooms bathrooms berths copies attempts reps laps
     calories points spots places""".split()
 )
+# Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
+_REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
 # "date of purchase", "type of work": the head and what follows "of" name one field.
 OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
 # "number of seasons", "count of puppies": a count of things, even of things that are
@@ -742,13 +744,18 @@ class FieldReader(ReaderBase):
     def _whether(self, cs: list[Chunk], i: int, owner: str | None, closer: str | None) -> int:
         """``whether they were paid`` -> paid: boolean."""
         words: list[str] = []
+        reason = False  # "whether it got cancelled because of the rain": the reason names none
         while i < len(cs):
             c = cs[i]
             if isinstance(c, Token) and (c.text in (",", "and", "or") or c.text == closer):
                 break
             if isinstance(c, Token) and c.tag == "PUNCT":
                 break
-            if isinstance(c, NP):
+            if isinstance(c, Token) and c.text in _REASONS and words:
+                reason = True
+            if reason:
+                pass
+            elif isinstance(c, NP):
                 if self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
                     pass  # the subject: "whether the dog is ..."
                 elif c.det is None or c.det in lx.POSSESSIVE_DETERMINERS or words:
