@@ -1169,3 +1169,40 @@ def test_details_in_brackets_are_the_things_before_them_and_one_model_is_a_recor
     assert {"order_date", "price"} <= set(found["Order"])
     assert not {"email", "country"} & set(found["Order"])
     assert relations(spec) == {("Order", "Customer"), ("Order", "PedalModel")}
+
+
+def test_each_one_in_things_has_many_of_them():
+    spec = extract_spec(
+        "Pupils have a name and a mobile. I teach each pupil in lessons, and a lesson has a "
+        "date, a start time and the price."
+    )
+    assert relations(spec) == {("Lesson", "Pupil")}
+
+
+def test_about_a_number_is_how_many_not_what_about():
+    spec = extract_spec(
+        "I've got a window cleaning round with about 150 houses on it. For each house I keep "
+        "the address and the price. The houses are grouped into rounds, a round has a name."
+    )
+    assert relations(spec) == {("House", "Round")}
+
+
+def test_bring_is_a_verb_not_a_participle():
+    spec = extract_spec(
+        "Customers bring in instruments, so I need the customer's name, phone and email, and "
+        "for each instrument the type and its serial number. Each instrument belongs to one "
+        "customer."
+    )
+    found = entities(spec)
+    assert {"phone", "email"} <= set(found["Customer"])
+    assert relations(spec) == {("Instrument", "Customer")}
+
+
+def test_each_thing_a_person_brings_in_gets_a_record_of_theirs():
+    spec = extract_spec(
+        "Visitors give us their name and an email. Each thing a visitor brings in gets a "
+        "ticket with what the item is, the category and the outcome."
+    )
+    found = entities(spec)
+    assert {"item", "category", "outcome"} <= set(found["Ticket"])
+    assert relations(spec) == {("Ticket", "Visitor")}

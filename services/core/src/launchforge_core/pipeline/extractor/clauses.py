@@ -220,7 +220,16 @@ class ClauseReader(ReaderBase):
                 continue
             main_verb = self._past_who_does(cs, i)
             if main_verb is not None:
-                subject = np  # "every seller who turns up gets a pitch": the seller gets it
+                # "every seller who turns up gets a pitch": the seller gets it; "each thing
+                # a visitor brings in gets a ticket": a thing is no record, the visitor is
+                inner = cs[i + 1]
+                subject = (
+                    inner
+                    if isinstance(inner, NP)
+                    and self.role(np) != "entity"
+                    and self.role(inner) == "entity"
+                    else np
+                )
                 i = main_verb
                 continue
             if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
@@ -302,9 +311,13 @@ class ClauseReader(ReaderBase):
 
     def _past_who_does(self, cs: list[Chunk], i: int) -> int | None:
         """``NP who turns up gets ...`` at ``i``: where the main verb is, past a short
-        relative clause with no object ("who turns up", "that comes in"); else None."""
+        relative clause with no object ("who turns up", "that comes in", "a visitor
+        brings in"); else None."""
         who = cs[i + 1] if i + 1 < len(cs) else None
-        if not (isinstance(who, Token) and who.text in ("who", "that")):
+        inner = (
+            isinstance(who, NP) and who.det in ("a", "an", "the") and not isinstance(cs[i], Token)
+        )
+        if not ((isinstance(who, Token) and who.text in ("who", "that")) or inner):
             return None
         k = i + 2
         if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "VERB"):
@@ -312,6 +325,8 @@ class ClauseReader(ReaderBase):
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
             k += 1
+        if inner and k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
+            k += 1  # "a visitor brings in"
         main = cs[k] if k < len(cs) else None
         if isinstance(main, Token) and main.tag == "VERB":
             return k

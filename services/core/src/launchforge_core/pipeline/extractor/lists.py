@@ -298,6 +298,12 @@ class ListReader(ReaderBase):
                     continue
                 if isinstance(nxt, NP) and self.role(nxt) == "entity" and key:
                     parent = self.entity(nxt)
+                    item = cs[i - 1] if i else None
+                    if isinstance(item, NP) and item.each and nxt.plural and nxt.det is None:
+                        # "I teach each pupil in lessons": each one has many of those
+                        self.relation(parent, key)
+                        i += 2
+                        continue
                     for member in members:
                         self.relation(member, parent)
                     i += 2
@@ -323,8 +329,9 @@ class ListReader(ReaderBase):
 
     def _participle(self, word: str) -> bool:
         """``assigned``, ``hosted``, ``sitting``, ``taken``: a verb form that modifies a noun."""
+        ing = word.endswith("ing") and any(v in word[:-3] for v in "aeiouy")  # not "bring"
         return (
-            word.endswith(("ed", "ing")) or word in _PARTICIPLES or word in lx.IRREGULAR_VERBS
+            word.endswith("ed") or ing or word in _PARTICIPLES or word in lx.IRREGULAR_VERBS
         ) and word not in ("does", "did", "doing", "has", "had", "having", "being", "been")
 
     def _relative_clause(self, cs: list[Chunk], i: int, key: str | None) -> int:

@@ -139,6 +139,9 @@ def tokenize(idea: str) -> list[Token]:
     for pronoun, token in pairwise(tokens):
         if token.text == "'s" and pronoun.text in _IS_AFTER:
             token.tag = "AUX"  # "it's sat in one of our rooms": "it is", not a possessive
+    for about, number in pairwise(tokens):
+        if about.text in _ABOUT and number.tag == "NUM":
+            about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
     _resolve(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -237,6 +240,8 @@ BARE_VERB_TAKERS = frozenset(
 _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
 # Pronouns that only ever stand as a subject: a word after one is its verb
 _SUBJECTS = frozenset({"i", "we", "they", "he", "she", "someone", "somebody"})
+# Before a number these say how many, roughly: "about 150 houses", "around 40 sites"
+_ABOUT = frozenset({"about", "around", "roughly", "approximately", "nearly", "almost"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
 
