@@ -1109,7 +1109,7 @@ def test_a_list_of_things_ends_where_a_new_clause_begins():
         "has floodlights, and our members have a name, an email and the year they joined."
     )
     found = entities(spec)
-    assert {"name", "email", "year"} <= set(found["Member"])
+    assert {"name", "email", "year_joined"} <= set(found["Member"])
     assert {"number", "surface"} <= set(found["Court"])
 
 
@@ -1206,3 +1206,13 @@ def test_each_thing_a_person_brings_in_gets_a_record_of_theirs():
     found = entities(spec)
     assert {"item", "category", "outcome"} <= set(found["Ticket"])
     assert relations(spec) == {("Ticket", "Visitor")}
+
+
+def test_a_year_and_a_second_date_are_named_by_what_happened_then():
+    spec = extract_spec(
+        "A batch has a batch code, the date it was poured, the number of bars and the date "
+        "it's ready. For each property I store the address and the year it was wired."
+    )
+    found = entities(spec)
+    assert {"date", "ready_date", "number_of_bars"} <= set(found["Batch"])
+    assert found["Property"]["year_wired"]["type"] == "integer"

@@ -27,6 +27,8 @@ COUNTED_PLURALS = frozenset(
     """servings portions seats pages bedrooms bathrooms berths copies attempts reps laps
     calories points spots places""".split()
 )
+# Verbs too light to name a date by: "the date it went out", "the date it was set up"
+_LIGHT_VERBS = frozenset({"go", "come", "get", "set", "put", "add", "make", "do", "take", "be"})
 # Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
 _REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
 # "date of purchase", "type of work": the head and what follows "of" name one field.
@@ -456,7 +458,9 @@ class FieldReader(ReaderBase):
                 and following.tag == "PRON"
                 and following.text in ("i", "we", "they", "it", "you")
             ):
-                i = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
+                end = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
+                self._when_it_did(draft, cs[i + 1 : end], owner)
+                i = end
             per = cs[i] if i < len(cs) else None
             target = cs[i + 1] if i + 1 < len(cs) else None
             if (
@@ -821,6 +825,32 @@ class FieldReader(ReaderBase):
             draft = FieldDraft([_past(verb.text, base)], type="text", position=i)
         self.add_field(owner, draft)
         return end
+
+    def _when_it_did(self, draft: FieldDraft, clause: list[Chunk], owner: str | None) -> None:
+        """``the year it was wired`` -> year_wired; a second ``the date it's ready`` (after
+        "the date it was poured") -> ready_date: so two dates stay two fields. A first
+        date stays "date", which is what people call it."""
+        if draft.words == ["date"]:
+            have = self.r.entities[owner].fields if owner in self.r.entities else {}
+            if "date" not in have:
+                return
+        elif draft.words != ["year"]:
+            return
+        verbs = [c.text for c in clause if isinstance(c, Token) and c.tag == "VERB"]
+        others = [
+            c.text if isinstance(c, Token) else c.head
+            for c in clause
+            if (isinstance(c, Token) and c.tag == "ADJ")
+            or (isinstance(c, NP) and c.det is None and not c.mods)
+        ]
+        done = (verbs or others or [None])[0]
+        if done is None or done in lx.AUXILIARIES or self._base(done) in _LIGHT_VERBS:
+            return
+        if draft.words == ["year"]:
+            draft.words = ["year", done]
+            draft.type = "integer"
+        else:
+            draft.words = [self._base(done), "date"]
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:
         while i < len(cs):
