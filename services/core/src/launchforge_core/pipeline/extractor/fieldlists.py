@@ -843,7 +843,7 @@ class FieldReader(ReaderBase):
             if (isinstance(c, Token) and c.tag == "ADJ")
             or (isinstance(c, NP) and c.det is None and not c.mods)
         ]
-        done = (verbs or others or [None])[0]
+        done = next(iter(verbs or others), None)
         if done is None or done in lx.AUXILIARIES or self._base(done) in _LIGHT_VERBS:
             return
         if draft.words == ["year"]:
