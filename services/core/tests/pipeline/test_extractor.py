@@ -1216,3 +1216,15 @@ def test_a_year_and_a_second_date_are_named_by_what_happened_then():
     found = entities(spec)
     assert {"date", "ready_date", "number_of_bars"} <= set(found["Batch"])
     assert found["Property"]["year_wired"]["type"] == "integer"
+
+
+def test_a_weekday_is_when_and_a_counted_business_word_with_details_is_a_record():
+    spec = extract_spec(
+        "Our ringers have a name and a phone number. Practice night is every Thursday, so a "
+        "practice has a date, a start time and some notes on what we worked on. We play on "
+        "Monday and Wednesday evenings."
+    )
+    found = entities(spec)
+    assert {"date", "start_time", "notes"} <= set(found["Practice"])
+    assert not {"Thursday", "WednesdayEvening", "Evening"} & set(found)
+    assert not {"date", "start_time"} & set(found["Ringer"])

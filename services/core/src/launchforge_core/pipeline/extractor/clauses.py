@@ -100,7 +100,10 @@ class ClauseReader(ReaderBase):
                     subject = was if self._and_verb(cs, i) else None
                     continue
                 if c.tag == "AUX" and self._base(text) == "have":
-                    if subject is not None and self.role(subject) == "entity":
+                    if subject is not None and (
+                        self.role(subject) == "entity"
+                        or self._one_of_many_businesses(subject, cs, i + 1)
+                    ):
                         i = self._have(cs, i + 1, subject)
                         subject = None
                         continue
@@ -945,6 +948,11 @@ class ClauseReader(ReaderBase):
 
     def _have(self, cs: list[Chunk], j: int, subject: NP) -> int:
         """``each recipe has ingredients and a cooking time``."""
+        if self._one_of_many_businesses(subject, cs, j):
+            # "practice night is every thursday, so a practice has a date, a start time":
+            # one of many, with details of its own, not the writer's business
+            owner = self.entity(NP(head=subject.head, mods=subject.mods, det="a"), force=True)
+            return self.read_fields(cs, j, owner, closer=None)
         if self.role(subject) in ("meta", "self"):
             # "our garden has about 40 plots": the things kept
             while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "PREP"):
@@ -969,6 +977,19 @@ class ClauseReader(ReaderBase):
             after = self._each_one(cs, j + 1, owner)
             return after if after > j + 1 else j
         return j
+
+    def _one_of_many_businesses(self, subject: NP, cs: list[Chunk], j: int) -> bool:
+        """``a practice has a date``: a word that names a business, counted and given
+        details (a date, a start time), so one of many records."""
+        first = cs[j] if j < len(cs) else None
+        return (
+            self.role(subject) == "meta"
+            and subject.head in lx.BUSINESS_NOUNS
+            and subject.det in ("a", "an", "each", "every")
+            and isinstance(first, NP)
+            and first.det in ("a", "an")
+            and self.role(first) == "attribute"
+        )
 
     def _which_go_in(self, cs: list[Chunk], j: int) -> int:
         """``which songs go in each setlist`` / ``which X belong to which Y``: many-to-many."""

@@ -373,6 +373,10 @@ PERIOD_NOUNS = frozenset(
     """day days week weeks month months year years weekend weekends hour hours minute
     minutes second seconds quarter quarters fortnight decade night nights morning mornings
     evening evenings afternoon today tomorrow yesterday time times""".split()
+) | frozenset(
+    # "every Thursday", "on Monday and Wednesday evenings": when, never a record
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays
+    wednesdays thursdays fridays saturdays sundays""".split()
 )
 # Nouns that ask for a view of the data rather than name a field of it.
 SUMMARY_NOUNS = frozenset(

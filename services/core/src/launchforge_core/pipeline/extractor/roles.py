@@ -22,8 +22,8 @@ def np_role(np: NP) -> str:
     head, one = np.head, np.singular
     if head in lx.SELF_NOUNS or one in lx.SELF_NOUNS:
         return "self"
-    if head in lx.PERIOD_NOUNS and not np.mods:
-        return "period"
+    if head in lx.PERIOD_NOUNS and all(m in lx.PERIOD_NOUNS for m in np.mods):
+        return "period"  # "a week", "wednesday evenings"
     if head in UNITS and not np.mods:
         return "attribute"  # "litres", "kg": a measure
     if (
