@@ -1228,3 +1228,14 @@ def test_a_weekday_is_when_and_a_counted_business_word_with_details_is_a_record(
     assert {"date", "start_time", "notes"} <= set(found["Practice"])
     assert not {"Thursday", "WednesdayEvening", "Evening"} & set(found)
     assert not {"date", "start_time"} & set(found["Ringer"])
+
+
+def test_the_writers_partner_and_the_takings_are_no_records():
+    spec = extract_spec(
+        "My partner and I make cold process soap. Each recipe has a name and the scent. "
+        "Rounds have a name, and I'd love to know the takings per round."
+    )
+    found = entities(spec)
+    assert "Partner" not in found
+    assert "Taking" not in found
+    assert {"Recipe", "Round"} <= set(found)

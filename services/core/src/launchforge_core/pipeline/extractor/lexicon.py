@@ -360,7 +360,7 @@ SELF_NOUNS = frozenset(
 ABSTRACT_NOUNS = frozenset(
     """pair pairs loaf loaves dozen dozens bunch handful slice slices
     track progress history overview summary summaries stats statistics analytics insight
-    spend spending percent percentage
+    spend spending percent percentage takings income revenue earnings turnover profit profits
     insights trend trends total totals average averages sum count streak streaks breakdown
     access way sense eye
     tabs touch care use sure mind fun money thing things lot bit much many few more most

@@ -17,11 +17,20 @@ RECORD_HEADS = frozenset({"report", "entry", "request"})
 COMPOUND_META_MODIFIERS = frozenset({"work", "log", "journal", "diary"})
 
 
+# One person close to the writer: "my partner and I", "my wife keeps asking"
+WRITERS_PEOPLE = frozenset(
+    """partner wife husband dad mum mom father mother son daughter boss brother sister
+    girlfriend boyfriend colleague""".split()
+)
+
+
 def np_role(np: NP) -> str:
     """What a noun phrase can stand for: entity, attribute, meta, self or abstract."""
     head, one = np.head, np.singular
     if head in lx.SELF_NOUNS or one in lx.SELF_NOUNS:
         return "self"
+    if np.det in ("my", "our") and not np.plural and not np.mods and head in WRITERS_PEOPLE:
+        return "self"  # "my partner and I make soap": who writes, not a record
     if head in lx.PERIOD_NOUNS and all(m in lx.PERIOD_NOUNS for m in np.mods):
         return "period"  # "a week", "wednesday evenings"
     if head in UNITS and not np.mods:
@@ -38,7 +47,7 @@ def np_role(np: NP) -> str:
         and not np.numbers
     ):
         return "meta"  # "my tattoo studio", "our community garden": who owns the app
-    if one in lx.ABSTRACT_NOUNS and not np.mods:
+    if (one in lx.ABSTRACT_NOUNS or head in lx.ABSTRACT_NOUNS) and not np.mods:
         return "abstract"
     first = (np.adjs + np.mods + [head])[0]
     if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1:
