@@ -1239,3 +1239,13 @@ def test_the_writers_partner_and_the_takings_are_no_records():
     assert "Partner" not in found
     assert "Taking" not in found
     assert {"Recipe", "Round"} <= set(found)
+
+
+def test_a_running_number_is_a_field_and_what_it_cost_is_its_cost():
+    spec = extract_spec(
+        "Every locomotive has a running number and the manufacturer. A cask has the beer "
+        "name, what it cost us and whether it's been tapped."
+    )
+    found = entities(spec)
+    assert {"running_number", "manufacturer"} <= set(found["Locomotive"])
+    assert found["Cask"]["cost"]["type"] == "decimal"

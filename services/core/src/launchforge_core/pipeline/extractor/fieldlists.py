@@ -809,6 +809,16 @@ class FieldReader(ReaderBase):
         Named by its verb (practiced: text); a payment verb is an amount (paid_amount)."""
         j = i + 1
         pron = cs[j] if j < len(cs) else None
+        after = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            isinstance(pron, Token)
+            and pron.text == "it"
+            and isinstance(after, Token)
+            and after.text in ("cost", "costs")
+        ):
+            # "what it cost us": the thing's cost
+            self.add_field(owner, FieldDraft(["cost"], type="decimal", position=i))
+            return self._skip_clause(cs, j + 2, closer)
         if not (isinstance(pron, Token) and pron.text in ("we", "i", "they", "he", "she")):
             return None
         j += 1

@@ -50,7 +50,8 @@ def np_role(np: NP) -> str:
     if (one in lx.ABSTRACT_NOUNS or head in lx.ABSTRACT_NOUNS) and not np.mods:
         return "abstract"
     first = (np.adjs + np.mods + [head])[0]
-    if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1:
+    running_number = first == "running" and head not in ("total", "totals", "tally", "count")
+    if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1 and not running_number:
         return "abstract"  # "total sales", "average score": a summary, not records
     if head in lx.PLURAL_ATTRIBUTES and one not in ENTITY_WHEN_PLURAL:
         return "attribute"
