@@ -1249,3 +1249,25 @@ def test_a_running_number_is_a_field_and_what_it_cost_is_its_cost():
     found = entities(spec)
     assert {"running_number", "manufacturer"} <= set(found["Locomotive"])
     assert found["Cask"]["cost"]["type"] == "decimal"
+
+
+def test_users_with_details_are_records_and_belong_to_a_group():
+    spec = extract_spec(
+        "Users have a name and an email and belong to a research group, and a group has the "
+        "PI's name and a cost centre code for billing."
+    )
+    found = entities(spec)
+    assert {"name", "email"} <= set(found["User"])
+    assert {"pi_name", "cost_centre_code"} <= set(found["ResearchGroup"])
+    assert relations(spec) == {("User", "ResearchGroup")}
+
+
+def test_whatever_the_act_the_record_logged_for_it_is_the_last_things():
+    spec = extract_spec(
+        "Each attack has the date and the severity from 1 to 10. When I take a tablet for it "
+        "I log a dose with the medicine name and the amount in mg."
+    )
+    found = entities(spec)
+    assert {"medicine_name", "amount"} <= set(found["Dose"])
+    assert "Tablet" not in found
+    assert relations(spec) == {("Dose", "Attack")}

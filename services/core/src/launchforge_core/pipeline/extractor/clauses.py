@@ -104,8 +104,10 @@ class ClauseReader(ReaderBase):
                         self.role(subject) == "entity"
                         or self._one_of_many_businesses(subject, cs, i + 1)
                     ):
+                        was = subject
                         i = self._have(cs, i + 1, subject)
-                        subject = None
+                        # "users have a name and belong to a group": the same subject
+                        subject = was if self._and_verb(cs, i) else None
                         continue
                     if self._pronoun_before(cs, i) or subject is not None:
                         # "we have about 20 clients", "our club has members"
@@ -357,6 +359,14 @@ class ClauseReader(ReaderBase):
                 i = close + 1
         first = cs[i] if i < len(cs) else None
         second = cs[i + 1] if i + 1 < len(cs) else None
+        before = cs[i - 1] if i else None
+        if (
+            isinstance(before, Token)
+            and before.text == "and"
+            and isinstance(first, Token)
+            and first.tag == "VERB"
+        ):
+            return True  # a field list read up to its "and": "... an email and belong to"
         return (
             isinstance(first, Token)
             and first.text == "and"
@@ -951,7 +961,9 @@ class ClauseReader(ReaderBase):
         if self._one_of_many_businesses(subject, cs, j):
             # "practice night is every thursday, so a practice has a date, a start time":
             # one of many, with details of its own, not the writer's business
-            owner = self.entity(NP(head=subject.head, mods=subject.mods, det="a"), force=True)
+            owner = self.entity(
+                NP(head=subject.head, mods=subject.mods, det="a"), force=True, listed=True
+            )
             return self.read_fields(cs, j, owner, closer=None)
         if self.role(subject) in ("meta", "self"):
             # "our garden has about 40 plots": the things kept
@@ -979,13 +991,20 @@ class ClauseReader(ReaderBase):
         return j
 
     def _one_of_many_businesses(self, subject: NP, cs: list[Chunk], j: int) -> bool:
-        """``a practice has a date``: a word that names a business, counted and given
-        details (a date, a start time), so one of many records."""
+        """``a practice has a date``, ``users have a name``: a word that names a business
+        or the app's users, counted and given details (a date, a name), so a record."""
         first = cs[j] if j < len(cs) else None
-        return (
+        counted = (
             self.role(subject) == "meta"
             and subject.head in lx.BUSINESS_NOUNS
             and subject.det in ("a", "an", "each", "every")
+        ) or (
+            # "users have a name and an email and belong to a research group": the
+            # people the app keeps, not whoever uses it
+            self.role(subject) == "self" and subject.singular == "user"
+        )
+        return (
+            counted
             and isinstance(first, NP)
             and first.det in ("a", "an")
             and self.role(first) == "attribute"

@@ -193,7 +193,7 @@ class EventReader(ReaderBase):
         ):
             event_np = thing  # "when a pupil takes their practical test": the pupil's
         elif base is None or thing is None:
-            return None
+            return self._any_act_then_record(cs, j + 2, person)
         elif isinstance(thing, NP) and (
             self.role(thing) == "entity" or thing.singular in self.r.entities
         ):
@@ -233,11 +233,38 @@ class EventReader(ReaderBase):
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
 
+    def _any_act_then_record(self, cs: list[Chunk], k: int, person: NP | None) -> int | None:
+        """``when I take a tablet for it I log a dose with <attributes>``: whatever the act,
+        the record named is one of its own, of the last thing named (for "it" / "one")
+        and of the person who acted."""
+        named = self._record_made(cs, k)
+        if named is None:
+            return None
+        record, at = named
+        prior = self.last_entity
+        child = self.entity(record, strength=2, listed=True, force=True)
+        if child is None:
+            return None
+        about = [c for c in cs[k:at] if isinstance(c, Token) and c.text in ("it", "one")]
+        if about and prior and prior != child:
+            # "looking for one", "for it": the last thing named
+            self.relation(child, self._the_thing_again(prior))
+        if person is not None:
+            self.relation(child, self.entity(person, strength=1))
+        self.last_entity = child
+        return self.read_fields(cs, at, child, closer=None)
+
     def _record_made(self, cs: list[Chunk], k: int) -> tuple[NP, int] | None:
         """From ``k``: ``[,] I fill in|write|make a RECORD with <attributes>``: the record
         and where its attributes start; None if the clause is not that."""
-        while k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ",":
-            k += 1
+        # past a short phrase first: "when I take a tablet for it, I log a dose with ..."
+        for ahead in range(k, min(k + 4, len(cs))):
+            c = cs[ahead]
+            if isinstance(c, Token) and c.text in (".", ";", ":"):
+                return None
+            if isinstance(c, Token) and c.text in _NOTERS:
+                k = ahead
+                break
         pron, verb, record, with_ = (cs[n] if n < len(cs) else None for n in range(k, k + 4))
         if (
             isinstance(pron, Token)
