@@ -1271,3 +1271,17 @@ def test_whatever_the_act_the_record_logged_for_it_is_the_last_things():
     assert {"medicine_name", "amount"} <= set(found["Dose"])
     assert "Tablet" not in found
     assert relations(spec) == {("Dose", "Attack")}
+
+
+def test_the_number_born_is_a_count_and_shown_in_several_is_many_to_many():
+    spec = extract_spec(
+        "Each breeding has a setup date. Pups come from a breeding and I note the number born "
+        "and the wean date. Each artwork has a title and a price, exhibitions have a title "
+        "and an opening date, and an artwork can be shown in several exhibitions."
+    )
+    found = entities(spec)
+    assert found["Pup"]["number_born"]["type"] == "integer"
+    assert "NumberBorn" not in found
+    assert ("Artwork", "Exhibition") not in relations(spec)
+    link = [name for name in found if {(name, "Artwork"), (name, "Exhibition")} <= relations(spec)]
+    assert link, relations(spec)

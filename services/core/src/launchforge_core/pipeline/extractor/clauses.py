@@ -422,8 +422,8 @@ class ClauseReader(ReaderBase):
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("DET", "NUM"):
             j += 1
         target = cs[j] if j < len(cs) else None
-        if not isinstance(target, NP):
-            return None
+        if not isinstance(target, NP) or target.det in lx.MANY_DETERMINERS:
+            return None  # "can be shown in several exhibitions": many on both sides
         # "sat in one of our rooms", "is for one pedal model": a word that could be a field,
         # but counted as one of many records
         forced = (
@@ -545,15 +545,11 @@ class ClauseReader(ReaderBase):
         ):  # "a piece usually goes through two firings"
             token = cs[j]
             assert isinstance(token, Token)
-            if token.tag == "VERB" or (
-                token.tag == "AUX"
-                and self._base(token.text)
-                in (
-                    "be",
-                    "have",
-                )
+            passive = verb == "be" and token.tag == "VERB" and self._participle(token.text)
+            if (token.tag == "VERB" and not passive) or (
+                token.tag == "AUX" and self._base(token.text) in ("be", "have")
             ):
-                verb = self._base(token.text)
+                verb = self._base(token.text)  # "can be shown in several": still "be"
             j += 1
         if j >= len(cs) or not isinstance(cs[j], NP) or j == i + 1:
             return

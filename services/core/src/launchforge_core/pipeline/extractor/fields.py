@@ -116,10 +116,10 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
         head = words[-2]  # "date out", "time back": typed by the noun before
     if len(words) > 1 and (
-        head.endswith("ed")
+        head.endswith(("ed", "en", "wn", "rn"))
         or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
     ):
-        head = words[-2]  # "date joined", "year built": typed by the noun before
+        head = words[-2]  # "date joined", "year built", "number born": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
     if head in MEASURE_HEADS:

@@ -195,6 +195,16 @@ IRREGULAR_VERBS = {
     "laid": "lay",
     "fed": "feed",
     "dealt": "deal",
+    "born": "bear",
+    "worn": "wear",
+    "torn": "tear",
+    "sewn": "sew",
+    "shown": "show",
+    "drawn": "draw",
+    "hung": "hang",
+    "stuck": "stick",
+    "spun": "spin",
+    "dug": "dig",
 }
 # Verbs that do not name an action on records (their object is not an entity).
 WEAK_VERBS = frozenset(
