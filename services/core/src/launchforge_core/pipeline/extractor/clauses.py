@@ -980,10 +980,10 @@ class ClauseReader(ReaderBase):
                 break
             k += 2  # "... a link to the image": the last field's own phrase
         if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "and":
-            j = k
             # "a photo has a date and a link and shows one tree": one parent of each
-            after = self._each_one(cs, j + 1, owner)
-            return after if after > j + 1 else j
+            after = self._each_one(cs, k + 1, owner)
+            if after > k + 1:
+                return after
         return j
 
     def _one_of_many_businesses(self, subject: NP, cs: list[Chunk], j: int) -> bool:
