@@ -270,3 +270,10 @@ async def test_tables_and_paths_are_the_names_plurals_reserved_or_irregular(
     assert "class_value_id" not in read
     assert ">Sessions</h2>" in page
     assert "Session values" not in page
+    # The API's schemas carry the entity's own name (a client pairs session_id with
+    # Session), though the ORM class of a reserved name is SessionItem.
+    for stem in ("Mouse", "Session", "Class"):
+        for role in ("Create", "Read", "Update"):
+            assert f"class {stem}{role}(BaseModel)" in read
+    assert "SessionItemRead" not in read
+    assert "class SessionItem(Base)" in result.files["app/models.py"].decode()

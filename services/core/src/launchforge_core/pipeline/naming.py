@@ -127,6 +127,14 @@ def pascal(text: str, *, fallback: str = "Item") -> str:
     return ident
 
 
+def schema_pascal(text: str, *, fallback: str = "Item") -> str:
+    """``"session"`` -> ``"Session"``: the entity's own name for its API schemas
+    (``SessionRead``), where ``pascal`` would make the class ``SessionItem``. A schema
+    name always ends in Create, Read or Update, so it can shadow nothing."""
+    ident = "".join(w.capitalize() for w in _words(text))[:MAX_IDENT] or fallback
+    return f"E{ident}"[:MAX_IDENT] if ident[0].isdigit() else ident
+
+
 @functools.cache
 def _inflect() -> inflect.engine:
     return inflect.engine()

@@ -22,6 +22,7 @@ from launchforge_core.pipeline.naming import (
     pascal,
     plain_words,
     plural_name,
+    schema_pascal,
     slugify,
     snake,
 )
@@ -146,7 +147,8 @@ class RelationModel:
 @dataclass
 class EntityModel:
     label: str
-    class_name: str
+    class_name: str  # the ORM class (SessionItem when the name is reserved)
+    schema_name: str  # its API schemas' stem (SessionRead): what a client reads
     snake: str
     plural: str
     table: str
@@ -321,6 +323,7 @@ def build_model(
 
     taken_entities: set[str] = set()
     taken_classes: set[str] = set()
+    taken_schemas: set[str] = set()
     taken_tables: set[str] = set()
     entities: list[EntityModel] = []
     by_name: dict[str, EntityModel] = {}
@@ -333,6 +336,7 @@ def build_model(
             continue
         ent_snake = dedupe(snake(raw["name"], fallback="item"), taken_entities)
         class_name = dedupe(pascal(raw["name"]), taken_classes)
+        schema_name = dedupe(schema_pascal(raw["name"]), taken_schemas)
         taken_fields: set[str] = set()
         fields = [
             _field_model(
@@ -347,6 +351,7 @@ def build_model(
         entity = EntityModel(
             label=raw["name"],
             class_name=class_name,
+            schema_name=schema_name,
             snake=ent_snake,
             plural=table,
             table=table,
