@@ -1285,3 +1285,33 @@ def test_the_number_born_is_a_count_and_shown_in_several_is_many_to_many():
     assert ("Artwork", "Exhibition") not in relations(spec)
     link = [name for name in found if {(name, "Artwork"), (name, "Exhibition")} <= relations(spec)]
     assert link, relations(spec)
+
+
+def test_a_plural_heading_over_details_is_a_record_even_when_the_word_is_a_field():
+    spec = extract_spec(
+        "Sailing regatta results\n"
+        "Boats: sail number, class, skipper name\n"
+        "Races: race number, date, course\n"
+        "Results: boat, race, finish position, finish time, penalty points\n"
+    )
+    found = entities(spec)
+    assert {"finish_position", "finish_time", "penalty_points"} <= set(found["Result"])
+    assert {("Result", "Boat"), ("Result", "Race")} <= relations(spec)
+
+
+def test_two_bookings_of_two_things_stay_two_records():
+    spec = extract_spec(
+        "Coworking space\n"
+        "Members - full name, email, company\n"
+        "Desks - desk code, floor\n"
+        "Desk bookings - member, desk, date\n"
+        "Meeting rooms - name, capacity, hourly rate\n"
+        "Room bookings - member, meeting room, date, start time, end time\n"
+    )
+    found = entities(spec)
+    room = found["RoomBooking"]
+    assert {"start_time", "end_time"} <= set(room)
+    desk_bookings = [n for n in found if n != "RoomBooking" and n.endswith("Booking")]
+    assert desk_bookings, list(found)
+    assert (desk_bookings[0], "Desk") in relations(spec)
+    assert ("RoomBooking", "MeetingRoom") in relations(spec)

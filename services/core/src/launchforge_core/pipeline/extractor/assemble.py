@@ -74,6 +74,7 @@ def resolve(reading: Reading) -> Model:
             _merge(entities[first], draft)
             del entities[key]
             rename[key] = first
+    split: set[str] = set()  # heads a "pet visits" compound became
     # "pet visits" when pets are an entity: a Visit of a Pet ("game night", "work day":
     # a span of time named by what fills it is a thing of its own). Only when the pets
     # have details of their own: "I test the water ... water tests" keeps WaterTest, the
@@ -95,9 +96,11 @@ def resolve(reading: Reading) -> Model:
                 entities[target] = draft
             del entities[key]
             rename[key] = target
-    # "records" after "service records": the same entity
+            split.add(target)
+    # "records" after "service records": the same entity (but "desk bookings" made a
+    # Booking of a Desk: "room bookings" are other records)
     for key, draft in list(entities.items()):
-        if len(draft.words) != 1 or key not in entities:
+        if len(draft.words) != 1 or key not in entities or key in split:
             continue
         longer = [e for e in entities.values() if len(e.words) > 1 and e.words[-1] == key]
         if len(longer) == 1:

@@ -301,13 +301,17 @@ class ReaderCore(ReaderBase):
                     if title_np.mods
                     else title_np
                 )
-            owner = self.entity(owner_np, strength=2, listed=True)
+            # "Results: boat, race, finish position": a plural heading over a list of
+            # details is records of their own, even when the word alone is a field
+            counted = not first and owner_np.plural and self.role(owner_np) == "attribute"
+            owner = self.entity(owner_np, strength=2, listed=True, force=counted)
             self.read_fields(cs, items_start, owner, closer=None)
             return
         if not first and self.role(title_np) == "entity":
             owner = self.entity(title_np, strength=2, listed=True)
             self.read_fields(cs, items_start, owner, closer=None)
             return
+
         self.read_items(cs, items_start, listed=True, skip_unknown=True)
 
     def _fields_start(self, cs: list[Chunk], i: int) -> bool:
