@@ -1315,3 +1315,13 @@ def test_two_bookings_of_two_things_stay_two_records():
     assert desk_bookings, list(found)
     assert (desk_bookings[0], "Desk") in relations(spec)
     assert ("RoomBooking", "MeetingRoom") in relations(spec)
+
+
+def test_a_clause_after_a_list_of_things_is_read_and_one_time_slot_is_a_tie():
+    spec = extract_spec(
+        "Tech conference schedule: speakers (name, bio), rooms with name and capacity, time "
+        "slots with date and start time, and talks with title and duration in minutes - each "
+        "talk has one speaker, one room and one time slot"
+    )
+    assert relations(spec) == {("Talk", "Speaker"), ("Talk", "Room"), ("Talk", "TimeSlot")}
+    assert "time_slot" not in entities(spec)["Talk"]

@@ -473,13 +473,14 @@ class FieldReader(ReaderBase):
                 # "a budget per event": the event's field, not this list's owner's
                 self.add_field(self.entity(target), draft)
                 i += 2
-            elif role == "entity" and not np.plural and np.singular in self.r.entities:
+            elif role == "entity" and not np.plural and self._known_key(np) is not None:
+                known_key = self._known_key(np)
                 if np.det in lx.MANY_DETERMINERS:
                     # "a customer can have more than one property": the owner's records
-                    self.relation(np.singular, owner)
+                    self.relation(known_key, owner)
                 else:
-                    # "visits with pet and date": a reference to a known entity
-                    self.relation(owner, np.singular)
+                    # "visits with pet and date", "one time slot": a known entity
+                    self.relation(owner, known_key)
             else:
                 self.add_field(owner, draft)
             after_and = False
@@ -835,6 +836,13 @@ class FieldReader(ReaderBase):
             draft = FieldDraft([_past(verb.text, base)], type="text", position=i)
         self.add_field(owner, draft)
         return end
+
+    def _known_key(self, np: NP) -> str | None:
+        """The kept entity ``np`` names: "time slot" -> time-slot, "pet" -> pet."""
+        for key in ("-".join(entity_words(np)), np.singular):
+            if key in self.r.entities:
+                return key
+        return None
 
     def _when_it_did(self, draft: FieldDraft, clause: list[Chunk], owner: str | None) -> None:
         """``the year it was wired`` -> year_wired; a second ``the date it's ready`` (after

@@ -312,7 +312,22 @@ class ReaderCore(ReaderBase):
             self.read_fields(cs, items_start, owner, closer=None)
             return
 
-        self.read_items(cs, items_start, listed=True, skip_unknown=True)
+        end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
+        self._clause_after_list(cs, end)
+
+    def _clause_after_list(self, cs: list[Chunk], end: int) -> None:
+        """``...: talks with title and duration - each talk has one speaker, one room``:
+        a clause after the list, read as a sentence of its own."""
+        if not (end + 2 < len(cs) and isinstance(cs[end], Token) and cs[end].text in "-;"):
+            return
+        rest = cs[end + 1 :]
+        head, verb = rest[0], rest[1]
+        if not (isinstance(head, NP) and isinstance(verb, Token) and verb.tag in ("VERB", "AUX")):
+            return
+        for index, item in enumerate(rest):
+            if isinstance(item, NP):
+                item.index = index
+        self.read_clauses(rest)
 
     def _fields_start(self, cs: list[Chunk], i: int) -> bool:
         """Whether what starts at ``i`` is an attribute ("- name, which side, ..."); the
