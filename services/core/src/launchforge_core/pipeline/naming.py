@@ -119,9 +119,7 @@ def snake(text: str, *, fallback: str = "field") -> str:
 
 def pascal(text: str, *, fallback: str = "Item") -> str:
     """``"check-in"`` -> ``"CheckIn"``; always a safe, non-reserved class name."""
-    ident = "".join(w.capitalize() for w in _words(text))[:MAX_IDENT] or fallback
-    if ident[0].isdigit():
-        ident = f"E{ident}"[:MAX_IDENT]
+    ident = schema_pascal(text, fallback=fallback)
     if ident in _RESERVED_CLASS or keyword.iskeyword(ident):
         ident = f"{ident}Item"
     return ident

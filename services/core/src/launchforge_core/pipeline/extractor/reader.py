@@ -318,7 +318,7 @@ class ReaderCore(ReaderBase):
     def _clause_after_list(self, cs: list[Chunk], end: int) -> None:
         """``...: talks with title and duration - each talk has one speaker, one room``:
         a clause after the list, read as a sentence of its own."""
-        if not (end + 2 < len(cs) and isinstance(cs[end], Token) and cs[end].text in "-;"):
+        if not (end + 2 < len(cs) and isinstance(cs[end], Token) and cs[end].text in ("-", ";")):
             return
         rest = cs[end + 1 :]
         head, verb = rest[0], rest[1]
