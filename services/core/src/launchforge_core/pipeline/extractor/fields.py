@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.words import singular
 
 MONEY = frozenset(
@@ -116,7 +117,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
         head = words[-2]  # "date out", "time back": typed by the noun before
     if len(words) > 1 and (
-        head.endswith(("ed", "en", "wn", "rn"))
+        head.endswith("ed")
+        or head in lx.IRREGULAR_VERBS
         or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
     ):
         head = words[-2]  # "date joined", "year built", "number born": typed by the noun before
