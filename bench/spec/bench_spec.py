@@ -3,10 +3,10 @@
 For every idea of a set (``devset.yaml``: 64 ideas; ``holdout.yaml``: 36 more,
 written by another person and not tuned for; ``holdout2.yaml``: 40,
 ``holdout3.yaml``: 20, half prose, ``holdout4.yaml`` to ``holdout6.yaml``: 20 prose
-ideas each, and ``holdout7.yaml``: 24, 8 list and 16 prose, every set written
-before a round of changes and never read while tuning), the extractor's spec
-is compared
-with the hand-written entities, fields (with types), relations and summaries:
+ideas each, ``holdout7.yaml`` and ``holdout8.yaml``: 24 each, 8 list and 16 prose;
+every set written before a round of changes and never read while tuning), the
+extractor's spec is compared with the hand-written entities, fields (with types),
+relations and summaries:
 
 - names match loosely, as the acceptance notes judge a generated app: PascalCase
   and snake_case split into words, each word singular; equal words, or one

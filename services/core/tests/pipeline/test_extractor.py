@@ -200,6 +200,8 @@ def test_app_name_from_called_and_from_a_title():
         "tasks, " * 400,
         "Ünïcödé: cafés with crème brûlée and prices in €",
         "</script><script>alert(1)</script>: things with <b>names</b>",
+        # a name given as a choice of a few: an enum, which takes no length limit
+        "Hall bookings. Rooms: name (main hall, committee room or kitchen), capacity",
     ],
 )
 def test_any_idea_gives_a_valid_spec_the_same_every_time(idea):
@@ -1325,3 +1327,4 @@ def test_a_clause_after_a_list_of_things_is_read_and_one_time_slot_is_a_tie():
     )
     assert relations(spec) == {("Talk", "Speaker"), ("Talk", "Room"), ("Talk", "TimeSlot")}
     assert "time_slot" not in entities(spec)["Talk"]
+

@@ -398,7 +398,8 @@ def with_display_field(name: str, key: str, fields: list[dict[str, Any]]) -> lis
     for f in fields:
         if f["name"] in ("name", "title", "full_name"):
             f["required"] = True
-            f["min_length"] = 1
+            if f["type"] in ("string", "text"):  # "name (main hall or kitchen)" is an enum
+                f["min_length"] = 1
             return fields
     if texty:
         return fields
