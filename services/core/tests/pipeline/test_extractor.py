@@ -1328,3 +1328,12 @@ def test_a_clause_after_a_list_of_things_is_read_and_one_time_slot_is_a_tie():
     assert relations(spec) == {("Talk", "Speaker"), ("Talk", "Room"), ("Talk", "TimeSlot")}
     assert "time_slot" not in entities(spec)["Talk"]
 
+
+def test_a_thing_named_once_in_the_opening_sentence_is_the_scene():
+    spec = extract_spec(
+        "I started fixing bikes for students during my degree and now it's a proper little "
+        "workshop. Each customer has a name and a phone. Every repair has a date, a price and "
+        "which bike it was for. Bikes have a make and a colour."
+    )
+    assert set(entities(spec)) == {"Bike", "Customer", "Repair"}
+    assert ("Repair", "Bike") in relations(spec)

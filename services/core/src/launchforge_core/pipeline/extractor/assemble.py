@@ -168,6 +168,20 @@ def resolve(reading: Reading) -> Model:
             notes.append(f"not kept: {' '.join(draft.words)!r} (named as one thing, no details)")
             del entities[key]
 
+    # "I started walking dogs for neighbours. ...": a thing named once in a prose idea's
+    # opening sentence, with nothing about it, is the scene the writer sets
+    if len(reading.sentences) >= 3:
+        for key, draft in list(entities.items()):
+            if (
+                draft.first[0] == 0
+                and not draft.fields
+                and not draft.listed
+                and draft.evidence <= 1
+                and not any(key in link for link in links)
+            ):
+                notes.append(f"not kept: {' '.join(draft.words)!r} (the scene, named once)")
+                del entities[key]
+
     # "I teach piano to kids and a few adults. I keep my students with name and phone":
     # the kids and adults are the students, named in passing; a person word with no
     # details and no ties is not a second kind of person when another one has details
