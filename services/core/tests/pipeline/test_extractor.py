@@ -1337,3 +1337,47 @@ def test_a_thing_named_once_in_the_opening_sentence_is_the_scene():
     )
     assert set(entities(spec)) == {"Bike", "Customer", "Repair"}
     assert ("Repair", "Bike") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "When a resident has a fall",
+        "Each time a resident has a fall",
+        "Whenever she has a seizure",
+    ],
+)
+def test_what_befalls_someone_is_a_record_of_theirs(opening):
+    spec = extract_spec(
+        "I manage a small care home. Each resident has a name and a room number. "
+        f"{opening} we write down the date, the time and what happened."
+    )
+    found = entities(spec)
+    event = next(name for name in found if name in ("Fall", "Seizure"))
+    assert {"date", "time"} <= set(found[event])
+    assert (event, "Resident") in relations(spec)
+
+
+def test_how_bad_and_how_i_felt_are_fields_with_their_scale():
+    spec = extract_spec(
+        "Since turning fifty I swim a lot. A swim is just a date, how far I went in metres "
+        "and how I felt out of ten. Each injury has a date and how bad it was on a scale of "
+        "one to five."
+    )
+    found = entities(spec)
+    assert set(found) == {"Swim", "Injury"}
+    assert found["Swim"]["feeling"]["type"] == "integer"
+    assert found["Swim"]["feeling"].get("maximum") == 10
+    assert "distance" in " ".join(found["Swim"])
+    assert found["Injury"]["severity"]["type"] == "integer"
+    assert found["Injury"]["severity"].get("minimum") == 1
+
+
+def test_what_is_done_within_a_record_is_its_child():
+    spec = extract_spec(
+        "I log my climbing. Sessions have a date and a gym. Within a session I do several "
+        "routes, and for each one I note the grade and whether I topped it."
+    )
+    found = entities(spec)
+    assert {"grade", "topped"} <= set(found["Route"])
+    assert ("Route", "Session") in relations(spec)

@@ -72,10 +72,10 @@ class ClauseReader(ReaderBase):
                     i = self._focus_fields(cs, i + 3, self.last_entity)
                     continue
                 if (
-                    text in ("at", "on", "after", "during", "in")
+                    text in ("at", "on", "after", "during", "in", "within")
                     and isinstance(nxt, NP)
                     and self._clause_start(cs, i)
-                    and (nxt.each or nxt.det == "the")
+                    and (nxt.each or nxt.det == "the" or (text == "within" and nxt.det == "a"))
                     and "-".join(entity_words(nxt)) in self.r.entities
                 ):
                     focus = self.entity(nxt, strength=1)  # "At the visit I note ..."
@@ -123,22 +123,26 @@ class ClauseReader(ReaderBase):
                     i += 2  # "I'm the treasurer", "we're a small charity": about the writer
                     subject = None
                     continue
-                after_next = cs[i + 2] if i + 2 < len(cs) else None
+                at = i + 1  # past "just", "basically": "a session is just a date, ..."
+                while at < len(cs) and isinstance(cs[at], Token) and cs[at].tag == "ADV":
+                    at += 1
+                what = cs[at] if at < len(cs) else None
+                after_next = cs[at + 1] if at + 1 < len(cs) else None
                 if (
                     subject is not None
                     and self.role(subject) == "entity"
                     and c.tag == "AUX"
                     and self._base(text) == "be"
-                    and isinstance(nxt, NP)
-                    and nxt.det in ("a", "an")
-                    and self.role(nxt) == "attribute"
+                    and isinstance(what, NP)
+                    and what.det in ("a", "an")
+                    and self.role(what) == "attribute"
                     and isinstance(after_next, Token)
                     and after_next.text in (",", "and")
                 ):
                     # "an outing is a date, a place, the weather and ...": what it has
                     key = self.entity(subject, strength=2)
                     if key:
-                        i, subject = self.read_fields(cs, i + 1, key, closer=None), None
+                        i, subject = self.read_fields(cs, at, key, closer=None), None
                         continue
                 if (
                     subject is not None

@@ -108,7 +108,9 @@ MOMENT_NAMES = {
 # "every time", "each time", "whenever": what follows happens again and again.
 _EVERY_TIME_DETS = frozenset({"every", "each"})
 # Who can do an act the writer then notes: the writer, or anyone.
-_DOERS = frozenset({"i", "we", "someone", "somebody", "anyone", "anybody", "they"})
+_DOERS = frozenset({"i", "we", "someone", "somebody", "anyone", "anybody", "they", "he", "she"})
+# "when a patient has a fall", "whenever he gets a reaction": what befalls the doer
+_BEFALLING = frozenset({"have", "get", "suffer"})
 # A going-to before the act: "go out to tune one".
 _TRIP_VERBS = frozenset({"go", "come", "head", "pop", "drive", "get"})
 # Verbs whose object names the act itself: "do a sweep", "carry out an inspection".
@@ -169,12 +171,24 @@ class EventReader(ReaderBase):
         the act itself ("do a sweep"). The verb names the record (tune -> Tuning)."""
         doer = cs[j] if j < len(cs) else None
         person: NP | None = None
+        befalls = self._what_befalls(cs, j + 1)
         if isinstance(doer, NP) and self.role(doer) == "entity" and is_person(doer.singular):
             person = doer
+        elif isinstance(doer, NP) and befalls is not None and self.role(doer) == "entity":
+            person = doer  # "each time a hive has a swarm": the swarm is the hive's
         elif not (isinstance(doer, Token) and doer.text in _DOERS):
             return None
         j += 1
-        while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("AUX", "ADV"):
+        while (
+            befalls is None
+            and j < len(cs)
+            and isinstance(cs[j], Token)
+            and cs[j].tag
+            in (
+                "AUX",
+                "ADV",
+            )
+        ):
             j += 1
         j = self._past_a_trip(cs, j)
         verb = cs[j] if j < len(cs) else None
@@ -182,7 +196,9 @@ class EventReader(ReaderBase):
         thing = cs[j + 1] if j + 1 < len(cs) else None
         parent: str | None = None
         event_np: NP | None = None
-        if (
+        if befalls is not None:
+            event_np = befalls  # "when he has a reaction": the reaction is the record
+        elif (
             isinstance(verb, Token)
             and verb.tag == "VERB"
             and isinstance(thing, NP)
@@ -230,8 +246,26 @@ class EventReader(ReaderBase):
             self.relation(event, parent)
         if person is not None:
             self.relation(event, self.entity(person, strength=1))
+        elif befalls is not None and isinstance(doer, Token) and doer.text in ("he", "she"):
+            self.relation(event, self.last_person)  # "whenever he has a reaction": his
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
+
+    def _what_befalls(self, cs: list[Chunk], j: int) -> NP | None:
+        """At the verb: ``has|gets|suffers a THING`` (one of many, no one's): the thing,
+        a record of its own ("when a patient has a fall I note ..."); else None."""
+        verb = cs[j] if j < len(cs) else None
+        thing = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            isinstance(verb, Token)
+            and self._base(verb.text) in _BEFALLING
+            and isinstance(thing, NP)
+            and thing.det in ("a", "an")
+            and not thing.owner
+            and self.role(thing) == "entity"
+        ):
+            return thing
+        return None
 
     def _any_act_then_record(self, cs: list[Chunk], k: int, person: NP | None) -> int | None:
         """``when I take a tablet for it I log a dose with <attributes>``: whatever the act,
@@ -332,6 +366,8 @@ class EventReader(ReaderBase):
             return self._act_then_note(cs, j)  # "each time I shoe a horse I record ..."
         doer = cs[j] if j < len(cs) else None
         verb = cs[j + 1] if j + 1 < len(cs) else None
+        if isinstance(doer, NP) and self._what_befalls(cs, j + 1) is not None:
+            return self._act_then_note(cs, j)  # "each time a patient has a fall I note ..."
         if not (
             isinstance(doer, NP)
             and (self.role(doer) == "entity" or doer.singular in self.r.entities)

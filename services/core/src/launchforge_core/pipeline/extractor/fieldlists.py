@@ -38,6 +38,32 @@ OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place",
 COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
 
 
+# "how bad it was", "how far we went", "how I felt": the quality asked about, by its
+# noun (the field a person would name for it)
+HOW_NAMES = {
+    "bad": "severity",
+    "serious": "severity",
+    "severe": "severity",
+    "far": "distance",
+    "old": "age",
+    "big": "size",
+    "large": "size",
+    "heavy": "weight",
+    "tall": "height",
+    "high": "height",
+    "deep": "depth",
+    "hot": "temperature",
+    "warm": "temperature",
+    "cold": "temperature",
+    "fast": "speed",
+    "hard": "difficulty",
+    "difficult": "difficulty",
+    "busy": "busyness",
+    "full": "fullness",
+    "spicy": "heat",
+    "feel": "feeling",
+    "felt": "feeling",
+}
 # "what they paid", "what I charged": an amount of money.
 WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "bill"})
 _PAST = {"pay": "paid", "spend": "spent", "cost": "cost", "do": "done", "see": "seen"}
@@ -139,6 +165,11 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, draft)
                     i = j
                     continue
+                if c.text == "how":
+                    told = self._how_it_was(cs, i, owner, closer)
+                    if told is not None:  # "how bad it was on a scale of 1 to 5"
+                        i = told
+                        continue
                 if c.text == "how-long":
                     draft = FieldDraft(["length"], type="integer", position=i)
                     j = i + 1
@@ -869,6 +900,35 @@ class FieldReader(ReaderBase):
             draft.type = "integer"
         else:
             draft.words = [self._base(done), "date"]
+
+    def _how_it_was(
+        self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
+    ) -> int | None:
+        """At ``how``: ``how bad it was [on a scale of 1 to 5]``, ``how I felt out of ten``:
+        a field named by the quality (severity, feeling), an integer when a scale is
+        given. None when the word after "how" names no quality."""
+        nxt = cs[i + 1] if i + 1 < len(cs) else None
+        word = None
+        if isinstance(nxt, NP) and nxt.det is None and not nxt.mods and not nxt.adjs:
+            word = nxt.head
+        elif isinstance(nxt, Token) and nxt.tag == "ADJ":
+            word = nxt.text
+        elif isinstance(nxt, Token) and nxt.tag == "PRON" and i + 2 < len(cs):
+            verb = cs[i + 2]
+            word = verb.text if isinstance(verb, Token) and verb.tag == "VERB" else None
+        name = HOW_NAMES.get(word or "")
+        if name is None:
+            return None
+        draft = FieldDraft([name], position=i)
+        end = self._skip_clause(cs, i + 1, closer)
+        for j in range(i + 2, end):
+            found = self._range_at(cs, j)
+            if found is not None:
+                (draft.minimum, draft.maximum), _ = found
+                draft.type = "integer"
+                break
+        self.add_field(owner, draft)
+        return end
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:
         while i < len(cs):

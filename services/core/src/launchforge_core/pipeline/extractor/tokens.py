@@ -155,6 +155,14 @@ def tokenize(idea: str) -> list[Token]:
             token.tag = "DET"  # "for that boat", not "the boat that ..."
     for i, token in enumerate(tokens[1:], start=1):
         before = tokens[i - 1]
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.tag == "ADJ"
+            and before.text in ("a", "an")
+            and token.text not in ("few", "little", "lot", "bit")
+            and (after is None or after.tag in ("PRON", "AUX", "PUNCT", "CONJ", "PREP"))
+        ):
+            token.tag = "NOUN"  # "when a resident has a fall I note ...": a thing, not a kind
         if token.tag == "NOUN" and before.tag == "PRON" and before.text in _SUBJECTS:
             token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
         after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -344,8 +352,8 @@ def _decide(
     if prev.tag == "PREP":
         if prev.text == "to" and not third and not word.endswith("ings"):
             return "VERB"  # "want to book", "need to log"
-        if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NOUN", "NV", "ADJ"):
-            return "VERB"  # "for tracking my habits"
+        if ing and nxt is not None and nxt.tag in ("DET", "PRON", "NOUN", "NV", "ADJ", "NUM"):
+            return "VERB"  # "for tracking my habits", "since turning forty"
         if ed:
             return "VERB"
         return "NOUN"
