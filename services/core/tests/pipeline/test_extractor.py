@@ -1381,3 +1381,16 @@ def test_what_is_done_within_a_record_is_its_child():
     found = entities(spec)
     assert {"grade", "topped"} <= set(found["Route"])
     assert ("Route", "Session") in relations(spec)
+
+
+def test_verbs_the_word_lists_miss_are_read_from_their_place():
+    spec = extract_spec(
+        "I judge a baking show. Each baker has a name and a town. Every cake I taste comes "
+        "from one baker, and I record the score and the notes. Each entry has a number and "
+        "either passes or fails. A league table would settle a few arguments at home, since "
+        "we play against other villages. We plan rounds well ahead: each round has a date."
+    )
+    found = entities(spec)
+    assert set(found) == {"Baker", "Cake", "Entry", "Round"}
+    assert {"score", "notes"} <= set(found["Cake"])
+    assert ("Cake", "Baker") in relations(spec)

@@ -239,6 +239,8 @@ class ClauseReader(ReaderBase):
                     and self.role(inner) == "entity"
                     else np
                 )
+                if self.role(subject) == "entity":
+                    focus = self.entity(subject, strength=0) or focus  # what "I note" is of
                 i = main_verb
                 continue
             if (np.head == "time" and np.det in ("every", "each")) or np.head == "whenever":
@@ -321,12 +323,15 @@ class ClauseReader(ReaderBase):
     def _past_who_does(self, cs: list[Chunk], i: int) -> int | None:
         """``NP who turns up gets ...`` at ``i``: where the main verb is, past a short
         relative clause with no object ("who turns up", "that comes in", "a visitor
-        brings in"); else None."""
+        brings in", "every batch I cook comes from"); else None."""
         who = cs[i + 1] if i + 1 < len(cs) else None
         inner = (
             isinstance(who, NP) and who.det in ("a", "an", "the") and not isinstance(cs[i], Token)
         )
-        if not ((isinstance(who, Token) and who.text in ("who", "that")) or inner):
+        writer = (  # "every batch I cook comes from"
+            isinstance(who, Token) and who.text in ("i", "we") and self.role(cs[i]) == "entity"
+        )
+        if not ((isinstance(who, Token) and who.text in ("who", "that")) or inner or writer):
             return None
         k = i + 2
         if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "VERB"):

@@ -45,7 +45,7 @@ ADVERBS = frozenset(
     now later together again soon especially mostly simply roughly about around approx
     approximately either else instead ever yet ago back up down out off over regularly
     automatically manually separately quite rather pretty kinda sort well alot lot somewhat
-    anyway anyhow otherwise therefore however thus hence perhaps""".split()
+    anyway anyhow otherwise therefore however thus hence perhaps ahead""".split()
 )
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen

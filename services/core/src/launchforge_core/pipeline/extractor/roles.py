@@ -49,6 +49,8 @@ def np_role(np: NP) -> str:
         return "meta"  # "my tattoo studio", "our community garden": who owns the app
     if (one in lx.ABSTRACT_NOUNS or head in lx.ABSTRACT_NOUNS) and not np.mods:
         return "abstract"
+    if np.det == "other" and np.plural:
+        return "abstract"  # "against other clubs", "with other dogs": the world outside
     first = (np.adjs + np.mods + [head])[0]
     running_number = first == "running" and head not in ("total", "totals", "tally", "count")
     if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1 and not running_number:

@@ -143,6 +143,7 @@ def tokenize(idea: str) -> list[Token]:
         if about.text in _ABOUT and number.tag == "NUM":
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
     _resolve(tokens)
+    _either_or_verbs(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i else None
@@ -165,6 +166,13 @@ def tokenize(idea: str) -> list[Token]:
             token.tag = "NOUN"  # "when a resident has a fall I note ...": a thing, not a kind
         if token.tag == "NOUN" and before.tag == "PRON" and before.text in _SUBJECTS:
             token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
+        if (
+            token.tag == "NOUN"
+            and before.text in _MODALS
+            and after is not None
+            and after.tag in ("DET", "NUM", "PRON")
+        ):
+            token.tag = "VERB"  # "would settle a few arguments": a verb no list knows
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
             token.text in ("do", "does", "did")
@@ -250,6 +258,8 @@ _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
 _SUBJECTS = frozenset({"i", "we", "they", "he", "she", "someone", "somebody"})
 # Before a number these say how many, roughly: "about 150 houses", "around 40 sites"
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "nearly", "almost"})
+# Before a verb's bare form: "it would settle", "we could track"
+_MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
 
@@ -292,6 +302,9 @@ def _resolve(tokens: list[Token]) -> None:
             token.tag = "VERB"  # "which yarns each project uses"
             continue
         after_next = tokens[i + 2] if i + 2 < len(tokens) else None
+        if _after_reduced_relative(tokens, i):
+            token.tag = "VERB"  # "every batch I cook comes from one recipe"
+            continue
         token.tag = _decide(word, base, prev, nxt, after_next)
 
 
@@ -309,6 +322,40 @@ def _determined_singular(tokens: list[Token], i: int) -> bool:
     while k >= 0 and tokens[k].tag in ("ADJ", "NOUN", "NV"):
         k -= 1
     return k >= 0 and tokens[k].text in _SINGULAR_DETS
+
+
+def _either_or_verbs(tokens: list[Token]) -> None:
+    """``each attempt either passes or fails``: after a noun (or "and"), ``either X or Y``
+    with two third-person forms are two verbs (and "either" is no determiner)."""
+    for k in range(1, len(tokens) - 3):
+        either, first, conj, second = tokens[k : k + 4]
+        if (
+            either.text == "either"
+            and (tokens[k - 1].tag in ("NOUN", "NV") or tokens[k - 1].text == "and")
+            and conj.text == "or"
+            and all(
+                t.tag in ("NOUN", "NV") and t.text.endswith("s") and not t.text.endswith("ss")
+                for t in (first, second)
+            )
+        ):
+            either.tag, first.tag, second.tag = "ADV", "VERB", "VERB"
+
+
+def _after_reduced_relative(tokens: list[Token], i: int) -> bool:
+    """``every batch I cook comes from ...``: a third-person form after ``NOUN I VERB``
+    is the main verb of the noun (the "that" of "batch that I cook" left out)."""
+    word = tokens[i].text
+    if not (word.endswith("s") and verb_forms().get(word, word) != word and i >= 3):
+        return False
+    noun, subject, verb = tokens[i - 3], tokens[i - 2], tokens[i - 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        noun.tag in ("NOUN", "NV")
+        and subject.text in _SUBJECTS
+        and verb.tag in ("VERB", "NV", "NOUN")  # "I taste": made a verb after this pass
+        and nxt is not None
+        and nxt.tag in ("PREP", "DET", "ADV")
+    )
 
 
 def _title_ahead(tokens: list[Token], i: int) -> bool:
