@@ -1394,3 +1394,26 @@ def test_verbs_the_word_lists_miss_are_read_from_their_place():
     assert set(found) == {"Baker", "Cake", "Entry", "Round"}
     assert {"score", "notes"} <= set(found["Cake"])
     assert ("Cake", "Baker") in relations(spec)
+
+
+def test_people_booking_a_thing_make_a_booking_with_what_is_noted():
+    spec = extract_spec(
+        "We run a small marina. Boaters have a name and a phone. Each berth has a number and "
+        "a length. Boaters book a berth for the summer, and we need the arrival date, the "
+        "departure date and the total they owe."
+    )
+    found = entities(spec)
+    assert {"arrival_date", "departure_date", "total"} <= set(found["Booking"])
+    assert "arrival_date" not in found["Boater"]
+    assert {("Booking", "Boater"), ("Booking", "Berth")} <= relations(spec)
+
+
+def test_things_put_in_with_a_colon_and_the_total_of_a_named_measure():
+    spec = extract_spec(
+        "I drive a van for work. Every delivery run needs the date and the miles driven. "
+        "I'd also like to put toll receipts in: date, road, cost. Show me total miles per month."
+    )
+    found = entities(spec)
+    assert {"date", "road", "cost"} <= set(found["TollReceipt"])
+    summary = spec["summaries"][0]
+    assert (summary["kind"], summary["field"]) == ("sum", "miles_driven")

@@ -823,6 +823,10 @@ class ClauseReader(ReaderBase):
         tied = self._ties_or_becomes(cs, j, base, subject_key, obj)
         if tied is not None:
             return tied
+        if subject_key and self.role(obj) == "entity" and subject is not None:
+            booked = self.read_act_between(cs, j, subject_key, base)
+            if booked is not None:
+                return booked  # "guests book a pitch for a stay, and we need the dates"
         if base in ("rate", "review") and subject_key and is_person(subject_key):
             rated = self.entity(obj, strength=1) if self.role(obj) == "entity" else None
             if rated and rated != subject_key:

@@ -85,6 +85,8 @@ NOTING_VERBS = frozenset(
     """note record log write write-down track keep jot enter put add mark fill-in store
     save""".split()
 )
+# "..., and we need the arrival date": what is noted of a thing just told
+_NOTED_OR_NEEDED = NOTING_VERBS | {"need", "want"}
 # "when it came back", "when they took it": the date's name, by the verb (and particle).
 MOMENT_NAMES = {
     "take": "taken",
@@ -430,6 +432,47 @@ class EventReader(ReaderBase):
             self.last_entity = child
             return self.read_fields(cs, j + 4, child, closer=None)
         return None
+
+    def read_act_between(self, cs: list[Chunk], j: int, doer: str, base: str) -> int | None:
+        """At the object of ``DOERS VERB a THING``, a verb with a usual record ("guests
+        book a pitch for a stay, and we need the arrival date, ..."): the record (a
+        Booking) is of the people and of the thing, and what is noted later in the
+        sentence is its fields. None when nothing is noted of it there."""
+        noun = EVENT_BY_VERB.get(base)
+        thing = cs[j] if j < len(cs) else None
+        if noun is None or not isinstance(thing, NP):
+            return None
+        noted = None
+        for k in range(j + 1, min(j + 8, len(cs))):
+            c = cs[k]
+            if isinstance(c, Token) and c.text in (".", ";", ":"):
+                return None
+            if isinstance(c, Token) and c.text in ("i", "we"):
+                verb = cs[k + 1] if k + 1 < len(cs) else None
+                first = k + 2
+                while first < len(cs) and isinstance(cs[first], Token) and cs[first].tag == "DET":
+                    first += 1
+                if (
+                    isinstance(verb, Token)
+                    and self._base(verb.text) in _NOTED_OR_NEEDED
+                    and first < len(cs)
+                    and self._notable(cs[first])
+                    and not self._theirs(cs[first])
+                ):
+                    noted = k + 2
+                break
+        if noted is None:
+            return None
+        record = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
+        self.relation(record, doer)
+        self.relation(record, self.entity(thing, strength=1))
+        self.last_entity = record
+        return self.read_fields(cs, noted, record, closer=None)
+
+    @staticmethod
+    def _theirs(chunk: Chunk) -> bool:
+        """``their name``: "tenants rent the units, we need their name" is the tenants'."""
+        return isinstance(chunk, NP) and chunk.det in ("their", "his", "her")
 
     def _when_it_happens(self, cs: list[Chunk], j: int, happening: NP) -> int | None:
         """``when an adoption goes through we record the date and the fee``: the thing

@@ -78,7 +78,7 @@ class Summaries:
         wanted = [singular(w) for w in words.split()]
         for info in self.entities.values():
             for f in info.fields:
-                parts = f["name"].split("_")
+                parts = [singular(part) for part in f["name"].split("_")]  # "miles_driven"
                 if f["type"] in kinds and any(w in parts or w == f["name"] for w in wanted):
                     return info, f
         return None
@@ -169,7 +169,11 @@ class Summaries:
                 period_word, what = (
                     (m.group(1), m.group(2)) if number == 0 else (m.group(2), m.group(1))
                 )
-                found = self.named_field(what, ("decimal",))
+                # "total miles per month": the words after "total" name what is totalled
+                between = " ".join(m.group(0).split()[1:-2]) if number == 1 else ""
+                found = self.named_field(between, money) if between else None
+                if found is None:
+                    found = self.named_field(what, ("decimal",))
                 if found is None:
                     found = next(self.fields_of(("decimal",)), None)
                 if found is None:

@@ -136,6 +136,17 @@ def tokenize(idea: str) -> list[Token]:
             joined.append(raw[i])
             i += 1
     tokens = [Token(word, _static_tag(word), start) for word, start in joined]
+    # "put fuel receipts in: date, litres": the particle of "put in" left before the colon
+    tokens = [
+        t
+        for k, t in enumerate(tokens)
+        if not (
+            t.text == "in"
+            and 0 < k < len(tokens) - 1
+            and tokens[k + 1].text == ":"
+            and tokens[k - 1].tag in ("NOUN", "NV")
+        )
+    ]
     for pronoun, token in pairwise(tokens):
         if token.text == "'s" and pronoun.text in _IS_AFTER:
             token.tag = "AUX"  # "it's sat in one of our rooms": "it is", not a possessive
