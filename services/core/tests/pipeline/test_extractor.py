@@ -1417,3 +1417,28 @@ def test_things_put_in_with_a_colon_and_the_total_of_a_named_measure():
     assert {"date", "road", "cost"} <= set(found["TollReceipt"])
     summary = spec["summaries"][0]
     assert (summary["kind"], summary["field"]) == ("sum", "miles_driven")
+
+
+def test_a_record_per_thing_and_what_is_noted_when_something_sells():
+    spec = extract_spec(
+        "I make wooden toys and sell them at markets. Each toy gets a name and a price. When "
+        "something sells I write down the date, the amount they paid and which toy went. "
+        "People come back a lot, so I'd like one record per buyer, with their name and email."
+    )
+    found = entities(spec)
+    assert set(found) == {"Toy", "Sale", "Buyer"}
+    assert {"date", "amount"} <= set(found["Sale"])
+    assert {"name", "email"} <= set(found["Buyer"])
+    assert ("Sale", "Toy") in relations(spec)
+
+
+def test_a_colon_inside_parentheses_gives_choices_not_a_heading():
+    spec = extract_spec(
+        "I run a second-hand shop. Sellers (name, phone, payment method: cash or bank "
+        "transfer) bring in items, and each item has a description and an asking price."
+    )
+    found = entities(spec)
+    method = found["Seller"]["payment_method"]
+    assert method["type"] == "enum"
+    assert method["choices"] == ["cash", "bank transfer"]
+    assert {"description", "asking_price"} <= set(found["Item"])

@@ -27,6 +27,9 @@ from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person
 
+# "one record per buyer", "a card for each horse": the word for one of the records
+_RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
+
 
 class ClauseReader(ReaderBase):
     # --- clauses --------------------------------------------------------------------------
@@ -218,6 +221,10 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             np = c
+            kept = self._record_per(cs, i)
+            if kept is not None:
+                i, subject = kept, None  # "one record per buyer, with their name and email"
+                continue
             if self._relative_then_have(cs, i):
                 # "each party they book has the child's name": the party has it (and is
                 # theirs, when "they" are people the idea keeps)
@@ -301,6 +308,27 @@ class ClauseReader(ReaderBase):
                     self._many(cs, i, np)
             subject = np
             i += 1
+
+    def _record_per(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``a record per|for [each] X [,] with <fields>``: X is the record kept, and
+        the fields are its own; None if the words are not that."""
+        np, per = cs[i], cs[i + 1] if i + 1 < len(cs) else None
+        thing = cs[i + 2] if i + 2 < len(cs) else None
+        if not (
+            isinstance(np, NP)
+            and np.singular in _RECORD_WORDS
+            and not np.mods
+            and isinstance(per, Token)
+            and per.text in ("per", "for")
+            and isinstance(thing, NP)
+            and self.role(thing) in ("entity", "attribute")
+        ):
+            return None
+        after = i + 4 if self._comma_with(cs, i + 3) else i + 3
+        if not (after < len(cs) and isinstance(cs[after], Token) and cs[after].text == "with"):
+            return None
+        key = self.entity(thing, strength=2, listed=True, force=True)
+        return self.read_posts(cs, after, key) if key else None
 
     def _relative_then_have(self, cs: list[Chunk], i: int) -> bool:
         """``NP they book has ...`` at ``i``: a thing, a clause about it, then what it has."""
@@ -784,6 +812,9 @@ class ClauseReader(ReaderBase):
             return i + 1
         obj = cs[j]
         assert isinstance(obj, NP)
+        kept = self._record_per(cs, j)
+        if kept is not None:
+            return kept  # "we keep a card for each horse with its name and age"
         if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)

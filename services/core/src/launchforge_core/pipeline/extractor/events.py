@@ -172,6 +172,8 @@ class EventReader(ReaderBase):
         member's too). The thing may be named again by a pronoun ("tune one") or be
         the act itself ("do a sweep"). The verb names the record (tune -> Tuning)."""
         doer = cs[j] if j < len(cs) else None
+        if isinstance(doer, Token) and doer.text in ("something", "anything", "one"):
+            return self._something_happens(cs, j)
         person: NP | None = None
         befalls = self._what_befalls(cs, j + 1)
         if isinstance(doer, NP) and self.role(doer) == "entity" and is_person(doer.singular):
@@ -250,6 +252,18 @@ class EventReader(ReaderBase):
             self.relation(event, self.entity(person, strength=1))
         elif befalls is not None and isinstance(doer, Token) and doer.text in ("he", "she"):
             self.relation(event, self.last_person)  # "whenever he has a reaction": his
+        self.last_entity = event
+        return self.read_fields(cs, noted, event, closer=None)
+
+    def _something_happens(self, cs: list[Chunk], j: int) -> int | None:
+        """At ``something``: ``when something sells I write down the date, ...``: the
+        act's record (a Sale), with what is noted as its fields; None if not that."""
+        base = self._act_verb(cs[j + 1] if j + 1 < len(cs) else None)
+        noun = ACT_BY_VERB.get(base or "")
+        noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV")) if noun else None
+        if noun is None or noted is None:
+            return None
+        event = self.entity(NP(head=noun, det="a", index=j), strength=2, listed=True)
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
 

@@ -174,6 +174,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "boolean"
     if head in ("flag", "yes-no"):
         return "boolean"
+    if head == "method" and mods:
+        return "string"  # "payment method", "payout method": one of a few ways, not prose
     if head in TEXT_WORDS or one in TEXT_WORDS:
         return "text"
     if head in ("address",):

@@ -231,11 +231,13 @@ class ReaderCore(ReaderBase):
         return bool(words) and words[0] in ("call", "called", "name", "named") and len(chunks) < 6
 
     def read_sentence(self, cs: list[Chunk], *, first: bool) -> None:
+        inside = self._in_parentheses(cs)  # "(name, payout method: cash or credit)"
         colon = next(
             (
                 k
                 for k, c in enumerate(cs)
                 if isinstance(c, Token)
+                and not inside[k]
                 and (c.text == ":" or (c.text == "-" and 0 < k < len(cs) - 1))
                 and (c.text == ":" or (isinstance(cs[k - 1], NP) and isinstance(cs[k + 1], NP)))
             ),
@@ -286,6 +288,18 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    @staticmethod
+    def _in_parentheses(cs: list[Chunk]) -> list[bool]:
+        """For each chunk, whether it stands inside parentheses."""
+        depth, inside = 0, []
+        for c in cs:
+            if isinstance(c, Token) and c.text == ")":
+                depth = max(0, depth - 1)
+            inside.append(depth > 0)
+            if isinstance(c, Token) and c.text == "(":
+                depth += 1
+        return inside
 
     def read_title_list(self, title_np: NP, cs: list[Chunk], start: int, *, first: bool) -> None:
         """``Title: item, item and item``: a list of things, or the title thing's fields."""
