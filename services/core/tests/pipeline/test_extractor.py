@@ -1442,3 +1442,15 @@ def test_a_colon_inside_parentheses_gives_choices_not_a_heading():
     assert method["type"] == "enum"
     assert method["choices"] == ["cash", "bank transfer"]
     assert {"description", "asking_price"} <= set(found["Item"])
+
+
+def test_each_of_them_and_one_of_the_two_and_a_thing_that_can_sit_in_several():
+    spec = extract_spec(
+        "I run a pub quiz. Teams have a name. Players have a name and a phone, and each of "
+        "them plays for one of the two teams. Songs have a title and an artist, and "
+        "playlists have a date; a song can obviously sit in more than one playlist."
+    )
+    found = relations(spec)
+    assert ("Player", "Team") in found
+    link = next(n for n in entities(spec) if n not in ("Team", "Player", "Song", "Playlist"))
+    assert {(link, "Song"), (link, "Playlist")} <= found

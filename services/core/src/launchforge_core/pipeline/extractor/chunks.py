@@ -143,6 +143,20 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
             out.append(NP(head=them.singular, mods=them.mods, numbers=["one"], of_many=True))
             i += 3
             continue
+        every = (
+            _them(out, subject_too=True) if isinstance(np, Token) and np.text == "them" else None
+        )
+        if (
+            isinstance(c, Token)
+            and c.text in ("each", "every")
+            and isinstance(of, Token)
+            and of.text == "of"
+            and every is not None
+        ):
+            # "players have a name, and each of them plays for one team": each player
+            out.append(NP(head=every.head, mods=every.mods, det="each"))
+            i += 3
+            continue
         if (
             isinstance(c, Token)
             and c.text in ("one", "each", "every", "any")
@@ -151,7 +165,7 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
             and isinstance(np, NP)
             and np.det in _PARTITIVE_DETS
             and np.plural
-            and not np.numbers
+            and (not np.numbers or c.text == "one")  # "one of the two teams"
             and np.owner is None
         ):
             if c.text == "one":
@@ -168,20 +182,24 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-def _them(before: list[Chunk]) -> NP | None:
+def _them(before: list[Chunk], *, subject_too: bool = False) -> NP | None:
     """The things "them" in "one of them" names: the last plural noun phrase before it
     in the sentence (outside brackets) that is not the subject of the clause it ends
-    ("every bird")."""
-    subject = next(
-        (
-            c
-            for k, c in reversed(list(enumerate(before)))
-            if isinstance(c, NP)
-            and k + 1 < len(before)
-            and isinstance(before[k + 1], Token)
-            and before[k + 1].tag in ("VERB", "AUX")
-        ),
-        None,
+    ("every bird"); with ``subject_too`` (for "each of them") the subject counts too."""
+    subject = (
+        None
+        if subject_too
+        else next(
+            (
+                c
+                for k, c in reversed(list(enumerate(before)))
+                if isinstance(c, NP)
+                and k + 1 < len(before)
+                and isinstance(before[k + 1], Token)
+                and before[k + 1].tag in ("VERB", "AUX")
+            ),
+            None,
+        )
     )
     depth = 0  # "providers (dentists and hygienists)": the kinds in brackets are not it
     for c in reversed(before):

@@ -27,6 +27,8 @@ from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person
 
+# "each player plays for one team", "every driver works for one depot": whose it is
+SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer", "compete"})
 # "one record per buyer", "a card for each horse": the word for one of the records
 _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
 
@@ -866,7 +868,12 @@ class ClauseReader(ReaderBase):
             return self._have(cs, j, subject)  # "each unit has a number"
         if base in HAVE_VERBS and subject_key and subject is not None:
             return self._have(cs, j, subject)
-        if base in CHILD_VERBS and subject_key and prep is not None:
+        serves = (
+            base in SERVING_VERBS
+            and prep == "for"
+            and (obj.numbers == ["one"] or obj.det in ("a", "an", "one"))
+        )
+        if (base in CHILD_VERBS or serves) and subject_key and prep is not None:
             # "each artwork belongs to one artist": what it belongs to is a record, even
             # when the word alone would be an attribute
             parent = (

@@ -177,13 +177,14 @@ def tokenize(idea: str) -> list[Token]:
             token.tag = "NOUN"  # "when a resident has a fall I note ...": a thing, not a kind
         if token.tag == "NOUN" and before.tag == "PRON" and before.text in _SUBJECTS:
             token.tag = "VERB"  # "the rigs I operate": an unknown word after "I" is a verb
+        modal = tokens[i - 2] if before.tag == "ADV" and i >= 2 else before
         if (
             token.tag == "NOUN"
-            and before.text in _MODALS
+            and modal.text in _MODALS
             and after is not None
-            and after.tag in ("DET", "NUM", "PRON")
+            and after.tag in ("DET", "NUM", "PRON", "PREP")
         ):
-            token.tag = "VERB"  # "would settle a few arguments": a verb no list knows
+            token.tag = "VERB"  # "would settle a few", "can obviously sit in": verbs
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
             token.text in ("do", "does", "did")
@@ -245,7 +246,8 @@ def _static_tag(word: str) -> str:
         and not word.endswith("fly")  # butterfly, dragonfly
         and len(word) > 4
     ):
-        return "ADV" if not word.endswith(("ily", "ly")) else "ADJ"
+        # "obviously", "finally", "carefully": adverbs; "weekly", "elderly", "lovely": adjectives
+        return "ADV" if word.endswith(_ADVERB_ENDINGS) else "ADJ"
     if word in verb_forms():
         return "NV"  # a verb, perhaps also a noun: decided in context
     if len(word) > 5 and word.endswith(("ed", "ing")) and "-" not in word:
@@ -253,6 +255,18 @@ def _static_tag(word: str) -> str:
     return "NOUN"
 
 
+_ADVERB_ENDINGS = (
+    "ally",
+    "ously",
+    "ively",
+    "ently",
+    "antly",
+    "fully",
+    "lessly",
+    "ably",
+    "ibly",
+    "edly",
+)
 # Nouns that end like an adverb: "every family has a surname" is no "-ly" word.
 _NOUNS_IN_LY = frozenset(
     """family families assembly supply rally ally jelly belly lily anomaly monopoly holly
