@@ -1454,3 +1454,14 @@ def test_each_of_them_and_one_of_the_two_and_a_thing_that_can_sit_in_several():
     assert ("Player", "Team") in found
     link = next(n for n in entities(spec) if n not in ("Team", "Player", "Song", "Playlist"))
     assert {(link, "Song"), (link, "Playlist")} <= found
+
+
+def test_questions_are_records_once_they_have_details():
+    spec = extract_spec(
+        "I run a pub quiz. Questions have a text and an answer, and rounds have a title; a "
+        "question can sit in more than one round."
+    )
+    found = entities(spec)
+    assert {"text", "answer"} <= set(found["Question"])
+    link = next(n for n in found if n not in ("Question", "Round"))
+    assert {(link, "Question"), (link, "Round")} <= relations(spec)

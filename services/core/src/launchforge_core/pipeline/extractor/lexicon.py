@@ -344,6 +344,7 @@ META_BUT_ENTITY_IN_PLURAL = frozenset(
         "entry",
         "page",
         "list",
+        "question",  # "a quick question" is about the app; "questions have an answer" records
     }
 )
 # The writer's own business or group ("my tattoo studio", "our club"): the app's owner.

@@ -97,16 +97,25 @@ class ReaderCore(ReaderBase):
     # --- facts ------------------------------------------------------------------------
 
     def role(self, np: Chunk) -> str:
-        """``np_role``, except that a noun already kept as an entity stays one ("by vehicle").
+        """``np_role``, except that a noun already kept as an entity stays one ("by vehicle",
+        and "a question" once questions have an answer).
 
         A token (no noun phrase at all) has the role "token"."""
         if not isinstance(np, NP):
             return "token"
         role = np_role(np)
-        if role in ("attribute", "abstract", "self") and (
-            "-".join(entity_words(np)) in self.r.entities
-        ):
+        key = "-".join(entity_words(np))
+        if role in ("attribute", "abstract", "self") and key in self.r.entities:
             return "entity"
+        if (
+            role == "meta"
+            and not np.plural
+            and np.det in ("a", "an", "each", "every")
+            and np.singular in lx.META_BUT_ENTITY_IN_PLURAL
+            and key in self.r.entities
+            and self.r.entities[key].evidence > 0
+        ):
+            return "entity"  # "questions have an answer; a question can ..."
         return role
 
     def entity(
