@@ -1465,3 +1465,16 @@ def test_questions_are_records_once_they_have_details():
     assert {"text", "answer"} <= set(found["Question"])
     link = next(n for n in found if n not in ("Question", "Round"))
     assert {(link, "Question"), (link, "Round")} <= relations(spec)
+
+
+def test_list_items_tied_by_each_in_a_thing_and_one_per_thing():
+    spec = extract_spec(
+        "Allotment society: sheds with number and size, tools with name and condition, each "
+        "kept in a shed, members with name and phone, each on a waiting list or not, and "
+        "lendings with date and returned yes/no, one lending per tool, and keys with code, "
+        "each on a member."
+    )
+    found = relations(spec)
+    assert {("Tool", "Shed"), ("Lending", "Tool"), ("Key", "Member")} <= found
+    assert ("Tool", "Lending") not in found
+    assert not spec["summaries"]  # "one lending per tool" tells a rule, asks for no count

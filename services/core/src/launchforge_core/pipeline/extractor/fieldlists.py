@@ -501,8 +501,13 @@ class FieldReader(ReaderBase):
                 and self.role(target) == "entity"
                 and "-".join(entity_words(target)) != owner
             ):
-                # "a budget per event": the event's field, not this list's owner's
-                self.add_field(self.entity(target), draft)
+                known = self._known_key(np) if role == "entity" else None
+                if known is not None:
+                    # "..., and sales with date and price, one sale per tree": a tie
+                    self.relation(known, self.entity(target))
+                else:
+                    # "a budget per event": the event's field, not this list's owner's
+                    self.add_field(self.entity(target), draft)
                 i += 2
             elif role == "entity" and not np.plural and self._known_key(np) is not None:
                 known_key = self._known_key(np)

@@ -135,6 +135,16 @@ class ListReader(ReaderBase):
                 continue
             if i < len(cs) and isinstance(cs[i], Token) and cs[i].text in (",", "and", "or"):
                 continue
+            if (
+                skip_unknown
+                and key
+                and i < len(cs)
+                and isinstance(cs[i], Token)
+                and cs[i].text not in ("-", ";", ":")  # "... - each talk has one room"
+            ):
+                i = self._after_item(cs, i, key)  # "players with name, each on a team, and ..."
+                if i < len(cs):
+                    continue
             break
         return i
 
@@ -145,6 +155,22 @@ class ListReader(ReaderBase):
             c = cs[i]
             if isinstance(c, Token) and c.text in (",", ";"):
                 return i
+            target = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(c, Token)
+                and c.tag == "PREP"
+                and c.text in ("on", "in", "at", "with", "under", "for")
+                and previous
+                and i > 0
+                and isinstance(cs[i - 1], Token)
+                and cs[i - 1].text in ("each", "every")
+                and isinstance(target, NP)
+                and (target.det in ("a", "an", "one") or target.numbers == ["one"])
+            ):
+                # "players with name and nickname, each on a team": the team's
+                self.relation(previous, self.entity(target, force=True))
+                i += 2
+                continue
             if isinstance(c, Token) and c.tag == "VERB" and previous and self._participle(c.text):
                 j = i + 1
                 if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":

@@ -220,7 +220,8 @@ class Summaries:
             rf"\s+(?:{_NW}\s+)??({_W}){_PERIOD_AFTER}",
             rf"\b(?:number|count|total)\s+of\s+({_W})\s+{_GROUP}"
             rf"\s+(?:{_NW}\s+)??({_W}){_PERIOD_AFTER}",
-            rf"\b({_W})\s+per\s+({_W}){_PERIOD_AFTER}\b",
+            # "visits per pet" asks for a count; "one sale per tree" tells a rule
+            rf"(?<!\bone )\b({_W})\s+per\s+({_W}){_PERIOD_AFTER}\b",
         ]
         for pattern in patterns:
             for m in re.finditer(pattern, text):

@@ -418,8 +418,12 @@ def _decide(
     if prev.tag in _NOUN_BEFORE:
         if ed and nxt is not None and nxt.tag in ("NOUN", "NV"):
             return "ADJ"  # "the assigned gardener", "applied date"
-        if ed and prev.text in ("each", "every", "all") and (nxt is None or nxt.tag == "PREP"):
-            return "VERB"  # "each hosted by a member"
+        if (
+            (ed or ing)
+            and prev.text in ("each", "every", "all")
+            and (nxt is None or nxt.tag == "PREP")
+        ):
+            return "VERB"  # "each hosted by a member", "each growing in a plot"
         return "NOUN"
     if prev.tag == "PREP":
         if prev.text == "to" and not third and not word.endswith("ings"):
