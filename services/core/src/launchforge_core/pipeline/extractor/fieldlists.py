@@ -501,10 +501,10 @@ class FieldReader(ReaderBase):
                 and self.role(target) == "entity"
                 and "-".join(entity_words(target)) != owner
             ):
-                known = self._known_key(np) if role == "entity" else None
-                if known is not None:
+                per_thing = self._known_key(np) if role == "entity" else None
+                if per_thing is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
-                    self.relation(known, self.entity(target))
+                    self.relation(per_thing, self.entity(target))
                 else:
                     # "a budget per event": the event's field, not this list's owner's
                     self.add_field(self.entity(target), draft)
