@@ -1478,3 +1478,20 @@ def test_list_items_tied_by_each_in_a_thing_and_one_per_thing():
     assert {("Tool", "Shed"), ("Lending", "Tool"), ("Key", "Member")} <= found
     assert ("Tool", "Lending") not in found
     assert not spec["summaries"]  # "one lending per tool" tells a rule, asks for no count
+
+
+@pytest.mark.parametrize(
+    ("clause", "name"),
+    [
+        ("whether the client has paid the deposit", "deposit_paid"),
+        ("whether the invoice has been paid", "invoice_paid"),
+        ("whether we had to give him an inhaler", "inhaler_given"),
+        ("whether they signed the consent form", "consent_form_signed"),
+        ("whether they're bringing a dog", "bringing_dog"),
+        ("whether it got cancelled because of the rain", "got_cancelled"),
+    ],
+)
+def test_a_yes_no_field_is_named_by_what_was_done_to_what(clause, name):
+    spec = extract_spec(f"Each booking has a date, a price and {clause}.")
+    field = entities(spec)["Booking"][name]
+    assert field["type"] == "boolean"

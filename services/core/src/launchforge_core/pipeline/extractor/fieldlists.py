@@ -69,6 +69,50 @@ WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "
 _PAST = {"pay": "paid", "spend": "spent", "cost": "cost", "do": "done", "see": "seen"}
 
 
+def _participle_of(text: str, base: str) -> str:
+    """The participle that names a done-to field: paid, given, fixed, returned."""
+    if text.endswith("ed"):
+        return text
+    if base in _IRREGULAR_PARTICIPLES:
+        return _IRREGULAR_PARTICIPLES[base]
+    if base.endswith("e"):
+        return f"{base}d"
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return f"{base[:-1]}ied"
+    return f"{base}ed"
+
+
+# Words after a verb that finish it, not what it is done to: "taken away", "sent back"
+_PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
+_IRREGULAR_PARTICIPLES = {
+    "wear": "worn",
+    "give": "given",
+    "take": "taken",
+    "pay": "paid",
+    "sell": "sold",
+    "buy": "bought",
+    "send": "sent",
+    "bring": "brought",
+    "write": "written",
+    "do": "done",
+    "see": "seen",
+    "make": "made",
+    "get": "got",
+    "find": "found",
+    "build": "built",
+    "feed": "fed",
+    "lend": "lent",
+    "spend": "spent",
+    "win": "won",
+    "lose": "lost",
+    "choose": "chosen",
+    "drive": "driven",
+    "run": "run",
+    "set": "set",
+    "put": "put",
+}
+
+
 def _past(text: str, base: str) -> str:
     """The past participle that names a clause's field: "practiced", "paid"."""
     if text.endswith("ed") or text == _PAST.get(base):
@@ -782,8 +826,67 @@ class FieldReader(ReaderBase):
                 clean.append(value)
         return clean, i
 
+    def _whether_done_to(self, cs: list[Chunk], i: int, end: int) -> list[str] | None:
+        """``whether the client has paid the deposit`` -> deposit_paid; ``whether the
+        invoice has been paid`` -> invoice_paid: the thing the act is done to, then the
+        act's participle, as people name such a field. None if the clause is not that."""
+        reason = next(
+            (k for k in range(i, end) if isinstance(cs[k], Token) and cs[k].text in _REASONS),
+            end,
+        )
+        end = reason  # "whether it got cancelled because of rain": the reason names none
+        verbs = [k for k in range(i, end) if isinstance(cs[k], Token) and cs[k].tag == "VERB"]
+        if not verbs:
+            return None
+        verb = cs[verbs[-1]]
+        assert isinstance(verb, Token)
+        base = self._base(verb.text)
+        if verb.text.endswith("ing") or base in ("get", "have", "want", "need", "like"):
+            return None  # "whether they're bringing a dog", "whether we got a photo": as said
+        done = _participle_of(verb.text, base)
+        k = verbs[-1] + 1
+        while k < end and isinstance(cs[k], Token) and cs[k].tag in ("PRON", "DET", "ADV"):
+            k += 1  # "give him antihistamine"
+        after = cs[k] if k < end and isinstance(cs[k], NP) else None  # not "paid in cash"
+        if (
+            after is not None
+            and not after.plural
+            and after.det in (None, "the", "a", "an", *lx.POSSESSIVE_DETERMINERS)
+            and self.role(after) in ("entity", "attribute")
+            and after.head not in _PARTICLE_NOUNS
+        ):
+            # "has paid the deposit", "give him antihistamine", "signed the consent form"
+            return [*after.mods[-1:], after.head, done]
+        before = [c for c in cs[i : verbs[-1]] if isinstance(c, NP)]
+        passive = any(
+            isinstance(c, Token) and self._base(c.text) == "be" for c in cs[i : verbs[-1]]
+        )
+        if (
+            passive
+            and before
+            and before[-1].det in ("the", "a", "an", "its", "their")
+            and self.role(before[-1]) in ("entity", "attribute")
+            and verb.text.endswith(("ed", "en", "id", "ld", "nt", "ht"))
+        ):
+            return [*before[-1].mods[-1:], before[-1].head, done]  # "the invoice has been paid"
+        return None
+
     def _whether(self, cs: list[Chunk], i: int, owner: str | None, closer: str | None) -> int:
         """``whether they were paid`` -> paid: boolean."""
+        end = i
+        while end < len(cs) and not (
+            isinstance(cs[end], Token)
+            and (
+                cs[end].text in (",", "and", "or")
+                or cs[end].text == closer
+                or cs[end].tag == "PUNCT"
+            )
+        ):
+            end += 1
+        named = self._whether_done_to(cs, i, end)
+        if named is not None:
+            self.add_field(owner, FieldDraft(named, type="boolean", position=i))
+            return end
         words: list[str] = []
         reason = False  # "whether it got cancelled because of the rain": the reason names none
         while i < len(cs):
