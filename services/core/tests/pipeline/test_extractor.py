@@ -551,7 +551,7 @@ def test_for_each_thing_after_a_list_starts_that_things_fields():
     found = entities(spec)
     assert set(found["Customer"]) == {"phone", "email"}
     assert found["Order"]["pickup_date"]["type"] == "date"
-    assert found["Order"]["paid_deposit"]["type"] == "boolean"
+    assert found["Order"]["deposit_paid"]["type"] == "boolean"
     assert relations(spec) == {("Order", "Customer")}
 
 

@@ -847,7 +847,8 @@ class FieldReader(ReaderBase):
         k = verbs[-1] + 1
         while k < end and isinstance(cs[k], Token) and cs[k].tag in ("PRON", "DET", "ADV"):
             k += 1  # "give him antihistamine"
-        after = cs[k] if k < end and isinstance(cs[k], NP) else None  # not "paid in cash"
+        found = cs[k] if k < end else None
+        after = found if isinstance(found, NP) else None  # an object, not "paid in cash"
         if (
             after is not None
             and not after.plural
