@@ -1495,3 +1495,16 @@ def test_a_yes_no_field_is_named_by_what_was_done_to_what(clause, name):
     spec = extract_spec(f"Each booking has a date, a price and {clause}.")
     field = entities(spec)["Booking"][name]
     assert field["type"] == "boolean"
+
+
+def test_each_one_after_a_colon_and_x_are_the_y_and_thirty_odd():
+    spec = extract_spec(
+        "I run a campsite with thirty-odd tents to hire. We plan events well ahead: each "
+        "one has a title, a date and a price. Hires are the bookings: the start date, the "
+        "end date and whether the deposit has been paid."
+    )
+    found = entities(spec)
+    assert {"title", "date", "price"} <= set(found["Event"])
+    assert {"start_date", "end_date", "deposit_paid"} <= set(found["Hire"])
+    assert "Booking" not in found
+    assert not [name for name in found if "Odd" in name]

@@ -150,11 +150,25 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
             isinstance(c, Token)
             and c.text in ("each", "every")
             and isinstance(of, Token)
+            and of.text == "one"
+            and isinstance(np, Token)
+            and np.text in ("has", "gets", "needs")
+        ):
+            # "we plan videos well ahead: each one has a working title": each video
+            them = _them(out, subject_too=True)
+            if them is not None:
+                out.append(NP(head=them.singular, mods=them.mods, det="each"))
+                i += 2
+                continue
+        if (
+            isinstance(c, Token)
+            and c.text in ("each", "every")
+            and isinstance(of, Token)
             and of.text == "of"
             and every is not None
         ):
             # "players have a name, and each of them plays for one team": each player
-            out.append(NP(head=every.head, mods=every.mods, det="each"))
+            out.append(NP(head=every.singular, mods=every.mods, det="each"))
             i += 3
             continue
         if (
@@ -211,6 +225,7 @@ def _them(before: list[Chunk], *, subject_too: bool = False) -> NP | None:
             and c.plural
             and c is not subject
             and (subject is None or c.singular != subject.singular)
+            and c.det != "other"  # "written by other volunteers, and each one goes in"
         ):
             return c
     return None

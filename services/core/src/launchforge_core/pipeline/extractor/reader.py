@@ -275,6 +275,15 @@ class ReaderCore(ReaderBase):
             head = [c for c in cs[:colon] if isinstance(c, NP)]
             if head:
                 title_np = head[-1]
+                before = cs[:colon]
+                if (
+                    len(before) == 3
+                    and isinstance(before[0], NP)
+                    and isinstance(before[1], Token)
+                    and self._base(before[1].text) == "be"
+                    and self.role(before[0]) == "entity"
+                ):
+                    title_np = before[0]  # "Gigs are the bookings: the venue, ...": gigs
                 self.read_title_list(title_np, cs, colon + 1, first=first)
                 return
         if not any(

@@ -44,6 +44,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
     # "rooted?" inside a list: a yes/no field
     text = re.sub(r"([,:(]\s*[A-Za-z][\w -]{0,30}?)\?(?=\s|,|\)|$)", r"\1 yes-no", text)
+    # "thirty-odd pitches", "20-odd clients": about that many
+    text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", ". ", text)  # bullets end a sentence
