@@ -1508,3 +1508,13 @@ def test_each_one_after_a_colon_and_x_are_the_y_and_thirty_odd():
     assert {"start_date", "end_date", "deposit_paid"} <= set(found["Hire"])
     assert "Booking" not in found
     assert not [name for name in found if "Odd" in name]
+
+
+def test_where_clauses_name_the_place_they_mean():
+    spec = extract_spec(
+        "Every trip needs the date, where I started from, where I went and the miles driven. "
+        "Each client has a name and where they live."
+    )
+    found = entities(spec)
+    assert {"start_location", "destination", "miles_driven"} <= set(found["Trip"])
+    assert "address" in found["Client"]

@@ -82,6 +82,9 @@ def _participle_of(text: str, base: str) -> str:
     return f"{base}ed"
 
 
+# "where I went", "where we drove to": the place a trip ends; "where I started from"
+_GOING = frozenset({"go", "drive", "travel", "head", "fly", "ride", "walk", "deliver"})
+_SETTING_OUT = frozenset({"start", "leave", "set-off", "depart", "begin"})
 # Words after a verb that finish it, not what it is done to: "taken away", "sent back"
 _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
 _IRREGULAR_PARTICIPLES = {
@@ -929,7 +932,7 @@ class FieldReader(ReaderBase):
         word = cs[i].text if isinstance(cs[i], Token) else ""
         end = self._skip_clause(cs, i + 1, closer)
         if word == "where":
-            self.add_field(owner, FieldDraft(["location"], type="string", position=i))
+            self.add_field(owner, FieldDraft(self._where_name(cs[i + 1 : end]), position=i))
             return end
         verb = next((c for c in cs[i + 1 : end] if isinstance(c, Token) and c.tag == "VERB"), None)
         name, kind = ["date"], "date"
@@ -941,6 +944,19 @@ class FieldReader(ReaderBase):
                 name, kind = [verb.text, "at"], "datetime"
         self.add_field(owner, FieldDraft(name, type=kind, position=i))
         return end
+
+    def _where_name(self, clause: list[Chunk]) -> list[str]:
+        """``where I went`` -> destination, ``where I started from`` -> start location,
+        ``where they live`` -> address; any other "where" is the location."""
+        verbs = [self._base(c.text) for c in clause if isinstance(c, Token) and c.tag == "VERB"]
+        last = clause[-1] if clause else None
+        if (isinstance(last, Token) and last.text == "from") or set(verbs) & _SETTING_OUT:
+            return ["start", "location"]
+        if set(verbs) & _GOING:
+            return ["destination"]
+        if "live" in verbs:
+            return ["address"]
+        return ["location"]
 
     def _what_clause(
         self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
