@@ -1518,3 +1518,38 @@ def test_where_clauses_name_the_place_they_mean():
     found = entities(spec)
     assert {"start_location", "destination", "miles_driven"} <= set(found["Trip"])
     assert "address" in found["Client"]
+
+
+@pytest.mark.parametrize(
+    ("idea", "sides"),
+    [
+        (
+            "We have thirty crew members with a name. We run drills, each with a date and a "
+            "place, and I need to know which crew attended each one.",
+            {"CrewMember", "Drill"},
+        ),
+        (
+            "Members have a name. Each court booking has a date and a time, so a member ends "
+            "up in lots of different court bookings over a season.",
+            {"Member", "CourtBooking"},
+        ),
+        (
+            "Dishes have a name and a price. Every party has a date. For each party we plan "
+            "which dishes we're serving.",
+            {"Dish", "Party"},
+        ),
+    ],
+)
+def test_many_to_many_told_by_which_each_one_and_ending_up_in_lots(idea, sides):
+    spec = extract_spec(idea)
+    links = {
+        name for name in entities(spec) if {p for c, p in relations(spec) if c == name} == sides
+    }
+    assert links, (entities(spec), relations(spec))
+
+
+def test_which_shoes_i_wore_is_one_pair():
+    spec = extract_spec(
+        "Shoes have a brand. Each run has a date, a distance and which shoes I wore."
+    )
+    assert ("Run", "Shoe") in relations(spec)

@@ -210,11 +210,11 @@ def resolve(reading: Reading) -> Model:
 
 # "a song can be in several setlists", "a student can take several courses": both sides many.
 M2M_VERBS = frozenset(
-    """be go belong appear sit join attend take use share sign-up-for sign-up register enrol
-    enroll""".split()
+    """be go belong appear sit end join attend take use share sign-up-for sign-up register
+    enrol enroll""".split()
 )
 # The subject of these is the member of the link ("a song can be in several setlists").
-MEMBER_VERBS = frozenset({"be", "go", "belong", "appear", "sit"})
+MEMBER_VERBS = frozenset({"be", "go", "belong", "appear", "sit", "end"})
 
 
 def _many_sides(

@@ -1085,6 +1085,21 @@ class ClauseReader(ReaderBase):
             k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("VERB", "AUX", "PREP", "WH")
         ):
             k += 1  # "which students performed in which recital"
+        each_one = [c.text if isinstance(c, Token) else "" for c in cs[k : k + 2]]
+        if (
+            each_one in (["each", "one"], ["every", "one"])
+            and prior
+            and self.role(member)
+            in (
+                "entity",
+                "attribute",
+            )
+        ):
+            # "... exercises, and I need to know which crew attended each one"
+            b = self._known_prefix(member) or self.entity(member, strength=1, force=True)
+            if b and b != prior and (prior, b) not in self.r.links:
+                self.r.links.append((prior, b))
+            return k + 2
         if k < len(cs) and isinstance(cs[k], NP) and self.role(cs[k]) == "entity":
             owner_np = cs[k]
             assert isinstance(owner_np, NP)
@@ -1093,6 +1108,16 @@ class ClauseReader(ReaderBase):
                 self.r.links.append((a, b))
             return k + 1
         return j + 1
+
+    def _known_prefix(self, np: NP) -> str | None:
+        """``which crew`` once crew members are kept and "crew" is not: the crew member
+        (the one kept thing whose name the words start); None otherwise."""
+        key = "-".join(entity_words(np))
+        draft = self.r.entities.get(key)
+        if draft is not None and draft.evidence > 0:
+            return None
+        longer = [k for k, d in self.r.entities.items() if k.startswith(f"{key}-") and d.evidence]
+        return longer[0] if len(longer) == 1 else None
 
     def _possessive(self, np: NP, key: str | None) -> None:
         """``the dog's vet`` (the dog refers to one vet) / ``each client's dogs``."""

@@ -14,6 +14,7 @@ from launchforge_core.pipeline.extractor.fields import MONEY, FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     _BOOL_SKIP,
     _DATE_VERBS,
+    PAIR_NOUNS,
     QUANTITY_AFTER,
     SHARED_HEAD_MODIFIERS,
     UNITS,
@@ -183,6 +184,20 @@ class FieldReader(ReaderBase):
                     after_ref = cs[i + 2] if i + 2 < len(cs) else None
                     if ref.plural and isinstance(after_ref, Token) and after_ref.tag == "VERB":
                         i = self._which_go_in(cs, i + 1)  # "which songs go in each setlist"
+                        continue
+                    if (
+                        owner
+                        and ref.plural
+                        and isinstance(after_ref, Token)
+                        and after_ref.text in ("we", "i", "they")
+                        and self.role(ref) == "entity"
+                        and ref.head not in PAIR_NOUNS  # "which shoes I wore": one pair
+                    ):
+                        # "for each display we plan which products we're firing": many
+                        member = self.entity(ref, strength=2)
+                        if member and member != owner and (owner, member) not in self.r.links:
+                            self.r.links.append((owner, member))
+                        i = self._skip_clause(cs, i + 2, closer)
                         continue
                     # "which artist": a reference, made a relation once artists are known
                     draft = FieldDraft([ref.singular], position=i)

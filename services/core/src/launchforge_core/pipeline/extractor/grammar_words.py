@@ -100,3 +100,8 @@ _BOOL_SKIP = frozenset({"it", "they", "he", "she", "the", "a", "an", "was", "wer
 TYING_VERBS = frozenset({"tie", "link", "connect", "pair", "match"})
 # Field words that stay fields even when counted one by one: "each date", "every name".
 NEVER_COUNTED = frozenset("""time date day week month year name hour minute note notes""".split())
+# Things named in the plural that are one thing: "which shoes I wore" is one pair.
+PAIR_NOUNS = frozenset(
+    """shoes boots trainers sneakers glasses spectacles trousers jeans pants shorts gloves
+    skates skis goggles headphones scissors binoculars""".split()
+)
