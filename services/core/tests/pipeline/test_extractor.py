@@ -1553,3 +1553,21 @@ def test_which_shoes_i_wore_is_one_pair():
         "Shoes have a brand. Each run has a date, a distance and which shoes I wore."
     )
     assert ("Run", "Shoe") in relations(spec)
+
+
+def test_a_well_a_sailing_doing_a_route_and_breakdowns_logged_against_a_machine():
+    spec = extract_spec(
+        "Customers have a name. A well is drilled for a customer, and I record the drill "
+        "date and the depth in metres. Boats have a name and routes have a port. A sailing "
+        "is one boat doing one route. Machines have a number, and I log breakdowns against "
+        "a machine with the date and the repair cost."
+    )
+    found = entities(spec)
+    assert {"drill_date", "depth_metres"} <= set(found["Well"])
+    assert {"date", "repair_cost"} <= set(found["Breakdown"])
+    assert {
+        ("Well", "Customer"),
+        ("Sailing", "Boat"),
+        ("Sailing", "Route"),
+        ("Breakdown", "Machine"),
+    } <= relations(spec)

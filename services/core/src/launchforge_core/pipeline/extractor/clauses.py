@@ -891,6 +891,14 @@ class ClauseReader(ReaderBase):
         )
         role = self.role(obj)
         if (
+            keeping
+            and role == "abstract"
+            and obj.plural
+            and not (obj.adjs or obj.mods)
+            and self._has_posts(cs, j + 1)
+        ):
+            role = "entity"  # "I want to log breakdowns against a machine with the date"
+        if (
             subject is not None
             and (subject_key or subject.det in ("a", "an", "each", "every"))
             and self._right_before(cs, i, subject)

@@ -86,9 +86,14 @@ class ListReader(ReaderBase):
                     )
                 c = owner_np  # "a habit tracker with daily check-ins": the habits
             role = self.role(c)
-            forced = role == "attribute" and c.plural and self._has_posts(cs, i + 1)
+            forced = (
+                role in ("attribute", "abstract")
+                and c.plural
+                and not (role == "abstract" and (c.adjs or c.mods))  # "total sales per ..."
+                and self._has_posts(cs, i + 1)
+            )
             if forced:
-                role = "entity"  # "tasting notes per wine with ...": records of their own
+                role = "entity"  # "tasting notes per wine with ...", "breakdowns against"
             if role == "attribute" and previous is not None:
                 # "clients with phone, email and their dogs": back into the fields
                 i = self.read_fields(cs, i, previous, closer=None)
@@ -205,6 +210,18 @@ class ListReader(ReaderBase):
             ):
                 # "matches against other clubs with ...": who they play, not records
                 self.add_field(key, FieldDraft(["opponent"], position=i))
+                i += 2
+                continue
+            if (
+                c.text == "against"
+                and isinstance(rival, NP)
+                and key
+                and rival.det in ("a", "an", "the", "each", "one")
+                and "-".join(entity_words(rival)) in self.r.entities
+            ):
+                # "log breakdowns against a machine with the date": the machine's
+                for member in members:
+                    self.relation(member, self.entity(rival))
                 i += 2
                 continue
             if c.text == "with" and i + 1 < len(cs):
@@ -465,6 +482,8 @@ class ListReader(ReaderBase):
         assert isinstance(c, Token)
         if c.text in ("with", "("):
             return True
+        if c.text == "against" and isinstance(nxt, NP) and nxt.det in ("a", "an", "each", "one"):
+            return self.role(nxt) == "entity"  # "breakdowns against a machine"
         if c.tag == "PREP" and c.text in RELATION_PREPS and isinstance(nxt, NP):
             return self.role(nxt) == "entity" and (c.text != "to" or nxt.each)
         if c.tag == "VERB" and self._participle(c.text):

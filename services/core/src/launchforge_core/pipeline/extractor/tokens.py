@@ -171,6 +171,12 @@ def tokenize(idea: str) -> list[Token]:
         before = tokens[i - 1]
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
+            token.tag == "ADV"
+            and token.text in _ADVERBS_ALSO_NOUNS
+            and before.text in ("a", "an", "the", "each", "every", "one")
+        ):
+            token.tag = "NOUN"  # "a well is drilled for a customer", "each round has"
+        if (
             token.tag == "ADJ"
             and before.text in ("a", "an")
             and token.text not in ("few", "little", "lot", "bit")
@@ -235,7 +241,7 @@ def _static_tag(word: str) -> str:
         return "VERB"
     if word in ("want", "wants", "wanted", "go", "goes", "going", "went", "get", "gets", "got"):
         return "VERB"
-    if word in ("belong", "belongs", "getting"):
+    if word in ("belong", "belongs", "getting", "doing"):
         return "VERB"
     if word in lx.ADVERBS or (word in lx.NEVER_NOUNS and word not in lx.VERBS):
         return "ADV"
@@ -285,6 +291,8 @@ _VERB_BEFORE = frozenset({"AUX", "PRON", "WH"})
 _SUBJECTS = frozenset({"i", "we", "they", "he", "she", "someone", "somebody"})
 # Before a number these say how many, roughly: "about 150 houses", "around 40 sites"
 _ABOUT = frozenset({"about", "around", "roughly", "approximately", "nearly", "almost"})
+# Adverbs that are nouns after a determiner: "a well", "each round", "the back"
+_ADVERBS_ALSO_NOUNS = frozenset({"well", "round", "back"})
 # Before a verb's bare form: "it would settle", "we could track"
 _MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
