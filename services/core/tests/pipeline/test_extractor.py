@@ -1571,3 +1571,15 @@ def test_a_well_a_sailing_doing_a_route_and_breakdowns_logged_against_a_machine(
         ("Sailing", "Route"),
         ("Breakdown", "Machine"),
     } <= relations(spec)
+
+
+def test_coming_in_for_a_thing_and_the_date_something_expires():
+    spec = extract_spec(
+        "Clients have a name, a phone and the date their insurance expires. When they come "
+        "in for a fitting we record the date, the size and the price."
+    )
+    found = entities(spec)
+    assert found["Client"]["insurance_expiry_date"]["type"] == "date"
+    assert {"date", "size", "price"} <= set(found["Fitting"])
+    assert ("Fitting", "Client") in relations(spec)
+    assert "Expire" not in found

@@ -183,6 +183,11 @@ class EventReader(ReaderBase):
         elif not (isinstance(doer, Token) and doer.text in _DOERS):
             return None
         j += 1
+        visit = self._come_in_for(cs, j) if befalls is None else None
+        if visit is not None:
+            came_for = cs[visit]  # "when they come in for an eye test": the test
+            assert isinstance(came_for, NP)
+            befalls, j = came_for, visit - 1
         while (
             befalls is None
             and j < len(cs)
@@ -250,7 +255,12 @@ class EventReader(ReaderBase):
             self.relation(event, parent)
         if person is not None:
             self.relation(event, self.entity(person, strength=1))
-        elif befalls is not None and isinstance(doer, Token) and doer.text in ("he", "she"):
+        elif (
+            befalls is not None
+            and isinstance(doer, Token)
+            and doer.text in ("he", "she", "they")
+            and self.last_person
+        ):
             self.relation(event, self.last_person)  # "whenever he has a reaction": his
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
@@ -266,6 +276,27 @@ class EventReader(ReaderBase):
         event = self.entity(NP(head=noun, det="a", index=j), strength=2, listed=True)
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
+
+    def _come_in_for(self, cs: list[Chunk], j: int) -> int | None:
+        """At the verb: ``come [in|round] for an eye test``: where the thing come for
+        (a record of its own) stands; None if the words are not that."""
+        verb = cs[j] if j < len(cs) else None
+        if not (isinstance(verb, Token) and self._base(verb.text) in ("come", "go", "pop")):
+            return None
+        k = j + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("in", "round", "back"):
+            k += 1
+        thing = cs[k + 1] if k + 1 < len(cs) else None
+        if (
+            k < len(cs)
+            and isinstance(cs[k], Token)
+            and cs[k].text == "for"
+            and isinstance(thing, NP)
+            and thing.det in ("a", "an", "their", "his", "her")
+            and self.role(thing) == "entity"
+        ):
+            return k + 1
+        return None
 
     def _what_befalls(self, cs: list[Chunk], j: int) -> NP | None:
         """At the verb: ``has|gets|suffers a THING`` (one of many, no one's): the thing,

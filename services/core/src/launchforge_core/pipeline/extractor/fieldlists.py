@@ -86,6 +86,16 @@ def _participle_of(text: str, base: str) -> str:
 # "where I went", "where we drove to": the place a trip ends; "where I started from"
 _GOING = frozenset({"go", "drive", "travel", "head", "fly", "ride", "walk", "deliver"})
 _SETTING_OUT = frozenset({"start", "leave", "set-off", "depart", "begin"})
+# "the date their medical expires" -> expiry: the noun of what happens on a date
+_EVENT_NOUNS = {
+    "expire": "expiry",
+    "renew": "renewal",
+    "arrive": "arrival",
+    "depart": "departure",
+    "deliver": "delivery",
+    "close": "closing",
+    "open": "opening",
+}
 # Words after a verb that finish it, not what it is done to: "taken away", "sent back"
 _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
 _IRREGULAR_PARTICIPLES = {
@@ -546,6 +556,7 @@ class FieldReader(ReaderBase):
                 i += 1
             i = self._field_cues(cs, i + 1, draft)
             following = cs[i] if i < len(cs) else None
+            happens = cs[i + 1] if i + 1 < len(cs) else None
             if (
                 isinstance(following, Token)
                 and following.tag == "PRON"
@@ -554,6 +565,17 @@ class FieldReader(ReaderBase):
                 end = self._skip_clause(cs, i, closer)  # "hero i played", "the date it went out"
                 self._when_it_did(draft, cs[i + 1 : end], owner)
                 i = end
+            elif (
+                draft.words == ["date"]
+                and isinstance(following, NP)
+                and following.det in ("their", "his", "her", "its")
+                and isinstance(happens, Token)
+                and happens.tag == "VERB"
+            ):
+                # "the date their medical expires" -> medical_expiry_date
+                base = self._base(happens.text)
+                draft.words = [following.head, _EVENT_NOUNS.get(base, base), "date"]
+                i = self._skip_clause(cs, i, closer)
             per = cs[i] if i < len(cs) else None
             target = cs[i + 1] if i + 1 < len(cs) else None
             if (

@@ -321,6 +321,18 @@ def _resolve(tokens: list[Token]) -> None:
             # "every yarn I own" (a verb) / "its own water tap" (an adjective)
             token.tag = "ADJ" if prev.tag in ("DET", "POSS") else "VERB"
             continue
+        before_prev = tokens[i - 2] if i >= 2 else None
+        if (
+            word.endswith("s")
+            and word != base
+            and prev is not None
+            and prev.tag in ("ADJ", "NOUN")
+            and before_prev is not None
+            and before_prev.text in ("their", "his", "her", "its")
+            and (nxt is None or nxt.tag in ("PUNCT", "CONJ"))
+        ):
+            prev.tag, token.tag = "NOUN", "VERB"  # "the date their medical expires"
+            continue
         if (
             word.endswith("s")
             and prev is not None
