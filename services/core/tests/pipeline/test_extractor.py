@@ -1583,3 +1583,21 @@ def test_coming_in_for_a_thing_and_the_date_something_expires():
     assert {"date", "size", "price"} <= set(found["Fitting"])
     assert ("Fitting", "Client") in relations(spec)
     assert "Expire" not in found
+
+
+def test_one_of_many_after_the_verb_and_the_details_of_a_one_to_one_record():
+    spec = extract_spec(
+        "Vans have a registration and drivers have a name. A shift is one driver with one "
+        "van on a date, with a start time and whether it was late. Depots have a town. A "
+        "parcel goes to one depot and comes out of a particular van. When a parcel comes in "
+        "I log the weight and the postcode."
+    )
+    found = entities(spec)
+    assert {"date", "start_time", "late"} <= set(found["Shift"])
+    assert {"weight", "postcode"} <= set(found["Parcel"])
+    assert {
+        ("Shift", "Driver"),
+        ("Shift", "Van"),
+        ("Parcel", "Depot"),
+        ("Parcel", "Van"),
+    } <= relations(spec)

@@ -443,7 +443,8 @@ class ClauseReader(ReaderBase):
             # "a session is one tutor with ...", "every visit is one observer at one site"
             child = self.entity(subject, force=counted)
             self.relation(child, self.entity(one, force=True))
-            return self._each_one(cs, j + 1, child)
+            after = self._each_one(cs, j + 1, child)
+            return self._tied_details(cs, after, child)  # "..., on a date, with a slot"
         passive = False
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("VERB", "ADJ"):
             token = cs[j]
@@ -853,6 +854,24 @@ class ClauseReader(ReaderBase):
             subject_key = self._it(cs, i)
         if subject_key is None and subject is not None and base in TYING_VERBS:
             subject_key = self.entity(subject, strength=2)  # "a rental ties ..."
+        if (
+            subject is not None
+            and prep is not None
+            and prep != "with"
+            and not subject.plural
+            and (obj.numbers == ["one"] or obj.of_many)
+            and self.role(subject) == "entity"
+            and self.role(obj) in ("entity", "attribute")
+            and base not in lx.KEEPING_VERBS
+            and base not in CHILD_VERBS  # read below, with what follows them
+        ):
+            # "a delivery goes to one shop and comes out of a particular batch": one of
+            # many on the far side of the verb makes the subject its child
+            child = subject_key or self.entity(subject, strength=2)
+            parent = self.entity(obj, force=True)
+            if child and parent and child != parent:
+                self.relation(child, parent)
+                return j + 1
         tied = self._ties_or_becomes(cs, j, base, subject_key, obj)
         if tied is not None:
             return tied

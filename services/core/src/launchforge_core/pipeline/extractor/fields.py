@@ -130,6 +130,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "phone"
     if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
         return "email"
+    if head == "site" and mods and not mods & {"web", "home"}:
+        return "string"  # "launch site", "dive site": a place, not a web address
     if head in URL_WORDS or one in URL_WORDS or "url" in mods:
         return "url"
     if head in ("datetime", "timestamp") or (head == "time" and "date" in mods):

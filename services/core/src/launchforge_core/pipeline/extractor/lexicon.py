@@ -80,6 +80,7 @@ NUMBER_VALUES = {
 # Adjectives that modify the things people track; they never name an entity.
 ADJECTIVES = frozenset(
     """small big large huge tiny simple personal daily weekly monthly yearly annual nightly
+    particular certain
     hourly quarterly new old local different various current upcoming past previous next
     favourite favorite free main basic easy online offline shared multiple several many
     few other whole entire specific individual private public internal external regular
@@ -502,6 +503,7 @@ TITLE_HEADS = frozenset(
 # Irregular or tricky singular forms inflect gets wrong for our purpose.
 SINGULAR_OVERRIDES = {
     "data": "data",
+    "specimen": "specimen",
     "todo": "task",
     "todos": "task",
     "to-do": "task",

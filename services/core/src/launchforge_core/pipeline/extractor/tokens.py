@@ -241,7 +241,7 @@ def _static_tag(word: str) -> str:
         return "VERB"
     if word in ("want", "wants", "wanted", "go", "goes", "going", "went", "get", "gets", "got"):
         return "VERB"
-    if word in ("belong", "belongs", "getting", "doing"):
+    if word in ("belong", "belongs", "getting", "doing", "come", "comes", "came"):
         return "VERB"
     if word in lx.ADVERBS or (word in lx.NEVER_NOUNS and word not in lx.VERBS):
         return "ADV"
