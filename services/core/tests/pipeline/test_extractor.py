@@ -1601,3 +1601,13 @@ def test_one_of_many_after_the_verb_and_the_details_of_a_one_to_one_record():
         ("Parcel", "Depot"),
         ("Parcel", "Van"),
     } <= relations(spec)
+
+
+def test_examples_after_like_are_kinds_not_records():
+    spec = extract_spec(
+        "Suppliers have a name and a website. I buy parts like springs and crystals from a "
+        "few suppliers, and I record each purchase with the item and the cost."
+    )
+    found = entities(spec)
+    assert not {"Spring", "Crystal"} & set(found)
+    assert {"item", "cost"} <= set(found["Purchase"])

@@ -153,6 +153,19 @@ class ListReader(ReaderBase):
             break
         return i
 
+    def _past_examples(self, cs: list[Chunk], i: int) -> int:
+        """From the first example of ``like glass eyes and forms``: past the examples,
+        which are kinds of the thing before them, not records of their own."""
+        while i < len(cs) and (
+            isinstance(cs[i], NP) or (isinstance(cs[i], Token) and cs[i].text in (",", "and", "or"))
+        ):
+            if isinstance(cs[i], Token) and cs[i].text in (",", "and") and i + 1 < len(cs):
+                after = cs[i + 1]
+                if isinstance(after, Token) and after.tag in ("PRON", "VERB"):
+                    return i  # ", and I record ...": the sentence goes on
+            i += 1
+        return i
+
     def _after_item(self, cs: list[Chunk], i: int, previous: str | None) -> int:
         """Past what the list reader cannot read, to the next item (", each stored in a rack"
         still ties the previous item to the rack)."""
@@ -223,6 +236,9 @@ class ListReader(ReaderBase):
                 for member in members:
                     self.relation(member, self.entity(rival))
                 i += 2
+                continue
+            if c.text == "like" and isinstance(rival, NP) and key and rival.plural:
+                i = self._past_examples(cs, i + 1)  # "supplies like glass eyes and forms"
                 continue
             if c.text == "with" and i + 1 < len(cs):
                 nxt = cs[i + 1]
