@@ -1611,3 +1611,14 @@ def test_examples_after_like_are_kinds_not_records():
     found = entities(spec)
     assert not {"Spring", "Crystal"} & set(found)
     assert {"item", "cost"} <= set(found["Purchase"])
+
+
+def test_the_writers_own_word_for_a_record_and_a_verb_after_our_noun():
+    spec = extract_spec(
+        "My family farms mussels on ropes. Crew members have a name. Callouts (we call "
+        "them shouts) have the date and the incident type. Each shout also has a description."
+    )
+    found = entities(spec)
+    assert {"date", "incident_type", "description"} <= set(found["Shout"])
+    assert "Callout" not in found
+    assert not [name for name in found if name.startswith("Farm")]

@@ -67,6 +67,17 @@ def resolve(reading: Reading) -> Model:
         else:  # named once in passing, with nothing about it: not kept
             notes.append(f"not kept: {' '.join(draft.words)!r} (named once, with no details)")
 
+    # "callouts (we call them shouts)": one kind of record, by the writer's own word
+    for first, own in reading.aliases:
+        if first not in entities or first == own:
+            continue
+        draft = entities.pop(first)
+        if own in entities:
+            _merge(entities[own], draft)
+        else:
+            draft.key, draft.words = own, own.split("-")
+            entities[own] = draft
+        rename[first] = own
     # "concert programme" when concerts are kept: the concert itself
     for key, draft in list(entities.items()):
         first = draft.words[0]

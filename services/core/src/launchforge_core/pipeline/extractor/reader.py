@@ -82,6 +82,8 @@ class Reading:
     rejected: list[str] = field(default_factory=list)
     sentences: list[list[Token]] = field(default_factory=list)
     order: list[str] = field(default_factory=list)  # entity keys in list order
+    # "callouts (we call them shouts)": (the word used first, the writer's own word)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
 
 
 class ReaderCore(ReaderBase):
@@ -207,6 +209,7 @@ class ReaderCore(ReaderBase):
             chunks = chunk(sentence)
             if self._strip_called(chunks):
                 continue
+            chunks = self._strip_alias(chunks)
             self.read_sentence(chunks, first=index == 0)
         return self.r
 
@@ -233,6 +236,33 @@ class ReaderCore(ReaderBase):
                     self.read_fields(chunks, chunks.index(first), owner, closer=None)
                 else:
                     self.read_items(chunks, chunks.index(first), listed=True, skip_unknown=True)
+
+    def _strip_alias(self, cs: list[Chunk]) -> list[Chunk]:
+        """``callouts (we call them shouts) have ...``: the aside names the same records
+        by the writer's own word; it is noted and taken out of the sentence."""
+        for k in range(1, len(cs) - 5):
+            words = [c.text if isinstance(c, Token) else "" for c in cs[k : k + 4]]
+            if (
+                words[0] == "("
+                and words[1] in ("we", "i", "they", "people")
+                and self._base(words[2]) == "call"
+                and words[3] in ("them", "it", "these")
+                and isinstance(cs[k - 1], NP)
+                and isinstance(cs[k + 4], NP)
+                and isinstance(cs[k + 5], Token)
+                and cs[k + 5].text == ")"
+            ):
+                first, own = cs[k - 1], cs[k + 4]
+                assert isinstance(first, NP)
+                assert isinstance(own, NP)
+                names = ("-".join(entity_words(first)), "-".join(entity_words(own)))
+                self.r.aliases.append(names)
+                rest = cs[:k] + cs[k + 6 :]
+                for index, item in enumerate(rest):
+                    if isinstance(item, NP):
+                        item.index = index
+                return rest
+        return cs
 
     def _strip_called(self, chunks: list[Chunk]) -> bool:
         """A sentence that only names the app ("Call it Green Thumb.") adds nothing."""

@@ -157,6 +157,7 @@ def tokenize(idea: str) -> list[Token]:
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
     _resolve(tokens)
     _either_or_verbs(tokens)
+    _our_noun_verbs(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i else None
@@ -386,6 +387,24 @@ def _either_or_verbs(tokens: list[Token]) -> None:
             )
         ):
             either.tag, first.tag, second.tag = "ADV", "VERB", "VERB"
+
+
+def _our_noun_verbs(tokens: list[Token]) -> None:
+    """``my family farms oysters``, ``our club races yachts``: after "my|our" and one
+    noun, a third-person form before a plural noun is the verb (no list knows "farm")."""
+    for k in range(2, len(tokens) - 1):
+        owner, noun, word, obj = tokens[k - 2], tokens[k - 1], tokens[k], tokens[k + 1]
+        if (
+            owner.text in ("my", "our")
+            and noun.tag == "NOUN"
+            and not is_plural(noun.text)
+            and word.tag == "NOUN"
+            and word.text.endswith("s")
+            and not word.text.endswith("ss")
+            and obj.tag == "NOUN"
+            and is_plural(obj.text)
+        ):
+            word.tag = "VERB"
 
 
 def _after_reduced_relative(tokens: list[Token], i: int) -> bool:
