@@ -1622,3 +1622,12 @@ def test_the_writers_own_word_for_a_record_and_a_verb_after_our_noun():
     assert {"date", "incident_type", "description"} <= set(found["Shout"])
     assert "Callout" not in found
     assert not [name for name in found if name.startswith("Farm")]
+
+
+def test_when_a_thing_is_brought_in_we_give_it_a_number_and_note_its_details():
+    spec = extract_spec(
+        "We rescue injured birds. When a bird is brought in we give it a ring number and "
+        "note the species, the date admitted and its weight in grams."
+    )
+    found = entities(spec)
+    assert {"ring_number", "species", "date_admitted", "weight_grams"} <= set(found["Bird"])

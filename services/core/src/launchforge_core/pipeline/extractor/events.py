@@ -557,6 +557,16 @@ class EventReader(ReaderBase):
             == ["it", "with"]
         ):
             return k + 3  # "whenever someone flips a vial they log it with their initials"
+        given = cs[k + 2] if k + 2 < len(cs) else None
+        if (
+            isinstance(note, Token)
+            and self._base(note.text) in ("give", "assign")
+            and isinstance(cs[k + 1], Token)
+            and cs[k + 1].text in ("it", "them")
+            and isinstance(given, NP)
+            and self.role(given) == "attribute"
+        ):
+            return k + 2  # "when an animal is brought in we give it a reference and note ..."
         if not (
             isinstance(note, Token)
             and note.tag == "VERB"

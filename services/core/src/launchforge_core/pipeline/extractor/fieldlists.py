@@ -272,6 +272,16 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, FieldDraft(words, type=kind, position=i))
                     i += 2
                     continue
+                if (
+                    c.tag == "VERB"
+                    and after_and
+                    and self._base(c.text) in ("note", "record", "log", "write-down", "take")
+                    and i + 1 < len(cs)
+                    and isinstance(cs[i + 1], NP)
+                    and self.role(cs[i + 1]) == "attribute"
+                ):
+                    i += 1  # "we give it a reference and note the species, ...": the same
+                    continue
                 if c.tag == "VERB" and owner and i + 1 < len(cs):
                     j = i + 1
                     if isinstance(cs[j], Token) and cs[j].tag == "PREP":
