@@ -1631,3 +1631,16 @@ def test_when_a_thing_is_brought_in_we_give_it_a_number_and_note_its_details():
     )
     found = entities(spec)
     assert {"ring_number", "species", "date_admitted", "weight_grams"} <= set(found["Bird"])
+
+
+def test_list_idea_headings_that_are_views_or_the_apps_own_name():
+    spec = extract_spec(
+        "Radio station system - planning & sponsorship\n"
+        "Boats: name, capacity\n"
+        "Shows: title, length in minutes\n"
+        "Sponsors: business name, monthly fee. Each sponsor backs one show.\n"
+        "Reports: sponsors per show, total fees per month\n"
+    )
+    found = entities(spec)
+    assert set(found) == {"Boat", "Show", "Sponsor"}
+    assert ("Sponsor", "Show") in relations(spec)

@@ -856,17 +856,17 @@ class ClauseReader(ReaderBase):
             subject_key = self.entity(subject, strength=2)  # "a rental ties ..."
         if (
             subject is not None
-            and prep is not None
-            and prep != "with"
+            and ((prep is not None and prep != "with") or (subject.each and obj.numbers == ["one"]))
             and not subject.plural
             and (obj.numbers == ["one"] or obj.of_many)
             and self.role(subject) == "entity"
             and self.role(obj) in ("entity", "attribute")
             and base not in lx.KEEPING_VERBS
             and base not in CHILD_VERBS  # read below, with what follows them
+            and base not in ("become", "turn", "make")  # "each specimen becomes one job"
         ):
-            # "a delivery goes to one shop and comes out of a particular batch": one of
-            # many on the far side of the verb makes the subject its child
+            # "a delivery goes to one shop and comes out of a particular batch", "each
+            # sponsor backs one show": one of many after the verb makes the subject its child
             child = subject_key or self.entity(subject, strength=2)
             parent = self.entity(obj, force=True)
             if child and parent and child != parent:

@@ -86,6 +86,10 @@ class Reading:
     aliases: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Headings over the views asked for, not records: "Reports: jobs per mechanic"
+_VIEW_HEADINGS = frozenset({"report", "dashboard", "stat", "statistic", "view", "chart"})
+
+
 class ReaderCore(ReaderBase):
     def __init__(self, idea: str) -> None:
         self.r = Reading()
@@ -352,7 +356,18 @@ class ReaderCore(ReaderBase):
     def read_title_list(self, title_np: NP, cs: list[Chunk], start: int, *, first: bool) -> None:
         """``Title: item, item and item``: a list of things, or the title thing's fields."""
         items_start = start
+        if title_np.singular in _VIEW_HEADINGS and not title_np.mods:
+            return  # "Reports: jobs per mechanic per week": views, read by the summaries
         fields_only = self._looks_like_field_list(cs, items_start)
+        if (
+            first
+            and fields_only
+            and title_np.singular in lx.META_NOUNS
+            and isinstance(cs[start - 1], Token)
+            and cs[start - 1].text == "-"
+        ):
+            self.r.title = title_np.words
+            return  # "Garage system - MOT & servicing": the app's name and what it is for
         if first:
             self.r.title = title_np.words
         if fields_only:

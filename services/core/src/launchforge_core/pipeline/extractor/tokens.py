@@ -390,21 +390,24 @@ def _either_or_verbs(tokens: list[Token]) -> None:
 
 
 def _our_noun_verbs(tokens: list[Token]) -> None:
-    """``my family farms oysters``, ``our club races yachts``: after "my|our" and one
-    noun, a third-person form before a plural noun is the verb (no list knows "farm")."""
+    """``my family farms oysters``, ``each sponsor backs one show``: after "my|our|each"
+    and one noun, a third-person form before a plural noun or a determiner is the verb
+    (no list knows "farm" or "back")."""
     for k in range(2, len(tokens) - 1):
         owner, noun, word, obj = tokens[k - 2], tokens[k - 1], tokens[k], tokens[k + 1]
         if (
-            owner.text in ("my", "our")
+            owner.text in ("my", "our", "each", "every")
             and noun.tag == "NOUN"
             and not is_plural(noun.text)
             and word.tag == "NOUN"
             and word.text.endswith("s")
             and not word.text.endswith("ss")
-            and obj.tag == "NOUN"
-            and is_plural(obj.text)
+            and (
+                (obj.tag == "NOUN" and is_plural(obj.text))
+                or obj.text in ("one", "a", "an", "the", "two", "several")
+            )
         ):
-            word.tag = "VERB"
+            word.tag = "VERB"  # "each sponsor backs one show"
 
 
 def _after_reduced_relative(tokens: list[Token], i: int) -> bool:
