@@ -1644,3 +1644,13 @@ def test_list_idea_headings_that_are_views_or_the_apps_own_name():
     found = entities(spec)
     assert set(found) == {"Boat", "Show", "Sponsor"}
     assert ("Sponsor", "Show") in relations(spec)
+
+
+def test_an_example_name_and_two_verbs_of_one_subject():
+    spec = extract_spec(
+        'We hire out gazebos. Each gazebo has a name like "Big Top", a size and a daily '
+        "price. Customers ring or message us and we take their name, phone and address."
+    )
+    found = entities(spec)
+    assert {"name", "size", "daily_price"} <= set(found["Gazebo"])
+    assert {"name", "phone", "address"} <= set(found["Customer"])

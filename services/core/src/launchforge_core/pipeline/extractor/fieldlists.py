@@ -673,6 +673,8 @@ class FieldReader(ReaderBase):
                 draft.choices = choices
                 draft.type = "enum"
                 return j
+            if t.text == "like" and choices:
+                return j  # 'a name like "Pirate Ship", a size, ...': one example, read on
         if t.text == "of" and draft.words[-1] in ("status", "stage", "severity", "priority"):
             choices, j = self._choices(cs, i + 1, closer=None)
             if len(choices) >= 2:

@@ -158,6 +158,7 @@ def tokenize(idea: str) -> list[Token]:
     _resolve(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
+    _two_verbs_of_one_subject(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i else None
@@ -408,6 +409,23 @@ def _our_noun_verbs(tokens: list[Token]) -> None:
             )
         ):
             word.tag = "VERB"  # "each sponsor backs one show"
+
+
+def _two_verbs_of_one_subject(tokens: list[Token]) -> None:
+    """``customers ring or message us``: after a plural noun, a bare word before "or"/
+    "and" and a verb's bare form is a verb too (no list knows "ring")."""
+    for k in range(1, len(tokens) - 2):
+        word, subject, conj, verb = tokens[k], tokens[k - 1], tokens[k + 1], tokens[k + 2]
+        if (
+            word.tag == "NOUN"
+            and not is_plural(word.text)
+            and subject.tag == "NOUN"
+            and is_plural(subject.text)
+            and conj.text in ("or", "and")
+            and verb.tag == "VERB"
+            and verb.text == verb_forms().get(verb.text, verb.text)
+        ):
+            word.tag = "VERB"
 
 
 def _after_reduced_relative(tokens: list[Token], i: int) -> bool:
