@@ -155,9 +155,9 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
             and np.text in ("has", "gets", "needs")
         ):
             # "we plan videos well ahead: each one has a working title": each video
-            them = _them(out, subject_too=True)
-            if them is not None:
-                out.append(NP(head=them.singular, mods=them.mods, det="each"))
+            named = _them(out, subject_too=True)
+            if named is not None:
+                out.append(NP(head=named.singular, mods=named.mods, det="each"))
                 i += 2
                 continue
         if (

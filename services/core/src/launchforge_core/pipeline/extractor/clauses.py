@@ -1113,15 +1113,8 @@ class ClauseReader(ReaderBase):
         ):
             k += 1  # "which students performed in which recital"
         each_one = [c.text if isinstance(c, Token) else "" for c in cs[k : k + 2]]
-        if (
-            each_one in (["each", "one"], ["every", "one"])
-            and prior
-            and self.role(member)
-            in (
-                "entity",
-                "attribute",
-            )
-        ):
+        kept_kind = self.role(member) in ("entity", "attribute")
+        if each_one in (["each", "one"], ["every", "one"]) and prior and kept_kind:
             # "... exercises, and I need to know which crew attended each one"
             b = self._known_prefix(member) or self.entity(member, strength=1, force=True)
             if b and b != prior and (prior, b) not in self.r.links:

@@ -130,6 +130,11 @@ _NOT_ACTS = frozenset(
 )
 
 
+def _aux_or_adverb(chunk: Chunk) -> bool:
+    """``has``, ``always``: words between a doer and the act."""
+    return isinstance(chunk, Token) and chunk.tag in ("AUX", "ADV")
+
+
 def _gerund(base: str) -> str:
     """The act's noun by its -ing form: shoe -> shoeing, tune -> tuning, trim -> trimming."""
     if base.endswith("ie"):
@@ -188,16 +193,7 @@ class EventReader(ReaderBase):
             came_for = cs[visit]  # "when they come in for an eye test": the test
             assert isinstance(came_for, NP)
             befalls, j = came_for, visit - 1
-        while (
-            befalls is None
-            and j < len(cs)
-            and isinstance(cs[j], Token)
-            and cs[j].tag
-            in (
-                "AUX",
-                "ADV",
-            )
-        ):
+        while befalls is None and j < len(cs) and _aux_or_adverb(cs[j]):
             j += 1
         j = self._past_a_trip(cs, j)
         verb = cs[j] if j < len(cs) else None
