@@ -67,11 +67,11 @@ HOW_NAMES = {
 }
 # "what they paid", "what I charged": an amount of money.
 WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "bill"})
-_PAST = {"pay": "paid", "spend": "spent", "cost": "cost", "do": "done", "see": "seen"}
 
 
 def _participle_of(text: str, base: str) -> str:
-    """The participle that names a done-to field: paid, given, fixed, returned."""
+    """The participle that names a field told as a clause: "what we practiced",
+    "whether the deposit was paid", "whether we gave him antihistamine" (given)."""
     if text.endswith("ed"):
         return text
     if base in _IRREGULAR_PARTICIPLES:
@@ -99,6 +99,7 @@ _EVENT_NOUNS = {
 # Words after a verb that finish it, not what it is done to: "taken away", "sent back"
 _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
 _IRREGULAR_PARTICIPLES = {
+    "cost": "cost",
     "wear": "worn",
     "give": "given",
     "take": "taken",
@@ -125,13 +126,6 @@ _IRREGULAR_PARTICIPLES = {
     "set": "set",
     "put": "put",
 }
-
-
-def _past(text: str, base: str) -> str:
-    """The past participle that names a clause's field: "practiced", "paid"."""
-    if text.endswith("ed") or text == _PAST.get(base):
-        return text
-    return _PAST.get(base) or (f"{base}d" if base.endswith("e") else f"{base}ed")
 
 
 class FieldReader(ReaderBase):
@@ -588,6 +582,7 @@ class FieldReader(ReaderBase):
                 i = self._skip_clause(cs, i, closer)
             per = cs[i] if i < len(cs) else None
             target = cs[i + 1] if i + 1 < len(cs) else None
+            known_key = self._known_key(np) if role == "entity" else None
             if (
                 isinstance(per, Token)
                 and per.text == "per"
@@ -595,16 +590,14 @@ class FieldReader(ReaderBase):
                 and self.role(target) == "entity"
                 and "-".join(entity_words(target)) != owner
             ):
-                per_thing = self._known_key(np) if role == "entity" else None
-                if per_thing is not None:
+                if known_key is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
-                    self.relation(per_thing, self.entity(target))
+                    self.relation(known_key, self.entity(target))
                 else:
                     # "a budget per event": the event's field, not this list's owner's
                     self.add_field(self.entity(target), draft)
                 i += 2
-            elif role == "entity" and not np.plural and self._known_key(np) is not None:
-                known_key = self._known_key(np)
+            elif known_key is not None and not np.plural:
                 if np.det in lx.MANY_DETERMINERS:
                     # "a customer can have more than one property": the owner's records
                     self.relation(known_key, owner)
@@ -942,12 +935,8 @@ class FieldReader(ReaderBase):
             return end
         words: list[str] = []
         reason = False  # "whether it got cancelled because of the rain": the reason names none
-        while i < len(cs):
+        while i < end:
             c = cs[i]
-            if isinstance(c, Token) and (c.text in (",", "and", "or") or c.text == closer):
-                break
-            if isinstance(c, Token) and c.tag == "PUNCT":
-                break
             if isinstance(c, Token) and c.text in _REASONS and words:
                 reason = True
             if reason:
@@ -1036,9 +1025,11 @@ class FieldReader(ReaderBase):
         base = self._base(verb.text)
         end = self._skip_clause(cs, j + 1, closer)
         if base in WHAT_MONEY_VERBS:
-            draft = FieldDraft([_past(verb.text, base), "amount"], type="decimal", position=i)
+            draft = FieldDraft(
+                [_participle_of(verb.text, base), "amount"], type="decimal", position=i
+            )
         else:
-            draft = FieldDraft([_past(verb.text, base)], type="text", position=i)
+            draft = FieldDraft([_participle_of(verb.text, base)], type="text", position=i)
         self.add_field(owner, draft)
         return end
 
