@@ -137,16 +137,22 @@ class FieldReader(ReaderBase):
             return self._skip_parens(cs, i)
         if closer == ")" and self._examples(cs, i):
             kinds = [c.singular for c in cs[i:] if isinstance(c, NP)]
-            while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
-                i += 1
             if owner:
                 self.r.kinds.setdefault(owner, kinds)
-            return i + 1
+            return self._skip_parens(cs, i)
         after_and = False
         after_comma = False
         fields_read = 0
         while i < len(cs):
             c = cs[i]
+            choice = self._either_item(cs, i, closer)
+            if choice is not None:
+                words, j = choice  # "..., temporary or permanent": one field, one of two
+                name = [words[0], "or", words[1]]
+                self.add_field(owner, FieldDraft(name, type="enum", choices=words, position=i))
+                i = j
+                fields_read += 1
+                continue
             if isinstance(c, Token):
                 if closer and c.text == closer:
                     return i + 1
@@ -493,7 +499,7 @@ class FieldReader(ReaderBase):
                 if np.plural and closer is None and after_and and owner is None:
                     return i
                 child = self.entity(np, force=forced)
-                if np.each:
+                if np.each or not np.plural:  # "their team": the owner's one team
                     self.relation(owner, child)
                 else:
                     self.relation(child, owner)
@@ -593,6 +599,10 @@ class FieldReader(ReaderBase):
                 if known_key is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
                     self.relation(known_key, self.entity(target))
+                elif "-".join(entity_words(target)) not in self.r.entities:
+                    # "rate per word", "price per night": a rate, this owner's field
+                    draft.words = [*draft.words, "per", *target.words]
+                    self.add_field(owner, draft)
                 else:
                     # "a budget per event": the event's field, not this list's owner's
                     self.add_field(self.entity(target), draft)
@@ -677,7 +687,11 @@ class FieldReader(ReaderBase):
         if t.text in ("flag", "yes-no") or (t.text == "(" and self._yes_no(cs, i + 1)):
             draft.type = "boolean"
             return i + (1 if t.text != "(" else 4)
-        if t.text == "," and self._trailing_choices(cs, i + 1):
+        if (
+            t.text == ","
+            and infer_type(draft.words) == "string"  # not "repair date, temporary or ..."
+            and self._trailing_choices(cs, i + 1)
+        ):
             choices, j = self._choices(cs, i + 1, closer=None)
             if 2 <= len(choices) <= 4:
                 draft.choices, draft.type = choices, "enum"  # "a shift, morning or evening"
@@ -724,9 +738,11 @@ class FieldReader(ReaderBase):
         )
 
     def _skip_parens(self, cs: list[Chunk], i: int) -> int:
+        """Past the ``)`` that closes; an aside left open runs to the sentence's end
+        ("(mostly old folks. Each visit ...": the full stop split it)."""
         while i < len(cs) and not (isinstance(cs[i], Token) and cs[i].text == ")"):
             i += 1
-        return i + 1
+        return min(i + 1, len(cs))
 
     def _aside_after(self, cs: list[Chunk], i: int) -> bool:
         """A remark in parentheses at ``i``."""
@@ -747,18 +763,58 @@ class FieldReader(ReaderBase):
                 return True
         return False
 
+    def _either_item(
+        self, cs: list[Chunk], i: int, closer: str | None
+    ) -> tuple[list[str], int] | None:
+        """``..., temporary or permanent, ...``: a list item that is two describing words
+        with "or" between, the values of one field (where the next comma or the end
+        follows)."""
+        first, conj, second = (cs[k] if k < len(cs) else None for k in (i, i + 1, i + 2))
+        prev = cs[i - 1] if i else None
+        if not (
+            isinstance(prev, Token)
+            and prev.text in (",", ":")
+            and self._describing_word(first)
+            and isinstance(conj, Token)
+            and conj.text == "or"
+            and self._describing_word(second)
+            and (i + 3 >= len(cs) or self._ends_item(cs, i + 3, closer))
+        ):
+            return None
+        assert first is not None
+        assert second is not None
+        return [first.text, second.text], i + 3
+
+    def _describing_word(self, c: Chunk | None) -> bool:
+        """An adjective, or one bare word no rule knows as a thing ("permanent")."""
+        if isinstance(c, Token):
+            return c.tag == "ADJ"
+        return (
+            isinstance(c, NP)
+            and not c.words[1:]
+            and not c.adjs
+            and c.det is None
+            and not c.plural
+            and c.head not in self.r.entities
+            and self.role(c) not in ("attribute", "period")
+        )
+
     def _trailing_choices(self, cs: list[Chunk], i: int) -> bool:
         """``w1 or w2`` (or ``w1, w2 or w3``) of bare words, closing the sentence."""
-        words, ors = 0, 0
+        words, ors, last = 0, 0, False
         for c in cs[i:]:
+            if last:
+                return False  # "size, indoor or outdoor, price": the list goes on
             if isinstance(c, NP):
                 if c.det is not None or len(c.words) > 2:
                     return False
                 words += 1
+                last = ors == 1
             elif c.text == "or":
                 ors += 1
             elif c.text == "," or c.tag == "ADJ":
                 words += c.tag == "ADJ"
+                last = ors == 1 and c.tag == "ADJ"
             else:
                 return False
         return ors == 1 and 2 <= words <= 4

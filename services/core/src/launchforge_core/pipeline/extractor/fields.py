@@ -113,6 +113,16 @@ MEASURE_HEADS = frozenset(
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
+    if "per" in words[1:-1]:
+        # "price per night", "rate per word": a money rate; "calls per day": a count
+        per = words.index("per")
+        before = infer_type(words[:per])
+        if words[per - 1] == "rate":
+            return "decimal"
+        if before in ("decimal", "integer", "number"):
+            return before
+        if singular(words[per - 1]) != words[per - 1]:
+            return "integer"
     head = words[-1]
     if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
         head = words[-2]  # "date out", "time back": typed by the noun before

@@ -382,15 +382,31 @@ class ReaderCore(ReaderBase):
             # details is records of their own, even when the word alone is a field
             counted = not first and owner_np.plural and self.role(owner_np) == "attribute"
             owner = self.entity(owner_np, strength=2, listed=True, force=counted)
-            self.read_fields(cs, items_start, owner, closer=None)
+            self._read_field_items(cs, items_start, owner)
             return
         if not first and self.role(title_np) == "entity":
             owner = self.entity(title_np, strength=2, listed=True)
-            self.read_fields(cs, items_start, owner, closer=None)
+            self._read_field_items(cs, items_start, owner)
             return
 
         end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
         self._clause_after_list(cs, end)
+
+    def _read_field_items(self, cs: list[Chunk], i: int, owner: str | None) -> None:
+        """``Heading: item, item, ...``: the comma parts a field each, so an item the
+        field reader stops at ("description of the piece", "inspector who signed it
+        off") costs that item only, not the rest of the line."""
+        inside = self._in_parentheses(cs)
+        while i < len(cs):
+            end = self.read_fields(cs, i, owner, closer=None)
+            i = next(
+                (
+                    k + 1
+                    for k in range(max(end, i + 1), len(cs))
+                    if not inside[k] and isinstance(cs[k], Token) and cs[k].text == ","
+                ),
+                len(cs),
+            )
 
     def _clause_after_list(self, cs: list[Chunk], end: int) -> None:
         """``...: talks with title and duration - each talk has one speaker, one room``:

@@ -78,7 +78,8 @@ class Summaries:
         wanted = [singular(w) for w in words.split()]
         for info in self.entities.values():
             for f in info.fields:
-                parts = [singular(part) for part in f["name"].split("_")]  # "miles_driven"
+                # "miles_driven" (not what a rate is per: "rate_per_word" is no word count)
+                parts = [singular(part) for part in f["name"].partition("_per_")[0].split("_")]
                 if f["type"] in kinds and any(w in parts or w == f["name"] for w in wanted):
                     return info, f
         return None
