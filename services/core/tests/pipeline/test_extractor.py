@@ -1718,3 +1718,54 @@ def test_their_one_thing_among_details_is_a_reference_and_a_rate_per_unit_is_a_f
     assert ("Team", "Player") not in relations(spec)
     assert found["Translator"]["rate_per_word"]["type"] == "decimal"
     assert "Word" not in found
+
+
+@pytest.mark.parametrize(
+    ("idea", "summary"),
+    [
+        (
+            "Club\nBooks: title, author\nRatings: book, score 1-5\nShow average rating per book.",
+            {"entity": "Rating", "kind": "average", "field": "score", "group_by": "Book"},
+        ),
+        (
+            "Print room\nPrinters: name\nPrint jobs: printer, date, success yes/no\n"
+            "Show success percentage per printer.",
+            {"entity": "PrintJob", "kind": "percent", "field": "success", "group_by": "Printer"},
+        ),
+        (
+            "Flats\nUnits: number, monthly rent\nRent payments: unit, date paid, amount\n"
+            "Show rent collected per month.",
+            {"entity": "RentPayment", "kind": "sum", "field": "amount", "period": "month"},
+        ),
+        (
+            "Plots have a number and a status (free, sold, reserved). Count plots by status.",
+            {"entity": "Plot", "kind": "count", "group_by": "status"},
+        ),
+        (
+            "Invoices have an issue date and a total. Projects have a budget and a deadline. "
+            "Monthly invoiced totals.",
+            {"entity": "Invoice", "kind": "sum", "field": "total", "period": "month"},
+        ),
+        (
+            "Gradebook: students (name), assignments with title and max points, and grades "
+            "per student per assignment with points earned; average points per student",
+            {"entity": "Grade", "kind": "average", "field": "points_earned", "group_by": "Student"},
+        ),
+    ],
+)
+def test_a_measure_is_read_with_what_it_measures_and_what_it_is_grouped_by(idea, summary):
+    found = extract_spec(idea)["summaries"]
+    assert [item for item in found if summary.items() <= item.items()], found
+    assert len(found) == 1, found  # and nothing else read as a view
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "Jobs have a date, the hours and a total price.",
+        "Hives have a name. Honey harvests per hive with date and weight in kg.",
+        "Courses: title, price, max students",
+    ],
+)
+def test_records_described_with_per_and_total_ask_for_no_view(idea):
+    assert extract_spec(idea)["summaries"] == []

@@ -26,6 +26,7 @@ from launchforge_core.pipeline.edits.phrases import (
     words_of,
 )
 from launchforge_core.pipeline.extractor.summaries import EntityInfo, read_summaries
+from launchforge_core.pipeline.extractor.tokens import split_sentences, tokenize
 from launchforge_core.pipeline.extractor.words import singular
 
 Command = Callable[[SpecDraft, str], list[Edit] | None]
@@ -271,8 +272,8 @@ def summary(draft: SpecDraft, text: str) -> list[Edit] | None:
     )
     if m is None:
         return None
-    what = m.group("what").lower().replace("how many", "how-many")
-    found, _ = read_summaries([what], _infos(draft))
+    what = m.group("what")
+    found, _ = read_summaries(split_sentences(tokenize(what)), _infos(draft))
     if not found:
         if re.search(r"\s(?:to|on|for)\s", what) and not re.search(r"\b(?:by|per)\b", what):
             return None  # "add a count to tasks": a field called count

@@ -96,8 +96,7 @@ def extract(
         link = _link_entity(owner, member, model, entity_names, entities, relations)
         infos[link["key"]] = EntityInfo(link["key"], link["name"], [], [owner, member])
 
-    sentences = [" ".join(t.text for t in s) for s in reading.sentences]
-    summaries, summary_notes = read_summaries(sentences, infos)
+    summaries, summary_notes = read_summaries(reading.sentences, infos)
     notes += summary_notes
     notes += [f"not an entity: {word}" for word in reading.rejected]
     name = _app_name(reading, idea, entities)

@@ -128,6 +128,10 @@ _IRREGULAR_PARTICIPLES = {
 }
 
 
+# "win percent per roster", "attendance count per class": a measure asked for per thing
+_MEASURE_HEADS = frozenset({"percent", "percentage", "count", "average", "total"})
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -596,7 +600,9 @@ class FieldReader(ReaderBase):
                 and self.role(target) == "entity"
                 and "-".join(entity_words(target)) != owner
             ):
-                if known_key is not None:
+                if np.head in _MEASURE_HEADS:
+                    pass  # "win percent per roster": a view, read by the summaries
+                elif known_key is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
                     self.relation(known_key, self.entity(target))
                 elif "-".join(entity_words(target)) not in self.r.entities:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_event, singular
 
 PERIODS = {
@@ -44,6 +45,10 @@ class EntityInfo:
     name: str
     fields: list[dict[str, Any]]
     parents: list[str]  # keys
+
+
+# a reading of a measure: the records, and the field measured (none for a count)
+Pick = tuple[EntityInfo, dict[str, Any] | None]
 
 
 class Summaries:
@@ -116,11 +121,6 @@ class Summaries:
 
     def read(self, text: str) -> None:
         self._streaks(text)
-        self._period_totals(text)
-        self._averages(text)
-        self._counts(text)
-        self._sums(text)
-        self._percent_of(text)
         self._percent(text)
 
     def _streaks(self, text: str) -> None:
@@ -153,137 +153,224 @@ class Summaries:
         events = [i for i in self.entities.values() if dated(i) and is_event(i.key)]
         return events[0] if events else None
 
-    def _period_totals(self, text: str) -> None:
-        money = ("decimal", "number", "integer")
-        amounts = (
-            r"totals?|spend(?:ing|t)?|sums?|revenue|income|earnings|costs?|expenses?|sales"
-            r"|earn(?:ed)?|made|collected|raised|received|invoiced|billed|paid"
+    # --- measures: "average score per player", "how many visits each pet had" ------------
+
+    def read_measures(self, tokens: list[Token]) -> None:
+        """Every measure the sentence asks for: a kind word ("average", "how many",
+        "total", "biggest", "percent"), what it measures, and what it is grouped by.
+
+        Read on the tagged words, so the phrase ends where the grammar says it does
+        ("how many chores each kid did per week": chores, by kid, per week)."""
+        words = [t.text for t in tokens]
+        view = any(w in _VIEW_WORDS for w in words)
+        read_to = 0  # "waterings per plant per month" is one phrase, not a second at "plant"
+        for k in range(len(tokens)):
+            phrase = _phrase_at(tokens, k) if k >= read_to else None
+            if phrase is None:
+                continue
+            kind, what, rest = phrase
+            group, period, end = _grouping(tokens, rest)
+            period = period or _period_before(words, k)
+            if group is None and period is None and not (view and kind != "count"):
+                continue  # "the total they owe", "one sale per tree": no view asked for
+            if group is None and period is None and _in_field_list(words, k):
+                continue
+            if kind == "plain-count" and set(words[end : end + 4]) & {"with", "(", ":"}:
+                continue  # "honey harvests per hive with date ...": records described
+            read_to = end
+            self._measure(kind, what, group, period, " ".join(words[k:end]))
+
+    def _measure(
+        self, kind: str, what: list[str], group: list[str] | None, period: str | None, said: str
+    ) -> None:
+        plain = kind == "plain-count"  # "visits per pet": a count only of records kept
+        picks = (
+            self._counted(what, group, named_only=plain)
+            if kind in ("count", "plain-count")
+            else self._flag(what, group)
+            if kind == "percent"
+            else self._numeric(kind, what, group, period)
         )
-        patterns = [
-            rf"\b(daily|weekly|monthly|yearly|annual)\s+(?:{_W}\s+)?(totals?|spend(?:ing)?"
-            rf"|sums?|revenue|income|earnings|costs?|expenses?|sales|amounts?)\b",
-            rf"\b({amounts})\b(?:\s+{_W}){{0,4}}?\s+"
-            rf"(?:per|by|each|every|a|for each|in each)\s+(day|week|month|year)\b",
+        kind = "count" if plain else kind
+        if not picks:
+            if not plain:
+                self.notes.append(f"summary {said!r}: nothing in the data to measure")
+            return
+        # the best reading that fits what was asked ("payouts per consignor": not the
+        # consignor's own payout percent; "rent collected per month": a dated record)
+        found = None
+        # asked for both a grouping and a period that no reading has: the grouping, else
+        # the period ("total collected per building per month" where payments are not
+        # tied to buildings: the total per month), and a note of what is out of reach
+        for g, p in ((group, period), (group, None), (None, period)):
+            if (g, p) != (group, period) and (plain or (g is None and p is None)):
+                continue
+            fits = [self._fitted(info, f, g, p) for info, f in picks]
+            found = next((fit for fit in fits if fit is not None), None)
+            if found is not None:
+                break
+        if found is None or (group is not None and "group_by" not in found[2]):
+            missing = f"no {' '.join(group)!r} to group by" if group else "no date"
+            self.notes.append(f"summary {said!r}: {missing}")
+        elif period is not None and "period" not in found[2]:
+            self.notes.append(f"summary {said!r}: no date on {found[0].name} to group by")
+        if found is None:
+            return
+        info, f, extra = found
+        title = _title(kind, info, f, extra)
+        self.add(title, info, kind, field=f["name"] if f else None, **extra)
+
+    def _fitted(
+        self,
+        info: EntityInfo,
+        f: dict[str, Any] | None,
+        group: list[str] | None,
+        period: str | None,
+    ) -> tuple[EntityInfo, dict[str, Any] | None, dict[str, Any]] | None:
+        """``info`` measured as asked: grouped by ``group`` and dated by ``period``."""
+        extra: dict[str, Any] = {}
+        if group is not None:
+            info, extra = self._grouped(info, f, group)
+            if not extra:
+                return None
+        if period is not None:
+            if not any(x["type"] in DATES for x in info.fields):
+                return None
+            extra["period"] = period
+        return info, f, extra
+
+    # which records and which field --------------------------------------------------------
+
+    def _named_entities(self, words: list[str]) -> list[EntityInfo]:
+        found = []
+        for w in words:
+            info = self.entity(w)
+            if info is not None and info not in found:
+                found.append(info)
+        return found
+
+    def _group_parent(self, group: list[str] | None) -> EntityInfo | None:
+        if not group:
+            return None
+        for w in reversed(group):
+            info = self.entity(w)
+            if info is not None:
+                return info
+        return None
+
+    def _tied(self, info: EntityInfo, group: list[str] | None) -> bool:
+        parent = self._group_parent(group)
+        if parent is not None:
+            return parent.key in info.parents or self._link_to(info, parent) is not None
+        return bool(group) and any(_field_named(info, w) for w in group or [])
+
+    def _link_to(self, info: EntityInfo, parent: EntityInfo) -> EntityInfo | None:
+        """The record that ties ``info`` to ``parent`` many-to-many (a sign-up, a link)."""
+        for other in self.entities.values():
+            if {info.key, parent.key} <= set(other.parents) and other is not info:
+                return other
+        return None
+
+    def _children(self, parent: EntityInfo) -> list[EntityInfo]:
+        return [i for i in self.entities.values() if parent.key in i.parents]
+
+    def _counted(
+        self, what: list[str], group: list[str] | None, *, named_only: bool = False
+    ) -> list[Pick]:
+        named = self._named_entities(what)
+        if named or named_only:
+            return [(named[-1], None)] if named else []
+        parent = self._group_parent(group)
+        if parent is not None:
+            children = self._children(parent)
+            dated = [c for c in children if any(f["type"] in DATES for f in c.fields)]
+            pick = children if len(children) == 1 else dated if len(dated) == 1 else []
+            if pick:
+                return [(pick[0], None)]  # "how many items came in at each event": tickets
+        return [
+            (info, None)  # "how many of each meal": the guests, by meal
+            for w in reversed(group or [])
+            for info in self.entities.values()
+            if _field_named(info, w)
         ]
-        for number, pattern in enumerate(patterns):
-            for m in re.finditer(pattern, text):
-                period_word, what = (
-                    (m.group(1), m.group(2)) if number == 0 else (m.group(2), m.group(1))
-                )
-                # "total miles per month": the words after "total" name what is totalled
-                between = " ".join(m.group(0).split()[1:-2]) if number == 1 else ""
-                found = self.named_field(between, money) if between else None
-                if found is None:
-                    found = self.named_field(what, ("decimal",))
-                if found is None:
-                    found = next(self.fields_of(("decimal",)), None)
-                if found is None:
-                    found = self.named_field(what, money)
-                if found is None:
-                    self.notes.append(f"summary '{m.group(0)}': no amount to total")
+
+    def _flag(self, what: list[str], group: list[str] | None) -> list[Pick]:
+        """``win percent per map``, ``% passed``, ``success percentage per printer``."""
+        scored: list[tuple[int, EntityInfo, dict[str, Any]]] = []
+        for info in self.entities.values():
+            for f in info.fields:
+                if f["type"] != "boolean":
                     continue
-                info, f = found
-                period = PERIODS[period_word]
-                title = f"Total {f['name'].replace('_', ' ')} per {period}"
-                self.add(title, info, "sum", field=f["name"], **self.group(period_word, info))
+                score = 2 * sum(_same_stem(w, part) for w in what for part in f["name"].split("_"))
+                if score:
+                    scored.append((score + self._tied(info, group), info, f))
+        if scored:
+            scored.sort(key=lambda item: -item[0])
+            return [(info, f) for _, info, f in scored]
+        parent = self._group_parent(group)
+        if parent is not None:
+            flags = [
+                (c, f) for c in self._children(parent) for f in c.fields if f["type"] == "boolean"
+            ]
+            if len(flags) == 1:
+                return [flags[0]]  # "adherence percent per medication": its one yes/no
+        return []
 
-    def _averages(self, text: str) -> None:
-        pattern = (
-            r"\b(average|mean|highest|best|top|lowest|max(?:imum)?|min(?:imum)?)"
-            rf"\s+((?:{_NW}\s+)?{_NW})(?:\s+{_GROUP}\s+(?:{_NW}\s+)?({_W}))?{_PERIOD_AFTER}"
-        )
-        for m in re.finditer(pattern, text):
-            word, what, by = m.group(1), m.group(2), m.group(3)
-            kind = (
-                "average"
-                if word in ("average", "mean")
-                else "maximum"
-                if word in ("highest", "best", "top", "max", "maximum")
-                else "minimum"
-            )
-            found = self.named_field(what, ("integer", "number", "decimal"))
-            if found is None:
-                if kind == "average":
-                    self.notes.append(f"summary '{m.group(0)}': no number named {what!r}")
-                continue
-            info, f = found
-            title = f"{kind.capitalize()} {f['name'].replace('_', ' ')}"
-            if by:
-                title += f" per {by}"
-            extra = self.group(by, info)
-            if m.group(4) and "period" not in extra:
-                extra.update(self.group(m.group(4), info))
-            self.add(title, info, kind, field=f["name"], **extra)
-
-    def _counts(self, text: str) -> None:
-        patterns = [
-            rf"\bhow-many\s+({_W})(?:\s+{_W}){{0,5}}?\s+{_GROUP}"
-            rf"\s+(?:{_NW}\s+)??({_W}){_PERIOD_AFTER}",
-            rf"\b(?:number|count|total)\s+of\s+({_W})\s+{_GROUP}"
-            rf"\s+(?:{_NW}\s+)??({_W}){_PERIOD_AFTER}",
-            # "visits per pet" asks for a count; "one sale per tree" tells a rule
-            rf"(?<!\bone )\b({_W})\s+per\s+({_W}){_PERIOD_AFTER}\b",
-        ]
-        for pattern in patterns:
-            for m in re.finditer(pattern, text):
-                counted, by = self.entity(m.group(1)), m.group(2)
-                if counted is None or by in ("person", "hour"):
+    def _numeric(
+        self, kind: str, what: list[str], group: list[str] | None, period: str | None
+    ) -> list[Pick]:
+        named = self._named_entities(what)
+        wanted = [singular(w) for w in what if w not in _NOT_NAMES]
+        # "monthly totals", "what I invoiced": the money of the records
+        money = kind == "sum" and (not wanted or any(w in _MONEY_WORDS for w in what))
+        scored: list[tuple[float, EntityInfo, dict[str, Any], bool]] = []
+        for info in self.entities.values():
+            for f in info.fields:
+                if f["type"] not in NUMBERS:
                     continue
-                group = self.group(by, counted)
-                if not group or ("_missing" in group and pattern == patterns[2]):
+                parts = [singular(x) for x in f["name"].partition("_per_")[0].split("_")]
+                hits = sum(w in parts for w in wanted)
+                if not hits and not (money and f["type"] == "decimal"):
                     continue
-                if m.group(3) and "period" not in group and "_missing" not in group:
-                    group.update(self.group(m.group(3), counted))
-                title = f"{counted.name} count per {by}"
-                if m.group(3):
-                    title += f" per {m.group(3)}"
-                self.add(title, counted, "count", **group)
+                if not hits and f["name"].partition("_per_")[2]:
+                    continue  # a rate is not what was earned
+                score = 3.0 * hits + 2 * (info in named) + 2 * self._tied(info, group)
+                # "rent collected": rent payments; "invoiced totals": the invoices
+                score += 2 * any(_same_stem(w, part) for w in what for part in info.key.split("-"))
+                score += money and bool(set(parts) & _MONEY_NAMES)
+                score += bool(period) and any(x["type"] in DATES for x in info.fields)
+                score -= len(parts) * 0.1  # the plainer name: "score" before "max_score"
+                if _LIMITS & set(parts) and not _LIMITS & set(wanted):
+                    score -= 2  # "max points" is a limit, not what is scored
+                scored.append((score, info, f, hits > 0))
+        if any(hit for *_, hit in scored):  # a field named: only fields so named
+            scored = [item for item in scored if item[3]]
+        if scored:
+            scored.sort(key=lambda item: -item[0])
+            return [(info, f) for _, info, f, _ in scored]
+        if named:  # "average rating per book": a rating's one number
+            numbers = [f for f in named[-1].fields if f["type"] in NUMBERS]
+            if len(numbers) == 1:
+                return [(named[-1], numbers[0])]
+        return []
 
-    def _sums(self, text: str) -> None:
-        """``total quantity per product``, ``total hours by volunteer``."""
-        pattern = (
-            rf"\b(?:total|sum of|sum)\s+((?:{_NW}\s+)?{_NW})\s+{_GROUP}"
-            rf"\s+(?:{_NW}\s+)??({_W}){_PERIOD_AFTER}"
-        )
-        for m in re.finditer(pattern, text):
-            what, by = m.group(1), m.group(2)
-            if by in PERIODS:
-                continue  # a period total: see _period_totals
-            found = self.named_field(what, ("integer", "number", "decimal"))
-            if found is None:
-                continue
-            info, f = found
-            group = self.group(by, info)
-            if m.group(3) and "_missing" not in group:
-                group.update(self.group(m.group(3), info))
-            title = f"Total {f['name'].replace('_', ' ')} per {by}"
-            self.add(title, info, "sum", field=f["name"], **group)
-
-    def _percent_of(self, text: str) -> None:
-        """``percent of cuttings rooted per mother plant``: share of a yes/no field."""
-        pattern = (
-            rf"\bpercent(?:age)?\s+of\s+({_W})\s+({_W})"
-            rf"(?:\s+{_GROUP}\s+(?:{_NW}\s+)??({_W}))?"
-        )
-        for m in re.finditer(pattern, text):
-            counted = self.entity(m.group(1))
-            if counted is None:
-                continue
-            flag = next(
-                (
-                    f
-                    for f in counted.fields
-                    if f["type"] == "boolean" and m.group(2) in f["name"].split("_")
-                ),
-                None,
-            )
-            if flag is None:
-                continue
-            group = self.group(m.group(3), counted) if m.group(3) else {}
-            title = f"Percent {flag['name'].replace('_', ' ')}"
-            if m.group(3):
-                title += f" per {m.group(3)}"
-            self.add(title, counted, "percent", field=flag["name"], **group)
+    def _grouped(
+        self, info: EntityInfo, f: dict[str, Any] | None, group: list[str]
+    ) -> tuple[EntityInfo, dict[str, Any]]:
+        """``group_by`` for ``info``: a parent it has, a field of its own, or (when a
+        count's records are tied to the group many-to-many) the records that tie them."""
+        parent = self._group_parent(group)
+        if parent is not None and parent.key in info.parents:
+            return info, {"group_by": parent.name}
+        for w in group:
+            own = _field_named(info, w)
+            if own is not None:
+                return info, {"group_by": own["name"]}
+        if parent is not None and f is None:
+            link = self._link_to(info, parent)
+            if link is not None:
+                return link, {"group_by": parent.name}
+        return info, {}
 
     def _percent(self, text: str) -> None:
         pattern = (
@@ -314,9 +401,228 @@ class Summaries:
 
 
 def read_summaries(
-    sentences: list[str], entities: dict[str, EntityInfo]
+    sentences: list[list[Token]], entities: dict[str, EntityInfo]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     reader = Summaries(entities)
     for sentence in sentences:
-        reader.read(sentence)
+        reader.read(" ".join(t.text for t in sentence))
+        reader.read_measures(sentence)
     return reader.found, reader.notes
+
+
+NUMBERS = ("integer", "number", "decimal")
+DATES = ("date", "datetime")
+_VIEW_WORDS = frozenset(
+    """show see know display chart report reports view dashboard stats statistics totals
+    breakdown""".split()
+)
+_MONEY_WORDS = frozenset(
+    """spent spend spending revenue income earnings earned takings sales invoiced billed
+    charged owed paid collected payouts payout money cash made quoted raised received
+    turnover""".split()
+)
+_BEFORE = {
+    "average": "average",
+    "avg": "average",
+    "mean": "average",
+    "averages": "average",
+    "total": "sum",
+    "sum": "sum",
+    "highest": "maximum",
+    "best": "maximum",
+    "top": "maximum",
+    "biggest": "maximum",
+    "largest": "maximum",
+    "longest": "maximum",
+    "max": "maximum",
+    "maximum": "maximum",
+    "hardest": "maximum",
+    "heaviest": "maximum",
+    "lowest": "minimum",
+    "smallest": "minimum",
+    "shortest": "minimum",
+    "min": "minimum",
+    "minimum": "minimum",
+    "cheapest": "minimum",
+    "percent": "percent",
+    "percentage": "percent",
+    "how-many": "count",
+    "how-much": "sum",
+    "number": "count",
+    "count": "count",
+    "headcount": "count",
+}
+# a kind word after what it measures: "distance totals", "attendance count per class"
+_AFTER = {
+    "totals": "sum",
+    "count": "count",
+    "counts": "count",
+    "averages": "average",
+    "percent": "percent",
+    "percentage": "percent",
+}
+_MONEY_NAMES = frozenset({"total", "amount", "price", "cost", "fee", "paid", "value", "charge"})
+_NOT_NAMES = frozenset({"the", "my", "our", "their", "a", "an", "of"})
+_LIMITS = frozenset({"max", "min", "maximum", "minimum"})
+_GROUP_WORDS = frozenset({"per", "by", "each", "every", "across"})
+_GROUP_PAIRS = frozenset({"for", "of", "in", "on", "at"})  # "for each", "in each" ...
+_SKIPPABLE = frozenset({"PRON", "VERB", "AUX", "ADV", "PART"})
+_NAME_TAGS = frozenset({"NOUN", "ADJ"})
+_STEMS_AS_NOUNS = frozenset({"win", "wins", "loss", "pass", "fail"})
+_STEM_PAIRS = {("win", "won"), ("wins", "won"), ("lose", "lost"), ("pass", "passed")}
+
+
+def _phrase_at(tokens: list[Token], k: int) -> tuple[str, list[str], int] | None:
+    """(kind, what is measured, where the phrase's grouping may start) at ``k``."""
+    t = tokens[k]
+    nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+    after_next = tokens[k + 2].text if k + 2 < len(tokens) else ""
+    prev = tokens[k - 1].text if k else ""
+    if t.text in _AFTER and k and _names(tokens[k - 1]):
+        j = k
+        while j > 0 and k - j < 3 and _names(tokens[j - 1]):
+            j -= 1
+        what = [x.text for x in tokens[j:k] if x.text not in PERIODS]
+        if what or t.text == "totals":
+            return _AFTER[t.text], what, k + 1
+    if t.text in _BEFORE:
+        kind = _BEFORE[t.text]
+        if t.text in ("number", "headcount") or (t.text == "count" and nxt == "of"):
+            if t.text == "number" and nxt != "of":
+                return None
+            if prev in _BEFORE and prev not in ("how-many", "number"):
+                return None  # "total number of" is read at "number"
+        if t.text in ("total", "sum") and nxt in ("number", "count") and after_next == "of":
+            return None
+        j = k + 1
+        if j < len(tokens) and tokens[j].text == "of":
+            j += 1
+        while j < len(tokens) and tokens[j].tag == "DET" and tokens[j].text not in _GROUP_WORDS:
+            j += 1
+        start = j
+        tags = (*_NAME_TAGS, "VERB") if kind == "percent" else _NAME_TAGS
+        while (
+            j < len(tokens)
+            and j - start < 4
+            and (tokens[j].tag in tags or tokens[j].text in _MONEY_WORDS)  # "total spent"
+        ):
+            if tokens[j].text in PERIODS and j > start:
+                break
+            j += 1
+        what = [x.text for x in tokens[start:j]]
+        if t.text == "headcount":
+            what = ["people"]
+        if not what and kind != "count":
+            return None
+        return kind, what, j
+    if t.text in _MONEY_WORDS and prev not in _BEFORE:
+        # "rent collected per month", "what I'm owed per owner", "farrier spend per horse",
+        # "yearly repair spending"
+        rest = tokens[k + 1 : k + 3]
+        words = [x.text for x in tokens]
+        if (
+            any(x.text in _GROUP_WORDS for x in rest[:1])
+            or (rest and rest[0].text in _GROUP_PAIRS and len(rest) > 1 and rest[1].text == "each")
+            or (_period_before(words, k) and not (rest and rest[0].tag in _NAME_TAGS))
+        ):
+            before = [tokens[k - 1].text] if k and tokens[k - 1].tag == "NOUN" else []
+            return "sum", [*before, t.text], k + 1
+        return None
+    if t.tag == "NOUN" and nxt == "per" and prev not in ("one", "a", "an", "each", "every"):
+        # "visits per pet", "attendance per class per week": records kept, counted
+        return "plain-count", [t.text], k + 1
+    return None
+
+
+def _names(t: Token) -> bool:
+    """A word that can name what a measure is of ("win" is tagged a verb)."""
+    return t.tag in _NAME_TAGS or t.text in _STEMS_AS_NOUNS
+
+
+def _grouping(tokens: list[Token], i: int) -> tuple[list[str] | None, str | None, int]:
+    """What follows a measure: ``per pet``, ``each kid did per week``, ``by type``."""
+    group: list[str] | None = None
+    period: str | None = None
+    for _ in range(2):
+        j = i
+        while j < len(tokens) and j - i < 3 and tokens[j].tag in _SKIPPABLE:
+            if tokens[j].text in _GROUP_WORDS:
+                break
+            j += 1
+        if j >= len(tokens):
+            break
+        word = tokens[j].text
+        if word in _GROUP_PAIRS and j + 1 < len(tokens) and tokens[j + 1].text in ("each", "every"):
+            j += 1
+            word = tokens[j].text
+        elif word == "a" and j + 1 < len(tokens) and tokens[j + 1].text in PERIODS:
+            pass  # "twice a week"
+        elif word not in _GROUP_WORDS:
+            break
+        j += 1
+        while j < len(tokens) and tokens[j].tag == "DET":
+            j += 1
+        if j < len(tokens) and tokens[j].text in PERIODS:
+            period = period or PERIODS[tokens[j].text]
+            i = j + 1
+            continue
+        start = j
+        while j < len(tokens) and j - start < 3 and tokens[j].tag in _NAME_TAGS:
+            j += 1
+        if j + 1 < len(tokens) and j > start and tokens[j].text == "of":
+            k = j + 1  # "each type of furniture", "per pair of shoes"
+            while k < len(tokens) and tokens[k].tag in _NAME_TAGS:
+                k += 1
+            if k > j + 1:
+                j = k
+        if j == start or group is not None:
+            break
+        group = [x.text for x in tokens[start:j] if x.text != "of"]
+        i = j
+    return group, period, i
+
+
+def _period_before(words: list[str], k: int) -> str | None:
+    """``monthly totals``, ``weekly distance totals``."""
+    for w in words[max(0, k - 3) : k + 1]:
+        if w in PERIODS and w.endswith(("ly", "annual")):
+            return PERIODS[w]
+    return None
+
+
+def _in_field_list(words: list[str], k: int) -> bool:
+    """``..., the total price, ...``: a field named among others, not a view asked for."""
+    before = words[k - 1] if k else ""
+    before = words[k - 2] if before in ("the", "a", "an") and k > 1 else before
+    return before in (",", ":", "and", "with")
+
+
+def _field_named(info: EntityInfo, word: str) -> dict[str, Any] | None:
+    one = singular(word)
+    for f in info.fields:
+        if f["type"] == "text":
+            continue
+        if f["name"] in (word, one) or one in f["name"].split("_"):
+            return f
+    return None
+
+
+def _same_stem(a: str, b: str) -> bool:
+    return a == b or (a, b) in _STEM_PAIRS or (len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4])
+
+
+def _title(kind: str, info: EntityInfo, f: dict[str, Any] | None, extra: dict[str, Any]) -> str:
+    what = f["name"].replace("_", " ") if f else info.name
+    head = {
+        "count": f"{info.name} count",
+        "sum": f"Total {what}",
+        "average": f"Average {what}",
+        "maximum": f"Highest {what}",
+        "minimum": f"Lowest {what}",
+        "percent": f"Percent {what}",
+    }[kind]
+    if "group_by" in extra:
+        head += f" per {extra['group_by'].replace('_', ' ')}"
+    if "period" in extra:
+        head += f" per {extra['period']}"
+    return head

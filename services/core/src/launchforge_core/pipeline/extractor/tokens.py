@@ -39,7 +39,7 @@ def normalise(text: str) -> str:
     """Lower-case ASCII-ish text with the punctuation the grammar reads kept."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
-    text = text.replace("&", " and ").replace("+", " and ")
+    text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
     text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
     # "rooted?" inside a list: a yes/no field
