@@ -1769,3 +1769,35 @@ def test_a_measure_is_read_with_what_it_measures_and_what_it_is_grouped_by(idea,
 )
 def test_records_described_with_per_and_total_ask_for_no_view(idea):
     assert extract_spec(idea)["summaries"] == []
+
+
+def test_counted_participles_cash_and_a_finish_position_are_numbers_views_can_measure():
+    spec = extract_spec(
+        "vending route\nmachines: location name, address\n"
+        "restock visits: machine, date, cash collected, items added, keys returned\n"
+        "results: machine, finish position, gallons collected\n"
+        "show cash collected per machine per week"
+    )
+    found = entities(spec)
+    visit = found["RestockVisit"]
+    assert (visit["cash_collected"]["type"], visit["items_added"]["type"]) == (
+        "decimal",
+        "integer",
+    )
+    assert visit["keys_returned"]["type"] != "integer"  # a yes/no, not how many
+    assert found["Result"]["finish_position"]["type"] == "integer"
+    assert found["Result"]["gallons_collected"]["type"] == "number"
+    assert {"entity": "RestockVisit", "kind": "sum", "field": "cash_collected"}.items() <= (
+        spec["summaries"][0].items()
+    )
+    assert spec["summaries"][0]["group_by"] == "Machine"
+
+
+def test_headcount_per_group_counts_its_people():
+    spec = extract_spec(
+        "HR records: departments (name, budget); employees with job title, hire date and "
+        "department; leave requests with start date and end date. Headcount per department."
+    )
+    assert {"entity": "Employee", "kind": "count", "group_by": "Department"} in [
+        {k: s[k] for k in ("entity", "kind", "group_by") if k in s} for s in spec["summaries"]
+    ]

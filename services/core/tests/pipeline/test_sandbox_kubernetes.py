@@ -178,8 +178,10 @@ async def test_a_preview_runs_in_its_own_pod_and_is_reached_at_its_address(clust
         async with app.http_client(timeout=10) as http:
             answer = await http.get("/")
         assert answer.json() == {"hello": "preview", "items": 2}  # seeded through its API
-        for _ in range(50):  # the watcher reads the pod's log
-            if "sample records created" in app.logs.text():
+        for _ in range(100):  # the watcher reads the pod's log, line by line as written
+            if "sample records created" in app.logs.text() and "preview: serving" in (
+                app.logs.text()
+            ):
                 break
             await asyncio.sleep(0.1)
         assert "seed: 2 of 2 sample records created" in app.logs.text()

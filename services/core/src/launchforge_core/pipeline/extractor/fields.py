@@ -17,7 +17,7 @@ MONEY = frozenset(
     revenue income charge fine bill tuition prize earnings spend spending spent payment
     payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
     donation contribution pledge sponsorship discount tax vat profit commission bid
-    fare toll bounty allowance stipend retainer""".split()
+    fare toll bounty allowance stipend retainer cash takings""".split()
 )
 # "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
 INTEGER_WORDS = frozenset(
@@ -26,7 +26,7 @@ INTEGER_WORDS = frozenset(
     copies units pieces servings portions attendees guests visitors players members
     participants people kids children tickets rooms beds bedrooms bathrooms laps
     steps calories episodes chapters rounds innings wickets runs strokes shots birdies
-    votes likes views downloads followers subscribers eggs chicks litter""".split()
+    votes likes views downloads followers subscribers eggs chicks litter items packets""".split()
 )
 NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
@@ -105,6 +105,13 @@ KEEP_PLURAL = frozenset(
 
 
 # A field named by its unit alone: "kilos", "litres", "km" (a measure, a number).
+# "items added", "legs won": a plural noun and one of these is how many (not "keys
+# returned", a yes/no, or "procedures done", a list)
+COUNTED_PARTICIPLES = frozenset(
+    """won lost added taken sold used bought scored caught collected played picked planted
+    laid hatched delivered sent received booked attended poured served ordered missed
+    saved""".split()
+)
 MEASURE_HEADS = frozenset(
     """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres
     kilometers tonnes tons gallons pints miles lbs""".split()
@@ -131,6 +138,12 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         or head in lx.IRREGULAR_VERBS
         or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
     ):
+        if (
+            words[-1] in COUNTED_PARTICIPLES
+            and singular(words[-2]) != words[-2]
+            and words[-2] not in MEASURE_HEADS  # "gallons collected": a measure
+        ):
+            return "integer"  # "items added", "packets taken", "legs won": how many
         head = words[-2]  # "date joined", "year built", "number born": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
@@ -174,6 +187,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"
     if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
         return "decimal"
+    if head in ("position", "placing", "place") and mods & {"finish", "finishing", "final"}:
+        return "integer"  # "finish position": a place in a race, not where a thing stands
     if head == "size" and mods & {"group", "party", "team", "class", "household", "family"}:
         return "integer"  # "group size", "household size": how many people
     if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchforge_core.pipeline.extractor.tokens import Token
-from launchforge_core.pipeline.extractor.words import is_event, singular
+from launchforge_core.pipeline.extractor.words import is_event, is_person, singular
 
 PERIODS = {
     "day": "day",
@@ -284,7 +284,16 @@ class Summaries:
         if parent is not None:
             children = self._children(parent)
             dated = [c for c in children if any(f["type"] in DATES for f in c.fields)]
-            pick = children if len(children) == 1 else dated if len(dated) == 1 else []
+            people = [c for c in children if is_person(c.key)]
+            pick = (
+                children
+                if len(children) == 1
+                else people
+                if len(people) == 1  # "headcount per department": its employees
+                else dated
+                if len(dated) == 1
+                else []
+            )
             if pick:
                 return [(pick[0], None)]  # "how many items came in at each event": tickets
         return [
@@ -511,7 +520,7 @@ def _phrase_at(tokens: list[Token], k: int) -> tuple[str, list[str], int] | None
             j += 1
         what = [x.text for x in tokens[start:j]]
         if t.text == "headcount":
-            what = ["people"]
+            what = []  # the people of the group: read from the grouping
         if not what and kind != "count":
             return None
         return kind, what, j
