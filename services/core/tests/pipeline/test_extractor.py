@@ -1801,3 +1801,43 @@ def test_headcount_per_group_counts_its_people():
     assert {"entity": "Employee", "kind": "count", "group_by": "Department"} in [
         {k: s[k] for k in ("entity", "kind", "group_by") if k in s} for s in spec["summaries"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("idea", "link"),
+    [
+        (
+            "Alpacas have a name. Each walk has a date. For each walk we pick which alpacas "
+            "go out.",
+            {"Walk", "Alpaca"},
+        ),
+        (
+            "Players have a name. Matches have a date. For each match I note which players "
+            "were in the squad and how many goals and assists each one got.",
+            {"Match", "Player"},
+        ),
+        (
+            "Members have a name. Events have a date. Members sign up to the events they're "
+            "going to.",
+            {"Member", "Event"},
+        ),
+        (
+            "Customers have a name. Series have a title. Each customer can follow as many "
+            "series as they like. Every issue of a series has an issue number.",
+            {"Customer", "Series"},
+        ),
+    ],
+)
+def test_things_picked_for_each_record_or_joined_or_followed_are_many_to_many(idea, link):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    pairs = relations(spec)
+    links = [name for name in found if {p for c, p in pairs if c == name} == link]
+    assert links, pairs
+    a, b = link
+    assert (a, b) not in pairs
+    assert (b, a) not in pairs
+    assert "Squad" not in found  # "in the squad": the match's one squad, not records
+    assert "Assist" not in found  # "how many goals and assists": two counts
+    if "Issue" in found:
+        assert ("Issue", "Customer") not in pairs  # an issue is of a series only

@@ -222,8 +222,8 @@ def resolve(reading: Reading) -> Model:
 # "a song can be in several setlists", "a student can take several courses": both sides many.
 M2M_VERBS = frozenset(
     """be go belong appear sit end join attend take use share sign-up-for sign-up register
-    enrol enroll""".split()
-)
+    enrol enroll follow subscribe support watch visit speak like""".split()
+)  # "a customer can follow several series": the series are others' too, not theirs
 # The subject of these is the member of the link ("a song can be in several setlists").
 MEMBER_VERBS = frozenset({"be", "go", "belong", "appear", "sit", "end"})
 
@@ -347,6 +347,7 @@ def _second_parent(model: Model, key: str, parent: str, seen: list[EntityDraft])
         and not _is_ancestor(model.relations, parent, k)
         and not _is_ancestor(model.relations, k, parent)
         and not any(c == k for c, _ in model.relations if _ == key)
+        and not any({k, parent} == set(link) for link in model.links)  # already tied, many
     ]
     if pool:
         model.relations.append((key, pool[-1]))

@@ -1021,7 +1021,7 @@ class ClauseReader(ReaderBase):
 
         if is_person(obj) and is_person(subject):
             return
-        if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on"):
+        if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on", "to"):
             self.r.many.append((subject, obj, base))  # "volunteers sign up for shifts"
             return
         if base not in CREATING_VERBS and not (
@@ -1120,9 +1120,13 @@ class ClauseReader(ReaderBase):
             if b and b != prior and (prior, b) not in self.r.links:
                 self.r.links.append((prior, b))
             return k + 2
-        if k < len(cs) and isinstance(cs[k], NP) and self.role(cs[k]) == "entity":
-            owner_np = cs[k]
-            assert isinstance(owner_np, NP)
+        owner_np = cs[k] if k < len(cs) else None
+        if (
+            isinstance(owner_np, NP)
+            and self.role(owner_np) == "entity"
+            # "which players were in the squad": one squad, the match's, not a record kind
+            and (owner_np.det != "the" or "-".join(entity_words(owner_np)) in self.r.entities)
+        ):
             a, b = self.entity(owner_np, strength=2), self.entity(member, strength=2)
             if a and b and a != b and (a, b) not in self.r.links:
                 self.r.links.append((a, b))

@@ -196,8 +196,31 @@ class FieldReader(ReaderBase):
                     ref = cs[i + 1]
                     assert isinstance(ref, NP)
                     after_ref = cs[i + 2] if i + 2 < len(cs) else None
-                    if ref.plural and isinstance(after_ref, Token) and after_ref.tag == "VERB":
-                        i = self._which_go_in(cs, i + 1)  # "which songs go in each setlist"
+                    if (
+                        ref.plural
+                        and isinstance(after_ref, Token)
+                        and (
+                            after_ref.tag == "VERB"
+                            or (owner and c.text == "which" and after_ref.tag == "AUX")
+                        )
+                    ):
+                        links = len(self.r.links)
+                        j = self._which_go_in(cs, i + 1)  # "which songs go in each setlist"
+                        if (
+                            len(self.r.links) == links
+                            and owner
+                            and c.text == "which"
+                            and self.role(ref) == "entity"
+                            and ref.head not in PAIR_NOUNS
+                        ):
+                            # "for each walk we pick which alpacas go out", "for each match
+                            # I note which players were in the squad": many of them, each
+                            # in many of these
+                            member = self.entity(ref, strength=2)
+                            if member and member != owner and (owner, member) not in self.r.links:
+                                self.r.links.append((owner, member))
+                            j = self._skip_clause(cs, i + 2, closer)
+                        i = j
                         continue
                     if (
                         owner
@@ -348,6 +371,19 @@ class FieldReader(ReaderBase):
                         words = [*np.words[:-1], np.head]
                         counted = "integer" if c.text == "how-many" else None
                         self.add_field(owner, FieldDraft(words, type=counted, position=i))
+                        also = cs[j + 2] if j + 2 < len(cs) else None
+                        if (
+                            counted
+                            and isinstance(cs[j + 1] if j + 1 < len(cs) else None, Token)
+                            and cs[j + 1].text == "and"
+                            and isinstance(also, NP)
+                            and also.plural
+                            and also.det is None
+                            and "-".join(entity_words(also)) not in self.r.entities
+                        ):
+                            # "how many goals and assists each one got": two counts
+                            self.add_field(owner, FieldDraft(also.words, type=counted, position=i))
+                            j += 2
                         i = self._skip_clause(cs, j + 1, closer)
                         continue
                     i += 1

@@ -95,7 +95,7 @@ class FieldDraft:
 # Plural field names that stay plural: a list kept as text, or a count ("hours").
 KEEP_PLURAL = frozenset(
     """notes comments details instructions steps directions tags labels photos pictures
-    images minutes hours seconds days weeks months years points goals stars reps sets
+    images minutes hours seconds days weeks months years points goals assists stars reps sets
     calories allergies medications symptoms remarks observations findings ingredients
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
