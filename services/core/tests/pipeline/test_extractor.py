@@ -1841,3 +1841,15 @@ def test_things_picked_for_each_record_or_joined_or_followed_are_many_to_many(id
     assert "Assist" not in found  # "how many goals and assists": two counts
     if "Issue" in found:
         assert ("Issue", "Customer") not in pairs  # an issue is of a series only
+
+
+def test_each_thing_where_it_happens_is_the_subject_not_the_place():
+    spec = extract_spec(
+        "Carts have a name. On race day we run heats, each with a heat number and a start "
+        "time, and every run down the hill is one cart in one heat with the time in seconds "
+        "and whether it crashed."
+    )
+    found = entities(spec)
+    assert "Hill" not in found
+    assert {"time_seconds", "crashed"} <= set(found["Run"])
+    assert {("Run", "Cart"), ("Run", "Heat")} <= relations(spec)

@@ -304,6 +304,13 @@ class ClauseReader(ReaderBase):
                 i = self.read_posts(cs, i + 1, key)
                 subject = np
                 continue
+            if self._each_at_a_place(cs, i):
+                # "every run down the hill is one cart in one heat": the run is the subject,
+                # "down the hill" where it happens
+                focus = self.entity(np, strength=0) or focus
+                subject = np
+                i += 3
+                continue
             if self.role(np) == "entity" and self._is_strong(np):
                 focus = self.entity(np, strength=0) or focus
                 if self._starts_clause(cs, i):

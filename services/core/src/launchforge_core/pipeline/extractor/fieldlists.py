@@ -18,6 +18,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     QUANTITY_AFTER,
     SHARED_HEAD_MODIFIERS,
     UNITS,
+    WHERE_WORDS,
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
@@ -761,6 +762,8 @@ class FieldReader(ReaderBase):
         """``every month they pay``, ``each week we ...``: a time said once per repeat,
         then a subject and its verb, where a list of fields would go on."""
         np, who, verb = (cs[k] if k < len(cs) else None for k in (i, i + 1, i + 2))
+        if self._each_at_a_place(cs, i):
+            return True  # "..., and every run down the hill is one cart in one heat"
         return (
             isinstance(np, NP)
             and np.each
@@ -769,6 +772,23 @@ class FieldReader(ReaderBase):
             and who.text in lx.SUBJECT_PRONOUNS
             and isinstance(verb, Token)
             and verb.tag in ("VERB", "AUX")
+        )
+
+    def _each_at_a_place(self, cs: list[Chunk], i: int) -> bool:
+        """``every run down the hill is ...`` at ``i``: a thing counted one by one, where it
+        happens, then its verb."""
+        np, where, place, verb = (cs[k] if k < len(cs) else None for k in range(i, i + 4))
+        return (
+            isinstance(np, NP)
+            and np.each
+            and isinstance(where, Token)
+            and where.text in WHERE_WORDS
+            and isinstance(place, NP)
+            and place.det == "the"
+            and not place.plural
+            and isinstance(verb, Token)
+            and verb.tag in ("AUX", "VERB")
+            and self.role(np) == "entity"
         )
 
     def _ends_item(self, cs: list[Chunk], i: int, closer: str | None) -> bool:

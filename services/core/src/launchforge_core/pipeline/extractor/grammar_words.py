@@ -105,3 +105,7 @@ PAIR_NOUNS = frozenset(
     """shoes boots trainers sneakers glasses spectacles trousers jeans pants shorts gloves
     skates skis goggles headphones scissors binoculars""".split()
 )
+# "every run down the hill", "each lap around the park": where a thing happens
+WHERE_WORDS = frozenset(
+    """down up along across around round over through past at on in into from""".split()
+)

@@ -65,6 +65,8 @@ class ListReader(ReaderBase):
                 and not skip_unknown
             ):
                 return i  # "we have coops and each hen lives in one": a clause of its own
+            if (group or previous is not None) and self._each_at_a_place(cs, i):
+                return i  # "..., and every run down the hill is one cart in one heat"
             if not isinstance(c, NP):
                 if skip_unknown and (c.tag != "VERB" or self._participle(c.text)):
                     i = self._after_item(cs, i, previous)
