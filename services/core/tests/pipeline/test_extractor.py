@@ -1853,3 +1853,33 @@ def test_each_thing_where_it_happens_is_the_subject_not_the_place():
     assert "Hill" not in found
     assert {"time_seconds", "crashed"} <= set(found["Run"])
     assert {("Run", "Cart"), ("Run", "Heat")} <= relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("idea", "pairs"),
+    [
+        (
+            "Clients have a name. Therapists have a name. Sessions are with one client and "
+            "one therapist, and we record the date.",
+            {("Session", "Client"), ("Session", "Therapist")},
+        ),
+        (
+            "Students have a name. Solicitors have a name. Cases have a date. Every case is "
+            "handled by one student and signed off by one supervising solicitor.",
+            {("Case", "Student"), ("Case", "Solicitor")},
+        ),
+    ],
+)
+def test_one_and_one_more_after_and_are_both_parents(idea, pairs):
+    spec = extract_spec(idea)
+    assert pairs <= relations(spec)
+    assert "SupervisingSolicitor" not in entities(spec)  # the solicitors already kept
+
+
+def test_one_thing_after_and_with_its_own_verb_is_a_clause_not_a_parent():
+    spec = extract_spec(
+        "Clients have a name. Drivers have a name. A route has a name and a day of the "
+        "week, each client is on one route and one driver takes it."
+    )
+    assert ("Client", "Driver") not in relations(spec)
+    assert ("Client", "Route") in relations(spec)

@@ -515,9 +515,41 @@ class ClauseReader(ReaderBase):
         return self.read_posts(cs, j, child) if child else j
 
     def _each_one(self, cs: list[Chunk], j: int, child: str | None) -> int:
-        """``... at one site``, ``... taking one boat``: more parents, one of each."""
+        """``... at one site``, ``... taking one boat``: more parents, one of each (also
+        after "and": "with one client and one therapist", "handled by one student and
+        signed off by one solicitor")."""
         while j + 1 < len(cs):
             c, target = cs[j], cs[j + 1]
+            if isinstance(c, Token) and c.text == "and":
+                k = j + 1
+                while k < len(cs) and k - j <= 4 and isinstance(cs[k], Token):
+                    t = cs[k]
+                    assert isinstance(t, Token)
+                    if not (
+                        (t.tag == "VERB" and self._participle(t.text)) or t.tag in ("ADV", "PREP")
+                    ):
+                        break
+                    k += 1
+                one = cs[k] if k < len(cs) else None
+                then = cs[k + 1] if k + 1 < len(cs) else None
+                if (
+                    isinstance(one, NP)
+                    and one.numbers == ["one"]
+                    and self.role(one) in ("entity", "attribute")
+                    # not "..., and one driver takes it": a clause of its own
+                    and not (isinstance(then, Token) and then.tag in ("VERB", "AUX"))
+                ):
+                    known = "-".join(entity_words(one)) in self.r.entities
+                    # "one supervising solicitor" once solicitors are kept: a solicitor
+                    parent = (
+                        one.singular
+                        if not known and one.singular in self.r.entities
+                        else self.entity(one, force=True)
+                    )
+                    self.relation(child, parent)
+                    j = k + 1
+                    continue
+                break
             if (
                 isinstance(c, Token)
                 and (c.tag == "PREP" or c.tag == "VERB")
