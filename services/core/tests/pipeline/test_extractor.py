@@ -1883,3 +1883,28 @@ def test_one_thing_after_and_with_its_own_verb_is_a_clause_not_a_parent():
     )
     assert ("Client", "Driver") not in relations(spec)
     assert ("Client", "Route") in relations(spec)
+
+
+def test_a_thing_opened_which_has_details_and_an_aspect_of_something_is_one_field():
+    spec = extract_spec(
+        "Clients have a name. Each time someone comes to us with a problem we open a case, "
+        "which has the area of law (housing, employment, family), the date of first contact "
+        "and a summary."
+    )
+    found = entities(spec)
+    assert "Law" not in found
+    case = found["Case"]
+    assert case["area_of_law"]["choices"] == ["housing", "employment", "family"]
+    assert case["date_of_first_contact"]["type"] == "date"
+    assert "summary" in case
+
+
+def test_which_thing_we_used_ends_at_a_dash_where_that_thing_is_described():
+    spec = extract_spec(
+        "An accepted quote turns into a move, which has a date and a pickup address, plus "
+        "which truck we used - trucks just need a plate number and a size (small or large)."
+    )
+    found = entities(spec)
+    assert {"plate_number", "size"} <= set(found["Truck"])
+    assert "size" not in found["Move"]
+    assert ("Move", "Truck") in relations(spec)

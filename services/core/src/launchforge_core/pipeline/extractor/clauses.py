@@ -858,6 +858,13 @@ class ClauseReader(ReaderBase):
         if kept is not None:
             return kept  # "we keep a card for each horse with its name and age"
         if (
+            obj.det in ("a", "an")
+            and self.role(obj) == "entity"
+            and self._which_have(cs, j + 1)
+            and self.entity(obj, strength=2) is not None
+        ):
+            return self._have(cs, j + 4, obj)  # "we open a case, which has the date ..."
+        if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)
             and isinstance(cs[j + 1], Token)

@@ -133,6 +133,14 @@ _IRREGULAR_PARTICIPLES = {
 _MEASURE_HEADS = frozenset({"percent", "percentage", "count", "average", "total"})
 
 
+# "area of law", "type of work", "date of first contact": a field named by an aspect
+# and what it is of
+ASPECT_HEADS = frozenset(
+    """area type kind sort level method mode style form category field date time place
+    source reason cause""".split()
+)
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -242,7 +250,9 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, draft)
                     j = i + 2
                     while j < len(cs) and not (
-                        isinstance(cs[j], Token) and cs[j].text in (",", "and", "(", closer)
+                        isinstance(cs[j], Token)
+                        # "which truck we used - trucks just need ...": the dash ends it
+                        and cs[j].text in (",", "and", "(", "-", ";", closer)
                     ):
                         j += 1
                     if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
@@ -551,6 +561,22 @@ class FieldReader(ReaderBase):
             draft = FieldDraft(self._field_words(np), position=i)
             nxt = cs[i + 1] if i + 1 < len(cs) else None
             after = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                np.head in ASPECT_HEADS
+                and not np.plural
+                and isinstance(nxt, Token)
+                and nxt.text == "of"
+                and isinstance(after, NP)
+                and after.det is None
+                and not after.plural
+                and self._known_key(after) is None
+            ):
+                # "the area of law (housing, family, ...)", "date of first contact": one
+                # field named by both, not a record of laws
+                draft.words = [*draft.words, "of", *after.words]
+                i += 2
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+                after = cs[i + 2] if i + 2 < len(cs) else None
             if (
                 len(np.words) == 1
                 and np.head in SHARED_HEAD_MODIFIERS

@@ -120,6 +120,8 @@ MEASURE_HEADS = frozenset(
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
+    if len(words) > 2 and words[1] == "of" and words[0] in ("date", "time"):
+        return "date" if words[0] == "date" else "time"  # "date of first contact"
     if "per" in words[1:-1]:
         # "price per night", "rate per word": a money rate; "calls per day": a count
         per = words.index("per")
