@@ -7,6 +7,7 @@ scored in ``test_extractor_devset.py`` (and ``make bench-spec``).
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 import pytest
@@ -1908,3 +1909,29 @@ def test_which_thing_we_used_ends_at_a_dash_where_that_thing_is_described():
     assert {"plate_number", "size"} <= set(found["Truck"])
     assert "size" not in found["Move"]
     assert ("Move", "Truck") in relations(spec)
+
+
+@pytest.mark.parametrize("width", [60, 72, 100])
+def test_prose_pasted_with_hard_line_breaks_reads_as_the_same_sentences(width):
+    idea = (
+        "We run a small dive centre on the coast. Every customer who dives with us has a "
+        "certification level (open water, advanced or rescue) and we keep their name, email "
+        "and the date of their last dive. Our dive sites each have a name, a max depth in "
+        "metres and a difficulty rating from 1 to 5. Each dive is at one site on a date, and "
+        "for every dive we log the air at the start in bar and whether the diver rented gear."
+    )
+    one_line, wrapped = extract_spec(idea), extract_spec(textwrap.fill(idea, width))
+    for spec in (one_line, wrapped):
+        spec.pop("description")
+    assert wrapped == one_line
+    assert {"name", "email"} <= set(entities(wrapped)["Customer"])
+
+
+def test_a_list_idea_keeps_each_line_as_its_own_item():
+    idea = (
+        "vending route\n"
+        "machines: location name, address, machine type (snack, drink, combo), install date\n"
+        "each machine stocks lots of products, and a product can be in many machines\n"
+        "restock visits: machine, date, cash collected, items added"
+    )
+    assert {"date", "cash_collected"} <= set(entities(extract_spec(idea))["RestockVisit"])

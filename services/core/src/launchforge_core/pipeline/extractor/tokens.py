@@ -35,6 +35,37 @@ class Token:
         return f"{self.text}/{self.tag}"
 
 
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
+def unwrap(text: str) -> str:
+    """Prose pasted with hard line breaks (from an email, an editor that wraps at a
+    width) as the sentences it is: in a block of lines (blank lines part blocks) that
+    all but the last come near the same width, a line goes on in the next one, unless
+    the next one is a bullet. Other line breaks end a sentence, as in list-like ideas,
+    whose lines come in all lengths ("Customers: name, phone" under a longer one)."""
+    out: list[str] = []
+    for block in re.split(r"(\n\s*\n)", text):
+        lines = block.split("\n")
+        widths = [len(line.rstrip()) for line in lines[:-1]]
+        wrapped = (
+            len(lines) >= 2
+            and max(widths) >= 50
+            and min(widths) >= 0.8 * max(len(line.rstrip()) for line in lines)
+        )
+        if not wrapped:
+            out.append(block)
+            continue
+        joined = [lines[0]]
+        for line in lines[1:]:
+            if _BULLET.match(line):
+                joined.append(line)
+            else:
+                joined[-1] = joined[-1].rstrip() + " " + line.lstrip()
+        out.append("\n".join(joined))
+    return "".join(out)
+
+
 def normalise(text: str) -> str:
     """Lower-case ASCII-ish text with the punctuation the grammar reads kept."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
@@ -48,6 +79,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    text = unwrap(text)
     text = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
     text = text.lower()
