@@ -1927,11 +1927,25 @@ def test_prose_pasted_with_hard_line_breaks_reads_as_the_same_sentences(width):
     assert {"name", "email"} <= set(entities(wrapped)["Customer"])
 
 
-def test_a_list_idea_keeps_each_line_as_its_own_item():
-    idea = (
-        "vending route\n"
-        "machines: location name, address, machine type (snack, drink, combo), install date\n"
-        "each machine stocks lots of products, and a product can be in many machines\n"
-        "restock visits: machine, date, cash collected, items added"
-    )
-    assert {"date", "cash_collected"} <= set(entities(extract_spec(idea))["RestockVisit"])
+@pytest.mark.parametrize(
+    ("idea", "record", "fields"),
+    [
+        (
+            "vending route\n"
+            "machines: location name, address, machine type (snack, drink, combo), install "
+            "date\neach machine stocks lots of products, and a product can be in many machines\n"
+            "restock visits: machine, date, cash collected, items added",
+            "RestockVisit",
+            {"date", "cash_collected"},
+        ),
+        (
+            # two lines of a list, of about one width: still two items, not one sentence
+            "Customers: name, phone, email, address, notes about them\n"
+            "Jobs: customer, date, price, hours on site, what was done",
+            "Job",
+            {"date", "price"},
+        ),
+    ],
+)
+def test_a_list_idea_keeps_each_line_as_its_own_item(idea, record, fields):
+    assert fields <= set(entities(extract_spec(idea))[record])

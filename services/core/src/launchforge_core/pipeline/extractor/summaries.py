@@ -34,9 +34,6 @@ PERIODS = {
 }
 _GROUP = r"(?:per|by|for each|for every|of each|for|each|every|in each|across|on each|a)"
 _W = r"[a-z][a-z0-9-]*"
-# a word that is not a grouping word ("average rating per book": rating, not "rating per")
-_NW = r"(?!(?:per|by|for|each|every|of|in|across|on|a|and|or|the)\b)[a-z][a-z0-9-]*"
-_PERIOD_AFTER = r"(?:\s+(?:per|by|each|every|a)\s+(day|week|month|year))?"
 
 
 @dataclass
@@ -76,18 +73,6 @@ class Summaries:
             for f in info.fields:
                 if f["type"] in kinds:
                     yield info, f
-
-    def named_field(
-        self, words: str, kinds: tuple[str, ...]
-    ) -> tuple[EntityInfo, dict[str, Any]] | None:
-        wanted = [singular(w) for w in words.split()]
-        for info in self.entities.values():
-            for f in info.fields:
-                # "miles_driven" (not what a rate is per: "rate_per_word" is no word count)
-                parts = [singular(part) for part in f["name"].partition("_per_")[0].split("_")]
-                if f["type"] in kinds and any(w in parts or w == f["name"] for w in wanted):
-                    return info, f
-        return None
 
     def group(self, word: str | None, info: EntityInfo) -> dict[str, Any]:
         """``per month`` -> a period; ``per pet`` -> the parent; ``by category`` -> a field."""
@@ -196,12 +181,12 @@ class Summaries:
             if not plain:
                 self.notes.append(f"summary {said!r}: nothing in the data to measure")
             return
-        # the best reading that fits what was asked ("payouts per consignor": not the
-        # consignor's own payout percent; "rent collected per month": a dated record)
+        # The first reading that fits what was asked ("payouts per consignor": not the
+        # consignor's own payout percent; "rent collected per month": a dated record).
+        # With none for both the grouping and the period: the grouping, else the period
+        # ("total collected per building per month" where payments are not tied to
+        # buildings: the total per month), and a note of what is out of reach.
         found = None
-        # asked for both a grouping and a period that no reading has: the grouping, else
-        # the period ("total collected per building per month" where payments are not
-        # tied to buildings: the total per month), and a note of what is out of reach
         for g, p in ((group, period), (group, None), (None, period)):
             if (g, p) != (group, period) and (plain or (g is None and p is None)):
                 continue

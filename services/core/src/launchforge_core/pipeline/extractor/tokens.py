@@ -36,6 +36,8 @@ class Token:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+# "Customers: name, phone", "kites - name, colour": a list's item
+_ITEM = re.compile(r"^\s*[A-Za-z][\w'&/()]*(?:\s+[\w'&/()]+){0,3}\s*(?::|\s-\s)")
 
 
 def unwrap(text: str) -> str:
@@ -43,15 +45,18 @@ def unwrap(text: str) -> str:
     width) as the sentences it is: in a block of lines (blank lines part blocks) that
     all but the last come near the same width, a line goes on in the next one, unless
     the next one is a bullet. Other line breaks end a sentence, as in list-like ideas,
-    whose lines come in all lengths ("Customers: name, phone" under a longer one)."""
+    whose lines come in all lengths ("Customers: name, phone" under a longer one) and
+    are mostly "Heading: ..." items."""
     out: list[str] = []
     for block in re.split(r"(\n\s*\n)", text):
         lines = block.split("\n")
         widths = [len(line.rstrip()) for line in lines[:-1]]
+        items = sum(bool(_ITEM.match(line)) for line in lines)
         wrapped = (
             len(lines) >= 2
             and max(widths) >= 50
             and min(widths) >= 0.8 * max(len(line.rstrip()) for line in lines)
+            and items * 2 < len(lines)  # not a list whose lines came out alike
         )
         if not wrapped:
             out.append(block)
