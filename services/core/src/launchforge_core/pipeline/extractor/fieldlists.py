@@ -248,30 +248,14 @@ class FieldReader(ReaderBase):
                     # "which artist": a reference, made a relation once artists are known
                     draft = FieldDraft([ref.singular], position=i)
                     self.add_field(owner, draft)
-                    j = i + 2
-                    while j < len(cs) and not (
-                        isinstance(cs[j], Token)
-                        # "which truck we used - trucks just need ...": the dash ends it
-                        and cs[j].text in (",", "and", "(", "-", ";", closer)
-                    ):
-                        j += 1
-                    if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
-                        choices, j = self._choices(cs, j + 1, closer=")")
-                        if len(choices) >= 2:  # "what instrument (piano or guitar)"
-                            draft.choices, draft.type = choices, "enum"
-                    i = j
+                    # "what instrument (piano or guitar)"; "which truck we used - trucks
+                    # just need ...": the dash ends it
+                    i = self._item_choices(cs, i + 2, (",", "and", "(", "-", ";", closer), draft)
                     continue
                 if c.text == "how-often":
                     draft = FieldDraft(["frequency"], position=i)
-                    j = i + 1
-                    while j < len(cs) and not (
-                        isinstance(cs[j], Token) and cs[j].text in (",", "and", "(", closer)
-                    ):
-                        j += 1
-                    if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
-                        choices, j = self._choices(cs, j + 1, closer=")")
-                        if len(choices) >= 2:  # "how often (daily, weekly or monthly)"
-                            draft.choices, draft.type = choices, "enum"
+                    # "how often (daily, weekly or monthly)"
+                    j = self._item_choices(cs, i + 1, (",", "and", "(", closer), draft)
                     self.add_field(owner, draft)
                     i = j
                     continue
@@ -850,6 +834,19 @@ class FieldReader(ReaderBase):
             if isinstance(c, Token) and c.tag in ("AUX", "VERB") and not self._participle(c.text):
                 return True
         return False
+
+    def _item_choices(
+        self, cs: list[Chunk], j: int, stops: tuple[str | None, ...], draft: FieldDraft
+    ) -> int:
+        """From ``j`` to where the item ends (the first of ``stops``); values listed in
+        parentheses there are the field's choices. Returns where reading goes on."""
+        while j < len(cs) and not (isinstance(cs[j], Token) and cs[j].text in stops):
+            j += 1
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
+            choices, j = self._choices(cs, j + 1, closer=")")
+            if len(choices) >= 2:
+                draft.choices, draft.type = choices, "enum"
+        return j
 
     def _either_item(
         self, cs: list[Chunk], i: int, closer: str | None

@@ -150,7 +150,7 @@ class Summaries:
         view = any(w in _VIEW_WORDS for w in words)
         read_to = 0  # "waterings per plant per month" is one phrase, not a second at "plant"
         for k in range(len(tokens)):
-            phrase = _phrase_at(tokens, k) if k >= read_to else None
+            phrase = _phrase_at(tokens, words, k) if k >= read_to else None
             if phrase is None:
                 continue
             kind, what, rest = phrase
@@ -319,6 +319,12 @@ class Summaries:
         money = kind == "sum" and (not wanted or any(w in _MONEY_WORDS for w in what))
         scored: list[tuple[float, EntityInfo, dict[str, Any], bool]] = []
         for info in self.entities.values():
+            # what speaks for the records, whichever of their numbers is measured:
+            # named, tied to the grouping, called so ("rent collected": rent payments;
+            # "invoiced totals": the invoices), dated when a period is asked for
+            records = 2.0 * (info in named) + 2 * self._tied(info, group)
+            records += 2 * any(_same_stem(w, part) for w in what for part in info.key.split("-"))
+            records += bool(period) and any(x["type"] in DATES for x in info.fields)
             for f in info.fields:
                 if f["type"] not in NUMBERS:
                     continue
@@ -328,11 +334,8 @@ class Summaries:
                     continue
                 if not hits and f["name"].partition("_per_")[2]:
                     continue  # a rate is not what was earned
-                score = 3.0 * hits + 2 * (info in named) + 2 * self._tied(info, group)
-                # "rent collected": rent payments; "invoiced totals": the invoices
-                score += 2 * any(_same_stem(w, part) for w in what for part in info.key.split("-"))
+                score = records + 3.0 * hits
                 score += money and bool(set(parts) & _MONEY_NAMES)
-                score += bool(period) and any(x["type"] in DATES for x in info.fields)
                 score -= len(parts) * 0.1  # the plainer name: "score" before "max_score"
                 if _LIMITS & set(parts) and not _LIMITS & set(wanted):
                     score -= 2  # "max points" is a limit, not what is scored
@@ -466,7 +469,7 @@ _STEMS_AS_NOUNS = frozenset({"win", "wins", "loss", "pass", "fail"})
 _STEM_PAIRS = {("win", "won"), ("wins", "won"), ("lose", "lost"), ("pass", "passed")}
 
 
-def _phrase_at(tokens: list[Token], k: int) -> tuple[str, list[str], int] | None:
+def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list[str], int] | None:
     """(kind, what is measured, where the phrase's grouping may start) at ``k``."""
     t = tokens[k]
     nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
@@ -513,7 +516,6 @@ def _phrase_at(tokens: list[Token], k: int) -> tuple[str, list[str], int] | None
         # "rent collected per month", "what I'm owed per owner", "farrier spend per horse",
         # "yearly repair spending"
         rest = tokens[k + 1 : k + 3]
-        words = [x.text for x in tokens]
         if (
             any(x.text in _GROUP_WORDS for x in rest[:1])
             or (rest and rest[0].text in _GROUP_PAIRS and len(rest) > 1 and rest[1].text == "each")

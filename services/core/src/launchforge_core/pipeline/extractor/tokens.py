@@ -35,7 +35,8 @@ class Token:
         return f"{self.text}/{self.tag}"
 
 
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+_BULLET_PATTERN = r"^\s*(?:[-*\u2022]|\d+[.)])\s+"  # "- ", "* ", "1. ", "2) "
+_BULLET = re.compile(_BULLET_PATTERN)
 # "Customers: name, phone", "kites - name, colour": a list's item
 _ITEM = re.compile(r"^\s*[A-Za-z][\w'&/()]*(?:\s+[\w'&/()]+){0,3}\s*(?::|\s-\s)")
 
@@ -50,12 +51,12 @@ def unwrap(text: str) -> str:
     out: list[str] = []
     for block in re.split(r"(\n\s*\n)", text):
         lines = block.split("\n")
-        widths = [len(line.rstrip()) for line in lines[:-1]]
+        widths = [len(line.rstrip()) for line in lines]
         items = sum(bool(_ITEM.match(line)) for line in lines)
         wrapped = (
             len(lines) >= 2
-            and max(widths) >= 50
-            and min(widths) >= 0.8 * max(len(line.rstrip()) for line in lines)
+            and max(widths[:-1]) >= 50
+            and min(widths[:-1]) >= 0.8 * max(widths)
             and items * 2 < len(lines)  # not a list whose lines came out alike
         )
         if not wrapped:
@@ -85,7 +86,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
     text = unwrap(text)
-    text = re.sub(r"(?m)^\s*(?:[-*\u2022]|\d+[.)])\s+", ". ", text)  # bullets end a sentence
+    text = re.sub(f"(?m){_BULLET_PATTERN}", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
     text = text.lower()
     # contractions: "they've" -> "they 've", "don't" -> "do n't"
