@@ -34,6 +34,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # machine imports alone can take most of a minute.
 STARTUP_TIMEOUT_S = float(os.environ.get("E2E_STARTUP_TIMEOUT_S", "180"))
 SERVICES = ("auth", "core", "gateway")
+# Seconds in which a spent refresh token presented again gets a new pair
+# (AUTH_REFRESH_REUSE_GRACE_SECONDS); after them a replay revokes the session.
+REFRESH_REUSE_GRACE_SECONDS = 3
 
 
 @dataclass
@@ -152,9 +155,11 @@ def platform_env(
             "AUTH_ARGON2_TIME_COST": "1",
             "AUTH_ARGON2_MEMORY_COST": "8192",
             "AUTH_ARGON2_PARALLELISM": "1",
-            # Auth lifecycle tests: reuse detection without a grace window,
-            # quick key reloads and mail, lockout state of this run only.
-            "AUTH_REFRESH_REUSE_GRACE_SECONDS": "0",
+            # A short reuse grace window (production: 10 s): the browser suite
+            # needs one (a page that navigates mid-refresh never sees the answer),
+            # and the reuse-detection tests wait it out. Quick key reloads and
+            # mail, lockout state of this run only.
+            "AUTH_REFRESH_REUSE_GRACE_SECONDS": str(REFRESH_REUSE_GRACE_SECONDS),
             "AUTH_KEY_RELOAD_INTERVAL_SECONDS": "1",
             "AUTH_MAIL_POLL_INTERVAL_SECONDS": "0.2",
             "AUTH_REDIS_KEY_PREFIX": f"lf:auth:e2e:{uuid.uuid4().hex[:12]}",

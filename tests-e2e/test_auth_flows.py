@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import jwt
+from e2e_platform import REFRESH_REUSE_GRACE_SECONDS
 
 PASSWORD = "e2e lifecycle passphrase"
 
@@ -79,13 +80,25 @@ async def test_register_verify_login_refresh_and_reuse_detection(
     owner = rotated.json()
     assert owner["refresh_token"] != first["refresh_token"]
 
-    # A thief replays the first (spent) token: the whole family is revoked,
-    # so the owner's current token fails too.
+    # The owner never saw that answer (its page navigated away): the spent token,
+    # presented again within the grace window, gets a pair in the same session.
+    again = await gateway.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert again.status_code == 200, again.text
+    assert again.json()["refresh_token"] != owner["refresh_token"]
+    resent = jwt.decode(again.json()["access_token"], options={"verify_signature": False})
+    assert resent["sid"] == claims["sid"]
+
+    # After the window a thief replays the first (spent) token: the whole family
+    # is revoked, so the owner's current tokens fail too.
+    await asyncio.sleep(REFRESH_REUSE_GRACE_SECONDS + 0.5)
     thief = await gateway.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert thief.status_code == 401
     assert thief.headers["content-type"] == "application/problem+json"
-    victim = await gateway.post("/v1/auth/refresh", json={"refresh_token": owner["refresh_token"]})
-    assert victim.status_code == 401
+    for kept in (owner, again.json()):
+        victim = await gateway.post(
+            "/v1/auth/refresh", json={"refresh_token": kept["refresh_token"]}
+        )
+        assert victim.status_code == 401
 
 
 async def test_internal_endpoints_are_not_routed_by_the_gateway(

@@ -11,7 +11,9 @@ page keeps its progress across a reload.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import json
 import re
 import uuid
 import zipfile
@@ -339,5 +341,51 @@ async def test_a_busy_refresh_is_waited_out_and_never_ends_the_session(ui: Any, 
     await expect(page.get_by_text("You are still logged in")).to_be_visible(timeout=20_000)
     assert "/login" not in page.url
     await page.unroute("**/v1/auth/refresh")
+    await page.reload()
+    await expect(heading).to_be_visible()
+
+
+async def test_a_page_left_in_the_middle_of_a_refresh_keeps_the_session(
+    ui: Any, page: Page
+) -> None:
+    """Every page load exchanges the refresh token. When the person navigates
+    while that exchange is in flight, auth has rotated the token but the old
+    page never stores the answer: the next page presents the spent token. It
+    must get a new pair (auth's reuse grace window), not the login page."""
+    email = new_email("midway")
+    await ui.register_api(email)
+    await ui.log_in(email)
+    project_id = await ui.create_project("Left midway")
+    heading = page.get_by_role("heading", level=1, name="Left midway")
+
+    spent, done = asyncio.Event(), asyncio.Event()
+    presented: list[str] = []
+
+    async def lose_the_first_answer(route: Any) -> None:
+        presented.append(json.loads(route.request.post_data or "{}").get("refresh_token", ""))
+        if len(presented) > 1:
+            await route.continue_()
+            return
+        rotated = await route.fetch()  # auth spends the token and answers...
+        assert rotated.status == 200, await rotated.text()
+        spent.set()
+        await done.wait()  # ...but the page is gone before the answer arrives
+        with contextlib.suppress(Exception):
+            await route.abort()
+
+    await page.route("**/v1/auth/refresh", lose_the_first_answer)
+    leaving = asyncio.ensure_future(page.goto("/projects", wait_until="commit"))
+    await asyncio.wait_for(spent.wait(), 30)
+    await page.goto(f"/projects/{project_id}")
+    await expect(heading).to_be_visible()
+    assert "/login" not in page.url
+    assert len(presented) == 2
+    assert presented[0] == presented[1]  # the spent token, again
+    done.set()
+    with contextlib.suppress(Exception):
+        await leaving  # interrupted by the second navigation
+    await page.unroute("**/v1/auth/refresh")
+
+    # The session goes on: a reload rotates the new pair as usual.
     await page.reload()
     await expect(heading).to_be_visible()

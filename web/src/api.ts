@@ -137,8 +137,8 @@ const REFRESH_MAX_WAIT_S = 5;
 
 /**
  * Exchange the refresh token for a new pair. Concurrent callers share one
- * exchange: the token is single-use, and a second use of the same token would
- * look like theft to auth and revoke the whole session.
+ * exchange: the token is single-use, and a second use of the same token after
+ * auth's short grace window would look like theft and revoke the whole session.
  */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {

@@ -107,32 +107,88 @@ async def test_reuse_of_a_spent_token_revokes_the_whole_family(
     assert (await _refresh(strict, other)).status_code == 200
 
 
-async def test_reuse_within_the_grace_window_is_refused_without_revoking(
+async def test_reuse_within_the_grace_window_gets_a_pair_in_the_same_session(
     client: httpx.AsyncClient, settings: AuthSettings, register: Register, login_pair: LoginPair
 ) -> None:
+    """A holder who lost the answer to its refresh (the page navigated away
+    mid-request) presents the spent token again and stays logged in."""
     assert settings.refresh_reuse_grace_seconds > 0
     account = await register()
-    original = (await login_pair(account))["refresh_token"]
-    child = (await _refresh(client, original)).json()["refresh_token"]
-    # A client's own retry of the request it already made: no new tokens...
-    assert (await _refresh(client, original)).status_code == 401
-    # ...but the family survives: the token it did get still works.
-    assert (await _refresh(client, child)).status_code == 200
+    original = await login_pair(account)
+    sid = jwt.decode(original["access_token"], options={"verify_signature": False})["sid"]
+    lost = (await _refresh(client, original["refresh_token"])).json()
+    again = await _refresh(client, original["refresh_token"])
+    assert again.status_code == 200, again.text
+    retried = again.json()
+    assert retried["refresh_token"] not in (lost["refresh_token"], original["refresh_token"])
+    assert jwt.decode(retried["access_token"], options={"verify_signature": False})["sid"] == sid
+    # Both successors work: the family lives on and rotates as before.
+    branches = []
+    for successor in (retried, lost):
+        answer = await _refresh(client, successor["refresh_token"])
+        assert answer.status_code == 200, answer.text
+        branches.append(answer.json()["refresh_token"])
+    # A logout of the session ends every pair it holds, the re-issued ones too.
+    out = await client.post("/v1/auth/logout", headers=_bearer(retried["access_token"]))
+    assert out.status_code == 204, out.text
+    for token in branches:
+        assert (await _refresh(client, token)).status_code == 401
 
 
-@pytest.mark.parametrize("app_kind", ["default", "strict"])
-async def test_two_concurrent_refreshes_of_one_token_exactly_one_succeeds(
+async def test_reuse_after_the_grace_window_still_revokes_the_session(
     client: httpx.AsyncClient,
-    strict: httpx.AsyncClient,
+    db: AsyncEngine,
+    settings: AuthSettings,
     register: Register,
     login_pair: LoginPair,
-    app_kind: str,
 ) -> None:
-    target = client if app_kind == "default" else strict
+    account = await register()
+    pair = await login_pair(account)
+    sid = jwt.decode(pair["access_token"], options={"verify_signature": False})["sid"]
+    original = pair["refresh_token"]
+    child = (await _refresh(client, original)).json()["refresh_token"]
+    async with db.begin() as conn:  # the first use, moved to just before the window
+        await conn.execute(
+            text(
+                "UPDATE refresh_tokens SET used_at = used_at - make_interval(secs => :s)"
+                " WHERE session_id = :sid AND used_at IS NOT NULL"
+            ),
+            {"s": settings.refresh_reuse_grace_seconds + 1, "sid": uuid.UUID(sid)},
+        )
+    assert (await _refresh(client, original)).status_code == 401
+    assert (await _refresh(client, child)).status_code == 401
+
+
+async def test_reuse_within_the_grace_window_of_a_revoked_session_is_refused(
+    client: httpx.AsyncClient, register: Register, login_pair: LoginPair
+) -> None:
+    account = await register()
+    pair = await login_pair(account)
+    child = (await _refresh(client, pair["refresh_token"])).json()
+    out = await client.post("/v1/auth/logout", headers=_bearer(child["access_token"]))
+    assert out.status_code == 204, out.text
+    assert (await _refresh(client, pair["refresh_token"])).status_code == 401
+
+
+async def test_concurrent_refreshes_of_one_token_all_stay_logged_in_within_the_grace_window(
+    client: httpx.AsyncClient, register: Register, login_pair: LoginPair
+) -> None:
     account = await register()
     for _ in range(3):
         token = (await login_pair(account))["refresh_token"]
-        responses = await asyncio.gather(*(_refresh(target, token) for _ in range(4)))
+        responses = await asyncio.gather(*(_refresh(client, token) for _ in range(4)))
+        assert [r.status_code for r in responses] == [200] * 4, [r.text for r in responses]
+        successors = {r.json()["refresh_token"] for r in responses}
+        assert len(successors) == 4  # each its own token, stored hashed, single-use
+
+
+async def test_with_no_grace_window_exactly_one_of_two_concurrent_refreshes_succeeds(
+    strict: httpx.AsyncClient, register: Register, login_pair: LoginPair
+) -> None:
+    account = await register()
+    for _ in range(3):
+        token = (await login_pair(account))["refresh_token"]
+        responses = await asyncio.gather(*(_refresh(strict, token) for _ in range(4)))
         codes = sorted(r.status_code for r in responses)
         assert codes == [200, 401, 401, 401], [r.text for r in responses]
 

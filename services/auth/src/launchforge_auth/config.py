@@ -71,8 +71,9 @@ class AuthSettings(
     # Sessions and refresh tokens.
     refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=60)
     session_max_age_seconds: int = Field(default=90 * 86400, ge=60)
-    # A reuse within this many seconds of the token's first use is refused
-    # without revoking the family (a client's own retry or a double submit).
+    # A spent token presented again within this many seconds of its first use
+    # gets a new pair in the same session (its holder lost the first answer:
+    # a navigation or a dropped connection); later, it revokes the session.
     refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=120)
 
     # One-time tokens sent by mail.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,6 +81,30 @@ async def claim_refresh_token(session: AsyncSession, *, token_hash: bytes) -> Cl
         .values(used_at=func.now())
         .returning(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id)
         .execution_options(synchronize_session=False)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return ClaimedToken(row[0], row[1], row[2]) if row else None
+
+
+async def claim_again_within_grace(
+    session: AsyncSession, *, token_hash: bytes, grace_seconds: float
+) -> ClaimedToken | None:
+    """A token spent at most ``grace_seconds`` ago, of a live session; None otherwise.
+
+    The same conditions as :func:`claim_refresh_token` except that the token
+    is already used (and stays so): its holder lost the answer to its first
+    use (a page navigated away, a dropped connection) or raced itself.
+    """
+    stmt = select(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id).where(
+        RefreshToken.token_hash == token_hash,
+        RefreshToken.used_at.is_not(None),
+        RefreshToken.used_at >= func.now() - timedelta(seconds=grace_seconds),
+        RefreshToken.expires_at > func.now(),
+        LoginSession.id == RefreshToken.session_id,
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > func.now(),
+        User.id == LoginSession.user_id,
+        User.disabled.is_(False),
     )
     row = (await session.execute(stmt)).one_or_none()
     return ClaimedToken(row[0], row[1], row[2]) if row else None

@@ -6,8 +6,15 @@ carrying ``sid`` plus an opaque refresh token, stored only as SHA-256. Every
 :func:`repositories.sessions.claim_refresh_token`) and issues its successor.
 Presenting a spent token again is reuse: after the grace window it revokes
 the whole session, so both the thief's and the owner's tokens stop working.
-Inside the grace window (a client's own retry, two tabs racing) it is refused
-without revoking anything, so exactly one of two concurrent refreshes wins.
+
+Inside the grace window (``AUTH_REFRESH_REUSE_GRACE_SECONDS``) a spent token
+gets a new pair of its own, as Auth0's "reuse interval" and Okta's rotation
+grace period do. The usual second use is the owner's, who never saw the
+answer to the first: the page navigated away mid-refresh, or the connection
+dropped. Refusing it (as this module once did) logged that person out. The
+price is a short window in which a thief who holds the same token also gets
+a pair; both pairs belong to the one session, so any later replay or a
+logout still ends them together. ``0`` turns the window off.
 """
 
 from __future__ import annotations
@@ -89,6 +96,24 @@ async def start(
     )
 
 
+async def _pair_for(
+    session: AsyncSession, *, claimed: repo.ClaimedToken, keys: KeySet, settings: AuthSettings
+) -> TokenPair | None:
+    """The successor pair of a claimed token, in the claimed token's session."""
+    user = await users_repo.get_by_id(session, user_id=claimed.user_id)
+    if user is None:
+        return None
+    await repo.touch(session, session_id=claimed.session_id)
+    return await _issue(
+        session,
+        user=user,
+        session_id=claimed.session_id,
+        parent_id=claimed.token_id,
+        keys=keys,
+        settings=settings,
+    )
+
+
 async def refresh(
     *, session: AsyncSession, refresh_token: str, keys: KeySet, settings: AuthSettings
 ) -> TokenPair | None:
@@ -100,28 +125,24 @@ async def refresh(
     token_hash = digest(refresh_token)
     claimed = await repo.claim_refresh_token(session, token_hash=token_hash)
     if claimed is not None:
-        user = await users_repo.get_by_id(session, user_id=claimed.user_id)
-        if user is None:
-            return None
-        await repo.touch(session, session_id=claimed.session_id)
-        return await _issue(
-            session,
-            user=user,
-            session_id=claimed.session_id,
-            parent_id=claimed.token_id,
-            keys=keys,
-            settings=settings,
+        return await _pair_for(session, claimed=claimed, keys=keys, settings=settings)
+    grace = settings.refresh_reuse_grace_seconds
+    again = (
+        await repo.claim_again_within_grace(session, token_hash=token_hash, grace_seconds=grace)
+        if grace > 0
+        else None
+    )
+    if again is not None:
+        logger.info(
+            "spent refresh token presented again within the grace window; new pair issued",
+            extra={"session_id": str(again.session_id)},
         )
+        return await _pair_for(session, claimed=again, keys=keys, settings=settings)
     seen = await repo.find_refresh_token(session, token_hash=token_hash)
     if seen is None or seen.used_at is None:
         return None  # unknown, expired, or its session is revoked / account disabled
-    since = seen.seconds_since_use or 0.0
-    if since <= settings.refresh_reuse_grace_seconds:
-        logger.info(
-            "spent refresh token presented again within the grace window",
-            extra={"session_id": str(seen.session_id)},
-        )
-        return None
+    if (seen.seconds_since_use or 0.0) <= grace:
+        return None  # within the window, but the session or account has ended
     revoked = await repo.revoke(session, session_id=seen.session_id, reason="refresh_token_reuse")
     logger.warning(
         "refresh token reuse detected; session revoked",
