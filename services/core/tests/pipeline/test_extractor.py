@@ -1949,3 +1949,66 @@ def test_prose_pasted_with_hard_line_breaks_reads_as_the_same_sentences(width):
 )
 def test_a_list_idea_keeps_each_line_as_its_own_item(idea, record, fields):
     assert fields <= set(entities(extract_spec(idea))[record])
+
+
+@pytest.mark.parametrize(
+    ("idea", "record", "fields", "not_on"),
+    [
+        (
+            "Four of us share looking after dad. We each log a visit: who went, the date, how "
+            "many hours we stayed, and a few notes on how he seemed.",
+            "Visit",
+            {"date", "hours", "notes"},
+            None,
+        ),
+        (
+            "Each contest has a name, the date and the entry fee. We also log every practice "
+            "cook on the smoker in between contests: the date, the meat, its weight in kg, the "
+            "wood we used and the pit temperature.",
+            "PracticeCook",
+            {"date", "meat", "weight_kg", "wood", "pit_temperature"},
+            "Contest",
+        ),
+        (
+            "I pick stones up on beach walks and I want a record of each one: where I found it "
+            "and its weight in grams.",
+            "Stone",
+            {"weight_grams"},
+            None,
+        ),
+    ],
+)
+def test_what_is_logged_before_a_colon_owns_the_list_after_it(idea, record, fields, not_on):
+    found = entities(extract_spec(idea))
+    assert fields <= set(found[record])
+    if not_on:
+        assert not {"meat", "wood"} & set(found[not_on])
+
+
+def test_a_list_before_the_colon_keeps_its_own_records():
+    # the colon's list belongs to the last thing named, not to the first one logged
+    found = entities(
+        extract_spec(
+            "I need to keep track of clients (name, phone) and their appointments: date, "
+            "start time and the final price."
+        )
+    )
+    assert {"date", "start_time", "final_price"} <= set(found["Appointment"])
+    assert "date" not in found["Client"]
+
+
+@pytest.mark.parametrize(
+    ("item", "name", "choices"),
+    [
+        ("what it is (bowl, pen, lamp or other)", "kind", ["bowl", "pen", "lamp", "other"]),
+        ("what kind of stone it is (agate or jasper)", "stone_type", ["agate", "jasper"]),
+    ],
+)
+def test_what_it_is_is_the_things_kind(item, name, choices):
+    spec = extract_spec(f"I want to log every piece I make: {item}, the wood and the price.")
+    field = entities(spec)["Piece"][name]
+    assert field["type"] == "enum"
+    assert field["choices"] == choices
+    # "what it's worth" is no kind
+    worth = extract_spec("I want to log every card I own: the name and what it's worth.")
+    assert "kind" not in entities(worth)["Card"]

@@ -1146,6 +1146,13 @@ class FieldReader(ReaderBase):
         j = i + 1
         pron = cs[j] if j < len(cs) else None
         after = cs[j + 1] if j + 1 < len(cs) else None
+        kind = self._what_it_is(cs, i)
+        if kind is not None:
+            # "what it is (bowl, pen, lamp or other)", "what kind of stone it is": its kind
+            words, j = kind
+            draft = FieldDraft(words, position=i)
+            self.add_field(owner, draft)
+            return self._item_choices(cs, j, (",", "and", "(", ";", closer), draft)
         if (
             isinstance(pron, Token)
             and pron.text == "it"
@@ -1173,6 +1180,31 @@ class FieldReader(ReaderBase):
             draft = FieldDraft([_participle_of(verb.text, base)], type="text", position=i)
         self.add_field(owner, draft)
         return end
+
+    @staticmethod
+    def _what_it_is(cs: list[Chunk], i: int) -> tuple[list[str], int] | None:
+        """``what it is`` -> (["kind"], after it); ``what kind of stone it is`` ->
+        (["stone", "type"], after it). None for any other "what" clause."""
+        j = i + 1
+        words = ["kind"]
+        kind = cs[j] if j < len(cs) else None
+        if isinstance(kind, Token) and kind.text in ("kind-of", "type-of", "sort-of"):
+            thing = cs[j + 1] if j + 1 < len(cs) else None
+            if not isinstance(thing, NP):
+                return None
+            words, j = [*thing.words[:-1], thing.singular, "type"], j + 2
+        pron = cs[j] if j < len(cs) else None
+        verb = cs[j + 1] if j + 1 < len(cs) else None
+        after = cs[j + 2] if j + 2 < len(cs) else None
+        if (
+            isinstance(pron, Token)
+            and pron.text in ("it", "they")
+            and isinstance(verb, Token)
+            and verb.text in ("is", "are", "'s", "'re", "was", "were")
+            and (after is None or (isinstance(after, Token) and after.text in ("(", ",", "and")))
+        ):
+            return words, j + 2  # not "what it's worth"
+        return None
 
     def _known_key(self, np: NP) -> str | None:
         """The kept entity ``np`` names: "time slot" -> time-slot, "pet" -> pet."""

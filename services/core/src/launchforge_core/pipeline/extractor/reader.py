@@ -87,6 +87,11 @@ class Reading:
 
 
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
+# Verbs after which the thing named is a record of the writer's ("log a visit: ...").
+_LOGGING_VERBS = frozenset(
+    {"log", "record", "keep", "note", "write-down", "keep-track-of", "track", "store", "save"}
+    | {"want", "need"}  # "I want a record of each one: ..."
+)
 _VIEW_HEADINGS = frozenset({"report", "dashboard", "stat", "statistic", "view", "chart"})
 
 
@@ -305,6 +310,8 @@ class ReaderCore(ReaderBase):
                 self.r.title = head[-1].words
             self.read_clauses(cs[colon + 1 :])
             return
+        if colon is not None and verbs_before and self._logged_with_fields(cs, colon):
+            return
         if colon is not None and not verbs_before and colon <= 8:
             head = [c for c in cs[:colon] if isinstance(c, NP)]
             if head:
@@ -340,6 +347,57 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    def _logged_with_fields(self, cs: list[Chunk], colon: int) -> bool:
+        """``we each log a visit: who went, the date, ...``, ``I also log every practice
+        cook on the smoker in between contests: the date, the meat, ...``: what is logged
+        before the colon owns the list after it (not the last noun before the colon)."""
+        if not (colon + 1 < len(cs) and self._looks_like_field_list(cs, colon + 1)):
+            return False
+        verb = next(
+            (
+                k
+                for k in range(colon - 1, -1, -1)
+                if isinstance(cs[k], Token)
+                and cs[k].tag == "VERB"
+                and self._base(cs[k].text) in _LOGGING_VERBS
+            ),
+            None,
+        )
+        if verb is None or verb + 1 >= colon:
+            return False
+        thing = cs[verb + 1]
+        owner: str | None = None
+        if isinstance(thing, NP) and (
+            thing.singular in ("note", "entry") or thing.singular in lx.CONTAINERS
+        ):
+            # "I want a record of each one: ...": of the things just named
+            of = cs[verb + 2 : colon]
+            texts = [c.text if isinstance(c, Token) else "" for c in of]
+            if texts[:1] == ["of"] and texts[1:] in (["each", "one"], ["every", "one"], ["them"]):
+                # "I pick stones up on beach walks and I want a record of each one"
+                named = next(
+                    (
+                        c
+                        for c in cs[:verb]
+                        if isinstance(c, NP) and c.plural and self.role(c) == "entity"
+                    ),
+                    None,
+                )
+                owner = self.entity(named, strength=2) if named else self.last_entity
+            elif texts[:1] == ["of"] and len(of) == 2 and isinstance(of[1], NP):
+                owner = self.entity(of[1], strength=2)
+        elif isinstance(thing, NP) and self.role(thing) == "entity":
+            between = cs[verb + 2 : colon]
+            if any(isinstance(c, Token) and c.text in ("(", "and", ",") for c in between):
+                return False  # "clients (name, ...) and their appointments: date, ..."
+            owner = self.entity(thing, strength=2)
+        if owner is None:
+            return False
+        self.read_clauses(cs[:colon])  # "during a visit they record sightings: ..."
+        self.last_entity = owner
+        self._read_field_items(cs, colon + 1, owner)
+        return True
 
     @staticmethod
     def _in_parentheses(cs: list[Chunk]) -> list[bool]:

@@ -193,6 +193,15 @@ def tokenize(idea: str) -> list[Token]:
     for about, number in pairwise(tokens):
         if about.text in _ABOUT and number.tag == "NUM":
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
+    for k in range(1, len(tokens) - 2):
+        who, each, word, obj = tokens[k - 1 : k + 3]
+        if (
+            who.text in ("we", "they", "you")
+            and each.text in ("each", "all", "both")
+            and word.tag in ("NV", "NOUN")
+            and obj.tag in ("DET", "NUM", "PRON")
+        ):
+            each.tag, word.tag = "ADV", "VERB"  # "we each log a visit": each of us logs one
     _resolve(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
