@@ -2012,3 +2012,50 @@ def test_what_it_is_is_the_things_kind(item, name, choices):
     # "what it's worth" is no kind
     worth = extract_spec("I want to log every card I own: the name and what it's worth.")
     assert "kind" not in entities(worth)["Card"]
+
+
+def test_for_one_record_the_writer_fills_in_owns_the_fields():
+    found = entities(
+        extract_spec(
+            "Clients often book us again so I want each client saved once with their name "
+            "and phone. For a booking we need the event date, the venue address and the total."
+        )
+    )
+    assert {"event_date", "venue_address", "total"} <= set(found["Booking"])
+    assert "event_date" not in found["Client"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "name", "choices"),
+    [
+        ("whether it's indoors or outdoors", "indoors_or_outdoors", ["indoors", "outdoors"]),
+        (
+            "whether they're a chef or front of house",
+            "chef_or_front_of_house",
+            ["chef", "front of house"],
+        ),
+    ],
+)
+def test_whether_this_or_that_is_one_field_of_two_values(clause, name, choices):
+    spec = extract_spec(
+        f"For each commission I log the site address, {clause}, the fee and the deadline."
+    )
+    fields = entities(spec)["Commission"]
+    assert fields[name]["type"] == "enum"
+    assert fields[name]["choices"] == choices
+    assert {"fee", "deadline"} <= set(fields)  # the list goes on after it
+
+
+def test_whether_paid_or_not_stays_a_yes_no():
+    spec = extract_spec("For each commission I log the fee and whether it's paid or not.")
+    assert entities(spec)["Commission"]["paid"]["type"] == "boolean"
+
+
+def test_if_they_have_one_is_no_field():
+    spec = extract_spec(
+        "Every commission is for a client, and I need the client's name, their organisation "
+        "if they have one, email and phone."
+    )
+    client = entities(spec)["Client"]
+    assert "has" not in client
+    assert {"organisation", "email", "phone"} <= set(client)

@@ -36,6 +36,33 @@ _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", 
 class ClauseReader(ReaderBase):
     # --- clauses --------------------------------------------------------------------------
 
+    def _for_one_we_note(self, cs: list[Chunk], i: int) -> bool:
+        """``for a booking we need ...``, ``for the commission itself I log ...``: at the
+        start of a clause, one of a kept kind of record, then the writer and a verb."""
+        np = cs[i + 1] if i + 1 < len(cs) else None
+        if not (
+            isinstance(np, NP)
+            and np.det in ("a", "an", "the")
+            and not np.plural
+            and self.role(np) == "entity"
+            and self._clause_start(cs, i)
+        ):
+            return False
+        j = i + 2
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "itself":
+            j += 1
+        who = cs[j] if j < len(cs) else None
+        verb = cs[j + 1] if j + 1 < len(cs) else None
+        while isinstance(verb, Token) and verb.tag in ("ADV", "AUX") and j + 2 < len(cs):
+            j += 1
+            verb = cs[j + 1]
+        return (
+            isinstance(who, Token)
+            and who.text in ("we", "i", "they")
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+        )
+
     def read_clauses(self, cs: list[Chunk]) -> None:
         """Prose: subjects, verbs, objects and the phrases around them.
 
@@ -61,6 +88,14 @@ class ClauseReader(ReaderBase):
                     # "for each order ...": what one has each of is a record, even when the
                     # word alone would be an attribute
                     focus = self.entity(nxt, strength=1, force=nxt.each)
+                    if focus:
+                        i = self._focus_fields(cs, i + 2, focus)
+                        continue
+                if text == "for" and self._for_one_we_note(cs, i):
+                    # "For a booking we need the date, ...", "for the commission itself I
+                    # log ...": the one record the writer fills in
+                    assert isinstance(nxt, NP)
+                    focus = self.entity(nxt, strength=1)
                     if focus:
                         i = self._focus_fields(cs, i + 2, focus)
                         continue

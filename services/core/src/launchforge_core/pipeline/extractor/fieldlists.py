@@ -101,6 +101,18 @@ _EVENT_NOUNS = {
 _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
 _IRREGULAR_PARTICIPLES = {
     "cost": "cost",
+    "hold": "held",
+    "keep": "kept",
+    "meet": "met",
+    "hear": "heard",
+    "teach": "taught",
+    "leave": "left",
+    "break": "broken",
+    "speak": "spoken",
+    "show": "shown",
+    "tell": "told",
+    "ride": "ridden",
+    "eat": "eaten",
     "wear": "worn",
     "give": "given",
     "take": "taken",
@@ -180,6 +192,15 @@ class FieldReader(ReaderBase):
                     continue
                 if c.tag == "DET" or c.text in ("also", "maybe", "optionally", "any"):
                     i += 1
+                    continue
+                words = [t.text if isinstance(t, Token) else "" for t in cs[i : i + 4]]
+                if (
+                    words[:1] == ["if"]
+                    and words[1:2] in (["they"], ["it"], ["he"], ["she"])
+                    and words[2:3] in (["have"], ["has"])
+                    and words[3:4] in (["one"], ["any"])
+                ):
+                    i += 4  # "their organisation if they have one": the field may be empty
                     continue
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
@@ -1058,8 +1079,55 @@ class FieldReader(ReaderBase):
             return [*before[-1].mods[-1:], before[-1].head, done]  # "the invoice has been paid"
         return None
 
+    def _whether_this_or_that(
+        self, cs: list[Chunk], i: int, closer: str | None
+    ) -> tuple[list[str], int] | None:
+        """``whether it's indoors or outdoors``, ``whether they're a chef or front of
+        house``: one of two values (the words of each, where reading goes on), not a
+        yes/no; None for any other "whether" clause."""
+        j = i
+        if not (j + 1 < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("it", "they")):
+            return None
+        be = cs[j + 1]
+        if not (isinstance(be, Token) and self._base(be.text) == "be"):
+            return None
+        j += 2
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("a", "an"):
+            j += 1
+        values: list[str] = []
+        for part in range(2):
+            words: list[str] = []
+            while j < len(cs) and len(words) < 4:
+                c = cs[j]
+                if isinstance(c, Token) and (
+                    c.text in (",", "and", ";", ")", closer) or (c.text == "or" and not part)
+                ):
+                    break
+                if isinstance(c, Token) and c.tag not in ("ADJ", "PREP", "NOUN", "NV", "DET"):
+                    return None
+                words.extend(c.words if isinstance(c, NP) else [c.text])
+                j += 1
+            if not words or len(words) > 3:
+                return None
+            values.append(" ".join(w for w in words if w not in ("a", "an")))
+            if part == 0:
+                if not (j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "or"):
+                    return None
+                j += 1
+                if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("a", "an"):
+                    j += 1
+        if any(v in ("not", "no", "none") for v in values):
+            return None  # "whether it's paid or not": a yes/no
+        return values, j
+
     def _whether(self, cs: list[Chunk], i: int, owner: str | None, closer: str | None) -> int:
         """``whether they were paid`` -> paid: boolean."""
+        either = self._whether_this_or_that(cs, i, closer)
+        if either is not None:
+            values, end = either
+            name = [*values[0].split(), "or", *values[1].split()]
+            self.add_field(owner, FieldDraft(name, type="enum", choices=values, position=i))
+            return end
         end = i
         while end < len(cs) and not (
             isinstance(cs[end], Token)

@@ -216,7 +216,8 @@ def field_name(draft: FieldDraft) -> list[str]:
     """The words of the field's name ("duration" + unit minutes -> duration_minutes)."""
     words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
     counted = len(words) > 2 and words[0] in ("number", "count") and words[1] == "of"
-    if words[-1] not in KEEP_PLURAL and not draft.unit and not counted:
+    either = "or" in words and bool(draft.choices)  # "indoors_or_outdoors": the two values
+    if words[-1] not in KEEP_PLURAL and not draft.unit and not counted and not either:
         words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
     if words[-1] == "birth-date":
         words = [*words[:-1], "birth", "date"]
