@@ -2059,3 +2059,44 @@ def test_if_they_have_one_is_no_field():
     client = entities(spec)["Client"]
     assert "has" not in client
     assert {"organisation", "email", "phone"} <= set(client)
+
+
+def test_things_made_of_a_number_of_others_are_their_parents():
+    spec = extract_spec(
+        "I run it as courses of five weekly sessions; each course has a venue and a start "
+        "date. Each session has its date."
+    )
+    assert ("Session", "Course") in relations(spec)
+    assert ("Course", "Session") not in relations(spec)
+
+
+def test_a_time_word_with_details_of_its_own_is_a_record():
+    spec = extract_spec(
+        "We run a winter night shelter. I keep a list of the seven churches with each one's "
+        "name and contact person. Every night has a date and a host church."
+    )
+    found = entities(spec)
+    assert "date" in found["Night"]
+    assert {"name", "contact_person"} <= set(found["Church"])
+    assert ("Night", "Church") in relations(spec)
+
+
+def test_a_pool_of_people_are_the_records():
+    spec = extract_spec(
+        "There's a pool of about twenty casuals, and for each one I keep their name, phone "
+        "and hourly rate."
+    )
+    found = entities(spec)
+    assert "Pool" not in found
+    assert {"name", "phone", "hourly_rate"} <= set(found["Casual"])
+
+
+def test_rather_than_names_no_field_and_the_list_goes_on():
+    spec = extract_spec(
+        "I record older speakers at home. For each speaker I keep a code rather than their "
+        "name (for anonymity), their year of birth, gender and the village they grew up in."
+    )
+    speaker = entities(spec)["Speaker"]
+    assert "name" not in speaker
+    assert {"code", "birth_year", "gender", "village"} <= set(speaker)
+    assert speaker["birth_year"]["type"] == "integer"

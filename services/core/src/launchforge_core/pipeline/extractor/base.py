@@ -35,7 +35,13 @@ class ReaderBase(ABC):
 
     @abstractmethod
     def entity(
-        self, np: NP, *, strength: int = 1, listed: bool = False, force: bool = False
+        self,
+        np: NP,
+        *,
+        strength: int = 1,
+        listed: bool = False,
+        force: bool = False,
+        period: bool = False,
     ) -> str | None: ...
 
     @abstractmethod

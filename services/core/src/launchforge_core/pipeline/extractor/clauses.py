@@ -1117,7 +1117,10 @@ class ClauseReader(ReaderBase):
             # "practice night is every thursday, so a practice has a date, a start time":
             # one of many, with details of its own, not the writer's business
             owner = self.entity(
-                NP(head=subject.head, mods=subject.mods, det="a"), force=True, listed=True
+                NP(head=subject.head, mods=subject.mods, det="a"),
+                force=True,
+                listed=True,
+                period=self.role(subject) == "period",
             )
             return self.read_fields(cs, j, owner, closer=None)
         if self.role(subject) in ("meta", "self"):
@@ -1150,13 +1153,20 @@ class ClauseReader(ReaderBase):
         or the app's users, counted and given details (a date, a name), so a record."""
         first = cs[j] if j < len(cs) else None
         counted = (
-            self.role(subject) == "meta"
-            and subject.head in lx.BUSINESS_NOUNS
-            and subject.det in ("a", "an", "each", "every")
-        ) or (
-            # "users have a name and an email and belong to a research group": the
-            # people the app keeps, not whoever uses it
-            self.role(subject) == "self" and subject.singular == "user"
+            (
+                self.role(subject) == "meta"
+                and subject.head in lx.BUSINESS_NOUNS
+                and subject.det in ("a", "an", "each", "every")
+            )
+            or (
+                # "users have a name and an email and belong to a research group": the
+                # people the app keeps, not whoever uses it
+                self.role(subject) == "self" and subject.singular == "user"
+            )
+            or (
+                # "every night has a date and a host church": one of many, with details
+                self.role(subject) == "period" and subject.det in ("each", "every")
+            )
         )
         return (
             counted

@@ -194,6 +194,12 @@ class FieldReader(ReaderBase):
                     i += 1
                     continue
                 words = [t.text if isinstance(t, Token) else "" for t in cs[i : i + 4]]
+                if words[:2] == ["rather", "than"] or words[:2] == ["instead", "of"]:
+                    # "a code rather than their name (for anonymity), their year of birth"
+                    i += 3
+                    if i < len(cs) and isinstance(cs[i], Token) and cs[i].text == "(":
+                        i = self._skip_parens(cs, i)
+                    continue
                 if (
                     words[:1] == ["if"]
                     and words[1:2] in (["they"], ["it"], ["he"], ["she"])

@@ -22,7 +22,7 @@ MONEY = frozenset(
 # "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
 INTEGER_WORDS = frozenset(
     """count quantity qty capacity level age duration number minutes hours days weeks
-    months years seconds seats pages reps sets stock points goals rank floor year
+    months years seconds seats pages reps sets stock points goals rank floor year birth-year
     copies units pieces servings portions attendees guests visitors players members
     participants people kids children tickets rooms beds bedrooms bathrooms laps
     steps calories episodes chapters rounds innings wickets runs strokes shots birdies
@@ -219,8 +219,8 @@ def field_name(draft: FieldDraft) -> list[str]:
     either = "or" in words and bool(draft.choices)  # "indoors_or_outdoors": the two values
     if words[-1] not in KEEP_PLURAL and not draft.unit and not counted and not either:
         words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
-    if words[-1] == "birth-date":
-        words = [*words[:-1], "birth", "date"]
+    if words[-1] in ("birth-date", "birth-year"):
+        words = [*words[:-1], *words[-1].split("-")]
     money = ("euros", "dollars", "pounds", "gbp", "usd", "eur")
     if draft.unit and draft.unit not in words and draft.unit not in money:
         words = [*words, *draft.unit.split("-")]

@@ -95,7 +95,8 @@ ADJECTIVES = frozenset(
     international national regional urban rural residential commercial elderly adult junior
     senior youth annual seasonal spring summer autumn winter fall indoor outdoor wild
     domestic electric manual automatic digital analog broken damaged missing
-    upcoming ongoing unfinished unpaid outstanding on-hand in-stock on-staff""".split()
+    upcoming ongoing unfinished unpaid outstanding on-hand in-stock on-staff
+    older younger newer bigger smaller larger""".split()
 )
 
 # Verbs people use when they describe what an app does (base forms; inflections are derived).
@@ -257,6 +258,7 @@ PHRASAL = {
     ("a", "lot", "of"): "many",
     ("lots", "of"): "many",
     ("a", "bunch", "of"): "many",
+    ("a", "pool", "of"): "many",  # "there's a pool of about twenty casuals"
     ("a", "couple", "of"): "some",
     ("a", "few"): "some",
     ("one", "or", "more"): "one-or-more",
@@ -294,6 +296,7 @@ PHRASAL = {
     ("web", "site"): "website",
     ("per", "cent"): "percent",
     ("date", "of", "birth"): "birth-date",
+    ("year", "of", "birth"): "birth-year",
     ("yes", "or", "no"): "yes-no",
     ("yes", "/", "no"): "yes-no",
     ("y", "/", "n"): "yes-no",
@@ -454,7 +457,7 @@ EVENT_NOUNS = frozenset(
 # Nouns that are an attribute of a record, not a record ("birth date", "cost").
 # Entries map to a field type hint; see fields.py for the full typing rules.
 ATTRIBUTE_NOUNS = frozenset(
-    """name title date time day birthday deadline description notes note comment comments
+    """name title date time day birthday birth-year deadline description notes note comment comments
     details price cost amount value fee total salary wage budget rent balance deposit tip
     revenue income charge fine bill tuition prize earnings status stage priority severity
     quantity qty count number capacity level age duration minutes hours seconds days weeks

@@ -365,6 +365,17 @@ class ListReader(ReaderBase):
                         self.relation(parent, key)
                         i += 2
                         continue
+                    if (
+                        c.text == "of"
+                        and nxt.plural
+                        and any(n not in ("one", "1") for n in nxt.numbers)
+                        and len(members) == 1
+                    ):
+                        # "courses of five weekly sessions", "teams of four players": what
+                        # each is made of, so those are its children
+                        self.relation(parent, key)
+                        i += 2
+                        continue
                     for member in members:
                         self.relation(member, parent)
                     i += 2

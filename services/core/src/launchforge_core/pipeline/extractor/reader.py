@@ -130,14 +130,23 @@ class ReaderCore(ReaderBase):
         return role
 
     def entity(
-        self, np: NP, *, strength: int = 1, listed: bool = False, force: bool = False
+        self,
+        np: NP,
+        *,
+        strength: int = 1,
+        listed: bool = False,
+        force: bool = False,
+        period: bool = False,
     ) -> str | None:
         """The entity ``np`` names (created on first mention), or None if it names none.
 
         ``force``: the caller has seen that an attribute-like noun has records of its own
-        ("grades per student with ...")."""
+        ("grades per student with ..."); ``period``: that a time word does ("every night
+        has a date and a host church")."""
         role = self.role(np)
         if force and role in ("attribute", "abstract"):
+            role = "entity"
+        if period and role == "period":
             role = "entity"
         if force and role == "meta" and np.head in lx.BUSINESS_NOUNS and np.det in ("a", "an"):
             role = "entity"  # "players belong to a team": one of the teams, not the writer's

@@ -202,6 +202,7 @@ def tokenize(idea: str) -> list[Token]:
             and obj.tag in ("DET", "NUM", "PRON")
         ):
             each.tag, word.tag = "ADV", "VERB"  # "we each log a visit": each of us logs one
+    tokens = _each_ones(tokens)
     _resolve(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
@@ -346,6 +347,22 @@ _ADVERBS_ALSO_NOUNS = frozenset({"well", "round", "back"})
 _MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
+
+
+def _each_ones(tokens: list[Token]) -> list[Token]:
+    """``the churches with each one's name and contact person``: "each one's" is their
+    (each of the things just named has its own)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        words = [t.text for t in tokens[k : k + 3]]
+        if words in (["each", "one", "'s"], ["every", "one", "'s"]):
+            out.append(Token("their", _static_tag("their"), tokens[k].start))
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _resolve(tokens: list[Token]) -> None:
