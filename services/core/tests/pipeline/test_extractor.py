@@ -2100,3 +2100,46 @@ def test_rather_than_names_no_field_and_the_list_goes_on():
     assert "name" not in speaker
     assert {"code", "birth_year", "gender", "village"} <= set(speaker)
     assert speaker["birth_year"]["type"] == "integer"
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        # a heading and bullets under it, with or without a colon
+        "laser tag\n\nParties\n- customer\n- date\n- deposit (£)\n\nCustomers\n- name\n- phone",
+        "laser tag\n\nparties:\n  - customer\n  - date\n  - deposit (£)\n\ncustomers:\n  - name\n"
+        "  - phone",
+        # a heading in capitals and plain lines under it, up to a blank line
+        "LASER TAG\n\nPARTIES\ncustomer\ndate\ndeposit (£)\n\nCUSTOMERS\nname, phone",
+    ],
+)
+def test_a_heading_and_the_lines_under_it_are_one_list(idea):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert {"date", "deposit"} <= set(found["Party"])
+    assert {"name", "phone"} <= set(found["Customer"])
+    assert ("Party", "Customer") in relations(spec)
+
+
+def test_bullets_that_are_lists_of_their_own_stay_apart():
+    spec = extract_spec(
+        "pharmacy flu clinic\n\n* patients: name, phone\n* clinic sessions: date, start time"
+    )
+    found = entities(spec)
+    assert {"name", "phone"} <= set(found["Patient"])
+    assert {"date", "start_time"} <= set(found["ClinicSession"])
+
+
+@pytest.mark.parametrize(
+    ("item", "name"),
+    [
+        ("no. of players", "number_of_players"),
+        ("membership no.", "membership_number"),
+        ("week no", "week_number"),
+    ],
+)
+def test_no_is_a_number_in_a_list(item, name):
+    spec = extract_spec(f"Parties: date, {item}, deposit, paid (yes or no)")
+    fields = entities(spec)["Party"]
+    assert {name, "date", "deposit"} <= set(fields)
+    assert fields["paid"]["type"] == "boolean"

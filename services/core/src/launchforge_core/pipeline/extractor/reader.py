@@ -508,6 +508,16 @@ class ReaderCore(ReaderBase):
             prev = cs[k - 1] if k else None
             if depth or (isinstance(prev, Token) and prev.text in ("how-many", "which", "what")):
                 continue  # "(lace, fingering)", "how many skeins": not things of their own
+            counter = cs[k - 2] if k >= 2 else None
+            after = cs[k + 1] if k + 1 < len(cs) else None
+            if (
+                isinstance(prev, Token)
+                and prev.text == "of"
+                and isinstance(counter, NP)
+                and counter.head in ("number", "count", "amount")
+                and not (isinstance(after, Token) and after.text in ("per", "by", "each", "in"))
+            ):
+                continue  # "date, number of players, deposit": a count ("per vet": a view)
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

@@ -41,6 +41,72 @@ _BULLET = re.compile(_BULLET_PATTERN)
 _ITEM = re.compile(r"^\s*[A-Za-z][\w'&/()]*(?:\s+[\w'&/()]+){0,3}\s*(?::|\s-\s)")
 
 
+# A heading on a line of its own: "Sets", "BOOKINGS", "parties:" (a few words, no list)
+_HEADING = re.compile(r"^\s*([A-Za-z][\w'&/()]*(?:[ \t]+[\w'&/()]+){0,4})[ \t]*(:?)[ \t]*$")
+
+
+# Words after which "no" is the answer, not a number ("yes or no", "said no")
+_NOT_A_NUMBER = frozenset(
+    """or and yes said say says answer answered is are was were be if whether just
+    mostly definitely probably certainly""".split()
+)
+
+
+def fold_headed_lists(text: str) -> str:
+    """``Sets`` / ``- set number`` / ``- name`` as ``Sets: set number, name``: a heading
+    line and the item lines under it (bullets; or, under a heading in capitals or with a
+    colon, plain short lines up to a blank line) read as the one-line list they are. A
+    bullet that is a list of its own ("* patients: name, phone") is left as it is."""
+    lines = text.split("\n")
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        heading = _HEADING.match(lines[k])
+        if heading is None or _BULLET.match(lines[k]):
+            out.append(lines[k])
+            k += 1
+            continue
+        title, colon = heading.group(1), heading.group(2)
+        plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
+        items: list[str] = []
+        j = k + 1
+        while j < len(lines) and lines[j].strip():
+            line = lines[j]
+            if _BULLET.match(line):
+                if _ITEM.match(_BULLET.sub("", line)):
+                    break  # "* patients: name, phone": an item list of its own
+                items.append(_BULLET.sub("", line).strip())
+            elif plain_ok and not items_are_bullets(lines, k + 1, j) and _plain_item(line):
+                items.append(line.strip())
+            else:
+                break
+            j += 1
+        if not items:
+            out.append(lines[k])
+            k += 1
+            continue
+        out.append(f"{title}: {', '.join(items)}")
+        k = j
+    return "\n".join(out)
+
+
+def items_are_bullets(lines: list[str], start: int, end: int) -> bool:
+    """Whether the item lines read so far under a heading were bullets."""
+    return any(_BULLET.match(line) for line in lines[start:end])
+
+
+def _plain_item(line: str) -> bool:
+    """A short line that can be one item under a heading ("start date", "deposit paid
+    (yes/no)", "name, email, phone"), not a sentence or a heading with its own list."""
+    words = line.split()
+    return (
+        bool(words)
+        and not _ITEM.match(line)
+        and not line.rstrip().endswith(".")
+        and (len(words) <= 6 or "," in line or "/" in line)
+    )
+
+
 def unwrap(text: str) -> str:
     """Prose pasted with hard line breaks (from an email, an editor that wraps at a
     width) as the sentences it is: in a block of lines (blank lines part blocks) that
@@ -84,8 +150,16 @@ def normalise(text: str) -> str:
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
+    # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
+    text = re.sub(r"\bno\.?\s+of\b", "number of", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
+        lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
+        text,
+        flags=re.IGNORECASE | re.MULTILINE,
+    )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
-    text = unwrap(text)
+    text = unwrap(fold_headed_lists(text))
     text = re.sub(f"(?m){_BULLET_PATTERN}", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
     text = text.lower()
