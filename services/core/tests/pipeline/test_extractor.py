@@ -2143,3 +2143,19 @@ def test_no_is_a_number_in_a_list(item, name):
     fields = entities(spec)["Party"]
     assert {name, "date", "deposit"} <= set(fields)
     assert fields["paid"]["type"] == "boolean"
+
+
+@pytest.mark.parametrize(
+    "title", ["embroidery biz - orders app", "Blinds & Shutters \u2013 job tracker"]
+)
+def test_a_title_line_naming_the_app_is_no_record(title):
+    spec = extract_spec(f"{title}\n\ncustomers - name, email\nquotes - customer, total quoted")
+    assert set(entities(spec)) == {"Customer", "Quote"}
+
+
+def test_fields_ending_in_this_or_that_are_not_the_values_of_the_first():
+    spec = extract_spec("projects - title, table number\njudges: name, email, school or company")
+    judge = entities(spec)["Judge"]
+    assert judge["name"]["type"] == "string"
+    assert judge["email"]["type"] == "email"
+    assert judge["school_or_company"]["choices"] == ["school", "company"]

@@ -918,8 +918,8 @@ class FieldReader(ReaderBase):
             if last:
                 return False  # "size, indoor or outdoor, price": the list goes on
             if isinstance(c, NP):
-                if c.det is not None or len(c.words) > 2:
-                    return False
+                if c.det is not None or len(c.words) > 2 or self.role(c) == "attribute":
+                    return False  # "name, email, school or company": fields, not values
                 words += 1
                 last = ors == 1
             elif c.text == "or":

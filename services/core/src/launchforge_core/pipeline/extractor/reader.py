@@ -435,6 +435,17 @@ class ReaderCore(ReaderBase):
         ):
             self.r.title = title_np.words
             return  # "Garage system - MOT & servicing": the app's name and what it is for
+        rest = [c for c in cs[start:] if not (isinstance(c, Token) and c.text == ".")]
+        if (
+            first
+            and isinstance(cs[start - 1], Token)
+            and cs[start - 1].text == "-"
+            and len(rest) == 1
+            and isinstance(rest[0], NP)
+            and self.role(rest[0]) == "meta"
+        ):
+            self.r.title = title_np.words
+            return  # "embroidery biz - orders app", "Blinds & Shutters - job tracker"
         if first:
             self.r.title = title_np.words
         if fields_only:
