@@ -2159,3 +2159,36 @@ def test_fields_ending_in_this_or_that_are_not_the_values_of_the_first():
     assert judge["name"]["type"] == "string"
     assert judge["email"]["type"] == "email"
     assert judge["school_or_company"]["choices"] == ["school", "company"]
+
+
+def test_a_record_that_goes_against_another_is_its_child():
+    spec = extract_spec(
+        "Every job is for a client and I log the metres of wall rebuilt. Sometimes stone has "
+        "to be bought in; each delivery goes against a job with the tonnes and what it cost."
+    )
+    found = entities(spec)
+    assert ("Delivery", "Job") in relations(spec)
+    assert {"tonnes", "cost"} <= set(found["Delivery"])
+    assert not {"tonnes", "cost"} & set(found["Job"])
+
+
+def test_a_record_had_against_another_is_its_child():
+    spec = extract_spec(
+        "We each log a visit: the date and a few notes. Whoever goes does a shop for him, so "
+        "a visit can have a shopping receipt against it with the amount spent and which shop "
+        "it was."
+    )
+    found = entities(spec)
+    assert ("ShoppingReceipt", "Visit") in relations(spec)
+    assert {"amount_spent", "shop"} <= set(found["ShoppingReceipt"])
+    assert "shopping_receipt" not in found["Visit"]
+
+
+def test_people_who_speak_more_than_one_language_are_many_to_many():
+    spec = extract_spec(
+        "For the guides I keep their name and phone, and the languages they can guide in; "
+        "quite a few guides speak more than one language and each language obviously has "
+        "several guides."
+    )
+    assert {("GuideLanguage", "Guide"), ("GuideLanguage", "Language")} <= relations(spec)
+    assert ("Language", "Guide") not in relations(spec)

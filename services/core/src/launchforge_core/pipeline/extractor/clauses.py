@@ -830,6 +830,28 @@ class ClauseReader(ReaderBase):
             return self._child_record(cs, j + 3, obj, self.last_entity)
         return None
 
+    def _goes_against(self, cs: list[Chunk], j: int, subject: NP | None, base: str) -> int | None:
+        """``each delivery goes against a job with the tonnes and what it cost``: the
+        subject is a record of the job's, with those details; None if it is not that."""
+        prep, parent = cs[j], cs[j + 1] if j + 1 < len(cs) else None
+        if not (
+            base in ("go", "count", "sit", "get-logged", "be-logged")
+            and isinstance(prep, Token)
+            and prep.text == "against"
+            and subject is not None
+            and self.role(subject) == "entity"
+            and isinstance(parent, NP)
+            and self.role(parent) == "entity"
+        ):
+            return None
+        child = self.entity(subject, strength=2, listed=True)
+        owner = self.entity(parent, strength=2)
+        if child is None or owner is None or child == owner:
+            return None
+        self.relation(child, owner)
+        self.last_entity = child
+        return self.read_posts(cs, j + 2, child)
+
     def _child_record(self, cs: list[Chunk], at: int, record: NP, parent: str) -> int | None:
         """``record`` is a record of ``parent``'s, with what follows at ``at`` (its fields
         and ties); None when it names the parent itself."""
@@ -853,6 +875,9 @@ class ClauseReader(ReaderBase):
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
             prep = cs[j].text
             child_prep = base in CHILD_VERBS and prep in ("from", "out-of")
+            against = self._goes_against(cs, j, subject, base)
+            if against is not None:
+                return against
             if prep not in ("for", "to", "in", "on", "with", "at", "of", "into") and not child_prep:
                 return j
             j += 1
@@ -1135,6 +1160,17 @@ class ClauseReader(ReaderBase):
             return j
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET", "NUM"):
             j += 1
+        record = cs[j] if j < len(cs) else None
+        against = [c.text if isinstance(c, Token) else "" for c in cs[j + 1 : j + 3]]
+        if (
+            isinstance(record, NP)
+            and self.role(record) == "entity"
+            and against in (["against", "it"], ["on", "it"], ["for", "it"])
+        ):
+            # "a visit can have a shopping receipt against it with the amount spent"
+            told = self._child_record(cs, j + 3, record, owner)
+            if told is not None:
+                return told
         j = self.read_fields(cs, j, owner, closer=None)
         k = j
         while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":

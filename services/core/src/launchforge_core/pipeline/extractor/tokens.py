@@ -280,6 +280,7 @@ def tokenize(idea: str) -> list[Token]:
     _resolve(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
+    _plural_subject_verbs(tokens)
     _two_verbs_of_one_subject(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -547,6 +548,22 @@ def _our_noun_verbs(tokens: list[Token]) -> None:
             )
         ):
             word.tag = "VERB"  # "each sponsor backs one show"
+
+
+def _plural_subject_verbs(tokens: list[Token]) -> None:
+    """``quite a few guides speak more than one language``: after a plural noun, a bare
+    word before "more than one", "several" or "a" is the verb (no list knows "speak")."""
+    for k in range(1, len(tokens) - 1):
+        subject, word, obj = tokens[k - 1], tokens[k], tokens[k + 1]
+        if (
+            subject.tag == "NOUN"
+            and is_plural(subject.text)
+            and word.tag in ("NOUN", "NV")
+            and not is_plural(word.text)
+            and not word.text.endswith(("ing", "ed"))
+            and obj.text in ("one-or-more", "several", "many", "multiple")
+        ):
+            word.tag = "VERB"
 
 
 def _two_verbs_of_one_subject(tokens: list[Token]) -> None:
