@@ -2192,3 +2192,12 @@ def test_people_who_speak_more_than_one_language_are_many_to_many():
     )
     assert {("GuideLanguage", "Guide"), ("GuideLanguage", "Language")} <= relations(spec)
     assert ("Language", "Guide") not in relations(spec)
+
+
+def test_examples_listed_in_the_opening_sentence_are_the_scene():
+    spec = extract_spec(
+        "I paint murals: shop fronts, school playgrounds, the odd bedroom. Every commission is "
+        "for a client, and I need the client's name and phone. For the commission itself I "
+        "log the site address and the fee."
+    )
+    assert set(entities(spec)) == {"Commission", "Client"}

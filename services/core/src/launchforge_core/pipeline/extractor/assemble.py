@@ -186,8 +186,11 @@ def resolve(reading: Reading) -> Model:
             if (
                 draft.first[0] == 0
                 and not draft.fields
-                and not draft.listed
-                and draft.evidence <= 1
+                and (
+                    (not draft.listed and draft.evidence <= 1)
+                    # "I paint murals: shop fronts, school playgrounds, ...": examples
+                    or (draft.listed and draft.evidence <= 2 and key not in tied)
+                )
                 and not any(key in link for link in links)
             ):
                 notes.append(f"not kept: {' '.join(draft.words)!r} (the scene, named once)")
