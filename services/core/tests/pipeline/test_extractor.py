@@ -2201,3 +2201,39 @@ def test_examples_listed_in_the_opening_sentence_are_the_scene():
         "log the site address and the fee."
     )
     assert set(entities(spec)) == {"Commission", "Client"}
+
+
+@pytest.mark.parametrize(
+    ("idea", "link", "fields"),
+    [
+        (
+            "Pupils sign up for trips and most of them go on several during the year, so for "
+            "each pupil on a trip I need to record whether they paid and the pickup point.",
+            {"Pupil", "Trip"},
+            {"paid", "pickup_point"},
+        ),
+        (
+            "A dive is one boat trip to one site. For every customer on a dive we log whether "
+            "they rented gear from us and their air.",
+            {"Customer", "Dive"},
+            {"air", "gear_rented"},
+        ),
+        (
+            "Each evening's session has a date. For every player in a session I enter their "
+            "partner's name and their percentage score.",
+            {"Player", "Session"},
+            {"partner_name", "percentage_score"},
+        ),
+    ],
+)
+def test_details_of_one_of_many_in_one_of_many_are_the_links(idea, link, fields):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    ties = relations(spec)
+    linked = [
+        name for name in found if {p for c, p in ties if c == name} == link and name not in link
+    ]
+    assert len(linked) == 1, (found, ties)
+    assert fields <= set(found[linked[0]])
+    for side in link:
+        assert not fields & set(found[side])

@@ -37,7 +37,7 @@ from launchforge_core.pipeline.extractor.assemble import (
     resolve,
     with_display_field,
 )
-from launchforge_core.pipeline.extractor.reader import Reading, read
+from launchforge_core.pipeline.extractor.reader import EntityDraft, Reading, read
 from launchforge_core.pipeline.extractor.summaries import EntityInfo, read_summaries
 from launchforge_core.pipeline.naming import slugify
 
@@ -94,7 +94,7 @@ def extract(
     ]
     for owner, member in model.links:
         link = _link_entity(owner, member, model, entity_names, entities, relations)
-        infos[link["key"]] = EntityInfo(link["key"], link["name"], [], [owner, member])
+        infos[link["key"]] = EntityInfo(link["key"], link["name"], link["fields"], [owner, member])
 
     summaries, summary_notes = read_summaries(reading.sentences, infos)
     notes += summary_notes
@@ -119,8 +119,6 @@ def extract(
 
 def _fallback_entity(reading: Reading, model: Model, notes: list[str]) -> None:
     """No entity found: keep records of the idea's main noun, or of plain items."""
-    from launchforge_core.pipeline.extractor.reader import EntityDraft
-
     words = [w for w in reading.title if w not in lx.TITLE_HEADS and w not in lx.META_NOUNS]
     key_words = [words[-1]] if words else ["item"]
     key = key_words[0]
@@ -146,7 +144,9 @@ def _link_entity(
     relations[:] = [
         r for r in relations if {r["from"], r["to"]} != {a, b} or (r["from"], r["to"]) in kept
     ]  # the link replaces a direct tie, except a role told outright ("one member leads it")
-    entities.append({"name": name, "fields": []})
+    told = model.link_fields.get(frozenset((owner, member)), {})
+    fields = entity_fields(EntityDraft(f"{owner}-{member}", [], (0, 0), fields=dict(told)))
+    entities.append({"name": name, "fields": fields})
     for parent in (a, b):
         relations.append(
             {
@@ -157,7 +157,7 @@ def _link_entity(
                 "on_delete": "cascade",
             }
         )
-    return {"key": f"{owner}-{member}-link", "name": name}
+    return {"key": f"{owner}-{member}-link", "name": name, "fields": fields}
 
 
 def _app_name(reading: Reading, idea: str, entities: list[dict[str, Any]]) -> str:

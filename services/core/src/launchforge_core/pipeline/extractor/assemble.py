@@ -47,6 +47,8 @@ class Model:
     notes: list[str] = field(default_factory=list)
     # ties told outright ("one member leads it") that a link of the same pair keeps
     roles: list[tuple[str, str]] = field(default_factory=list)
+    # the details told of one pair of a link ("for each pupil on a trip ...")
+    link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
 
 
 def resolve(reading: Reading) -> Model:
@@ -126,6 +128,9 @@ def resolve(reading: Reading) -> Model:
 
     relations = [(fix(c), fix(p)) for c, p in relations]
     links = [(fix(a), fix(b)) for a, b in links]
+    link_fields: dict[frozenset[str], dict[str, FieldDraft]] = {}
+    for pair, told in reading.link_fields.items():
+        link_fields.setdefault(frozenset(fix(k) for k in pair), {}).update(told)
 
     # a field named after another entity is a reference to it
     for key, draft in entities.items():
@@ -219,7 +224,7 @@ def resolve(reading: Reading) -> Model:
     roles = [(fix(c), fix(p)) for c, p in reading.roles]
     roles = [r for r in roles if r[0] in entities and r[1] in entities]
     relations += [r for r in roles if r not in relations]
-    return Model(entities, relations, links, notes, roles)
+    return Model(entities, relations, links, notes, roles, link_fields)
 
 
 # "a song can be in several setlists", "a student can take several courses": both sides many.

@@ -706,15 +706,17 @@ class ClauseReader(ReaderBase):
         parents = [focus]
         prep = cs[i] if i < len(cs) else None
         other = cs[i + 1] if i + 1 < len(cs) else None
+        pair: str | None = None  # "for each pupil on a trip": the other side of a pair
         if (
             isinstance(prep, Token)
             and prep.text in ("in", "of", "at", "on")
             and isinstance(other, NP)
-            and other.each
+            and (other.each or (other.det in ("a", "an") and prep.text != "of"))
             and self.role(other) == "entity"
         ):
             # "for every team in every round ...": a second parent
             parents.append(self.entity(other, strength=1) or focus)
+            pair = parents[-1] if parents[-1] != focus else None
             i += 2
         record = self._record_noted(cs, i)
         if record is not None:
@@ -740,7 +742,24 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             break
+        if pair is not None:
+            return self._pair_fields(cs, i, focus, pair)
         return self.read_fields(cs, i, focus, closer=None)
+
+    def _pair_fields(self, cs: list[Chunk], i: int, member: str, other: str) -> int:
+        """``for each pupil on a trip we record whether the consent form came back and how
+        much they've paid``: the details of one pupil on one trip, a record of the pair
+        (the many-to-many link of pupils and trips), not of the pupil alone."""
+        have = self.r.entities[member].fields if member in self.r.entities else {}
+        before = set(have)
+        end = self.read_fields(cs, i, member, closer=None)
+        told = {k: have.pop(k) for k in list(have) if k not in before}
+        if not told:
+            return end
+        self.r.link_fields.setdefault(frozenset((member, other)), {}).update(told)
+        if not any({member, other} == set(link) for link in self.r.links):
+            self.r.links.append((other, member))
+        return end
 
     def _rating(self, cs: list[Chunk], j: int, base: str, rater: str, rated: str) -> int:
         """``members rate each book from 1 to 5``: a Rating of the book by the member,

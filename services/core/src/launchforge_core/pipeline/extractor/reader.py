@@ -84,6 +84,8 @@ class Reading:
     order: list[str] = field(default_factory=list)  # entity keys in list order
     # "callouts (we call them shouts)": (the word used first, the writer's own word)
     aliases: list[tuple[str, str]] = field(default_factory=list)
+    # "for each pupil on a trip we record whether ...": the details of one pair of a link
+    link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
 
 
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
