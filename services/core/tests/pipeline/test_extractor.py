@@ -2161,6 +2161,16 @@ def test_fields_ending_in_this_or_that_are_not_the_values_of_the_first():
     assert judge["school_or_company"]["choices"] == ["school", "company"]
 
 
+def test_a_record_that_goes_in_against_another_is_its_child():
+    spec = extract_spec(
+        "I want a list of the people with their name and any notes. Then each gift I buy goes "
+        "in against the person it's for, with the year, which shop it came from and what it "
+        "cost."
+    )
+    assert ("Gift", "Person") in relations(spec)
+    assert {"year", "shop", "cost"} <= set(entities(spec)["Gift"])
+
+
 def test_a_record_that_goes_against_another_is_its_child():
     spec = extract_spec(
         "Every job is for a client and I log the metres of wall rebuilt. Sometimes stone has "
@@ -2237,3 +2247,26 @@ def test_details_of_one_of_many_in_one_of_many_are_the_links(idea, link, fields)
     assert fields <= set(found[linked[0]])
     for side in link:
         assert not fields & set(found[side])
+
+
+def test_where_we_placed_is_a_place_and_prize_money_an_amount():
+    spec = extract_spec(
+        "Each contest has a name and the date. For each entry we record the score, where we "
+        "placed and any prize money."
+    )
+    entry = entities(spec)["Entry"]
+    assert entry["place"]["type"] == "integer"
+    assert entry["prize_money"]["type"] == "decimal"
+    # "where it came from" stays a place in the world
+    tree = entities(extract_spec("A tree has a species and where it came from."))["Tree"]
+    assert "place" not in tree
+
+
+def test_for_each_one_is_one_of_the_things_just_named():
+    spec = extract_spec(
+        "For each student I need their name and grade. We go to maybe five competitions a "
+        "season, and for each one I note the name, the location and the date."
+    )
+    found = entities(spec)
+    assert {"name", "location", "date"} <= set(found["Competition"])
+    assert not {"location", "date"} & set(found["Student"])

@@ -109,7 +109,15 @@ class ClauseReader(ReaderBase):
                     and self.last_entity
                 ):
                     # "we have bells, and for each one I want the number": the last thing
-                    i = self._focus_fields(cs, i + 3, self.last_entity)
+                    # ("we go to five competitions a season, and for each one ...": the
+                    # things just named in this sentence, when it names some)
+                    named = [
+                        c
+                        for c in cs[:i]
+                        if isinstance(c, NP) and c.plural and self.role(c) == "entity"
+                    ]
+                    one = self.entity(named[-1], strength=1) if named else None
+                    i = self._focus_fields(cs, i + 3, one or self.last_entity)
                     continue
                 if (
                     text in ("at", "on", "after", "during", "in", "within")
@@ -852,6 +860,14 @@ class ClauseReader(ReaderBase):
     def _goes_against(self, cs: list[Chunk], j: int, subject: NP | None, base: str) -> int | None:
         """``each delivery goes against a job with the tonnes and what it cost``: the
         subject is a record of the job's, with those details; None if it is not that."""
+        if (
+            isinstance(cs[j], Token)
+            and cs[j].text in ("in", "down")
+            and j + 1 < len(cs)
+            and isinstance(cs[j + 1], Token)
+            and cs[j + 1].text == "against"
+        ):
+            j += 1  # "each gift I buy goes in against the person it's for"
         prep, parent = cs[j], cs[j + 1] if j + 1 < len(cs) else None
         if not (
             base in ("go", "count", "sit", "get-logged", "be-logged")

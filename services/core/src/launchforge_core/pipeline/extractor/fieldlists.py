@@ -87,6 +87,8 @@ def _participle_of(text: str, base: str) -> str:
 # "where I went", "where we drove to": the place a trip ends; "where I started from"
 _GOING = frozenset({"go", "drive", "travel", "head", "fly", "ride", "walk", "deliver"})
 _SETTING_OUT = frozenset({"start", "leave", "set-off", "depart", "begin"})
+# "where we placed", "where she finished": a place in a ranking, a number
+_PLACING = frozenset({"place", "finish", "rank"})
 # "the date their medical expires" -> expiry: the noun of what happens on a date
 _EVENT_NOUNS = {
     "expire": "expiry",
@@ -1185,7 +1187,9 @@ class FieldReader(ReaderBase):
         word = cs[i].text if isinstance(cs[i], Token) else ""
         end = self._skip_clause(cs, i + 1, closer)
         if word == "where":
-            self.add_field(owner, FieldDraft(self._where_name(cs[i + 1 : end]), position=i))
+            name = self._where_name(cs[i + 1 : end])
+            kind = "integer" if name == ["place"] else None
+            self.add_field(owner, FieldDraft(name, type=kind, position=i))
             return end
         verb = next((c for c in cs[i + 1 : end] if isinstance(c, Token) and c.tag == "VERB"), None)
         name, kind = ["date"], "date"
@@ -1209,6 +1213,8 @@ class FieldReader(ReaderBase):
             return ["destination"]
         if "live" in verbs:
             return ["address"]
+        if set(verbs) & _PLACING:
+            return ["place"]  # "where we placed", "where we finished in the ranking"
         return ["location"]
 
     def _what_clause(
