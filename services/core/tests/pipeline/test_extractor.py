@@ -2270,3 +2270,16 @@ def test_for_each_one_is_one_of_the_things_just_named():
     found = entities(spec)
     assert {"name", "location", "date"} <= set(found["Competition"])
     assert not {"location", "date"} & set(found["Student"])
+
+
+def test_the_number_of_things_a_record_counts_is_the_total_of_that_count():
+    spec = extract_spec(
+        "Each tour is led by one guide. For a tour I need the date, the route (the keep, the "
+        "gardens or the full tour) and how many visitors came on it. What I need is the number "
+        "of visitors per route per month."
+    )
+    tour = entities(spec)["Tour"]
+    assert tour["visitors"]["type"] == "integer"
+    (summary,) = spec["summaries"]
+    assert (summary["entity"], summary["kind"], summary["field"]) == ("Tour", "sum", "visitors")
+    assert (summary["group_by"], summary["period"]) == ("route", "month")

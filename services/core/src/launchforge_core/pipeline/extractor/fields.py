@@ -217,7 +217,11 @@ def field_name(draft: FieldDraft) -> list[str]:
     words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
     counted = len(words) > 2 and words[0] in ("number", "count") and words[1] == "of"
     either = "or" in words and bool(draft.choices)  # "indoors_or_outdoors": the two values
-    if words[-1] not in KEEP_PLURAL and not draft.unit and not counted and not either:
+    # "how many visitors came": a count of visitors, named so (not "visitor")
+    many = (
+        draft.type == "integer" and words[-1] in INTEGER_WORDS and singular(words[-1]) != words[-1]
+    )
+    if words[-1] not in KEEP_PLURAL and not draft.unit and not counted and not either and not many:
         words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
     if words[-1] in ("birth-date", "birth-year"):
         words = [*words[:-1], *words[-1].split("-")]

@@ -169,13 +169,13 @@ class Summaries:
         self, kind: str, what: list[str], group: list[str] | None, period: str | None, said: str
     ) -> None:
         plain = kind == "plain-count"  # "visits per pet": a count only of records kept
-        picks = (
-            self._counted(what, group, named_only=plain)
-            if kind in ("count", "plain-count")
-            else self._flag(what, group)
-            if kind == "percent"
-            else self._numeric(kind, what, group, period)
-        )
+        counted = self._count_field(what) if kind == "count" else None
+        if counted is not None:
+            # "the number of visitors per route" where a tour keeps how many visitors came:
+            # the total of that count, not how many tours
+            kind, picks = "sum", [counted]
+        else:
+            picks = self._picks(kind, plain, what, group, period)
         kind = "count" if plain else kind
         if not picks:
             if not plain:
@@ -204,6 +204,29 @@ class Summaries:
         info, f, extra = found
         title = _title(kind, info, f, extra)
         self.add(title, info, kind, field=f["name"] if f else None, **extra)
+
+    def _picks(
+        self, kind: str, plain: bool, what: list[str], group: list[str] | None, period: str | None
+    ) -> list[Pick]:
+        if kind in ("count", "plain-count"):
+            return self._counted(what, group, named_only=plain)
+        if kind == "percent":
+            return self._flag(what, group)
+        return self._numeric(kind, what, group, period)
+
+    def _count_field(self, what: list[str]) -> Pick | None:
+        """A whole-number field that ``what`` names in the plural, of a record that is
+        not itself named ("visitors" of a tour that keeps how many came); else None."""
+        if not what or self._named_entities(what):
+            return None
+        noun = what[-1]
+        if singular(noun) == noun:
+            return None  # "number of the week": no count of things
+        for info in self.entities.values():
+            for f in info.fields:
+                if f["type"] == "integer" and noun in (f["name"], f["name"].split("_")[-1]):
+                    return info, f
+        return None
 
     def _fitted(
         self,
