@@ -79,7 +79,7 @@ def test_several_fields_types_from_the_extractors_rules() -> None:
     result = edit_spec(BASE, "add a due date, a paid flag and an estimate (hours) to tasks")
     assert field(result.spec, "Task", "due_date")["type"] == "date"  # type: ignore[index]
     assert field(result.spec, "Task", "paid")["type"] == "boolean"  # type: ignore[index]
-    assert field(result.spec, "Task", "estimate_hours")["type"] == "integer"  # type: ignore[index]
+    assert field(result.spec, "Task", "estimate_hours")["type"] == "number"  # type: ignore[index]
 
 
 def test_field_with_choices_and_required() -> None:

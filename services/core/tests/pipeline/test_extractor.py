@@ -92,6 +92,8 @@ def test_entity_names_are_singular_pascal_case(phrase, name):
         ("duration", "integer"),
         ("number of guests", "integer"),
         ("weight", "number"),
+        ("hours worked", "number"),  # 1.5 is an answer
+        ("minutes", "integer"),
         ("website", "url"),
         ("email", "email"),
         ("phone number", "phone"),
@@ -769,7 +771,7 @@ def test_a_thing_is_a_list_of_its_details():
     )
     found = entities(spec)
     assert found["Outing"]["date"]["type"] == "date"
-    assert found["Outing"]["hours"]["type"] == "integer"
+    assert found["Outing"]["hours"]["type"] == "number"
 
 
 def test_many_on_both_sides_with_an_adverb_before_the_verb_is_a_link():

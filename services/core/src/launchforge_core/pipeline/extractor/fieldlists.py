@@ -393,7 +393,9 @@ class FieldReader(ReaderBase):
                         np = cs[j]
                         assert isinstance(np, NP)
                         words = [*np.words[:-1], np.head]
-                        counted = "integer" if c.text == "how-many" else None
+                        counted = (
+                            "integer" if c.text == "how-many" and np.head != "hours" else None
+                        )  # "how many hours it took": 1.5 is an answer
                         self.add_field(owner, FieldDraft(words, type=counted, position=i))
                         also = cs[j + 2] if j + 2 < len(cs) else None
                         if (

@@ -21,7 +21,7 @@ MONEY = frozenset(
 )
 # "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
 INTEGER_WORDS = frozenset(
-    """count quantity qty capacity level age duration number minutes hours days weeks
+    """count quantity qty capacity level age duration number minutes days weeks
     months years seconds seats pages reps sets stock points goals rank floor year birth-year
     copies units pieces servings portions attendees guests visitors players members
     participants people kids children tickets rooms beds bedrooms bathrooms laps
@@ -32,7 +32,8 @@ NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
     latitude longitude volume area speed pace kg kgs lbs pounds litres liters ml grams
     miles km kilometres kilometers metres meters feet inches mileage dose dosage ph
-    moisture humidity rainfall yield bmi abv gravity size-cm elevation altitude""".split()
+    moisture humidity rainfall yield bmi abv gravity size-cm elevation altitude
+    hours""".split()  # "hours worked": 1.5 is an answer
 )
 BOOLEAN_WORDS = frozenset(
     """paid done active completed complete returned approved archived published vaccinated
@@ -175,7 +176,9 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "decimal"
     if head == "number" and mods & IDENTIFIER_BEFORE_NUMBER:
         return "string"
-    if head in ("minutes", "hours", "days", "seconds") or unit in ("minutes", "hours", "days"):
+    if head == "hours" or unit == "hours":
+        return "number"  # "hours worked", "duration in hours": 1.5 is an answer
+    if head in ("minutes", "days", "seconds") or unit in ("minutes", "days"):
         return "integer"
     if unit in ("km", "miles", "kg", "kgs", "lbs", "litres", "liters", "l", "oz", "kwh") or (
         unit and unit.startswith("square")
