@@ -2285,3 +2285,22 @@ def test_the_number_of_things_a_record_counts_is_the_total_of_that_count():
     (summary,) = spec["summaries"]
     assert (summary["entity"], summary["kind"], summary["field"]) == ("Tour", "sum", "visitors")
     assert (summary["group_by"], summary["period"]) == ("route", "month")
+
+
+def test_a_second_verb_after_and_is_no_record():
+    spec = extract_spec(
+        "Every gauge is looked after by one volunteer. Each morning the volunteer reads the "
+        "gauge and submits the date and the rainfall in millimetres."
+    )
+    assert "Submit" not in entities(spec)
+    assert {"Gauge", "Volunteer"} <= set(entities(spec))
+
+
+def test_what_a_span_of_time_counts_as_is_a_record_with_the_details_noted():
+    spec = extract_spec(
+        "I keep the volunteers' names and mobile numbers. Each night we go out counts as a "
+        "patrol: I note the date, the air temperature and whether it was raining."
+    )
+    found = entities(spec)
+    assert {"date", "air_temperature", "raining"} <= set(found["Patrol"])
+    assert "date" not in found["Volunteer"]

@@ -362,8 +362,19 @@ class ReaderCore(ReaderBase):
     def _logged_with_fields(self, cs: list[Chunk], colon: int) -> bool:
         """``we each log a visit: who went, the date, ...``, ``I also log every practice
         cook on the smoker in between contests: the date, the meat, ...``: what is logged
-        before the colon owns the list after it (not the last noun before the colon)."""
-        if not (colon + 1 < len(cs) and self._looks_like_field_list(cs, colon + 1)):
+        before the colon owns the list after it (not the last noun before the colon).
+        ``each night we go out counts as a patrol: I note the date, ...``: so does what
+        a span of time counts as."""
+        start = colon + 1
+        who, noted = (cs[k] if k < len(cs) else None for k in (start, start + 1))
+        if (
+            isinstance(who, Token)
+            and who.text in ("i", "we")
+            and isinstance(noted, Token)
+            and self._base(noted.text) in _LOGGING_VERBS
+        ):
+            start += 2  # ": I note the date, ..."
+        if not (start < len(cs) and self._looks_like_field_list(cs, start)):
             return False
         verb = next(
             (
@@ -371,12 +382,21 @@ class ReaderCore(ReaderBase):
                 for k in range(colon - 1, -1, -1)
                 if isinstance(cs[k], Token)
                 and cs[k].tag == "VERB"
-                and self._base(cs[k].text) in _LOGGING_VERBS
+                and (
+                    self._base(cs[k].text) in _LOGGING_VERBS
+                    or (
+                        self._base(cs[k].text) == "count"
+                        and isinstance(cs[k + 1], Token)
+                        and cs[k + 1].text == "as"
+                    )
+                )
             ),
             None,
         )
         if verb is None or verb + 1 >= colon:
             return False
+        if isinstance(cs[verb + 1], Token) and cs[verb + 1].text == "as":
+            verb += 1  # "counts as a patrol"
         thing = cs[verb + 1]
         owner: str | None = None
         if isinstance(thing, NP) and (
@@ -407,7 +427,7 @@ class ReaderCore(ReaderBase):
             return False
         self.read_clauses(cs[:colon])  # "during a visit they record sightings: ..."
         self.last_entity = owner
-        self._read_field_items(cs, colon + 1, owner)
+        self._read_field_items(cs, start, owner)
         return True
 
     @staticmethod

@@ -281,6 +281,7 @@ def tokenize(idea: str) -> list[Token]:
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
     _plural_subject_verbs(tokens)
+    _second_verb_after_and(tokens)
     _two_verbs_of_one_subject(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -563,6 +564,27 @@ def _plural_subject_verbs(tokens: list[Token]) -> None:
             and not word.text.endswith(("ing", "ed"))
             and obj.text in ("one-or-more", "several", "many", "multiple")
         ):
+            word.tag = "VERB"
+
+
+def _second_verb_after_and(tokens: list[Token]) -> None:
+    """``the volunteer reads the gauge and submits the date``: after a verb and its
+    object, "and" and a third-person form before a determiner is a second verb of the
+    same subject (no list knows "submit")."""
+    for k in range(3, len(tokens) - 1):
+        before, conj, word, obj = tokens[k - 2], tokens[k - 1], tokens[k], tokens[k + 1]
+        if not (
+            conj.text == "and"
+            and before.tag == "NOUN"
+            and not is_plural(before.text)
+            and word.tag in ("NOUN", "NV")
+            and word.text.endswith("s")
+            and not word.text.endswith(("ss", "us", "is"))
+            and obj.text in ("the", "a", "an", "their", "its", "his", "her", "our", "my")
+        ):
+            continue
+        window = tokens[max(0, k - 7) : k - 2]
+        if any(t.tag == "VERB" for t in window) and not any(t.text in ".;:," for t in window):
             word.tag = "VERB"
 
 
