@@ -2304,3 +2304,15 @@ def test_what_a_span_of_time_counts_as_is_a_record_with_the_details_noted():
     found = entities(spec)
     assert {"date", "air_temperature", "raining"} <= set(found["Patrol"])
     assert "date" not in found["Volunteer"]
+
+
+@pytest.mark.parametrize("booked", ["book courses", "book a place on a course for their baby"])
+def test_people_who_book_make_bookings_with_what_is_noted(booked):
+    spec = extract_spec(
+        f"Each course has a venue and a start date. Parents {booked} and I note whether they "
+        "have paid."
+    )
+    found = entities(spec)
+    assert {("Booking", "Parent"), ("Booking", "Course")} <= relations(spec)
+    assert found["Booking"]["has_paid"]["type"] == "boolean"
+    assert "place" not in found["Parent"]

@@ -1016,7 +1016,11 @@ class ClauseReader(ReaderBase):
         tied = self._ties_or_becomes(cs, j, base, subject_key, obj)
         if tied is not None:
             return tied
-        if subject_key and self.role(obj) == "entity" and subject is not None:
+        if (
+            subject_key
+            and (self.role(obj) == "entity" or obj.head in ("place", "spot", "slot", "seat"))
+            and subject is not None
+        ):
             booked = self.read_act_between(cs, j, subject_key, base)
             if booked is not None:
                 return booked  # "guests book a pitch for a stay, and we need the dates"

@@ -17,6 +17,8 @@ from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
 # Verb (base form) -> the noun of the record that one act of it makes.
+# "book a place on a course": the word for a share of the thing booked
+_PLACES_BOOKED = frozenset({"place", "spot", "slot", "seat", "space"})
 EVENT_BY_VERB = {
     "borrow": "loan",
     "lend": "loan",
@@ -483,6 +485,15 @@ class EventReader(ReaderBase):
         thing = cs[j] if j < len(cs) else None
         if noun is None or not isinstance(thing, NP):
             return None
+        on, place = (cs[k] if k < len(cs) else None for k in (j + 1, j + 2))
+        if (
+            thing.head in _PLACES_BOOKED
+            and isinstance(on, Token)
+            and on.text in ("on", "in", "for", "at")
+            and isinstance(place, NP)
+            and self.role(place) == "entity"
+        ):
+            thing, j = place, j + 2  # "book a place on a course": the course is booked
         noted = None
         for k in range(j + 1, min(j + 8, len(cs))):
             c = cs[k]
@@ -577,7 +588,10 @@ class EventReader(ReaderBase):
 
     def _notable(self, chunk: Chunk) -> bool:
         """What a record notes first: an attribute, or a thing the idea keeps already
-        ("we write down the tool, the customer, the date")."""
+        ("we write down the tool, the customer, the date"), or a yes/no ("whether they
+        have paid")."""
+        if isinstance(chunk, Token):
+            return chunk.text == "whether"
         return isinstance(chunk, NP) and (
             self.role(chunk) in ("attribute", "period") or chunk.singular in self.r.entities
         )
