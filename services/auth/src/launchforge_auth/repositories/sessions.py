@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_auth.models import RefreshToken, User
@@ -59,6 +59,19 @@ async def add_refresh_token(
     await session.flush()
 
 
+def _live(token_hash: bytes) -> tuple[ColumnElement[bool], ...]:
+    """The token by its hash, unexpired, of a live session of an enabled account."""
+    return (
+        RefreshToken.token_hash == token_hash,
+        RefreshToken.expires_at > func.now(),
+        LoginSession.id == RefreshToken.session_id,
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > func.now(),
+        User.id == LoginSession.user_id,
+        User.disabled.is_(False),
+    )
+
+
 async def claim_refresh_token(session: AsyncSession, *, token_hash: bytes) -> ClaimedToken | None:
     """Mark an unused, unexpired token of a live session used; None if it is not one.
 
@@ -68,16 +81,7 @@ async def claim_refresh_token(session: AsyncSession, *, token_hash: bytes) -> Cl
     """
     stmt = (
         update(RefreshToken)
-        .where(
-            RefreshToken.token_hash == token_hash,
-            RefreshToken.used_at.is_(None),
-            RefreshToken.expires_at > func.now(),
-            LoginSession.id == RefreshToken.session_id,
-            LoginSession.revoked_at.is_(None),
-            LoginSession.expires_at > func.now(),
-            User.id == LoginSession.user_id,
-            User.disabled.is_(False),
-        )
+        .where(*_live(token_hash), RefreshToken.used_at.is_(None))
         .values(used_at=func.now())
         .returning(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id)
         .execution_options(synchronize_session=False)
@@ -96,15 +100,9 @@ async def claim_again_within_grace(
     use (a page navigated away, a dropped connection) or raced itself.
     """
     stmt = select(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id).where(
-        RefreshToken.token_hash == token_hash,
+        *_live(token_hash),
         RefreshToken.used_at.is_not(None),
         RefreshToken.used_at >= func.now() - timedelta(seconds=grace_seconds),
-        RefreshToken.expires_at > func.now(),
-        LoginSession.id == RefreshToken.session_id,
-        LoginSession.revoked_at.is_(None),
-        LoginSession.expires_at > func.now(),
-        User.id == LoginSession.user_id,
-        User.disabled.is_(False),
     )
     row = (await session.execute(stmt)).one_or_none()
     return ClaimedToken(row[0], row[1], row[2]) if row else None
