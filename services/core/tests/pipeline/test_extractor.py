@@ -2316,3 +2316,24 @@ def test_people_who_book_make_bookings_with_what_is_noted(booked):
     assert {("Booking", "Parent"), ("Booking", "Course")} <= relations(spec)
     assert found["Booking"]["has_paid"]["type"] == "boolean"
     assert "place" not in found["Parent"]
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        # bullets under bullets
+        "milk round app\n\n- customers\n    - name\n    - phone\n- products (milk, eggs)\n"
+        "    - name\n    - price\n- deliveries\n    - customer\n    - product\n    - date",
+        # a heading over an indented line of fields
+        "MILK\n\nCustomer\n  name / phone\nProduct\n  name / price\nDelivery\n"
+        "  customer, product, date",
+    ],
+)
+def test_items_indented_under_a_heading_are_its_list(idea):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert {"name", "phone"} <= set(found["Customer"])
+    assert {"name", "price"} <= set(found["Product"])
+    assert "date" in found["Delivery"]
+    assert {("Delivery", "Customer"), ("Delivery", "Product")} <= relations(spec)
+    assert not {"Milk", "Egg"} & set(found)

@@ -323,8 +323,18 @@ class ReaderCore(ReaderBase):
             return
         if colon is not None and verbs_before and self._logged_with_fields(cs, colon):
             return
-        if colon is not None and not verbs_before and colon <= 8:
-            head = [c for c in cs[:colon] if isinstance(c, NP)]
+        outside = (
+            sum(
+                1
+                for k in range(colon)
+                if not inside[k] and not (isinstance(cs[k], Token) and cs[k].text in "()")
+            )
+            if colon is not None
+            else 0
+        )
+        if colon is not None and not verbs_before and outside <= 8:
+            # "products (milk, eggs, orange juice): name, price": the products
+            head = [c for k, c in enumerate(cs[:colon]) if isinstance(c, NP) and not inside[k]]
             if head:
                 title_np = head[-1]
                 before = cs[:colon]

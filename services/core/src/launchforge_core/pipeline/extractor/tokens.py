@@ -42,7 +42,9 @@ _ITEM = re.compile(r"^\s*[A-Za-z][\w'&/()]*(?:\s+[\w'&/()]+){0,3}\s*(?::|\s-\s)"
 
 
 # A heading on a line of its own: "Sets", "BOOKINGS", "parties:" (a few words, no list)
-_HEADING = re.compile(r"^\s*([A-Za-z][\w'&/()]*(?:[ \t]+[\w'&/()]+){0,4})[ \t]*(:?)[ \t]*$")
+_HEADING = re.compile(
+    r"^\s*([A-Za-z][\w'&/()]*(?:[ \t]+[\w'&/()]+){0,4}(?:[ \t]*\([^()\n]*\))?)[ \t]*(:?)[ \t]*$"
+)  # "products (milk, eggs, orange juice)" too
 
 
 # Words after which "no" is the answer, not a number ("yes or no", "said no")
@@ -54,29 +56,37 @@ _NOT_A_NUMBER = frozenset(
 
 def fold_headed_lists(text: str) -> str:
     """``Sets`` / ``- set number`` / ``- name`` as ``Sets: set number, name``: a heading
-    line and the item lines under it (bullets; or, under a heading in capitals or with a
-    colon, plain short lines up to a blank line) read as the one-line list they are. A
-    bullet that is a list of its own ("* patients: name, phone") is left as it is."""
+    line and the item lines under it (bullets; lines indented under it, as in "- customers"
+    over "    - name"; or, under a heading in capitals or with a colon, plain short lines
+    up to a blank line) read as the one-line list they are. A bullet that is a list of
+    its own ("* patients: name, phone") is left as it is."""
     lines = text.split("\n")
     out: list[str] = []
     k = 0
     while k < len(lines):
-        heading = _HEADING.match(lines[k])
-        if heading is None or _BULLET.match(lines[k]):
+        bulleted = bool(_BULLET.match(lines[k]))
+        heading = _HEADING.match(_BULLET.sub("", lines[k]) if bulleted else lines[k])
+        if heading is None:
             out.append(lines[k])
             k += 1
             continue
         title, colon = heading.group(1), heading.group(2)
+        indent = _indent(lines[k])
         plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
         items: list[str] = []
         j = k + 1
         while j < len(lines) and lines[j].strip():
             line = lines[j]
+            deeper = _indent(line) > indent
+            if bulleted and not deeper:
+                break  # "- customers" / "- products": the next item of the outer list
             if _BULLET.match(line):
                 if _ITEM.match(_BULLET.sub("", line)):
                     break  # "* patients: name, phone": an item list of its own
                 items.append(_BULLET.sub("", line).strip())
-            elif plain_ok and not items_are_bullets(lines, k + 1, j) and _plain_item(line):
+            elif (deeper or (plain_ok and not items_are_bullets(lines, k + 1, j))) and (
+                _plain_item(line)
+            ):
                 items.append(line.strip())
             else:
                 break
@@ -85,9 +95,13 @@ def fold_headed_lists(text: str) -> str:
             out.append(lines[k])
             k += 1
             continue
-        out.append(f"{title}: {', '.join(items)}")
+        out.append(f"{'- ' if bulleted else ''}{title}: {', '.join(items)}")
         k = j
     return "\n".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def items_are_bullets(lines: list[str], start: int, end: int) -> bool:
