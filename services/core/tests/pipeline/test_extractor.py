@@ -2337,3 +2337,23 @@ def test_items_indented_under_a_heading_are_its_list(idea):
     assert "date" in found["Delivery"]
     assert {("Delivery", "Customer"), ("Delivery", "Product")} <= relations(spec)
     assert not {"Milk", "Egg"} & set(found)
+
+
+def test_an_arrow_after_a_heading_starts_its_list():
+    spec = extract_spec(
+        "decorating\nclients -> name, address, phone\nquotes -> client, date, price, accepted?\n"
+        "jobs -> which quote, start date, materials cost, labour cost, finished y/n"
+    )
+    found = entities(spec)
+    assert {"name", "address", "phone"} <= set(found["Client"])
+    assert {"start_date", "materials_cost", "labour_cost", "finished"} <= set(found["Job"])
+    assert {("Quote", "Client"), ("Job", "Quote")} <= relations(spec)
+
+
+def test_an_aside_in_a_heading_names_no_records():
+    spec = extract_spec(
+        "Charity collection tins\n\nplaces (shops, pubs where a tin sits):\n  * name\n"
+        "  * phone\ntins:\n  * tin number\n  * place\n  * date placed"
+    )
+    assert set(entities(spec)) == {"Place", "Tin"}
+    assert {"name", "phone"} <= set(entities(spec)["Place"])

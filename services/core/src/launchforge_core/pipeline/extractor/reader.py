@@ -303,8 +303,9 @@ class ReaderCore(ReaderBase):
             None,
         )
         verbs_before = colon is not None and any(
-            isinstance(c, Token) and c.tag == "VERB" for c in cs[:colon]
-        )
+            isinstance(c, Token) and c.tag == "VERB" and not inside[k]
+            for k, c in enumerate(cs[:colon])
+        )  # "places (shops, pubs where a tin sits): name, ...": an aside, no clause
         if (
             colon is not None
             and verbs_before

@@ -173,6 +173,8 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    # "clients -> name, address", "jobs => date, price": a heading and its list
+    text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
     text = unwrap(fold_headed_lists(text))
     text = re.sub(f"(?m){_BULLET_PATTERN}", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
