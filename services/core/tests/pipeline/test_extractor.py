@@ -2357,3 +2357,19 @@ def test_an_aside_in_a_heading_names_no_records():
     )
     assert set(entities(spec)) == {"Place", "Tin"}
     assert {"name", "phone"} <= set(entities(spec)["Place"])
+
+
+def test_what_is_handed_in_is_the_record_noted():
+    spec = extract_spec(
+        "Residents report incidents to us and we log the date and time, the type (burglary, "
+        "vehicle crime or other) and a description of what happened."
+    )
+    found = entities(spec)
+    assert {"date_time", "type", "description"} <= set(found["Incident"])
+    assert "Resident" not in found
+    # "... so I need the customer's name": theirs, not the instruments'
+    spec = extract_spec(
+        "Customers bring in instruments, so I need the customer's name, phone and email. "
+        "Each instrument belongs to one customer."
+    )
+    assert {"name", "phone", "email"} <= set(entities(spec)["Customer"])

@@ -17,6 +17,8 @@ from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
 # Verb (base form) -> the noun of the record that one act of it makes.
+# "residents report incidents to us": verbs that hand a thing in to the writer
+_HANDED_IN = frozenset({"report", "send", "submit", "bring", "log", "raise", "file", "hand"})
 # "book a place on a course": the word for a share of the thing booked
 _PLACES_BOOKED = frozenset({"place", "spot", "slot", "seat", "space"})
 EVENT_BY_VERB = {
@@ -483,8 +485,12 @@ class EventReader(ReaderBase):
         sentence is its fields. None when nothing is noted of it there."""
         noun = EVENT_BY_VERB.get(base)
         thing = cs[j] if j < len(cs) else None
-        if noun is None or not isinstance(thing, NP):
+        if not isinstance(thing, NP):
             return None
+        if noun is None:
+            # "residents report incidents to us and we log the date, which street, ...":
+            # what is noted is of the thing reported, not of whoever reports it
+            return self._object_noted(cs, j, thing) if base in _HANDED_IN else None
         on, place = (cs[k] if k < len(cs) else None for k in (j + 1, j + 2))
         if (
             thing.head in _PLACES_BOOKED
@@ -521,8 +527,35 @@ class EventReader(ReaderBase):
         self.last_entity = record
         return self.read_fields(cs, noted, record, closer=None)
 
+    def _object_noted(self, cs: list[Chunk], j: int, thing: NP) -> int | None:
+        """At ``incidents`` of "residents report incidents to us and we log ...": the
+        fields noted later in the sentence, of the thing handed in; None when none are."""
+        if not (thing.plural or thing.det in ("a", "an")) or self.role(thing) != "entity":
+            return None
+        noted = None
+        for k in range(j + 1, min(j + 6, len(cs) - 1)):
+            c, verb = cs[k], cs[k + 1]
+            if isinstance(c, Token) and c.text in (".", ";", ":"):
+                return None
+            if (
+                isinstance(c, Token)
+                and c.text in ("i", "we")
+                and isinstance(verb, Token)
+                and self._base(verb.text) in _NOTED_OR_NEEDED
+            ):
+                noted = k + 2
+                break
+        first = cs[noted] if noted is not None and noted < len(cs) else None
+        if noted is None or self._theirs(first) or (isinstance(first, NP) and first.owner):
+            return None  # "customers bring in instruments, so I need the customer's name"
+        record = self.entity(thing, strength=2, listed=True)
+        if record is None:
+            return None
+        self.last_entity = record
+        return self.read_fields(cs, noted, record, closer=None)
+
     @staticmethod
-    def _theirs(chunk: Chunk) -> bool:
+    def _theirs(chunk: Chunk | None) -> bool:
         """``their name``: "tenants rent the units, we need their name" is the tenants'."""
         return isinstance(chunk, NP) and chunk.det in ("their", "his", "her")
 
