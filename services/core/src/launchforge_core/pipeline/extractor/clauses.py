@@ -18,6 +18,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
     JOINING_VERBS,
     NEVER_COUNTED,
     PERSONAL_EVENTS,
+    PLACES_BOOKED,
     RELATION_PREPS,
     RELATION_VERBS,
     TYING_VERBS,
@@ -1018,7 +1019,7 @@ class ClauseReader(ReaderBase):
             return tied
         if (
             subject_key
-            and (self.role(obj) == "entity" or obj.head in ("place", "spot", "slot", "seat"))
+            and (self.role(obj) == "entity" or obj.head in PLACES_BOOKED)
             and subject is not None
         ):
             booked = self.read_act_between(cs, j, subject_key, base)

@@ -13,14 +13,13 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.grammar_words import PLACES_BOOKED
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
 # Verb (base form) -> the noun of the record that one act of it makes.
 # "residents report incidents to us": verbs that hand a thing in to the writer
 _HANDED_IN = frozenset({"report", "send", "submit", "bring", "log", "raise", "file", "hand"})
-# "book a place on a course": the word for a share of the thing booked
-_PLACES_BOOKED = frozenset({"place", "spot", "slot", "seat", "space"})
 EVENT_BY_VERB = {
     "borrow": "loan",
     "lend": "loan",
@@ -493,7 +492,7 @@ class EventReader(ReaderBase):
             return self._object_noted(cs, j, thing) if base in _HANDED_IN else None
         on, place = (cs[k] if k < len(cs) else None for k in (j + 1, j + 2))
         if (
-            thing.head in _PLACES_BOOKED
+            thing.head in PLACES_BOOKED
             and isinstance(on, Token)
             and on.text in ("on", "in", "for", "at")
             and isinstance(place, NP)

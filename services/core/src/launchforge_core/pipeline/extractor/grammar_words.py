@@ -109,3 +109,6 @@ PAIR_NOUNS = frozenset(
 WHERE_WORDS = frozenset(
     """down up along across around round over through past at on in into from""".split()
 )
+
+# "book a place on a course": the word for a share of the thing booked
+PLACES_BOOKED = frozenset({"place", "spot", "slot", "seat", "space"})

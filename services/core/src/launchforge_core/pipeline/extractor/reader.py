@@ -88,12 +88,12 @@ class Reading:
     link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
 
 
-# Headings over the views asked for, not records: "Reports: jobs per mechanic"
 # Verbs after which the thing named is a record of the writer's ("log a visit: ...").
 _LOGGING_VERBS = frozenset(
     {"log", "record", "keep", "note", "write-down", "keep-track-of", "track", "store", "save"}
     | {"want", "need"}  # "I want a record of each one: ..."
 )
+# Headings over the views asked for, not records: "Reports: jobs per mechanic"
 _VIEW_HEADINGS = frozenset({"report", "dashboard", "stat", "statistic", "view", "chart"})
 
 
@@ -328,7 +328,7 @@ class ReaderCore(ReaderBase):
             sum(
                 1
                 for k in range(colon)
-                if not inside[k] and not (isinstance(cs[k], Token) and cs[k].text in "()")
+                if not inside[k] and not (isinstance(cs[k], Token) and cs[k].text in ("(", ")"))
             )
             if colon is not None
             else 0

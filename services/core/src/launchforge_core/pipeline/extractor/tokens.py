@@ -84,7 +84,7 @@ def fold_headed_lists(text: str) -> str:
                 if _ITEM.match(_BULLET.sub("", line)):
                     break  # "* patients: name, phone": an item list of its own
                 items.append(_BULLET.sub("", line).strip())
-            elif (deeper or (plain_ok and not items_are_bullets(lines, k + 1, j))) and (
+            elif (deeper or (plain_ok and not _items_are_bullets(lines, k + 1, j))) and (
                 _plain_item(line)
             ):
                 items.append(line.strip())
@@ -104,7 +104,7 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-def items_are_bullets(lines: list[str], start: int, end: int) -> bool:
+def _items_are_bullets(lines: list[str], start: int, end: int) -> bool:
     """Whether the item lines read so far under a heading were bullets."""
     return any(_BULLET.match(line) for line in lines[start:end])
 
@@ -569,7 +569,8 @@ def _our_noun_verbs(tokens: list[Token]) -> None:
 
 def _plural_subject_verbs(tokens: list[Token]) -> None:
     """``quite a few guides speak more than one language``: after a plural noun, a bare
-    word before "more than one", "several" or "a" is the verb (no list knows "speak")."""
+    word before "more than one", "several" or "many" is the verb (no list knows
+    "speak")."""
     for k in range(1, len(tokens) - 1):
         subject, word, obj = tokens[k - 1], tokens[k], tokens[k + 1]
         if (
@@ -600,7 +601,9 @@ def _second_verb_after_and(tokens: list[Token]) -> None:
         ):
             continue
         window = tokens[max(0, k - 7) : k - 2]
-        if any(t.tag == "VERB" for t in window) and not any(t.text in ".;:," for t in window):
+        if any(t.tag == "VERB" for t in window) and not any(
+            t.text in (".", ";", ":", ",") for t in window
+        ):
             word.tag = "VERB"
 
 
