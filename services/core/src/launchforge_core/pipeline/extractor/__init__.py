@@ -83,7 +83,7 @@ def extract(
     entities: list[dict[str, Any]] = []
     infos: dict[str, EntityInfo] = {}
     for key, draft in model.entities.items():
-        fields = with_display_field(entity_names[key], key, entity_fields(draft))
+        fields = with_display_field(entity_names[key], key, entity_fields(draft.fields.values()))
         entities.append({"name": entity_names[key], "fields": fields})
         infos[key] = EntityInfo(
             key, entity_names[key], fields, [p for c, p in model.relations if c == key]
@@ -144,8 +144,7 @@ def _link_entity(
     relations[:] = [
         r for r in relations if {r["from"], r["to"]} != {a, b} or (r["from"], r["to"]) in kept
     ]  # the link replaces a direct tie, except a role told outright ("one member leads it")
-    told = model.link_fields.get(frozenset((owner, member)), {})
-    fields = entity_fields(EntityDraft(f"{owner}-{member}", [], (0, 0), fields=dict(told)))
+    fields = entity_fields(model.link_fields.get(frozenset((owner, member)), {}).values())
     entities.append({"name": name, "fields": fields})
     for parent in (a, b):
         relations.append(

@@ -9,6 +9,7 @@ pet listed before it, a loan of the tool and the member listed before it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -414,10 +415,11 @@ def spec_field(draft: FieldDraft) -> dict[str, Any]:
     return out
 
 
-def entity_fields(draft: EntityDraft) -> list[dict[str, Any]]:
+def entity_fields(drafts: Iterable[FieldDraft]) -> list[dict[str, Any]]:
+    """The spec fields of a record's (or a link's) field drafts, in the order told."""
     fields: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for fdraft in sorted(draft.fields.values(), key=lambda f: f.position):
+    for fdraft in sorted(drafts, key=lambda f: f.position):
         spec = spec_field(fdraft)
         if spec["name"] in seen or not spec["name"]:
             continue

@@ -845,18 +845,22 @@ class ClauseReader(ReaderBase):
             return self._tied_details(cs, j + 2 + 1, subject_key)
         if base in ("become", "turn") and subject_key and self.role(obj) == "entity":
             return self._child_record(cs, j + 1, obj, subject_key)
-        if (
-            obj.det in ("a", "an")
-            and self.role(obj) == "entity"
-            and isinstance(nxt, Token)
-            and nxt.text in ("on", "for", "against")
-            and isinstance(after, Token)
-            and after.text == "it"
-            and self.last_entity
-            and not is_person(self.last_entity)
-        ):
-            return self._child_record(cs, j + 3, obj, self.last_entity)
+        if obj.det in ("a", "an") and self.last_entity and not is_person(self.last_entity):
+            return self._record_against_it(cs, j, self.last_entity)
         return None
+
+    def _record_against_it(self, cs: list[Chunk], j: int, parent: str) -> int | None:
+        """``a shopping receipt against it``, ``a note on it``: at ``j``, a record of
+        ``parent``'s (the "it"), with what follows; None if ``j`` is not that."""
+        record = cs[j] if j < len(cs) else None
+        tail = [c.text if isinstance(c, Token) else "" for c in cs[j + 1 : j + 3]]
+        if not (
+            isinstance(record, NP)
+            and self.role(record) == "entity"
+            and tail in (["on", "it"], ["for", "it"], ["against", "it"])
+        ):
+            return None
+        return self._child_record(cs, j + 3, record, parent)
 
     def _goes_against(self, cs: list[Chunk], j: int, subject: NP | None, base: str) -> int | None:
         """``each delivery goes against a job with the tonnes and what it cost``: the
@@ -1200,17 +1204,10 @@ class ClauseReader(ReaderBase):
             return j
         while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET", "NUM"):
             j += 1
-        record = cs[j] if j < len(cs) else None
-        against = [c.text if isinstance(c, Token) else "" for c in cs[j + 1 : j + 3]]
-        if (
-            isinstance(record, NP)
-            and self.role(record) == "entity"
-            and against in (["against", "it"], ["on", "it"], ["for", "it"])
-        ):
-            # "a visit can have a shopping receipt against it with the amount spent"
-            told = self._child_record(cs, j + 3, record, owner)
-            if told is not None:
-                return told
+        # "a visit can have a shopping receipt against it with the amount spent"
+        told = self._record_against_it(cs, j, owner)
+        if told is not None:
+            return told
         j = self.read_fields(cs, j, owner, closer=None)
         k = j
         while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":

@@ -10,6 +10,8 @@ clauses that follow are the event's dates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
@@ -17,7 +19,19 @@ from launchforge_core.pipeline.extractor.grammar_words import PLACES_BOOKED
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
+
 # Verb (base form) -> the noun of the record that one act of it makes.
+def _writers(cs: list[Chunk], start: int, end: int) -> Iterator[int]:
+    """Where "I" or "we" stands from ``start`` to ``end``, up to the end of the sentence
+    ("guests book a pitch, and we need ...": the writer's clause after an act)."""
+    for k in range(start, end):
+        c = cs[k]
+        if isinstance(c, Token) and c.text in (".", ";", ":"):
+            return
+        if isinstance(c, Token) and c.text in ("i", "we"):
+            yield k
+
+
 # "residents report incidents to us": verbs that hand a thing in to the writer
 _HANDED_IN = frozenset({"report", "send", "submit", "bring", "log", "raise", "file", "hand"})
 EVENT_BY_VERB = {
@@ -500,24 +514,20 @@ class EventReader(ReaderBase):
         ):
             thing, j = place, j + 2  # "book a place on a course": the course is booked
         noted = None
-        for k in range(j + 1, min(j + 8, len(cs))):
-            c = cs[k]
-            if isinstance(c, Token) and c.text in (".", ";", ":"):
-                return None
-            if isinstance(c, Token) and c.text in ("i", "we"):
-                verb = cs[k + 1] if k + 1 < len(cs) else None
-                first = k + 2
-                while first < len(cs) and isinstance(cs[first], Token) and cs[first].tag == "DET":
-                    first += 1
-                if (
-                    isinstance(verb, Token)
-                    and self._base(verb.text) in _NOTED_OR_NEEDED
-                    and first < len(cs)
-                    and self._notable(cs[first])
-                    and not self._theirs(cs[first])
-                ):
-                    noted = k + 2
-                break
+        k = next(_writers(cs, j + 1, min(j + 8, len(cs))), None)  # the first "I"/"we" decides
+        if k is not None:
+            verb = cs[k + 1] if k + 1 < len(cs) else None
+            first = k + 2
+            while first < len(cs) and isinstance(cs[first], Token) and cs[first].tag == "DET":
+                first += 1
+            if (
+                isinstance(verb, Token)
+                and self._base(verb.text) in _NOTED_OR_NEEDED
+                and first < len(cs)
+                and self._notable(cs[first])
+                and not self._theirs(cs[first])
+            ):
+                noted = k + 2
         if noted is None:
             return None
         record = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
@@ -531,19 +541,14 @@ class EventReader(ReaderBase):
         fields noted later in the sentence, of the thing handed in; None when none are."""
         if not (thing.plural or thing.det in ("a", "an")) or self.role(thing) != "entity":
             return None
-        noted = None
-        for k in range(j + 1, min(j + 6, len(cs) - 1)):
-            c, verb = cs[k], cs[k + 1]
-            if isinstance(c, Token) and c.text in (".", ";", ":"):
-                return None
-            if (
-                isinstance(c, Token)
-                and c.text in ("i", "we")
-                and isinstance(verb, Token)
-                and self._base(verb.text) in _NOTED_OR_NEEDED
-            ):
-                noted = k + 2
-                break
+        noted = next(
+            (
+                k + 2
+                for k in _writers(cs, j + 1, min(j + 6, len(cs) - 1))
+                if isinstance(cs[k + 1], Token) and self._base(cs[k + 1].text) in _NOTED_OR_NEEDED
+            ),
+            None,
+        )
         first = cs[noted] if noted is not None and noted < len(cs) else None
         if noted is None or self._theirs(first) or (isinstance(first, NP) and first.owner):
             return None  # "customers bring in instruments, so I need the customer's name"

@@ -222,11 +222,14 @@ class Summaries:
         noun = what[-1]
         if singular(noun) == noun:
             return None  # "number of the week": no count of things
-        for info in self.entities.values():
-            for f in info.fields:
-                if f["type"] == "integer" and noun in (f["name"], f["name"].split("_")[-1]):
-                    return info, f
-        return None
+        return next(
+            (
+                (info, f)
+                for info, f in self.fields_of(("integer",))
+                if noun in (f["name"], f["name"].split("_")[-1])
+            ),
+            None,
+        )
 
     def _fitted(
         self,

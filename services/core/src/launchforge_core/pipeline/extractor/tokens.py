@@ -283,15 +283,7 @@ def tokenize(idea: str) -> list[Token]:
     for about, number in pairwise(tokens):
         if about.text in _ABOUT and number.tag == "NUM":
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
-    for k in range(1, len(tokens) - 2):
-        who, each, word, obj = tokens[k - 1 : k + 3]
-        if (
-            who.text in ("we", "they", "you")
-            and each.text in ("each", "all", "both")
-            and word.tag in ("NV", "NOUN")
-            and obj.tag in ("DET", "NUM", "PRON")
-        ):
-            each.tag, word.tag = "ADV", "VERB"  # "we each log a visit": each of us logs one
+    _each_of_us_verbs(tokens)
     tokens = _each_ones(tokens)
     _resolve(tokens)
     _either_or_verbs(tokens)
@@ -439,6 +431,20 @@ _ADVERBS_ALSO_NOUNS = frozenset({"well", "round", "back"})
 _MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
+
+
+def _each_of_us_verbs(tokens: list[Token]) -> None:
+    """``we each log a visit``: "each" after "we" is each of us, and the word after it
+    (before its object) the verb."""
+    for k in range(1, len(tokens) - 2):
+        who, each, word, obj = tokens[k - 1 : k + 3]
+        if (
+            who.text in ("we", "they", "you")
+            and each.text in ("each", "all", "both")
+            and word.tag in ("NV", "NOUN")
+            and obj.tag in ("DET", "NUM", "PRON")
+        ):
+            each.tag, word.tag = "ADV", "VERB"
 
 
 def _each_ones(tokens: list[Token]) -> list[Token]:
