@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from launchforge_auth.models import RefreshToken, User
@@ -24,8 +24,13 @@ class ClaimedToken:
 class SeenToken:
     token_id: uuid.UUID
     session_id: uuid.UUID
+    user_id: uuid.UUID
     used_at: datetime | None
     seconds_since_use: float | None
+    live: bool  # unexpired, its session live and its account enabled
+
+    def claimed(self) -> ClaimedToken:
+        return ClaimedToken(self.token_id, self.session_id, self.user_id)
 
 
 async def create(
@@ -59,15 +64,16 @@ async def add_refresh_token(
     await session.flush()
 
 
-def _live(token_hash: bytes) -> tuple[ColumnElement[bool], ...]:
-    """The token by its hash, unexpired, of a live session of an enabled account."""
-    return (
-        RefreshToken.token_hash == token_hash,
+# A token row with its session and account (for the liveness check below).
+_OWNERS = (LoginSession.id == RefreshToken.session_id, User.id == LoginSession.user_id)
+
+
+def _live() -> ColumnElement[bool]:
+    """The token unexpired, of a live session of an enabled account."""
+    return and_(
         RefreshToken.expires_at > func.now(),
-        LoginSession.id == RefreshToken.session_id,
         LoginSession.revoked_at.is_(None),
         LoginSession.expires_at > func.now(),
-        User.id == LoginSession.user_id,
         User.disabled.is_(False),
     )
 
@@ -81,7 +87,12 @@ async def claim_refresh_token(session: AsyncSession, *, token_hash: bytes) -> Cl
     """
     stmt = (
         update(RefreshToken)
-        .where(*_live(token_hash), RefreshToken.used_at.is_(None))
+        .where(
+            RefreshToken.token_hash == token_hash,
+            *_OWNERS,
+            _live(),
+            RefreshToken.used_at.is_(None),
+        )
         .values(used_at=func.now())
         .returning(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id)
         .execution_options(synchronize_session=False)
@@ -90,36 +101,21 @@ async def claim_refresh_token(session: AsyncSession, *, token_hash: bytes) -> Cl
     return ClaimedToken(row[0], row[1], row[2]) if row else None
 
 
-async def claim_again_within_grace(
-    session: AsyncSession, *, token_hash: bytes, grace_seconds: float
-) -> ClaimedToken | None:
-    """A token spent at most ``grace_seconds`` ago, of a live session; None otherwise.
-
-    The same conditions as :func:`claim_refresh_token` except that the token
-    is already used (and stays so): its holder lost the answer to its first
-    use (a page navigated away, a dropped connection) or raced itself.
-    """
-    stmt = select(RefreshToken.id, RefreshToken.session_id, LoginSession.user_id).where(
-        *_live(token_hash),
-        RefreshToken.used_at.is_not(None),
-        RefreshToken.used_at >= func.now() - timedelta(seconds=grace_seconds),
-    )
-    row = (await session.execute(stmt)).one_or_none()
-    return ClaimedToken(row[0], row[1], row[2]) if row else None
-
-
 async def find_refresh_token(session: AsyncSession, *, token_hash: bytes) -> SeenToken | None:
+    """The token as it stands (used or not, live or not); None if there is no such token."""
     stmt = select(
         RefreshToken.id,
         RefreshToken.session_id,
+        LoginSession.user_id,
         RefreshToken.used_at,
         func.extract("epoch", func.now() - RefreshToken.used_at),
-    ).where(RefreshToken.token_hash == token_hash)
+        _live(),
+    ).where(RefreshToken.token_hash == token_hash, *_OWNERS)
     row = (await session.execute(stmt)).one_or_none()
     if row is None:
         return None
-    since = float(row[3]) if row[3] is not None else None
-    return SeenToken(row[0], row[1], row[2], since)
+    since = float(row[4]) if row[4] is not None else None
+    return SeenToken(row[0], row[1], row[2], row[3], since, bool(row[5]))
 
 
 async def touch(session: AsyncSession, *, session_id: uuid.UUID) -> None:

@@ -126,23 +126,18 @@ async def refresh(
     claimed = await repo.claim_refresh_token(session, token_hash=token_hash)
     if claimed is not None:
         return await _pair_for(session, claimed=claimed, keys=keys, settings=settings)
-    grace = settings.refresh_reuse_grace_seconds
-    again = (
-        await repo.claim_again_within_grace(session, token_hash=token_hash, grace_seconds=grace)
-        if grace > 0
-        else None
-    )
-    if again is not None:
-        logger.info(
-            "spent refresh token presented again within the grace window; new pair issued",
-            extra={"session_id": str(again.session_id)},
-        )
-        return await _pair_for(session, claimed=again, keys=keys, settings=settings)
     seen = await repo.find_refresh_token(session, token_hash=token_hash)
     if seen is None or seen.used_at is None:
         return None  # unknown, expired, or its session is revoked / account disabled
+    grace = settings.refresh_reuse_grace_seconds
     if (seen.seconds_since_use or 0.0) <= grace:
-        return None  # within the window, but the session or account has ended
+        if grace <= 0 or not seen.live:
+            return None  # strict, or the session or account has ended
+        logger.info(
+            "spent refresh token presented again within the grace window; new pair issued",
+            extra={"session_id": str(seen.session_id)},
+        )
+        return await _pair_for(session, claimed=seen.claimed(), keys=keys, settings=settings)
     revoked = await repo.revoke(session, session_id=seen.session_id, reason="refresh_token_reuse")
     logger.warning(
         "refresh token reuse detected; session revoked",
