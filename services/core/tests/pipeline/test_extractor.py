@@ -2373,3 +2373,47 @@ def test_what_is_handed_in_is_the_record_noted():
         "Each instrument belongs to one customer."
     )
     assert {"name", "phone", "email"} <= set(entities(spec)["Customer"])
+
+
+def test_their_after_a_clause_is_its_subjects_not_the_last_person_named():
+    spec = extract_spec(
+        "Tutors just need a name and email. Each pupil is matched with one tutor, and we "
+        "keep their name, school and date of birth."
+    )
+    found = entities(spec)
+    assert {"school", "birth_date"} <= set(found["Pupil"])
+    assert not {"school", "birth_date"} & set(found["Tutor"])
+    assert ("Pupil", "Tutor") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("detail", "name", "kind"),
+    [
+        ("who referred them (doctor, friend or website)", "referred_by", "enum"),
+        ("who booked it", "booked_by", "string"),
+    ],
+)
+def test_who_did_it_among_details_is_who_did_it_to_the_record(detail, name, kind):
+    spec = extract_spec(f"For each guest we record their name, phone and {detail}.")
+    guest = entities(spec)["Guest"]
+    assert guest[name]["type"] == kind
+    if kind == "enum":
+        assert guest[name]["choices"] == ["doctor", "friend", "website"]
+
+
+def test_the_inspector_who_signed_it_off_is_no_field_of_its_own():
+    spec = extract_spec(
+        "Inspectors: name, patch\nRepairs: defect, inspector who signed it off, cost"
+    )
+    assert "signed_by" not in entities(spec)["Repair"]
+    assert ("Repair", "Inspector") in relations(spec)
+
+
+def test_each_alone_before_a_verb_is_each_of_the_things_just_named():
+    spec = extract_spec(
+        "Couriers have a name and a phone, and each rides one of our bikes (frame number, "
+        "make, model, colour)."
+    )
+    found = entities(spec)
+    assert {"frame_number", "make", "model", "colour"} <= set(found["Bike"])
+    assert ("Courier", "Bike") in relations(spec)

@@ -27,6 +27,7 @@ class ReaderBase(ABC):
     last_many_verb: str
     previous_item: str | None  # the last item of the list being read
     last_person: str | None
+    person_subject: tuple[str, int] | None
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 

@@ -160,6 +160,13 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
                 out.append(NP(head=named.singular, mods=named.mods, det="each"))
                 i += 2
                 continue
+        if isinstance(c, Token) and c.text == "each" and c.tag == "PRON":
+            # "drivers have a name, and each drives one of our cars": each driver
+            named = _them(out, subject_too=True)
+            if named is not None:
+                out.append(NP(head=named.singular, mods=named.mods, det="each"))
+                i += 1
+                continue
         if (
             isinstance(c, Token)
             and c.text in ("each", "every")

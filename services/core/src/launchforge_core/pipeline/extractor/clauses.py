@@ -230,7 +230,7 @@ class ClauseReader(ReaderBase):
                     text == "("
                     and isinstance(before, NP)
                     and before is not subject
-                    and before.det in ("a", "an", "the", "one", "each", "every")
+                    and (before.det in ("a", "an", "the", "one", "each", "every") or before.of_many)
                     and self.role(before) == "entity"
                     and isinstance(nxt, NP)
                     and self.role(nxt) == "attribute"
@@ -359,6 +359,8 @@ class ClauseReader(ReaderBase):
                 focus = self.entity(np, strength=0) or focus
                 if self._starts_clause(cs, i):
                     self._many(cs, i, np)
+                    if focus and is_person(focus):
+                        self.person_subject = (focus, self.sentence)
             subject = np
             i += 1
 

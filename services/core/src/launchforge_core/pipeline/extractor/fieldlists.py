@@ -380,6 +380,11 @@ class FieldReader(ReaderBase):
                     if told is not None:
                         i = told
                         continue
+                if c.text == "who":
+                    told = self._who_did_it(cs, i, owner, closer)  # "who referred them"
+                    if told is not None:
+                        i = told
+                        continue
                 if c.text in ("who", "what") and i + 1 < len(cs):
                     i = self._skip_clause(cs, i + 1, closer)  # "who borrowed what"
                     continue
@@ -1349,6 +1354,34 @@ class FieldReader(ReaderBase):
                 break
         self.add_field(owner, draft)
         return end
+
+    def _who_did_it(
+        self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
+    ) -> int | None:
+        """``who <did> it|them [(a, b or c)]`` in a list of details: the one who did it
+        to the record ("who referred them (GP, self or school)" -> referred_by, an enum
+        of those). None if the words are not that."""
+        verb = cs[i + 1] if i + 1 < len(cs) else None
+        them = cs[i + 2] if i + 2 < len(cs) else None
+        before = cs[i - 1] if i else None
+        if not (
+            isinstance(before, Token)
+            and before.text in (",", "and", ":", "(")  # "the inspector who signed it": his
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and verb.text.endswith("ed")
+            and isinstance(them, Token)
+            and them.text in ("them", "it", "him", "her")
+        ):
+            return None
+        draft = FieldDraft([verb.text, "by"], position=i)
+        j = i + 3
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
+            choices, after = self._choices(cs, j + 1, closer=")")
+            if len(choices) >= 2:
+                draft.choices, draft.type, j = choices, "enum", after
+        self.add_field(owner, draft)
+        return self._skip_clause(cs, j, closer)
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:
         while i < len(cs):

@@ -479,7 +479,7 @@ ATTRIBUTE_NOUNS = frozenset(
     observations findings expiry expiration dob start end start-date end-date due-date
     opening closing arrival departure checkin checkout departure-date return-date
     nickname surname firstname lastname first-name last-name full-name website
-    instagram twitter handle license licence plate vin registration owner-name
+    instagram twitter handle license licence plate vin registration reg owner-name
     author director artist publisher edition format pages isbn year season episode
     origin source destination route vessel vehicle make-model mileage fuel
     ph moisture humidity rainfall yield harvest-weight germination depth spacing

@@ -106,6 +106,8 @@ class ReaderCore(ReaderBase):
         self.last_many_verb = ""
         self.previous_item: str | None = None
         self.last_person: str | None = None
+        # the person who is the subject of the latest clause, and the sentence it is in
+        self.person_subject: tuple[str, int] | None = None
 
     # --- facts ------------------------------------------------------------------------
 
@@ -191,6 +193,10 @@ class ReaderCore(ReaderBase):
         keys = list(self.r.entities)
         if np.det == "its":
             return self.last_entity
+        if self.person_subject and self.sentence - self.person_subject[1] <= 1:
+            # "each client is assigned to one therapist, and we keep their name": the
+            # subject of the clause before, not the last person named (centering)
+            return self.person_subject[0]
         people = [k for k in reversed(keys) if is_person(k)]
         return self.last_person or (people[0] if people else self.last_entity)
 

@@ -285,6 +285,7 @@ def tokenize(idea: str) -> list[Token]:
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic
     _each_of_us_verbs(tokens)
     tokens = _each_ones(tokens)
+    _each_does(tokens)
     _resolve(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
@@ -445,6 +446,24 @@ def _each_of_us_verbs(tokens: list[Token]) -> None:
             and obj.tag in ("DET", "NUM", "PRON")
         ):
             each.tag, word.tag = "ADV", "VERB"
+
+
+def _each_does(tokens: list[Token]) -> None:
+    """``..., and each drives one of our cars``: "each" alone is each of the things just
+    named (the chunker says which), and the -s word after it, before its object, the verb."""
+    forms = verb_forms()
+    for k in range(len(tokens) - 2):
+        each, word, obj = tokens[k : k + 3]
+        before = tokens[k - 1] if k else None
+        if (
+            each.text == "each"
+            and (before is None or before.text in ("and", ",", ";"))
+            and word.tag in ("NV", "NOUN")
+            and word.text.endswith("s")
+            and forms.get(word.text, word.text) != word.text
+            and obj.tag in ("DET", "NUM", "PRON")
+        ):
+            each.tag, word.tag = "PRON", "VERB"
 
 
 def _each_ones(tokens: list[Token]) -> list[Token]:
