@@ -2417,3 +2417,87 @@ def test_each_alone_before_a_verb_is_each_of_the_things_just_named():
     found = entities(spec)
     assert {"frame_number", "make", "model", "colour"} <= set(found["Bike"])
     assert ("Courier", "Bike") in relations(spec)
+
+
+def test_a_markdown_table_of_things_and_what_to_record_is_their_lists():
+    spec = extract_spec(
+        "Tracking the camping kit we lend out\n\n"
+        "| thing  | what to record                  |\n"
+        "|--------|---------------------------------|\n"
+        "| Tent   | name, size, colour              |\n"
+        "| Loan   | tent, borrower name, date out   |\n"
+    )
+    found = entities(spec)
+    assert set(found) == {"Tent", "Loan"}
+    assert {"name", "size", "colour"} <= set(found["Tent"])
+    assert {"borrower_name", "date_out"} <= set(found["Loan"])
+    assert ("Loan", "Tent") in relations(spec)
+
+
+def test_an_equals_sign_after_a_heading_starts_its_list():
+    spec = extract_spec(
+        "kit log\nstoves = brand, fuel type, weight\nloans = stove, borrower, date out"
+    )
+    found = entities(spec)
+    assert {"brand", "fuel_type", "weight"} <= set(found["Stove"])
+    assert ("Loan", "Stove") in relations(spec)
+
+
+def test_a_heading_over_one_line_of_details_is_that_list():
+    spec = extract_spec(
+        "Quiz league\n\nTeams\nname, pub, captain phone\n\nRounds\ndate, team, points\n"
+    )
+    found = entities(spec)
+    assert {"name", "pub", "captain_phone"} <= set(found["Team"])
+    assert {"date", "points"} <= set(found["Round"])
+    assert ("Round", "Team") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Poultry records (small flock, ~12 birds)",
+        "poultry keeping - need something simple to replace the notebook",
+        "Poultry keeping \u2013 eggs & feed",
+    ],
+)
+def test_a_first_line_over_the_lists_names_the_app_not_a_record(title):
+    spec = extract_spec(f"{title}\n\nHens: name, breed, hatched\nEggs: hen, date, weight (g)\n")
+    assert set(entities(spec)) == {"Hen", "Egg"}
+    assert ("Egg", "Hen") in relations(spec)
+    assert spec["name"].startswith("Poultry")
+
+
+def test_plural_items_of_a_heading_are_its_fields_unless_the_idea_keeps_them():
+    spec = extract_spec(
+        "Dojo app\n\nInstructors: name, qualifications, hourly rate\n"
+        "Classes: name, instructor, students\nStudents: name, belt\n"
+    )
+    found = entities(spec)
+    assert "qualifications" in found["Instructor"] or "qualification" in found["Instructor"]
+    assert "Qualification" not in found
+    assert ("Student", "Class") in relations(spec)  # "students" of a class are its own
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "kind"),
+    [
+        ("Patients: name, DOB", "birth_date", "date"),
+        ("Jars: name, qty in stock", "quantity", "integer"),
+        ("Finds: name, est. age, depth", "estimated_age", None),
+        ("Members: name, joined (date)", "joined", "date"),
+        ("Members: name, allergies (free text)", "allergies", "text"),
+        ("Litters: sow, weaned (no.)", "weaned", "integer"),
+        ("Visits: date/time, notes", "date_time", "datetime"),
+    ],
+)
+def test_shorthand_and_types_in_brackets_in_a_list(line, field, kind):
+    found = entities(extract_spec(f"Notes app\n\n{line}\nOther: name, colour\n"))
+    owner = next(e for e in found.values() if field in e)
+    if kind is not None:
+        assert owner[field]["type"] == kind
+
+
+def test_appts_are_appointments():
+    spec = extract_spec("clinic\n\npatients: name, phone\nappts -> patient, date, fee\n")
+    assert set(entities(spec)) == {"Patient", "Appointment"}

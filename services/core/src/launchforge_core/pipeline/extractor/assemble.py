@@ -137,8 +137,12 @@ def resolve(reading: Reading) -> Model:
     for key, draft in entities.items():
         for name, fdraft in list(draft.fields.items()):
             named = singular(fdraft.words[-1]) if len(fdraft.words) == 1 else None
+            many = named != fdraft.words[-1]
+            if many and fdraft.type == "integer":
+                continue  # "how many places they took": a count, not the places
             if named and named in entities and named != key:
-                relations.append((key, named))
+                # "Teams: name, players": the players are the team's (one of many)
+                relations.append((named, key) if many else (key, named))
                 del draft.fields[name]
 
     for key, kinds in reading.kinds.items():

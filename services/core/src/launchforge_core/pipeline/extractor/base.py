@@ -28,6 +28,7 @@ class ReaderBase(ABC):
     previous_item: str | None  # the last item of the list being read
     last_person: str | None
     person_subject: tuple[str, int] | None
+    heading_items: bool
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 

@@ -155,6 +155,20 @@ ASPECT_HEADS = frozenset(
 )
 
 
+# What a field is, said in brackets after its name in a list of details
+_TYPE_HINTS = {
+    "date": "date",
+    "time": "time",
+    "free text": "text",
+    "long text": "text",
+    "text": "text",
+    "notes": "text",
+    "number": "integer",
+    "whole number": "integer",
+    "decimal": "number",
+}
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -358,6 +372,14 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, FieldDraft([c.text], type="boolean", position=i))
                     i += 1
                     continue
+                hinted = self._type_in_brackets(cs, i + 1)
+                if c.tag in ("ADJ", "VERB") and hinted is not None:
+                    prev = cs[i - 1] if i else None
+                    if isinstance(prev, Token) and prev.text in (",", "and", ":"):
+                        # "weaned (no.)": how many were, named by the word
+                        self.add_field(owner, FieldDraft([c.text], type=hinted, position=i))
+                        i += 4
+                        continue
                 if c.tag in ("ADJ", "VERB") and self._ends_item(cs, i + 1, closer):
                     prev = cs[i - 1] if i else None
                     if isinstance(prev, Token) and prev.text in (",", "and", "(", ":"):
@@ -553,6 +575,21 @@ class FieldReader(ReaderBase):
                 or (np.det in ("their", "its") and (known or is_person(np.singular)))
             ):  # "their trade" among details is a field; "their dogs" are records
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
+                if (
+                    self.heading_items
+                    and np.plural
+                    and np.det is None
+                    and closer is None
+                    and self._bare_item(cs, i + 1)
+                ):
+                    # "practitioners - name, qualifications, hourly rate": an item of a
+                    # heading's line is the heading's, a list kept as text (or, when the
+                    # idea keeps those things, theirs: see assemble)
+                    draft = FieldDraft(self._field_words(np), position=i)
+                    i = self._field_cues(cs, i + 1, draft)
+                    self.add_field(owner, draft)
+                    fields_read += 1
+                    continue
                 starts_item = isinstance(nxt, Token) and nxt.text in ("with", "(", ":")
                 if closer is None and ((after_and and starts_item) or starts_item):
                     return i  # "..., and visits with diagnosis": the next item
@@ -738,6 +775,10 @@ class FieldReader(ReaderBase):
         if t.text == "yes-no":
             draft.type = "boolean"
             return i + 1
+        hinted = self._type_in_brackets(cs, i)
+        if hinted is not None:
+            draft.type = hinted  # "joined (date)", "medical conditions (free text)"
+            return i + 3
         # a range: "from 1 to 5", "1-5", "(1-5)", "out of 10", "between 1 and 10"
         nums = self._range_at(cs, i)
         if nums is not None:
@@ -1354,6 +1395,32 @@ class FieldReader(ReaderBase):
                 break
         self.add_field(owner, draft)
         return end
+
+    @staticmethod
+    def _type_in_brackets(cs: list[Chunk], i: int) -> str | None:
+        """The type a bracket after a field's name gives it: "(date)", "(free text)",
+        "(number)"; None when the brackets say something else."""
+        if not (i + 2 < len(cs) and cs[i].text == "(" and cs[i + 2].text == ")"):
+            return None
+        inner = cs[i + 1]
+        words = " ".join([*inner.adjs, *inner.words]) if isinstance(inner, NP) else inner.text
+        return _TYPE_HINTS.get(words)
+
+    @staticmethod
+    def _bare_item(cs: list[Chunk], i: int) -> bool:
+        """Whether an item ends at ``i``: the line's end, a comma, or a remark in brackets
+        ("medical conditions (free text)"), not a list of its own ("(name, qty)")."""
+        nxt = cs[i] if i < len(cs) else None
+        if nxt is None or (isinstance(nxt, Token) and nxt.text in (",", ".")):
+            return True
+        if not (isinstance(nxt, Token) and nxt.text == "("):
+            return False
+        inner: list[str] = []
+        for c in cs[i + 1 :]:
+            if isinstance(c, Token) and c.text == ")":
+                break
+            inner.append(c.text)
+        return "," not in inner and "and" not in inner
 
     def _who_did_it(
         self, cs: list[Chunk], i: int, owner: str | None, closer: str | None

@@ -34,7 +34,13 @@ from launchforge_core.pipeline.extractor.fieldlists import FieldReader
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.lists import ListReader
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner, np_role
-from launchforge_core.pipeline.extractor.tokens import Token, split_sentences, tokenize, verb_forms
+from launchforge_core.pipeline.extractor.tokens import (
+    Token,
+    split_sentences,
+    title_line,
+    tokenize,
+    verb_forms,
+)
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
 __all__ = [
@@ -108,6 +114,7 @@ class ReaderCore(ReaderBase):
         self.last_person: str | None = None
         # the person who is the subject of the latest clause, and the sentence it is in
         self.person_subject: tuple[str, int] | None = None
+        self.heading_items = False  # reading the items of a "Heading: a, b, c" line
 
     # --- facts ------------------------------------------------------------------------
 
@@ -230,9 +237,17 @@ class ReaderCore(ReaderBase):
             self.r.called = called.group(1).strip()
         sentences = split_sentences(tokens)
         self.r.sentences = sentences
+        title = title_line(self.idea)
+        skip = len(split_sentences(tokenize(title))) if title else 0
         for index, sentence in enumerate(sentences):
             self.sentence = index
             chunks = chunk(sentence)
+            if index < skip:
+                # "Pig records (small herd, ~20 sows)" over the lists: the app's name only
+                named = next((c for c in chunks if isinstance(c, NP)), None)
+                if index == 0 and named is not None:
+                    self.r.title = named.words
+                continue
             if self._strip_called(chunks):
                 continue
             chunks = self._strip_alias(chunks)
@@ -514,16 +529,20 @@ class ReaderCore(ReaderBase):
         field reader stops at ("description of the piece", "inspector who signed it
         off") costs that item only, not the rest of the line."""
         inside = self._in_parentheses(cs)
-        while i < len(cs):
-            end = self.read_fields(cs, i, owner, closer=None)
-            i = next(
-                (
-                    k + 1
-                    for k in range(max(end, i + 1), len(cs))
-                    if not inside[k] and isinstance(cs[k], Token) and cs[k].text == ","
-                ),
-                len(cs),
-            )
+        self.heading_items = True
+        try:
+            while i < len(cs):
+                end = self.read_fields(cs, i, owner, closer=None)
+                i = next(
+                    (
+                        k + 1
+                        for k in range(max(end, i + 1), len(cs))
+                        if not inside[k] and isinstance(cs[k], Token) and cs[k].text == ","
+                    ),
+                    len(cs),
+                )
+        finally:
+            self.heading_items = False
 
     def _clause_after_list(self, cs: list[Chunk], end: int) -> None:
         """``...: talks with title and duration - each talk has one speaker, one room``:

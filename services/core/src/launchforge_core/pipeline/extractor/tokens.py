@@ -54,6 +54,61 @@ _NOT_A_NUMBER = frozenset(
 )
 
 
+# Shorthand people write in notes, as the words it stands for ("appts", "DOB", "est. age",
+# "qty in stock"), so the app's fields and records get whole names
+_ABBREVIATIONS = [
+    (r"\bappts\b", "appointments"),
+    (r"\bappt\b", "appointment"),
+    (r"\bd\.?o\.?b\b\.?", "date of birth"),
+    (r"\best\.(?=\s)", "estimated"),
+    (r"\bqty\b", "quantity"),
+    (r"\bamt\b", "amount"),
+    (r"\baddr\b", "address"),
+    (r"\bdesc\b", "description"),
+    (r"\bhrs\b", "hours"),
+    (r"\bmins\b", "minutes"),
+    (r"\bdate\s*/\s*time\b", "date and time"),
+]
+
+
+def markdown_tables(text: str) -> str:
+    """``| Item | name, qty |`` rows as ``Item: name, qty``: a table of things and what to
+    record about each reads as the list it is; the rule row (``|---|---|``) and the header
+    row above it (``| thing | what to record |``) name no records and go."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for k, line in enumerate(lines):
+        stripped = line.strip()
+        if not (stripped.startswith("|") and stripped.count("|") >= 3):
+            out.append(line)
+            continue
+        cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+        following = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        if all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells if cell) or re.fullmatch(
+            r"\|?\s*:?-{2,}.*", following
+        ):
+            continue  # the rule row, and the header row over it
+        named = [cell for cell in cells if cell]
+        out.append(f"{named[0]}: {', '.join(named[1:])}" if len(named) > 1 else " ".join(named))
+    return "\n".join(out)
+
+
+def title_line(text: str) -> str | None:
+    """The first line of a list-like idea when it only names the whole thing ("Pig records
+    (small herd, ~20 sows)", "acupuncture practice - need something simple"): a line of its
+    own, with no list in it, over a blank line and at least two "Heading: items" lines.
+    None when the idea does not start so."""
+    lines = fold_headed_lists(markdown_tables(text)).strip().split("\n")
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = lines[0].strip()
+    bare = re.sub(r"\([^()]*\)", "", first)
+    items = [line for line in lines[2:] if _ITEM.match(_BULLET.sub("", line)) and "," in line]
+    if ":" in bare or "," in bare or _BULLET.match(first) or len(items) < 2 or len(first) > 90:
+        return None
+    return first
+
+
 def fold_headed_lists(text: str) -> str:
     """``Sets`` / ``- set number`` / ``- name`` as ``Sets: set number, name``: a heading
     line and the item lines under it (bullets; lines indented under it, as in "- customers"
@@ -73,6 +128,13 @@ def fold_headed_lists(text: str) -> str:
         title, colon = heading.group(1), heading.group(2)
         indent = _indent(lines[k])
         plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
+        one_line = (
+            k + 1 < len(lines)
+            and "," in lines[k + 1]
+            and _plain_item(lines[k + 1])
+            and (k + 2 >= len(lines) or not lines[k + 2].strip())
+        )  # "Divisions" over "name, night played" and a blank line: that list
+        plain_ok = plain_ok or (one_line and not bulleted and len(title.split()) <= 3)
         items: list[str] = []
         j = k + 1
         while j < len(lines) and lines[j].strip():
@@ -173,8 +235,14 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\(\s*no\.?\s*\)", "(number)", text, flags=re.IGNORECASE)  # "weaned (no.)"
+    for short, full in _ABBREVIATIONS:
+        text = re.sub(short, full, text, flags=re.IGNORECASE)
     # "clients -> name, address", "jobs => date, price": a heading and its list
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
+    # "sites = farm name, landowner": the same, with an equals sign
+    text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
+    text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
     text = re.sub(f"(?m){_BULLET_PATTERN}", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
