@@ -2501,3 +2501,39 @@ def test_shorthand_and_types_in_brackets_in_a_list(line, field, kind):
 def test_appts_are_appointments():
     spec = extract_spec("clinic\n\npatients: name, phone\nappts -> patient, date, fee\n")
     assert set(entities(spec)) == {"Patient", "Appointment"}
+
+
+def test_their_is_the_people_just_named_in_the_sentence_not_an_earlier_subject():
+    spec = extract_spec(
+        "Our village has a tool library, where neighbours lend each other tools. We have about "
+        "60 members and we keep their name, phone and the skills they can offer."
+    )
+    found = entities(spec)
+    assert {"name", "phone", "skills"} <= set(found["Member"])
+    assert "Skill" not in found
+
+
+def test_the_things_they_can_do_it_in_stay_records():
+    spec = extract_spec(
+        "For the guides I keep their name and the languages they can guide in. Guides speak "
+        "more than one language and each language has several guides."
+    )
+    assert "Language" in entities(spec)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "When a swimmer is assessed for a stage, the teacher records",
+        "When a swimmer is assessed the teacher records",
+    ],
+)
+def test_an_act_done_to_a_person_is_the_record_the_noter_fills_in(when):
+    spec = extract_spec(
+        "Swimmers: name, age. Teachers: name, email. "
+        f"{when} the date, the score and whether they passed."
+    )
+    found = entities(spec)
+    assert {"date", "score", "passed"} <= set(found["Assessment"])
+    assert not {"score", "passed"} & (set(found["Swimmer"]) | set(found["Teacher"]))
+    assert {("Assessment", "Swimmer"), ("Assessment", "Teacher")} <= relations(spec)

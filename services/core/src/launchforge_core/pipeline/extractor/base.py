@@ -29,6 +29,7 @@ class ReaderBase(ABC):
     last_person: str | None
     person_subject: tuple[str, int] | None
     heading_items: bool
+    noter: NP | None
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 

@@ -230,6 +230,19 @@ class EventReader(ReaderBase):
             and self.role(thing) in ("entity", "attribute")
         ):
             event_np = thing  # "when a pupil takes their practical test": the pupil's
+        elif (
+            base in ACT_BY_VERB
+            and person is not None
+            and isinstance(cs[j - 1], Token)
+            and cs[j - 1].tag == "AUX"
+        ):
+            # "when a gymnast is assessed [for a badge], the coach records ...": the act
+            # done to the person, named by its verb (the badge is only what it is for)
+            prep = isinstance(thing, Token) and thing.tag == "PREP"
+            after = j + 3 if prep and j + 2 < len(cs) and isinstance(cs[j + 2], NP) else j + 1
+            if self._what_i_note(cs, after, skip=("PUNCT", "ADV")) is None:
+                return None
+            j = after - 2
         elif base is None or thing is None:
             return self._any_act_then_record(cs, j + 2, person)
         elif isinstance(thing, NP) and (
@@ -249,6 +262,7 @@ class EventReader(ReaderBase):
         if noun is None and event_np is None:
             return None
         noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
+        noter = self.noter if noted is not None else None
         if noted is None and event_np is None:
             # "whenever I inspect a property I fill in a certificate with the number, ...":
             # the record is named, and is of what was acted on
@@ -275,6 +289,8 @@ class EventReader(ReaderBase):
             and self.last_person
         ):
             self.relation(event, self.last_person)  # "whenever he has a reaction": his
+        if noter is not None:
+            self.relation(event, self.entity(noter, strength=1))  # "the coach records"
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
 
@@ -403,6 +419,9 @@ class EventReader(ReaderBase):
             base = self._base(chunk.text)
             if base == chunk.text and base.endswith("s") and not base.endswith("ss"):
                 base = singular(base)  # a verb no word list knows: "flips" -> flip
+            elif base == chunk.text and base.endswith("ed"):
+                # "assessed", "serviced": the act a list of acts knows by its base
+                base = next((b for b in (base[:-2], base[:-1]) if b in ACT_BY_VERB), base)
         elif (
             isinstance(chunk, NP)
             and chunk.det is None
@@ -572,6 +591,8 @@ class EventReader(ReaderBase):
         verb = cs[k] if k < len(cs) else None
         if not isinstance(verb, Token) or verb.tag != "VERB":
             return None
+        if is_person(happening.singular) and self._act_verb(verb) in ACT_BY_VERB:
+            return None  # "when a gymnast is assessed": the assessment is the record
         noted = self._what_i_note(cs, k + 1, skip=("ADV", "PREP", "PUNCT"))
         if noted is None:
             return None
@@ -588,7 +609,16 @@ class EventReader(ReaderBase):
             if cs[k].text in (".", ";", ":"):
                 return None
             k += 1
-        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in _NOTERS):
+        self.noter = None
+        who = cs[k] if k < len(cs) else None
+        if (
+            isinstance(who, NP)
+            and who.det in ("the", "a", "their", "his", "her")
+            and is_person(who.singular)
+            and self.role(who) == "entity"
+        ):
+            self.noter = who  # "..., the coach records the date": a person the idea keeps
+        elif not (isinstance(who, Token) and who.text in _NOTERS):
             return None
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):

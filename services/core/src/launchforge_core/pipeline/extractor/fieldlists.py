@@ -562,10 +562,9 @@ class FieldReader(ReaderBase):
                 and np.plural
                 and isinstance(nxt, Token)
                 and nxt.text in ("they", "he", "she")  # "homes we clean" are records
-                and isinstance(cs[i + 2] if i + 2 < len(cs) else None, Token)
-                and cs[i + 2].tag == "VERB"
+                and self._verb_after_modal(cs, i + 2) is not None
                 and "-".join(entity_words(np)) not in self.r.entities
-                and not self._has_posts(cs, i + 3)
+                and not self._has_posts(cs, self._verb_after_modal(cs, i + 2) or i + 3)
             ):
                 role = "attribute"  # "languages they speak": a list kept as text
             known = "-".join(entity_words(np)) in self.r.entities
@@ -1395,6 +1394,19 @@ class FieldReader(ReaderBase):
                 break
         self.add_field(owner, draft)
         return end
+
+    @staticmethod
+    def _verb_after_modal(cs: list[Chunk], i: int) -> int | None:
+        """Just past the verb at ``i``, or after a modal there ("they can offer"); None
+        when no verb is there."""
+        k = i
+        modal = k < len(cs) and isinstance(cs[k], Token) and cs[k].text in lx.MODALS
+        k += 1 if modal else 0
+        c = cs[k] if k < len(cs) else None
+        after = cs[k + 1] if k + 1 < len(cs) else None
+        if modal and isinstance(after, Token) and after.tag == "PREP":
+            return None  # "the languages they can guide in": what they do it in, records
+        return k + 1 if isinstance(c, Token) and c.tag == "VERB" else None
 
     @staticmethod
     def _type_in_brackets(cs: list[Chunk], i: int) -> str | None:

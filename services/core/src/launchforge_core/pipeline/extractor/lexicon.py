@@ -38,6 +38,7 @@ AUXILIARIES = frozenset(
     """is are was were be been being am has have had having do does did can could will would
     shall should may might must not n't cannot ca wo 're 've 'll 'd 'm 's""".split()
 )
+MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 ADVERBS = frozenset(
     """also then just only really very too so currently usually often sometimes always never
     afterwards afterward beforehand meanwhile optionally ideally possibly preferably
@@ -427,7 +428,12 @@ PERSON_NOUNS = frozenset(
     individual homeowner shopper diner patron fan follower alumni alumnus graduate intern
     apprentice trainee recruit recruiter interviewer hiring-manager landlady tenant
     occupant neighbour neighbor coachee athlete officer leader chair treasurer secretary
-    admin administrator moderator organizer organiser coordinator supervisor""".split()
+    admin administrator moderator organizer organiser coordinator supervisor gymnast
+    learner inspector assessor examiner invigilator marshal steward warden ranger guide
+    surveyor recorder patroller fitter engineer therapist practitioner consultant
+    apprentice player skater golfer bowler archer rower sailor paddler surfer skier
+    entrant competitor contestant finalist trialist angler breeder handler keeper
+    listener viewer caller collector enthusiast hobbyist rider jockey""".split()
 )
 # Things people own: listed after a person, they are that person's ("owners, pets").
 OWNED_NOUNS = frozenset(

@@ -115,6 +115,7 @@ class ReaderCore(ReaderBase):
         # the person who is the subject of the latest clause, and the sentence it is in
         self.person_subject: tuple[str, int] | None = None
         self.heading_items = False  # reading the items of a "Heading: a, b, c" line
+        self.noter: NP | None = None  # who notes what the last "..., X records" names
 
     # --- facts ------------------------------------------------------------------------
 
@@ -200,7 +201,7 @@ class ReaderCore(ReaderBase):
         keys = list(self.r.entities)
         if np.det == "its":
             return self.last_entity
-        if self.person_subject and self.sentence - self.person_subject[1] <= 1:
+        if self.person_subject and self.person_subject[1] == self.sentence:
             # "each client is assigned to one therapist, and we keep their name": the
             # subject of the clause before, not the last person named (centering)
             return self.person_subject[0]

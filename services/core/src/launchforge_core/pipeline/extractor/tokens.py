@@ -391,7 +391,7 @@ def tokenize(idea: str) -> list[Token]:
         modal = tokens[i - 2] if before.tag == "ADV" and i >= 2 else before
         if (
             token.tag == "NOUN"
-            and modal.text in _MODALS
+            and modal.text in lx.MODALS
             and after is not None
             and after.tag in ("DET", "NUM", "PRON", "PREP")
         ):
@@ -497,7 +497,6 @@ _ABOUT = frozenset({"about", "around", "roughly", "approximately", "nearly", "al
 # Adverbs that are nouns after a determiner: "a well", "each round", "the back"
 _ADVERBS_ALSO_NOUNS = frozenset({"well", "round", "back"})
 # Before a verb's bare form: "it would settle", "we could track"
-_MODALS = frozenset({"would", "could", "should", "will", "can", "must", "might", "may"})
 # "'s" after these is "is" (or "has"): "it's", "that's", "there's", "what's"
 _IS_AFTER = frozenset({"it", "that", "there", "he", "she", "what", "who", "where", "this"})
 
