@@ -2537,3 +2537,40 @@ def test_an_act_done_to_a_person_is_the_record_the_noter_fills_in(when):
     assert {"date", "score", "passed"} <= set(found["Assessment"])
     assert not {"score", "passed"} & (set(found["Swimmer"]) | set(found["Teacher"]))
     assert {("Assessment", "Swimmer"), ("Assessment", "Teacher")} <= relations(spec)
+
+
+def test_a_record_which_just_needs_details_has_them():
+    spec = extract_spec(
+        "After each inspection I fill in a report with the date and the result. If it fails "
+        "I also write up a warning notice, which just needs the date issued and the reason."
+    )
+    found = entities(spec)
+    assert {"date_issued", "reason"} <= set(found["WarningNotice"])
+    assert "Fail" not in found
+
+
+def test_each_diary_with_details_is_a_record_not_the_app():
+    spec = extract_spec(
+        "Each diary (there are 31 of them) has a volume number and a condition. We scanned "
+        "every page, so a page belongs to a diary and has a page number and an image link."
+    )
+    found = entities(spec)
+    assert {"volume_number", "condition"} <= set(found["Diary"])
+    assert ("Page", "Diary") in relations(spec)
+
+
+def test_who_did_it_is_one_of_the_people_kept_when_they_have_details():
+    spec = extract_spec(
+        "I want to track members (name, email) and recipes with the title, the cuisine and "
+        "who submitted it."
+    )
+    assert ("Recipe", "Member") in relations(spec)
+    assert "submitted_by" not in entities(spec)["Recipe"]
+
+
+def test_who_signed_them_off_beside_the_person_it_is_for_is_a_name():
+    spec = extract_spec(
+        "Members have a name and a phone. We record each sign-off with the member, the "
+        "machine, the date and who signed them off."
+    )
+    assert "signed_off_by" in entities(spec)["SignOff"]

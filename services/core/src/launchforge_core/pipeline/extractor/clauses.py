@@ -532,15 +532,21 @@ class ClauseReader(ReaderBase):
         single = target.numbers == ["one"] or (cs[j - 1].text == "one" if j else False)
         parent = self.entity(target, strength=2 if single else 1, force=forced)
         self.relation(child, parent)
-        if forced and parent and self._which_have(cs, j + 1):
-            return self._have(cs, j + 4, target)  # "..., which have a name and a capacity"
+        has = self._which_have(cs, j + 1)
+        if forced and parent and has is not None:
+            return self._have(cs, has, target)  # "..., which have a name and a capacity"
         j = self._each_one(cs, j + 1, child)  # "booked for one student with one instructor"
         return self._tied_details(cs, j, child)
 
-    def _which_have(self, cs: list[Chunk], j: int) -> bool:
-        """``, which have`` / ``, which has`` at ``j``: what the thing before has."""
-        words = [c.text if isinstance(c, Token) else "" for c in cs[j : j + 3]]
-        return words[:2] == [",", "which"] and len(words) == 3 and self._base(words[2]) == "have"
+    def _which_have(self, cs: list[Chunk], j: int) -> int | None:
+        """``, which has`` / ``, which just needs`` at ``j``: what the thing before has;
+        where what it has starts, or None if the words are not that."""
+        words = [c.text if isinstance(c, Token) else "" for c in cs[j : j + 4]]
+        if words[:2] != [",", "which"] or len(words) < 3:
+            return None
+        k = 3 if isinstance(cs[j + 2], Token) and cs[j + 2].tag == "ADV" else 2
+        verb = words[k] if k < len(words) else ""
+        return j + k + 1 if self._base(verb) in ("have", "need") else None
 
     def _tied_details(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``..., on a date with a start time and a price``: the tied record's fields."""
@@ -962,10 +968,12 @@ class ClauseReader(ReaderBase):
         if (
             obj.det in ("a", "an")
             and self.role(obj) == "entity"
-            and self._which_have(cs, j + 1)
+            and self._which_have(cs, j + 1) is not None
             and self.entity(obj, strength=2) is not None
         ):
-            return self._have(cs, j + 4, obj)  # "we open a case, which has the date ..."
+            # "we open a case, which has the date ...", "I write up a warning notice,
+            # which just needs the date issued"
+            return self._have(cs, self._which_have(cs, j + 1) or j + 4, obj)
         if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)
@@ -1232,6 +1240,12 @@ class ClauseReader(ReaderBase):
                 self.role(subject) == "meta"
                 and subject.head in lx.BUSINESS_NOUNS
                 and subject.det in ("a", "an", "each", "every")
+            )
+            or (
+                # "each diary has a volume number": one of many kept books, not the app
+                self.role(subject) == "meta"
+                and subject.singular in lx.TITLE_HEADS
+                and subject.det in ("each", "every")
             )
             or (
                 # "users have a name and an email and belong to a research group": the

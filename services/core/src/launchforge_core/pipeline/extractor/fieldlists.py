@@ -1455,11 +1455,28 @@ class FieldReader(ReaderBase):
             return None
         draft = FieldDraft([verb.text, "by"], position=i)
         j = i + 3
+        particle = cs[j] if j < len(cs) else None
+        if isinstance(particle, Token) and particle.text in ("off", "in", "out", "up", "over"):
+            draft.words = [verb.text, particle.text, "by"]  # "who signed them off"
+            j += 1
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
             choices, after = self._choices(cs, j + 1, closer=")")
             if len(choices) >= 2:
                 draft.choices, draft.type, j = choices, "enum", after
-        self.add_field(owner, draft)
+        person = self.last_person
+        if (
+            not draft.choices
+            and person is not None
+            and person != owner
+            and self.r.entities[person].fields
+            and (owner, person) not in self.r.relations
+        ):
+            # "members (name, email), and submissions with ... who submitted it": one of
+            # the people the idea keeps (but "a sign-off with the member, ... and who
+            # signed them off" is someone else's name)
+            self.relation(owner, person)
+        else:
+            self.add_field(owner, draft)
         return self._skip_clause(cs, j, closer)
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:

@@ -160,7 +160,12 @@ class ReaderCore(ReaderBase):
             role = "entity"
         if period and role == "period":
             role = "entity"
-        if force and role == "meta" and np.head in lx.BUSINESS_NOUNS and np.det in ("a", "an"):
+        if (
+            force
+            and role == "meta"
+            and (np.head in lx.BUSINESS_NOUNS or np.singular in lx.TITLE_HEADS)
+            and np.det in ("a", "an")
+        ):
             role = "entity"  # "players belong to a team": one of the teams, not the writer's
         if role == "self" and listed and np.singular in ("user", "person"):
             role = "entity"  # "users (department, email)" in a list of things
