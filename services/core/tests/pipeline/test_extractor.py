@@ -2574,3 +2574,36 @@ def test_who_signed_them_off_beside_the_person_it_is_for_is_a_name():
         "machine, the date and who signed them off."
     )
     assert "signed_off_by" in entities(spec)["SignOff"]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "I'd love to see what percentage of gradings are passes.",
+        "Report: % of gradings passed",
+        "Report: what % of gradings were passes",
+    ],
+)
+def test_what_share_of_records_are_something_is_the_percent_of_that_flag(asked):
+    spec = extract_spec(f"Gradings: date, belt, score, passed y/n. Students: name, belt.\n{asked}")
+    assert {(s["kind"], s["entity"], s.get("field")) for s in spec["summaries"]} >= {
+        ("percent", "Grading", "passed")
+    }
+
+
+@pytest.mark.parametrize(
+    ("detail", "name", "kind"),
+    [
+        ("height above ground (m)", "height_above_ground", "number"),
+        ("reading (mg/l)", "reading", "number"),
+        ("duration (minutes)", "duration", "integer"),
+        ("session (am/pm)", "session", None),
+    ],
+)
+def test_a_unit_in_brackets_makes_a_measure(detail, name, kind):
+    found = entities(extract_spec(f"Samples: site, {detail}, notes"))
+    sample = found["Sample"]
+    if kind is None:
+        assert sample[name]["type"] != "number"
+    else:
+        assert sample[name]["type"] == kind

@@ -776,7 +776,10 @@ class FieldReader(ReaderBase):
             return i + 1
         hinted = self._type_in_brackets(cs, i)
         if hinted is not None:
-            draft.type = hinted  # "joined (date)", "medical conditions (free text)"
+            from launchforge_core.pipeline.extractor.fields import infer_type
+
+            if hinted != "number" or infer_type(draft.words) == "string":
+                draft.type = hinted  # "joined (date)", "medical conditions (free text)"
             return i + 3
         # a range: "from 1 to 5", "1-5", "(1-5)", "out of 10", "between 1 and 10"
         nums = self._range_at(cs, i)
@@ -1416,6 +1419,8 @@ class FieldReader(ReaderBase):
             return None
         inner = cs[i + 1]
         words = " ".join([*inner.adjs, *inner.words]) if isinstance(inner, NP) else inner.text
+        if words in UNITS and words not in ("euros", "dollars", "gbp", "usd", "eur"):
+            return "number"  # "height above ground (m)": a measure
         return _TYPE_HINTS.get(words)
 
     @staticmethod

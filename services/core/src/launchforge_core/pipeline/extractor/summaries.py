@@ -317,16 +317,21 @@ class Summaries:
     def _flag(self, what: list[str], group: list[str] | None) -> list[Pick]:
         """``win percent per map``, ``% passed``, ``success percentage per printer``."""
         scored: list[tuple[int, EntityInfo, dict[str, Any]]] = []
+        named = self._named_entities(what)
         for info in self.entities.values():
             for f in info.fields:
                 if f["type"] != "boolean":
                     continue
                 score = 2 * sum(_same_stem(w, part) for w in what for part in f["name"].split("_"))
                 if score:
-                    scored.append((score + self._tied(info, group), info, f))
+                    scored.append((score + self._tied(info, group) + (info in named), info, f))
         if scored:
             scored.sort(key=lambda item: -item[0])
             return [(info, f) for _, info, f in scored]
+        if named:
+            own = [f for f in named[-1].fields if f["type"] == "boolean"]
+            if len(own) == 1:
+                return [(named[-1], own[0])]  # "what percentage of sessions get missed"
         parent = self._group_parent(group)
         if parent is not None:
             flags = [
@@ -533,6 +538,14 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
                 break
             j += 1
         what = [x.text for x in tokens[start:j]]
+        if kind == "percent" and what:
+            # "what percentage of assessments are passes", "% of players are juniors":
+            # the records, then the yes/no they have
+            k2 = j
+            while k2 < len(tokens) and (tokens[k2].tag == "AUX" or tokens[k2].text == "been"):
+                k2 += 1
+            if k2 > j and k2 < len(tokens) and tokens[k2].tag in tags:
+                what, j = [*what, tokens[k2].text], k2 + 1
         if t.text == "headcount":
             what = []  # the people of the group: read from the grouping
         if not what and kind != "count":
@@ -616,6 +629,9 @@ def _in_field_list(words: list[str], k: int) -> bool:
     """``..., the total price, ...``: a field named among others, not a view asked for."""
     before = words[k - 1] if k else ""
     before = words[k - 2] if before in ("the", "a", "an") and k > 1 else before
+    colon = words.index(":") if ":" in words[:k] else -1
+    if colon > 0 and words[colon - 1] in (*_VIEW_WORDS, "want", "wants", "need", "needs"):
+        return False  # "Report: % of quotes accepted, total labour per month": views asked for
     return before in (",", ":", "and", "with")
 
 

@@ -236,6 +236,13 @@ def normalise(text: str) -> str:
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\(\s*no\.?\s*\)", "(number)", text, flags=re.IGNORECASE)  # "weaned (no.)"
+    # "result (µg/m3)", "speed (km/h)": a measure in a unit of units, not two choices
+    text = re.sub(
+        r"\(\s*[\u00b5u]?(?:g|mg|kg|m|km|l|ml|cm|mm)\d?\s*/\s*(?:m|h|hr|l|s|km|ha)\d?\s*\)",
+        "(decimal)",
+        text,
+        flags=re.IGNORECASE,
+    )
     for short, full in _ABBREVIATIONS:
         text = re.sub(short, full, text, flags=re.IGNORECASE)
     # "clients -> name, address", "jobs => date, price": a heading and its list
