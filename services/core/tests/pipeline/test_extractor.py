@@ -2607,3 +2607,16 @@ def test_a_unit_in_brackets_makes_a_measure(detail, name, kind):
         assert sample[name]["type"] != "number"
     else:
         assert sample[name]["type"] == kind
+
+
+@pytest.mark.parametrize("prep", ["Against", "For"])
+def test_every_one_recorded_against_each_record_with_details_is_the_link(prep):
+    spec = extract_spec(
+        "Swimmers have a name and a club. A gala is just a date and a pool. "
+        f"{prep} each gala I record every swimmer who swam in it, with their lane and "
+        "whether they finished."
+    )
+    found = entities(spec)
+    link = next(name for name in found if {"lane", "finished"} <= set(found[name]))
+    assert {(link, "Gala"), (link, "Swimmer")} <= relations(spec)
+    assert "lane" not in found["Gala"]

@@ -79,7 +79,7 @@ class ClauseReader(ReaderBase):
                 text = c.text
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if (
-                    text == "for"
+                    (text == "for" or (text == "against" and isinstance(nxt, NP) and nxt.each))
                     and isinstance(nxt, NP)
                     and (
                         nxt.each
@@ -761,7 +761,32 @@ class ClauseReader(ReaderBase):
             break
         if pair is not None:
             return self._pair_fields(cs, i, focus, pair)
+        each_other = self._every_other_with(cs, i, focus)
+        if each_other is not None:
+            # "against each event I record every rider who rode it, with their start
+            # number, ...": the details of one rider in one event, a record of the pair
+            member, at = each_other
+            return self._pair_fields(cs, at, member, focus)
         return self.read_fields(cs, i, focus, closer=None)
+
+    def _every_other_with(self, cs: list[Chunk], i: int, focus: str) -> tuple[str, int] | None:
+        """At ``every rider [who rode it], with ...``: the other side of the pair and where
+        its details start; None if the words are not that."""
+        np = cs[i] if i < len(cs) else None
+        if not (isinstance(np, NP) and np.each and self.role(np) == "entity"):
+            return None
+        k = i + 1
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].text in ("who", "that"):
+            while k < len(cs) and not (isinstance(cs[k], Token) and cs[k].text in (",", "with")):
+                k += 1
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ",":
+            k += 1
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "with"):
+            return None
+        member = self.entity(np, strength=2)
+        if member is None or member == focus:
+            return None
+        return member, k + 1
 
     def _pair_fields(self, cs: list[Chunk], i: int, member: str, other: str) -> int:
         """``for each pupil on a trip we record whether the consent form came back and how
