@@ -2620,3 +2620,15 @@ def test_every_one_recorded_against_each_record_with_details_is_the_link(prep):
     link = next(name for name in found if {"lane", "finished"} <= set(found[name]))
     assert {(link, "Gala"), (link, "Swimmer")} <= relations(spec)
     assert "lane" not in found["Gala"]
+
+
+def test_records_off_each_thing_are_its_children_with_their_own_details():
+    spec = extract_spec(
+        "What I want to keep track of: the trees (name, variety), the pickings off each tree "
+        "(date cut, weight in kg), and the sales."
+    )
+    found = entities(spec)
+    assert {"date_cut", "weight_kg"} <= set(found["Picking"])
+    assert found["Picking"]["date_cut"]["type"] == "date"
+    assert not {"date_cut", "weight_kg"} & set(found["Tree"])
+    assert ("Picking", "Tree") in relations(spec)

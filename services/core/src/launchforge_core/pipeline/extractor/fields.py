@@ -139,7 +139,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     if len(words) > 1 and (
         head.endswith("ed")
         or head in lx.IRREGULAR_VERBS
-        or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put")
+        or head in ("paid", "done", "taken", "made", "sold", "bought", "built", "set", "put", "cut")
     ):
         if (
             words[-1] in COUNTED_PARTICIPLES

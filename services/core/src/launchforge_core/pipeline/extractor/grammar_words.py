@@ -18,6 +18,7 @@ RELATION_PREPS = frozenset(
         "per",
         "by",
         "from",
+        "off",
         "on",
         "at",
         "within",
@@ -30,7 +31,9 @@ RELATION_PREPS = frozenset(
 )
 # Prepositions that tie two things only when the second is plural, "each" or known
 # ("shifts at locations"); "at the community centre" is where, not a record.
-WEAK_PREPS = frozenset({"at", "on", "from", "to", "into", "about", "under", "within", "inside"})
+WEAK_PREPS = frozenset(
+    {"at", "on", "from", "off", "to", "into", "about", "under", "within", "inside"}
+)
 # Verbs (as participles or in "X belongs to Y") that tie a child to a parent.
 RELATION_VERBS = frozenset(
     """assign belong link attach tie own write make book take create give send record log

@@ -367,6 +367,13 @@ def tokenize(idea: str) -> list[Token]:
     _plural_subject_verbs(tokens)
     _second_verb_after_and(tokens)
     _two_verbs_of_one_subject(tokens)
+    for k in range(1, len(tokens) - 1):
+        if (
+            tokens[k].text == "off"
+            and tokens[k - 1].tag == "NOUN"
+            and tokens[k + 1].text in ("each", "every")
+        ):
+            tokens[k].tag = "PREP"  # "the harvests off each field": from it
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i else None
