@@ -2632,3 +2632,50 @@ def test_records_off_each_thing_are_its_children_with_their_own_details():
     assert found["Picking"]["date_cut"]["type"] == "date"
     assert not {"date_cut", "weight_kg"} & set(found["Tree"])
     assert ("Picking", "Tree") in relations(spec)
+
+
+def test_items_parted_by_slashes_and_pipes_are_fields_but_values_stay_values():
+    spec = extract_spec(
+        "BANNER PRINTING\n\nCLIENTS\nname / company / phone\n\n"
+        "JOBS\nclient\nstatus - quote / approved / printed\nsize (small / large)\n\n"
+        "Stalls\n  date | pitch | takings\n"
+    )
+    found = entities(spec)
+    assert {"name", "company", "phone"} <= set(found["Client"])
+    assert found["Job"]["status"]["choices"] == ["quote", "approved", "printed"]
+    assert found["Job"]["size"]["choices"] == ["small", "large"]
+    assert {"date", "pitch", "takings"} <= set(found["Stall"])
+
+
+def test_markdown_headings_and_valued_bullets_are_one_list():
+    spec = extract_spec(
+        "Trial database, two tables:\n\n### Patients\n- Study ID\n- Arm: placebo | low dose\n"
+        "- Sex\n- Withdrawn? (y/n)\n\n### Visits\n- Patient\n- Visit date\n"
+        "- Severity: mild / moderate / severe\n- Weight (kg)\n"
+    )
+    found = entities(spec)
+    assert {"study_id", "arm", "sex", "withdrawn"} <= set(found["Patient"])
+    assert found["Patient"]["arm"]["choices"] == ["placebo", "low dose"]
+    assert found["Visit"]["severity"]["choices"] == ["mild", "moderate", "severe"]
+    assert ("Visit", "Patient") in relations(spec)
+
+
+def test_an_arrow_inside_an_item_line_parts_items_or_gives_values():
+    spec = extract_spec(
+        "Kayak hire - riverside hut, May-Sept\n\n"
+        "Kayaks: fleet number, model, status -> available / out / broken\n"
+        "Paddlers: name, mobile\nHires: paddler -> kayak, date, cost\n"
+    )
+    found = entities(spec)
+    assert set(found) == {"Kayak", "Paddler", "Hire"}
+    assert found["Kayak"]["status"]["choices"] == ["available", "out", "broken"]
+    assert {("Hire", "Paddler"), ("Hire", "Kayak")} <= relations(spec)
+    assert {"date", "cost"} <= set(found["Hire"])
+
+
+def test_a_field_named_like_a_kept_record_of_two_words_refers_to_it():
+    spec = extract_spec(
+        "Farm park\n\nTickets: date, time slot, adults, total\nTime slots: start time, max people\n"
+    )
+    assert ("Ticket", "TimeSlot") in relations(spec)
+    assert "time_slot" not in entities(spec)["Ticket"]

@@ -136,8 +136,13 @@ def resolve(reading: Reading) -> Model:
     # a field named after another entity is a reference to it
     for key, draft in entities.items():
         for name, fdraft in list(draft.fields.items()):
-            named = singular(fdraft.words[-1]) if len(fdraft.words) == 1 else None
-            many = named != fdraft.words[-1]
+            # "Tickets: date, time slot": a time slot the idea keeps (a one-word name
+            # only, or a longer one the idea keeps word for word)
+            last = singular(fdraft.words[-1])
+            named: str | None = "-".join([*fdraft.words[:-1], last])
+            if len(fdraft.words) > 1 and (fdraft.type or named not in entities):
+                named = None
+            many = last != fdraft.words[-1]
             if many and fdraft.type == "integer":
                 continue  # "how many places they took": a count, not the places
             if named and named in entities and named != key:

@@ -101,7 +101,7 @@ KEEP_PLURAL = frozenset(
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
     attempts copies guests players seats pages servings bedrooms kilos kilograms litres
-    liters kilometres kilometers tonnes tons gallons pints miles""".split()
+    liters kilometres kilometers tonnes tons gallons pints miles takings""".split()
 )
 
 

@@ -100,7 +100,9 @@ _LOGGING_VERBS = frozenset(
     | {"want", "need"}  # "I want a record of each one: ..."
 )
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
-_VIEW_HEADINGS = frozenset({"report", "dashboard", "stat", "statistic", "view", "chart"})
+_VIEW_HEADINGS = frozenset(
+    {"report", "dashboard", "stat", "statistic", "view", "chart", "figure", "need", "want"}
+)
 
 
 class ReaderCore(ReaderBase):

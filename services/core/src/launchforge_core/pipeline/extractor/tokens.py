@@ -14,6 +14,7 @@ from functools import cache
 from itertools import pairwise
 
 from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.words import singular
 
 _TOKEN = re.compile(
     r"\d+[a-z][a-z0-9]*\b|"  # "160m", "ft8"-like codes stay one token
@@ -62,6 +63,9 @@ _ABBREVIATIONS = [
     (r"\bd\.?o\.?b\b\.?", "date of birth"),
     (r"\best\.(?=\s)", "estimated"),
     (r"\bqty\b", "quantity"),
+    (r"\bmob\b", "mobile"),
+    (r"\bpts\b", "points"),
+    (r"(?<=[A-Za-z]) #(?=[\s,)]|$)", " number"),  # "week #"
     (r"\bamt\b", "amount"),
     (r"\baddr\b", "address"),
     (r"\bdesc\b", "description"),
@@ -93,19 +97,80 @@ def markdown_tables(text: str) -> str:
     return "\n".join(out)
 
 
+# "Arm: placebo | low dose", "status - quote / approved": a named item, its values after it
+_NAMED_ITEM = re.compile(r"^\s*[A-Za-z][\w '&()]{0,40}?(?::|\s-\s|\s->\s)")
+
+
+def list_separators(text: str) -> str:
+    """The separators people put between the items of a note, as commas: "name / company /
+    phone", "date | time slot | adults" (columns), "rider -> scooter" inside an item line;
+    a markdown heading's hashes go. Values after a named item ("Arm: placebo | low dose",
+    "status -> available / out") stay values, and so do "(rapid / long acting)"."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = re.sub(r"^(\s*)#{1,6}\s+", r"\1", line)  # "### Participants"
+        if line.strip().startswith("|"):
+            out.append(line)  # a table row: markdown_tables reads it
+            continue
+        body = _BULLET.sub("", line)
+        named = _NAMED_ITEM.match(body)
+        if " | " in line:
+            line = line.replace(" | ", " / " if named else ", ")
+        if named is None and " / " in line and len(line.split()) <= 24:
+            line = _outside_brackets(line, " / ", ", ")
+        elif named is not None and " -> " in line[named.end() :]:
+            head, rest = (
+                line[: len(line) - len(body) + named.end()],
+                line[len(line) - len(body) + named.end() :],
+            )
+            rest = re.sub(r"\s->\s(?=[^,]*\s/\s)", " - ", rest)  # "status -> available / out"
+            line = head + rest.replace(" -> ", ", ")  # "Hires: rider -> scooter, date"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _outside_brackets(line: str, old: str, new: str) -> str:
+    """``line`` with ``old`` replaced by ``new`` where it stands outside brackets."""
+    depth, k, out = 0, 0, []
+    while k < len(line):
+        ch = line[k]
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth <= 0 and line.startswith(old, k):
+            out.append(new)
+            k += len(old)
+            continue
+        out.append(ch)
+        k += 1
+    return "".join(out)
+
+
 def title_line(text: str) -> str | None:
     """The first line of a list-like idea when it only names the whole thing ("Pig records
     (small herd, ~20 sows)", "acupuncture practice - need something simple"): a line of its
     own, with no list in it, over a blank line and at least two "Heading: items" lines.
     None when the idea does not start so."""
-    lines = fold_headed_lists(markdown_tables(text)).strip().split("\n")
+    text = text.replace("\u2013", " - ").replace("\u2014", " - ")
+    lines = fold_headed_lists(markdown_tables(list_separators(text))).strip().split("\n")
     if len(lines) < 3 or lines[1].strip():
         return None
     first = lines[0].strip()
     bare = re.sub(r"\([^()]*\)", "", first)
     items = [line for line in lines[2:] if _ITEM.match(_BULLET.sub("", line)) and "," in line]
-    if ":" in bare or "," in bare or _BULLET.match(first) or len(items) < 2 or len(first) > 90:
+    if ":" in bare or _BULLET.match(first) or len(items) < 2 or len(first) > 90:
         return None
+    if "," in bare:
+        # "E-scooter hire - seafront kiosk, Apr-Sept" names the app; "Bike shop - customers,
+        # bikes, repairs" names the lists below it
+        headings = {
+            singular(w.lower())
+            for line in items
+            for w in re.split(r"[^A-Za-z]+", _ITEM.match(_BULLET.sub("", line)).group(0))  # type: ignore[union-attr]
+            if w
+        }
+        named = bare.split(" - ", 1)[-1]  # what the line lists, after its name
+        words = {singular(w.lower()) for w in re.split(r"[^A-Za-z]+", named) if w}
+        if words & headings:
+            return None
     return first
 
 
@@ -126,6 +191,8 @@ def fold_headed_lists(text: str) -> str:
             k += 1
             continue
         title, colon = heading.group(1), heading.group(2)
+        # "SIGNS (an order can have several)": a remark on the heading, not part of it
+        title = re.sub(r"\s*\(([^(),]*\s){2,}[^(),]*\)$", "", title)
         indent = _indent(lines[k])
         plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
         one_line = (
@@ -142,10 +209,18 @@ def fold_headed_lists(text: str) -> str:
             deeper = _indent(line) > indent
             if bulleted and not deeper:
                 break  # "- customers" / "- products": the next item of the outer list
+            item = _BULLET.sub("", line).strip()
+            valued = re.fullmatch(r"([A-Za-z][\w '?]{0,40}?)(?:\s*:|\s-)\s*([^,:]+)", item)
+            if valued and " / " in valued.group(2) and (_BULLET.match(line) or deeper or plain_ok):
+                # "- Severity: mild / moderate / severe", "status - quote / approved":
+                # one field and its values
+                items.append(f"{valued.group(1)} ({valued.group(2)})")
+                j += 1
+                continue
             if _BULLET.match(line):
-                if _ITEM.match(_BULLET.sub("", line)):
+                if _ITEM.match(item):
                     break  # "* patients: name, phone": an item list of its own
-                items.append(_BULLET.sub("", line).strip())
+                items.append(item)
             elif (deeper or (plain_ok and not _items_are_bullets(lines, k + 1, j))) and (
                 _plain_item(line)
             ):
@@ -219,6 +294,7 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
+    text = list_separators(text)
     text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
     # "rooted?" inside a list: a yes/no field
