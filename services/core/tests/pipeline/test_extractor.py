@@ -2679,3 +2679,19 @@ def test_a_field_named_like_a_kept_record_of_two_words_refers_to_it():
     )
     assert ("Ticket", "TimeSlot") in relations(spec)
     assert "time_slot" not in entities(spec)["Ticket"]
+
+
+def test_which_thing_it_is_against_refers_to_that_thing():
+    spec = extract_spec(
+        "Pawn shop\n\nloans: customer, loan amount\nitems: which loan it's against, description\n"
+    )
+    assert ("Item", "Loan") in relations(spec)
+
+
+def test_a_bullet_with_a_range_in_brackets_stays_in_its_list():
+    spec = extract_spec(
+        "Trial\n\n### Visits\n- Participant\n- Visit no. (1\u20136)\n- Visit date\n"
+        "- Weight (kg)\n\n### Participants\n- Study ID\n- Sex\n"
+    )
+    visit = entities(spec)["Visit"]
+    assert {"visit_number", "visit_date", "weight"} <= set(visit)

@@ -218,7 +218,7 @@ def fold_headed_lists(text: str) -> str:
                 j += 1
                 continue
             if _BULLET.match(line):
-                if _ITEM.match(item):
+                if _ITEM.match(re.sub(r"\([^()]*\)", "", item)):  # not "Visit no. (1 - 6)"
                     break  # "* patients: name, phone": an item list of its own
                 items.append(item)
             elif (deeper or (plain_ok and not _items_are_bullets(lines, k + 1, j))) and (
@@ -444,6 +444,13 @@ def tokenize(idea: str) -> list[Token]:
     _second_verb_after_and(tokens)
     _two_verbs_of_one_subject(tokens)
     for k in range(1, len(tokens) - 1):
+        if (
+            tokens[k - 1].text == "which"
+            and tokens[k].tag == "VERB"
+            and not tokens[k].text.endswith(("ed", "ing"))
+            and tokens[k + 1].tag in ("PRON", "PUNCT")
+        ):
+            tokens[k].tag = "NOUN"  # "which loan it's against": the loan, not lending
         if (
             tokens[k].text == "off"
             and tokens[k - 1].tag == "NOUN"
