@@ -2695,3 +2695,22 @@ def test_a_bullet_with_a_range_in_brackets_stays_in_its_list():
     )
     visit = entities(spec)["Visit"]
     assert {"visit_number", "visit_date", "weight"} <= set(visit)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "for every question a contestant is asked we write down the round and whether "
+        "they got it right",
+        "for each question a contestant does we save the round and whether they got it right",
+    ],
+)
+def test_what_a_person_does_with_each_record_is_a_record_of_the_pair(clause):
+    spec = extract_spec(
+        "Contestants: name, school. Each question has a topic and an answer. "
+        f"On the night, {clause}."
+    )
+    found = entities(spec)
+    link = next(name for name in found if "round" in found[name])
+    assert {(link, "Contestant"), (link, "Question")} <= relations(spec)
+    assert "round" not in found["Contestant"]

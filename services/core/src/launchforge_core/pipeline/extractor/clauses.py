@@ -735,6 +735,12 @@ class ClauseReader(ReaderBase):
             parents.append(self.entity(other, strength=1) or focus)
             pair = parents[-1] if parents[-1] != focus else None
             i += 2
+        doer = self._one_who_does_it(cs, i, focus)
+        if doer is not None:
+            # "for every word a kid is given we write down the round and whether they
+            # spelled it", "for each page a volunteer does we save the date": one doing of
+            # one, a record of the pair
+            pair, i = doer
         record = self._record_noted(cs, i)
         if record is not None:
             # "for every team in every round we record a result: room, side, ...": the
@@ -768,6 +774,29 @@ class ClauseReader(ReaderBase):
             member, at = each_other
             return self._pair_fields(cs, at, member, focus)
         return self.read_fields(cs, i, focus, closer=None)
+
+    def _one_who_does_it(self, cs: list[Chunk], i: int, focus: str) -> tuple[str, int] | None:
+        """At ``a kid is given`` / ``a volunteer does`` after "for every word": the one
+        who does it (a person the idea keeps) and where the clause after it starts; None
+        if the words are not that."""
+        np = cs[i] if i < len(cs) else None
+        if not (
+            isinstance(np, NP)
+            and np.det in ("a", "an", "the", "each")
+            and is_person(np.singular)
+            and self.role(np) == "entity"
+        ):
+            return None
+        k = i + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV", "VERB"):
+            k += 1  # "is given", "does"
+        noter = cs[k] if k < len(cs) else None
+        if not (k > i + 1 and isinstance(noter, Token) and noter.text in ("we", "i", ",")):
+            return None
+        person = self.entity(np, strength=1)
+        if person is None or person == focus:
+            return None
+        return person, k
 
     def _every_other_with(self, cs: list[Chunk], i: int, focus: str) -> tuple[str, int] | None:
         """At ``every rider [who rode it], with ...``: the other side of the pair and where
