@@ -2714,3 +2714,39 @@ def test_what_a_person_does_with_each_record_is_a_record_of_the_pair(clause):
     link = next(name for name in found if "round" in found[name])
     assert {(link, "Contestant"), (link, "Question")} <= relations(spec)
     assert "round" not in found["Contestant"]
+
+
+def test_who_did_it_is_the_kept_person_even_with_an_irregular_verb():
+    spec = extract_spec(
+        "Each custodian (name, phone, email) looks after one or more hydrants. A weekly check "
+        "records the date, who did it and any problems found."
+    )
+    assert ("Check", "Custodian") in relations(spec)
+
+
+@pytest.mark.parametrize(
+    ("word", "person"),
+    [
+        ("guardian", True),
+        ("florist", True),
+        ("auctioneer", True),
+        ("checklist", False),
+        ("median", False),
+        ("career", False),
+    ],
+)
+def test_nouns_ending_like_people_are_people(word, person):
+    from launchforge_core.pipeline.extractor.words import is_person
+
+    assert is_person(word) is person
+
+
+def test_a_clipped_word_is_the_whole_word_the_idea_also_uses():
+    spec = extract_spec(
+        "The village has six public access defibrillators. For each defib we need the serial "
+        "number and the pad expiry date. A check records the date and whether the light was on, "
+        "and each check is of one defib."
+    )
+    names = set(entities(spec))
+    assert "Defib" not in names
+    assert any(name.endswith("Defibrillator") for name in names)

@@ -21,6 +21,7 @@ from launchforge_core.pipeline.extractor.fields import (
     infer_type,
 )
 from launchforge_core.pipeline.extractor.reader import EntityDraft, Reading
+from launchforge_core.pipeline.extractor.tokens import verb_forms
 from launchforge_core.pipeline.extractor.words import (
     is_event,
     is_person,
@@ -81,6 +82,29 @@ def resolve(reading: Reading) -> Model:
             draft.key, draft.words = own, own.split("-")
             entities[own] = draft
         rename[first] = own
+    # "six public access defibrillators ... for each defib": the clipped word is the
+    # whole one the idea also uses
+    forms = verb_forms()
+    whole_words = {d.words[-1] for d in reading.entities.values() if d.words[-1] not in forms}
+    for key, draft in list(entities.items()):
+        if len(draft.words) != 1 or len(key) < 4:
+            continue
+        whole = next(
+            (
+                w
+                for w in sorted(whole_words)
+                if w.startswith(key)
+                and len(w) >= len(key) + 5  # not "advert" / "advertiser": a word of its own
+                and is_person(w) == is_person(key)  # not "photo" / "photographer"
+            ),
+            None,
+        )
+        if whole is None or whole in entities:
+            continue
+        del entities[key]
+        draft.key, draft.words = whole, [whole]
+        entities[whole] = draft
+        rename[key] = whole
     # "concert programme" when concerts are kept: the concert itself
     for key, draft in list(entities.items()):
         first = draft.words[0]

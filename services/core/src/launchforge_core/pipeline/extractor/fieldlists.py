@@ -1452,8 +1452,8 @@ class FieldReader(ReaderBase):
             isinstance(before, Token)
             and before.text in (",", "and", ":", "(")  # "the inspector who signed it": his
             and isinstance(verb, Token)
-            and verb.tag == "VERB"
-            and verb.text.endswith("ed")
+            and verb.tag in ("VERB", "AUX")
+            and (verb.text.endswith("ed") or verb.text in lx.IRREGULAR_VERBS)
             and isinstance(them, Token)
             and them.text in ("them", "it", "him", "her")
         ):
@@ -1480,8 +1480,10 @@ class FieldReader(ReaderBase):
             # the people the idea keeps (but "a sign-off with the member, ... and who
             # signed them off" is someone else's name)
             self.relation(owner, person)
-        else:
+        elif verb.text.endswith("ed"):
             self.add_field(owner, draft)
+        else:
+            return None  # "who did it" among people the idea does not keep: no name to give
         return self._skip_clause(cs, j, closer)
 
     def _skip_clause(self, cs: list[Chunk], i: int, closer: str | None) -> int:

@@ -49,8 +49,25 @@ def singular(word: str) -> str:
     return one
 
 
+# Endings that make a noun someone (guardian, florist, auctioneer), and the nouns that
+# end so and are not (median, checklist, career)
+_PERSON_ENDINGS = ("ian", "ist", "eer")
+_NOT_PERSONS = frozenset(
+    """median list twist wrist mist fist gist exist assist insist resist persist consist
+    career beer deer steer cheer sheer veneer""".split()
+)
+
+
 def is_person(word: str) -> bool:
-    return singular(word).rpartition("-")[2] in lx.PERSON_NOUNS
+    last = singular(word).rpartition("-")[2]
+    if last in lx.PERSON_NOUNS:
+        return True
+    return (
+        len(last) > 5
+        and last.endswith(_PERSON_ENDINGS)
+        and not last.endswith("list")
+        and last not in _NOT_PERSONS
+    )
 
 
 def is_event(word: str) -> bool:
