@@ -2750,3 +2750,13 @@ def test_a_clipped_word_is_the_whole_word_the_idea_also_uses():
     names = set(entities(spec))
     assert "Defib" not in names
     assert any(name.endswith("Defibrillator") for name in names)
+
+
+def test_hours_on_site_is_one_field_and_the_list_goes_on():
+    spec = extract_spec(
+        "For every call-out I record the date, hours on site, parts used and the cost."
+    )
+    found = entities(spec)
+    callout = next(e for e in found.values() if "cost" in e)
+    assert callout["hours_on_site"]["type"] == "number"
+    assert "parts_used" in callout

@@ -134,7 +134,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         if singular(words[per - 1]) != words[per - 1]:
             return "integer"
     head = words[-1]
-    if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on"):
+    if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on", "on-site", "off-site"):
         head = words[-2]  # "date out", "time back": typed by the noun before
     if len(words) > 1 and (
         head.endswith("ed")

@@ -64,6 +64,7 @@ _ABBREVIATIONS = [
     (r"\best\.(?=\s)", "estimated"),
     (r"\bqty\b", "quantity"),
     (r"\bmob\b", "mobile"),
+    (r"\b(on|off)[ -]site\b", r"\1-site"),  # "hours on site": where, not a site record
     (r"\bpts\b", "points"),
     (r"(?<=[A-Za-z]) #(?=[\s,)]|$)", " number"),  # "week #"
     (r"\bamt\b", "amount"),
