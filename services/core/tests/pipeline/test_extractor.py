@@ -2760,3 +2760,14 @@ def test_hours_on_site_is_one_field_and_the_list_goes_on():
     callout = next(e for e in found.values() if "cost" in e)
     assert callout["hours_on_site"]["type"] == "number"
     assert "parts_used" in callout
+
+
+def test_a_person_acting_on_a_record_then_what_we_write_down_is_the_act():
+    spec = extract_spec(
+        "Each hive has a name. Every week one of the keepers inspects each hive and we write "
+        "down the date, the temperament and the frames of brood. Keepers are just a name."
+    )
+    found = entities(spec)
+    assert {"date", "temperament"} <= set(found["Inspection"])
+    assert {("Inspection", "Hive"), ("Inspection", "Keeper")} <= relations(spec)
+    assert "temperament" not in found["Keeper"]

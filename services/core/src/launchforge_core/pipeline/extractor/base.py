@@ -111,6 +111,9 @@ class ReaderBase(ABC):
     def read_when_i(self, cs: list[Chunk], i: int) -> int | None: ...
 
     @abstractmethod
+    def _act_then_note(self, cs: list[Chunk], j: int) -> int | None: ...
+
+    @abstractmethod
     def read_act_between(self, cs: list[Chunk], j: int, doer: str, base: str) -> int | None: ...
 
     # --- attribute lists (fieldlists.FieldReader) ---------------------------------------

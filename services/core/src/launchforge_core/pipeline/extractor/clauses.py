@@ -280,6 +280,18 @@ class ClauseReader(ReaderBase):
                     self.relation(self.entity(np, strength=1), self.last_person)
                 i += 3
                 continue
+            if (
+                is_person(np.singular)
+                and self.role(np) == "entity"
+                and (np.det in ("a", "an", "the", "each", "every") or np.of_many)
+                and self._starts_clause(cs, i)
+            ):
+                done = self._act_then_note(cs, i)
+                if done is not None:
+                    # "every morning one of the handlers weighs each bird and we write
+                    # down the date, the weight ...": the act is the record noted
+                    i, subject = done, None
+                    continue
             main_verb = self._past_who_does(cs, i)
             if main_verb is not None:
                 # "every seller who turns up gets a pitch": the seller gets it; "each thing

@@ -261,7 +261,7 @@ class EventReader(ReaderBase):
         noun = None if event_np or base is None else ACT_BY_VERB.get(base) or _gerund(base)
         if noun is None and event_np is None:
             return None
-        noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV"))
+        noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV", "CONJ"))
         noter = self.noter if noted is not None else None
         if noted is None and event_np is None:
             # "whenever I inspect a property I fill in a certificate with the number, ...":
