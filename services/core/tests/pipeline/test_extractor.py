@@ -2771,3 +2771,13 @@ def test_a_person_acting_on_a_record_then_what_we_write_down_is_the_act():
     assert {"date", "temperament"} <= set(found["Inspection"])
     assert {("Inspection", "Hive"), ("Inspection", "Keeper")} <= relations(spec)
     assert "temperament" not in found["Keeper"]
+
+
+def test_whether_they_are_one_or_the_other_is_an_enum_even_for_a_verb_like_word():
+    found = entities(
+        extract_spec(
+            "Suppliers are just a name, a phone number and whether they're trade or private."
+        )
+    )
+    (field,) = [f for f in found["Supplier"].values() if f["type"] == "enum"]
+    assert field["choices"] == ["trade", "private"]

@@ -1161,7 +1161,11 @@ class FieldReader(ReaderBase):
                     c.text in (",", "and", ";", ")", closer) or (c.text == "or" and not part)
                 ):
                     break
-                if isinstance(c, Token) and c.tag not in ("ADJ", "PREP", "NOUN", "NV", "DET"):
+                if (
+                    isinstance(c, Token)
+                    and c.tag not in ("ADJ", "PREP", "NOUN", "NV", "DET")
+                    and not (c.tag == "VERB" and self._base(c.text) == c.text)  # "trade"
+                ):
                     return None
                 words.extend(c.words if isinstance(c, NP) else [c.text])
                 j += 1
