@@ -156,17 +156,18 @@ def title_line(text: str) -> str | None:
         return None
     first = lines[0].strip()
     bare = re.sub(r"\([^()]*\)", "", first)
-    items = [line for line in lines[2:] if _ITEM.match(_BULLET.sub("", line)) and "," in line]
-    if ":" in bare or _BULLET.match(first) or len(items) < 2 or len(first) > 90:
+    heads = [
+        found.group(0)
+        for line in lines[2:]
+        if "," in line and (found := _ITEM.match(_BULLET.sub("", line)))
+    ]  # "Customers: name, phone" -> "Customers:"
+    if ":" in bare or _BULLET.match(first) or len(heads) < 2 or len(first) > 90:
         return None
     if "," in bare:
         # "E-scooter hire - seafront kiosk, Apr-Sept" names the app; "Bike shop - customers,
         # bikes, repairs" names the lists below it
         headings = {
-            singular(w.lower())
-            for line in items
-            for w in re.split(r"[^A-Za-z]+", _ITEM.match(_BULLET.sub("", line)).group(0))  # type: ignore[union-attr]
-            if w
+            singular(w.lower()) for head in heads for w in re.split(r"[^A-Za-z]+", head) if w
         }
         named = bare.split(" - ", 1)[-1]  # what the line lists, after its name
         words = {singular(w.lower()) for w in re.split(r"[^A-Za-z]+", named) if w}
@@ -444,20 +445,7 @@ def tokenize(idea: str) -> list[Token]:
     _plural_subject_verbs(tokens)
     _second_verb_after_and(tokens)
     _two_verbs_of_one_subject(tokens)
-    for k in range(1, len(tokens) - 1):
-        if (
-            tokens[k - 1].text == "which"
-            and tokens[k].tag == "VERB"
-            and not tokens[k].text.endswith(("ed", "ing"))
-            and tokens[k + 1].tag in ("PRON", "PUNCT")
-        ):
-            tokens[k].tag = "NOUN"  # "which loan it's against": the loan, not lending
-        if (
-            tokens[k].text == "off"
-            and tokens[k - 1].tag == "NOUN"
-            and tokens[k + 1].text in ("each", "every")
-        ):
-            tokens[k].tag = "PREP"  # "the harvests off each field": from it
+    _which_nouns_and_off(tokens)
     for i, token in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i else None
@@ -629,6 +617,25 @@ def _each_does(tokens: list[Token]) -> None:
             and obj.tag in ("DET", "NUM", "PRON")
         ):
             each.tag, word.tag = "PRON", "VERB"
+
+
+def _which_nouns_and_off(tokens: list[Token]) -> None:
+    """``which loan it's against``: the word after "which" is the thing, not a verb;
+    ``the harvests off each field``: "off" before "each" is where they come from."""
+    for k in range(1, len(tokens) - 1):
+        if (
+            tokens[k - 1].text == "which"
+            and tokens[k].tag == "VERB"
+            and not tokens[k].text.endswith(("ed", "ing"))
+            and tokens[k + 1].tag in ("PRON", "PUNCT")
+        ):
+            tokens[k].tag = "NOUN"
+        if (
+            tokens[k].text == "off"
+            and tokens[k - 1].tag == "NOUN"
+            and tokens[k + 1].text in ("each", "every")
+        ):
+            tokens[k].tag = "PREP"
 
 
 def _each_ones(tokens: list[Token]) -> list[Token]:
