@@ -1031,15 +1031,16 @@ class ClauseReader(ReaderBase):
         kept = self._record_per(cs, j)
         if kept is not None:
             return kept  # "we keep a card for each horse with its name and age"
+        has = self._which_have(cs, j + 1)
         if (
             obj.det in ("a", "an")
             and self.role(obj) == "entity"
-            and self._which_have(cs, j + 1) is not None
+            and has is not None
             and self.entity(obj, strength=2) is not None
         ):
             # "we open a case, which has the date ...", "I write up a warning notice,
             # which just needs the date issued"
-            return self._have(cs, self._which_have(cs, j + 1) or j + 4, obj)
+            return self._have(cs, has, obj)
         if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)
