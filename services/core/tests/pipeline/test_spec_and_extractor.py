@@ -258,3 +258,23 @@ def test_fields_the_database_could_not_store_are_refused(field, expected):
     with pytest.raises(SpecError) as info:
         build_model(spec)
     assert any(expected in error for error in info.value.errors), info.value.errors
+
+
+def test_a_parent_named_model_gets_the_key_people_guess():
+    """pydantic keeps "model_" names for itself; the app's schemas turn that off, so a
+    Model's key is model_id, not model_id_value_id."""
+    spec = {
+        "name": "Painting log",
+        "entities": [
+            {"name": "Model", "fields": [{"name": "name", "type": "string", "required": True}]},
+            {"name": "Painting Session", "fields": [{"name": "hours", "type": "number"}]},
+        ],
+        "relations": [{"from": "Painting Session", "to": "Model"}],
+    }
+    app = build_model(spec)
+    (relation,) = [r for e in app.entities for r in e.relations]
+    assert relation.ident == "model_id"
+    schemas = render_project(app, spec, generator="offline")["app/schemas.py"].decode()
+    ast.parse(schemas)
+    assert "model_id: ForeignKey" in schemas
+    assert schemas.count("protected_namespaces=()") == 3 * len(app.entities)

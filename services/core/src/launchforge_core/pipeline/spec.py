@@ -405,7 +405,12 @@ def build_model(
         # "class_value_id" (the key people and clients read as "<parent>_id").
         plain = plain_words(parent.label)
         key = plain if parent.snake == f"{plain}_value" else parent.snake
-        base = snake(rel.get("field") or f"{key}_id")
+        wanted = f"{key}_id"
+        base = snake(rel.get("field") or wanted)
+        if not rel.get("field") and base == f"{wanted}_value":
+            # "model_id" for a Model: pydantic's "model_" namespace is turned off in the
+            # app's schemas, and "model_id_value_id" is no key anyone would guess
+            base = wanted
         if not base.endswith("_id"):
             base = f"{base}_id"
         ident = dedupe(base, taken)
