@@ -85,14 +85,16 @@ def resolve(reading: Reading) -> Model:
     # "six public access defibrillators ... for each defib": the clipped word is the
     # whole one the idea also uses
     forms = verb_forms()
-    whole_words = {d.words[-1] for d in reading.entities.values() if d.words[-1] not in forms}
+    whole_words = sorted(
+        {d.words[-1] for d in reading.entities.values() if d.words[-1] not in forms}
+    )
     for key, draft in list(entities.items()):
         if len(draft.words) != 1 or len(key) < 4:
             continue
         whole = next(
             (
                 w
-                for w in sorted(whole_words)
+                for w in whole_words
                 if w.startswith(key)
                 and len(w) >= len(key) + 5  # not "advert" / "advertiser": a word of its own
                 and is_person(w) == is_person(key)  # not "photo" / "photographer"

@@ -28,8 +28,6 @@ class ReaderBase(ABC):
     previous_item: str | None  # the last item of the list being read
     last_person: str | None
     person_subject: tuple[str, int] | None
-    heading_items: bool
-    noter: NP | None
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 
@@ -120,7 +118,13 @@ class ReaderBase(ABC):
 
     @abstractmethod
     def read_fields(
-        self, cs: list[Chunk], i: int, owner: str | None, *, closer: str | None
+        self,
+        cs: list[Chunk],
+        i: int,
+        owner: str | None,
+        *,
+        closer: str | None,
+        heading_items: bool = False,
     ) -> int: ...
 
     @abstractmethod

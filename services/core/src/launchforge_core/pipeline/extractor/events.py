@@ -261,8 +261,8 @@ class EventReader(ReaderBase):
         noun = None if event_np or base is None else ACT_BY_VERB.get(base) or _gerund(base)
         if noun is None and event_np is None:
             return None
-        noted = self._what_i_note(cs, j + 2, skip=("PUNCT", "ADV", "CONJ"))
-        noter = self.noter if noted is not None else None
+        found = self._who_notes_what(cs, j + 2, skip=("PUNCT", "ADV", "CONJ"))
+        noter, noted = found if found is not None else (None, None)
         if noted is None and event_np is None:
             # "whenever I inspect a property I fill in a certificate with the number, ...":
             # the record is named, and is of what was acted on
@@ -605,11 +605,19 @@ class EventReader(ReaderBase):
     def _what_i_note(self, cs: list[Chunk], k: int, skip: tuple[str, ...]) -> int | None:
         """From ``k``: ``[, ] I [always] note|record|write down <attributes>``, in the same
         sentence. The index of the first attribute noted, or None if the clause is not that."""
+        found = self._who_notes_what(cs, k, skip)
+        return found[1] if found is not None else None
+
+    def _who_notes_what(
+        self, cs: list[Chunk], k: int, skip: tuple[str, ...]
+    ) -> tuple[NP | None, int] | None:
+        """:meth:`_what_i_note`, with the person the idea keeps who notes it ("..., the
+        coach records the date"; None for "I", "we", "they")."""
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in skip:
             if cs[k].text in (".", ";", ":"):
                 return None
             k += 1
-        self.noter = None
+        noter: NP | None = None
         who = cs[k] if k < len(cs) else None
         if (
             isinstance(who, NP)
@@ -617,7 +625,7 @@ class EventReader(ReaderBase):
             and is_person(who.singular)
             and self.role(who) == "entity"
         ):
-            self.noter = who  # "..., the coach records the date": a person the idea keeps
+            noter = who
         elif not (isinstance(who, Token) and who.text in _NOTERS):
             return None
         k += 1
@@ -630,7 +638,7 @@ class EventReader(ReaderBase):
             and [c.text if isinstance(c, Token) else "" for c in cs[k + 1 : k + 3]]
             == ["it", "with"]
         ):
-            return k + 3  # "whenever someone flips a vial they log it with their initials"
+            return noter, k + 3  # "whenever someone flips a vial they log it with their initials"
         given = cs[k + 2] if k + 2 < len(cs) else None
         if (
             isinstance(note, Token)
@@ -640,7 +648,10 @@ class EventReader(ReaderBase):
             and isinstance(given, NP)
             and self.role(given) == "attribute"
         ):
-            return k + 2  # "when an animal is brought in we give it a reference and note ..."
+            return (
+                noter,
+                k + 2,
+            )  # "when an animal is brought in we give it a reference and note ..."
         if not (
             isinstance(note, Token)
             and note.tag == "VERB"
@@ -651,7 +662,7 @@ class EventReader(ReaderBase):
             return None
         if self._record_made(cs, k - 1) is not None:
             return None  # "I fill in a certificate with ...": a record of its own
-        return k + 1
+        return noter, k + 1
 
     def _notable(self, chunk: Chunk) -> bool:
         """What a record notes first: an attribute, or a thing the idea keeps already

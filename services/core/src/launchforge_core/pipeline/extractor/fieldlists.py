@@ -10,7 +10,12 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
-from launchforge_core.pipeline.extractor.fields import MONEY, FieldDraft
+from launchforge_core.pipeline.extractor.fields import (
+    BOOLEAN_WORDS,
+    MONEY,
+    FieldDraft,
+    infer_type,
+)
 from launchforge_core.pipeline.extractor.grammar_words import (
     _BOOL_SKIP,
     _DATE_VERBS,
@@ -172,8 +177,19 @@ _TYPE_HINTS = {
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
-    def read_fields(self, cs: list[Chunk], i: int, owner: str | None, *, closer: str | None) -> int:
-        """A list of attributes of ``owner``; plural things in it are its children."""
+    def read_fields(
+        self,
+        cs: list[Chunk],
+        i: int,
+        owner: str | None,
+        *,
+        closer: str | None,
+        heading_items: bool = False,
+    ) -> int:
+        """A list of attributes of ``owner``; plural things in it are its children.
+
+        ``heading_items``: the items of a "Heading: a, b, c" line, where a plural item
+        that is no list of its own is the heading's field ("qualifications")."""
         if closer == ")" and self._aside(cs, i):
             return self._skip_parens(cs, i)
         if closer == ")" and self._examples(cs, i):
@@ -557,14 +573,17 @@ class FieldReader(ReaderBase):
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
                 role = "attribute"  # "the procedures done": what was done, kept as text
+            done = (  # past "they speak", "they can offer" ("homes we clean" are records)
+                self._verb_after_modal(cs, i + 2)
+                if isinstance(nxt, Token) and nxt.text in ("they", "he", "she")
+                else None
+            )
             if (
                 role == "entity"
                 and np.plural
-                and isinstance(nxt, Token)
-                and nxt.text in ("they", "he", "she")  # "homes we clean" are records
-                and self._verb_after_modal(cs, i + 2) is not None
+                and done is not None
                 and "-".join(entity_words(np)) not in self.r.entities
-                and not self._has_posts(cs, self._verb_after_modal(cs, i + 2) or i + 3)
+                and not self._has_posts(cs, done)
             ):
                 role = "attribute"  # "languages they speak": a list kept as text
             known = "-".join(entity_words(np)) in self.r.entities
@@ -575,7 +594,7 @@ class FieldReader(ReaderBase):
             ):  # "their trade" among details is a field; "their dogs" are records
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if (
-                    self.heading_items
+                    heading_items
                     and np.plural
                     and np.det is None
                     and closer is None
@@ -776,8 +795,6 @@ class FieldReader(ReaderBase):
             return i + 1
         hinted = self._type_in_brackets(cs, i)
         if hinted is not None:
-            from launchforge_core.pipeline.extractor.fields import infer_type
-
             if hinted != "number" or infer_type(draft.words) == "string":
                 draft.type = hinted  # "joined (date)", "medical conditions (free text)"
             return i + 3
@@ -796,8 +813,6 @@ class FieldReader(ReaderBase):
                 if unit_word in ("euros", "dollars"):
                     draft.type = "decimal"
                 return i + 2
-        from launchforge_core.pipeline.extractor.fields import infer_type
-
         if infer_type(draft.words) == "text":
             if t.text == "(":  # "dietary notes (gluten free, nut allergy)": examples
                 return self._skip_parens(cs, i)
@@ -1499,6 +1514,4 @@ class FieldReader(ReaderBase):
         return i
 
     def _boolean_word(self, word: str) -> bool:
-        from launchforge_core.pipeline.extractor.fields import BOOLEAN_WORDS
-
         return word in BOOLEAN_WORDS

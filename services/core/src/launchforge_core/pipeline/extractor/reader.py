@@ -116,8 +116,6 @@ class ReaderCore(ReaderBase):
         self.last_person: str | None = None
         # the person who is the subject of the latest clause, and the sentence it is in
         self.person_subject: tuple[str, int] | None = None
-        self.heading_items = False  # reading the items of a "Heading: a, b, c" line
-        self.noter: NP | None = None  # who notes what the last "..., X records" names
 
     # --- facts ------------------------------------------------------------------------
 
@@ -537,20 +535,16 @@ class ReaderCore(ReaderBase):
         field reader stops at ("description of the piece", "inspector who signed it
         off") costs that item only, not the rest of the line."""
         inside = self._in_parentheses(cs)
-        self.heading_items = True
-        try:
-            while i < len(cs):
-                end = self.read_fields(cs, i, owner, closer=None)
-                i = next(
-                    (
-                        k + 1
-                        for k in range(max(end, i + 1), len(cs))
-                        if not inside[k] and isinstance(cs[k], Token) and cs[k].text == ","
-                    ),
-                    len(cs),
-                )
-        finally:
-            self.heading_items = False
+        while i < len(cs):
+            end = self.read_fields(cs, i, owner, closer=None, heading_items=True)
+            i = next(
+                (
+                    k + 1
+                    for k in range(max(end, i + 1), len(cs))
+                    if not inside[k] and isinstance(cs[k], Token) and cs[k].text == ","
+                ),
+                len(cs),
+            )
 
     def _clause_after_list(self, cs: list[Chunk], end: int) -> None:
         """``...: talks with title and duration - each talk has one speaker, one room``:

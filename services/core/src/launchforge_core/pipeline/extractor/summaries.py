@@ -444,6 +444,8 @@ _VIEW_WORDS = frozenset(
     """show see know display chart report reports view dashboard stats statistics totals
     breakdown""".split()
 )
+# Words before a colon over the views asked for ("Report:", "want:")
+_ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs"}
 _MONEY_WORDS = frozenset(
     """spent spend spending revenue income earnings earned takings sales invoiced billed
     charged owed paid collected payouts payout money cash made quoted raised received
@@ -630,7 +632,7 @@ def _in_field_list(words: list[str], k: int) -> bool:
     before = words[k - 1] if k else ""
     before = words[k - 2] if before in ("the", "a", "an") and k > 1 else before
     colon = words.index(":") if ":" in words[:k] else -1
-    if colon > 0 and words[colon - 1] in (*_VIEW_WORDS, "want", "wants", "need", "needs"):
+    if colon > 0 and words[colon - 1] in _ASKING:
         return False  # "Report: % of quotes accepted, total labour per month": views asked for
     return before in (",", ":", "and", "with")
 
