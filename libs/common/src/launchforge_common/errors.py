@@ -184,6 +184,30 @@ async def _handle_http(_: Request, exc: Exception) -> Response:
     return problem_response(exc.status_code, detail=detail, headers=exc.headers)
 
 
+# SQLSTATEs of a database that is going away or cannot take a connection now:
+# class 08 (connection exception), 57P01-57P03 (shutting down, crashed, not yet
+# accepting connections during start-up or shut-down) and 53300 (too many
+# connections). asyncpg raises them as plain PostgresErrors, which SQLAlchemy
+# wraps in a bare DBAPIError, not an OperationalError.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database is away (restarting, shutting down, full), not the query at fault."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        return True
+    code = _sqlstate(exc)
+    return code is not None and code.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 def is_data_exception(exc: BaseException) -> bool:
     """SQLSTATE class 22 ("data exception"): the input is at fault, not the database.
 
@@ -191,9 +215,8 @@ def is_data_exception(exc: BaseException) -> bool:
     range, passes validation as ordinary text or numbers and is refused only
     by PostgreSQL (or asyncpg, encoding the parameter).
     """
-    orig = getattr(exc, "orig", None)
-    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    return isinstance(exc, DBAPIError) and isinstance(code, str) and code.startswith("22")
+    code = _sqlstate(exc)
+    return isinstance(exc, DBAPIError) and code is not None and code.startswith("22")
 
 
 async def _handle_database_unavailable(_: Request, exc: Exception) -> Response:
@@ -213,11 +236,7 @@ async def _handle_database_unavailable(_: Request, exc: Exception) -> Response:
             # Which field it was, the database does not say.
             errors=[],
         )
-    if (
-        isinstance(exc, DBAPIError)
-        and not isinstance(exc, OperationalError | InterfaceError)
-        and not exc.connection_invalidated
-    ):
+    if isinstance(exc, DBAPIError) and not is_database_unavailable(exc):
         return await handle_unexpected(exc)
     logger.warning("database unavailable: %s", type(exc).__name__)
     return problem_response(
