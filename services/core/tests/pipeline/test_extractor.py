@@ -2781,3 +2781,76 @@ def test_whether_they_are_one_or_the_other_is_an_enum_even_for_a_verb_like_word(
     )
     (field,) = [f for f in found["Supplier"].values() if f["type"] == "enum"]
     assert field["choices"] == ["trade", "private"]
+
+
+def test_for_the_next_record_the_need_goes_on():
+    spec = extract_spec(
+        "Clients book us for an event, so we need the client's name, email and phone, and for "
+        "the event the date, the venue, start and finish times, the package (Silver, Gold or "
+        "Platinum), the price and whether the deposit's been paid."
+    )
+    found = entities(spec)
+    assert {"date", "venue", "start_time", "finish_time", "price", "deposit_paid"} <= set(
+        found["Event"]
+    )
+    assert found["Event"]["package"]["choices"] == ["silver", "gold", "platinum"]
+    assert "Package" not in found
+
+
+def test_what_the_kept_things_are_is_no_record_of_its_own():
+    spec = extract_spec(
+        "We keep bookings. Attendants are freelancers with a name, a phone number and an "
+        "hourly rate."
+    )
+    found = entities(spec)
+    assert "Freelancer" not in found
+    assert {"name", "phone_number", "hourly_rate"} <= set(found["Attendant"])
+
+
+def test_whether_it_was_done_one_way_or_the_other_is_an_enum():
+    spec = extract_spec(
+        "For each card I note the date and whether it was sent or received, and for each "
+        "cocktail whether it's shaken or stirred."
+    )
+    found = entities(spec)
+    (field,) = [f for f in found["Card"].values() if f["type"] == "enum"]
+    assert field["choices"] == ["sent", "received"]
+    assert "sent" not in found["Card"]
+
+
+def test_for_each_one_i_would_like_its_details():
+    spec = extract_spec(
+        "I log every postcard I send. For each card I'd like the postcard ID and the date sent."
+    )
+    card = next(e for e in entities(spec).values() if "date_sent" in e)
+    assert "postcard_id" in card
+
+
+def test_a_person_doing_an_act_with_no_object_is_the_act_of_that_person():
+    spec = extract_spec(
+        "Customers have a name and an address. When a customer orders we log the order date, "
+        "the delivery date and a status (pending or paid)."
+    )
+    found = entities(spec)
+    assert {"order_date", "delivery_date", "status"} <= set(found["Order"])
+    assert "order_date" not in found["Customer"]
+    assert ("Order", "Customer") in relations(spec)
+
+
+def test_whom_a_summary_is_for_is_no_record():
+    spec = extract_spec(
+        "We log new cases with a date and an area of law. For our funders we would want a monthly "
+        "count of new cases."
+    )
+    assert "Funder" not in entities(spec)
+    assert any(s["kind"] == "count" and s.get("period") == "month" for s in spec["summaries"])
+
+
+def test_a_remark_on_a_thing_is_not_its_field():
+    spec = extract_spec(
+        "Now there are three tumblers rumbling away in the garage, which my wife just loves. "
+        "Each stone has a name and a weight."
+    )
+    found = entities(spec)
+    assert not any("wife" in fields for fields in found.values())
+    assert "Away" not in found

@@ -32,6 +32,10 @@ from launchforge_core.pipeline.extractor.words import is_person
 SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer", "compete"})
 # "one record per buyer", "a card for each horse": the word for one of the records
 _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
+# "we'd like a monthly count", "I want totals": what a writer asks of a summary
+_VIEW_NOUNS = lx.SUMMARY_NOUNS | lx.AGGREGATE_WORDS | {"report", "reports", "summary"}
+_PERIOD_ADJECTIVES = frozenset({"daily", "weekly", "monthly", "yearly", "annual", "termly"})
+_ASKER_TAGS = frozenset({"PRON", "AUX", "ADV", "VERB"})
 
 
 class ClauseReader(ReaderBase):
@@ -52,7 +56,17 @@ class ClauseReader(ReaderBase):
         j = i + 2
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "itself":
             j += 1
-        who = cs[j] if j < len(cs) else None
+        first = cs[j] if j < len(cs) else None
+        if (
+            isinstance(first, NP)
+            and first.det == "the"
+            and not first.plural
+            and self.role(first) == "attribute"
+        ):
+            # "we need the client's name ..., and for the event the date, the venue, ...":
+            # the writer's need carries on to the next record
+            return True
+        who = first
         verb = cs[j + 1] if j + 1 < len(cs) else None
         while isinstance(verb, Token) and verb.tag in ("ADV", "AUX") and j + 2 < len(cs):
             j += 1
@@ -62,6 +76,23 @@ class ClauseReader(ReaderBase):
             and who.text in ("we", "i", "they")
             and isinstance(verb, Token)
             and verb.tag == "VERB"
+        )
+
+    def _asks_for_a_view(self, cs: list[Chunk], j: int) -> bool:
+        """From ``j``: ``we'd like a monthly count of new cases``: the writer asks for a
+        summary (for whom, "for our funders", is then no record)."""
+        while (
+            j < len(cs)
+            and isinstance(cs[j], Token)
+            and (cs[j].tag in _ASKER_TAGS or cs[j].text == "like")
+        ):
+            j += 1
+        np = cs[j] if j < len(cs) else None
+        if not isinstance(np, NP):
+            return False
+        words = {*np.adjs, *np.words}
+        return bool(words & _VIEW_NOUNS) or (
+            np.head in ("count", "number") and bool(words & _PERIOD_ADJECTIVES)
         )
 
     def read_clauses(self, cs: list[Chunk]) -> None:
@@ -83,7 +114,12 @@ class ClauseReader(ReaderBase):
                     and isinstance(nxt, NP)
                     and (
                         nxt.each
-                        or (nxt.plural and self.role(nxt) == "entity" and self._clause_start(cs, i))
+                        or (
+                            nxt.plural
+                            and self.role(nxt) == "entity"
+                            and self._clause_start(cs, i)
+                            and not self._asks_for_a_view(cs, i + 2)
+                        )
                     )
                 ):
                     # "for each order ...": what one has each of is a record, even when the
@@ -195,6 +231,24 @@ class ClauseReader(ReaderBase):
                         continue
                 if (
                     subject is not None
+                    and subject.plural
+                    and self.role(subject) == "entity"
+                    and c.tag == "AUX"
+                    and self._base(text) == "be"
+                    and isinstance(what, NP)
+                    and what.plural
+                    and what.det is None
+                    and isinstance(after_next, Token)
+                    and after_next.text == "with"
+                ):
+                    # "attendants are freelancers with a name, ...": what the kept things
+                    # are, then what they have; the word for what they are is no record
+                    key = self.entity(subject, strength=2)
+                    if key:
+                        i, subject = self.read_fields(cs, at + 2, key, closer=None), None
+                        continue
+                if (
+                    subject is not None
                     and (self.role(subject) == "entity" or self._counted_attribute(subject))
                     and ((c.tag == "AUX" and self._base(text) == "be") or text in ("get", "gets"))
                 ):
@@ -267,6 +321,15 @@ class ClauseReader(ReaderBase):
                 i += 1
                 continue
             np = c
+            before = cs[i - 1] if i else None
+            if (
+                isinstance(before, Token)
+                and before.text == "for"
+                and np.det in lx.POSSESSIVE_DETERMINERS
+                and self._asks_for_a_view(cs, i + 1)
+            ):
+                i, subject = i + 1, None  # "for our funders we'd like a monthly count": whom for
+                continue
             kept = self._record_per(cs, i)
             if kept is not None:
                 i, subject = kept, None  # "one record per buyer, with their name and email"
@@ -373,7 +436,8 @@ class ClauseReader(ReaderBase):
                     self._many(cs, i, np)
                     if focus and is_person(focus):
                         self.person_subject = (focus, self.sentence)
-            subject = np
+            # "for our funders we want ...": who it is for is not who does it
+            subject = None if isinstance(before, Token) and before.text == "for" else np
             i += 1
 
     def _record_per(self, cs: list[Chunk], i: int) -> int | None:
@@ -767,7 +831,9 @@ class ClauseReader(ReaderBase):
         while i < len(cs):
             c = cs[i]
             if isinstance(c, Token) and (
-                c.tag in ("PUNCT", "PRON", "AUX", "ADV") or c.text in ("to", "want", "need")
+                c.tag in ("PUNCT", "PRON", "AUX", "ADV")
+                or c.text in ("to", "want", "need")
+                or (c.text == "like" and cs[i - 1].text in ("'d", "would"))  # "I'd like"
             ):
                 if c.text in (".", ";"):
                     return i

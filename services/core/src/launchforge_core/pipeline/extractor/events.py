@@ -243,6 +243,16 @@ class EventReader(ReaderBase):
             if self._what_i_note(cs, after, skip=("PUNCT", "ADV")) is None:
                 return None
             j = after - 2
+        elif (
+            base in ACT_BY_VERB
+            and person is not None
+            and isinstance(thing, Token)
+            and thing.text in _NOTERS
+            and self._what_i_note(cs, j + 1, skip=("ADV",)) is not None
+        ):
+            # "when a customer orders we log the order date, ...": the act with no object
+            # (what is noted is read from where the writer starts, two on from here)
+            j -= 1
         elif base is None or thing is None:
             return self._any_act_then_record(cs, j + 2, person)
         elif isinstance(thing, NP) and (

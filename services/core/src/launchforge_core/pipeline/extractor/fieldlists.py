@@ -38,6 +38,8 @@ COUNTED_PLURALS = frozenset(
 _LIGHT_VERBS = frozenset({"go", "come", "get", "set", "put", "add", "make", "do", "take", "be"})
 # Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
 _REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
+# The endings of past participles: "whether it was sent or received", "shaken or stirred".
+_PARTICIPLE_ENDS = ("ed", "en", "nt", "wn", "ld", "ne", "ght")
 # "date of purchase", "type of work": the head and what follows "of" name one field.
 OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
 # "number of seasons", "count of puppies": a count of things, even of things that are
@@ -1180,6 +1182,7 @@ class FieldReader(ReaderBase):
                     isinstance(c, Token)
                     and c.tag not in ("ADJ", "PREP", "NOUN", "NV", "DET")
                     and not (c.tag == "VERB" and self._base(c.text) == c.text)  # "trade"
+                    and not (c.tag == "VERB" and c.text.endswith(_PARTICIPLE_ENDS))  # "sent"
                 ):
                     return None
                 words.extend(c.words if isinstance(c, NP) else [c.text])

@@ -291,13 +291,17 @@ class ListReader(ReaderBase):
                 ):
                     i = self.read_fields(cs, j, key, closer=None)  # ", just name and role"
                     continue
-                if isinstance(after_comma, Token) and after_comma.text in (
-                    "what",
-                    "which",
-                    "whether",
-                    "how-many",
-                    "how-much",
-                    "how-long",
+                whose = cs[j + 1] if j + 1 < len(cs) else None
+                if (
+                    isinstance(after_comma, Token)
+                    and after_comma.text
+                    in ("what", "which", "whether", "how-many", "how-much", "how-long")
+                    and not (
+                        # ", which my wife just loves": a remark on them, not a field
+                        after_comma.text == "which"
+                        and isinstance(whose, NP)
+                        and whose.det in ("my", "our")
+                    )
                 ):
                     i = self.read_fields(cs, j, key, closer=None)  # ", what instrument ..."
                     continue

@@ -465,6 +465,8 @@ def tokenize(idea: str) -> list[Token]:
             and before.text in ("a", "an", "the", "each", "every", "one")
         ):
             token.tag = "NOUN"  # "a well is drilled for a customer", "each round has"
+        if token.text in ("away", "off", "along") and before.tag == "VERB":
+            token.tag = "ADV"  # "three of them rumbling away in the garage": how, not what
         if (
             token.tag == "ADJ"
             and before.text in ("a", "an")
