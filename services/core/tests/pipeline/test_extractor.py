@@ -2854,3 +2854,38 @@ def test_a_remark_on_a_thing_is_not_its_field():
     found = entities(spec)
     assert not any("wife" in fields for fields in found.values())
     assert "Away" not in found
+
+
+def test_need_before_a_list_of_things_is_no_record_and_no_dot_is_a_number():
+    spec = extract_spec(
+        "hot tub hire - need: tubs (no., model, seats), customers (name, phone), "
+        "bookings (customer, tub, start date, price £), water tests (tub, date, pH)"
+    )
+    found = entities(spec)
+    assert "Need" not in found
+    assert {"number", "model", "seats"} <= set(found["Tub"])
+    assert {("Booking", "Tub"), ("Booking", "Customer"), ("WaterTest", "Tub")} <= relations(spec)
+
+
+def test_what_i_need_on_a_line_of_its_own_still_heads_the_list():
+    spec = extract_spec(
+        "Pickleball league - what I need:\nTeams: team name, captain's phone\n"
+        "Players: name, email, their team"
+    )
+    assert ("Player", "Team") in relations(spec)
+
+
+def test_show_me_asks_for_a_view_and_keeps_no_record():
+    spec = extract_spec(
+        "Flare-ups -> date started, severity 1-10\nCreams -> name, strength\n"
+        "Applications -> cream, date, time\n\nShow me: average severity per month, number of "
+        "flare-ups each month"
+    )
+    found = entities(spec)
+    assert "Show" not in found
+    assert {("Application", "Cream")} == relations(spec)
+
+
+def test_what_someone_ate_is_named_by_its_participle():
+    spec = extract_spec("Meals -> date, what he ate, anything new y/n")
+    assert "eaten" in entities(spec)["Meal"]

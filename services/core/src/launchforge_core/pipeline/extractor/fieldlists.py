@@ -110,6 +110,12 @@ _EVENT_NOUNS = {
 _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down", "over"})
 _IRREGULAR_PARTICIPLES = {
     "cost": "cost",
+    "ate": "eaten",  # "what he ate", where "ate" is no verb the word lists know
+    "drink": "drunk",
+    "drank": "drunk",
+    "think": "thought",
+    "feel": "felt",
+    "sleep": "slept",
     "hold": "held",
     "keep": "kept",
     "meet": "met",

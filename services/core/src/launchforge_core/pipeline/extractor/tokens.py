@@ -313,7 +313,16 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"\(\s*no\.?\s*\)", "(number)", text, flags=re.IGNORECASE)  # "weaned (no.)"
+    # "weaned (no.)", "tubs (no., model, ...)": the number
+    text = re.sub(r"\(\s*no\.?\s*(?=[),])", "(number", text, flags=re.IGNORECASE)
+    # "hot tub hire - need: tubs (no., model), customers (...)": the things to keep, not a
+    # record called Need (a "need:" before a summary stays as it is)
+    text = re.sub(
+        r"\b(?:need|needs|want|wants)[ \t]*:[ \t]*(?=[A-Za-z][\w ]*s[ \t]*[(:-])",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "result (µg/m3)", "speed (km/h)": a measure in a unit of units, not two choices
     text = re.sub(
         r"\(\s*[\u00b5u]?(?:g|mg|kg|m|km|l|ml|cm|mm)\d?\s*/\s*(?:m|h|hr|l|s|km|ha)\d?\s*\)",
@@ -465,6 +474,12 @@ def tokenize(idea: str) -> list[Token]:
             and before.text in ("a", "an", "the", "each", "every", "one")
         ):
             token.tag = "NOUN"  # "a well is drilled for a customer", "each round has"
+        if (
+            token.text in ("me", "us")
+            and before.tag in ("NOUN", "NV")
+            and (i == 1 or tokens[i - 2].tag == "PUNCT")
+        ):
+            before.tag = "VERB"  # "Show me: average severity per month": asked, not kept
         if token.text in ("away", "off", "along") and before.tag == "VERB":
             token.tag = "ADV"  # "three of them rumbling away in the garage": how, not what
         if (
