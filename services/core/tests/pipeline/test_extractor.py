@@ -2889,3 +2889,34 @@ def test_show_me_asks_for_a_view_and_keeps_no_record():
 def test_what_someone_ate_is_named_by_its_participle():
     spec = extract_spec("Meals -> date, what he ate, anything new y/n")
     assert "eaten" in entities(spec)["Meal"]
+
+
+def test_once_a_thing_is_done_to_what_i_tick_and_add_are_its_fields():
+    spec = extract_spec(
+        "Each building has a name. For each core I record a sample code and whether sapwood "
+        "is present. Once a core is cross-dated I tick it as dated and add the year of the "
+        "outermost ring. I'd like to see what percentage of cores from each building have "
+        "been dated."
+    )
+    core = entities(spec)["Core"]
+    assert core["dated"]["type"] == "boolean"
+    assert "year" in core
+    (view,) = [s for s in spec["summaries"] if s["kind"] == "percent"]
+    assert (view["entity"], view["field"], view.get("group_by")) == ("Core", "dated", "Building")
+
+
+def test_ticking_it_as_done_survives_a_hard_wrapped_idea():
+    """The rewrite of "tick it as" comes after the lines are joined, which reads their
+    widths as written (a longer line once left every line break a full stop)."""
+    idea = (
+        "I'm a PhD student doing dendrochronology on oak timbers from old barns\n"
+        "and farmhouses around Herefordshire, and my spreadsheet has got\n"
+        "completely out of hand. Each building has a name, a parish, an OS grid\n"
+        "reference and a rough construction year. From each building I take\n"
+        "several cores, and for each core I record a sample code and the number\n"
+        "of rings measured. Once a core is cross-dated I tick it as dated and\n"
+        "add the year of the outermost ring."
+    )
+    found = entities(extract_spec(idea))
+    assert "os_grid_reference" in found["Building"]
+    assert {"sample_code", "dated"} <= set(found["Core"])

@@ -269,7 +269,7 @@ class ClauseReader(ReaderBase):
                 if text == "which" and isinstance(nxt, NP):
                     i = self._which_go_in(cs, i + 1)
                     continue
-                if text in ("when", "whenever", "after") and self._clause_start(cs, i):
+                if text in ("when", "whenever", "after", "once") and self._clause_start(cs, i):
                     j = self.read_when_i(cs, i)  # "when I inspect a hive I note the date"
                     if j is not None:
                         i, subject = j, None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.events import NOTING_VERBS
 from launchforge_core.pipeline.extractor.fields import (
     BOOLEAN_WORDS,
     MONEY,
@@ -232,6 +233,16 @@ class FieldReader(ReaderBase):
                     continue
                 if c.tag == "DET" or c.text in ("also", "maybe", "optionally", "any"):
                     i += 1
+                    continue
+                if (
+                    after_and
+                    and c.tag == "VERB"
+                    and self._base(c.text) in NOTING_VERBS
+                    and i + 1 < len(cs)
+                    and isinstance(cs[i + 1], NP)
+                    and self.role(cs[i + 1]) in ("attribute", "period")
+                ):
+                    i += 1  # "I note whether it's dated and add the year of ...": more of it
                     continue
                 words = [t.text if isinstance(t, Token) else "" for t in cs[i : i + 4]]
                 if words[:2] == ["rather", "than"] or words[:2] == ["instead", "of"]:

@@ -495,7 +495,7 @@ _MONEY_NAMES = frozenset({"total", "amount", "price", "cost", "fee", "paid", "va
 _NOT_NAMES = frozenset({"the", "my", "our", "their", "a", "an", "of"})
 _LIMITS = frozenset({"max", "min", "maximum", "minimum"})
 _GROUP_WORDS = frozenset({"per", "by", "each", "every", "across"})
-_GROUP_PAIRS = frozenset({"for", "of", "in", "on", "at"})  # "for each", "in each" ...
+_GROUP_PAIRS = frozenset({"for", "of", "in", "on", "at", "from"})  # "for each", "in each" ...
 _SKIPPABLE = frozenset({"PRON", "VERB", "AUX", "ADV", "PART"})
 _NAME_TAGS = frozenset({"NOUN", "ADJ"})
 _STEMS_AS_NOUNS = frozenset({"win", "wins", "loss", "pass", "fail"})
@@ -544,10 +544,20 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
             # "what percentage of assessments are passes", "% of players are juniors":
             # the records, then the yes/no they have
             k2 = j
+            grouped = (
+                k2 + 2 < len(tokens)
+                and tokens[k2].tag == "PREP"
+                and tokens[k2 + 1].text in ("each", "every")
+                and tokens[k2 + 2].tag == "NOUN"
+            )
+            if grouped:
+                k2 += 3  # "what percentage of cores from each building have been dated"
+            at = k2
             while k2 < len(tokens) and (tokens[k2].tag == "AUX" or tokens[k2].text == "been"):
                 k2 += 1
-            if k2 > j and k2 < len(tokens) and tokens[k2].tag in tags:
-                what, j = [*what, tokens[k2].text], k2 + 1
+            if k2 > at and k2 < len(tokens) and tokens[k2].tag in tags:
+                # the grouping, when it came first, is read from where it starts
+                what, j = [*what, tokens[k2].text], j if grouped else k2 + 1
         if t.text == "headcount":
             what = []  # the people of the group: read from the grouping
         if not what and kind != "count":

@@ -315,14 +315,6 @@ def normalise(text: str) -> str:
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
     # "weaned (no.)", "tubs (no., model, ...)": the number
     text = re.sub(r"\(\s*no\.?\s*(?=[),])", "(number", text, flags=re.IGNORECASE)
-    # "hot tub hire - need: tubs (no., model), customers (...)": the things to keep, not a
-    # record called Need (a "need:" before a summary stays as it is)
-    text = re.sub(
-        r"\b(?:need|needs|want|wants)[ \t]*:[ \t]*(?=[A-Za-z][\w ]*s[ \t]*[(:-])",
-        "",
-        text,
-        flags=re.IGNORECASE,
-    )
     # "result (µg/m3)", "speed (km/h)": a measure in a unit of units, not two choices
     text = re.sub(
         r"\(\s*[\u00b5u]?(?:g|mg|kg|m|km|l|ml|cm|mm)\d?\s*/\s*(?:m|h|hr|l|s|km|ha)\d?\s*\)",
@@ -338,6 +330,22 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
+    # After unwrapping, which reads the lines' widths as written. "I tick it as dated",
+    # "we mark them as paid": a yes/no noted
+    text = re.sub(
+        r"\b(?:tick|ticks|mark|marks|flag|flags)\s+(?:it|them)\s+(?:as|off as)\s+(?=[a-z])",
+        "note whether it is ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "hot tub hire - need: tubs (no., model), customers (...)": the things to keep, not a
+    # record called Need (a "need:" before a summary stays as it is)
+    text = re.sub(
+        r"\b(?:need|needs|want|wants)[ \t]*:[ \t]*(?=[A-Za-z][\w ]*s[ \t]*[(:-])",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(f"(?m){_BULLET_PATTERN}", ". ", text)  # bullets end a sentence
     text = re.sub(r"[\r\n]+", " . ", text)
     text = text.lower()
@@ -480,6 +488,13 @@ def tokenize(idea: str) -> list[Token]:
             and (i == 1 or tokens[i - 2].tag == "PUNCT")
         ):
             before.tag = "VERB"  # "Show me: average severity per month": asked, not kept
+        if (
+            token.tag == "NOUN"
+            and token.text.endswith("ed")
+            and len(token.text) > 5
+            and before.text in ("is", "are", "was", "were", "been", "be", "gets", "get", "got")
+        ):
+            token.tag = "VERB"  # "once a core is cross-dated": done to it, not a thing
         if token.text in ("away", "off", "along") and before.tag == "VERB":
             token.tag = "ADV"  # "three of them rumbling away in the garage": how, not what
         if (
