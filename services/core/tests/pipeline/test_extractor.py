@@ -2920,3 +2920,42 @@ def test_ticking_it_as_done_survives_a_hard_wrapped_idea():
     found = entities(extract_spec(idea))
     assert "os_grid_reference" in found["Building"]
     assert {"sample_code", "dated"} <= set(found["Core"])
+
+
+def test_a_thing_named_with_no_details_and_no_ties_is_not_kept():
+    spec = extract_spec(
+        "I need a better way of keeping on top of our grant applications. Each application "
+        "goes to one funder and I record the amount requested and the date submitted. "
+        "Funders have a name. A better system would help."
+    )
+    assert set(entities(spec)) == {"Application", "Funder"}
+    assert any("'better'" in note for note in extract(spec["description"]).notes)
+
+
+def test_when_every_thing_is_bare_they_are_all_kept():
+    found = entities(extract_spec("An app for my crates and my records. Crates and records!"))
+    assert set(found) == {"Crate", "Record"}  # nothing else would be kept
+    assert all(fields for fields in found.values())  # each with at least its name
+
+
+def test_a_record_for_every_one_of_a_thing_in_another_is_named_and_of_both():
+    spec = extract_spec(
+        "Drivers have a name. Karts have a number. Each session has a date. We record a result "
+        "for every driver in a session: which kart they had, their best lap in seconds and "
+        "their finishing position."
+    )
+    found = entities(spec)
+    assert {"best_lap_seconds", "finishing_position"} <= set(found["Result"])
+    assert {("Result", "Driver"), ("Result", "Session"), ("Result", "Kart")} <= relations(spec)
+    assert "result" not in found["Session"]
+
+
+def test_a_thing_they_do_where_i_note_details_is_their_record():
+    spec = extract_spec(
+        "Each pupil has a name and a target score out of 25, and every Friday they do a "
+        "practice test where I note the date and their score out of 25."
+    )
+    found = entities(spec)
+    assert {"date", "score"} <= set(found["PracticeTest"])
+    assert set(found["Pupil"]) == {"name", "target_score"}
+    assert ("PracticeTest", "Pupil") in relations(spec)

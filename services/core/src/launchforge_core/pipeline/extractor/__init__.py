@@ -32,6 +32,7 @@ from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.assemble import (
     Model,
     add_implicit_relations,
+    drop_bare_entities,
     entity_fields,
     names,
     resolve,
@@ -73,11 +74,12 @@ def extract(
 ) -> Extraction:
     reading = read(idea.strip(), features=[f.strip() for f in features][:20])
     model = resolve(reading)
-    notes = list(model.notes)
     fallback = not model.entities
     if fallback:
-        _fallback_entity(reading, model, notes)
+        _fallback_entity(reading, model, model.notes)
     add_implicit_relations(model)
+    drop_bare_entities(model, len(reading.sentences))
+    notes = list(model.notes)
     entity_names = names(model)
 
     entities: list[dict[str, Any]] = []

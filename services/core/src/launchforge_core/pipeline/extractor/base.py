@@ -114,6 +114,9 @@ class ReaderBase(ABC):
     @abstractmethod
     def read_act_between(self, cs: list[Chunk], j: int, doer: str, base: str) -> int | None: ...
 
+    @abstractmethod
+    def _what_i_note(self, cs: list[Chunk], k: int, skip: tuple[str, ...]) -> int | None: ...
+
     # --- attribute lists (fieldlists.FieldReader) ---------------------------------------
 
     @abstractmethod

@@ -32,6 +32,8 @@ from launchforge_core.pipeline.extractor.words import is_person
 SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer", "compete"})
 # "one record per buyer", "a card for each horse": the word for one of the records
 _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
+# "we record a result: ...", "I log a walk with ...": verbs that make a record
+_RECORDING_VERBS = frozenset({"record", "log", "add", "create", "enter", "keep"})
 # "we'd like a monthly count", "I want totals": what a writer asks of a summary
 _VIEW_NOUNS = lx.SUMMARY_NOUNS | lx.AGGREGATE_WORDS | {"report", "reports", "summary"}
 _PERIOD_ADJECTIVES = frozenset({"daily", "weekly", "monthly", "yearly", "annual", "termly"})
@@ -269,6 +271,11 @@ class ClauseReader(ReaderBase):
                 if text == "which" and isinstance(nxt, NP):
                     i = self._which_go_in(cs, i + 1)
                     continue
+                if text in ("i", "we"):
+                    j = self._record_for_every(cs, i)  # "we record a result for every driver"
+                    if j is not None:
+                        i, subject = j, None
+                        continue
                 if text in ("when", "whenever", "after", "once") and self._clause_start(cs, i):
                     j = self.read_when_i(cs, i)  # "when I inspect a hive I note the date"
                     if j is not None:
@@ -329,6 +336,10 @@ class ClauseReader(ReaderBase):
                 and self._asks_for_a_view(cs, i + 1)
             ):
                 i, subject = i + 1, None  # "for our funders we'd like a monthly count": whom for
+                continue
+            done = self._record_where_noted(cs, i, subject)
+            if done is not None:
+                i, subject = done, None  # "they do a practice test where I note the date"
                 continue
             kept = self._record_per(cs, i)
             if kept is not None:
@@ -928,6 +939,78 @@ class ClauseReader(ReaderBase):
         self.add_field(record, score)
         return j
 
+    def _record_where_noted(self, cs: list[Chunk], i: int, subject: NP | None) -> int | None:
+        """At ``a practice test`` of ``they do a practice test where I note the date,
+        ...``: a thing done, then what is noted of it; the record is of who does it."""
+        np = cs[i]
+        where = cs[i + 1] if i + 1 < len(cs) else None
+        before = cs[i - 1] if i else None
+        if not (
+            isinstance(np, NP)
+            and np.det in ("a", "an")
+            and isinstance(where, Token)
+            and where.text == "where"
+            and isinstance(before, Token)
+            and before.tag == "VERB"
+        ):
+            return None
+        noted = self._what_i_note(cs, i + 2, skip=("ADV",))
+        if noted is None:
+            return None
+        child = self.entity(np, strength=2, listed=True, force=True)
+        if child is None:
+            return None
+        doer = cs[i - 2] if i >= 2 else None
+        if isinstance(doer, Token) and doer.text in ("they", "he", "she") and self.last_person:
+            self.relation(child, self.last_person)  # "they do a test": theirs
+        elif subject is not None and is_person(subject.singular) and self.role(subject) == "entity":
+            self.relation(child, self.entity(subject, strength=1))  # "each pupil does a test"
+        self.last_entity = child
+        return self.read_fields(cs, noted, child, closer=None)
+
+    def _record_for_every(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``we``: ``we record a result for every driver in a session: which kart,
+        ...``: the record is named, of each of the things it is for; None if not that."""
+        k = i + 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        verb, np, prep, each = (cs[n] if n < len(cs) else None for n in range(k, k + 4))
+        if not (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and self._base(verb.text) in _RECORDING_VERBS
+            and isinstance(np, NP)
+            and np.det in ("a", "an")
+            and isinstance(prep, Token)
+            and prep.text == "for"
+            and isinstance(each, NP)
+            and each.each
+            and self.role(each) == "entity"
+        ):
+            return None
+        parents = [each]
+        j = k + 4
+        where, other = (cs[n] if n < len(cs) else None for n in (j, j + 1))
+        if (
+            isinstance(where, Token)
+            and where.text in ("in", "at", "on", "of")
+            and isinstance(other, NP)
+            and other.det in ("a", "an", "the", "each", "every")
+            and self.role(other) == "entity"
+        ):
+            parents.append(other)  # "for every driver in a session": of the session too
+            j += 2
+        then = cs[j] if j < len(cs) else None
+        if not (isinstance(then, Token) and then.text in (":", "with", "-")):
+            return None
+        child = self.entity(np, strength=2, listed=True, force=True)
+        if child is None:
+            return None
+        for parent in parents:
+            self.relation(child, self.entity(parent, strength=1))
+        self.last_entity = child
+        return self.read_fields(cs, j + 1, child, closer=None)
+
     def _record_noted(self, cs: list[Chunk], i: int) -> tuple[NP, int] | None:
         """``we record a result:`` / ``I log a walk with``: the record and where its
         fields start, or None."""
@@ -945,7 +1028,7 @@ class ClauseReader(ReaderBase):
         if (
             isinstance(verb, Token)
             and verb.tag == "VERB"
-            and self._base(verb.text) in ("record", "log", "add", "create", "enter", "keep")
+            and self._base(verb.text) in _RECORDING_VERBS
             and isinstance(np, NP)
             and np.det in ("a", "an")
             and isinstance(then, Token)
