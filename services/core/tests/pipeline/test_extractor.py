@@ -104,6 +104,11 @@ def test_entity_names_are_singular_pascal_case(phrase, name):
         ("status", "enum"),
         ("stage", "enum"),
         ("severity", "enum"),
+        ("vintage", "integer"),
+        ("handicap", "integer"),
+        ("placing", "integer"),
+        ("pulse", "integer"),
+        ("crew size", "integer"),
     ],
 )
 def test_field_types_come_from_the_words(words, kind):

@@ -26,7 +26,9 @@ INTEGER_WORDS = frozenset(
     copies units pieces servings portions attendees guests visitors players members
     participants people kids children tickets rooms beds bedrooms bathrooms laps
     steps calories episodes chapters rounds innings wickets runs strokes shots birdies
-    votes likes views downloads followers subscribers eggs chicks litter items packets""".split()
+    votes likes views downloads followers subscribers eggs chicks litter items packets
+    faults handicap pulse systolic diastolic landings nights runtime gsm vintage minute
+    placing adults tries assists saves fouls appearances caps""".split()
 )
 NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
@@ -194,7 +196,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "decimal"
     if head in ("position", "placing", "place") and mods & {"finish", "finishing", "final"}:
         return "integer"  # "finish position": a place in a race, not where a thing stands
-    if head == "size" and mods & {"group", "party", "team", "class", "household", "family"}:
+    if head == "size" and mods & {"group", "party", "team", "class", "household", "family", "crew"}:
         return "integer"  # "group size", "household size": how many people
     if head in ("rating", "score", "stars", "grade") and not mods & {"letter"}:
         return "integer"
