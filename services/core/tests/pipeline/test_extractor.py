@@ -2964,3 +2964,28 @@ def test_a_thing_they_do_where_i_note_details_is_their_record():
     assert {"date", "score"} <= set(found["PracticeTest"])
     assert set(found["Pupil"]) == {"name", "target_score"}
     assert ("PracticeTest", "Pupil") in relations(spec)
+
+
+def test_for_them_we_keep_is_about_the_things_just_named():
+    spec = extract_spec(
+        "We have 14 wardens, each covering a patch of streets, and for each one I need their "
+        "name and landline. Each patch has a name, and there are vulnerable residents in each "
+        "patch we check on during a flood - for them we keep the name, address and phone number."
+    )
+    found = entities(spec)
+    resident = next(fields for name, fields in found.items() if name.endswith("Resident"))
+    assert {"name", "address", "phone_number"} <= set(resident)
+    assert set(found["Patch"]) == {"name"}
+    assert found["Warden"]["landline"]["type"] == "phone"
+    assert ("Warden", "Patch") in relations(spec)
+
+
+def test_each_thing_someone_brings_is_not_a_doing():
+    spec = extract_spec(
+        "Once a month our village hall turns into a repair cafe. Every event has a date. "
+        "Visitors give us their name and an email. Each thing a visitor brings in gets a "
+        "ticket with what the item is and the outcome, and every ticket belongs to one event."
+    )
+    found = entities(spec)
+    assert {"item", "outcome"} <= set(found["Ticket"])
+    assert ("Ticket", "Event") in relations(spec)

@@ -139,12 +139,24 @@ class ClauseReader(ReaderBase):
                         i = self._focus_fields(cs, i + 2, focus)
                         continue
                 after_next = cs[i + 2] if i + 2 < len(cs) else None
+                them = (
+                    text == "for"
+                    and isinstance(nxt, Token)
+                    and nxt.text in ("them", "those", "these")
+                    and isinstance(after_next, Token)
+                    and after_next.text in ("we", "i")
+                )  # "vulnerable residents in each patch - for them we keep the name, ..."
                 if (
                     text == "for"
                     and isinstance(nxt, Token)
-                    and nxt.text in ("each", "every")
-                    and isinstance(after_next, Token)
-                    and after_next.text == "one"
+                    and (
+                        them
+                        or (
+                            nxt.text in ("each", "every")
+                            and isinstance(after_next, Token)
+                            and after_next.text == "one"
+                        )
+                    )
                     and self.last_entity
                 ):
                     # "we have bells, and for each one I want the number": the last thing
@@ -156,7 +168,7 @@ class ClauseReader(ReaderBase):
                         if isinstance(c, NP) and c.plural and self.role(c) == "entity"
                     ]
                     one = self.entity(named[-1], strength=1) if named else None
-                    i = self._focus_fields(cs, i + 3, one or self.last_entity)
+                    i = self._focus_fields(cs, i + (2 if them else 3), one or self.last_entity)
                     continue
                 if (
                     text in ("at", "on", "after", "during", "in", "within")
@@ -276,7 +288,12 @@ class ClauseReader(ReaderBase):
                     if j is not None:
                         i, subject = j, None
                         continue
-                if text in ("when", "whenever", "after", "once") and self._clause_start(cs, i):
+                if (
+                    text in ("when", "whenever", "after", "once")
+                    and self._clause_start(cs, i)
+                    # "once a month our hall turns into ...": how often, not when
+                    and not (text == "once" and isinstance(nxt, NP) and self.role(nxt) == "period")
+                ):
                     j = self.read_when_i(cs, i)  # "when I inspect a hive I note the date"
                     if j is not None:
                         i, subject = j, None

@@ -60,7 +60,7 @@ TEXT_WORDS = frozenset(
 )
 EMAIL_WORDS = frozenset({"email", "emails", "e-mail"})
 URL_WORDS = frozenset({"url", "link", "website", "homepage", "site", "webpage", "web-page"})
-PHONE_WORDS = frozenset({"phone", "mobile", "telephone", "cell", "tel"})
+PHONE_WORDS = frozenset({"phone", "mobile", "telephone", "cell", "tel", "landline"})
 ENUM_WORDS = frozenset({"status", "stage", "severity", "priority"})
 # Default choices for an enum word when the idea lists none.
 DEFAULT_CHOICES = {

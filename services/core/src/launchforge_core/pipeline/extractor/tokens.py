@@ -495,6 +495,17 @@ def tokenize(idea: str) -> list[Token]:
             and before.text in ("is", "are", "was", "were", "been", "be", "gets", "get", "got")
         ):
             token.tag = "VERB"  # "once a core is cross-dated": done to it, not a thing
+        if (
+            before.text == "each"
+            and i >= 2
+            and tokens[i - 2].text == ","
+            and token.text.endswith("ing")
+            and token.text in verb_forms()
+            and token.tag in ("NOUN", "NV")
+            and after is not None
+            and after.text in ("a", "an", "one", "the", "their", "its")
+        ):
+            token.tag = "VERB"  # "14 wardens, each covering a patch": what each one does
         if token.text in ("away", "off", "along") and before.tag == "VERB":
             token.tag = "ADV"  # "three of them rumbling away in the garage": how, not what
         if (
