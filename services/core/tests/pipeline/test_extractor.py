@@ -2989,3 +2989,14 @@ def test_each_thing_someone_brings_is_not_a_doing():
     found = entities(spec)
     assert {"item", "outcome"} <= set(found["Ticket"])
     assert ("Ticket", "Event") in relations(spec)
+
+
+def test_where_someone_went_is_named_as_said_and_a_contact_number_is_a_phone():
+    spec = extract_spec(
+        "Each trip has a date. For each member on a trip I log whether they actually went "
+        "underground. Members have a name and an emergency contact number."
+    )
+    found = entities(spec)
+    link = next(fields for name, fields in found.items() if name not in ("Trip", "Member"))
+    assert link["went_underground"]["type"] == "boolean"
+    assert found["Member"]["emergency_contact_number"]["type"] == "phone"

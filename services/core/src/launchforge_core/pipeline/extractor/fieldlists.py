@@ -112,6 +112,8 @@ _PARTICLE_NOUNS = frozenset({"away", "back", "out", "up", "off", "home", "down",
 _IRREGULAR_PARTICIPLES = {
     "cost": "cost",
     "ate": "eaten",  # "what he ate", where "ate" is no verb the word lists know
+    "go": "gone",
+    "come": "come",
     "drink": "drunk",
     "drank": "drunk",
     "think": "thought",
@@ -1142,6 +1144,8 @@ class FieldReader(ReaderBase):
         base = self._base(verb.text)
         if verb.text.endswith("ing") or base in ("get", "have", "want", "need", "like"):
             return None  # "whether they're bringing a dog", "whether we got a photo": as said
+        if base in _GOING and not verb.text.endswith("ed"):
+            return None  # "whether they went underground": where they went, as said
         done = _participle_of(verb.text, base)
         k = verbs[-1] + 1
         while k < end and isinstance(cs[k], Token) and cs[k].tag in ("PRON", "DET", "ADV"):

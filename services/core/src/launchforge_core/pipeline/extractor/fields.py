@@ -154,7 +154,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     mods = set(words[:-1])
     if head in MEASURE_HEADS:
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
-    if head in PHONE_WORDS or ("phone" in mods and head == "number"):
+    if head in PHONE_WORDS or (mods & {"phone", "contact"} and head == "number"):
         return "phone"
     if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
         return "email"
