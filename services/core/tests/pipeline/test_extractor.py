@@ -3000,3 +3000,14 @@ def test_where_someone_went_is_named_as_said_and_a_contact_number_is_a_phone():
     link = next(fields for name, fields in found.items() if name not in ("Trip", "Member"))
     assert link["went_underground"]["type"] == "boolean"
     assert found["Member"]["emergency_contact_number"]["type"] == "phone"
+
+
+def test_has_done_is_a_tense_not_a_having():
+    spec = extract_spec(
+        "For each volunteer I need their name and email. Each shift has a start time. "
+        "Volunteers sign up to shifts. I'd like to see how many shifts each volunteer has done "
+        "and how many people have signed up to each shift."
+    )
+    found = entities(spec)
+    assert set(found["Volunteer"]) == {"name", "email"}
+    assert "Person" not in found

@@ -198,6 +198,18 @@ class ClauseReader(ReaderBase):
                     # same subject goes on after "and"
                     subject = was if self._and_verb(cs, i) else None
                     continue
+                if (
+                    c.tag == "AUX"
+                    and self._base(text) == "have"
+                    and isinstance(nxt, Token)
+                    and nxt.tag == "VERB"
+                    and not nxt.text.endswith("ing")
+                    and nxt.text not in ("had", "has")
+                ):
+                    # "how many shifts each volunteer has done", "people have signed up
+                    # to each shift" ("sign-up" once joined): a tense, not a having
+                    i += 1
+                    continue
                 if c.tag == "AUX" and self._base(text) == "have":
                     if subject is not None and (
                         self.role(subject) == "entity"
