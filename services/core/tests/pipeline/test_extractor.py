@@ -3011,3 +3011,16 @@ def test_has_done_is_a_tense_not_a_having():
     found = entities(spec)
     assert set(found["Volunteer"]) == {"name", "email"}
     assert "Person" not in found
+
+
+def test_a_person_with_only_dates_and_choices_still_gets_a_name():
+    """Found by the acceptance robot on an unread idea: a Pupil known only by a date and
+    a meal choice had nothing to type, so nothing to see again, and nothing to pick."""
+    spec = extract_spec(
+        "Pupils have a date of birth and a meal choice (hot or packed). Visits have a date "
+        "and a reason, and each visit is of one pupil."
+    )
+    found = entities(spec)
+    assert found["Pupil"]["name"]["type"] == "string"
+    assert found["Pupil"]["name"]["required"] is True
+    assert "name" not in found["Visit"]  # a visit is known by its date

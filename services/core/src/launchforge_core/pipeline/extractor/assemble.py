@@ -474,7 +474,11 @@ def with_display_field(name: str, key: str, fields: list[dict[str, Any]]) -> lis
             return fields
     if texty:
         return fields
-    if fields and (is_event(key) or any(f["type"] in ("date", "datetime") for f in fields)):
+    if (
+        fields
+        and not is_person(key)  # a pupil with a start date is still known by name
+        and (is_event(key) or any(f["type"] in ("date", "datetime") for f in fields))
+    ):
         return fields  # a visit, a watering: known by its date
     if is_event(key) and not fields:
         # a check-in, a visit: something that happens is known by when
