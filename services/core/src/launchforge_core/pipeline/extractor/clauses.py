@@ -997,19 +997,30 @@ class ClauseReader(ReaderBase):
         self.last_entity = child
         return self.read_fields(cs, noted, child, closer=None)
 
+    def _a_record_made(self, cs: list[Chunk], k: int) -> NP | None:
+        """At ``k``: ``record a result``, ``log a walk``: the record a verb makes."""
+        verb = cs[k] if k < len(cs) else None
+        np = cs[k + 1] if k + 1 < len(cs) else None
+        if (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and self._base(verb.text) in _RECORDING_VERBS
+            and isinstance(np, NP)
+            and np.det in ("a", "an")
+        ):
+            return np
+        return None
+
     def _record_for_every(self, cs: list[Chunk], i: int) -> int | None:
         """At ``we``: ``we record a result for every driver in a session: which kart,
         ...``: the record is named, of each of the things it is for; None if not that."""
         k = i + 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k += 1
-        verb, np, prep, each = (cs[n] if n < len(cs) else None for n in range(k, k + 4))
+        np = self._a_record_made(cs, k)
+        prep, each = (cs[n] if n < len(cs) else None for n in (k + 2, k + 3))
         if not (
-            isinstance(verb, Token)
-            and verb.tag == "VERB"
-            and self._base(verb.text) in _RECORDING_VERBS
-            and isinstance(np, NP)
-            and np.det in ("a", "an")
+            np is not None
             and isinstance(prep, Token)
             and prep.text == "for"
             and isinstance(each, NP)
@@ -1051,15 +1062,10 @@ class ClauseReader(ReaderBase):
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k += 1
-        verb = cs[k] if k < len(cs) else None
-        np = cs[k + 1] if k + 1 < len(cs) else None
+        np = self._a_record_made(cs, k)
         then = cs[k + 2] if k + 2 < len(cs) else None
         if (
-            isinstance(verb, Token)
-            and verb.tag == "VERB"
-            and self._base(verb.text) in _RECORDING_VERBS
-            and isinstance(np, NP)
-            and np.det in ("a", "an")
+            np is not None
             and isinstance(then, Token)
             and then.text in (":", "with", "-")
             # "a result: room, side ...": a word that names a field alone is a record
