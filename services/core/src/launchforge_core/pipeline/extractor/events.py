@@ -216,6 +216,7 @@ class EventReader(ReaderBase):
         verb = cs[j] if j < len(cs) else None
         base = self._act_verb(verb)
         thing = cs[j + 1] if j + 1 < len(cs) else None
+        told = j + 2  # where what the writer notes is told: past the verb and its object
         parent: str | None = None
         event_np: NP | None = None
         if befalls is not None:
@@ -242,7 +243,7 @@ class EventReader(ReaderBase):
             after = j + 3 if prep and j + 2 < len(cs) and isinstance(cs[j + 2], NP) else j + 1
             if self._what_i_note(cs, after, skip=("PUNCT", "ADV")) is None:
                 return None
-            j = after - 2
+            told = after
         elif (
             base in ACT_BY_VERB
             and person is not None
@@ -250,11 +251,9 @@ class EventReader(ReaderBase):
             and thing.text in _NOTERS
             and self._what_i_note(cs, j + 1, skip=("ADV",)) is not None
         ):
-            # "when a customer orders we log the order date, ...": the act with no object
-            # (what is noted is read from where the writer starts, two on from here)
-            j -= 1
+            told = j + 1  # "when a customer orders we log the order date, ...": no object
         elif base is None or thing is None:
-            return self._any_act_then_record(cs, j + 2, person)
+            return self._any_act_then_record(cs, told, person)
         elif isinstance(thing, NP) and (
             self.role(thing) == "entity" or thing.singular in self.r.entities
         ):
@@ -271,12 +270,12 @@ class EventReader(ReaderBase):
         noun = None if event_np or base is None else ACT_BY_VERB.get(base) or _gerund(base)
         if noun is None and event_np is None:
             return None
-        found = self._who_notes_what(cs, j + 2, skip=("PUNCT", "ADV", "CONJ"))
+        found = self._who_notes_what(cs, told, skip=("PUNCT", "ADV", "CONJ"))
         noter, noted = found if found is not None else (None, None)
         if noted is None and event_np is None:
             # "whenever I inspect a property I fill in a certificate with the number, ...":
             # the record is named, and is of what was acted on
-            named = self._record_made(cs, j + 2)
+            named = self._record_made(cs, told)
             if named is not None:
                 event_np, noted = named
         if noted is None:
