@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
+from fastapi import FastAPI
+from launchforge_common.app import create_service_app, open_database
+from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from launchforge_common.testing import PrivateRedis, temporary_database
 from redis.asyncio import Redis
 
@@ -35,3 +39,25 @@ def private_redis() -> Iterator[PrivateRedis]:
         pytest.skip("redis-server binary not installed")
     with PrivateRedis() as server:
         yield server
+
+
+class DatabaseServiceSettings(ServiceSettings, DatabaseSettings):
+    pass
+
+
+@pytest.fixture
+def app_on_database() -> Callable[[str], FastAPI]:
+    """Build a service app whose lifespan opens the shared database engine on a URL;
+    a test adds the routes it needs."""
+
+    def build(database_url: str) -> FastAPI:
+        settings = DatabaseServiceSettings(service_name="demo", database_url=database_url)
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+            async with open_database(app, settings):
+                yield
+
+        return create_service_app(settings, title="demo", lifespan=lifespan)
+
+    return build

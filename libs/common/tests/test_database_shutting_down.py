@@ -15,23 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from launchforge_common.app import create_service_app, open_database
 from launchforge_common.errors import is_database_unavailable
-from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 SSL_REQUEST_CODE = 80877103
-
-
-class Settings(ServiceSettings, DatabaseSettings):
-    pass
 
 
 def error_response(sqlstate: str, message: str) -> bytes:
@@ -70,16 +64,7 @@ async def refusing_database(sqlstate: str, message: str) -> AsyncIterator[int]:
         yield port
 
 
-def build_app(database_url: str) -> FastAPI:
-    settings = Settings(service_name="demo", database_url=database_url)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(app, settings):
-            yield
-
-    app = create_service_app(settings, title="demo", lifespan=lifespan)
-
+def with_count(app: FastAPI) -> FastAPI:
     @app.get("/count")
     async def count() -> dict[str, int]:
         async with app.state.sessionmaker() as session:
@@ -97,9 +82,11 @@ def build_app(database_url: str) -> FastAPI:
     ],
     ids=["shutting-down", "starting-up", "too-many-clients"],
 )
-async def test_a_database_refusing_connections_is_a_503(sqlstate: str, message: str) -> None:
+async def test_a_database_refusing_connections_is_a_503(
+    sqlstate: str, message: str, app_on_database: Callable[[str], FastAPI]
+) -> None:
     async with refusing_database(sqlstate, message) as port:
-        app = build_app(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x")
+        app = with_count(app_on_database(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x"))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
@@ -110,10 +97,12 @@ async def test_a_database_refusing_connections_is_a_503(sqlstate: str, message: 
     assert message not in response.text
 
 
-async def test_the_refusal_arrives_as_a_bare_dbapi_error() -> None:
+async def test_the_refusal_arrives_as_a_bare_dbapi_error(
+    app_on_database: Callable[[str], FastAPI],
+) -> None:
     """Why the SQLSTATE is read: the exception class alone does not say 'unavailable'."""
     async with refusing_database("57P03", "the database system is shutting down") as port:
-        app = build_app(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x")
+        app = with_count(app_on_database(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/x"))
         async with app.router.lifespan_context(app), app.state.sessionmaker() as session:
             with pytest.raises(DBAPIError) as caught:
                 await session.execute(text("SELECT 1"))

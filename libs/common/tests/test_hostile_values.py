@@ -11,42 +11,26 @@ stays a 503.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from launchforge_common.app import create_service_app, open_database
 from launchforge_common.errors import (
     MAX_REPORTED_ERRORS,
     install_error_handlers,
     is_data_exception,
 )
-from launchforge_common.settings import DatabaseSettings, ServiceSettings
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
-
-
-class Settings(ServiceSettings, DatabaseSettings):
-    pass
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def build_app(database_url: str) -> FastAPI:
-    settings = Settings(service_name="demo", database_url=database_url)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(app, settings):
-            yield
-
-    app = create_service_app(settings, title="demo", lifespan=lifespan)
-
+def with_echo(app: FastAPI) -> FastAPI:
     @app.post("/echo")
     async def echo(body: dict[str, Any]) -> dict[str, Any]:
         async with app.state.sessionmaker() as session:
@@ -62,8 +46,10 @@ def build_app(database_url: str) -> FastAPI:
 
 
 @pytest.fixture
-async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(database_url)
+async def client(
+    database_url: str, app_on_database: Callable[[str], FastAPI]
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = with_echo(app_on_database(database_url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
