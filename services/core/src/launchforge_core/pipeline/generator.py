@@ -200,6 +200,17 @@ def _annotation(f: FieldModel) -> str:
     }[f.type]
 
 
+def _keyed(ident: str, key: str, *, optional: bool) -> str:
+    """What follows a schema attribute's annotation: ``| None = None`` when it may be left
+    out, and ``Field(alias=...)`` when clients name it otherwise (``date_value`` is
+    ``date`` on the wire). Only the alias is accepted, so one key means one field."""
+    if key == ident:
+        return " | None = None" if optional else ""
+    if optional:
+        return f" | None = Field(None, alias={key!r})"
+    return f" = Field(alias={key!r})"
+
+
 def _required_names(e: EntityModel) -> list[str]:
     """Sorted, so the same spec always renders the same bytes."""
     return sorted(
@@ -235,8 +246,10 @@ def nested_paths(e: EntityModel) -> list[tuple[RelationModel, str]]:
     return out
 
 
-def _columns(e: EntityModel) -> list[str]:
-    return ["id", *(f.ident for f in e.fields), *(r.ident for r in e.relations)]
+def _columns(e: EntityModel) -> dict[str, str]:
+    """A read's keys, in order, each with the attribute it is read from."""
+    fields = {f.key: f.ident for f in e.fields}
+    return {"id": "id"} | fields | {r.ident: r.ident for r in e.relations}
 
 
 @cache
@@ -258,6 +271,7 @@ def environment() -> Environment:
         read_annotation=lambda f: _READTYPE[f.type],
         pytype=lambda f: _PYTYPE[f.type],
         required_names=_required_names,
+        keyed=lambda f, optional=False: _keyed(f.ident, f.key, optional=optional),
         rules=_rules,
         nested_paths=nested_paths,
     )

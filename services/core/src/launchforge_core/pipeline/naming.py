@@ -117,6 +117,18 @@ def snake(text: str, *, fallback: str = "field") -> str:
     return ident
 
 
+def api_key(text: str, ident: str, taken: set[str]) -> str:
+    """The name a client uses for a field: ``"Date"`` -> ``date``, though its Python
+    attribute is ``date_value`` (``date`` would shadow the generated code's own names).
+
+    The name's own words when they make a key not in ``taken`` (the other names of the
+    record: its fields' keys and attributes, its parents' keys, ``id``); otherwise
+    ``ident``. A key reaches the generated app only as a string (a pydantic alias, a
+    JSON key, a form control's name), never as Python code."""
+    plain = plain_words(text)
+    return plain if plain and not plain[0].isdigit() and plain not in taken else ident
+
+
 def pascal(text: str, *, fallback: str = "Item") -> str:
     """``"check-in"`` -> ``"CheckIn"``; always a safe, non-reserved class name."""
     ident = schema_pascal(text, fallback=fallback)

@@ -129,7 +129,7 @@ def _field(f: FieldModel) -> dict[str, Any]:
             high = DECIMAL_MAX if high is None else high
     texts = f.type in ("string", "text")
     return {
-        "name": f.ident,
+        "name": f.key,
         "label": humanize(f.label),
         "type": f.type,
         "input": INPUTS[f.type],
@@ -148,7 +148,7 @@ def _field(f: FieldModel) -> dict[str, Any]:
 def _relation(r: RelationModel) -> dict[str, Any]:
     label = humanize(r.name) if r.name != r.parent.snake else humanize(r.parent.label)
     return {
-        "name": r.name,
+        "name": r.name_key,
         "field": r.ident,
         "label": label,
         "parent": r.parent.snake,
@@ -161,15 +161,15 @@ def _entity(e: EntityModel) -> dict[str, Any]:
     label = humanize(e.label)
     fields = [_field(f) for f in e.fields]
     relations = [_relation(r) for r in e.relations]
-    display = e.display.ident if e.display is not None else None
+    display = e.display.key if e.display is not None else None
     # The record's name first, then its parents, then as many other fields as fit: short
     # texts are chosen first (what a person typed is what they look for), then the rest;
     # the chosen ones keep the spec's order.
     names = ([display] if display else []) + [r.ident for r in e.relations]
-    others = [f for f in e.fields if f.ident != display]
+    others = [f for f in e.fields if f.key != display]
     chosen = sorted(others, key=lambda f: COLUMN_PRIORITY.get(f.type, 1))
-    keep = {f.ident for f in chosen[: max(0, LIST_COLUMNS - len(names))]}
-    names += [f.ident for f in others if f.ident in keep]
+    keep = {f.key for f in chosen[: max(0, LIST_COLUMNS - len(names))]}
+    names += [f.key for f in others if f.key in keep]
     labels = {f["name"]: f["label"] for f in fields} | {r["field"]: r["label"] for r in relations}
     columns = [
         {"name": n, "label": labels[n], "relation": n in {r.ident for r in e.relations}}
@@ -188,8 +188,8 @@ def _entity(e: EntityModel) -> dict[str, Any]:
             ends = ("no first", "yes first")
         else:
             ends = ("A to Z", "Z to A")
-        sort.append({"value": f.ident, "label": f"{name}, {ends[0]}"})
-        sort.append({"value": f"-{f.ident}", "label": f"{name}, {ends[1]}"})
+        sort.append({"value": f.key, "label": f"{name}, {ends[0]}"})
+        sort.append({"value": f"-{f.key}", "label": f"{name}, {ends[1]}"})
     return {
         "key": e.snake,
         "id": anchor(e),
@@ -253,7 +253,7 @@ def _summary(s: SummaryModel) -> dict[str, Any]:
         "path": rel_path(s.path),
         "entity": s.entity.snake,
         "kind": s.kind,
-        "field": s.field.ident if s.field is not None else None,
+        "field": s.field.key if s.field is not None else None,
         "field_label": humanize(s.field.label) if s.field is not None else None,
         "field_type": s.field.type if s.field is not None else None,
         "group_label": group,

@@ -45,11 +45,11 @@ def _varied(f: FieldModel, i: int) -> Any:
 
 def _record(entity: EntityModel, i: int) -> dict[str, Any]:
     """The ``i``-th sample record; its name (the display field) reads "Plant 2", not "name 2"."""
-    record = {f.ident: _varied(f, i) for f in entity.fields}
+    record = {f.key: _varied(f, i) for f in entity.fields}
     shown = entity.display
     if shown is not None and shown.type in ("string", "text"):
         words = entity.snake.replace("_", " ").capitalize()  # CheckIn -> "Check in"
-        record[shown.ident] = _fit(f"{words} {i + 1}", shown)
+        record[shown.key] = _fit(f"{words} {i + 1}", shown)
     return record
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from launchforge_core.pipeline.naming import (
+    api_key,
     dedupe,
     pascal,
     plain_words,
@@ -120,6 +121,10 @@ def schema_errors(spec: Any) -> list[str]:
 
 @dataclass
 class FieldModel:
+    """A field: ``ident`` is its attribute in the generated Python (always safe: ``date``
+    is ``date_value`` there), ``key`` its name in the API, the page and the tests
+    (``date``: the name the person used wherever it can be)."""
+
     label: str
     ident: str
     type: str
@@ -131,17 +136,19 @@ class FieldModel:
     maximum: float | int | None = None
     choices: list[str] = field(default_factory=list)
     description: str = ""
+    key: str = ""  # set by build_model once every field of the entity has its ident
 
 
 @dataclass
 class RelationModel:
     """A many-to-one reference: the child's ``ident`` column points at ``parent``."""
 
-    ident: str  # the foreign-key column, e.g. owner_id
+    ident: str  # the foreign-key column and key, e.g. owner_id
     name: str  # the parent as embedded in the child's read, e.g. owner -> {"id", "label"}
     parent: EntityModel
     required: bool
     on_delete: str = "restrict"  # restrict (409 while children exist) | cascade
+    name_key: str = ""  # ``name`` in the API: "class" where the attribute is class_value
 
 
 @dataclass
@@ -287,7 +294,7 @@ def _default_display(fields: list[FieldModel]) -> FieldModel | None:
     texts = [f for f in fields if f.type == "string"]
     for name in DISPLAY_NAMES:
         for f in texts:
-            if f.ident == name:
+            if f.key == name:
                 return f
     for f in texts:
         if f.required:
@@ -302,7 +309,7 @@ def _default_display(fields: list[FieldModel]) -> FieldModel | None:
 
 def _find_field(entity: EntityModel, name: str) -> FieldModel | None:
     for f in entity.fields:
-        if name in (f.label, f.ident):
+        if name in (f.label, f.ident, f.key):
             return f
     ident = snake(name)
     return next((f for f in entity.fields if f.ident == ident), None)
@@ -347,6 +354,10 @@ def build_model(
             )
             for j, f in enumerate(raw["fields"])
         ]
+        keys = {"id"}
+        for f in fields:
+            f.key = api_key(f.label, f.ident, keys | (taken_fields - {f.ident}))
+            keys.add(f.key)
         table = dedupe(plural_name(raw["name"], fallback=ent_snake), taken_tables)
         entity = EntityModel(
             label=raw["name"],
@@ -398,8 +409,10 @@ def build_model(
             continue
         taken = (
             {f.ident for f in child.fields}
+            | {f.key for f in child.fields}
             | {r.ident for r in child.relations}
             | {r.name for r in child.relations}
+            | {r.name_key for r in child.relations}
         )
         # A reserved parent name is safe again with "_id" after it: "class_id", not
         # "class_value_id" (the key people and clients read as "<parent>_id").
@@ -414,12 +427,14 @@ def build_model(
         if not base.endswith("_id"):
             base = f"{base}_id"
         ident = dedupe(base, taken)
+        name = dedupe(snake(ident[: -len("_id")], fallback=parent.snake), taken)
         relation = RelationModel(
             ident=ident,
-            name=dedupe(snake(ident[: -len("_id")], fallback=parent.snake), taken),
+            name=name,
             parent=parent,
             required=bool(rel.get("required", True)),
             on_delete=rel.get("on_delete", "restrict"),
+            name_key=api_key(ident[: -len("_id")], name, taken | {"id"}),
         )
         child.relations.append(relation)
         parent.children.append((child, relation))
@@ -513,7 +528,7 @@ def _summaries(
                     SpecProblem(
                         f"{where}.field",
                         f"a {kind} summary needs a {' or '.join(wanted)} field, "
-                        f"{summary.field.ident} is {summary.field.type}",
+                        f"{summary.field.key} is {summary.field.type}",
                     )
                 )
                 continue
@@ -529,7 +544,7 @@ def _summaries(
                     (
                         r
                         for r in entity.relations
-                        if r.parent is parent or name in (r.ident, r.name)
+                        if r.parent is parent or name in (r.ident, r.name, r.name_key)
                     ),
                     None,
                 )

@@ -85,7 +85,7 @@ def _numeric_sample(f: FieldModel) -> int | float | str:
 def sample_value(f: FieldModel) -> Any:
     """A valid value of ``f``, in the form the API returns it."""
     if f.type in ("string", "text"):
-        return _fit("sample " + f.ident.replace("_", " "), f)
+        return _fit("sample " + f.key.replace("_", " "), f)
     if f.type in ("integer", "number", "decimal"):
         return _numeric_sample(f)
     if f.type == "enum":
@@ -114,46 +114,46 @@ def bad_values(e: EntityModel) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for f in e.fields:
         if f.required:
-            out.append((f.ident, None))
+            out.append((f.key, None))
         if f.type in SEARCHED_TYPES:
-            out += [(f.ident, 12345), (f.ident, "nul\x00byte")]
+            out += [(f.key, 12345), (f.key, "nul\x00byte")]
         if f.type in ("string", "text"):
             if f.max_length is not None and f.max_length < 10000:
-                out.append((f.ident, "x" * (f.max_length + 1)))
+                out.append((f.key, "x" * (f.max_length + 1)))
             if f.min_length:
-                out.append((f.ident, ""))
+                out.append((f.key, ""))
         elif f.type in ("integer", "number", "decimal"):
-            out += [(f.ident, "abc"), (f.ident, True)]
+            out += [(f.key, "abc"), (f.key, True)]
             lo, hi = _bounds(f)
             if f.type == "integer":
-                out += [(f.ident, 1.5), (f.ident, 2**31), (f.ident, -(2**31) - 1), (f.ident, 2**63)]
+                out += [(f.key, 1.5), (f.key, 2**31), (f.key, -(2**31) - 1), (f.key, 2**63)]
             if f.type == "decimal":
-                out += [(f.ident, "1.005"), (f.ident, 10**11), (f.ident, "NaN")]
+                out += [(f.key, "1.005"), (f.key, 10**11), (f.key, "NaN")]
             if f.minimum is not None and lo is not None and lo > INT32_MIN:
-                out.append((f.ident, lo - 1))
+                out.append((f.key, lo - 1))
             if f.maximum is not None and hi is not None and hi < INT32_MAX:
-                out.append((f.ident, hi + 1))
+                out.append((f.key, hi + 1))
         elif f.type == "boolean":
-            out += [(f.ident, "maybe"), (f.ident, 1)]
+            out += [(f.key, "maybe"), (f.key, 1)]
         elif f.type == "date":
-            out += [(f.ident, "not-a-date"), (f.ident, "2024-13-01"), (f.ident, 20240115)]
+            out += [(f.key, "not-a-date"), (f.key, "2024-13-01"), (f.key, 20240115)]
         elif f.type == "datetime":
             # the last one is year 10000 in UTC
             out += [
-                (f.ident, "not-a-datetime"),
-                (f.ident, 1700000000),
-                (f.ident, "9999-12-31T23:00:00-05:00"),
+                (f.key, "not-a-datetime"),
+                (f.key, 1700000000),
+                (f.key, "9999-12-31T23:00:00-05:00"),
             ]
         elif f.type == "time":
-            out += [(f.ident, "25:00"), (f.ident, "10:30+02:00"), (f.ident, 3600)]
+            out += [(f.key, "25:00"), (f.key, "10:30+02:00"), (f.key, 3600)]
         elif f.type == "email":
-            out.append((f.ident, "not-an-email"))
+            out.append((f.key, "not-an-email"))
         elif f.type == "url":
-            out.append((f.ident, "not a url"))
+            out.append((f.key, "not a url"))
         elif f.type == "phone":
-            out.append((f.ident, "call me"))
+            out.append((f.key, "call me"))
         elif f.type == "enum":
-            out.append((f.ident, "__not_a_choice__"))
+            out.append((f.key, "__not_a_choice__"))
     for r in e.relations:
         out += [(r.ident, "abc"), (r.ident, 0), (r.ident, 2**31), (r.ident, 2**63), (r.ident, True)]
     return out
@@ -165,14 +165,14 @@ def _search_case(e: EntityModel) -> tuple[str, list[str], str] | None:
         if f.type in ("string", "text") and (f.max_length or 0) >= 20:
             # the second value differs only where the needle has % and _: matched literally
             values = [_fit("has NeedLe %_ in it", f), _fit("has needle xy in it", f)]
-            return f.ident, values, "needle %_"
+            return f.key, values, "needle %_"
         if f.type == "email":
-            return f.ident, ["needle@example.com", "other@example.com"], "NEEDLE@"
+            return f.key, ["needle@example.com", "other@example.com"], "NEEDLE@"
         if f.type == "url":
-            return f.ident, ["https://example.com/needle", "https://example.com/other"], "/NEEDLE"
+            return f.key, ["https://example.com/needle", "https://example.com/other"], "/NEEDLE"
     for f in e.fields:
         if f.type == "phone":
-            return f.ident, ["+1 999 4242", "+1 555 0100"], "999 42"
+            return f.key, ["+1 999 4242", "+1 555 0100"], "999 42"
     return None
 
 
@@ -180,15 +180,15 @@ def _sort_case(e: EntityModel) -> tuple[str, list[Any]] | None:
     """(field, three valid values in ascending order) for the ``sort`` test."""
     for f in e.fields:
         if f.type in ("string", "text"):
-            return f.ident, [_fit(word, f) for word in ("alpha", "bravo", "charlie")]
+            return f.key, [_fit(word, f) for word in ("alpha", "bravo", "charlie")]
     for f in e.fields:
         if f.type == "integer":
             lo, hi = _bounds(f)
             if lo is not None and hi is not None and hi - lo >= 2:
                 start = max(lo, min(0, hi - 2))
-                return f.ident, [start, start + 1, start + 2]
+                return f.key, [start, start + 1, start + 2]
         if f.type == "date":
-            return f.ident, ["2023-05-01", "2024-01-15", "2025-12-31"]
+            return f.key, ["2023-05-01", "2024-01-15", "2025-12-31"]
     return None
 
 
@@ -196,7 +196,7 @@ def _datetime_case(e: EntityModel) -> tuple[str, str, str] | None:
     """(field, a datetime with an offset, the same instant as the API returns it)."""
     for f in e.fields:
         if f.type == "datetime":
-            return f.ident, "2024-03-10T23:30:00-02:00", "2024-03-11T01:30:00Z"
+            return f.key, "2024-03-10T23:30:00-02:00", "2024-03-11T01:30:00Z"
     return None
 
 
@@ -205,30 +205,30 @@ def entity_context(app: AppModel, e: EntityModel, nested: list[tuple[Any, str]])
     for f in e.fields:
         usable, value = _update_value(f)
         if usable and not f.unique:
-            update = {f.ident: value}
+            update = {f.key: value}
             break
     if not update and e.fields and not e.fields[0].unique:
-        update = {e.fields[0].ident: sample_value(e.fields[0])}
-    money = [f.ident for f in e.fields if f.type == "decimal"]
+        update = {e.fields[0].key: sample_value(e.fields[0])}
+    money = [f.key for f in e.fields if f.type == "decimal"]
     return {
         "e": e,
-        "comparable": [f.ident for f in e.fields] + [r.ident for r in e.relations],
+        "comparable": [f.key for f in e.fields] + [r.ident for r in e.relations],
         "bad_values": bad_values(e),
-        "required": sorted(f.ident for f in e.fields if f.required)
+        "required": sorted(f.key for f in e.fields if f.required)
         + sorted(r.ident for r in e.relations if r.required),
         "update": update,
         "search_case": _search_case(e),
         "sort_case": _sort_case(e),
         "datetime_case": _datetime_case(e),
-        "text_field": next((f.ident for f in e.fields if f.type in SEARCHED_TYPES), None),
+        "text_field": next((f.key for f in e.fields if f.type in SEARCHED_TYPES), None),
         # every field that holds text: each has a max length (spec's, at most 10,000)
-        "text_fields": [f.ident for f in e.fields if f.type in SEARCHED_TYPES],
-        "finite_fields": [f.ident for f in e.fields if f.type in ("number", "decimal")],
+        "text_fields": [f.key for f in e.fields if f.type in SEARCHED_TYPES],
+        "finite_fields": [f.key for f in e.fields if f.type in ("number", "decimal")],
         "money_case": (money[0], "12.5", "12.50") if money else None,
         "relations": [
             {
                 "ident": r.ident,
-                "name": r.name,
+                "name": r.name_key,
                 "parent": r.parent.snake,
                 "parent_path": r.parent.path,
                 "on_delete": r.on_delete,
@@ -249,16 +249,16 @@ def _unique_kind(f: FieldModel) -> tuple[str, Any]:
 def conftest_context(app: AppModel) -> dict[str, Any]:
     return {
         "paths": {e.snake: e.path for e in app.entities},
-        "samples": {e.snake: {f.ident: sample_value(f) for f in e.fields} for e in app.entities},
+        "samples": {e.snake: {f.key: sample_value(f) for f in e.fields} for e in app.entities},
         "unique": {
-            e.snake: {f.ident: _unique_kind(f) for f in e.fields if f.unique} for e in app.entities
+            e.snake: {f.key: _unique_kind(f) for f in e.fields if f.unique} for e in app.entities
         },
         "parents": {
             e.snake: [(r.ident, r.parent.snake) for r in e.relations if r.required]
             for e in app.entities
         },
         "displays": {
-            e.snake: e.display.ident if e.display is not None else None for e in app.entities
+            e.snake: e.display.key if e.display is not None else None for e in app.entities
         },
     }
 
@@ -395,10 +395,10 @@ def summary_case(s: SummaryModel) -> dict[str, Any]:
     records: list[dict[str, Any]] = [{}, {}, {}]
 
     def assign(f: FieldModel, values: list[Any]) -> None:
-        if f.ident in records[0]:
+        if f.key in records[0]:
             return  # the same field already carries values (e.g. grouped by what it measures)
         for record, value in zip(records, values, strict=True):
-            record[f.ident] = value
+            record[f.key] = value
 
     if s.field is not None:
         assign(s.field, _measured(s.field, s.kind))
@@ -413,12 +413,12 @@ def summary_case(s: SummaryModel) -> dict[str, Any]:
     def key(record: dict[str, Any]) -> tuple[Any, Any]:
         group = None
         if s.group_field is not None:
-            group = record[s.group_field.ident]
+            group = record[s.group_field.key]
         elif s.group_relation is not None:
             group = record[s.group_relation.ident]
         period = None
         if s.period is not None and s.date_field is not None:
-            period = _period(record[s.date_field.ident], s.period)
+            period = _period(record[s.date_field.key], s.period)
         return group, period
 
     buckets: dict[str, tuple[Any, Any, list[int]]] = {}
@@ -430,7 +430,7 @@ def summary_case(s: SummaryModel) -> dict[str, Any]:
     for group, period, members in sorted(
         buckets.values(), key=lambda b: (_order(b[0]), b[1] or "")
     ):
-        values = [records[i][s.field.ident] for i in members] if s.field is not None else members
+        values = [records[i][s.field.key] for i in members] if s.field is not None else members
         offsets = [STREAK_DAYS_AGO[i] for i in members]
         if grouped:
             row: dict[str, Any] = {"group": group, "label": _label(s, group)}
