@@ -280,8 +280,9 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 def _renames(lost: set[Any], gained: set[Any], words: Any) -> dict[Any, Any]:
-    """Lost name -> gained name where one's words hold the other's (``date`` -> ``date_value``,
-    ``Session`` -> ``SessionItem``): a rename, which the loose matcher may still forgive."""
+    """Lost name -> gained name where one's words hold the other's (``Session`` ->
+    ``SessionItem``, ``date`` -> ``date_value_2``): a rename, which the loose matcher may
+    still forgive."""
     out: dict[Any, Any] = {}
     for old in sorted(lost):
         for new in sorted(gained - set(out.values())):

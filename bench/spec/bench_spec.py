@@ -84,19 +84,26 @@ def loose(a: str, b: str) -> bool:
     return _synonym(wa[-1], wb[-1]) or (len(wa) == len(wb) == 1 and _synonym(wa[0], wb[0]))
 
 
+def _distance(a: str, b: str) -> int:
+    """How many words one name has that the other lacks."""
+    return len(set(words_of(a)) ^ set(words_of(b)))
+
+
 def match(gold: list[str], pred: list[str]) -> dict[str, str]:
-    """Gold name -> predicted name, one to one: exact matches first, then loose ones."""
+    """Gold name -> predicted name, one to one: exact matches first, then loose ones, each
+    gold name taking the closest free candidate ("Recipe" -> "CocktailRecipe" before
+    "CocktailRecipeBottle", whatever their order)."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for test in (exact, loose):
         for g in gold:
             if g in out:
                 continue
-            for p in pred:
-                if p not in used and test(g, p):
-                    out[g] = p
-                    used.add(p)
-                    break
+            candidates = [p for p in pred if p not in used and test(g, p)]
+            if candidates:
+                best = min(candidates, key=lambda p: _distance(g, p))
+                out[g] = best
+                used.add(best)
     return out
 
 

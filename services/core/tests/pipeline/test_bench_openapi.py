@@ -81,3 +81,35 @@ def test_a_foreign_key_not_named_after_its_parent_is_no_relation(bench: Any) -> 
     assert {(r["from"], r["to"]) for r in got["relations"]} == {("Pet", "Owner"), ("Visit", "Pet")}
     visit = next(e for e in got["entities"] if e["name"] == "Visit")
     assert not any(f["name"].endswith("_id") for f in visit["fields"])
+
+
+def test_names_the_python_spells_otherwise_read_back_as_written(bench: Any) -> None:
+    """``date`` is ``date_value`` in the app's Python but ``date`` in its OpenAPI, so the
+    acceptance reading finds the person's own names (only ``id``, the primary key's,
+    and a second ``Date`` keep their safe spelling)."""
+    _, got = _app_spec(bench, "dance-school.json")
+
+    fields = {e["name"]: [f["name"] for f in e["fields"]] for e in got["entities"]}
+    assert fields["Class"] == [
+        "format",
+        "type",
+        "date",
+        "time",
+        "property",
+        "model_number",
+        "id_value",
+        "date_value_2",
+    ]
+    assert fields["Booking"] == ["sum", "datetime", "paid"]
+    assert {(r["from"], r["to"]) for r in got["relations"]} == {("Booking", "Class")}
+
+
+def test_a_loose_name_matches_its_closest_candidate(bench: Any) -> None:
+    """Whatever the order the app lists them in: "Recipe" is the CocktailRecipe, not the
+    link entity CocktailRecipeBottle that also holds the word."""
+    scorer = sys.modules[bench.score_spec.__module__]  # bench_spec, which the bench scores with
+    pred = ["CocktailRecipeBottle", "Bottle", "CocktailRecipe"]
+    assert scorer.match(["Recipe", "Bottle"], pred) == {
+        "Recipe": "CocktailRecipe",
+        "Bottle": "Bottle",
+    }
