@@ -3024,3 +3024,43 @@ def test_a_person_with_only_dates_and_choices_still_gets_a_name():
     assert found["Pupil"]["name"]["type"] == "string"
     assert found["Pupil"]["name"]["required"] is True
     assert "name" not in found["Visit"]  # a visit is known by its date
+
+
+def test_a_heading_with_a_semicolon_heads_its_list():
+    """ "pupils; first name, surname, class": the semicolon a colon would be; a sentence
+    with a semicolon stays a sentence."""
+    spec = extract_spec(
+        "school dinners\n\n"
+        "classes; class name, teacher\n"
+        "pupils; first name, surname, class, allergies\n"
+        "meal bookings; pupil, date, meal choice (hot / jacket / sandwich)\n"
+    )
+    found = entities(spec)
+    assert set(found["Class"]) == {"class_name", "teacher"}
+    assert set(found["Pupil"]) == {"first_name", "surname", "allergies"}
+    assert found["MealBooking"]["meal_choice"]["choices"] == ["hot", "jacket", "sandwich"]
+    assert relations(spec) == {("Pupil", "Class"), ("MealBooking", "Pupil")}
+    prose = extract_spec("We meet on fridays; members pay a fee, guests pay nothing.")
+    assert "Friday" not in entities(prose)
+
+
+def test_single_words_after_the_last_items_dash_are_its_values():
+    spec = extract_spec("payments: amount, date paid, method - cash, card, cheque")
+    found = entities(spec)
+    assert set(found["Payment"]) == {"amount", "date_paid", "method"}
+    assert found["Payment"]["method"]["choices"] == ["cash", "card", "cheque"]
+    spec = extract_spec("jobs: customer, price, status - quoted, booked or done")
+    assert entities(spec)["Job"]["status"]["choices"] == ["quoted", "booked", "done"]
+
+
+def test_a_long_text_word_with_slashed_values_is_one_of_them():
+    """ "method" alone is a recipe's method (text), but "(cash / card / cheque)" are the
+    ways to pay; "(any allergies)" after notes is only an example."""
+    found = entities(
+        extract_spec(
+            "cafe\npayments: amount, method (cash / card / cheque), notes (any allergies)\n"
+            "customers: name, phone"
+        )
+    )
+    assert found["Payment"]["method"]["type"] == "enum"
+    assert found["Payment"]["notes"]["type"] == "text"

@@ -835,6 +835,11 @@ class FieldReader(ReaderBase):
                     draft.type = "decimal"
                 return i + 2
         if infer_type(draft.words) == "text":
+            if t.text == "(" and self._slashed_choices(cs, i + 1):
+                choices, j = self._choices(cs, i + 1, closer=")")
+                if len(choices) >= 2:  # "method (cash / card / cheque)": one of these
+                    draft.choices, draft.type = choices, "enum"
+                    return j
             if t.text == "(":  # "dietary notes (gluten free, nut allergy)": examples
                 return self._skip_parens(cs, i)
             return i
@@ -1072,6 +1077,21 @@ class FieldReader(ReaderBase):
             self.add_field(owner, draft)
             return j + 1
         return j
+
+    @staticmethod
+    def _slashed_choices(cs: list[Chunk], i: int) -> bool:
+        """``(cash / card / cheque)``: words between slashes only, up to the bracket."""
+        slashes = 0
+        for c in cs[i:]:
+            if not isinstance(c, Token):
+                continue
+            if c.text == ")":
+                return slashes >= 1
+            if c.text == "/":
+                slashes += 1
+            elif c.text in (",", "or", "and", "like"):
+                return False
+        return False
 
     def _choice_list_ahead(self, cs: list[Chunk], i: int) -> bool:
         separators = 0

@@ -130,6 +130,44 @@ def list_separators(text: str) -> str:
     return "\n".join(out)
 
 
+# "pupils; first name, surname, class": a heading of a few words, a semicolon, its items
+_SEMICOLON_HEADING = re.compile(r"^(\s*[A-Za-z][\w '&/-]{0,30}?)\s*;\s*(\S.*)$")
+
+
+def _semicolon_headings(text: str) -> str:
+    """``classes; class name, teacher`` as ``classes: class name, teacher``: a line whose
+    head is at most three words and whose rest is a list of short items (a sentence with
+    a semicolon in it, "we meet on fridays; members pay, guests don't", stays one)."""
+    out = []
+    for line in text.split("\n"):
+        m = _SEMICOLON_HEADING.match(line)
+        if m is not None and len(m.group(1).split()) <= 3:
+            bare = re.sub(r"\([^()]*\)", " ", m.group(2))  # "(hot / jacket)": one item's values
+            items = bare.split(",")
+            if len(items) >= 2 and all(0 < len(item.split()) <= 5 for item in items):
+                line = f"{m.group(1)}: {m.group(2)}"
+        out.append(_trailing_choices(line))
+    return "\n".join(out)
+
+
+# "payments: pupil, amount, method - cash, card, cheque": the last item's values after a dash
+_TRAILING_CHOICES = re.compile(
+    r"^(\s*[A-Za-z][\w '&/-]{0,30}:[^\n]*,\s*[A-Za-z][\w ]{0,25}?)\s+-\s+"
+    r"([A-Za-z]+(?:\s*,\s*[A-Za-z]+)*(?:\s*,?\s+or\s+[A-Za-z]+|\s*,\s*[A-Za-z]+))\s*$"
+)
+
+
+def _trailing_choices(line: str) -> str:
+    """``payments: pupil, method - cash, card, cheque`` as ``..., method (cash / card /
+    cheque)``: single words after the last item's dash, at the end of an item line, are
+    its values, not more items."""
+    m = _TRAILING_CHOICES.match(line)
+    if m is None:
+        return line
+    values = re.split(r"\s*,\s*|\s+or\s+", m.group(2))
+    return f"{m.group(1)} ({' / '.join(v for v in values if v)})"
+
+
 def _outside_brackets(line: str, old: str, new: str) -> str:
     """``line`` with ``old`` replaced by ``new`` where it stands outside brackets."""
     depth, k, out = 0, 0, []
@@ -328,6 +366,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
     # "sites = farm name, landowner": the same, with an equals sign
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
+    text = _semicolon_headings(text)
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
     # After unwrapping, which reads the lines' widths as written. "I tick it as dated",
