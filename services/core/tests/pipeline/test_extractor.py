@@ -3064,3 +3064,13 @@ def test_a_long_text_word_with_slashed_values_is_one_of_them():
     )
     assert found["Payment"]["method"]["type"] == "enum"
     assert found["Payment"]["notes"]["type"] == "text"
+
+
+@pytest.mark.parametrize("have", ["We've got", "We have got", "We have"])
+def test_have_got_is_having(have):
+    """ "We've got roughly sixty shooters. For each one I keep ...": the British have."""
+    spec = extract_spec(
+        f"{have} roughly sixty shooters. For each one I keep their name, mobile and licence "
+        "number. Each shoot has a date and a discipline."
+    )
+    assert set(entities(spec)["Shooter"]) == {"name", "mobile", "licence_number"}

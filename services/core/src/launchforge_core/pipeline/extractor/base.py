@@ -28,6 +28,9 @@ class ReaderBase(ABC):
     previous_item: str | None  # the last item of the list being read
     last_person: str | None
     person_subject: tuple[str, int] | None
+    # the latest entity named at all ("we have sixty shooters": named, not yet told of)
+    # and the sentence it is in
+    last_named: tuple[str, int] | None
 
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 

@@ -157,19 +157,22 @@ class ClauseReader(ReaderBase):
                             and after_next.text == "one"
                         )
                     )
-                    and self.last_entity
+                    and (self.last_entity or self._named_just_before())
                 ):
                     # "we have bells, and for each one I want the number": the last thing
                     # ("we go to five competitions a season, and for each one ...": the
-                    # things just named in this sentence, when it names some)
+                    # things just named in this sentence, when it names some; "we have
+                    # sixty shooters. For each one ...": the things the last one named)
                     named = [
                         c
                         for c in cs[:i]
                         if isinstance(c, NP) and c.plural and self.role(c) == "entity"
                     ]
                     one = self.entity(named[-1], strength=1) if named else None
-                    i = self._focus_fields(cs, i + (2 if them else 3), one or self.last_entity)
-                    continue
+                    owner = one or self._named_just_before() or self.last_entity
+                    if owner is not None:  # always, by the test above
+                        i = self._focus_fields(cs, i + (2 if them else 3), owner)
+                        continue
                 if (
                     text in ("at", "on", "after", "during", "in", "within")
                     and isinstance(nxt, NP)
@@ -581,6 +584,12 @@ class ClauseReader(ReaderBase):
             and isinstance(second, Token)
             and second.tag in ("VERB", "AUX")
         )
+
+    def _named_just_before(self) -> str | None:
+        """The entity the sentence before this one named last, if it named one."""
+        if self.last_named is not None and self.last_named[1] == self.sentence - 1:
+            return self.last_named[0]
+        return None
 
     def _counted_attribute(self, np: NP) -> bool:
         """``every quote is for one client``, ``a photo has a date``: a word that usually

@@ -116,6 +116,7 @@ class ReaderCore(ReaderBase):
         self.last_person: str | None = None
         # the person who is the subject of the latest clause, and the sentence it is in
         self.person_subject: tuple[str, int] | None = None
+        self.last_named: tuple[str, int] | None = None
 
     # --- facts ------------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class ReaderCore(ReaderBase):
             draft = EntityDraft(key, words, (self.sentence, np.index))
             self.r.entities[key] = draft
         draft.evidence += strength
+        self.last_named = (key, self.sentence)
         if np.plural or np.each or np.numbers or np.det in ("a", "an", "another"):
             draft.counted = True
         if strength > 0:

@@ -351,6 +351,12 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    # "we've got sixty shooters", "each site has got a name": have, said the British way
+    text = re.sub(r"'ve\s+got\b", " have", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(have|has)\s+got\b", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(he|she|it|that|there|who|what)'s\s+got\b", r"\1 has", text, flags=re.IGNORECASE
+    )
     # "weaned (no.)", "tubs (no., model, ...)": the number
     text = re.sub(r"\(\s*no\.?\s*(?=[),])", "(number", text, flags=re.IGNORECASE)
     # "result (µg/m3)", "speed (km/h)": a measure in a unit of units, not two choices
