@@ -3074,3 +3074,17 @@ def test_have_got_is_having(have):
         "number. Each shoot has a date and a discipline."
     )
     assert set(entities(spec)["Shooter"]) == {"name", "mobile", "licence_number"}
+
+
+def test_what_is_noted_after_a_thing_gets_its_record_is_the_records():
+    """ "each dog gets a run at a trial: we write down the points": the run's points,
+    not the dog's; "a hire is for one customer, they can take more than one inflatable,
+    and we note the delivery time": still the hire's."""
+    spec = extract_spec(
+        "Trials have a date and a judge. Dogs have a name and a sex. Each dog gets a run at "
+        "a trial: we write down the points and the time."
+    )
+    found = entities(spec)
+    assert set(found["Dog"]) == {"name", "sex"}
+    assert {"points", "time"} <= set(found["Run"])
+    assert {("Run", "Dog"), ("Run", "Trial")} <= relations(spec)

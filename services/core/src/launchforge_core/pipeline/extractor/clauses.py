@@ -773,6 +773,26 @@ class ClauseReader(ReaderBase):
                 return key
         return None
 
+    def _topics_record(self, cs: list[Chunk], i: int, topic: str | None) -> str | None:
+        """``topic``, or its record that is the object of its own verb before ``i``: "each
+        dog gets a run at a trial: we write down the points" notes the run's."""
+        if topic is None:
+            return None
+        children = {child for child, parent in self.r.relations if parent == topic}
+        for k in range(i - 2):
+            c, verb, obj = cs[k], cs[k + 1], cs[k + 2]
+            if (
+                isinstance(c, NP)
+                and "-".join(entity_words(c)) == topic
+                and isinstance(verb, Token)
+                and verb.tag == "VERB"
+                and isinstance(obj, NP)
+                and obj.det in ("a", "an")
+                and "-".join(entity_words(obj)) in children
+            ):
+                return "-".join(entity_words(obj))
+        return topic
+
     def _it_np(self, cs: list[Chunk], i: int) -> NP | None:
         """The thing "it" at ``i`` stands for, as a noun phrase the clause rules can read."""
         key = self._it(cs, i)
@@ -1359,7 +1379,7 @@ class ClauseReader(ReaderBase):
             if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:
                 # "each call is made by a volunteer to one member, and afterwards they log
                 # the date": what is noted is the call's, the thing the sentence is about
-                owner = self._topic(cs, i) or owner
+                owner = self._topics_record(cs, i, self._topic(cs, i)) or owner
             if owner:
                 return self.read_fields(cs, j, owner, closer=None)
         if (
