@@ -3088,3 +3088,14 @@ def test_what_is_noted_after_a_thing_gets_its_record_is_the_records():
     assert set(found["Dog"]) == {"name", "sex"}
     assert {"points", "time"} <= set(found["Run"])
     assert {("Run", "Dog"), ("Run", "Trial")} <= relations(spec)
+
+
+def test_every_one_logged_for_a_thing_is_its_child():
+    """ "for each case we'd log every letter: ...": a case has many letters; "for each
+    booking we note their table": a booking's one table."""
+    spec = extract_spec(
+        "Cases have a summary. For each case we'd log every letter: the date sent and the "
+        "organisation."
+    )
+    assert relations(spec) == {("Letter", "Case")}
+    assert set(entities(spec)["Letter"]) == {"date_sent", "organisation"}

@@ -646,9 +646,10 @@ class FieldReader(ReaderBase):
                 if np.plural and closer is None and after_and and owner is None:
                     return i
                 child = self.entity(np, force=forced)
-                if np.each or not np.plural:  # "their team": the owner's one team
+                every = not np.plural and np.det in ("each", "every")
+                if (np.each or not np.plural) and not every:  # "their team": one team
                     self.relation(owner, child)
-                else:
+                else:  # "their pets", "for each case we log every letter": the owner's many
                     self.relation(child, owner)
                 i = self._relative_clause(cs, i + 1, child)
                 i = self.read_posts(cs, i, child)
