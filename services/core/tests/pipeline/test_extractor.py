@@ -3099,3 +3099,17 @@ def test_every_one_logged_for_a_thing_is_its_child():
     )
     assert relations(spec) == {("Letter", "Case")}
     assert set(entities(spec)["Letter"]) == {"date_sent", "organisation"}
+
+
+@pytest.mark.parametrize("who", ["Every person", "Each person", "Everyone"])
+def test_everyone_who_does_it_is_named_by_the_writers_word(who):
+    """ "Every person who contacts us is a constituent": the records are constituents,
+    whom the rest of the idea names so."""
+    spec = extract_spec(
+        f"{who} who contacts us is a constituent and we need their name and email. One "
+        "constituent can have several cases. Each case has a summary."
+    )
+    found = entities(spec)
+    assert "Person" not in found
+    assert {"name", "email"} <= set(found["Constituent"])
+    assert ("Case", "Constituent") in relations(spec)

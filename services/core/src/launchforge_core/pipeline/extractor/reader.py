@@ -105,6 +105,10 @@ _VIEW_HEADINGS = frozenset(
 )
 
 
+# "every person who ... is a constituent": a word for anyone, which the sentence then names
+_GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
+
+
 class ReaderCore(ReaderBase):
     def __init__(self, idea: str) -> None:
         self.r = Reading()
@@ -259,6 +263,7 @@ class ReaderCore(ReaderBase):
             if self._strip_called(chunks):
                 continue
             chunks = self._strip_alias(chunks)
+            chunks = self._who_is_a(chunks)
             self.read_sentence(chunks, first=index == 0)
         return self.r
 
@@ -307,6 +312,38 @@ class ReaderCore(ReaderBase):
                 names = ("-".join(entity_words(first)), "-".join(entity_words(own)))
                 self.r.aliases.append(names)
                 rest = cs[:k] + cs[k + 6 :]
+                for index, item in enumerate(rest):
+                    if isinstance(item, NP):
+                        item.index = index
+                return rest
+        return cs
+
+    def _who_is_a(self, cs: list[Chunk]) -> list[Chunk]:
+        """``every person who contacts us is a constituent ...``: the writer's own word for
+        everyone who does it, which the rest of the idea uses ("one constituent can have
+        several cases"); the sentence reads on as ``every constituent ...``."""
+        if len(cs) < 4 or not isinstance(cs[1], Token) or cs[1].text not in ("who", "that"):
+            return cs
+        first = cs[0]
+        generic = (isinstance(first, NP) and first.each and first.singular in _GENERIC_PEOPLE) or (
+            isinstance(first, Token) and first.text in ("everyone", "everybody", "anyone")
+        )
+        if not generic:
+            return cs
+        for k in range(2, min(len(cs) - 1, 8)):
+            c, own = cs[k], cs[k + 1]
+            if (
+                isinstance(c, Token)
+                and c.text in ("is", "becomes")
+                and isinstance(own, NP)
+                and own.det in ("a", "an")
+                and not own.mods
+                and self.role(own) == "entity"
+            ):
+                if isinstance(first, NP):
+                    self.r.aliases.append(("-".join(entity_words(first)), own.singular))
+                every = NP(head=own.head, det="every", index=0)
+                rest = [every, *cs[k + 2 :]]
                 for index, item in enumerate(rest):
                     if isinstance(item, NP):
                         item.index = index
