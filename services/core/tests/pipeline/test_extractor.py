@@ -3113,3 +3113,11 @@ def test_everyone_who_does_it_is_named_by_the_writers_word(who):
     assert "Person" not in found
     assert {"name", "email"} <= set(found["Constituent"])
     assert ("Case", "Constituent") in relations(spec)
+
+
+def test_a_text_of_something_goes_on_to_the_next_field():
+    """ "a summary of the problem, a status and a date": the summary's subject is said
+    with it, and the list goes on."""
+    spec = extract_spec("A case has a summary of the problem, a status and a date.")
+    assert set(entities(spec)["Case"]) == {"summary", "status", "date"}
+    assert entities(spec)["Case"]["summary"]["type"] == "text"

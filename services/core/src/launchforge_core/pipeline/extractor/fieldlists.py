@@ -675,6 +675,17 @@ class FieldReader(ReaderBase):
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 after = cs[i + 2] if i + 2 < len(cs) else None
             if (
+                isinstance(nxt, Token)
+                and nxt.text == "of"
+                and isinstance(after, NP)
+                and after.det in ("the", "a", "an", "any")
+                and infer_type(draft.words) == "text"
+                and self._known_key(after) is None
+            ):
+                i += 2  # "a summary of the problem", "a description of any damage": the text
+                nxt = cs[i + 1] if i + 1 < len(cs) else None
+                after = cs[i + 2] if i + 2 < len(cs) else None
+            if (
                 len(np.words) == 1
                 and np.head in SHARED_HEAD_MODIFIERS
                 and isinstance(nxt, Token)
