@@ -3121,3 +3121,16 @@ def test_a_text_of_something_goes_on_to_the_next_field():
     spec = extract_spec("A case has a summary of the problem, a status and a date.")
     assert set(entities(spec)["Case"]) == {"summary", "status", "date"}
     assert entities(spec)["Case"]["summary"]["type"] == "text"
+
+
+def test_what_is_taken_when_someone_enters_is_the_entrys():
+    """ "When someone enters a class we take their tractor make and model": an entry of
+    the class, with what was taken; the class keeps only its own fields."""
+    spec = extract_spec(
+        "Each class has a name and an entry fee. Competitors have a name and a phone. When "
+        "someone enters a class we take their tractor make and model."
+    )
+    found = entities(spec)
+    assert set(found["Class"]) == {"name", "entry_fee"}
+    assert {"tractor_make", "model"} <= set(found["Entry"])
+    assert ("Entry", "Class") in relations(spec)

@@ -58,6 +58,7 @@ EVENT_BY_VERB = {
 ACT_BY_VERB = {
     **EVENT_BY_VERB,
     "inspect": "inspection",
+    "enter": "entry",
     "check": "check",
     "service": "service",
     "clean": "cleaning",
@@ -661,10 +662,17 @@ class EventReader(ReaderBase):
                 noter,
                 k + 2,
             )  # "when an animal is brought in we give it a reference and note ..."
+        taken = cs[k + 1] if k + 1 < len(cs) else None
+        took_theirs = (
+            isinstance(note, Token)
+            and self._base(note.text) == "take"
+            and isinstance(taken, NP)
+            and taken.det in ("their", "his", "her")
+        )  # "when someone enters a class we take their tractor make": noted of the act
         if not (
             isinstance(note, Token)
             and note.tag == "VERB"
-            and self._base(note.text) in NOTING_VERBS
+            and (self._base(note.text) in NOTING_VERBS or took_theirs)
             and k + 1 < len(cs)
             and self._notable(cs[k + 1])
         ):
