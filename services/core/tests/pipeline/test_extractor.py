@@ -3134,3 +3134,14 @@ def test_what_is_taken_when_someone_enters_is_the_entrys():
     assert set(found["Class"]) == {"name", "entry_fee"}
     assert {"tractor_make", "model"} <= set(found["Entry"])
     assert ("Entry", "Class") in relations(spec)
+
+
+def test_which_is_one_of_values_after_a_field_lists_its_choices():
+    spec = extract_spec(
+        "Residents have a name and a mobility, which is independent, frame or wheelchair."
+    )
+    mobility = entities(spec)["Resident"]["mobility"]
+    assert (mobility["type"], mobility["choices"]) == (
+        "enum",
+        ["independent", "frame", "wheelchair"],
+    )

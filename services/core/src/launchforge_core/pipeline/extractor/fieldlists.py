@@ -826,6 +826,19 @@ class FieldReader(ReaderBase):
         if t.text == "yes-no":
             draft.type = "boolean"
             return i + 1
+        which = i + 1 if t.text == "," else i
+        said = [c.text if isinstance(c, Token) else "" for c in cs[which : which + 3]]
+        if said[:2] in (["which", "is"], ["which", "are"], ["that", "is"]) or said == [
+            "which",
+            "can",
+            "be",
+        ]:
+            # "their mobility, which is independent, frame or wheelchair": the values
+            start = which + (3 if said[1] == "can" else 2)
+            choices, j = self._choices(cs, start, closer=None)
+            if 2 <= len(choices) <= 8 and all(len(c.split()) <= 3 for c in choices):
+                draft.choices, draft.type = choices, "enum"
+                return j
         hinted = self._type_in_brackets(cs, i)
         if hinted is not None:
             if hinted != "number" or infer_type(draft.words) == "string":
