@@ -3145,3 +3145,17 @@ def test_which_is_one_of_values_after_a_field_lists_its_choices():
         "enum",
         ["independent", "frame", "wheelchair"],
     )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Then there are the sessions I run: each has a title, a date and a start time.",
+        "We run sessions. Each has a title, a date and a start time.",
+    ],
+)
+def test_each_alone_is_each_of_the_things_just_named(said):
+    spec = extract_spec(f"Residents have a name. {said}")
+    found = entities(spec)
+    assert set(found["Session"]) == {"title", "date", "start_time"}
+    assert set(found["Resident"]) == {"name"}

@@ -263,7 +263,7 @@ class ReaderCore(ReaderBase):
             if self._strip_called(chunks):
                 continue
             chunks = self._strip_alias(chunks)
-            chunks = self._who_is_a(chunks)
+            chunks = self._each_has(self._who_is_a(chunks))
             self.read_sentence(chunks, first=index == 0)
         return self.r
 
@@ -348,6 +348,32 @@ class ReaderCore(ReaderBase):
                     if isinstance(item, NP):
                         item.index = index
                 return rest
+        return cs
+
+    def _each_has(self, cs: list[Chunk]) -> list[Chunk]:
+        """``we run sessions: each has a title, ...``, ``... sessions. Each has a date``:
+        "each" alone is each of the things just named, read as ``each session has``."""
+        for k, c in enumerate(cs[:-1]):
+            verb = cs[k + 1]
+            if not (
+                isinstance(c, Token)
+                and c.text in ("each", "every")
+                and (k == 0 or cs[k - 1].text in (":", ";", "-"))
+                and isinstance(verb, Token)
+                and verb.text in ("has", "have", "gets", "needs")
+            ):
+                continue
+            before = [
+                x for x in cs[:k] if isinstance(x, NP) and x.plural and self.role(x) == "entity"
+            ]
+            if before:
+                words = entity_words(before[-1])
+            elif k == 0 and self.last_named is not None and self.last_named[1] == self.sentence - 1:
+                words = self.last_named[0].split("-")
+            else:
+                continue
+            each = NP(head=words[-1], mods=words[:-1], det="each", index=k)
+            return [*cs[:k], each, *cs[k + 1 :]]
         return cs
 
     def _strip_called(self, chunks: list[Chunk]) -> bool:
