@@ -109,6 +109,9 @@ def test_entity_names_are_singular_pascal_case(phrase, name):
         ("placing", "integer"),
         ("pulse", "integer"),
         ("crew size", "integer"),
+        ("cell number", "phone"),
+        ("mobile number", "phone"),
+        ("guard card number", "string"),  # an identifier, not a count
     ],
 )
 def test_field_types_come_from_the_words(words, kind):

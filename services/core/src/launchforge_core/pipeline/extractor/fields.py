@@ -70,11 +70,13 @@ DEFAULT_CHOICES = {
     "priority": ["low", "medium", "high"],
 }
 # "number" that is an identifier, not a count.
+# "cell number", "contact number": a phone
+_PHONE_BEFORE_NUMBER = frozenset({"phone", "contact", "cell", "mobile", "telephone", "landline"})
 IDENTIFIER_BEFORE_NUMBER = frozenset(
     """phone serial account reference ref tracking license licence registration plate
     policy invoice order case ticket room table seat flight isbn part model membership
     id vat tax house unit lot booking confirmation member student employee badge
-    jersey shirt bib""".split()
+    jersey shirt bib card""".split()
 )
 
 
@@ -154,7 +156,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     mods = set(words[:-1])
     if head in MEASURE_HEADS:
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
-    if head in PHONE_WORDS or (mods & {"phone", "contact"} and head == "number"):
+    if head in PHONE_WORDS or (mods & _PHONE_BEFORE_NUMBER and head == "number"):
         return "phone"
     if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
         return "email"
