@@ -3162,3 +3162,14 @@ def test_each_alone_is_each_of_the_things_just_named(said):
     found = entities(spec)
     assert set(found["Session"]) == {"title", "date", "start_time"}
     assert set(found["Resident"]) == {"name"}
+
+
+def test_every_x_is_a_y_before_its_fields_names_the_records_y():
+    spec = extract_spec(
+        "Guards have a name. Sites have a name. Every visit is a patrol: which guard, which "
+        "site, the date and whether it was scanned."
+    )
+    found = entities(spec)
+    assert "Visit" not in found
+    assert {"date"} <= set(found["Patrol"])
+    assert relations(spec) == {("Patrol", "Guard"), ("Patrol", "Site")}

@@ -311,18 +311,33 @@ class ReaderCore(ReaderBase):
                 assert isinstance(own, NP)
                 names = ("-".join(entity_words(first)), "-".join(entity_words(own)))
                 self.r.aliases.append(names)
-                rest = cs[:k] + cs[k + 6 :]
-                for index, item in enumerate(rest):
-                    if isinstance(item, NP):
-                        item.index = index
-                return rest
+                return self._renumbered(cs[:k] + cs[k + 6 :])
         return cs
 
     def _who_is_a(self, cs: list[Chunk]) -> list[Chunk]:
         """``every person who contacts us is a constituent ...``: the writer's own word for
         everyone who does it, which the rest of the idea uses ("one constituent can have
         several cases"); the sentence reads on as ``every constituent ...``."""
-        if len(cs) < 4 or not isinstance(cs[1], Token) or cs[1].text not in ("who", "that"):
+        if len(cs) < 4:
+            return cs
+        first, be, own, colon = cs[:4]
+        if (
+            isinstance(first, NP)
+            and first.det in ("every", "each")
+            and isinstance(be, Token)
+            and be.text == "is"
+            and isinstance(own, NP)
+            and own.det in ("a", "an")
+            and not own.mods
+            and isinstance(colon, Token)
+            and colon.text == ":"
+            and self.role(first) == "entity"
+            and self.role(own) == "entity"
+        ):
+            # "every visit is a patrol: which guard, which site, ...": patrols, so called
+            self.r.aliases.append(("-".join(entity_words(first)), own.singular))
+            return self._renumbered([NP(head=own.head, det="every", index=0), *cs[3:]])
+        if not isinstance(cs[1], Token) or cs[1].text not in ("who", "that"):
             return cs
         first = cs[0]
         generic = (isinstance(first, NP) and first.each and first.singular in _GENERIC_PEOPLE) or (
@@ -343,11 +358,15 @@ class ReaderCore(ReaderBase):
                 if isinstance(first, NP):
                     self.r.aliases.append(("-".join(entity_words(first)), own.singular))
                 every = NP(head=own.head, det="every", index=0)
-                rest = [every, *cs[k + 2 :]]
-                for index, item in enumerate(rest):
-                    if isinstance(item, NP):
-                        item.index = index
-                return rest
+                return self._renumbered([every, *cs[k + 2 :]])
+        return cs
+
+    @staticmethod
+    def _renumbered(cs: list[Chunk]) -> list[Chunk]:
+        """``cs`` with each noun phrase's index its place in the shortened sentence."""
+        for index, item in enumerate(cs):
+            if isinstance(item, NP):
+                item.index = index
         return cs
 
     def _each_has(self, cs: list[Chunk]) -> list[Chunk]:
