@@ -3173,3 +3173,14 @@ def test_every_x_is_a_y_before_its_fields_names_the_records_y():
     assert "Visit" not in found
     assert {"date"} <= set(found["Patrol"])
     assert relations(spec) == {("Patrol", "Guard"), ("Patrol", "Site")}
+
+
+def test_a_record_someone_logs_with_its_fields_is_a_record():
+    """ "the guard logs an incident with the time, ...": incidents, not the guard's time."""
+    spec = extract_spec(
+        "Guards have a name. Each patrol has a date. The guard logs an incident with the "
+        "time, the type and whether police were called."
+    )
+    found = entities(spec)
+    assert set(found["Guard"]) == {"name"}
+    assert set(found["Incident"]) == {"time", "type", "police_called"}

@@ -1357,6 +1357,26 @@ class ClauseReader(ReaderBase):
             and self._has_posts(cs, j + 1)
         ):
             role = "entity"  # "I want to log breakdowns against a machine with the date"
+        logged = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            subject_key
+            and subject is not None
+            and self._right_before(cs, i, subject)
+            and base in NOTING_VERBS
+            and obj.det in ("a", "an")
+            and not obj.mods
+            and role in ("entity", "attribute")
+            and isinstance(logged, Token)
+            and logged.text in ("with", ":")
+            and self._looks_like_field_list(cs, j + 2)
+        ):
+            # "the guard logs an incident with the time, the type, ...": a record the
+            # subject makes, with its own fields (not the subject's fields)
+            child = self.entity(obj, strength=2, force=True)
+            if child:
+                self.relation(child, subject_key)
+                self.last_entity = child
+                return self.read_fields(cs, j + 2, child, closer=None)
         if (
             subject is not None
             and (subject_key or subject.det in ("a", "an", "each", "every"))
