@@ -3184,3 +3184,27 @@ def test_a_record_someone_logs_with_its_fields_is_a_record():
     found = entities(spec)
     assert set(found["Guard"]) == {"name"}
     assert set(found["Incident"]) == {"time", "type", "police_called"}
+
+
+def test_values_after_a_short_clause_are_the_fields():
+    """ "the format they want (USB, CD or download)", "the grade they shoot in, which is
+    AA, A, B or C": the clause says whose, the values are the field's."""
+    spec = extract_spec(
+        "For every listener we need name, address, and the format they want (USB, CD or "
+        "download), plus the date they joined."
+    )
+    listener = entities(spec)["Listener"]
+    assert listener["format"]["choices"] == ["usb", "cd", "download"]
+    assert "cd_or_download" not in listener
+
+
+def test_the_date_of_the_last_one_is_a_date():
+    """ "the date of the last sweep" is a chimney's date, not a record called LastSweep."""
+    spec = extract_spec(
+        "I keep each chimney with its location and the date of the last sweep. When I do a "
+        "sweep I log the chimney, the date and the price."
+    )
+    found = entities(spec)
+    assert "LastSweep" not in found
+    assert found["Chimney"]["date_of_last_sweep"]["type"] == "date"
+    assert ("Sweep", "Chimney") in relations(spec)

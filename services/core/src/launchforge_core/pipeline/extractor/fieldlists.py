@@ -719,6 +719,11 @@ class FieldReader(ReaderBase):
                 and isinstance(after, NP)
                 and (
                     (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
+                    or (  # "the date of the last sweep": when the last one was, not a record
+                        np.head in ("date", "time")
+                        and {"last", "next", "first", "latest", "previous"}
+                        & {*after.mods, *after.adjs}
+                    )
                     or (np.head in COUNT_HEADS and not np.mods and after.plural)
                     or (np.head in UNITS and not np.mods)  # "grams of filament used"
                 )
@@ -739,7 +744,7 @@ class FieldReader(ReaderBase):
             ):
                 draft.words = [*draft.words, nxt.text]  # "work done", "date joined"
                 i += 1
-            i = self._field_cues(cs, i + 1, draft)
+            i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
             following = cs[i] if i < len(cs) else None
             happens = cs[i + 1] if i + 1 < len(cs) else None
             if (
@@ -1102,6 +1107,22 @@ class FieldReader(ReaderBase):
             self.add_field(owner, draft)
             return j + 1
         return j
+
+    @staticmethod
+    def _past_a_short_clause(cs: list[Chunk], i: int) -> int:
+        """Past ``they want`` / ``they shoot in`` at ``i`` when the field's values follow it:
+        "the format they want (USB, CD or download)", "the grade they shoot in, which is
+        AA, A, B or C"; else ``i``."""
+        k = i
+        if not (k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PRON"):
+            return i
+        if not (isinstance(cs[k + 1], Token) and cs[k + 1].tag == "VERB"):
+            return i
+        k += 2
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
+            k += 1
+        said = [c.text if isinstance(c, Token) else "" for c in cs[k : k + 2]]
+        return k if said[:1] == ["("] or said == [",", "which"] else i
 
     @staticmethod
     def _slashed_choices(cs: list[Chunk], i: int) -> bool:
