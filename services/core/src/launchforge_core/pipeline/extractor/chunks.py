@@ -146,19 +146,20 @@ def _one_of_the(chunks: list[Chunk]) -> list[Chunk]:
         every = (
             _them(out, subject_too=True) if isinstance(np, Token) and np.text == "them" else None
         )
+        each_one = isinstance(of, Token) and of.text == "one"
+        verb = np if each_one else of
         if (
             isinstance(c, Token)
             and c.text in ("each", "every")
-            and isinstance(of, Token)
-            and of.text == "one"
-            and isinstance(np, Token)
-            and np.text in ("has", "gets", "needs")
+            and isinstance(verb, Token)
+            and verb.text in ("has", "gets", "needs")
         ):
-            # "we plan videos well ahead: each one has a working title": each video
+            # "we plan videos well ahead: each one has a working title", "we run
+            # sessions: each has a title": each video, each session
             named = _them(out, subject_too=True)
             if named is not None:
                 out.append(NP(head=named.singular, mods=named.mods, det="each"))
-                i += 2
+                i += 2 if each_one else 1
                 continue
         if isinstance(c, Token) and c.text == "each" and c.tag == "PRON":
             # "drivers have a name, and each drives one of our cars": each driver

@@ -370,29 +370,20 @@ class ReaderCore(ReaderBase):
         return cs
 
     def _each_has(self, cs: list[Chunk]) -> list[Chunk]:
-        """``we run sessions: each has a title, ...``, ``... sessions. Each has a date``:
-        "each" alone is each of the things just named, read as ``each session has``."""
-        for k, c in enumerate(cs[:-1]):
-            verb = cs[k + 1]
-            if not (
-                isinstance(c, Token)
-                and c.text in ("each", "every")
-                and (k == 0 or cs[k - 1].text in (":", ";", "-"))
-                and isinstance(verb, Token)
-                and verb.text in ("has", "have", "gets", "needs")
-            ):
-                continue
-            before = [
-                x for x in cs[:k] if isinstance(x, NP) and x.plural and self.role(x) == "entity"
-            ]
-            if before:
-                words = entity_words(before[-1])
-            elif k == 0 and self.last_named is not None and self.last_named[1] == self.sentence - 1:
-                words = self.last_named[0].split("-")
-            else:
-                continue
-            each = NP(head=words[-1], mods=words[:-1], det="each", index=k)
-            return [*cs[:k], each, *cs[k + 1 :]]
+        """``We run sessions. Each has a title, ...``: "each" opening a sentence is each of
+        the things the sentence before named last, read as ``each session has``. (Within
+        one sentence, "sessions: each has ...", the chunker already reads it so.)"""
+        first, verb = (cs[k] if k < len(cs) else None for k in (0, 1))
+        if (
+            isinstance(first, Token)
+            and first.text in ("each", "every")
+            and isinstance(verb, Token)
+            and verb.text in ("has", "have", "gets", "needs")
+            and self.last_named is not None
+            and self.last_named[1] == self.sentence - 1
+        ):
+            words = self.last_named[0].split("-")
+            return [NP(head=words[-1], mods=words[:-1], det="each", index=0), *cs[1:]]
         return cs
 
     def _strip_called(self, chunks: list[Chunk]) -> bool:
