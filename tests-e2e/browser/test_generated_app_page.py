@@ -915,6 +915,31 @@ async def test_the_robot_first_meets_a_form_with_text(browser: Browser, served: 
     await test_the_acceptance_robot_sees_what_it_typed(browser, served)
 
 
+def _film_rolls() -> dict[str, Any]:
+    """A datetime typed by keyboard: with no max on the input, Chromium's year segment
+    takes six digits and the time runs on into the year ("Enter a complete value")."""
+    return {
+        "name": "Film rolls",
+        "entities": [
+            {"name": "Roll", "fields": [{"name": "stock", "type": "string", "required": True},
+                                        {"name": "loaded at", "type": "datetime", "required": True},
+                                        {"name": "developed on", "type": "date"}]},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "served", [Case("film-rolls", "dark", _film_rolls, robot="keyboard")], indirect=True,
+    ids=["film-rolls"],
+)  # fmt: skip
+async def test_the_keyboard_robot_types_a_datetime(browser: Browser, served: Served) -> None:
+    (roll,) = served.model["entities"]
+    assert [f["input"] for f in roll["fields"]] == ["text", "datetime-local", "date"]
+    assert roll["fields"][1]["required"]
+    # The required datetime must be complete for the robot's record to be saved and seen.
+    await test_the_acceptance_robot_sees_what_it_typed(browser, served)
+
+
 async def _focused(page: Page) -> dict[str, Any]:
     info: dict[str, Any] = await page.evaluate(
         """() => {

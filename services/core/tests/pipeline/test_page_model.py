@@ -89,6 +89,24 @@ def test_an_unbounded_integer_input_is_bounded_like_the_api():
     assert (field["minimum"], field["maximum"]) == (-(2**31), 2**31 - 1)
 
 
+def test_date_inputs_are_bounded_to_the_years_the_api_takes():
+    """Without a max, Chromium's year segment takes six digits and a date typed by keyboard
+    runs on into the year; with it the segment stops at four."""
+    team = _by_key(page_model(build_model(EVERY_TYPE)))["team"]
+    fields = {f["name"]: f for f in team["fields"]}
+    assert (fields["founded"]["minimum"], fields["founded"]["maximum"]) == (
+        "0001-01-01",
+        "9999-12-31",
+    )
+    assert (fields["last_seen"]["minimum"], fields["last_seen"]["maximum"]) == (
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+    )
+    html = _render(EVERY_TYPE)["app/static/index.html"].decode()
+    assert 'type="datetime-local"' in html
+    assert 'max="9999-12-31T23:59"' in html
+
+
 def test_parents_come_first_and_paths_are_relative():
     model = page_model(build_model(EVERY_TYPE))
     assert [e["key"] for e in model["entities"]] == ["team", "game"]

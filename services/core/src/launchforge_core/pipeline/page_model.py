@@ -55,6 +55,13 @@ SEARCHABLE = ("string", "text", "email", "url", "phone")
 # What the API enforces when the spec gives no bound (see docs/generated-app.md).
 INT32 = (-(2**31), 2**31 - 1)
 DECIMAL_MAX = 9_999_999_999.99
+# The years the API takes (1-9999). An input with no ``max`` lets Chromium's year segment
+# take six digits, so a person typing a date by keyboard runs the time into the year and
+# is told "Enter a complete value"; with the bound the segment stops at four.
+DATE_BOUNDS = {
+    "date": ("0001-01-01", "9999-12-31"),
+    "datetime": ("0001-01-01T00:00", "9999-12-31T23:59"),
+}
 # Hints next to inputs whose expected form a person might not guess.
 HINTS = {
     "decimal": "An amount with up to 2 decimals, e.g. 12.50.",
@@ -117,9 +124,11 @@ def children_path(parent: EntityModel, child: EntityModel, relation: RelationMod
 
 def _field(f: FieldModel) -> dict[str, Any]:
     """One input's description; every key is present (null when it does not apply)."""
-    low: float | int | None = None
-    high: float | int | None = None
-    if f.type in STEPS:
+    low: float | int | str | None = None
+    high: float | int | str | None = None
+    if f.type in DATE_BOUNDS:
+        low, high = DATE_BOUNDS[f.type]
+    elif f.type in STEPS:
         low, high = f.minimum, f.maximum
         if f.type == "integer":
             low = INT32[0] if low is None else max(int(low), INT32[0])
