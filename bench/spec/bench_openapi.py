@@ -64,6 +64,7 @@ from typing import Any
 import yaml
 from bench_spec import IdeaResult, fmt, mean, score_spec, table, words_of
 from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
+from launchforge_core.pipeline.packaging import write_tree
 
 HERE = Path(__file__).resolve().parent
 ROLE_SUFFIXES = (
@@ -218,10 +219,7 @@ def app_openapi(files: dict[str, bytes], *, timeout: float = 60) -> dict[str, An
     """The OpenAPI the generated app itself serves, from a subprocess in its directory."""
     with tempfile.TemporaryDirectory(prefix="lf-openapi-") as tmp:
         root = Path(tmp)
-        for rel, content in files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        write_tree(files, root)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": tmp,

@@ -44,6 +44,7 @@ import pytest
 from launchforge_common.testing import free_port
 from launchforge_core.pipeline.extractor import extract_spec
 from launchforge_core.pipeline.generator import render_project
+from launchforge_core.pipeline.packaging import write_tree
 from launchforge_core.pipeline.spec import build_model
 from playwright.async_api import Browser, Locator, Page, expect
 
@@ -293,10 +294,7 @@ def served(
     spec["theme"] = case.theme
     app = build_model(spec)
     root = tmp_path_factory.mktemp(case.slug)
-    for name, content in render_project(app, spec, generator="offline").items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    write_tree(render_project(app, spec, generator="offline"), root)
     module = "app.main:app"
     if case.prefix:
         (root / "preview.py").write_text(PREVIEW_PROXY.format(prefix=case.prefix))

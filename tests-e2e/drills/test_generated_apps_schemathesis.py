@@ -70,6 +70,7 @@ from launchforge_common.testing import (
 )
 from launchforge_core.pipeline.extractor import extract_spec
 from launchforge_core.pipeline.generator import render_project
+from launchforge_core.pipeline.packaging import write_tree
 from launchforge_core.pipeline.spec import SpecError, build_model, normalised_spec
 from launchforge_core.pipeline.testdata import sample_value
 from schemathesis.config import SchemathesisConfig
@@ -282,12 +283,7 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     ) -> tuple[str, Path, int]:
         where = tmp_path / name
         app = build_model(spec)
-        for path, content in render_project(
-            app, normalised_spec(spec, app), generator="sweep"
-        ).items():
-            target = where / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        write_tree(render_project(app, normalised_spec(spec, app), generator="sweep"), where)
         port = free_port()
         log = where / "server.log"
         env = {

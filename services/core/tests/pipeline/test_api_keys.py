@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from launchforge_core.pipeline.generator import render_project
+from launchforge_core.pipeline.packaging import write_tree
 from launchforge_core.pipeline.spec import build_model, normalised_spec
 
 SPEC = Path(__file__).parent / "specs" / "dance-school.json"
@@ -60,9 +61,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict:
     where = tmp_path_factory.mktemp("dance-school")
     spec = json.loads(SPEC.read_text())
     app = build_model(spec)
-    for path, content in render_project(app, normalised_spec(spec, app), generator="test").items():
-        (where / path).parent.mkdir(parents=True, exist_ok=True)
-        (where / path).write_bytes(content)
+    write_tree(render_project(app, normalised_spec(spec, app), generator="test"), where)
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(where),

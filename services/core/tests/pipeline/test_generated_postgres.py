@@ -22,6 +22,7 @@ import asyncpg
 import pytest
 from launchforge_common.testing import commit_count, temporary_database
 from launchforge_core.pipeline.generator import render_project
+from launchforge_core.pipeline.packaging import write_tree
 from launchforge_core.pipeline.spec import build_model, normalised_spec
 from sqlalchemy.engine import make_url
 
@@ -36,10 +37,7 @@ pytestmark = pytest.mark.timeout(300)
 def _write(spec_path: Path, where: Path) -> None:
     spec = json.loads(spec_path.read_text())
     app = build_model(spec)
-    for path, content in render_project(app, normalised_spec(spec, app), generator="test").items():
-        target = where / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    write_tree(render_project(app, normalised_spec(spec, app), generator="test"), where)
 
 
 def _run_suite(where: Path, database_url: str) -> subprocess.CompletedProcess[str]:

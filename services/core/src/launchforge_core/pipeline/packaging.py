@@ -6,9 +6,19 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip's epoch: same input, byte-identical archive
+
+
+def write_tree(files: dict[str, bytes], root: Path) -> None:
+    """The project's files laid out under ``root``: the sandbox's project directory, or a
+    test's or benchmark's own directory where the app is run as a person would run it."""
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def build_manifest(files: dict[str, bytes], **meta: Any) -> dict[str, Any]:

@@ -32,6 +32,12 @@ class ReaderBase(ABC):
     # and the sentence it is in
     last_named: tuple[str, int] | None
 
+    def _named_just_before(self) -> str | None:
+        """The entity the sentence before this one named last, if it named one."""
+        if self.last_named is not None and self.last_named[1] == self.sentence - 1:
+            return self.last_named[0]
+        return None
+
     # --- facts and helpers (reader.ReaderCore) ------------------------------------------
 
     @abstractmethod

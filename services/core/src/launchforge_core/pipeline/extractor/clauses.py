@@ -585,12 +585,6 @@ class ClauseReader(ReaderBase):
             and second.tag in ("VERB", "AUX")
         )
 
-    def _named_just_before(self) -> str | None:
-        """The entity the sentence before this one named last, if it named one."""
-        if self.last_named is not None and self.last_named[1] == self.sentence - 1:
-            return self.last_named[0]
-        return None
-
     def _counted_attribute(self, np: NP) -> bool:
         """``every quote is for one client``, ``a photo has a date``: a word that usually
         names a field, counted one by one as the subject of its own clause, so a record."""

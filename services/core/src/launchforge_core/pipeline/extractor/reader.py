@@ -379,10 +379,9 @@ class ReaderCore(ReaderBase):
             and first.text in ("each", "every")
             and isinstance(verb, Token)
             and verb.text in ("has", "have", "gets", "needs")
-            and self.last_named is not None
-            and self.last_named[1] == self.sentence - 1
+            and (named := self._named_just_before()) is not None
         ):
-            words = self.last_named[0].split("-")
+            words = named.split("-")
             return [NP(head=words[-1], mods=words[:-1], det="each", index=0), *cs[1:]]
         return cs
 

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from launchforge_core.pipeline.packaging import write_tree
 from launchforge_core.pipeline.sandbox.outcome import ValidationOutcome, module_names, not_started
 from launchforge_core.pipeline.sandbox.payload import RUNNER, rlimits, sandbox_env
 from launchforge_core.pipeline.sandbox.process_run import run_confined
@@ -54,10 +55,7 @@ def _prepare(root: Path, files: dict[str, bytes], ids: tuple[int, int] | None) -
     """Lay out project/, home/ and tmp/ under ``root``, owned by the sandbox user."""
     for name in ("project", "home", "tmp"):
         (root / name).mkdir()
-    for rel, content in files.items():
-        target = root / "project" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    write_tree(files, root / "project")
     if ids is not None:
         for dirpath, dirnames, filenames in os.walk(root):
             os.chown(dirpath, *ids)
