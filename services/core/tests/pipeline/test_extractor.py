@@ -3208,3 +3208,23 @@ def test_the_date_of_the_last_one_is_a_date():
     assert "LastSweep" not in found
     assert found["Chimney"]["date_of_last_sweep"]["type"] == "date"
     assert ("Sweep", "Chimney") in relations(spec)
+
+
+def test_a_named_item_s_slashed_cells_are_its_fields_when_they_name_fields():
+    spec = extract_spec(
+        "kart club log\n\nkart: number / engine / colour\n"
+        "service: kart / date / work done / parts cost / hours\n"
+    )
+    found = entities(spec)
+    assert {"date", "work_done", "parts_cost", "hours"} <= set(found["Service"])
+    assert ("Service", "Kart") in relations(spec)
+
+
+def test_a_field_word_over_a_list_that_opens_with_a_kept_record_is_a_record():
+    spec = extract_spec(
+        "kart club log\n\nkart: number, engine, colour\nhigh score: kart, driver name, score, date\n"
+    )
+    found = entities(spec)
+    (score,) = [name for name in found if name.endswith("Score")]
+    assert {"driver_name", "date"} <= set(found[score])
+    assert (score, "Kart") in relations(spec)

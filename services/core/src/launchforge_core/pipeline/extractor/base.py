@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
+from launchforge_core.pipeline.extractor.roles import entity_words
 
 if TYPE_CHECKING:
     from launchforge_core.pipeline.extractor.reader import Reading
@@ -31,6 +32,13 @@ class ReaderBase(ABC):
     # the latest entity named at all ("we have sixty shooters": named, not yet told of)
     # and the sentence it is in
     last_named: tuple[str, int] | None
+
+    def _known_key(self, np: NP) -> str | None:
+        """The kept entity ``np`` names: "time slot" -> time-slot, "pet" -> pet."""
+        for key in ("-".join(entity_words(np)), np.singular):
+            if key in self.r.entities:
+                return key
+        return None
 
     def _named_just_before(self) -> str | None:
         """The entity the sentence before this one named last, if it named one."""

@@ -1445,13 +1445,6 @@ class FieldReader(ReaderBase):
             return words, j + 2  # not "what it's worth"
         return None
 
-    def _known_key(self, np: NP) -> str | None:
-        """The kept entity ``np`` names: "time slot" -> time-slot, "pet" -> pet."""
-        for key in ("-".join(entity_words(np)), np.singular):
-            if key in self.r.entities:
-                return key
-        return None
-
     def _when_it_did(self, draft: FieldDraft, clause: list[Chunk], owner: str | None) -> None:
         """``the year it was wired`` -> year_wired; a second ``the date it's ready`` (after
         "the date it was poured") -> ready_date: so two dates stay two fields. A first

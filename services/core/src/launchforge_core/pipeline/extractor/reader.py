@@ -592,7 +592,11 @@ class ReaderCore(ReaderBase):
                 )
             # "Results: boat, race, finish position": a plural heading over a list of
             # details is records of their own, even when the word alone is a field
-            counted = not first and owner_np.plural and self.role(owner_np) == "attribute"
+            counted = (
+                not first
+                and self.role(owner_np) == "attribute"
+                and (owner_np.plural or self._names_a_record_first(cs, items_start))
+            )
             owner = self.entity(owner_np, strength=2, listed=True, force=counted)
             self._read_field_items(cs, items_start, owner)
             return
@@ -603,6 +607,18 @@ class ReaderCore(ReaderBase):
 
         end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
         self._clause_after_list(cs, end)
+
+    def _names_a_record_first(self, cs: list[Chunk], i: int) -> bool:
+        """``high score: machine, player name, score, date``: a field word over a list that
+        opens with a record already kept (the parent it belongs to) is a record too."""
+        first = cs[i] if i < len(cs) else None
+        return (
+            isinstance(first, NP)
+            and self._known_key(first) is not None
+            and i + 1 < len(cs)
+            and isinstance(cs[i + 1], Token)
+            and cs[i + 1].text == ","
+        )
 
     def _read_field_items(self, cs: list[Chunk], i: int, owner: str | None) -> None:
         """``Heading: item, item, ...``: the comma parts a field each, so an item the

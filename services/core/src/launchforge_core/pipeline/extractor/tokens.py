@@ -117,7 +117,9 @@ def list_separators(text: str) -> str:
         named = _NAMED_ITEM.match(body)
         if " | " in line:
             line = line.replace(" | ", " / " if named else ", ")
-        if named is None and " / " in line and len(line.split()) <= 24:
+        # "name / company / phone", or a named item's fields: "repair: machine / date / fix"
+        slashed_items = named is None and " / " in line and len(line.split()) <= 24
+        if slashed_items or (named is not None and _slashed_fields(body[named.end() :])):
             line = _outside_brackets(line, " / ", ", ")
         elif named is not None and " -> " in line[named.end() :]:
             head, rest = (
@@ -166,6 +168,26 @@ def _trailing_choices(line: str) -> str:
         return line
     values = re.split(r"\s*,\s*|\s+or\s+", m.group(2))
     return f"{m.group(1)} ({' / '.join(v for v in values if v)})"
+
+
+# Field words no list of choices holds ("quote / approved / printed" are a status's values).
+_NEVER_A_CHOICE = frozenset(
+    "name date time notes description details comments cost price amount total phone email "
+    "address title number".split()
+)
+
+
+def _slashed_fields(rest: str) -> bool:
+    """``repair: machine / date / problem / parts cost``: after a named item, three or more
+    cells between slashes, at least two of them different field words and one a word no
+    choice is (a name, a date, a cost), are its fields, not its values (``Arm: placebo /
+    low dose / high dose``, ``status - quote / approved / printed``)."""
+    cells = _outside_brackets(rest, " / ", "\0").split("\0")
+    if len(cells) < 3:
+        return False
+    heads = [re.sub(r"\(.*", "", cell).split() for cell in cells]  # "type (EM, DMD)" -> type
+    last_words = {words[-1].lower() for words in heads if words}
+    return len(last_words & lx.ATTRIBUTE_NOUNS) >= 2 and bool(last_words & _NEVER_A_CHOICE)
 
 
 def _outside_brackets(line: str, old: str, new: str) -> str:
