@@ -3228,3 +3228,16 @@ def test_a_field_word_over_a_list_that_opens_with_a_kept_record_is_a_record():
     (score,) = [name for name in found if name.endswith("Score")]
     assert {"driver_name", "date"} <= set(found[score])
     assert (score, "Kart") in relations(spec)
+
+
+def test_what_the_person_does_not_want_kept_is_not_a_record():
+    spec = extract_spec(
+        "For clients I need name and phone. I sell products with name, price and stock "
+        "level - I don't need to know who bought what though. We do not track which client "
+        "bought which product, but each product has a supplier. No need to record who "
+        "cleaned the van."
+    )
+    found = entities(spec)
+    assert set(found) == {"Client", "Product"}
+    assert not relations(spec)
+    assert "supplier" in found["Product"]  # the clause after "but" is still read

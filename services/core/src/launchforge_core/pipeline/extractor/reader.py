@@ -109,6 +109,38 @@ _VIEW_HEADINGS = frozenset(
 _GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
 
 
+# "I don't need to know who bought what", "we do not track ...": what the person says
+# they do not want kept.
+_REFUSED_VERBS = frozenset("need want care track keep record log bother mind store have".split())
+
+
+def _word(cs: list[Chunk], k: int) -> str | None:
+    """The text of the token at ``k`` (None past the end or for a noun phrase)."""
+    c = cs[k] if 0 <= k < len(cs) else None
+    return c.text if isinstance(c, Token) else None
+
+
+def _without_refusals(cs: list[Chunk]) -> list[Chunk]:
+    """``cs`` without a clause in which the person says they do not want something kept
+    ("- I don't need to know who bought what though", "No need to record who cleaned"):
+    its nouns are things left out, not records. The clause runs to a "but" or ";"."""
+    for k, c in enumerate(cs):
+        refused = (
+            _word(cs, k) in ("i", "we")
+            and _word(cs, k + 1) in ("do", "does", "did")
+            and _word(cs, k + 2) in ("n't", "not")
+            and _word(cs, k + 3) in _REFUSED_VERBS
+        ) or (isinstance(c, NP) and c.head == "need" and c.det == "no" and _word(cs, k + 1) == "to")
+        if not refused:
+            continue
+        end = next((j for j in range(k + 1, len(cs)) if _word(cs, j) in ("but", ";")), len(cs))
+        start = k
+        while _word(cs, start - 1) in ("-", ",", "and"):
+            start -= 1
+        return _without_refusals(cs[:start] + cs[end:])
+    return cs
+
+
 class ReaderCore(ReaderBase):
     def __init__(self, idea: str) -> None:
         self.r = Reading()
@@ -263,7 +295,9 @@ class ReaderCore(ReaderBase):
             if self._strip_called(chunks):
                 continue
             chunks = self._strip_alias(chunks)
-            chunks = self._each_has(self._who_is_a(chunks))
+            chunks = self._each_has(self._who_is_a(_without_refusals(chunks)))
+            if not chunks:
+                continue
             self.read_sentence(chunks, first=index == 0)
         return self.r
 
