@@ -3241,3 +3241,13 @@ def test_what_the_person_does_not_want_kept_is_not_a_record():
     assert set(found) == {"Client", "Product"}
     assert not relations(spec)
     assert "supplier" in found["Product"]  # the clause after "but" is still read
+
+
+def test_how_they_paid_is_the_payment_method_with_its_choices():
+    spec = extract_spec(
+        "For riders I need a name. Each time a rider hires a bike I log a hire with the date, "
+        "the price, and how they paid (cash, card or bank transfer)."
+    )
+    method = entities(spec)["Hire"]["payment_method"]
+    assert method["type"] == "enum"
+    assert method["choices"] == ["cash", "card", "bank transfer"]

@@ -73,6 +73,9 @@ HOW_NAMES = {
     "spicy": "heat",
     "feel": "feeling",
     "felt": "feeling",
+    "paid": "payment method",  # "how they paid (cash, card or bank transfer)"
+    "pay": "payment method",
+    "pays": "payment method",
 }
 # "what they paid", "what I charged": an amount of money.
 WHAT_MONEY_VERBS = frozenset({"pay", "charge", "spend", "cost", "earn", "owe", "bill"})
@@ -1474,9 +1477,10 @@ class FieldReader(ReaderBase):
     def _how_it_was(
         self, cs: list[Chunk], i: int, owner: str | None, closer: str | None
     ) -> int | None:
-        """At ``how``: ``how bad it was [on a scale of 1 to 5]``, ``how I felt out of ten``:
-        a field named by the quality (severity, feeling), an integer when a scale is
-        given. None when the word after "how" names no quality."""
+        """At ``how``: ``how bad it was [on a scale of 1 to 5]``, ``how I felt out of ten``,
+        ``how they paid (cash or card)``: a field named by the quality (severity, feeling,
+        payment method), an integer when a scale is given, the choices in brackets. None
+        when the word after "how" names no quality."""
         nxt = cs[i + 1] if i + 1 < len(cs) else None
         word = None
         if isinstance(nxt, NP) and nxt.det is None and not nxt.mods and not nxt.adjs:
@@ -1489,8 +1493,8 @@ class FieldReader(ReaderBase):
         name = HOW_NAMES.get(word or "")
         if name is None:
             return None
-        draft = FieldDraft([name], position=i)
-        end = self._skip_clause(cs, i + 1, closer)
+        draft = FieldDraft(name.split(), position=i)
+        end = self._item_choices(cs, i + 1, (",", "and", "(", closer), draft)
         for j in range(i + 2, end):
             found = self._range_at(cs, j)
             if found is not None:
