@@ -3222,7 +3222,8 @@ def test_a_named_item_s_slashed_cells_are_its_fields_when_they_name_fields():
 
 def test_a_field_word_over_a_list_that_opens_with_a_kept_record_is_a_record():
     spec = extract_spec(
-        "kart club log\n\nkart: number, engine, colour\nhigh score: kart, driver name, score, date\n"
+        "kart club log\n\nkart: number, engine, colour\n"
+        "high score: kart, driver name, score, date\n"
     )
     found = entities(spec)
     (score,) = [name for name in found if name.endswith("Score")]
