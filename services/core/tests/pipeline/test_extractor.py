@@ -3252,3 +3252,13 @@ def test_how_they_paid_is_the_payment_method_with_its_choices():
     method = entities(spec)["Hire"]["payment_method"]
     assert method["type"] == "enum"
     assert method["choices"] == ["cash", "card", "bank transfer"]
+
+
+def test_bare_words_before_a_plural_compound_share_its_head():
+    spec = extract_spec(
+        "Each rally has a name. For every stage we note the start, middle and finish times, "
+        "and the driver."
+    )
+    stage = entities(spec)["Stage"]
+    assert {"start_time", "middle_time", "finish_time"} <= set(stage)
+    assert "start" not in stage and "middle" not in stage

@@ -697,6 +697,9 @@ class FieldReader(ReaderBase):
                 and len(after.words) > 1
             ):
                 draft.words = [np.head, after.head]  # "min and max players": min_players
+            shared = self._shared_head(cs, i)
+            if shared is not None:
+                draft.words = [np.head, shared]  # "swim, bike and run splits": swim_split
             if (
                 np.head == "date"
                 and isinstance(nxt, Token)
@@ -1473,6 +1476,41 @@ class FieldReader(ReaderBase):
             draft.type = "integer"
         else:
             draft.words = [self._base(done), "date"]
+
+    @staticmethod
+    def _shared_head(cs: list[Chunk], i: int) -> str | None:
+        """At ``swim`` in ``their swim, bike and run splits``: bare words listed before a
+        plural compound whose head names a field share that head (swim_split, bike_split;
+        the compound itself is run_split). None when the list is not so made."""
+
+        def bare(c: Chunk | None) -> bool:
+            return (
+                isinstance(c, NP)
+                and not c.mods
+                and not c.adjs
+                and c.det in (None, "their", "its", "his", "her", "the")
+                and (c.head not in lx.ATTRIBUTE_NOUNS or c.head in SHARED_HEAD_MODIFIERS)
+                and not c.plural
+            )
+
+        if not bare(cs[i]):
+            return None
+        j = i + 1
+        while j + 1 < len(cs) and cs[j].text == "," and bare(cs[j + 1]):
+            j += 2
+        conj = cs[j] if j < len(cs) else None
+        last = cs[j + 1] if j + 1 < len(cs) else None
+        if not (isinstance(conj, Token) and conj.text in ("and", "or") and isinstance(last, NP)):
+            return None
+        if (
+            len(last.words) == 2
+            and last.plural
+            and last.det is None
+            and last.mods[0] not in lx.ATTRIBUTE_NOUNS
+            and last.singular in lx.ATTRIBUTE_NOUNS
+        ):
+            return last.singular
+        return None
 
     def _how_it_was(
         self, cs: list[Chunk], i: int, owner: str | None, closer: str | None

@@ -490,7 +490,7 @@ ATTRIBUTE_NOUNS = frozenset(
     origin source destination route vessel vehicle make-model mileage fuel
     ph moisture humidity rainfall yield harvest-weight germination depth spacing
     author's choice preference side method mode style tier plan shift-type rate quote
-    estimate deposit balance""".split()
+    estimate deposit balance split""".split()
 )
 # Plural nouns that are still an attribute (a list kept as text) rather than records.
 PLURAL_ATTRIBUTES = frozenset(
