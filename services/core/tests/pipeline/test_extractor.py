@@ -3262,3 +3262,12 @@ def test_bare_words_before_a_plural_compound_share_its_head():
     stage = entities(spec)["Stage"]
     assert {"start_time", "middle_time", "finish_time"} <= set(stage)
     assert "start" not in stage and "middle" not in stage
+
+
+def test_an_overall_position_is_a_field_and_an_overall_total_a_summary():
+    spec = extract_spec(
+        "Races have a name. For each result we note the overall position and the time. "
+        "I want to see the overall total of results per race."
+    )
+    assert {"overall_position", "time"} <= set(entities(spec)["Result"])
+    assert "overall_total" not in entities(spec)["Race"]

@@ -400,9 +400,7 @@ SUMMARY_NOUNS = frozenset(
     graphs insights analytics""".split()
 )
 # Words that open a summary phrase ("total sales", "average score per player").
-AGGREGATE_WORDS = frozenset(
-    """total totals average avg overall sum mean running cumulative""".split()
-)
+AGGREGATE_WORDS = frozenset("""total totals average avg sum mean running cumulative""".split())
 # Words that are never a noun in an idea (interjections, verbs people do not use as nouns).
 NEVER_NOUNS = frozenset(
     """want wants wanted go goes going went yes no ok okay lol haha hmm please thanks

@@ -55,6 +55,8 @@ def np_role(np: NP) -> str:
     running_number = first == "running" and head not in ("total", "totals", "tally", "count")
     if first in lx.AGGREGATE_WORDS and len(np.adjs + np.mods) >= 1 and not running_number:
         return "abstract"  # "total sales", "average score": a summary, not records
+    if first == "overall" and (head in lx.AGGREGATE_WORDS or head in lx.SUMMARY_NOUNS):
+        return "abstract"  # "the overall total"; "their overall position" is a field
     if head == "money" and np.mods:
         return "attribute"  # "prize money", "sponsorship money": an amount
     if head in lx.PLURAL_ATTRIBUTES and one not in ENTITY_WHEN_PLURAL:
