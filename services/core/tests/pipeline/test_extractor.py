@@ -3271,3 +3271,20 @@ def test_an_overall_position_is_a_field_and_an_overall_total_a_summary():
     )
     assert {"overall_position", "time"} <= set(entities(spec)["Result"])
     assert "overall_total" not in entities(spec)["Race"]
+
+
+@pytest.mark.parametrize(
+    ("idea", "parent"),
+    [
+        ("Races have a name. We add a result with their position, their club and whether "
+         "they finished.", None),
+        ("Races have a name. For every race we record a result with the position, the club "
+         "and whether they finished.", "Race"),
+    ],
+)  # fmt: skip
+def test_a_field_word_made_one_at_a_time_with_its_fields_is_a_record(idea, parent):
+    spec = extract_spec(idea)
+    found = entities(spec)
+    assert {"position", "club", "finished"} <= set(found["Result"])
+    assert "result" not in found["Race"]
+    assert (("Result", parent) in relations(spec)) == (parent is not None)

@@ -1091,9 +1091,23 @@ class ClauseReader(ReaderBase):
             np is not None
             and isinstance(then, Token)
             and then.text in (":", "with", "-")
-            # "a result: room, side ...": a word that names a field alone is a record
-            # when its own fields follow a colon
-            and (self.role(np) == "entity" or (then.text == ":" and self.role(np) == "attribute"))
+            # "a result: room, side ...", "a result with the position, the club and ...":
+            # a word that names a field alone is a record when its own fields follow
+            and (
+                self.role(np) == "entity"
+                or (
+                    self.role(np) == "attribute"
+                    and (
+                        then.text == ":"
+                        or (
+                            then.text == "with"
+                            and np.det in ("a", "an")
+                            and not np.mods
+                            and self._looks_like_field_list(cs, k + 3)
+                        )
+                    )
+                )
+            )
         ):
             return np, k + 3
         return None
@@ -1388,6 +1402,22 @@ class ClauseReader(ReaderBase):
                 subject, strength=2, force=self._counted_attribute(subject)
             )
             return self.read_fields(cs, j, record, closer=None)
+        if (
+            pronoun in ("i", "we")
+            and base in NOTING_VERBS
+            and role == "attribute"
+            and obj.det in ("a", "an")
+            and not obj.mods
+            and isinstance(logged, Token)
+            and logged.text == "with"
+            and self._looks_like_field_list(cs, j + 2)
+        ):
+            # "we add a result with their position, their club and ...": a word that names
+            # a field alone, made one at a time with its own fields, is a record
+            child = self.entity(obj, strength=2, force=True)
+            if child:
+                self.last_entity = child
+                return self.read_fields(cs, j + 2, child, closer=None)
         if role == "attribute":
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:
