@@ -3270,6 +3270,7 @@ def test_an_overall_position_is_a_field_and_an_overall_total_a_summary():
         "I want to see the overall total of results per race."
     )
     assert {"overall_position", "time"} <= set(entities(spec)["Result"])
+    assert entities(spec)["Result"]["overall_position"]["type"] == "integer"  # a place
     assert "overall_total" not in entities(spec)["Race"]
 
 

@@ -196,7 +196,12 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"
     if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
         return "decimal"
-    if head in ("position", "placing", "place") and mods & {"finish", "finishing", "final"}:
+    if head in ("position", "placing", "place") and mods & {
+        "finish",
+        "finishing",
+        "final",
+        "overall",
+    }:
         return "integer"  # "finish position": a place in a race, not where a thing stands
     if head == "size" and mods & {"group", "party", "team", "class", "household", "family", "crew"}:
         return "integer"  # "group size", "household size": how many people
