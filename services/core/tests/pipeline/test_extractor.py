@@ -3289,3 +3289,12 @@ def test_a_field_word_made_one_at_a_time_with_its_fields_is_a_record(idea, paren
     assert {"position", "club", "finished"} <= set(found["Result"])
     assert "result" not in found["Race"]
     assert (("Result", parent) in relations(spec)) == (parent is not None)
+
+
+def test_a_thing_done_once_each_time_then_told_after_a_colon_is_a_record():
+    spec = extract_spec(
+        "Each pool has a name and a volume. Every morning we do a water test: the time, "
+        "the chlorine level and the pH."
+    )
+    assert {"time", "chlorine_level", "ph"} <= set(entities(spec)["WaterTest"])
+    assert ("WaterTest", "Pool") in relations(spec)

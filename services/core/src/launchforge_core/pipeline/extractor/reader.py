@@ -99,6 +99,8 @@ _LOGGING_VERBS = frozenset(
     {"log", "record", "keep", "note", "write-down", "keep-track-of", "track", "store", "save"}
     | {"want", "need"}  # "I want a record of each one: ..."
 )
+# "every morning we do a reading: the date, ...": what is done once each time, then told
+_DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out"})
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
 _VIEW_HEADINGS = frozenset(
     {"report", "dashboard", "stat", "statistic", "view", "chart", "figure", "need", "want"}
@@ -112,6 +114,12 @@ _GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
 # "I don't need to know who bought what", "we do not track ...": what the person says
 # they do not want kept.
 _REFUSED_VERBS = frozenset("need want care track keep record log bother mind store have".split())
+
+
+def _one_made(cs: list[Chunk], k: int, colon: int) -> bool:
+    """``a reading`` at ``k``, before the colon: one thing done (not "the accounts")."""
+    thing = cs[k] if k < colon else None
+    return isinstance(thing, NP) and thing.det in ("a", "an")
 
 
 def _word(cs: list[Chunk], k: int) -> str | None:
@@ -530,6 +538,7 @@ class ReaderCore(ReaderBase):
                 and cs[k].tag == "VERB"
                 and (
                     self._base(cs[k].text) in _LOGGING_VERBS
+                    or (self._base(cs[k].text) in _DOING_VERBS and _one_made(cs, k + 1, colon))
                     or (
                         self._base(cs[k].text) == "count"
                         and isinstance(cs[k + 1], Token)
