@@ -3298,3 +3298,13 @@ def test_a_thing_done_once_each_time_then_told_after_a_colon_is_a_record():
     )
     assert {"time", "chlorine_level", "ph"} <= set(entities(spec)["WaterTest"])
     assert ("WaterTest", "Pool") in relations(spec)
+
+
+def test_a_field_word_taken_once_each_time_and_noted_is_a_record():
+    spec = extract_spec(
+        "Each horse has a name. When the vet gives a dose I want to log the date, the "
+        "amount in ml and the drug."
+    )
+    found = entities(spec)
+    assert {"date", "drug"} <= set(found["Dose"])
+    assert "dose" not in found["Horse"]

@@ -253,6 +253,17 @@ class EventReader(ReaderBase):
             and self._what_i_note(cs, j + 1, skip=("ADV",)) is not None
         ):
             told = j + 1  # "when a customer orders we log the order date, ...": no object
+        elif (
+            isinstance(verb, Token)
+            and self._base(verb.text) in _LIGHT_VERBS | {"take"}
+            and isinstance(thing, NP)
+            and thing.det in ("a", "an")
+            and not (thing.owner or thing.mods)
+            and self.role(thing) == "attribute"
+        ):
+            # "when they take a dose I log the date, how many puffs ...": a field word
+            # done once each time, with what is noted of it, is a record of its own
+            event_np = thing
         elif base is None or thing is None:
             return self._any_act_then_record(cs, told, person)
         elif isinstance(thing, NP) and (
@@ -641,6 +652,15 @@ class EventReader(ReaderBase):
         k += 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k += 1
+        wish = cs[k] if k < len(cs) else None
+        if (
+            isinstance(wish, Token)
+            and self._base(wish.text) in ("want", "need", "like", "have")
+            and k + 1 < len(cs)
+            and isinstance(cs[k + 1], Token)
+            and cs[k + 1].text == "to"
+        ):
+            k += 2  # "I want to log the date": what is noted all the same
         note = cs[k] if k < len(cs) else None
         if (
             isinstance(note, Token)
