@@ -3308,3 +3308,13 @@ def test_a_field_word_taken_once_each_time_and_noted_is_a_record():
     found = entities(spec)
     assert {"date", "drug"} <= set(found["Dose"])
     assert "dose" not in found["Horse"]
+
+
+def test_each_manager_is_a_person_but_a_task_manager_is_the_app():
+    spec = extract_spec(
+        "A little task manager for our five-a-side league. For each manager I need their "
+        "name, team name and email. Every week I enter a score for each manager."
+    )
+    found = entities(spec)
+    assert {"name", "team_name", "email"} <= set(found["Manager"])
+    assert "TaskManager" not in found

@@ -39,6 +39,8 @@ def np_role(np: NP) -> str:
         (one in lx.META_NOUNS or head in lx.META_NOUNS)
         and not ((np.plural or np.each) and one in lx.META_BUT_ENTITY_IN_PLURAL)
         and not (np.mods and one in RECORD_HEADS)
+        # "a task manager" is the app; "for each manager I need their name", people
+        and not (np.each and one == "manager" and not np.mods)
     ):
         return "meta"
     if (
