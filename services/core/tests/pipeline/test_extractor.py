@@ -3318,3 +3318,10 @@ def test_each_manager_is_a_person_but_a_task_manager_is_the_app():
     found = entities(spec)
     assert {"name", "team_name", "email"} <= set(found["Manager"])
     assert "TaskManager" not in found
+
+
+def test_a_field_said_to_be_a_date_and_time_in_brackets_is_a_datetime():
+    spec = extract_spec("Each auction has a title and a closing (date and time), and a reserve.")
+    auction = entities(spec)["Auction"]
+    assert auction["closing"]["type"] == "datetime"
+    assert "reserve" in auction  # reading goes on past the brackets

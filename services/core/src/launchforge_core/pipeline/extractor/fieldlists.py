@@ -850,6 +850,9 @@ class FieldReader(ReaderBase):
             if 2 <= len(choices) <= 8 and all(len(c.split()) <= 3 for c in choices):
                 draft.choices, draft.type = choices, "enum"
                 return j
+        if [c.text for c in cs[i : i + 5]] == ["(", "date", "and", "time", ")"]:
+            draft.type = "datetime"  # "a deadline (date and time)": one instant
+            return i + 5
         hinted = self._type_in_brackets(cs, i)
         if hinted is not None:
             if hinted != "number" or infer_type(draft.words) == "string":
