@@ -3325,3 +3325,10 @@ def test_a_field_said_to_be_a_date_and_time_in_brackets_is_a_datetime():
     auction = entities(spec)["Auction"]
     assert auction["closing"]["type"] == "datetime"
     assert "reserve" in auction  # reading goes on past the brackets
+
+
+def test_a_dash_before_each_one_has_starts_a_clause_not_a_list():
+    spec = extract_spec(
+        "We have to do fire door checks - each check has a date, the door and the result."
+    )
+    assert {"date", "door", "result"} <= set(entities(spec)["DoorCheck"])

@@ -442,6 +442,8 @@ class ReaderCore(ReaderBase):
                 and not inside[k]
                 and (c.text == ":" or (c.text == "-" and 0 < k < len(cs) - 1))
                 and (c.text == ":" or (isinstance(cs[k - 1], NP) and isinstance(cs[k + 1], NP)))
+                # "we do temperature checks - each check has a date ...": a clause follows
+                and not (c.text == "-" and self._each_one_has(cs, k + 1))
             ),
             None,
         )
@@ -512,6 +514,16 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    def _each_one_has(self, cs: list[Chunk], k: int) -> bool:
+        """``each check has ...`` at ``k``: a clause about each of a kind, not a list."""
+        each, has = (cs[j] if j < len(cs) else None for j in (k, k + 1))
+        return (
+            isinstance(each, NP)
+            and each.each
+            and isinstance(has, Token)
+            and self._base(has.text) in ("have", "get", "need")
+        )
 
     def _logged_with_fields(self, cs: list[Chunk], colon: int) -> bool:
         """``we each log a visit: who went, the date, ...``, ``I also log every practice
