@@ -3332,3 +3332,14 @@ def test_a_dash_before_each_one_has_starts_a_clause_not_a_list():
         "We have to do fire door checks - each check has a date, the door and the result."
     )
     assert {"date", "door", "result"} <= set(entities(spec)["DoorCheck"])
+
+
+def test_a_kind_of_record_per_kept_thing_is_a_record_of_its_own():
+    spec = extract_spec(
+        "Each stall has a name. Every month I'd add a sales record per stall with the "
+        "month, the units sold and the takings."
+    )
+    found = entities(spec)
+    assert {"units_sold", "takings"} <= set(found["SalesRecord"])
+    assert ("SalesRecord", "Stall") in relations(spec)
+    assert "takings" not in found["Stall"]

@@ -488,6 +488,9 @@ class ClauseReader(ReaderBase):
         the fields are its own; None if the words are not that."""
         np, per = cs[i], cs[i + 1] if i + 1 < len(cs) else None
         thing = cs[i + 2] if i + 2 < len(cs) else None
+        kind_of_record = self._kind_of_record_per(cs, i)
+        if kind_of_record is not None:
+            return kind_of_record
         if not (
             isinstance(np, NP)
             and np.singular in _RECORD_WORDS
@@ -503,6 +506,33 @@ class ClauseReader(ReaderBase):
             return None
         key = self.entity(thing, strength=2, listed=True, force=True)
         return self.read_posts(cs, after, key) if key else None
+
+    def _kind_of_record_per(self, cs: list[Chunk], i: int) -> int | None:
+        """At ``a sales record per edition with the month, ...``: a named kind of record,
+        one for each of a kept thing, is a record of its own, that thing's child, with
+        the fields after "with"; None if the words are not that."""
+        np, per = cs[i], cs[i + 1] if i + 1 < len(cs) else None
+        thing = cs[i + 2] if i + 2 < len(cs) else None
+        if not (
+            isinstance(np, NP)
+            and np.singular in _RECORD_WORDS
+            and np.mods
+            and np.det in ("a", "an", "one")
+            and isinstance(per, Token)
+            and per.text == "per"
+            and isinstance(thing, NP)
+            and (self.role(thing) == "entity" or self._known_key(thing) is not None)
+        ):
+            return None
+        after = i + 4 if self._comma_with(cs, i + 3) else i + 3
+        if not (after < len(cs) and isinstance(cs[after], Token) and cs[after].text == "with"):
+            return None
+        child = self.entity(np, strength=2, listed=True, force=True)
+        if child is None:
+            return None
+        self.relation(child, self._known_key(thing) or self.entity(thing, strength=1))
+        self.last_entity = child
+        return self.read_fields(cs, after + 1, child, closer=None)
 
     def _relative_then_have(self, cs: list[Chunk], i: int) -> bool:
         """``NP they book has ...`` at ``i``: a thing, a clause about it, then what it has."""

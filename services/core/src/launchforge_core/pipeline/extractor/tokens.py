@@ -958,6 +958,10 @@ def _title_ahead(tokens: list[Token], i: int) -> bool:
     return False
 
 
+# Words for a record that are verbs too ("we record", "a sales record per edition").
+_RECORD_NOUNS = frozenset({"record", "log", "entry", "note"})
+
+
 def _decide(
     word: str, base: str, prev: Token | None, nxt: Token | None, after_next: Token | None = None
 ) -> str:
@@ -1017,6 +1021,8 @@ def _decide(
             and (nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)"))
         ):
             return "NOUN"  # "honey frames count and ...": a field named by what it counts
+        if word in _RECORD_NOUNS and nxt is not None and nxt.text == "per":
+            return "NOUN"  # "a sales record per edition": a kind of record, one for each
         if not third and prev.is_plural and word == base:
             return "VERB"  # "orders come in", "members book classes"
         if (
