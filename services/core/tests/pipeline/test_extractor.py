@@ -3343,3 +3343,14 @@ def test_a_kind_of_record_per_kept_thing_is_a_record_of_its_own():
     assert {"units_sold", "takings"} <= set(found["SalesRecord"])
     assert ("SalesRecord", "Stall") in relations(spec)
     assert "takings" not in found["Stall"]
+
+
+def test_a_thing_defined_then_told_after_a_dash_owns_the_list():
+    spec = extract_spec(
+        "Each tank has a name. A brew is one fill of a vessel for a particular tank - date, "
+        "volume and the gravity."
+    )
+    found = entities(spec)
+    assert {"date", "gravity"} <= set(found["Brew"])
+    assert "gravity" not in found["Tank"]
+    assert ("Brew", "Tank") in relations(spec)

@@ -484,15 +484,22 @@ class ReaderCore(ReaderBase):
             if head:
                 title_np = head[-1]
                 before = cs[:colon]
-                if (
-                    len(before) == 3
-                    and isinstance(before[0], NP)
-                    and isinstance(before[1], Token)
-                    and self._base(before[1].text) == "be"
-                    and self.role(before[0]) == "entity"
-                ):
-                    title_np = before[0]  # "Gigs are the bookings: the venue, ...": gigs
+                subject, be = before[0], before[1] if len(before) > 1 else None
+                defined = (
+                    len(before) >= 3
+                    and isinstance(subject, NP)
+                    and isinstance(be, Token)
+                    and self._base(be.text) == "be"
+                    and self.role(subject) == "entity"
+                    and (len(before) == 3 or subject.det in ("a", "an", "each", "every"))
+                )
+                if defined and isinstance(subject, NP):
+                    # "Gigs are the bookings: the venue, ...": gigs; "A batch is one run of
+                    # the still for a particular gin - date, ...": the batch, a gin's
+                    title_np = subject
                 self.read_title_list(title_np, cs, colon + 1, first=first)
+                if defined and len(before) > 3:
+                    self._of_each_named(before, title_np)
                 return
         if not any(
             isinstance(c, Token) and (c.tag == "VERB" or (c.tag == "AUX" and c.text != "'s"))
@@ -514,6 +521,22 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    def _of_each_named(self, before: list[Chunk], subject: NP) -> None:
+        """``A batch is one run of the still for a particular gin``: the thing defined
+        belongs to each kept thing its definition names "for a ..." or "of a ..."."""
+        child = self._known_key(subject)
+        for k in range(2, len(before) - 1):
+            prep, named = before[k], before[k + 1]
+            if (
+                isinstance(prep, Token)
+                and prep.text in ("for", "of")
+                and isinstance(named, NP)
+                and named.det in ("a", "an", "each", "one")
+                and (parent := self._known_key(named)) is not None
+                and parent != child
+            ):
+                self.relation(child, parent)
 
     def _each_one_has(self, cs: list[Chunk], k: int) -> bool:
         """``each check has ...`` at ``k``: a clause about each of a kind, not a list."""
