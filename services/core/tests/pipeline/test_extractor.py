@@ -3354,3 +3354,9 @@ def test_a_thing_defined_then_told_after_a_dash_owns_the_list():
     assert {"date", "gravity"} <= set(found["Brew"])
     assert "gravity" not in found["Tank"]
     assert ("Brew", "Tank") in relations(spec)
+
+
+def test_our_score_and_their_score_are_two_fields():
+    spec = extract_spec("quiz league\n\nTeams: name\nMatches: team, date, our score, their score\n")
+    match = entities(spec)["Match"]
+    assert {"score", "their_score"} <= set(match)

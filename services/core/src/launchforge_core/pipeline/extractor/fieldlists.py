@@ -659,6 +659,10 @@ class FieldReader(ReaderBase):
                 after_and = False
                 continue
             draft = FieldDraft(self._field_words(np), position=i)
+            have = self.r.entities[owner].fields if owner in self.r.entities else {}
+            if np.det in ("our", "their", "your", "my") and draft.key in have:
+                # "our score, their score": two scores, told apart by whose they are
+                draft = FieldDraft([np.det, *draft.words], position=i)
             nxt = cs[i + 1] if i + 1 < len(cs) else None
             after = cs[i + 2] if i + 2 < len(cs) else None
             if (
