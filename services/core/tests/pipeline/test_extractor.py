@@ -3360,3 +3360,13 @@ def test_our_score_and_their_score_are_two_fields():
     spec = extract_spec("quiz league\n\nTeams: name\nMatches: team, date, our score, their score\n")
     match = entities(spec)["Match"]
     assert {"score", "their_score"} <= set(match)
+
+
+def test_a_heading_with_a_one_per_remark_then_a_dash_is_a_record_of_each():
+    spec = extract_spec(
+        "speedway club\n\nRiders - name, number\nMeetings - venue, date\n"
+        "Rider stats (one per rider per meeting) - points, laps, falls\n"
+    )
+    found = entities(spec)
+    assert {"points", "laps"} <= set(found["RiderStat"])
+    assert {("RiderStat", "Rider"), ("RiderStat", "Meeting")} <= relations(spec)

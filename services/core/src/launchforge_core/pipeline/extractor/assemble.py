@@ -114,6 +114,11 @@ def resolve(reading: Reading) -> Model:
             _merge(entities[first], draft)
             del entities[key]
             rename[key] = first
+    # "player stats" when players are kept: one record of the player's (not a Stats)
+    for key, draft in entities.items():
+        first = draft.words[0]
+        if draft.words[-1] in ("stat", "statistics") and first in entities and first != key:
+            relations.append((key, first))
     split: set[str] = set()  # heads a "pet visits" compound became
     # "pet visits" when pets are an entity: a Visit of a Pet ("game night", "work day":
     # a span of time named by what fills it is a thing of its own). Only when the pets
@@ -125,6 +130,7 @@ def resolve(reading: Reading) -> Model:
             and draft.words[0] in entities
             and draft.words[0] != key
             and draft.words[-1] not in lx.PERIOD_NOUNS
+            and draft.words[-1] not in ("stat", "statistics")  # "player stats": one record
             and _stands_alone(entities[draft.words[0]])
         ):
             target = draft.words[-1]

@@ -520,7 +520,7 @@ SINGULAR_OVERRIDES = {
     "med": "medication",
     "pics": "picture",
     "docs": "document",
-    "stats": "stats",
+    "stats": "stat",
     "species": "species",
     "series": "series",
     "news": "news",

@@ -116,6 +116,26 @@ _GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
 _REFUSED_VERBS = frozenset("need want care track keep record log bother mind store have".split())
 
 
+def _named_before(cs: list[Chunk], k: int, inside: list[bool]) -> bool:
+    """A noun phrase right before ``k``, or before a remark in brackets that ends there
+    ("Player stats (one per player per game) - goals, ...")."""
+    j = k - 1
+    if isinstance(cs[j], Token) and cs[j].text == ")":
+        j -= 1
+        while j >= 0 and inside[j]:
+            j -= 1
+        j -= 1 if j >= 0 and isinstance(cs[j], Token) and cs[j].text == "(" else 0
+    return j >= 0 and isinstance(cs[j], NP)
+
+
+def _listed_after(cs: list[Chunk], k: int) -> bool:
+    """A noun phrase after the dash at ``k`` that opens a list, not a clause about each
+    ("dealers (website, phone) - each coin records which dealer ...")."""
+    after = cs[k + 1]
+    bracket = isinstance(cs[k - 1], Token) and cs[k - 1].text == ")"
+    return isinstance(after, NP) and not (bracket and after.each)
+
+
 def _one_made(cs: list[Chunk], k: int, colon: int) -> bool:
     """``a reading`` at ``k``, before the colon: one thing done (not "the accounts")."""
     thing = cs[k] if k < colon else None
@@ -441,7 +461,7 @@ class ReaderCore(ReaderBase):
                 if isinstance(c, Token)
                 and not inside[k]
                 and (c.text == ":" or (c.text == "-" and 0 < k < len(cs) - 1))
-                and (c.text == ":" or (isinstance(cs[k - 1], NP) and isinstance(cs[k + 1], NP)))
+                and (c.text == ":" or (_named_before(cs, k, inside) and _listed_after(cs, k)))
                 # "we do temperature checks - each check has a date ...": a clause follows
                 and not (c.text == "-" and self._each_one_has(cs, k + 1))
             ),
@@ -500,6 +520,7 @@ class ReaderCore(ReaderBase):
                 self.read_title_list(title_np, cs, colon + 1, first=first)
                 if defined and len(before) > 3:
                     self._of_each_named(before, title_np)
+                self._one_per_each(before, title_np)
                 return
         if not any(
             isinstance(c, Token) and (c.tag == "VERB" or (c.tag == "AUX" and c.text != "'s"))
@@ -521,6 +542,20 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    def _one_per_each(self, before: list[Chunk], heading: NP) -> None:
+        """``Player stats (one per player per game): goals, ...``: the heading's record is
+        a child of each kept thing its "one per ..." names."""
+        child = self._known_key(heading)
+        words = [c.text if isinstance(c, Token) else "" for c in before]
+        if child is None or "per" not in words or "one" not in words:
+            return
+        for k in range(1, len(before)):
+            named = before[k]
+            if words[k - 1] == "per" and isinstance(named, NP):
+                parent = self._known_key(named)
+                if parent is not None and parent != child:
+                    self.relation(child, parent)
 
     def _of_each_named(self, before: list[Chunk], subject: NP) -> None:
         """``A batch is one run of the still for a particular gin``: the thing defined
