@@ -3370,3 +3370,18 @@ def test_a_heading_with_a_one_per_remark_then_a_dash_is_a_record_of_each():
     found = entities(spec)
     assert {"points", "laps"} <= set(found["RiderStat"])
     assert {("RiderStat", "Rider"), ("RiderStat", "Meeting")} <= relations(spec)
+
+
+def test_each_one_has_after_a_sentence_that_named_them():
+    spec = extract_spec(
+        "We run maybe six residentials a year. Each one has a venue, a start date and the "
+        "number of nights."
+    )
+    assert {"venue", "start_date", "number_of_nights"} <= set(entities(spec)["Residential"])
+
+
+def test_the_club_they_play_for_in_a_field_list_is_a_field():
+    spec = extract_spec(
+        "Each player has a name, the club they play for, the position and a shirt number."
+    )
+    assert {"name", "club", "position", "shirt_number"} <= set(entities(spec)["Player"])

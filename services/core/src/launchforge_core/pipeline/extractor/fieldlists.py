@@ -546,6 +546,16 @@ class FieldReader(ReaderBase):
                 continue
             if role == "meta" and np.singular in self.r.entities:
                 role = "entity"  # "with the family who sat": a family the idea keeps
+            ahead = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                role == "meta"
+                and np.head in lx.BUSINESS_NOUNS
+                and np.det == "the"
+                and fields_read
+                and isinstance(ahead, Token)
+                and ahead.text in ("it", "they", "he", "she")
+            ):
+                role = "attribute"  # "each site has a name, the school it serves": a field
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (

@@ -432,10 +432,11 @@ class ReaderCore(ReaderBase):
         return cs
 
     def _each_has(self, cs: list[Chunk]) -> list[Chunk]:
-        """``We run sessions. Each has a title, ...``: "each" opening a sentence is each of
-        the things the sentence before named last, read as ``each session has``. (Within
+        """``We run sessions. Each [one] has a title, ...``: "each" opening a sentence is
+        each of the things the sentence before named last, read as ``each session has``. (Within
         one sentence, "sessions: each has ...", the chunker already reads it so.)"""
-        first, verb = (cs[k] if k < len(cs) else None for k in (0, 1))
+        one = 1 if len(cs) > 1 and isinstance(cs[1], Token) and cs[1].text == "one" else 0
+        first, verb = (cs[k] if k < len(cs) else None for k in (0, 1 + one))
         if (
             isinstance(first, Token)
             and first.text in ("each", "every")
@@ -443,8 +444,8 @@ class ReaderCore(ReaderBase):
             and verb.text in ("has", "have", "gets", "needs")
             and (named := self._named_just_before()) is not None
         ):
-            words = named.split("-")
-            return [NP(head=words[-1], mods=words[:-1], det="each", index=0), *cs[1:]]
+            words = named.split("-")  # "Each one has ...": each of them, as "Each has ..."
+            return [NP(head=words[-1], mods=words[:-1], det="each", index=0), *cs[1 + one :]]
         return cs
 
     def _strip_called(self, chunks: list[Chunk]) -> bool:
