@@ -3385,3 +3385,14 @@ def test_the_club_they_play_for_in_a_field_list_is_a_field():
         "Each player has a name, the club they play for, the position and a shirt number."
     )
     assert {"name", "club", "position", "shirt_number"} <= set(entities(spec)["Player"])
+
+
+def test_taxa_are_taxa_and_an_adjective_after_its_noun_names_nothing():
+    spec = extract_spec(
+        "Taxa have a name and a group. For each taxon present we note the count. For each "
+        "criterion involved we note a weight."
+    )
+    found = entities(spec)
+    assert set(found) == {"Taxon", "Criterion"}
+    assert {"name", "group", "count"} <= set(found["Taxon"])
+    assert "weight" in found["Criterion"]

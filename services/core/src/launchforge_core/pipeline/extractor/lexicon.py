@@ -522,6 +522,8 @@ SINGULAR_OVERRIDES = {
     "docs": "document",
     "stats": "stat",
     "species": "species",
+    "taxa": "taxon",
+    "criteria": "criterion",
     "series": "series",
     "news": "news",
     "media": "media",

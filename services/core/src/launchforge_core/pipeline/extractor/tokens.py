@@ -524,6 +524,7 @@ def tokenize(idea: str) -> list[Token]:
     tokens = _each_ones(tokens)
     _each_does(tokens)
     _resolve(tokens)
+    tokens = _without_postposed_adjectives(tokens)
     _either_or_verbs(tokens)
     _our_noun_verbs(tokens)
     _plural_subject_verbs(tokens)
@@ -764,6 +765,24 @@ def _each_ones(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _without_postposed_adjectives(tokens: list[Token]) -> list[Token]:
+    """``for each taxon present I write down ...``: an adjective after its noun, before
+    the clause goes on, only says which ones; it names nothing, so it goes."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        prev = tokens[i - 1] if i else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.text in _AFTER_NOUN_ADJECTIVES
+            and prev is not None
+            and prev.tag == "NOUN"
+            and (nxt is None or nxt.tag == "PRON" or nxt.text in (",", ".", ";"))
+        ):
+            continue
+        out.append(token)
+    return out
+
+
 def _resolve(tokens: list[Token]) -> None:
     """Decide noun or verb for every ``NV`` token from its neighbours."""
     forms = verb_forms()
@@ -958,6 +977,8 @@ def _title_ahead(tokens: list[Token], i: int) -> bool:
     return False
 
 
+# Adjectives that follow their noun ("each species present", "the tools available").
+_AFTER_NOUN_ADJECTIVES = frozenset({"present", "available", "involved", "concerned"})
 # Words for a record that are verbs too ("we record", "a sales record per edition").
 _RECORD_NOUNS = frozenset({"record", "log", "entry", "note"})
 
