@@ -523,7 +523,6 @@ SINGULAR_OVERRIDES = {
     "stats": "stat",
     "species": "species",
     "taxa": "taxon",
-    "criteria": "criterion",
     "series": "series",
     "news": "news",
     "media": "media",
