@@ -3396,3 +3396,12 @@ def test_taxa_are_taxa_and_an_adjective_after_its_noun_names_nothing():
     assert set(found) == {"Taxon", "Criterion"}
     assert {"name", "group", "count"} <= set(found["Taxon"])
     assert "weight" in found["Criterion"]
+
+
+def test_note_shorthand_for_measures_is_read_as_the_words():
+    spec = extract_spec(
+        "survey db\nplot(name, lat, long, elev)\nvisit(plot, date, temp, wt kg, ht cm)\n"
+    )
+    found = entities(spec)
+    assert {"latitude", "longitude", "elevation"} <= set(found["Plot"])
+    assert {"temperature", "weight_kg", "height_cm"} <= set(found["Visit"])

@@ -73,6 +73,13 @@ _ABBREVIATIONS = [
     (r"\bhrs\b", "hours"),
     (r"\bmins\b", "minutes"),
     (r"\bdate\s*/\s*time\b", "date and time"),
+    (r"\blat\b(\s*[,/&]\s*|\s+and\s+)long\b", r"latitude\1longitude"),  # "lat, long"
+    (r"\blat\b", "latitude"),
+    (r"\blng\b", "longitude"),
+    (r"\belev\b", "elevation"),
+    (r"\bht\b", "height"),
+    (r"\bwt\b", "weight"),
+    (r"\btemp\b", "temperature"),
 ]
 
 
