@@ -3405,3 +3405,13 @@ def test_note_shorthand_for_measures_is_read_as_the_words():
     found = entities(spec)
     assert {"latitude", "longitude", "elevation"} <= set(found["Plot"])
     assert {"temperature", "weight_kg", "height_cm"} <= set(found["Visit"])
+
+
+def test_a_currency_sign_in_brackets_is_money_and_a_question_before_y_n_a_yes_no():
+    spec = extract_spec(
+        "JOBS\n- install date\n- quote (£)\n- grant funded? y/n\n- fee (€)\n- notes\n"
+    )
+    job = entities(spec)["Job"]
+    assert (job["quote"]["type"], job["fee"]["type"]) == ("decimal", "decimal")
+    assert job["grant_funded"]["type"] == "boolean"
+    assert "notes" in job  # the list goes on past the question mark

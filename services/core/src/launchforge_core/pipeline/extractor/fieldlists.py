@@ -185,6 +185,9 @@ _TYPE_HINTS = {
     "number": "integer",
     "whole number": "integer",
     "decimal": "number",
+    "gbp": "decimal",  # "quote (£)": an amount of money
+    "eur": "decimal",
+    "usd": "decimal",
 }
 
 

@@ -80,6 +80,10 @@ _ABBREVIATIONS = [
     (r"\bht\b", "height"),
     (r"\bwt\b", "weight"),
     (r"\btemp\b", "temperature"),
+    (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
+    (r"\(\s*\u20ac\s*\)", "(eur)"),
+    (r"\(\s*\$\s*\)", "(usd)"),
+    (r"(?<=\w)\?(?=[ \t]+(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
 ]
 
 
