@@ -3415,3 +3415,13 @@ def test_a_currency_sign_in_brackets_is_money_and_a_question_before_y_n_a_yes_no
     assert (job["quote"]["type"], job["fee"]["type"]) == ("decimal", "decimal")
     assert job["grant_funded"]["type"] == "boolean"
     assert "notes" in job  # the list goes on past the question mark
+
+
+def test_a_named_item_s_cells_between_pipes_are_its_fields():
+    spec = extract_spec(
+        "Physio app\nPatients -> name | DOB | GP surgery | referral reason | phone\n"
+        "Sessions -> patient | date | notes\n"
+    )
+    found = entities(spec)
+    assert {"name", "gp_surgery", "referral_reason", "phone"} <= set(found["Patient"])
+    assert ("Session", "Patient") in relations(spec)

@@ -128,6 +128,7 @@ def list_separators(text: str) -> str:
         named = _NAMED_ITEM.match(body)
         if " | " in line:
             line = line.replace(" | ", " / " if named else ", ")
+            body = _BULLET.sub("", line)  # "Clients -> name | DOB | phone": cells as slashes
         # "name / company / phone", or a named item's fields: "repair: machine / date / fix"
         slashed_items = named is None and " / " in line and len(line.split()) <= 24
         if slashed_items or (named is not None and _slashed_fields(body[named.end() :])):
