@@ -3425,3 +3425,10 @@ def test_a_named_item_s_cells_between_pipes_are_its_fields():
     found = entities(spec)
     assert {"name", "gp_surgery", "referral_reason", "phone"} <= set(found["Patient"])
     assert ("Session", "Patient") in relations(spec)
+
+
+def test_done_on_with_a_date_and_time_remark_is_a_datetime_field():
+    spec = extract_spec("Noise log\nComplaints\n  received on (date/time)\n  street\n  source\n")
+    complaint = entities(spec)["Complaint"]
+    assert complaint["received_on"]["type"] == "datetime"
+    assert {"street", "source"} <= set(complaint)

@@ -367,18 +367,20 @@ class FieldReader(ReaderBase):
                 if c.tag == "PREP" and isinstance(following, Token) and following.tag == "WH":
                     i = self._skip_clause(cs, i + 1, closer)  # "notes on what we covered"
                     continue
-                if (
+                told_when = (
                     c.tag == "VERB"
                     and self._participle(c.text)
                     and i + 1 < len(cs)
                     and isinstance(cs[i + 1], Token)
                     and cs[i + 1].text in ("at", "on")
-                    and self._ends_item(cs, i + 2, closer)
-                ):
-                    kind = "datetime" if cs[i + 1].text == "at" else "date"
+                )
+                # "reported on (date/time)": the bracket says what kind of when
+                said = [c.text for c in cs[i + 2 : i + 7]] == ["(", "date", "and", "time", ")"]
+                if told_when and (said or self._ends_item(cs, i + 2, closer)):
+                    kind = "datetime" if cs[i + 1].text == "at" or said else "date"
                     words = [c.text, cs[i + 1].text]
                     self.add_field(owner, FieldDraft(words, type=kind, position=i))
-                    i += 2
+                    i += 7 if said else 2
                     continue
                 if (
                     c.tag == "VERB"
