@@ -3432,3 +3432,18 @@ def test_done_on_with_a_date_and_time_remark_is_a_datetime_field():
     complaint = entities(spec)["Complaint"]
     assert complaint["received_on"]["type"] == "datetime"
     assert {"street", "source"} <= set(complaint)
+
+
+def test_a_month_field_is_a_date_and_royalties_are_money_summed_per_month():
+    spec = extract_spec(
+        "Each edition has an ISBN. I'd add a sales record per edition with the month, the "
+        "units sold and the royalty earned. What I'd really love is total royalties per month."
+    )
+    record = entities(spec)["SalesRecord"]
+    assert (record["month"]["type"], record["royalty_earned"]["type"]) == ("date", "decimal")
+    (summary,) = spec["summaries"]
+    assert (summary["kind"], summary["field"], summary["period"]) == (
+        "sum",
+        "royalty_earned",
+        "month",
+    )

@@ -17,7 +17,7 @@ MONEY = frozenset(
     revenue income charge fine bill tuition prize earnings spend spending spent payment
     payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
     donation contribution pledge sponsorship discount tax vat profit commission bid
-    fare toll bounty allowance stipend retainer cash takings money""".split()
+    fare toll bounty allowance stipend retainer cash takings money royalty royalties""".split()
 )
 # "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
 INTEGER_WORDS = frozenset(
@@ -168,6 +168,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "datetime"
     if head == "date" and "time" in mods:
         return "datetime"
+    if words in (["month"], ["week"]):
+        return "date"  # "a sales record with the month, ...": which month, a day in it
     if head in DATE_WORDS or one in DATE_WORDS or head.endswith("-date") or head == "birth-date":
         return "date"
     if head in TIME_WORDS:
