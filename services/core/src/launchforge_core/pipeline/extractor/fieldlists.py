@@ -191,6 +191,11 @@ _TYPE_HINTS = {
 }
 
 
+def _said_date_and_time(cs: list[Chunk], i: int) -> bool:
+    """``(date and time)`` at ``i`` (the notes' "(date/time)" reads so): one instant."""
+    return [c.text for c in cs[i : i + 5]] == ["(", "date", "and", "time", ")"]
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -374,8 +379,7 @@ class FieldReader(ReaderBase):
                     and isinstance(cs[i + 1], Token)
                     and cs[i + 1].text in ("at", "on")
                 )
-                # "reported on (date/time)": the bracket says what kind of when
-                said = [c.text for c in cs[i + 2 : i + 7]] == ["(", "date", "and", "time", ")"]
+                said = _said_date_and_time(cs, i + 2)  # "reported on (date/time)"
                 if told_when and (said or self._ends_item(cs, i + 2, closer)):
                     kind = "datetime" if cs[i + 1].text == "at" or said else "date"
                     words = [c.text, cs[i + 1].text]
@@ -869,7 +873,7 @@ class FieldReader(ReaderBase):
             if 2 <= len(choices) <= 8 and all(len(c.split()) <= 3 for c in choices):
                 draft.choices, draft.type = choices, "enum"
                 return j
-        if [c.text for c in cs[i : i + 5]] == ["(", "date", "and", "time", ")"]:
+        if _said_date_and_time(cs, i):
             draft.type = "datetime"  # "a deadline (date and time)": one instant
             return i + 5
         hinted = self._type_in_brackets(cs, i)

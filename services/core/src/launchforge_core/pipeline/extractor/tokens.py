@@ -788,7 +788,8 @@ def _without_postposed_adjectives(tokens: list[Token]) -> list[Token]:
             token.text in _AFTER_NOUN_ADJECTIVES
             and prev is not None
             and prev.tag == "NOUN"
-            and (nxt is None or nxt.tag == "PRON" or nxt.text in (",", ".", ";"))
+            and nxt is not None
+            and nxt.tag == "PRON"  # not "capacity, seats available, price": a field's name
         ):
             continue
         out.append(token)
