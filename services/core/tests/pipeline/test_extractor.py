@@ -3447,4 +3447,3 @@ def test_a_month_field_is_a_date_and_royalties_are_money_summed_per_month():
         "royalty_earned",
         "month",
     )
-
