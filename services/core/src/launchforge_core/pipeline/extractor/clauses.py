@@ -1396,23 +1396,35 @@ class ClauseReader(ReaderBase):
         ):
             role = "entity"  # "I want to log breakdowns against a machine with the date"
         logged = cs[j + 1] if j + 1 < len(cs) else None
-        if (
+        made_by = (
             subject_key
-            and subject is not None
-            and self._right_before(cs, i, subject)
+            if subject_key and subject is not None and self._right_before(cs, i, subject)
+            else None
+        )
+        with_fields = isinstance(logged, Token) and logged.text in ("with", ":")
+        # the writer's own: a word that names a field alone ("a result") only before "with"
+        by_writer = (
+            pronoun in ("i", "we")
+            and role == "attribute"
+            and isinstance(logged, Token)
+            and logged.text == "with"
+        )
+        if (
+            (made_by or by_writer)
             and base in NOTING_VERBS
             and obj.det in ("a", "an")
             and not obj.mods
             and role in ("entity", "attribute")
-            and isinstance(logged, Token)
-            and logged.text in ("with", ":")
+            and with_fields
             and self._looks_like_field_list(cs, j + 2)
         ):
             # "the guard logs an incident with the time, the type, ...": a record the
-            # subject makes, with its own fields (not the subject's fields)
+            # subject makes, with its own fields (not the subject's fields); "we add a
+            # result with their position, their club and ...": one the writer makes
             child = self.entity(obj, strength=2, force=True)
             if child:
-                self.relation(child, subject_key)
+                if made_by:
+                    self.relation(child, made_by)
                 self.last_entity = child
                 return self.read_fields(cs, j + 2, child, closer=None)
         if (
@@ -1432,22 +1444,6 @@ class ClauseReader(ReaderBase):
                 subject, strength=2, force=self._counted_attribute(subject)
             )
             return self.read_fields(cs, j, record, closer=None)
-        if (
-            pronoun in ("i", "we")
-            and base in NOTING_VERBS
-            and role == "attribute"
-            and obj.det in ("a", "an")
-            and not obj.mods
-            and isinstance(logged, Token)
-            and logged.text == "with"
-            and self._looks_like_field_list(cs, j + 2)
-        ):
-            # "we add a result with their position, their club and ...": a word that names
-            # a field alone, made one at a time with its own fields, is a record
-            child = self.entity(obj, strength=2, force=True)
-            if child:
-                self.last_entity = child
-                return self.read_fields(cs, j + 2, child, closer=None)
         if role == "attribute":
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:
