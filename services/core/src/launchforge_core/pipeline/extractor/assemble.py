@@ -53,6 +53,10 @@ class Model:
     link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
 
 
+# Heads of a compound that stays one record of the thing it names ("player stats").
+_ONE_RECORD_HEADS = ("stat", "statistics")
+
+
 def resolve(reading: Reading) -> Model:
     """Merge compounds and bare heads, turn entity-named fields into relations."""
     relations = list(reading.relations)
@@ -117,7 +121,7 @@ def resolve(reading: Reading) -> Model:
     # "player stats" when players are kept: one record of the player's (not a Stats)
     for key, draft in entities.items():
         first = draft.words[0]
-        if draft.words[-1] in ("stat", "statistics") and first in entities and first != key:
+        if draft.words[-1] in _ONE_RECORD_HEADS and first in entities and first != key:
             relations.append((key, first))
     split: set[str] = set()  # heads a "pet visits" compound became
     # "pet visits" when pets are an entity: a Visit of a Pet ("game night", "work day":
@@ -130,7 +134,7 @@ def resolve(reading: Reading) -> Model:
             and draft.words[0] in entities
             and draft.words[0] != key
             and draft.words[-1] not in lx.PERIOD_NOUNS
-            and draft.words[-1] not in ("stat", "statistics")  # "player stats": one record
+            and draft.words[-1] not in _ONE_RECORD_HEADS
             and _stands_alone(entities[draft.words[0]])
         ):
             target = draft.words[-1]

@@ -520,8 +520,13 @@ class ReaderCore(ReaderBase):
                     title_np = subject
                 self.read_title_list(title_np, cs, colon + 1, first=first)
                 if defined and len(before) > 3:
-                    self._of_each_named(before, title_np)
-                self._one_per_each(before, title_np)
+                    # "A batch is one run of the still for a particular gin": a gin's
+                    self._child_of_named(
+                        before, title_np, ("for", "of"), start=2, dets=("a", "an", "each", "one")
+                    )
+                if any(isinstance(c, Token) and c.text == "one" for c in before):
+                    # "Player stats (one per player per game): goals, ...": of both
+                    self._child_of_named(before, title_np, ("per",))
                 return
         if not any(
             isinstance(c, Token) and (c.tag == "VERB" or (c.tag == "AUX" and c.text != "'s"))
@@ -544,35 +549,27 @@ class ReaderCore(ReaderBase):
                 return
         self.read_clauses(cs)
 
-    def _one_per_each(self, before: list[Chunk], heading: NP) -> None:
-        """``Player stats (one per player per game): goals, ...``: the heading's record is
-        a child of each kept thing its "one per ..." names."""
-        child = self._known_key(heading)
-        words = [c.text if isinstance(c, Token) else "" for c in before]
-        if child is None or "per" not in words or "one" not in words:
-            return
-        for k in range(1, len(before)):
-            named = before[k]
-            if words[k - 1] == "per" and isinstance(named, NP):
-                parent = self._known_key(named)
-                if parent is not None and parent != child:
-                    self.relation(child, parent)
-
-    def _of_each_named(self, before: list[Chunk], subject: NP) -> None:
-        """``A batch is one run of the still for a particular gin``: the thing defined
-        belongs to each kept thing its definition names "for a ..." or "of a ..."."""
-        child = self._known_key(subject)
-        for k in range(2, len(before) - 1):
+    def _child_of_named(
+        self,
+        before: list[Chunk],
+        record: NP,
+        preps: tuple[str, ...],
+        *,
+        start: int = 0,
+        dets: tuple[str, ...] | None = None,
+    ) -> None:
+        """``record`` is a child of each kept thing named right after one of ``preps``
+        (from ``start`` on, with one of ``dets`` when given)."""
+        child = self._known_key(record)
+        for k in range(start, len(before) - 1):
             prep, named = before[k], before[k + 1]
             if (
                 isinstance(prep, Token)
-                and prep.text in ("for", "of")
+                and prep.text in preps
                 and isinstance(named, NP)
-                and named.det in ("a", "an", "each", "one")
-                and (parent := self._known_key(named)) is not None
-                and parent != child
+                and (dets is None or named.det in dets)
             ):
-                self.relation(child, parent)
+                self.relation(child, self._known_key(named))
 
     def _each_one_has(self, cs: list[Chunk], k: int) -> bool:
         """``each check has ...`` at ``k``: a clause about each of a kind, not a list."""
