@@ -61,8 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from bench_spec import IdeaResult, fmt, mean, score_spec, table, words_of
+from bench_spec import IdeaResult, fmt, load_set, mean, score_spec, table, words_of
 from launchforge_core.pipeline import BuildInput, PipelineEvent, PipelineSettings, run_pipeline
 from launchforge_core.pipeline.packaging import write_tree
 
@@ -393,7 +392,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     for name in args.sets:
-        items = yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
+        items = load_set(HERE / f"{name}.yaml")
         pairs = [run_idea(item) for item in items]
         print_table(f"{name} ({HERE.name}/{name}.yaml)", pairs)
         if args.details:

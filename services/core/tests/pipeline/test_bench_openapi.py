@@ -113,3 +113,18 @@ def test_a_loose_name_matches_its_closest_candidate(bench: Any) -> None:
         "Recipe": "CocktailRecipe",
         "Bottle": "Bottle",
     }
+
+
+def test_a_sets_gold_types_are_read_in_its_own_vocabulary(bench: Any) -> None:
+    """The early sets write money as ``decimal``; the sets that name ``money`` write a
+    measurement as ``decimal``, which is the spec's ``number``."""
+    scorer = sys.modules[bench.score_spec.__module__]
+    early = {i["id"]: i for i in scorer.load_set(BENCH / "devset.yaml")}
+    late = {i["id"]: i for i in scorer.load_set(BENCH / "holdout18.yaml")}
+    early_types = {t for i in early.values() for f in i["entities"].values() for t in f.values()}
+    assert "decimal" in early_types  # money, kept as the spec's decimal
+    legionella = late["legionella-checks"]["entities"]
+    assert legionella["Check"]["temperature_after_1_minute"] == "number"
+    assert scorer.gold_type(late["job-applications"]["entities"]["Application"]["salary"]) == (
+        "decimal"
+    )
