@@ -3447,3 +3447,18 @@ def test_a_month_field_is_a_date_and_royalties_are_money_summed_per_month():
         "royalty_earned",
         "month",
     )
+
+
+def test_things_which_have_fields_and_a_remark_on_where_a_field_is_found():
+    spec = extract_spec(
+        "There are routes, which have a number and an operator, and stops, which have a "
+        "name, the stop code off the little sign and whether there's a shelter or not. "
+        "Each stop belongs to one route."
+    )
+    found = entities(spec)
+    assert {"number", "operator"} <= set(found["Route"])
+    assert {"name", "stop_code", "shelter"} <= set(found["Stop"])
+    assert found["Stop"]["shelter"]["type"] == "boolean"
+    assert "Shelter" not in found
+    assert "Sign" not in found
+    assert ("Stop", "Route") in relations(spec)

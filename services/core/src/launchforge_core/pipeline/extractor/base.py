@@ -153,6 +153,9 @@ class ReaderBase(ABC):
     # --- clauses (clauses.ClauseReader) -------------------------------------------------
 
     @abstractmethod
+    def _which_have(self, cs: list[Chunk], j: int) -> int | None: ...
+
+    @abstractmethod
     def read_clauses(self, cs: list[Chunk]) -> None: ...
 
     @abstractmethod

@@ -285,7 +285,12 @@ class ClauseReader(ReaderBase):
                     if j is not None:
                         i = j  # "each job is for a customer", "jobs are assigned to a crew"
                         continue
-                if text == "there" and isinstance(nxt, Token) and self._base(nxt.text) == "be":
+                if (
+                    text == "there"
+                    and isinstance(nxt, Token)
+                    and self._base(nxt.text) == "be"
+                    and not (i and cs[i - 1].text in ("whether", "if"))  # "whether there's a"
+                ):
                     j = i + 2
                     while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET"):
                         j += 1
@@ -688,14 +693,17 @@ class ClauseReader(ReaderBase):
         return self._tied_details(cs, j, child)
 
     def _which_have(self, cs: list[Chunk], j: int) -> int | None:
-        """``, which has`` / ``, which just needs`` at ``j``: what the thing before has;
-        where what it has starts, or None if the words are not that."""
-        words = [c.text if isinstance(c, Token) else "" for c in cs[j : j + 4]]
-        if words[:2] != [",", "which"] or len(words) < 3:
+        """``, which has`` / ``, which just needs`` / ``which have`` at ``j``: what the thing
+        before has; where what it has starts, or None if the words are not that."""
+        k = j + 1 if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "," else j
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text == "which"):
             return None
-        k = 3 if isinstance(cs[j + 2], Token) and cs[j + 2].tag == "ADV" else 2
-        verb = words[k] if k < len(words) else ""
-        return j + k + 1 if self._base(verb) in ("have", "need") else None
+        k += 1
+        if k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k += 1
+        verb = cs[k] if k < len(cs) else None
+        has = isinstance(verb, Token) and self._base(verb.text) in ("have", "need")
+        return k + 1 if has else None
 
     def _tied_details(self, cs: list[Chunk], j: int, child: str | None) -> int:
         """``..., on a date with a start time and a price``: the tied record's fields."""

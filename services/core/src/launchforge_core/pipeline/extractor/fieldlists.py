@@ -196,6 +196,10 @@ def _said_date_and_time(cs: list[Chunk], i: int) -> bool:
     return [c.text for c in cs[i : i + 5]] == ["(", "date", "and", "time", ")"]
 
 
+# "the stop code off the little sign": where a field's value is found, a remark on it
+_WHERE_FOUND = frozenset({"off", "from", "on", "at", "in", "inside", "under", "near"})
+
+
 class FieldReader(ReaderBase):
     # --- fields -------------------------------------------------------------------------
 
@@ -489,6 +493,18 @@ class FieldReader(ReaderBase):
                         i = self._skip_clause(cs, j + 1, closer)
                         continue
                     i += 1
+                    continue
+                if (
+                    c.text in _WHERE_FOUND
+                    and fields_read
+                    and isinstance(following, NP)
+                    and following.det in ("the", "a", "an", "each")
+                    and not following.plural
+                    and self._known_key(following) is None
+                    and self._ends_item(cs, i + 2, closer)
+                    and self._more_fields_after(cs, i + 2)
+                ):
+                    i += 2  # "the stop code off the little sign, ...": where it is found
                     continue
                 if closer is None:
                     return i
@@ -991,6 +1007,17 @@ class FieldReader(ReaderBase):
             c.text in (",", "and", "or", ")", "yes-no", "flag") or c.text == closer
         )
 
+    def _more_fields_after(self, cs: list[Chunk], i: int) -> bool:
+        """At ``i`` a comma or "and", then another field: an attribute, or "whether" /
+        "how many" ... (the list goes on past a remark on the one before)."""
+        j = i + 1
+        if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in ("and", "plus"):
+            j += 1
+        nxt = cs[j] if j < len(cs) else None
+        if isinstance(nxt, NP):
+            return self.role(nxt) == "attribute"
+        return isinstance(nxt, Token) and nxt.tag == "WH" and nxt.text != "which"
+
     def _skip_parens(self, cs: list[Chunk], i: int) -> int:
         """Past the ``)`` that closes; an aside left open runs to the sentence's end
         ("(mostly old folks. Each visit ...": the full stop split it)."""
@@ -1343,6 +1370,8 @@ class FieldReader(ReaderBase):
             return end
         words: list[str] = []
         reason = False  # "whether it got cancelled because of the rain": the reason names none
+        # "whether there's a shelter": the thing there is, not a subject
+        there = isinstance(cs[i], Token) and cs[i].text == "there" if i < end else False
         while i < end:
             c = cs[i]
             if isinstance(c, Token) and c.text in _REASONS and words:
@@ -1350,7 +1379,9 @@ class FieldReader(ReaderBase):
             if reason:
                 pass
             elif isinstance(c, NP):
-                if self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
+                if there and not words:
+                    words.extend(w for w in c.words if w not in ("a", "an", "any"))
+                elif self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
                     pass  # the subject: "whether the dog is ..."
                 elif c.det is None or c.det in lx.POSSESSIVE_DETERMINERS or words:
                     words.extend(w for w in c.words if w not in lx.POSSESSIVE_DETERMINERS)

@@ -414,6 +414,9 @@ class ListReader(ReaderBase):
         """``ratings members give books``, ``the walks I do with each dog``: ties to both."""
         if key is None or i + 1 >= len(cs):
             return i
+        has = self._which_have(cs, i)
+        if has is not None:  # "routes, which have a number and an operator"
+            return self.read_fields(cs, has, key, closer=None)
         start = i
         if isinstance(cs[i], Token) and cs[i].text in ("where", "that", "which", "who", "whom"):
             i += 1  # "leases where a tenant rents a unit"
