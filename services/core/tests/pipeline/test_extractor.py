@@ -3462,3 +3462,31 @@ def test_things_which_have_fields_and_a_remark_on_where_a_field_is_found():
     assert "Shelter" not in found
     assert "Sign" not in found
     assert ("Stop", "Route") in relations(spec)
+
+
+def test_an_act_on_a_bulk_thing_is_a_record_named_by_both():
+    spec = extract_spec(
+        "We have 3 generators, each with a name and the capacity in KVA. Every time fuel is "
+        "bought we record the date, the litres, the price per litre in naira, the total paid "
+        "and which staff bought it, and staff just need name and phone. When we buy oil I "
+        "note the date and how many litres we have left."
+    )
+    found = entities(spec)
+    purchase = found["FuelPurchase"]
+    assert {"date", "litres", "price_per_litre", "total_paid"} <= set(purchase)
+    assert purchase["price_per_litre"]["type"] == "decimal"
+    assert "name" not in purchase  # the staff's, after "staff just need"
+    assert {"name", "phone"} <= set(found["Staff"])
+    assert found["Generator"]["capacity_kva"]["type"] == "number"
+    assert "litres_left" in found["OilPurchase"]
+    assert found["OilPurchase"]["litres_left"]["type"] == "number"
+
+
+def test_how_many_of_a_unit_and_how_it_was_names_the_count():
+    spec = extract_spec(
+        "Each time I log an observation: the date, how many minutes late it was and how "
+        "many kg we have in stock."
+    )
+    observation = entities(spec)["Observation"]
+    assert observation["minutes_late"]["type"] == "integer"
+    assert observation["kg_in_stock"]["type"] == "number"

@@ -73,6 +73,15 @@ def chunk(sentence: list[Token]) -> list[Chunk]:
             # a determiner after a noun starts the next phrase: "yarns each project"
             if j < len(sentence) and sentence[j].tag == "DET" and sentence[j - 1].tag == "NOUN":
                 break
+            # "every time fuel is bought": the time ends its phrase, the thing starts one
+            if (
+                j - i == 2
+                and sentence[i].text in ("every", "each")
+                and sentence[j - 1].text == "time"
+                and j < len(sentence)
+                and sentence[j].tag == "NOUN"
+            ):
+                break
             # a plural noun ends its phrase: "ratings members give" is two phrases
             # (compounds take singular modifiers: "service records")
             if (

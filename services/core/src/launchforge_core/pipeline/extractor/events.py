@@ -185,6 +185,9 @@ class EventReader(ReaderBase):
             done = self._when_it_happens(cs, j, happening)
             if done is not None:
                 return done
+        bought = self._bulk_acted_on(cs, j)
+        if bought is not None:
+            return bought  # "when fuel is bought we record ..."
         return self._act_then_note(cs, j)
 
     def _act_then_note(self, cs: list[Chunk], j: int) -> int | None:
@@ -266,6 +269,9 @@ class EventReader(ReaderBase):
             event_np = thing
         elif base is None or thing is None:
             return self._any_act_then_record(cs, told, person)
+        elif base in ACT_BY_VERB and self._bulk(thing):
+            assert isinstance(thing, NP)
+            event_np = self._bulk_act(thing, base)  # "when we buy fuel": a FuelPurchase
         elif isinstance(thing, NP) and (
             self.role(thing) == "entity" or thing.singular in self.r.entities
         ):
@@ -312,6 +318,49 @@ class EventReader(ReaderBase):
             self.relation(event, self.last_person)  # "whenever he has a reaction": his
         if noter is not None:
             self.relation(event, self.entity(noter, strength=1))  # "the coach records"
+        self.last_entity = event
+        return self.read_fields(cs, noted, event, closer=None)
+
+    def _bulk(self, thing: Chunk | None) -> bool:
+        """``fuel``, ``hay``: a bare singular noun no record of the idea, bought or used by
+        the amount, not one of many."""
+        return (
+            isinstance(thing, NP)
+            and thing.det is None
+            and not (thing.plural or thing.numbers or thing.owner)
+            and thing.singular not in self.r.entities
+            and self.role(thing) in ("entity", "attribute")
+        )
+
+    def _bulk_act(self, thing: NP, base: str) -> NP:
+        """The record one act on a bulk thing makes: buy fuel -> a fuel purchase."""
+        return NP(
+            head=ACT_BY_VERB[base], mods=[*thing.mods, thing.head], det="a", index=thing.index
+        )
+
+    def _bulk_acted_on(self, cs: list[Chunk], j: int) -> int | None:
+        """At the thing: ``[every time] fuel is bought [for a gen], we record the date,
+        ...``: the act's record (a FuelPurchase) with what is noted as its fields; None
+        if the words are not that."""
+        thing = cs[j] if j < len(cs) else None
+        k = j + 1
+        while k < len(cs) and _aux_or_adverb(cs[k]):
+            k += 1
+        base = self._act_verb(cs[k] if k < len(cs) else None)
+        if not (k > j + 1 and base in ACT_BY_VERB and self._bulk(thing)):
+            return None
+        assert isinstance(thing, NP)
+        assert base is not None
+        k += 1
+        while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
+            k += 2  # "... for the shop"
+        found = self._who_notes_what(cs, k, skip=("PUNCT", "ADV", "CONJ"))
+        if found is None:
+            return None
+        noter, noted = found
+        event = self.entity(self._bulk_act(thing, base), strength=2, listed=True, force=True)
+        if noter is not None:
+            self.relation(event, self.entity(noter, strength=1))
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
 
@@ -464,6 +513,9 @@ class EventReader(ReaderBase):
         j = i + 1
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].text in _DOERS:
             return self._act_then_note(cs, j)  # "each time I shoe a horse I record ..."
+        bought = self._bulk_acted_on(cs, j)
+        if bought is not None:
+            return bought  # "every time fuel is bought we record ..."
         doer = cs[j] if j < len(cs) else None
         verb = cs[j + 1] if j + 1 < len(cs) else None
         if isinstance(doer, NP) and self._what_befalls(cs, j + 1) is not None:

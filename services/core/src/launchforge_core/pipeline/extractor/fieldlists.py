@@ -20,6 +20,7 @@ from launchforge_core.pipeline.extractor.fields import (
 from launchforge_core.pipeline.extractor.grammar_words import (
     _BOOL_SKIP,
     _DATE_VERBS,
+    CURRENCIES,
     PAIR_NOUNS,
     QUANTITY_AFTER,
     SHARED_HEAD_MODIFIERS,
@@ -28,7 +29,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, np_role
 from launchforge_core.pipeline.extractor.tokens import Token
-from launchforge_core.pipeline.extractor.words import is_person
+from launchforge_core.pipeline.extractor.words import is_person, singular
 
 # Plural nouns that, among a thing's details, say how many: "servings", "bedrooms".
 COUNTED_PLURALS = frozenset(
@@ -196,6 +197,8 @@ def _said_date_and_time(cs: list[Chunk], i: int) -> bool:
     return [c.text for c in cs[i : i + 5]] == ["(", "date", "and", "time", ")"]
 
 
+# Units a count is whole in: "how many minutes late" is 12, "how many kg" may be 2.5
+_WHOLE_UNITS = frozenset({"minutes", "minute", "days", "day", "weeks", "months", "years"})
 # "the stop code off the little sign": where a field's value is found, a remark on it
 _WHERE_FOUND = frozenset({"off", "from", "on", "at", "in", "inside", "under", "near"})
 
@@ -473,10 +476,25 @@ class FieldReader(ReaderBase):
                         np = cs[j]
                         assert isinstance(np, NP)
                         words = [*np.words[:-1], np.head]
+                        measured = np.head in UNITS and np.head not in _WHOLE_UNITS
                         counted = (
-                            "integer" if c.text == "how-many" and np.head != "hours" else None
-                        )  # "how many hours it took": 1.5 is an answer
-                        self.add_field(owner, FieldDraft(words, type=counted, position=i))
+                            "integer"
+                            if c.text == "how-many" and np.head != "hours" and not measured
+                            else None
+                        )  # "how many hours it took", "how many kg": 1.5 is an answer
+                        end = self._skip_clause(cs, j + 1, closer)
+                        held = [
+                            t.text for t in cs[j + 1 : end] if t.text in QUANTITY_AFTER
+                        ]  # "how many kg we have in stock": kg_in_stock
+                        if measured and held:
+                            words = [*words, *held[0].split("-")]
+                        how = cs[j + 1] if j + 1 < len(cs) else None
+                        if np.head in UNITS and isinstance(how, Token) and how.tag == "ADJ":
+                            words = [*words, how.text]  # "how many minutes late": minutes_late
+                        self.add_field(
+                            owner,
+                            FieldDraft(words, type="number" if measured else counted, position=i),
+                        )
                         also = cs[j + 2] if j + 2 < len(cs) else None
                         if (
                             counted
@@ -589,10 +607,14 @@ class FieldReader(ReaderBase):
                 ):
                     return i
             nxt = cs[i + 1] if i + 1 < len(cs) else None
+            verb_at = i + 1
+            while verb_at < len(cs) and cs[verb_at].text in ("just", "only", "also", "then"):
+                verb_at += 1  # "and staff just need a name": the verb past the adverb
+            verb = cs[verb_at] if verb_at < len(cs) else None
             if (
                 closer is None
-                and isinstance(nxt, Token)
-                and (nxt.tag == "AUX" or (nxt.tag == "VERB" and not self._participle(nxt.text)))
+                and isinstance(verb, Token)
+                and (verb.tag == "AUX" or (verb.tag == "VERB" and not self._participle(verb.text)))
                 and (np.each or role == "entity")
             ):
                 return i  # "..., and each patient should have": a new clause
@@ -909,9 +931,20 @@ class FieldReader(ReaderBase):
             unit_word = "-".join(unit.words) if isinstance(unit, NP) else unit.text
             if unit_word in UNITS:
                 draft.unit = unit_word
-                if unit_word in ("euros", "dollars"):
+                if unit_word in CURRENCIES:
                     draft.type = "decimal"
                 return i + 2
+        if t.text == "per" and isinstance(cs[i + 1] if i + 1 < n else None, NP):
+            unit = cs[i + 1]
+            assert isinstance(unit, NP)
+            if (
+                not unit.det
+                and (unit.head in UNITS or f"{unit.head}s" in UNITS)
+                and singular(draft.words[-1]) == draft.words[-1]  # not "quoted prices per month"
+            ):
+                # "the price per litre in naira": one rate, said in one currency
+                draft.words = [*draft.words, "per", unit.head]
+                return self._field_cues(cs, i + 2, draft)
         if infer_type(draft.words) == "text":
             if t.text == "(" and self._slashed_choices(cs, i + 1):
                 choices, j = self._choices(cs, i + 1, closer=")")
@@ -1620,7 +1653,7 @@ class FieldReader(ReaderBase):
             return None
         inner = cs[i + 1]
         words = " ".join([*inner.adjs, *inner.words]) if isinstance(inner, NP) else inner.text
-        if words in UNITS and words not in ("euros", "dollars", "gbp", "usd", "eur"):
+        if words in UNITS and words not in CURRENCIES:
             return "number"  # "height above ground (m)": a measure
         return _TYPE_HINTS.get(words)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.grammar_words import CURRENCIES
 from launchforge_core.pipeline.extractor.words import singular
 
 MONEY = frozenset(
@@ -78,6 +79,10 @@ IDENTIFIER_BEFORE_NUMBER = frozenset(
     id vat tax house unit lot booking confirmation member student employee badge
     jersey shirt bib card""".split()
 )
+
+
+# "the cost in pounds": after a money word, pounds are the currency
+_MONEY_UNITS = CURRENCIES | {"pounds"}
 
 
 @dataclass
@@ -194,9 +199,24 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "integer"
     if unit in ("degrees", "watts", "volts", "amps", "percent"):
         return "integer"
-    if unit in ("mhz", "khz", "ghz", "hz", "kwh"):
+    if unit in (
+        "mhz",
+        "khz",
+        "ghz",
+        "hz",
+        "kwh",
+        "kva",
+        "kw",
+        "kilowatts",
+        "mph",
+        "kph",
+        "knots",
+        "psi",
+        "ppm",
+        "decibels",
+    ):
         return "number"
-    if unit in ("euros", "dollars", "pounds", "gbp", "usd", "eur"):
+    if unit in _MONEY_UNITS:
         return "decimal"
     if head in ("position", "placing", "place") and mods & {
         "finish",
@@ -239,7 +259,6 @@ def field_name(draft: FieldDraft) -> list[str]:
         words = [*words[:-1], singular(words[-1])]  # "due dates" -> due_date
     if words[-1] in ("birth-date", "birth-year"):
         words = [*words[:-1], *words[-1].split("-")]
-    money = ("euros", "dollars", "pounds", "gbp", "usd", "eur")
-    if draft.unit and draft.unit not in words and draft.unit not in money:
+    if draft.unit and draft.unit not in words and draft.unit not in _MONEY_UNITS:
         words = [*words, *draft.unit.split("-")]
     return words

@@ -85,13 +85,18 @@ JOINING_VERBS = frozenset(
 )
 # "bottles on hand", "copies in stock": a count of things, kept as a number.
 QUANTITY_AFTER = frozenset({"on-hand", "in-stock", "left", "remaining", "available", "owned"})
+# Currencies a money field may be said in: "the price in naira".
+CURRENCIES = frozenset(
+    """euros dollars gbp usd eur naira rupees pesos shillings rand yen yuan cedis kwacha
+    ringgit baht dirhams""".split()
+)
 # Units that may follow a field: "frame size in cm", "duration in minutes".
-UNITS = frozenset(
+UNITS = CURRENCIES | frozenset(
     """minutes minute hours hour days day seconds second weeks months years km kms miles
     kg kgs lbs pounds litres liters litre liter ml l grams g cm mm m metres meters inches
-    feet ft oz ounces euros dollars gbp usd eur percent celsius fahrenheit kwh watts degrees
+    feet ft oz ounces percent celsius fahrenheit kwh watts degrees
     mhz khz ghz hz volts amps kilos kilo kilograms kilometres kilometers tonnes tons
-    gallons pints
+    gallons pints kva kw kilowatts mph kph knots psi ppm decibels
     square-metres square-meters square-feet""".split()
 )
 # Past participles that finish a field's name: "work done", "date joined".

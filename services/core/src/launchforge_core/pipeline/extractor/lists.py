@@ -21,6 +21,11 @@ from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person
 
+# Verbs whose base form ends in "ed": "staff just need a name" is no participle
+_EED_VERBS = frozenset(
+    {"need", "feed", "breed", "bleed", "seed", "weed", "speed", "proceed", "succeed", "exceed"}
+)
+
 
 class ListReader(ReaderBase):
     # --- lists of things ----------------------------------------------------------------
@@ -406,9 +411,17 @@ class ListReader(ReaderBase):
     def _participle(self, word: str) -> bool:
         """``assigned``, ``hosted``, ``sitting``, ``taken``: a verb form that modifies a noun."""
         ing = word.endswith("ing") and any(v in word[:-3] for v in "aeiouy")  # not "bring"
-        return (
-            word.endswith("ed") or ing or word in _PARTICIPLES or word in lx.IRREGULAR_VERBS
-        ) and word not in ("does", "did", "doing", "has", "had", "having", "being", "been")
+        ed = word.endswith("ed") and word not in _EED_VERBS  # not "need"
+        return (ed or ing or word in _PARTICIPLES or word in lx.IRREGULAR_VERBS) and word not in (
+            "does",
+            "did",
+            "doing",
+            "has",
+            "had",
+            "having",
+            "being",
+            "been",
+        )
 
     def _relative_clause(self, cs: list[Chunk], i: int, key: str | None) -> int:
         """``ratings members give books``, ``the walks I do with each dog``: ties to both."""
