@@ -3490,3 +3490,23 @@ def test_how_many_of_a_unit_and_how_it_was_names_the_count():
     observation = entities(spec)["Observation"]
     assert observation["minutes_late"]["type"] == "integer"
     assert observation["kg_in_stock"]["type"] == "number"
+
+
+def test_a_booking_word_before_has_is_the_thing_and_a_list_goes_on_past_asides():
+    spec = extract_spec(
+        "Clients need a name and an email. The wedding day booking itself has the wedding "
+        "date, the number of people in the bridal party I'm doing, my start time, the total "
+        "price and the deposit paid. Products have a brand and an expiry date cause you have "
+        "to bin mascara every 3 months."
+    )
+    found = entities(spec)
+    (booking,) = [name for name in found if name.endswith("Booking")]
+    assert {"wedding_date", "number_of_people", "start_time", "total_price", "deposit_paid"} <= (
+        set(found[booking])
+    )
+    assert set(found["Product"]) == {"brand", "expiry_date"}
+
+
+def test_a_record_that_comes_through_another_is_its_child():
+    spec = extract_spec("Every audition comes through an agent. Agents need a name and a phone.")
+    assert ("Audition", "Agent") in relations(spec)

@@ -1247,7 +1247,7 @@ class ClauseReader(ReaderBase):
         prep: str | None = None
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
             prep = cs[j].text
-            child_prep = base in CHILD_VERBS and prep in ("from", "out-of")
+            child_prep = base in CHILD_VERBS and prep in ("from", "out-of", "through", "via")
             against = self._goes_against(cs, j, subject, base)
             if against is not None:
                 return against

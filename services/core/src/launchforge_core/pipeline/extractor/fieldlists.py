@@ -282,6 +282,13 @@ class FieldReader(ReaderBase):
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
                     continue
+                if c.text == "because" and fields_read:
+                    # "expiry date because you have to bin mascara every 3 months": why
+                    while i < len(cs) and not (
+                        isinstance(cs[i], Token) and cs[i].text in (";", ")", closer)
+                    ):
+                        i += 1
+                    continue
                 pron = cs[i + 1] if i + 1 < len(cs) else None
                 word = cs[i + 2] if i + 2 < len(cs) else None
                 if (
@@ -519,10 +526,12 @@ class FieldReader(ReaderBase):
                     and following.det in ("the", "a", "an", "each")
                     and not following.plural
                     and self._known_key(following) is None
-                    and self._ends_item(cs, i + 2, closer)
-                    and self._more_fields_after(cs, i + 2)
+                    and self._ends_item(cs, self._past_whose(cs, i + 2), closer)
+                    and self._more_fields_after(cs, self._past_whose(cs, i + 2))
                 ):
-                    i += 2  # "the stop code off the little sign, ...": where it is found
+                    # "the stop code off the little sign, ...", "the number of people in
+                    # the bridal party I'm doing, ...": where it is found, or of whom
+                    i = self._past_whose(cs, i + 2)
                     continue
                 if closer is None:
                     return i
@@ -563,8 +572,11 @@ class FieldReader(ReaderBase):
                 after_and = after_comma = False
                 continue
             one_amount = (
-                fields_read > 0 and not np.plural and np.head in MONEY and np.det is None
-            )  # "number of guests, total price and ...": the booking's own total
+                fields_read > 0
+                and not np.plural
+                and np.head in MONEY
+                and np.det in (None, "the", "a")
+            )  # "number of guests, (the) total price and ...": the booking's own total
             if (
                 role == "abstract"
                 and len(np.adjs + np.mods) >= 1
@@ -1039,6 +1051,17 @@ class FieldReader(ReaderBase):
         return isinstance(c, Token) and (
             c.text in (",", "and", "or", ")", "yes-no", "flag") or c.text == closer
         )
+
+    @staticmethod
+    def _past_whose(cs: list[Chunk], i: int) -> int:
+        """Past ``I'm doing`` / ``we use`` at ``i``: a short clause on the thing before."""
+        k = i
+        if not (k < len(cs) and isinstance(cs[k], Token) and cs[k].text in lx.SUBJECT_PRONOUNS):
+            return i
+        k += 1
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        return k + 1 if k < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "VERB" else i
 
     def _more_fields_after(self, cs: list[Chunk], i: int) -> bool:
         """At ``i`` a comma or "and", then another field: an attribute, or "whether" /

@@ -27,12 +27,27 @@ RELATION_PREPS = frozenset(
         "to",
         "into",
         "about",
+        "through",
+        "via",
     }
 )
 # Prepositions that tie two things only when the second is plural, "each" or known
 # ("shifts at locations"); "at the community centre" is where, not a record.
 WEAK_PREPS = frozenset(
-    {"at", "on", "from", "off", "to", "into", "about", "under", "within", "inside"}
+    {
+        "at",
+        "on",
+        "from",
+        "off",
+        "to",
+        "into",
+        "about",
+        "under",
+        "within",
+        "inside",
+        "through",
+        "via",
+    }
 )
 # Verbs (as participles or in "X belongs to Y") that tie a child to a parent.
 RELATION_VERBS = frozenset(

@@ -385,6 +385,13 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    # "expiry date cause you have to bin mascara": because, said short
+    text = re.sub(
+        r"(?:\b|')(?:cause|cuz|coz|cos)\b(?=\s+(?:i|you|we|they|he|she|it|there)\b)",
+        "because",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "we've got sixty shooters", "each site has got a name": have, said the British way
     text = re.sub(r"'ve\s+got\b", " have", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(have|has)\s+got\b", r"\1", text, flags=re.IGNORECASE)
@@ -844,6 +851,16 @@ def _resolve(tokens: list[Token]) -> None:
             )
         ):
             token.tag = "VERB"  # "which yarns each project uses"
+            continue
+        if (
+            word.endswith("ing")
+            and prev is not None
+            and prev.tag == "NOUN"
+            and _determined_singular(tokens, i - 1)
+            and nxt is not None
+            and nxt.text in ("itself", "has", "needs")
+        ):
+            token.tag = "NOUN"  # "the wedding day booking itself has ...": the thing
             continue
         after_next = tokens[i + 2] if i + 2 < len(tokens) else None
         if _after_reduced_relative(tokens, i):
