@@ -3510,3 +3510,19 @@ def test_a_booking_word_before_has_is_the_thing_and_a_list_goes_on_past_asides()
 def test_a_record_that_comes_through_another_is_its_child():
     spec = extract_spec("Every audition comes through an agent. Agents need a name and a phone.")
     assert ("Audition", "Agent") in relations(spec)
+
+
+def test_what_is_recorded_after_a_session_on_a_kept_thing_is_the_session_s():
+    spec = extract_spec(
+        "Wards just need a name. Every month someone does an audit session on each ward - we "
+        "record the ward, the date, who the auditor was and how many minutes they observed "
+        "for. An observation has which moment it was (1 to 5) and whether hand hygiene was "
+        "done yes/no."
+    )
+    found = entities(spec)
+    assert set(found["Ward"]) == {"name"}
+    assert {"date", "auditor", "minutes"} <= set(found["AuditSession"])
+    assert ("AuditSession", "Ward") in relations(spec)
+    moment = found["Observation"]["moment"]
+    assert (moment["type"], moment["minimum"], moment["maximum"]) == ("integer", 1, 5)
+    assert found["Observation"]["hand_hygiene_done"]["type"] == "boolean"

@@ -805,6 +805,16 @@ class ClauseReader(ReaderBase):
                 return key
         return None
 
+    def _record_named_before(self, cs: list[Chunk], i: int, other: str) -> str | None:
+        """The last record kept that the sentence names as "a/an ..." before ``i`` (not
+        ``other``, not a person)."""
+        for c in reversed(cs[:i]):
+            if isinstance(c, NP) and c.det in ("a", "an"):
+                key = self._known_key(c)
+                if key is not None and key != other and not is_person(key):
+                    return key
+        return None
+
     def _topics_record(self, cs: list[Chunk], i: int, topic: str | None) -> str | None:
         """``topic``, or its record that is the object of its own verb before ``i``: "each
         dog gets a run at a trial: we write down the points" notes the run's."""
@@ -1452,6 +1462,23 @@ class ClauseReader(ReaderBase):
                 subject, strength=2, force=self._counted_attribute(subject)
             )
             return self.read_fields(cs, j, record, closer=None)
+        known = self._known_key(obj)
+        if (
+            role == "entity"
+            and pronoun in ("i", "we", "they")
+            and base in NOTING_VERBS
+            and obj.det == "the"
+            and not obj.plural
+            and known is not None
+            and isinstance(logged, Token)
+            and logged.text == ","
+            and self._looks_like_field_list(cs, j + 2)
+        ):
+            # "someone does an audit session on each ward - we record the ward, the date,
+            # ...": the session's fields, the ward among them
+            record = self._record_named_before(cs, i, known)
+            if record is not None:
+                return self.read_fields(cs, j, record, closer=None)
         if role == "attribute":
             owner = self.owner_of(obj) or subject_key or focus or self.last_entity
             if pronoun in ("i", "we", "they") and base in NOTING_VERBS and obj.owner is None:

@@ -1107,6 +1107,12 @@ class FieldReader(ReaderBase):
         parentheses there are the field's choices. Returns where reading goes on."""
         while j < len(cs) and not (isinstance(cs[j], Token) and cs[j].text in stops):
             j += 1
+        nums = self._range_at(cs, j) if j < len(cs) and cs[j].text == "(" else None
+        if nums is not None:
+            (low, high), j = nums  # "which moment it was (1 to 5)": a number in a range
+            draft.minimum, draft.maximum = low, high
+            draft.type = "integer" if float(low).is_integer() and float(high).is_integer() else None
+            return j
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
             choices, j = self._choices(cs, j + 1, closer=")")
             if len(choices) >= 2:
@@ -1349,9 +1355,18 @@ class FieldReader(ReaderBase):
         if (
             passive
             and before
-            and before[-1].det in ("the", "a", "an", "its", "their")
+            and (
+                before[-1].det in ("the", "a", "an", "its", "their")
+                or (before[-1].det is None and not before[-1].plural)  # "hand hygiene was done"
+            )
             and self.role(before[-1]) in ("entity", "attribute")
-            and verb.text.endswith(("ed", "en", "id", "ld", "nt", "ht"))
+            and (
+                verb.text.endswith(("ed", "en", "id", "ld", "nt", "ht"))
+                or (  # "whether hand hygiene was done (yes/no)", not "was left in service"
+                    verb.text in lx.IRREGULAR_VERBS
+                    and all(c.text in ("yes-no", "or", "not") for c in cs[verbs[-1] + 1 : end])
+                )
+            )
         ):
             return [*before[-1].mods[-1:], before[-1].head, done]  # "the invoice has been paid"
         return None
@@ -1705,6 +1720,20 @@ class FieldReader(ReaderBase):
         verb = cs[i + 1] if i + 1 < len(cs) else None
         them = cs[i + 2] if i + 2 < len(cs) else None
         before = cs[i - 1] if i else None
+        if (
+            isinstance(verb, NP)
+            and verb.det == "the"
+            and isinstance(them, Token)
+            and self._base(them.text) == "be"
+            and self._ends_item(cs, i + 3, closer)
+        ):
+            # "who the auditor was": the auditor, one of the people kept or a name
+            known = self._known_key(verb)
+            if known is not None and owner is not None and known != owner:
+                self.relation(owner, known)
+            else:
+                self.add_field(owner, FieldDraft(self._field_words(verb), position=i))
+            return i + 3
         if not (
             isinstance(before, Token)
             and before.text in (",", "and", ":", "(")  # "the inspector who signed it": his
