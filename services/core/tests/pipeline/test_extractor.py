@@ -3526,3 +3526,29 @@ def test_what_is_recorded_after_a_session_on_a_kept_thing_is_the_session_s():
     moment = found["Observation"]["moment"]
     assert (moment["type"], moment["minimum"], moment["maximum"]) == ("integer", 1, 5)
     assert found["Observation"]["hand_hygiene_done"]["type"] == "boolean"
+
+
+def test_things_kept_in_a_place_each_with_fields_and_a_view_of_an_average_count():
+    spec = extract_spec(
+        "I have 12 colonies in the lab, each with a colony code, the species and an "
+        "estimated number of workers. I run trials where one colony gets offered a bait, and "
+        "each trial records the date, the bait type (sucrose, tuna or honey-water) and the "
+        "number of ants. The results I want are the average number of ants for each bait "
+        "type and how many trials I've done per colony."
+    )
+    found = entities(spec)
+    assert set(found) == {"Colony", "Trial"}
+    colony = found["Colony"]
+    assert {"colony_code", "species", "estimated_number_of_workers"} <= set(colony)
+    assert colony["estimated_number_of_workers"]["type"] == "integer"
+    assert ("Trial", "Colony") in relations(spec)
+    views = {(s["kind"], s.get("field"), s.get("group_by")) for s in spec["summaries"]}
+    assert ("average", "number_of_ants", "bait_type") in views
+    assert ("count", None, "Colony") in views
+
+
+def test_a_max_number_of_people_is_a_count_not_a_list_of_them():
+    spec = extract_spec("Each course has a start date, a max number of couples and a price.")
+    course = entities(spec)["Course"]
+    assert course["max_number_of_couples"]["type"] == "integer"
+    assert "price" in course

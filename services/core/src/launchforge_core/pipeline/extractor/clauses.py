@@ -97,6 +97,14 @@ class ClauseReader(ReaderBase):
             np.head in ("count", "number") and bool(words & _PERIOD_ADJECTIVES)
         )
 
+    def _a_kept_field(self, np: NP) -> bool:
+        """``bait type`` when trials have a bait type: a field of a kept record (and no
+        record of its own), what a view groups by."""
+        key = "_".join(self._field_words(np))
+        return self._known_key(np) is None and any(
+            key in draft.fields for draft in self.r.entities.values()
+        )
+
     def read_clauses(self, cs: list[Chunk]) -> None:
         """Prose: subjects, verbs, objects and the phrases around them.
 
@@ -123,6 +131,7 @@ class ClauseReader(ReaderBase):
                             and not self._asks_for_a_view(cs, i + 2)
                         )
                     )
+                    and not self._a_kept_field(nxt)  # "the average ... for each bait type"
                 ):
                     # "for each order ...": what one has each of is a record, even when the
                     # word alone would be an attribute
@@ -1310,6 +1319,8 @@ class ClauseReader(ReaderBase):
             # "we open a case, which has the date ...", "I write up a warning notice,
             # which just needs the date issued"
             return self._have(cs, has, obj)
+        if obj.head == "number" and {*obj.adjs, *obj.mods} & lx.AGGREGATE_WORDS:
+            return j + 1  # "I want the average number of ants ...": a view, not records
         if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)

@@ -199,6 +199,10 @@ def _said_date_and_time(cs: list[Chunk], i: int) -> bool:
 
 # Units a count is whole in: "how many minutes late" is 12, "how many kg" may be 2.5
 _WHOLE_UNITS = frozenset({"minutes", "minute", "days", "day", "weeks", "months", "years"})
+# "the max number of couples", "an estimated number of workers": a count, so qualified
+_HOW_MANY_WORDS = frozenset(
+    {"max", "maximum", "min", "minimum", "estimated", "approximate", "expected", "total"}
+)
 # "the stop code off the little sign": where a field's value is found, a remark on it
 _WHERE_FOUND = frozenset({"off", "from", "on", "at", "in", "inside", "under", "near"})
 
@@ -559,6 +563,7 @@ class FieldReader(ReaderBase):
                 and cs[i - 1].text in (",", "and")  # not "..., plus a list of my meds"
                 and np.det in ("a", "an")
                 and np.singular in lx.CONTAINERS
+                and not (np.head == "number" and (np.adjs or np.mods))  # "an estimated number"
                 and isinstance(of, Token)
                 and of.text == "of"
                 and isinstance(listed_np, NP)
@@ -803,7 +808,11 @@ class FieldReader(ReaderBase):
                         and {"last", "next", "first", "latest", "previous"}
                         & {*after.mods, *after.adjs}
                     )
-                    or (np.head in COUNT_HEADS and not np.mods and after.plural)
+                    or (
+                        np.head in COUNT_HEADS
+                        and set(np.mods) <= _HOW_MANY_WORDS  # "a max number of couples"
+                        and after.plural
+                    )
                     or (np.head in UNITS and not np.mods)  # "grams of filament used"
                 )
             ):

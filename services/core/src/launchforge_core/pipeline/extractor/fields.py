@@ -249,7 +249,10 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
 def field_name(draft: FieldDraft) -> list[str]:
     """The words of the field's name ("duration" + unit minutes -> duration_minutes)."""
     words = [w for w in draft.words if w not in ("flag", "yes-no")] or draft.words
-    counted = len(words) > 2 and words[0] in ("number", "count") and words[1] == "of"
+    counted = any(  # "number of workers", "estimated number of workers"
+        w in ("number", "count") and words[k + 1 : k + 2] == ["of"] and k + 2 < len(words)
+        for k, w in enumerate(words)
+    )
     either = "or" in words and bool(draft.choices)  # "indoors_or_outdoors": the two values
     # "how many visitors came": a count of visitors, named so (not "visitor")
     many = (

@@ -389,6 +389,15 @@ class ListReader(ReaderBase):
                         self.relation(member, parent)
                     i += 2
                     continue
+                if (
+                    isinstance(nxt, NP)
+                    and nxt.det in ("the", "my", "our")
+                    and self.role(nxt) != "attribute"
+                    and isinstance(then, Token)
+                    and then.text == ","
+                ):
+                    i += 2  # "12 colonies in the lab, each with ...": where they are
+                    continue
                 break
             if c.tag == "VERB" and key and self._participle(c.text):
                 j = i + 1
@@ -447,7 +456,11 @@ class ListReader(ReaderBase):
                 if k < len(cs) and isinstance(cs[k], Token) and cs[k].text == ":":
                     return k
         subject = cs[i]
-        if isinstance(subject, NP) and subject.det in ("a", "an", "the") and not subject.plural:
+        if (
+            isinstance(subject, NP)
+            and (subject.det in ("a", "an", "the", "one") or subject.numbers == ["one"])
+            and not subject.plural
+        ):  # "trials where one colony gets offered a bait": one colony's
             subject_ok = self.role(subject) == "entity"
         else:
             subject_ok = None

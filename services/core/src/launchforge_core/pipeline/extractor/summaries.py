@@ -540,6 +540,23 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
                 break
             j += 1
         what = [x.text for x in tokens[start:j]]
+        if (
+            kind != "count"
+            and what[-1:] in (["number"], ["count"])
+            and j + 1 < len(tokens)
+            and tokens[j].text == "of"
+            and tokens[j + 1].tag in _NAME_TAGS
+        ):
+            # "the average number of ants per bait type": the number of them, measured
+            j += 2
+            what = [*what, "of", tokens[j - 1].text]
+            if (
+                j + 2 < len(tokens)
+                and tokens[j].text in ("at", "after")
+                and tokens[j + 1].tag == "NUM"
+                and tokens[j + 2].tag == "NOUN"
+            ):
+                j += 3  # "... of ants at 30 minutes for each bait type": when they were counted
         if kind == "percent" and what:
             # "what percentage of assessments are passes", "% of players are juniors":
             # the records, then the yes/no they have
