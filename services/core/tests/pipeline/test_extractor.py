@@ -3552,3 +3552,31 @@ def test_a_max_number_of_people_is_a_count_not_a_list_of_them():
     course = entities(spec)["Course"]
     assert course["max_number_of_couples"]["type"] == "integer"
     assert "price" in course
+
+
+def test_a_booking_named_after_guests_book_onto_an_event_is_of_both_with_its_views():
+    spec = extract_spec(
+        "Each event has a date and a theme. Guests book onto an event and a booking has the "
+        "date, the number of people, the amount paid and any dietary requirements, which I always "
+        "forget to check. Guests have a name, an email and whether they're a regular. "
+        "Reports wise: total number of people booked per event, and how much I've taken per "
+        "month."
+    )
+    found = entities(spec)
+    assert {"number_of_people", "amount_paid", "dietary_requirement"} <= set(found["Booking"])
+    assert found["Guest"]["regular"]["type"] == "boolean"
+    assert {("Booking", "Guest"), ("Booking", "Event")} <= relations(spec)
+    views = {
+        (s["kind"], s.get("field"), s.get("group_by"), s.get("period")) for s in spec["summaries"]
+    }
+    assert ("sum", "number_of_people", "Event", None) in views
+    assert ("sum", "amount_paid", None, "month") in views
+
+
+def test_how_many_of_a_measure_per_month_sums_the_dated_record_s_measure():
+    spec = extract_spec(
+        "Tanks have a type and the capacity in litres. Every time I empty one I note the "
+        "date and how many litres came out. I want to see how many litres I shift per month."
+    )
+    (view,) = spec["summaries"]
+    assert (view["kind"], view["field"], view["period"]) == ("sum", "litres", "month")

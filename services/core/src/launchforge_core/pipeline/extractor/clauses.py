@@ -1270,7 +1270,10 @@ class ClauseReader(ReaderBase):
             against = self._goes_against(cs, j, subject, base)
             if against is not None:
                 return against
-            if prep not in ("for", "to", "in", "on", "with", "at", "of", "into") and not child_prep:
+            if (
+                prep not in ("for", "to", "in", "on", "onto", "with", "at", "of", "into")
+                and not child_prep
+            ):
                 return j
             j += 1
         them = cs[j] if j < len(cs) else None
@@ -1320,7 +1323,9 @@ class ClauseReader(ReaderBase):
             # which just needs the date issued"
             return self._have(cs, has, obj)
         if obj.head == "number" and {*obj.adjs, *obj.mods} & lx.AGGREGATE_WORDS:
-            return j + 1  # "I want the average number of ants ...": a view, not records
+            # "I want the average number of ants ...": a view, not records
+            of = cs[j + 1] if j + 1 < len(cs) else None
+            return j + 3 if isinstance(of, Token) and of.text == "of" else j + 1
         if (
             obj.singular in lx.CONTAINERS
             and j + 2 < len(cs)

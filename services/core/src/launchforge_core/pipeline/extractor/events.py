@@ -16,6 +16,7 @@ from launchforge_core.pipeline.extractor.base import ReaderBase
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import PLACES_BOOKED
+from launchforge_core.pipeline.extractor.roles import entity_words
 from launchforge_core.pipeline.extractor.tokens import Token
 from launchforge_core.pipeline.extractor.words import is_person, singular
 
@@ -621,6 +622,16 @@ class EventReader(ReaderBase):
             ):
                 noted = k + 2
         if noted is None:
+            # "guests book onto an event ... a booking has ...": if the idea keeps such a
+            # record, it is of both
+            if (
+                self.role(thing) == "entity"
+                and is_person(doer)
+                and not thing.plural
+                and thing.head not in PLACES_BOOKED
+            ):
+                self.r.pending.append((noun, doer))
+                self.r.pending.append((noun, "-".join(entity_words(thing))))
             return None
         record = self.entity(NP(head=noun, det="a", index=thing.index), strength=2, listed=True)
         self.relation(record, doer)

@@ -1452,6 +1452,16 @@ class FieldReader(ReaderBase):
         reason = False  # "whether it got cancelled because of the rain": the reason names none
         # "whether there's a shelter": the thing there is, not a subject
         there = isinstance(cs[i], Token) and cs[i].text == "there" if i < end else False
+        # "whether they're a regular": what they are, named by the noun
+        there = there or (
+            i + 2 < end
+            and isinstance(cs[i], Token)
+            and cs[i].text in ("they", "he", "she", "it")
+            and isinstance(cs[i + 1], Token)
+            and self._base(cs[i + 1].text) == "be"
+            and isinstance(cs[i + 2], NP)
+            and cs[i + 2].det in ("a", "an")
+        )
         while i < end:
             c = cs[i]
             if isinstance(c, Token) and c.text in _REASONS and words:

@@ -26,6 +26,7 @@ RELATION_PREPS = frozenset(
         "inside",
         "to",
         "into",
+        "onto",
         "about",
         "through",
         "via",

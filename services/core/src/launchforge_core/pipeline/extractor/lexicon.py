@@ -478,7 +478,8 @@ ATTRIBUTE_NOUNS = frozenset(
     latitude longitude coordinates timezone language currency quantity stock inventory
     availability paid done active completed returned approved archived published
     vaccinated available verified confirmed attended signed flag opponent contact
-    occupation company employer school grade-level allergies allergy medication
+    occupation company employer school grade-level allergies allergy requirement requirements
+    medication
     medications symptoms mood energy sleep weather notes-field status-field remarks
     observations findings expiry expiration dob start end start-date end-date due-date
     opening closing arrival departure checkin checkout departure-date return-date

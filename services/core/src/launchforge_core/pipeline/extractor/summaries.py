@@ -169,11 +169,11 @@ class Summaries:
         self, kind: str, what: list[str], group: list[str] | None, period: str | None, said: str
     ) -> None:
         plain = kind == "plain-count"  # "visits per pet": a count only of records kept
-        counted = self._count_field(what) if kind == "count" else None
-        if counted is not None:
+        counted = self._count_fields(what) if kind == "count" else []
+        if counted:
             # "the number of visitors per route" where a tour keeps how many visitors came:
             # the total of that count, not how many tours
-            kind, picks = "sum", [counted]
+            kind, picks = "sum", counted
         else:
             picks = self._picks(kind, plain, what, group, period)
         kind = "count" if plain else kind
@@ -214,22 +214,20 @@ class Summaries:
             return self._flag(what, group)
         return self._numeric(kind, what, group, period)
 
-    def _count_field(self, what: list[str]) -> Pick | None:
-        """A whole-number field that ``what`` names in the plural, of a record that is
-        not itself named ("visitors" of a tour that keeps how many came); else None."""
+    def _count_fields(self, what: list[str]) -> list[Pick]:
+        """The whole-number (or measured: "how many litres") fields that ``what`` names in
+        the plural, of records that are not themselves named ("visitors" of a tour that
+        keeps how many came); the first that fits the grouping is taken."""
         if not what or self._named_entities(what):
-            return None
+            return []
         noun = what[-1]
         if singular(noun) == noun:
-            return None  # "number of the week": no count of things
-        return next(
-            (
-                (info, f)
-                for info, f in self.fields_of(("integer",))
-                if noun in (f["name"], f["name"].split("_")[-1])
-            ),
-            None,
-        )
+            return []  # "number of the week": no count of things
+        return [
+            (info, f)
+            for info, f in self.fields_of(("integer", "number"))
+            if noun in (f["name"], f["name"].split("_")[-1])
+        ]
 
     def _fitted(
         self,
@@ -520,8 +518,8 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
         if t.text in ("number", "headcount") or (t.text == "count" and nxt == "of"):
             if t.text == "number" and nxt != "of":
                 return None
-            if prev in _BEFORE and prev not in ("how-many", "number"):
-                return None  # "total number of" is read at "number"
+            if prev in _BEFORE and prev not in ("how-many", "number", "total"):
+                return None  # "average number of" is read at "average"
         if t.text in ("total", "sum") and nxt in ("number", "count") and after_next == "of":
             return None
         j = k + 1
@@ -575,6 +573,14 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
             if k2 > at and k2 < len(tokens) and tokens[k2].tag in tags:
                 # the grouping, when it came first, is read from where it starts
                 what, j = [*what, tokens[k2].text], j if grouped else k2 + 1
+        if t.text == "how-much" and not what:
+            # "how much I've taken per month", "how much we made": the money of the records
+            k2 = k + 1
+            while k2 < len(tokens) and k2 - k <= 3 and tokens[k2].tag in ("PRON", "AUX", "ADV"):
+                k2 += 1
+            if k2 < len(tokens) and tokens[k2].text in (*_MONEY_WORDS, "taken"):
+                said = tokens[k2].text
+                what, j = ["takings" if said == "taken" else said], k2 + 1
         if t.text == "headcount":
             what = []  # the people of the group: read from the grouping
         if not what and kind != "count":
