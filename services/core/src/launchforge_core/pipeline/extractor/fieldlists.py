@@ -1453,14 +1453,14 @@ class FieldReader(ReaderBase):
         # "whether there's a shelter": the thing there is, not a subject
         there = isinstance(cs[i], Token) and cs[i].text == "there" if i < end else False
         # "whether they're a regular": what they are, named by the noun
+        what = cs[i + 2] if i + 2 < end else None
         there = there or (
-            i + 2 < end
+            isinstance(what, NP)
+            and what.det in ("a", "an")
             and isinstance(cs[i], Token)
             and cs[i].text in ("they", "he", "she", "it")
             and isinstance(cs[i + 1], Token)
             and self._base(cs[i + 1].text) == "be"
-            and isinstance(cs[i + 2], NP)
-            and cs[i + 2].det in ("a", "an")
         )
         while i < end:
             c = cs[i]
