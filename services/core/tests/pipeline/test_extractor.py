@@ -3580,3 +3580,22 @@ def test_how_many_of_a_measure_per_month_sums_the_dated_record_s_measure():
     )
     (view,) = spec["summaries"]
     assert (view["kind"], view["field"], view["period"]) == ("sum", "litres", "month")
+
+
+def test_yes_no_items_after_choices_and_abbreviations_in_a_list():
+    spec = extract_spec(
+        "Outlet: location, type - hot / cold / mixer, sentinel y/n\n"
+        "Check: outlet, date, in range y/n, went well y/n, tampered/missing? y/n, action taken\n"
+        "Staff: name, dept, ext. no., tel\n"
+        "Keys: key no., description\n"
+    )
+    found = entities(spec)
+    assert found["Outlet"]["type"]["choices"] == ["hot", "cold", "mixer"]
+    assert found["Outlet"]["sentinel"]["type"] == "boolean"
+    check = found["Check"]
+    for name in ("in_range", "went_well", "tampered_or_missing"):
+        assert check[name]["type"] == "boolean"
+    assert "action_taken" in check
+    assert {"department", "extension_number", "telephone"} <= set(found["Staff"])
+    assert found["Staff"]["extension_number"]["type"] == "string"
+    assert found["Key"]["key_number"]["type"] == "string"

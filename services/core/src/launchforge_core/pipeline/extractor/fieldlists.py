@@ -286,6 +286,12 @@ class FieldReader(ReaderBase):
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
                     continue
+                flagged = self._yes_no_item(cs, i, closer)
+                if flagged is not None:
+                    words, i = flagged  # "went well y/n", "in range y/n": a yes/no so named
+                    self.add_field(owner, FieldDraft(words, type="boolean", position=i))
+                    fields_read += 1
+                    continue
                 if c.text == "because" and fields_read:
                     # "expiry date because you have to bin mascara every 3 months": why
                     while i < len(cs) and not (
@@ -1062,6 +1068,38 @@ class FieldReader(ReaderBase):
         )
 
     @staticmethod
+    def _yes_no_item(cs: list[Chunk], i: int, closer: str | None) -> tuple[list[str], int] | None:
+        """At a list item that starts with a verb or a preposition and ends in "y/n": its
+        words, and where reading goes on; else None."""
+        before, first = cs[i - 1] if i else None, cs[i]
+        if not (
+            isinstance(before, Token)
+            and before.text in (",", ":", "(")
+            and isinstance(first, Token)
+            and first.tag in ("VERB", "PREP", "ADV")
+        ):
+            return None
+        k = i
+        while (
+            k < len(cs)
+            and k - i < 3
+            and not (isinstance(cs[k], Token) and cs[k].text in (",", ";", "yes-no", closer))
+        ):
+            k += 1
+        end = cs[k] if k < len(cs) else None
+        if k == i or not (isinstance(end, Token) and end.text == "yes-no"):
+            return None
+        words = [
+            "or" if c.text == "/" else w
+            for c in cs[i:k]
+            if not (isinstance(c, Token) and c.text in ("(", ")"))
+            for w in (c.words if isinstance(c, NP) else [c.text])
+        ]  # "attended (Y/N)", "tampered/missing? y/n": tampered_or_missing
+        if k + 1 < len(cs) and isinstance(cs[k + 1], Token) and cs[k + 1].text == ")":
+            k += 1
+        return [w for w in words if w not in ("a", "an", "the")], k + 1
+
+    @staticmethod
     def _past_whose(cs: list[Chunk], i: int) -> int:
         """Past ``I'm doing`` / ``we use`` at ``i``: a short clause on the thing before."""
         k = i
@@ -1284,17 +1322,22 @@ class FieldReader(ReaderBase):
         """``planned, in progress or done``: short values separated by commas/or/slashes."""
         values: list[str] = []
         current: list[str] = []
+        current_at = i
         while i < len(cs):
             c = cs[i]
             text = c.text if isinstance(c, Token) else " ".join([*c.adjs, *c.mods, c.head])
             if isinstance(c, Token) and closer and text == closer:
                 i += 1
                 break
+            if text == "yes-no" and current and values and closer is None:
+                # "type - hot / cold / mixer, sentinel y/n": the next field, a yes/no
+                return self._clean_choices(values), current_at
             if isinstance(c, Token) and text in (",", "or", "/", "and"):
                 if current:
                     values.append(" ".join(current))
                     current = []
                 i += 1
+                current_at = i
                 if text == "and" and values and closer is None:
                     pass
                 continue
@@ -1316,12 +1359,16 @@ class FieldReader(ReaderBase):
             i += 1
         if current:
             values.append(" ".join(current))
+        return self._clean_choices(values), i
+
+    @staticmethod
+    def _clean_choices(values: list[str]) -> list[str]:
         clean: list[str] = []
         for value in values:
             value = value.strip()
             if value and value not in clean and len(value) <= 40:
                 clean.append(value)
-        return clean, i
+        return clean
 
     def _whether_done_to(self, cs: list[Chunk], i: int, end: int) -> list[str] | None:
         """``whether the client has paid the deposit`` -> deposit_paid; ``whether the

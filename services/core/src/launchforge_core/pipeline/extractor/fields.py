@@ -77,7 +77,8 @@ IDENTIFIER_BEFORE_NUMBER = frozenset(
     """phone serial account reference ref tracking license licence registration plate
     policy invoice order case ticket room table seat flight isbn part model membership
     id vat tax house unit lot booking confirmation member student employee badge
-    jersey shirt bib card""".split()
+    jersey shirt bib card extension key sample job receipt batch certificate permit
+    voucher""".split()
 )
 
 

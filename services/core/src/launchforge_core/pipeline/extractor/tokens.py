@@ -80,6 +80,9 @@ _ABBREVIATIONS = [
     (r"\bht\b", "height"),
     (r"\bwt\b", "weight"),
     (r"\btemp\b", "temperature"),
+    (r"\btel\b\.?", "telephone"),
+    (r"\bdept\b\.?", "department"),
+    (r"\bext\.?\s+(?:no\b\.?|number\b)", "extension number"),  # "ext. no."
     (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
     (r"\(\s*\u20ac\s*\)", "(eur)"),
     (r"\(\s*\$\s*\)", "(usd)"),
