@@ -3599,3 +3599,16 @@ def test_yes_no_items_after_choices_and_abbreviations_in_a_list():
     assert {"department", "extension_number", "telephone"} <= set(found["Staff"])
     assert found["Staff"]["extension_number"]["type"] == "string"
     assert found["Key"]["key_number"]["type"] == "string"
+
+
+def test_a_child_said_each_from_one_parent_keeps_the_fields_that_follow():
+    spec = extract_spec(
+        "I've got newspapers (title, town), and then articles, each from one newspaper, with "
+        "a headline, publication date and page number. The writers need a name, birth year "
+        "if known, and home parish."
+    )
+    found = entities(spec)
+    assert set(found["Newspaper"]) == {"title", "town"}
+    assert {"headline", "publication_date", "page_number"} <= set(found["Article"])
+    assert ("Article", "Newspaper") in relations(spec)
+    assert set(found["Writer"]) == {"name", "birth_year", "home_parish"}

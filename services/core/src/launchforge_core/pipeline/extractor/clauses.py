@@ -487,6 +487,23 @@ class ClauseReader(ReaderBase):
                 subject = np
                 i += 3
                 continue
+            each = cs[i - 2] if i >= 2 else None
+            if (
+                focus
+                and isinstance(before, Token)
+                and before.tag == "PREP"
+                and isinstance(each, Token)
+                and each.text in ("each", "every")
+                and (np.det == "one" or np.numbers == ["one"])
+                and self.role(np) == "entity"
+            ):
+                # "and then articles, each from one newspaper, with a headline": the
+                # articles' parent; what follows is still the articles'
+                parent = self.entity(np, strength=1, force=True)
+                if parent and parent != focus:
+                    self.relation(focus, parent)
+                i += 1
+                continue
             if self.role(np) == "entity" and self._is_strong(np):
                 focus = self.entity(np, strength=0) or focus
                 if self._starts_clause(cs, i):

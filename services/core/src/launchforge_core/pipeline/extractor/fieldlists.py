@@ -283,6 +283,14 @@ class FieldReader(ReaderBase):
                 ):
                     i += 4  # "their organisation if they have one": the field may be empty
                     continue
+                if (
+                    c.text in ("if", "where")
+                    and fields_read
+                    and i + 1 < len(cs)
+                    and cs[i + 1].text in ("known", "any", "applicable", "available", "relevant")
+                ):
+                    i += 2  # "birth year if known": the field may be empty
+                    continue
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
                     continue
