@@ -3612,3 +3612,21 @@ def test_a_child_said_each_from_one_parent_keeps_the_fields_that_follow():
     assert {"headline", "publication_date", "page_number"} <= set(found["Article"])
     assert ("Article", "Newspaper") in relations(spec)
     assert set(found["Writer"]) == {"name", "birth_year", "home_parish"}
+
+
+def test_a_currency_code_an_mpesa_number_and_an_interest_rate():
+    spec = extract_spec(
+        "For each member we keep the name, M-Pesa number and the date she joined. Every month "
+        "each member makes a contribution and we record the amount in KES, the date and the "
+        "M-Pesa transaction code. Members can also take a loan, with the amount, the date "
+        "given and the interest rate (we charge 10% usually). I need the total of loans "
+        "given each month."
+    )
+    found = entities(spec)
+    assert found["Member"]["mpesa_number"]["type"] == "phone"
+    contribution = found["Contribution"]
+    assert contribution["amount"]["type"] == "decimal"
+    assert {"date", "mpesa_transaction_code"} <= set(contribution)
+    assert found["Loan"]["interest_rate"]["type"] == "number"
+    views = {(s["entity"], s["kind"], s.get("field"), s.get("period")) for s in spec["summaries"]}
+    assert ("Loan", "sum", "amount", "month") in views

@@ -70,9 +70,13 @@ DEFAULT_CHOICES = {
     "severity": ["low", "medium", "high", "critical"],
     "priority": ["low", "medium", "high"],
 }
+# "interest rate (10%)", "commission rate": a percentage, not money
+_PERCENT_RATES = frozenset({"interest", "commission", "tax", "vat", "discount", "exchange"})
 # "number" that is an identifier, not a count.
 # "cell number", "contact number": a phone
-_PHONE_BEFORE_NUMBER = frozenset({"phone", "contact", "cell", "mobile", "telephone", "landline"})
+_PHONE_BEFORE_NUMBER = frozenset(
+    {"phone", "contact", "cell", "mobile", "telephone", "landline", "m-pesa", "mpesa", "whatsapp"}
+)
 IDENTIFIER_BEFORE_NUMBER = frozenset(
     """phone serial account reference ref tracking license licence registration plate
     policy invoice order case ticket room table seat flight isbn part model membership
@@ -184,6 +188,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "enum"
     if head == "rate" and mods & {"hourly", "daily", "nightly", "weekly", "monthly", "day"}:
         return "decimal"
+    if head == "rate" and mods & _PERCENT_RATES:
+        return "number"  # "interest rate": a percentage
     if (head in MONEY and head != "rate") or (one in MONEY and one != "rate"):
         return "decimal"
     if head == "number" and mods & IDENTIFIER_BEFORE_NUMBER:

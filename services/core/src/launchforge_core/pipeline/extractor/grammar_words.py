@@ -104,7 +104,7 @@ QUANTITY_AFTER = frozenset({"on-hand", "in-stock", "left", "remaining", "availab
 # Currencies a money field may be said in: "the price in naira".
 CURRENCIES = frozenset(
     """euros dollars gbp usd eur naira rupees pesos shillings rand yen yuan cedis kwacha
-    ringgit baht dirhams""".split()
+    ringgit baht dirhams kes ksh ngn inr php zar aud cad nzd""".split()
 )
 # Units that may follow a field: "frame size in cm", "duration in minutes".
 UNITS = CURRENCIES | frozenset(

@@ -376,6 +376,9 @@ class Summaries:
             return [(info, f) for _, info, f, _ in scored]
         if named:  # "average rating per book": a rating's one number
             numbers = [f for f in named[-1].fields if f["type"] in NUMBERS]
+            amounts = [f for f in numbers if f["type"] == "decimal"]
+            if kind == "sum" and len(amounts) == 1:
+                numbers = amounts  # "the total of loans given": their one amount of money
             if len(numbers) == 1:
                 return [(named[-1], numbers[0])]
         return []

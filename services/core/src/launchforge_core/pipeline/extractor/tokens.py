@@ -81,6 +81,7 @@ _ABBREVIATIONS = [
     (r"\bwt\b", "weight"),
     (r"\btemp\b", "temperature"),
     (r"\btel\b\.?", "telephone"),
+    (r"\bm-pesa\b", "mpesa"),
     (r"\bdept\b\.?", "department"),
     (r"\bext\.?\s+(?:no\b\.?|number\b)", "extension number"),  # "ext. no."
     (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
