@@ -80,10 +80,10 @@ bench-build:
 	$(UV) run --frozen python bench/build/bench_build.py --builds $${BENCH_BUILDS:-5}
 
 bench-spec: sync  # offline spec extraction: recall/precision on the idea sets, ms per idea
-	$(UV) run --frozen python bench/spec/bench_spec.py devset holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14 holdout15 holdout16 holdout17 holdout18
+	$(UV) run --frozen python bench/spec/bench_spec.py devset holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14 holdout15 holdout16 holdout17 holdout18 holdout19
 
 bench-openapi: sync  # the built apps judged by their OpenAPI, against their specs (~1-2 min)
-	$(UV) run --frozen python bench/spec/bench_openapi.py $${BENCH_SETS:-holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14 holdout15 holdout16 holdout17 holdout18}
+	$(UV) run --frozen python bench/spec/bench_openapi.py $${BENCH_SETS:-holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14 holdout15 holdout16 holdout17 holdout18 holdout19}
 
 fmt:
 	$(UV) run ruff check --fix .
