@@ -296,8 +296,9 @@ class FieldReader(ReaderBase):
                     continue
                 flagged = self._yes_no_item(cs, i, closer)
                 if flagged is not None:
-                    words, i = flagged  # "went well y/n", "in range y/n": a yes/no so named
-                    self.add_field(owner, FieldDraft(words, type="boolean", position=i))
+                    # "went well y/n", "in range y/n": a yes/no so named
+                    self.add_field(owner, FieldDraft(flagged[0], type="boolean", position=i))
+                    i = flagged[1]
                     fields_read += 1
                     continue
                 if c.text == "because" and fields_read:
@@ -1505,11 +1506,11 @@ class FieldReader(ReaderBase):
             return end
         words: list[str] = []
         reason = False  # "whether it got cancelled because of the rain": the reason names none
-        # "whether there's a shelter": the thing there is, not a subject
-        there = isinstance(cs[i], Token) and cs[i].text == "there" if i < end else False
-        # "whether they're a regular": what they are, named by the noun
+        # "whether there's a shelter", "whether they're a regular": named by the noun (the
+        # thing there is, what they are), not a subject
+        by_noun = isinstance(cs[i], Token) and cs[i].text == "there" if i < end else False
         what = cs[i + 2] if i + 2 < end else None
-        there = there or (
+        by_noun = by_noun or (
             isinstance(what, NP)
             and what.det in ("a", "an")
             and isinstance(cs[i], Token)
@@ -1524,7 +1525,7 @@ class FieldReader(ReaderBase):
             if reason:
                 pass
             elif isinstance(c, NP):
-                if there and not words:
+                if by_noun and not words:
                     words.extend(w for w in c.words if w not in ("a", "an", "any"))
                 elif self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
                     pass  # the subject: "whether the dog is ..."
@@ -1794,19 +1795,20 @@ class FieldReader(ReaderBase):
         verb = cs[i + 1] if i + 1 < len(cs) else None
         them = cs[i + 2] if i + 2 < len(cs) else None
         before = cs[i - 1] if i else None
+        who = cs[i + 1] if i + 1 < len(cs) else None
         if (
-            isinstance(verb, NP)
-            and verb.det == "the"
+            isinstance(who, NP)
+            and who.det == "the"
             and isinstance(them, Token)
             and self._base(them.text) == "be"
             and self._ends_item(cs, i + 3, closer)
         ):
             # "who the auditor was": the auditor, one of the people kept or a name
-            known = self._known_key(verb)
+            known = self._known_key(who)
             if known is not None and owner is not None and known != owner:
                 self.relation(owner, known)
             else:
-                self.add_field(owner, FieldDraft(self._field_words(verb), position=i))
+                self.add_field(owner, FieldDraft(self._field_words(who), position=i))
             return i + 3
         if not (
             isinstance(before, Token)
