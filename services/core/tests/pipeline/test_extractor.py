@@ -3630,3 +3630,27 @@ def test_a_currency_code_an_mpesa_number_and_an_interest_rate():
     assert found["Loan"]["interest_rate"]["type"] == "number"
     views = {(s["entity"], s["kind"], s.get("field"), s.get("period")) for s in spec["summaries"]}
     assert ("Loan", "sum", "amount", "month") in views
+
+
+def test_a_result_noted_for_each_player_in_a_game_is_their_record():
+    spec = extract_spec(
+        "Players need a name. Within a session we play several games, each with a game "
+        "number. Then for each player in a game I note a result: which side they were on "
+        "(A or B), the points their side scored and whether they won."
+    )
+    found = entities(spec)
+    assert {"side", "points", "won"} <= set(found["Result"])
+    assert {("Result", "Player"), ("Result", "Game")} <= relations(spec)
+
+
+def test_a_line_break_inside_a_contraction_keeps_the_text_unwrapped():
+    wrapped = (
+        "A group of us play petanque twice a week with the locals at the village, and\n"
+        "I've somehow become the person who keeps score. Players need a name, whether they've\n"
+        "got an FFPJP licence, and their level. We meet up in sessions, each with a date and\n"
+        "the weather, because frankly the wind matters more than skill. Within a session we\n"
+        "play several games. I'd like the win percentage per player, and that's about all."
+    )
+    found = entities(extract_spec(wrapped))
+    assert {"name", "level"} <= set(found["Player"])
+    assert {"date", "weather"} <= set(found["Session"])

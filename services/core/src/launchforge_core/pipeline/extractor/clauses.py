@@ -33,7 +33,7 @@ SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer",
 # "one record per buyer", "a card for each horse": the word for one of the records
 _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
 # "we record a result: ...", "I log a walk with ...": verbs that make a record
-_RECORDING_VERBS = frozenset({"record", "log", "add", "create", "enter", "keep"})
+_RECORDING_VERBS = frozenset({"record", "log", "add", "create", "enter", "keep", "note"})
 # "we'd like a monthly count", "I want totals": what a writer asks of a summary
 _VIEW_NOUNS = lx.SUMMARY_NOUNS | lx.AGGREGATE_WORDS | {"report", "reports", "summary"}
 _PERIOD_ADJECTIVES = frozenset({"daily", "weekly", "monthly", "yearly", "annual", "termly"})

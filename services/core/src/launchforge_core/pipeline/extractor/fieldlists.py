@@ -869,6 +869,15 @@ class FieldReader(ReaderBase):
                 base = self._base(happens.text)
                 draft.words = [following.head, _EVENT_NOUNS.get(base, base), "date"]
                 i = self._skip_clause(cs, i, closer)
+            elif (
+                isinstance(following, NP)
+                and following.det in ("their", "his", "her", "its")
+                and isinstance(happens, Token)
+                and happens.tag == "VERB"
+                and happens.text.endswith(("ed", "en"))
+                and self._ends_item(cs, i + 2, closer)
+            ):
+                i += 2  # "the points their side scored": whose they are, said of the points
             per = cs[i] if i < len(cs) else None
             target = cs[i + 1] if i + 1 < len(cs) else None
             known_key = self._known_key(np) if role == "entity" else None

@@ -381,7 +381,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
-    text = re.sub(r"\bno\.?\s+of\b", "number of", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bno\.?(\s+)of\b", r"number\1of", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
         lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
@@ -397,10 +397,14 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     # "we've got sixty shooters", "each site has got a name": have, said the British way
-    text = re.sub(r"'ve\s+got\b", " have", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(have|has)\s+got\b", r"\1", text, flags=re.IGNORECASE)
+    # (a line break stays where it was: unwrapping reads the lines' widths)
+    text = re.sub(r"'ve(\s+)got\b", r" have\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(have|has)(\s+)got\b", r"\1\2", text, flags=re.IGNORECASE)
     text = re.sub(
-        r"\b(he|she|it|that|there|who|what)'s\s+got\b", r"\1 has", text, flags=re.IGNORECASE
+        r"\b(he|she|it|that|there|who|what)'s(\s+)got\b",
+        r"\1 has\2",
+        text,
+        flags=re.IGNORECASE,
     )
     # "weaned (no.)", "tubs (no., model, ...)": the number
     text = re.sub(r"\(\s*no\.?\s*(?=[),])", "(number", text, flags=re.IGNORECASE)
