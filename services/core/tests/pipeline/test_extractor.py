@@ -3654,3 +3654,15 @@ def test_a_line_break_inside_a_contraction_keeps_the_text_unwrapped():
     found = entities(extract_spec(wrapped))
     assert {"name", "level"} <= set(found["Player"])
     assert {"date", "weather"} <= set(found["Session"])
+
+
+def test_a_word_with_accents_is_one_word():
+    spec = extract_spec(
+        "Games have a game number and a format (tête-à-tête, doublette or triplette). "
+        "Players have a name and a level (débutant, moyen or confirmé). Each café has a name."
+    )
+    found = entities(spec)
+    assert found["Game"]["format"]["choices"] == ["tête-à-tête", "doublette", "triplette"]
+    assert found["Player"]["level"]["choices"] == ["débutant", "moyen", "confirmé"]
+    model = build_model(spec)
+    assert "Cafe" in {e.class_name for e in model.entities}  # the code's name is ASCII

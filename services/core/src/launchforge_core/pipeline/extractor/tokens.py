@@ -16,9 +16,11 @@ from itertools import pairwise
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.words import singular
 
+# Letters are any script's ("débutant", "tête-à-tête" are one word each), digits apart.
+_L = r"[^\W\d_]"
 _TOKEN = re.compile(
     r"\d+[a-z][a-z0-9]*\b|"  # "160m", "ft8"-like codes stay one token
-    + r"\d+(?:[.,]\d+)?|[a-z]+(?:-[a-z]+)*(?:'[a-z]+(?=[^a-z']|$))?|'[a-z]+|n't|[(),:;.!?/]|-"
+    + rf"\d+(?:[.,]\d+)?|{_L}+(?:-{_L}+)*(?:'[a-z]+(?=[^a-z']|$))?|'[a-z]+|n't|[(),:;.!?/]|-"
 )
 
 
