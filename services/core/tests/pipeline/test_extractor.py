@@ -3666,3 +3666,11 @@ def test_a_word_with_accents_is_one_word():
     assert found["Player"]["level"]["choices"] == ["débutant", "moyen", "confirmé"]
     model = build_model(spec)
     assert "Cafe" in {e.class_name for e in model.entities}  # the code's name is ASCII
+
+
+def test_a_remark_in_brackets_after_which_is_no_field_of_its_own():
+    spec = extract_spec(
+        "We meet up in sessions, each with a date, which terrain we used (the village one or "
+        "the one behind the bar) and the weather."
+    )
+    assert set(entities(spec)["Session"]) == {"date", "terrain", "weather"}

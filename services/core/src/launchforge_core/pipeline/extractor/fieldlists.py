@@ -1179,9 +1179,12 @@ class FieldReader(ReaderBase):
             draft.type = "integer" if float(low).is_integer() and float(high).is_integer() else None
             return j
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].text == "(":
-            choices, j = self._choices(cs, j + 1, closer=")")
+            choices, after = self._choices(cs, j + 1, closer=")")
             if len(choices) >= 2:
                 draft.choices, draft.type = choices, "enum"
+                return after
+            # "which terrain we used (the village one or the one behind the bar)": a remark
+            return self._skip_parens(cs, j + 1)
         return j
 
     def _either_item(
