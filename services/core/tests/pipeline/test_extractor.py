@@ -3674,3 +3674,13 @@ def test_a_remark_in_brackets_after_which_is_no_field_of_its_own():
         "the one behind the bar) and the weather."
     )
     assert set(entities(spec)["Session"]) == {"date", "terrain", "weather"}
+
+
+def test_a_record_said_alone_after_when_they_act():
+    spec = extract_spec(
+        "We need the customers with name and contact number. When a customer gets something "
+        "on credit we write a credit entry with the date and the amount. And when they pay, a "
+        "payment with date and amount."
+    )
+    assert {"date", "amount"} <= set(entities(spec)["Payment"])
+    assert ("Payment", "Customer") in relations(spec)

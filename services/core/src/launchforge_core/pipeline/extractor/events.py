@@ -270,6 +270,9 @@ class EventReader(ReaderBase):
             event_np = thing
         elif base is None or thing is None:
             return self._any_act_then_record(cs, told, person)
+        elif isinstance(thing, Token) and thing.text == ",":
+            # "and when they pay, a payment with date and amount": the record, said alone
+            return self._record_said_after(cs, j + 2, doer, person)
         elif base in ACT_BY_VERB and self._bulk(thing):
             assert isinstance(thing, NP)
             event_np = self._bulk_act(thing, base)  # "when we buy fuel": a FuelPurchase
@@ -321,6 +324,32 @@ class EventReader(ReaderBase):
             self.relation(event, self.entity(noter, strength=1))  # "the coach records"
         self.last_entity = event
         return self.read_fields(cs, noted, event, closer=None)
+
+    def _record_said_after(
+        self, cs: list[Chunk], k: int, doer: Chunk | None, person: NP | None
+    ) -> int | None:
+        """At ``a payment with date and amount`` after "when they pay,": the record (of
+        the person who acted) and its fields; None if the words are not that."""
+        record = cs[k] if k < len(cs) else None
+        then = cs[k + 1] if k + 1 < len(cs) else None
+        if not (
+            isinstance(record, NP)
+            and record.det in ("a", "an")
+            and isinstance(then, Token)
+            and then.text in ("with", ":")
+            and self.role(record) in ("entity", "attribute")
+            and self._looks_like_field_list(cs, k + 2)
+        ):
+            return None
+        event = self.entity(record, strength=2, listed=True, force=True)
+        if event is None:
+            return None
+        if person is not None:
+            self.relation(event, self.entity(person, strength=1))
+        elif isinstance(doer, Token) and doer.text in ("he", "she", "they") and self.last_person:
+            self.relation(event, self.last_person)  # "when they pay": the customer's
+        self.last_entity = event
+        return self.read_fields(cs, k + 2, event, closer=None)
 
     def _bulk(self, thing: Chunk | None) -> bool:
         """``fuel``, ``hay``: a bare singular noun no record of the idea, bought or used by
