@@ -3684,3 +3684,15 @@ def test_a_record_said_alone_after_when_they_act():
     )
     assert {"date", "amount"} <= set(entities(spec)["Payment"])
     assert ("Payment", "Customer") in relations(spec)
+
+
+def test_a_payment_a_person_makes_is_only_theirs():
+    spec = extract_spec(
+        "We need the customers with name and contact number, and the products with a name "
+        "and a price. When a customer gets something on credit we write a credit entry with "
+        "the date, the product and the amount. And when they pay, a payment with date and "
+        "amount."
+    )
+    tied = relations(spec)
+    assert ("Payment", "Customer") in tied
+    assert not any(child == "Payment" and parent != "Customer" for child, parent in tied)

@@ -349,8 +349,14 @@ def add_implicit_relations(model: Model) -> None:
     for entity in order:
         key = entity.key
         parents = [p for c, p in model.relations if c == key]
-        if key in related and is_event(key) and len(parents) == 1:
+        if (
+            key in related
+            and is_event(key)
+            and len(parents) == 1
+            and not (key.rpartition("-")[2] in MONEY_EVENTS and is_person(parents[0]))
+        ):
             # "children borrow books; for each loan ...": a loan of a child is of a book too
+            # (a payment a person makes is only theirs)
             _second_parent(model, key, parents[0], seen)
             seen.append(entity)
             continue
