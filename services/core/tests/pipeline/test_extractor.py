@@ -3696,3 +3696,15 @@ def test_a_payment_a_person_makes_is_only_theirs():
     tied = relations(spec)
     assert ("Payment", "Customer") in tied
     assert not any(child == "Payment" and parent != "Customer" for child, parent in tied)
+
+
+def test_values_between_dashes_are_a_field_s_choices():
+    spec = extract_spec(
+        "The biggest job over summer is the bore runs, checking every bore works.\n"
+        "Bores have a name, the pump type - solar, windmill or diesel - and the\n"
+        "depth in metres."
+    )
+    bore = entities(spec)["Bore"]
+    assert bore["pump_type"]["choices"] == ["solar", "windmill", "diesel"]
+    assert "Type" not in entities(spec)
+    assert {"name", "depth_metres"} <= set(bore)

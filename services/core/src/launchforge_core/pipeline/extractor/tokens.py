@@ -369,6 +369,10 @@ def unwrap(text: str) -> str:
     return "".join(out)
 
 
+# One to three words of a value listed in a sentence ("solar", "treatment plant").
+_SHORT_VALUE = r"[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}"
+
+
 def normalise(text: str) -> str:
     """Lower-case ASCII-ish text with the punctuation the grammar reads kept."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
@@ -426,6 +430,13 @@ def normalise(text: str) -> str:
     text = _semicolon_headings(text)
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
+    # "the pump type - solar, windmill or diesel - and the depth": values between dashes,
+    # as in brackets (once the lines are unwrapped)
+    text = re.sub(
+        rf"(?<=\w) - ((?:{_SHORT_VALUE}, )*{_SHORT_VALUE},? or {_SHORT_VALUE}) - (?=\w)",
+        r" (\1) ",
+        text,
+    )
     # After unwrapping, which reads the lines' widths as written. "I tick it as dated",
     # "we mark them as paid": a yes/no noted
     text = re.sub(
