@@ -3708,3 +3708,15 @@ def test_values_between_dashes_are_a_field_s_choices():
     assert bore["pump_type"]["choices"] == ["solar", "windmill", "diesel"]
     assert "Type" not in entities(spec)
     assert {"name", "depth_metres"} <= set(bore)
+
+
+def test_what_one_record_is_after_so_and_a_colon():
+    spec = extract_spec(
+        "Runs have a date. Troughs have a name. On each run whoever's doing it checks the "
+        "troughs, so a trough check is: which run, which trough, water level (full, half, "
+        "low, dry) and whether the float valve was working y/n."
+    )
+    found = entities(spec)
+    (check,) = [name for name in found if name.endswith("Check")]
+    assert found[check]["water_level"]["choices"] == ["full", "half", "low", "dry"]
+    assert {(check, "Run"), (check, "Trough")} <= relations(spec)

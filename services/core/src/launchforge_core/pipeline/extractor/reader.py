@@ -490,6 +490,20 @@ class ReaderCore(ReaderBase):
             return
         if colon is not None and verbs_before and self._logged_with_fields(cs, colon):
             return
+        one = cs[colon - 2] if colon is not None and colon >= 3 else None
+        if (
+            colon is not None
+            and cs[colon].text == ":"
+            and isinstance(one, NP)
+            and one.det in ("a", "an", "each")
+            and self._base(cs[colon - 1].text) == "be"
+            and cs[colon - 3].text in ("so", "and", ",", ";")
+            and self.role(one) in ("entity", "attribute")
+        ):
+            # "..., so a trough check is: which run, which trough, ...": what one is
+            self.read_clauses(cs[: colon - 3])
+            self.read_title_list(one, cs, colon + 1, first=first)
+            return
         outside = (
             sum(
                 1
