@@ -374,7 +374,7 @@ _SHORT_VALUE = r"[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}"
 
 
 def normalise(text: str) -> str:
-    """Lower-case ASCII-ish text with the punctuation the grammar reads kept."""
+    """Lower-case text (letters of any script) with the punctuation the grammar reads kept."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
