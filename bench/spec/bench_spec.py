@@ -107,16 +107,19 @@ def match(gold: list[str], pred: list[str]) -> dict[str, str]:
     return out
 
 
+def _type_name(text: Any) -> str:
+    """The type word of a gold field ("enum: a, b" -> enum), as the set writes it."""
+    return str(text).split(":")[0].strip()
+
+
 def gold_type(text: str) -> str:
     """The type a gold field names ("enum: a, b" -> enum; "money" is the decimal)."""
-    name = str(text).split(":")[0].strip()
+    name = _type_name(text)
     return "decimal" if name == "money" else name
 
 
 def _gold_types(item: dict[str, Any]) -> list[str]:
-    return [
-        str(t).split(":")[0].strip() for f in item["entities"].values() for t in (f or {}).values()
-    ]
+    return [_type_name(t) for f in item["entities"].values() for t in (f or {}).values()]
 
 
 def load_set(path: Path) -> list[dict[str, Any]]:
@@ -133,7 +136,7 @@ def load_set(path: Path) -> list[dict[str, Any]]:
     for item in items:
         for fields in item["entities"].values():
             for name, text in (fields or {}).items():
-                if str(text).split(":")[0].strip() == "decimal":
+                if _type_name(text) == "decimal":
                     fields[name] = "number"
     return items
 

@@ -538,6 +538,7 @@ class FieldReader(ReaderBase):
                         continue
                     i += 1
                     continue
+                remark_end = self._past_whose(cs, i + 2)
                 if (
                     c.text in _WHERE_FOUND
                     and fields_read
@@ -545,12 +546,12 @@ class FieldReader(ReaderBase):
                     and following.det in ("the", "a", "an", "each")
                     and not following.plural
                     and self._known_key(following) is None
-                    and self._ends_item(cs, self._past_whose(cs, i + 2), closer)
-                    and self._more_fields_after(cs, self._past_whose(cs, i + 2))
+                    and self._ends_item(cs, remark_end, closer)
+                    and self._more_fields_after(cs, remark_end)
                 ):
                     # "the stop code off the little sign, ...", "the number of people in
                     # the bridal party I'm doing, ...": where it is found, or of whom
-                    i = self._past_whose(cs, i + 2)
+                    i = remark_end
                     continue
                 if closer is None:
                     return i
