@@ -235,7 +235,7 @@ IDEA_TEXT = (
     "down keep track who which whether how many much date price cost name phone email "
     "notes status paid yes/no per month average total I we my our it they them sign up "
     "book belongs to go in out at on from by like basically e.g. when where what if so "
-    "( ) , . : ; - ' ? ! 1 5 10 £20 kg"
+    "( ) , . : ; - ' ? ! 1 5 10 £20 kg y/n fixed done first time |  / tick if either"
 )
 
 
@@ -243,6 +243,12 @@ IDEA_TEXT = (
 @given(st.lists(st.sampled_from(IDEA_TEXT.split()), min_size=1, max_size=40))
 def test_any_run_of_idea_words_gives_a_valid_spec(words):
     build_model(extract_spec(" ".join(words)))
+
+
+def test_a_verb_whose_flag_ends_the_sentence_is_read_without_a_crash():
+    # a verb read to the end of a bracketed "(y/n)" once left the reader past the last word
+    spec = extract_spec("Each repair fixed first time (y/n).")
+    assert [e["name"] for e in spec["entities"]] == ["Repair"]
 
 
 @pytest.mark.parametrize(

@@ -631,7 +631,7 @@ class ClauseReader(ReaderBase):
                 i = close + 1
         first = cs[i] if i < len(cs) else None
         second = cs[i + 1] if i + 1 < len(cs) else None
-        before = cs[i - 1] if i else None
+        before = cs[i - 1] if 0 < i <= len(cs) else None  # a verb read may end past the end
         if (
             isinstance(before, Token)
             and before.text == "and"
