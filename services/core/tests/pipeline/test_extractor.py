@@ -3726,3 +3726,57 @@ def test_what_one_record_is_after_so_and_a_colon():
     (check,) = [name for name in found if name.endswith("Check")]
     assert found[check]["water_level"]["choices"] == ["full", "half", "low", "dry"]
     assert {(check, "Run"), (check, "Trough")} <= relations(spec)
+
+
+def test_a_row_of_cells_is_a_thing_and_what_to_record_about_it():
+    spec = extract_spec(
+        "tax prep - clients | returns\n\n"
+        "Client | name | email | filing status (single, married filing jointly, head of "
+        "household) | returning client y/n\n"
+        "Return | client | tax year | date filed | prep fee ($)\n"
+    )
+    found = entities(spec)
+    assert {"name", "email", "filing_status", "returning_client"} <= set(found["Client"])
+    assert found["Client"]["returning_client"]["type"] == "boolean"
+    assert {"tax_year", "date_filed", "prep_fee"} <= set(found["Return"])
+    assert ("Return", "Client") in relations(spec)
+
+
+def test_a_row_between_slashes_is_one_too_and_order_lines_keep_their_name():
+    spec = extract_spec(
+        "small sawmill\n\n"
+        "customers / name / phone / email\n"
+        "timber / species (oak, larch) / length (m) / air dried y/n\n"
+        "orders / customer / date ordered / order total (£)\n"
+        "order lines / order / timber / no. of pieces / line price (£)\n"
+    )
+    found = entities(spec)
+    assert {"Customer", "Timber", "Order", "OrderLine"} == set(found)
+    assert {"species", "length", "air_dried"} <= set(found["Timber"])
+    assert {"date_ordered", "order_total"} <= set(found["Order"])
+    assert {"number_of_pieces", "line_price"} <= set(found["OrderLine"])
+    # the lines tie each order to its timber: no guessed Order -> Timber
+    assert relations(spec) == {
+        ("Order", "Customer"),
+        ("OrderLine", "Order"),
+        ("OrderLine", "Timber"),
+    }
+
+
+def test_a_row_of_field_words_stays_a_list_of_fields():
+    # (a guard: the row's first cell is a field word, so no record called Name)
+    spec = extract_spec(
+        "VOLUNTEERS\nname / phone / email / dbs expiry\n\nSHIFTS\ndate / start time / volunteer"
+    )
+    assert set(entities(spec)) == {"Volunteer", "Shift"}
+    assert {"name", "phone", "email", "dbs_expiry"} <= set(entities(spec)["Volunteer"])
+
+
+def test_views_asked_for_after_show_me_and_a_hash_for_number():
+    spec = extract_spec(
+        "Client: name, email\nReturn: client, tax year, prep fee, date filed\n\n"
+        "show me: # of returns filed per week + avg prep fee"
+    )
+    views = {(s["entity"], s["kind"], s.get("field")) for s in spec["summaries"]}
+    assert ("Return", "count", None) in views
+    assert ("Return", "average", "prep_fee") in views

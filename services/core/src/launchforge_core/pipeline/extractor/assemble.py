@@ -54,7 +54,9 @@ class Model:
 
 
 # Heads of a compound that stays one record of the thing it names ("player stats").
-_ONE_RECORD_HEADS = ("stat", "statistics")
+# Heads that name nothing without the record before them: "player stats", "order lines",
+# "invoice items" stay PlayerStat, OrderLine, InvoiceItem (tied to the player, the order).
+_ONE_RECORD_HEADS = ("stat", "statistics", "line", "item")
 
 
 def resolve(reading: Reading) -> Model:
@@ -408,9 +410,16 @@ def _second_parent(model: Model, key: str, parent: str, seen: list[EntityDraft])
         and not _is_ancestor(model.relations, k, parent)
         and not any(c == k for c, _ in model.relations if _ == key)
         and not any({k, parent} == set(link) for link in model.links)  # already tied, many
+        and not _joined(model.relations, key, k)  # order lines tie each order to its timber
     ]
     if pool:
         model.relations.append((key, pool[-1]))
+
+
+def _joined(relations: list[tuple[str, str]], one: str, other: str) -> bool:
+    """Whether a record of its own is the child of both (a link between them)."""
+    children = {c for c, p in relations if p == one}
+    return any(c in children for c, p in relations if p == other)
 
 
 def _is_ancestor(relations: list[tuple[str, str]], child: str, ancestor: str) -> bool:

@@ -902,7 +902,8 @@ class FieldReader(ReaderBase):
                     # "a budget per event": the event's field, not this list's owner's
                     self.add_field(self.entity(target), draft)
                 i += 2
-            elif known_key is not None and not np.plural:
+            elif known_key is not None and not np.plural and draft.type != "boolean":
+                # ("returning client y/n" is a yes/no of the client's, not a tie)
                 if np.det in lx.MANY_DETERMINERS:
                     # "a customer can have more than one property": the owner's records
                     self.relation(known_key, owner)

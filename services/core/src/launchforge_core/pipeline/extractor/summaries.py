@@ -668,8 +668,9 @@ def _in_field_list(words: list[str], k: int) -> bool:
     before = words[k - 1] if k else ""
     before = words[k - 2] if before in ("the", "a", "an") and k > 1 else before
     colon = words.index(":") if ":" in words[:k] else -1
-    if colon > 0 and words[colon - 1] in _ASKING:
-        return False  # "Report: % of quotes accepted, total labour per month": views asked for
+    if colon > 0 and set(words[max(colon - 2, 0) : colon]) & _ASKING:
+        # "Report: % of quotes accepted, total labour per month", "show me: avg fee": views
+        return False
     return before in (",", ":", "and", "with")
 
 

@@ -132,6 +132,10 @@ def list_separators(text: str) -> str:
             continue
         body = _BULLET.sub("", line)
         named = _NAMED_ITEM.match(body)
+        headed = None if named else _headed_row(body)
+        if headed is not None:
+            out.append(line[: len(line) - len(body)] + headed)
+            continue
         if " | " in line:
             line = line.replace(" | ", " / " if named else ", ")
             body = _BULLET.sub("", line)  # "Clients -> name | DOB | phone": cells as slashes
@@ -148,6 +152,28 @@ def list_separators(text: str) -> str:
             line = head + rest.replace(" -> ", ", ")  # "Hires: rider -> scooter, date"
         out.append(line)
     return "\n".join(out)
+
+
+def _headed_row(body: str) -> str | None:
+    """``Return | client | tax year | date filed`` and ``order lines / order / timber /
+    volume`` as ``Return: client, tax year, ...``: a row of three or more cells whose first
+    is a thing's name (a word or a few, no field word like "name / company / phone") is
+    that thing and what to record about it. None when the row is not so."""
+    for sep in (" | ", " / "):
+        cells = [cell.strip() for cell in _outside_brackets(body, sep, "\0").split("\0")]
+        if len(cells) < 3 or not all(cells):
+            continue
+        head = cells[0].split()
+        if not (
+            0 < len(head) <= 3
+            and all(word.isalpha() for word in head)
+            and head[-1].lower() not in lx.ATTRIBUTE_NOUNS
+            and head[-1].lower() not in _NEVER_A_CHOICE
+            and all(len(re.sub(r"\([^()]*\)", " ", cell).split()) <= 8 for cell in cells)
+        ):
+            return None
+        return f"{cells[0]}: {', '.join(cells[1:])}"
+    return None
 
 
 # "pupils; first name, surname, class": a heading of a few words, a semicolon, its items
@@ -388,6 +414,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
     text = re.sub(r"\bno\.?(\s+)of\b", r"number\1of", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<![\w#])#(\s*)of\b", r"number\1of", text, flags=re.IGNORECASE)  # "# of"
     text = re.sub(
         r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
         lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
