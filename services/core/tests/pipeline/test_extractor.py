@@ -3780,3 +3780,34 @@ def test_views_asked_for_after_show_me_and_a_hash_for_number():
     views = {(s["entity"], s["kind"], s.get("field")) for s in spec["summaries"]}
     assert ("Return", "count", None) in views
     assert ("Return", "average", "prep_fee") in views
+
+
+def test_how_many_per_something_in_a_list_is_a_field_and_plan_a_record():
+    spec = extract_spec(
+        "Tiffin service app for my mother's business\n\n"
+        "Customer: name, mobile, address\n"
+        "Plan: plan name, meals per day, rotis per meal, monthly price (Rs)\n"
+        "Subscription: customer, plan, start date, end date\n"
+    )
+    found = entities(spec)
+    assert set(found) == {"Customer", "Plan", "Subscription"}
+    assert found["Plan"]["meals_per_day"]["type"] == "integer"
+    assert "rotis_per_meal" in found["Plan"]
+    assert {("Subscription", "Customer"), ("Subscription", "Plan")} <= relations(spec)
+
+
+def test_no_dot_before_a_participle_is_how_many():
+    spec = extract_spec(
+        "SHEARING CONTRACTOR\n\nRUNS - station, start date\n"
+        "TALLIES - run, shearer, date, no. shorn\nSHEARERS - name, mobile\n"
+    )
+    assert entities(spec)["Tally"]["number_shorn"]["type"] == "integer"
+
+
+def test_a_count_thrown_per_person_is_no_tie_to_them():
+    spec = extract_spec(
+        "We've got sixty shooters, each with a name and a mobile. Each shoot has a date and "
+        "the number of targets thrown per shooter. When a shooter nominates for a shoot they "
+        "pay a nomination fee."
+    )
+    assert ("Shoot", "Shooter") not in relations(spec)

@@ -445,7 +445,11 @@ class FieldReader(ReaderBase):
                         self.add_field(owner, FieldDraft(words, type="boolean", position=i))
                         i = j + 2
                         continue
-                    if isinstance(target, NP) and self.role(target) == "entity":
+                    if (
+                        isinstance(target, NP)
+                        and self.role(target) == "entity"
+                        and cs[i + 1].text != "per"  # "targets thrown per shooter": a rate
+                    ):
                         # "each hosted by a member", "discussing one book"
                         self.relation(owner, self.entity(target))
                         i = j + 1
@@ -614,6 +618,27 @@ class FieldReader(ReaderBase):
                 # "a name, bedrooms and a nightly rate": how many, not records
                 self.add_field(owner, FieldDraft(list(np.words), type="integer", position=i))
                 i += 1
+                after_and = after_comma = False
+                fields_read += 1
+                continue
+            per = cs[i + 1] if i + 2 < len(cs) else None
+            per_what = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                role == "entity"
+                and np.plural
+                and not np.det
+                and (fields_read or heading_items)
+                and isinstance(per, Token)
+                and per.text == "per"
+                and isinstance(per_what, NP)
+                and not per_what.plural
+                and not per_what.det
+                and self._ends_item(cs, i + 3, closer)
+            ):
+                # "plan name, meals per day, rotis per meal": how many in each, not records
+                words = [*self._field_words(np), "per", *per_what.words]
+                self.add_field(owner, FieldDraft(words, type="integer", position=i))
+                i += 3
                 after_and = after_comma = False
                 fields_read += 1
                 continue

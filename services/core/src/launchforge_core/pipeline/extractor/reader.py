@@ -720,7 +720,11 @@ class ReaderCore(ReaderBase):
             counted = (
                 not first
                 and self.role(owner_np) == "attribute"
-                and (owner_np.plural or self._names_a_record_first(cs, items_start))
+                and (
+                    owner_np.plural
+                    or self._names_a_record_first(cs, items_start)
+                    or self._names_itself_first(owner_np, cs, items_start)
+                )
             )
             owner = self.entity(owner_np, strength=2, listed=True, force=counted)
             self._read_field_items(cs, items_start, owner)
@@ -743,6 +747,17 @@ class ReaderCore(ReaderBase):
             and i + 1 < len(cs)
             and isinstance(cs[i + 1], Token)
             and cs[i + 1].text == ","
+        )
+
+    @staticmethod
+    def _names_itself_first(title: NP, cs: list[Chunk], i: int) -> bool:
+        """``Plan: plan name, meals per day, ...``: a heading whose first item is its own
+        name is a record (a plan) even when the word alone is a field."""
+        first = cs[i] if i < len(cs) else None
+        return (
+            isinstance(first, NP)
+            and first.mods[:1] == [title.head]
+            and first.head in ("name", "title", "number", "code", "id")
         )
 
     def _read_field_items(self, cs: list[Chunk], i: int, owner: str | None) -> None:
@@ -804,6 +819,13 @@ class ReaderCore(ReaderBase):
                 and not (isinstance(after, Token) and after.text in ("per", "by", "each", "in"))
             ):
                 continue  # "date, number of players, deposit": a count ("per vet": a view)
+            if (
+                isinstance(after, Token)
+                and after.text == "per"
+                and not c.det
+                and not (isinstance(prev, Token) and prev.text == "of")  # "number of X per Y"
+            ):
+                continue  # "plan name, meals per day, rotis per meal": rates, not records
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

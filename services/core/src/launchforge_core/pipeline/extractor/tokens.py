@@ -415,6 +415,8 @@ def normalise(text: str) -> str:
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
     text = re.sub(r"\bno\.?(\s+)of\b", r"number\1of", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<![\w#])#(\s*)of\b", r"number\1of", text, flags=re.IGNORECASE)  # "# of"
+    # "run, date, no. shorn": how many, as an item of a list
+    text = re.sub(r"(?<=[,:(]) ?no\.[ \t]+(?=[a-z])", " number ", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
         lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
