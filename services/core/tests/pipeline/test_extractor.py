@@ -3811,3 +3811,19 @@ def test_a_count_thrown_per_person_is_no_tie_to_them():
         "pay a nomination fee."
     )
     assert ("Shoot", "Shooter") not in relations(spec)
+
+
+def test_what_a_thing_went_for_its_platform_and_its_clipped_parent():
+    spec = extract_spec(
+        "reselling stuff\n\n"
+        "- sourcing trips: date, mileage, spent (£)\n"
+        "- items: trip, description, bought for (£), listed y/n\n"
+        "- listings: item, platform (eBay / Vinted / Depop), date listed, asking price (£)\n"
+        "- sales: listing, date sold, sold for (£), fees (£)\n"
+    )
+    found = entities(spec)
+    assert found["Item"]["bought_for"]["type"] == "decimal"
+    assert found["Sale"]["sold_for"]["type"] == "decimal"
+    assert found["Listing"]["platform"]["choices"] == ["ebay", "vinted", "depop"]
+    assert "trip" not in found["Item"]
+    assert {("Item", "SourcingTrip"), ("Listing", "Item"), ("Sale", "Listing")} <= relations(spec)

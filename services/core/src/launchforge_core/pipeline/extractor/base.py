@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.chunks import NP, Chunk
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.roles import entity_words
@@ -39,6 +40,17 @@ class ReaderBase(ABC):
             if key in self.r.entities:
                 return key
         return None
+
+    def _known_or_clipped_key(self, np: NP, owner: str | None) -> str | None:
+        """``_known_key``, or the one kept thing (not ``owner``) whose name ends in the
+        bare word: "items: trip, ..." after "sourcing trips: ..." names a sourcing trip."""
+        key = self._known_key(np)
+        if key is not None or np.mods or np.adjs or np.owner:
+            return key
+        if np.singular in lx.ATTRIBUTE_NOUNS:
+            return None
+        longer = [k for k in self.r.entities if k.endswith("-" + np.singular)]
+        return longer[0] if len(longer) == 1 and longer[0] != owner else None
 
     def _named_just_before(self) -> str | None:
         """The entity the sentence before this one named last, if it named one."""

@@ -454,6 +454,22 @@ class FieldReader(ReaderBase):
                         self.relation(owner, self.entity(target))
                         i = j + 1
                         continue
+                paid_in = cs[i + 3] if i + 3 < len(cs) else None
+                if (
+                    c.tag == "VERB"
+                    and self._participle(c.text)
+                    and i + 2 < len(cs)
+                    and cs[i + 1].text == "for"
+                    and cs[i + 2].text == "("
+                    and isinstance(paid_in, NP)
+                    and paid_in.head in CURRENCIES
+                ):
+                    # "bought for (£)", "sold for (£)": the money it went for
+                    words = [c.text, "for"]
+                    self.add_field(owner, FieldDraft(words, type="decimal", position=i))
+                    i = self._skip_parens(cs, i + 2)
+                    fields_read += 1
+                    continue
                 if c.tag in ("VERB", "ADJ") and self._boolean_word(c.text):
                     self.add_field(owner, FieldDraft([c.text], type="boolean", position=i))
                     i += 1
@@ -657,6 +673,14 @@ class FieldReader(ReaderBase):
                 and ahead.text in ("it", "they", "he", "she")
             ):
                 role = "attribute"  # "each site has a name, the school it serves": a field
+            if (
+                role == "meta"
+                and not np.plural
+                and isinstance(ahead, Token)
+                and ahead.text == "("
+                and self._choice_list_ahead(cs, i + 2)
+            ):
+                role = "attribute"  # "platform (eBay / Vinted / Depop)": one of those
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (
@@ -906,7 +930,7 @@ class FieldReader(ReaderBase):
                 i += 2  # "the points their side scored": whose they are, said of the points
             per = cs[i] if i < len(cs) else None
             target = cs[i + 1] if i + 1 < len(cs) else None
-            known_key = self._known_key(np) if role == "entity" else None
+            known_key = self._known_or_clipped_key(np, owner) if role == "entity" else None
             if (
                 isinstance(per, Token)
                 and per.text == "per"
