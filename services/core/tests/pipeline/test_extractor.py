@@ -3827,3 +3827,23 @@ def test_what_a_thing_went_for_its_platform_and_its_clipped_parent():
     assert found["Listing"]["platform"]["choices"] == ["ebay", "vinted", "depop"]
     assert "trip" not in found["Item"]
     assert {("Item", "SourcingTrip"), ("Listing", "Item"), ("Sale", "Listing")} <= relations(spec)
+
+
+def test_a_percent_of_records_where_a_yes_no_holds_asked_after_need():
+    spec = extract_spec(
+        "Medical room log\n\nVisits: pupil, date, reason, parent contacted y/n, sent home y/n\n"
+        "Pupils: name, class\n\n"
+        "Need: no. of visits per month and % of visits where the child was sent home"
+    )
+    views = {(s["entity"], s["kind"], s.get("field")) for s in spec["summaries"]}
+    assert ("Visit", "percent", "sent_home") in views
+    assert ("Visit", "count", None) in views
+
+
+def test_a_total_of_fees_named_with_an_ing_word():
+    spec = extract_spec(
+        "RICE MILL\n\nFarmers: name\nMilling jobs: farmer, date, milling fee (P), paid y/n\n"
+        "Rice sales: date, kilos, total (P)\n\npls show total milling fees per month"
+    )
+    views = {(s["entity"], s["kind"], s.get("field"), s.get("period")) for s in spec["summaries"]}
+    assert ("MillingJob", "sum", "milling_fee", "month") in views

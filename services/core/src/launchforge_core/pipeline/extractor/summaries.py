@@ -8,6 +8,7 @@ reported as a note, never guessed into being.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -147,13 +148,20 @@ class Summaries:
         Read on the tagged words, so the phrase ends where the grammar says it does
         ("how many chores each kid did per week": chores, by kid, per week)."""
         words = [t.text for t in tokens]
-        view = any(w in _VIEW_WORDS for w in words)
+        colon = words.index(":") if ":" in words else -1
+        view = any(w in _VIEW_WORDS for w in words) or bool(
+            set(words[max(colon - 2, 0) : max(colon, 0)]) & _ASKING  # "Need: % of visits ..."
+        )
         read_to = 0  # "waterings per plant per month" is one phrase, not a second at "plant"
         for k in range(len(tokens)):
             phrase = _phrase_at(tokens, words, k) if k >= read_to else None
             if phrase is None:
                 continue
             kind, what, rest = phrase
+            if kind == "percent" and rest < len(words) and words[rest] in _CLAUSE_WORDS:
+                # "% of visits where the child was sent home": the yes/no it counts
+                said = list(itertools.takewhile(lambda w: w not in _CLAUSE_ENDS, words[rest:]))
+                what, rest = [*what, *said], rest + len(said)
             group, period, end = _grouping(tokens, rest)
             period = period or _period_before(words, k)
             if group is None and period is None and not (view and kind != "count"):
@@ -495,6 +503,9 @@ _AFTER = {
 _MONEY_NAMES = frozenset({"total", "amount", "price", "cost", "fee", "paid", "value", "charge"})
 _NOT_NAMES = frozenset({"the", "my", "our", "their", "a", "an", "of"})
 _LIMITS = frozenset({"max", "min", "maximum", "minimum"})
+# "% of visits where the child was sent home": a clause that says which records count
+_CLAUSE_WORDS = frozenset({"where", "that", "which", "when", "with"})
+_CLAUSE_ENDS = frozenset({",", ".", ";", ":", "and", "per", "by", "each", "for", "in", ")"})
 _GROUP_WORDS = frozenset({"per", "by", "each", "every", "across"})
 _GROUP_PAIRS = frozenset({"for", "of", "in", "on", "at", "from"})  # "for each", "in each" ...
 _SKIPPABLE = frozenset({"PRON", "VERB", "AUX", "ADV", "PART"})
@@ -535,7 +546,11 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
         while (
             j < len(tokens)
             and j - start < 4
-            and (tokens[j].tag in tags or tokens[j].text in _MONEY_WORDS)  # "total spent"
+            and (
+                tokens[j].tag in tags
+                or tokens[j].text in _MONEY_WORDS  # "total spent"
+                or _ing_before_a_name(tokens, j)  # "total milling fees"
+            )
         ):
             if tokens[j].text in PERIODS and j > start:
                 break
@@ -605,6 +620,16 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
         # "visits per pet", "attendance per class per week": records kept, counted
         return "plain-count", [t.text], k + 1
     return None
+
+
+def _ing_before_a_name(tokens: list[Token], j: int) -> bool:
+    """``milling`` in "total milling fees": a word in -ing that names a kind of the noun."""
+    return (
+        tokens[j].tag == "VERB"
+        and tokens[j].text.endswith("ing")
+        and j + 1 < len(tokens)
+        and tokens[j + 1].tag == "NOUN"
+    )
 
 
 def _names(t: Token) -> bool:
