@@ -3847,3 +3847,30 @@ def test_a_total_of_fees_named_with_an_ing_word():
     )
     views = {(s["entity"], s["kind"], s.get("field"), s.get("period")) for s in spec["summaries"]}
     assert ("MillingJob", "sum", "milling_fee", "month") in views
+
+
+def test_a_record_defined_as_one_thing_at_another_is_tied_to_both():
+    spec = extract_spec(
+        "For each locum we keep: name, profession, mobile, daily rate ($).\n\n"
+        "Clinics: clinic name, town, phone.\n\n"
+        "A placement is a locum at a clinic for a block of dates - start date, end date, "
+        "flights booked y/n, status (requested, confirmed, cancelled). For every placement we "
+        "enter timesheets with the days worked."
+    )
+    found = entities(spec)
+    assert {"start_date", "end_date", "flights_booked", "status"} <= set(found["Placement"])
+    assert not {"start_date", "status"} & set(found["Locum"])
+    assert {("Placement", "Locum"), ("Placement", "Clinic")} <= relations(spec)
+    assert found["Timesheet"]["days_worked"]["type"] == "integer"
+
+
+def test_an_item_line_cut_at_the_idea_s_wrapping_width_goes_on():
+    spec = extract_spec(
+        "Hello, I run a small locum agency placing GPs and nurses into rural clinics across\n"
+        "western Queensland and the NT. At the moment it's Excel plus a lot of phone calls and\n"
+        "I want to move to an app, one that the other two girls in the office can use as well.\n"
+        "\n"
+        "Clinics: clinic name, town, state, practice manager, phone, email, and whether we\n"
+        "provide accommodation.\n"
+    )
+    assert "accommodation_provided" in entities(spec)["Clinic"]

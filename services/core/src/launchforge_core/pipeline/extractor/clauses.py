@@ -287,6 +287,16 @@ class ClauseReader(ReaderBase):
                         continue
                 if (
                     subject is not None
+                    and c.tag == "AUX"
+                    and self._base(text) == "be"
+                    and isinstance(what, NP)
+                ):
+                    j = self._one_of_each(cs, subject, what, at)
+                    if j is not None:
+                        i, subject = j, None  # "a placement is a locum at a clinic - ..."
+                        continue
+                if (
+                    subject is not None
                     and (self.role(subject) == "entity" or self._counted_attribute(subject))
                     and ((c.tag == "AUX" and self._base(text) == "be") or text in ("get", "gets"))
                 ):
@@ -617,6 +627,40 @@ class ClauseReader(ReaderBase):
         while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k -= 1
         return k >= 0 and (cs[k] is np or self._past_who_does(cs, np.index) == i)
+
+    def _one_of_each(self, cs: list[Chunk], subject: NP, what: NP, at: int) -> int | None:
+        """``a placement is a locum at a clinic for a block of dates - start date, ...``:
+        a record defined as one of a kept thing with one of another, tied to both, and
+        the details after a dash or colon its fields. Where reading goes on, or None."""
+        other = cs[at + 2] if at + 2 < len(cs) else None
+        prep = cs[at + 1] if at + 1 < len(cs) else None
+        if not (
+            not subject.plural
+            and subject.det in ("a", "an", "each", "every", "one")
+            and self.role(subject) == "entity"
+            and what.det in ("a", "an", "one")
+            and isinstance(prep, Token)
+            and prep.text in ("at", "with", "in", "on", "for", "from", "of")
+            and isinstance(other, NP)
+            and other.det in ("a", "an", "one")
+        ):
+            return None
+        first, second = self._known_key(what), self._known_key(other)
+        if first is None or second is None or first == second:
+            return None
+        key = self.entity(subject, strength=2)
+        if key is None or key in (first, second):
+            return None
+        self.relation(key, first)
+        self.relation(key, second)
+        j = at + 3
+        while j < len(cs) and not (
+            isinstance(cs[j], Token) and cs[j].text in ("-", ":", "with", ";")
+        ):
+            j += 1  # "for a block of dates": what it is for, no record
+        if j < len(cs) and cs[j].text != ";":
+            return self.read_fields(cs, j + 1, key, closer=None)
+        return j
 
     def _and_verb(self, cs: list[Chunk], i: int) -> bool:
         """``and get ...`` / ``and is ...`` at ``i``: a second verb of the same subject

@@ -164,6 +164,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         head = words[-2]  # "date joined", "year built", "number born": typed by the noun before
     one = singular(head)
     mods = set(words[:-1])
+    if head in ("days", "weeks", "nights", "months") and head != words[-1]:
+        return "integer"  # "days worked", "nights stayed": how many, not a date
     if head in MEASURE_HEADS:
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
     if head in PHONE_WORDS or (mods & _PHONE_BEFORE_NUMBER and head == "number"):

@@ -364,6 +364,27 @@ def _plain_item(line: str) -> bool:
     )
 
 
+def _cut_mid_sentence(lines: list[str], width: int) -> str:
+    """A line of an item block that the idea's wrapping width cut mid-sentence
+    ("Clinics: clinic name, ..., and whether we" / "provide accommodation."): joined with
+    the next, which goes on in lower case and is no item or bullet of its own."""
+    joined = [lines[0]]
+    for line in lines[1:]:
+        before = joined[-1].rstrip()
+        if (
+            width >= 60
+            and len(before) >= 0.8 * width
+            and before[-1:].isalpha()
+            and line[:1].islower()
+            and not _ITEM.match(line)
+            and not _BULLET.match(line)
+        ):
+            joined[-1] = before + " " + line
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
 def unwrap(text: str) -> str:
     """Prose pasted with hard line breaks (from an email, an editor that wraps at a
     width) as the sentences it is: in a block of lines (blank lines part blocks) that
@@ -372,6 +393,13 @@ def unwrap(text: str) -> str:
     whose lines come in all lengths ("Customers: name, phone" under a longer one) and
     are mostly "Heading: ..." items."""
     out: list[str] = []
+    all_lines = text.split("\n")
+    width = max(len(line.rstrip()) for line in all_lines)
+    # the idea is wrapped at a width when prose lines (not items) keep coming to it
+    prose_at_width = [
+        line for line in all_lines if len(line.rstrip()) >= 0.8 * width and not _ITEM.match(line)
+    ]
+    width = width if len(prose_at_width) >= 3 else 0
     for block in re.split(r"(\n\s*\n)", text):
         lines = block.split("\n")
         widths = [len(line.rstrip()) for line in lines]
@@ -383,7 +411,7 @@ def unwrap(text: str) -> str:
             and items * 2 < len(lines)  # not a list whose lines came out alike
         )
         if not wrapped:
-            out.append(block)
+            out.append(_cut_mid_sentence(lines, width))
             continue
         joined = [lines[0]]
         for line in lines[1:]:
