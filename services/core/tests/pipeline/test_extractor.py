@@ -3874,3 +3874,22 @@ def test_an_item_line_cut_at_the_idea_s_wrapping_width_goes_on():
         "provide accommodation.\n"
     )
     assert "accommodation_provided" in entities(spec)["Clinic"]
+
+
+def test_what_a_person_brings_is_theirs_and_payments_to_them_too():
+    spec = extract_spec(
+        "Every farmer is registered with name, phone number and village. Each collection "
+        "centre has a name and location. For each delivery a farmer brings we record the "
+        "date, the centre, number of crates and weight in kg. Payments to farmers are made "
+        "by M-Pesa, we record the farmer, date, amount (KSh) and the M-Pesa transaction code."
+    )
+    found = entities(spec)
+    assert set(found) == {"Farmer", "CollectionCentre", "Delivery", "Payment"}
+    assert {"date", "number_of_crates", "weight_kg"} <= set(found["Delivery"])
+    assert {"date", "amount", "mpesa_transaction_code"} <= set(found["Payment"])
+    assert not {"date", "amount"} & set(found["Farmer"])
+    assert relations(spec) == {
+        ("Delivery", "Farmer"),
+        ("Delivery", "CollectionCentre"),
+        ("Payment", "Farmer"),
+    }

@@ -26,7 +26,7 @@ from launchforge_core.pipeline.extractor.grammar_words import (
 )
 from launchforge_core.pipeline.extractor.roles import entity_words, meta_owner
 from launchforge_core.pipeline.extractor.tokens import Token
-from launchforge_core.pipeline.extractor.words import is_person
+from launchforge_core.pipeline.extractor.words import is_event, is_person
 
 # "each player plays for one team", "every driver works for one depot": whose it is
 SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer", "compete"})
@@ -514,6 +514,25 @@ class ClauseReader(ReaderBase):
                     self.relation(focus, parent)
                 i += 1
                 continue
+            paid = cs[i - 2] if i >= 2 else None
+            if (
+                isinstance(before, Token)
+                and before.text in ("to", "from")
+                and isinstance(paid, NP)
+                and subject is paid
+                and paid.plural
+                and is_event(paid.singular)
+                and self.role(paid) == "entity"
+                and self._known_key(np) is not None
+            ):
+                # "payments to farmers are made by M-Pesa, we record ...": the farmers'
+                # payments, and the payments are what the sentence goes on about
+                event = self.entity(paid, strength=1)
+                if event is not None and event != self._known_key(np):
+                    self.relation(event, self._known_key(np))
+                    focus = self.last_entity = event
+                    i += 1
+                    continue
             if self.role(np) == "entity" and self._is_strong(np):
                 focus = self.entity(np, strength=0) or focus
                 if self._starts_clause(cs, i):
@@ -998,6 +1017,11 @@ class ClauseReader(ReaderBase):
             # spelled it", "for each page a volunteer does we save the date": one doing of
             # one, a record of the pair
             pair, i = doer
+            if is_event(focus) and not is_event(pair):
+                # "for each delivery a farmer brings we record the date, ...": what they
+                # did, a record of theirs (one delivery, one farmer), not a pairing
+                self.relation(focus, pair)
+                pair = None
         record = self._record_noted(cs, i)
         if record is not None:
             # "for every team in every round we record a result: room, side, ...": the
@@ -1554,6 +1578,11 @@ class ClauseReader(ReaderBase):
             # "someone does an audit session on each ward - we record the ward, the date,
             # ...": the session's fields, the ward among them
             record = self._record_named_before(cs, i, known)
+            if record is None:  # "payments to farmers are made ..., we record the farmer, ..."
+                record = next(
+                    (r for r in (focus, self.last_entity) if (r, known) in self.r.relations),
+                    None,
+                )
             if record is not None:
                 return self.read_fields(cs, j, record, closer=None)
         if role == "attribute":
