@@ -3893,3 +3893,24 @@ def test_what_a_person_brings_is_theirs_and_payments_to_them_too():
         ("Delivery", "CollectionCentre"),
         ("Payment", "Farmer"),
     }
+
+
+def test_one_thing_used_by_one_person_with_what_we_log_of_it():
+    spec = extract_spec(
+        "we have 15 computers, each computer has a unit number, specs and type. customers "
+        "who are regular get a member account with name, mobile no and school. every session "
+        "is one computer used by one member, we log the date, time in, time out, hours used, "
+        "amount paid and if they printed anything."
+    )
+    found = entities(spec)
+    assert {"date", "time_in", "time_out", "hours_used", "amount_paid"} <= set(found["Session"])
+    assert not {"time_in", "hours_used"} & set(found["Computer"])
+    assert {("Session", "Computer"), ("Session", "Member")} <= relations(spec)
+
+
+def test_the_time_in_among_other_details():
+    spec = extract_spec(
+        "Every swim has the date, the time in, minutes in the water, water temperature in "
+        "degrees, air temperature, and notes."
+    )
+    assert {"time_in", "air_temperature", "notes"} <= set(entities(spec)["Swim"])

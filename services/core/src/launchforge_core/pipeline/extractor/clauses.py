@@ -651,20 +651,25 @@ class ClauseReader(ReaderBase):
         """``a placement is a locum at a clinic for a block of dates - start date, ...``:
         a record defined as one of a kept thing with one of another, tied to both, and
         the details after a dash or colon its fields. Where reading goes on, or None."""
+        done = cs[at + 1] if at + 1 < len(cs) else None
+        if isinstance(done, Token) and done.tag == "VERB" and self._participle(done.text):
+            at += 1  # "every session is one computer used by one member"
         other = cs[at + 2] if at + 2 < len(cs) else None
         prep = cs[at + 1] if at + 1 < len(cs) else None
         if not (
             not subject.plural
-            and subject.det in ("a", "an", "each", "every", "one")
+            and (subject.det in ("a", "an", "one") or subject.each)
             and self.role(subject) == "entity"
-            and what.det in ("a", "an", "one")
+            and _one(what)
             and isinstance(prep, Token)
-            and prep.text in ("at", "with", "in", "on", "for", "from", "of")
+            and prep.text in ("at", "with", "in", "on", "for", "from", "of", "by")
             and isinstance(other, NP)
-            and other.det in ("a", "an", "one")
+            and _one(other)
         ):
             return None
         first, second = self._known_key(what), self._known_key(other)
+        if second is None and first is not None and self.role(other) == "entity":
+            second = self.entity(other, strength=1)  # "... used by one member": met here
         if first is None or second is None or first == second:
             return None
         key = self.entity(subject, strength=2)
@@ -673,9 +678,21 @@ class ClauseReader(ReaderBase):
         self.relation(key, first)
         self.relation(key, second)
         j = at + 3
+        then = cs[j] if j < len(cs) else None
+        if isinstance(then, Token) and then.text in (",", "on", "at", "with"):
+            told = self._tied_details(cs, j, key)  # "... on a date, with a slot, ..."
+            if told != j:
+                return told
         while j < len(cs) and not (
             isinstance(cs[j], Token) and cs[j].text in ("-", ":", "with", ";")
         ):
+            noted = cs[j + 1] if j + 1 < len(cs) else None
+            if (
+                cs[j].text in ("we", "i")
+                and isinstance(noted, Token)
+                and self._base(noted.text) in NOTING_VERBS
+            ):
+                return self.read_fields(cs, j + 2, key, closer=None)  # ", we log the date"
             j += 1  # "for a block of dates": what it is for, no record
         if j < len(cs) and cs[j].text != ";":
             return self.read_fields(cs, j + 1, key, closer=None)
@@ -1828,3 +1845,8 @@ class ClauseReader(ReaderBase):
             self.relation(key, owner)
         else:
             self.relation(owner, key)
+
+
+def _one(np: NP) -> bool:
+    """``a locum``, ``one computer``: a single thing, said so."""
+    return not np.plural and (np.det in ("a", "an", "one") or np.numbers == ["one"])

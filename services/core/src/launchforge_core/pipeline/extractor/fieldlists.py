@@ -855,7 +855,7 @@ class FieldReader(ReaderBase):
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
             if (
                 isinstance(nxt, Token)
-                and nxt.tag == "ADV"
+                and nxt.tag in ("ADV", "PREP")  # "the time in, minutes in the water"
                 and nxt.text in ("out", "back", "in", "off", "up", "on")
                 and self._ends_item(cs, i + 2, closer)
             ):
