@@ -3914,3 +3914,16 @@ def test_the_time_in_among_other_details():
         "degrees, air temperature, and notes."
     )
     assert {"time_in", "air_temperature", "notes"} <= set(entities(spec)["Swim"])
+
+
+def test_what_a_field_is_for_a_quoted_label_and_a_streak_of_days_doing_it():
+    spec = extract_spec(
+        "For each spot we swim at I note the name, a postcode for parking, and whether "
+        "there's a lifeguard. Every swim has the date, a rating out of 5 for how I felt "
+        "after, a 'who with' box for whoever came along, and notes. What I really want is my "
+        "longest streak of consecutive days swimming."
+    )
+    found = entities(spec)
+    assert {"postcode", "lifeguard"} <= set(found["Spot"])
+    assert {"rating", "who_with", "notes"} <= set(found["Swim"])
+    assert ("Swim", "streak") in {(s["entity"], s["kind"]) for s in spec["summaries"]}

@@ -405,6 +405,17 @@ class FieldReader(ReaderBase):
                 if c.tag == "PREP" and isinstance(following, Token) and following.tag == "WH":
                     i = self._skip_clause(cs, i + 1, closer)  # "notes on what we covered"
                     continue
+                if (
+                    c.text == "for"
+                    and fields_read
+                    and isinstance(following, NP)
+                    and not following.det
+                    and not (following.plural or following.adjs)
+                    and self._known_key(following) is None
+                    and self._ends_item(cs, i + 2, closer)
+                ):
+                    i += 2  # "a postcode for parking, and ...": what the field is for
+                    continue
                 told_when = (
                     c.tag == "VERB"
                     and self._participle(c.text)

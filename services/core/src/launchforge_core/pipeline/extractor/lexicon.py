@@ -32,7 +32,9 @@ PRONOUNS = frozenset(
     whatever whoever whichever
     everything nothing this that these those mine ours yours theirs there here""".split()
 )
-WH_WORDS = frozenset({"who", "whom", "which", "that", "what", "where", "when", "how", "why"})
+WH_WORDS = frozenset(
+    {"who", "whom", "which", "that", "what", "where", "when", "how", "why", "whoever", "whatever"}
+)
 CONJUNCTIONS = frozenset({"and", "or", "plus", "nor", "but", "then", "so", "because", "while"})
 AUXILIARIES = frozenset(
     """is are was were be been being am has have had having do does did can could will would

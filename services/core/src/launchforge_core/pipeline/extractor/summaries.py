@@ -116,6 +116,8 @@ class Summaries:
             before, after = m.group(1), m.group(2)
             grouped = self.entity(after) or self.entity(before)
             dated = self._dated_child(grouped)
+            if dated is None and grouped is None:
+                dated = self._streak_of(text[m.end() : m.end() + 60].split())
             if dated is None:
                 self.notes.append("summary 'streaks': no dated records to count days of")
                 continue
@@ -125,6 +127,13 @@ class Summaries:
             group = {"group_by": grouped.name} if grouped and grouped is not dated else {}
             date_field = next(f for f in dated.fields if f["type"] in ("date", "datetime"))
             self.add(title, dated, "streak", field=date_field["name"], **group)
+
+    def _streak_of(self, words: list[str]) -> EntityInfo | None:
+        """``streak of consecutive days swimming``: the dated records the words after the
+        streak name (swims), or the idea's only dated records."""
+        dated = [i for i in self.entities.values() if any(f["type"] in DATES for f in i.fields)]
+        named = [i for i in dated if any(_same_stem(w, i.key) for w in words)]
+        return named[0] if named else dated[0] if len(dated) == 1 else None
 
     def _dated_child(self, parent: EntityInfo | None) -> EntityInfo | None:
         def dated(info: EntityInfo) -> bool:

@@ -452,6 +452,12 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    # "a 'who with' box", 'a "used by" column': the words in quotes name the field
+    text = re.sub(
+        r"(?<![\w'])['\"]([A-Za-z][A-Za-z -]{0,24}?)['\"][ \t]+(?:box|field|column|space)\b",
+        lambda m: m.group(1).replace(" ", "-"),
+        text,
+    )
     # "expiry date cause you have to bin mascara": because, said short
     text = re.sub(
         r"(?:\b|')(?:cause|cuz|coz|cos)\b(?=\s+(?:i|you|we|they|he|she|it|there)\b)",
