@@ -3927,3 +3927,16 @@ def test_what_a_field_is_for_a_quoted_label_and_a_streak_of_days_doing_it():
     assert {"postcode", "lifeguard"} <= set(found["Spot"])
     assert {"rating", "who_with", "notes"} <= set(found["Swim"])
     assert ("Swim", "streak") in {(s["entity"], s["kind"]) for s in spec["summaries"]}
+
+
+def test_the_name_of_the_deceased_a_price_quoted_and_stages_gone_through():
+    spec = extract_spec(
+        "Each order belongs to a client. For each order we note the name of the deceased, "
+        "date of death, plot number, price quoted (£) and deposit paid (£). Orders go "
+        "through stages: enquiry, quoted, permit applied, fitted."
+    )
+    order = entities(spec)["Order"]
+    assert {"name_of_deceased", "price_quoted", "deposit_paid"} <= set(order)
+    assert order["price_quoted"]["type"] == "decimal"
+    assert order["stage"]["choices"] == ["enquiry", "quoted", "permit applied", "fitted"]
+    assert "Deceased" not in entities(spec)

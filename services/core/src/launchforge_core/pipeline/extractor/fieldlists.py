@@ -879,6 +879,12 @@ class FieldReader(ReaderBase):
                 and isinstance(after, NP)
                 and (
                     (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
+                    or (  # "the name of the deceased": no record of the deceased is kept
+                        np.head in OF_FIELD_HEADS
+                        and after.det == "the"
+                        and not after.plural
+                        and self._known_key(after) is None
+                    )
                     or (  # "the date of the last sweep": when the last one was, not a record
                         np.head in ("date", "time")
                         and {"last", "next", "first", "latest", "previous"}
@@ -904,9 +910,9 @@ class FieldReader(ReaderBase):
                 isinstance(nxt, Token)
                 and nxt.tag in ("VERB", "ADJ")
                 and self._participle(nxt.text)
-                and self._ends_item(cs, i + 2, closer)
+                and (self._ends_item(cs, i + 2, closer) or _in_currency(cs, i + 2))
             ):
-                draft.words = [*draft.words, nxt.text]  # "work done", "date joined"
+                draft.words = [*draft.words, nxt.text]  # "work done", "price quoted (£)"
                 i += 1
             i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
             following = cs[i] if i < len(cs) else None
@@ -1932,3 +1938,16 @@ class FieldReader(ReaderBase):
 
     def _boolean_word(self, word: str) -> bool:
         return word in BOOLEAN_WORDS
+
+
+def _in_currency(cs: list[Chunk], k: int) -> bool:
+    """``(£)``, ``(KSh)`` at ``k``: the currency an amount is in."""
+    unit = cs[k + 1] if k + 2 < len(cs) else None
+    return (
+        cs[k].text == "("
+        and isinstance(unit, NP)
+        and unit.head in CURRENCIES
+        and cs[k + 2].text == ")"
+        if k < len(cs)
+        else False
+    )

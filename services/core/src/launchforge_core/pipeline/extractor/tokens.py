@@ -452,6 +452,14 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE | re.MULTILINE,
     )
     text = re.sub(r"\betc\.?", " ", text, flags=re.IGNORECASE)
+    # "Orders go through stages: enquiry, quoted, fitted.": each order's stage, one of those
+    text = re.sub(
+        r"\b([A-Za-z]+) (?:go|goes|move|moves|pass|passes) through (?:the |these |a few )?"
+        r"(stage|status|step|phase)(?:s|es)?[ \t]*[:-][ \t]*([^.\n]+)",
+        r"\1 have a \2 (\3)",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "a 'who with' box", 'a "used by" column': the words in quotes name the field
     text = re.sub(
         r"(?<![\w'])['\"]([A-Za-z][A-Za-z -]{0,24}?)['\"][ \t]+(?:box|field|column|space)\b",
