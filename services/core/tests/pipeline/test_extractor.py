@@ -3940,3 +3940,16 @@ def test_the_name_of_the_deceased_a_price_quoted_and_stages_gone_through():
     assert order["price_quoted"]["type"] == "decimal"
     assert order["stage"]["choices"] == ["enquiry", "quoted", "permit applied", "fitted"]
     assert "Deceased" not in entities(spec)
+
+
+def test_a_verb_before_a_word_that_is_its_own_plural_and_a_relative_clause_skipped():
+    spec = extract_spec(
+        "Every fall our shop processes deer for hunters. Hunters: name, phone, email. Each "
+        "deer that gets dropped off belongs to a hunter, and we write down the tag number, "
+        "the sex and the hanging weight."
+    )
+    found = entities(spec)
+    assert "Deer" in found
+    assert not any(name.startswith("Process") for name in found)
+    assert {"tag_number", "hanging_weight"} <= set(found["Deer"])
+    assert ("Deer", "Hunter") in relations(spec)

@@ -385,6 +385,12 @@ class ClauseReader(ReaderBase):
                 continue
             np = c
             before = cs[i - 1] if i else None
+            main = self._past_a_relative_clause(cs, i + 1, np) if np.each else None
+            if main is not None and self.role(np) == "entity":
+                # "each deer that gets dropped off belongs to a hunter": its own verb next
+                focus = self.entity(np, strength=1) or focus
+                i, subject = main, np
+                continue
             if (
                 isinstance(before, Token)
                 and before.text == "for"
@@ -646,6 +652,31 @@ class ClauseReader(ReaderBase):
         while k >= 0 and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k -= 1
         return k >= 0 and (cs[k] is np or self._past_who_does(cs, np.index) == i)
+
+    def _past_a_relative_clause(self, cs: list[Chunk], i: int, subject: NP | None) -> int | None:
+        """At ``that gets dropped off`` right after the subject, before its own verb
+        ("belongs to a hunter"): where that verb is; None if the words are not that."""
+        if not (
+            subject is not None
+            and 0 < i < len(cs)
+            and cs[i - 1] is subject
+            and cs[i].text in ("that", "which", "who")
+        ):
+            return None
+        for k in range(i + 2, min(i + 6, len(cs))):
+            c = cs[k]
+            if not isinstance(c, Token):
+                return None
+            if c.tag in ("VERB", "AUX") and self._base(c.text) in ("belong", "be", "have"):
+                between = cs[i + 1 : k]
+                if between and all(
+                    isinstance(t, Token)
+                    and (t.tag in ("VERB", "AUX", "ADV") or t.text in _PARTICLES)
+                    for t in between
+                ):
+                    return k
+                return None
+        return None
 
     def _one_of_each(self, cs: list[Chunk], subject: NP, what: NP, at: int) -> int | None:
         """``a placement is a locum at a clinic for a block of dates - start date, ...``:
@@ -1845,6 +1876,10 @@ class ClauseReader(ReaderBase):
             self.relation(key, owner)
         else:
             self.relation(owner, key)
+
+
+# Words that end a phrasal verb: "dropped off", "comes in", "signs up"
+_PARTICLES = frozenset({"off", "in", "up", "out", "back", "on", "over", "down"})
 
 
 def _one(np: NP) -> bool:
