@@ -235,7 +235,8 @@ IDEA_TEXT = (
     "down keep track who which whether how many much date price cost name phone email "
     "notes status paid yes/no per month average total I we my our it they them sign up "
     "book belongs to go in out at on from by like basically e.g. when where what if so "
-    "( ) , . : ; - ' ? ! 1 5 10 £20 kg y/n fixed done first time |  / tick if either"
+    "( ) , . : ; - ' ? ! 1 5 10 £20 kg y/n fixed done first time |  / tick if either that "
+    "belongs deer go through stages"
 )
 
 
