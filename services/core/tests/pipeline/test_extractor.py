@@ -3954,3 +3954,18 @@ def test_a_verb_before_a_word_that_is_its_own_plural_and_a_relative_clause_skipp
     assert not any(name.startswith("Process") for name in found)
     assert {"tag_number", "hanging_weight"} <= set(found["Deer"])
     assert ("Deer", "Hunter") in relations(spec)
+
+
+def test_payments_from_senders_and_a_dig_day_logged_with_its_fields():
+    spec = extract_spec(
+        "Every sender has a name and email. Each claim has a claim number and the renewal "
+        "date. Every day we're out there we log a dig day - which claim, the date, hours "
+        "worked and how many buckets we hauled. For payments from senders we just need the "
+        "date and amount in AED."
+    )
+    found = entities(spec)
+    assert {"date", "hours_worked"} <= set(found["DigDay"])
+    assert "dig_day" not in found["Claim"]
+    assert {"date", "amount"} <= set(found["Payment"])
+    assert not {"date", "amount"} & set(found["Sender"])
+    assert {("DigDay", "Claim"), ("Payment", "Sender")} <= relations(spec)

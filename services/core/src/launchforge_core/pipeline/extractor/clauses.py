@@ -1059,6 +1059,18 @@ class ClauseReader(ReaderBase):
             parents.append(self.entity(other, strength=1) or focus)
             pair = parents[-1] if parents[-1] != focus else None
             i += 2
+        elif (
+            isinstance(prep, Token)
+            and prep.text in ("from", "to", "by")
+            and isinstance(other, NP)
+            and self._known_key(other) is not None
+            and self._known_key(other) != focus
+        ):
+            # "for payments from senders we just need the date, ...": whose they are
+            known = self._known_key(other)
+            assert known is not None
+            self.relation(focus, known)
+            i += 2
         doer = self._one_who_does_it(cs, i, focus)
         if doer is not None:
             # "for every word a kid is given we write down the round and whether they
@@ -1563,6 +1575,21 @@ class ClauseReader(ReaderBase):
         ):
             role = "entity"  # "I want to log breakdowns against a machine with the date"
         logged = cs[j + 1] if j + 1 < len(cs) else None
+        if (
+            base in NOTING_VERBS
+            and obj.det in ("a", "an")
+            and not obj.plural
+            and obj.mods
+            and isinstance(logged, Token)
+            and logged.text in ("-", ":")
+            and self._looks_like_field_list(cs, j + 2)
+        ):
+            # "we log a dig day - which claim, the date, hours worked": a record of its own
+            # (its name's last word alone would be a date), and its fields
+            record = self.entity(obj, strength=2, listed=True, force=True)
+            if record is not None:
+                self.last_entity = record
+                return self.read_fields(cs, j + 2, record, closer=None)
         made_by = (
             subject_key
             if subject_key and subject is not None and self._right_before(cs, i, subject)
