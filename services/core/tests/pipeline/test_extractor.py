@@ -3969,3 +3969,13 @@ def test_payments_from_senders_and_a_dig_day_logged_with_its_fields():
     assert {"date", "amount"} <= set(found["Payment"])
     assert not {"date", "amount"} & set(found["Sender"])
     assert {("DigDay", "Claim"), ("Payment", "Sender")} <= relations(spec)
+
+
+def test_whether_it_has_been_sent_somewhere_and_a_scene_made_difficult():
+    spec = extract_spec(
+        "Our secretary is maintaining all the records in registers, which is becoming very "
+        "difficult, so we need a simple app. Each saree has a design name and whether it has "
+        "been sent to the showroom."
+    )
+    assert entities(spec)["Saree"]["sent_to_showroom"]["type"] == "boolean"
+    assert "Difficult" not in entities(spec)

@@ -1623,7 +1623,19 @@ class FieldReader(ReaderBase):
         words = [
             w for w in words if (w not in lx.AUXILIARIES or w == "has") and w not in lx.PRONOUNS
         ]
-        words = words[:3] if words[:1] == ["has"] else words[-2:]
+        if (
+            words[:1] == ["has"]
+            and len(words) > 2
+            and self._participle(words[1])
+            and words[2] in lx.PREPOSITIONS
+        ):
+            words = words[1:]  # "whether it has been sent to the showroom": sent_to_showroom
+        if words[:1] == ["has"]:
+            words = words[:3]
+        elif len(words) == 3 and self._participle(words[0]) and words[1] in lx.PREPOSITIONS:
+            pass  # "whether it was sent to the showroom": sent_to_showroom
+        else:
+            words = words[-2:]
         if words and words[-1] in lx.PREPOSITIONS:
             words = words[:-1]
         if words:

@@ -98,6 +98,8 @@ ADJECTIVES = frozenset(
     international national regional urban rural residential commercial elderly adult junior
     senior youth annual seasonal spring summer autumn winter fall indoor outdoor wild
     domestic electric manual automatic digital analog broken damaged missing
+    difficult messy complicated confusing hectic chaotic tedious stressful crazy impossible
+    tricky painful awkward unmanageable overwhelming
     upcoming ongoing unfinished unpaid outstanding on-hand in-stock on-staff
     older younger newer bigger smaller larger""".split()
 )
