@@ -3979,3 +3979,13 @@ def test_whether_it_has_been_sent_somewhere_and_a_scene_made_difficult():
     )
     assert entities(spec)["Saree"]["sent_to_showroom"]["type"] == "boolean"
     assert "Difficult" not in entities(spec)
+
+
+def test_the_date_of_a_record_among_its_own_details():
+    spec = extract_spec(
+        "Donors - name, phone.\nReferrals: the referring agency, phone, number of children, "
+        "date of referral and priority (urgent or standard)."
+    )
+    referral = entities(spec)["Referral"]
+    assert referral["date_of_referral"]["type"] == "date"
+    assert referral["priority"]["choices"] == ["urgent", "standard"]

@@ -879,6 +879,11 @@ class FieldReader(ReaderBase):
                 and isinstance(after, NP)
                 and (
                     (self.role(after) != "entity" and np.head in OF_FIELD_HEADS)
+                    or (  # "date of referral" among a referral's own details
+                        np.head in OF_FIELD_HEADS
+                        and owner is not None
+                        and self._known_key(after) == owner
+                    )
                     or (  # "the name of the deceased": no record of the deceased is kept
                         np.head in OF_FIELD_HEADS
                         and after.det == "the"
