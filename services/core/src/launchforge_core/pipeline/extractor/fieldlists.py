@@ -685,13 +685,15 @@ class FieldReader(ReaderBase):
             ):
                 role = "attribute"  # "each site has a name, the school it serves": a field
             if (
-                role == "meta"
+                role in ("meta", "entity")
                 and not np.plural
                 and isinstance(ahead, Token)
                 and ahead.text == "("
                 and self._choice_list_ahead(cs, i + 2)
             ):
-                role = "attribute"  # "platform (eBay / Vinted / Depop)": one of those
+                # "meal choice (chicken, fish or veggie)", "platform (eBay / Vinted / Depop)":
+                # one of those, though the word alone names a record or the app
+                role = "attribute"
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (
@@ -719,14 +721,6 @@ class FieldReader(ReaderBase):
                 i += 2
                 after_and = False
                 continue
-            if (
-                role == "entity"
-                and not np.plural
-                and isinstance(nxt, Token)
-                and nxt.text == "("
-                and self._choice_list_ahead(cs, i + 2)
-            ):
-                role = "attribute"  # "meal choice (chicken, fish or veggie)"
             if (
                 role == "entity"
                 and closer is None
