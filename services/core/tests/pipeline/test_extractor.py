@@ -3764,6 +3764,13 @@ def test_a_row_between_slashes_is_one_too_and_order_lines_keep_their_name():
     }
 
 
+def test_a_sentence_of_values_between_slashes_is_no_heading():
+    spec = extract_spec(
+        "We keep bees.\nI track walks / feeds / vet visits for my dogs.\nDogs: name, breed"
+    )
+    assert {"Walk", "Feed", "VetVisit", "Dog"} <= set(entities(spec))
+
+
 def test_a_row_of_field_words_stays_a_list_of_fields():
     # (a guard: the row's first cell is a field word, so no record called Name)
     spec = extract_spec(

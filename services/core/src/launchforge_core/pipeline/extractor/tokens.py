@@ -167,6 +167,8 @@ def _headed_row(body: str) -> str | None:
         if not (
             0 < len(head) <= 3
             and all(word.isalpha() for word in head)
+            # "I track walks / feeds / vet visits": a sentence's values, no heading
+            and head[0].lower() not in lx.PRONOUNS | lx.POSSESSIVE_DETERMINERS
             and head[-1].lower() not in lx.ATTRIBUTE_NOUNS
             and head[-1].lower() not in _NEVER_A_CHOICE
             and all(len(re.sub(r"\([^()]*\)", " ", cell).split()) <= 8 for cell in cells)
@@ -444,7 +446,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bno\.?(\s+)of\b", r"number\1of", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<![\w#])#(\s*)of\b", r"number\1of", text, flags=re.IGNORECASE)  # "# of"
     # "run, date, no. shorn": how many, as an item of a list
-    text = re.sub(r"(?<=[,:(]) ?no\.[ \t]+(?=[a-z])", " number ", text, flags=re.IGNORECASE)
+    # (a lower-case word after it: ", no. We don't" is an answer)
+    text = re.sub(r"(?<=[,:(]) ?[Nn]o\.[ \t]+(?=[a-z])", " number ", text)
     text = re.sub(
         r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
         lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
