@@ -717,13 +717,9 @@ class ClauseReader(ReaderBase):
         while j < len(cs) and not (
             isinstance(cs[j], Token) and cs[j].text in ("-", ":", "with", ";")
         ):
-            noted = cs[j + 1] if j + 1 < len(cs) else None
-            if (
-                cs[j].text in ("we", "i")
-                and isinstance(noted, Token)
-                and self._base(noted.text) in NOTING_VERBS
-            ):
-                return self.read_fields(cs, j + 2, key, closer=None)  # ", we log the date"
+            noted = self._what_i_note(cs, j, ()) if cs[j].text in ("we", "i") else None
+            if noted is not None:
+                return self.read_fields(cs, noted, key, closer=None)  # ", we log the date"
             j += 1  # "for a block of dates": what it is for, no record
         if j < len(cs) and cs[j].text != ";":
             return self.read_fields(cs, j + 1, key, closer=None)

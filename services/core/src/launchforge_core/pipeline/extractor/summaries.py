@@ -131,21 +131,18 @@ class Summaries:
     def _streak_of(self, words: list[str]) -> EntityInfo | None:
         """``streak of consecutive days swimming``: the dated records the words after the
         streak name (swims), or the idea's only dated records."""
-        dated = [i for i in self.entities.values() if any(f["type"] in DATES for f in i.fields)]
+        dated = [i for i in self.entities.values() if _dated(i)]
         named = [i for i in dated if any(_same_stem(w, i.key) for w in words)]
         return named[0] if named else dated[0] if len(dated) == 1 else None
 
     def _dated_child(self, parent: EntityInfo | None) -> EntityInfo | None:
-        def dated(info: EntityInfo) -> bool:
-            return any(f["type"] in ("date", "datetime") for f in info.fields)
-
         if parent is not None:
             for info in self.entities.values():
-                if parent.key in info.parents and dated(info):
+                if parent.key in info.parents and _dated(info):
                     return info
-            if dated(parent):
+            if _dated(parent):
                 return parent
-        events = [i for i in self.entities.values() if dated(i) and is_event(i.key)]
+        events = [i for i in self.entities.values() if _dated(i) and is_event(i.key)]
         return events[0] if events else None
 
     # --- measures: "average score per player", "how many visits each pet had" ------------
@@ -157,10 +154,8 @@ class Summaries:
         Read on the tagged words, so the phrase ends where the grammar says it does
         ("how many chores each kid did per week": chores, by kid, per week)."""
         words = [t.text for t in tokens]
-        colon = words.index(":") if ":" in words else -1
-        view = any(w in _VIEW_WORDS for w in words) or bool(
-            set(words[max(colon - 2, 0) : max(colon, 0)]) & _ASKING  # "Need: % of visits ..."
-        )
+        # "show me: ...", "Need: % of visits ...": views asked for before a colon
+        view = any(w in _VIEW_WORDS for w in words) or _asked_before_colon(words, len(words))
         read_to = 0  # "waterings per plant per month" is one phrase, not a second at "plant"
         for k in range(len(tokens)):
             phrase = _phrase_at(tokens, words, k) if k >= read_to else None
@@ -701,11 +696,22 @@ def _in_field_list(words: list[str], k: int) -> bool:
     """``..., the total price, ...``: a field named among others, not a view asked for."""
     before = words[k - 1] if k else ""
     before = words[k - 2] if before in ("the", "a", "an") and k > 1 else before
-    colon = words.index(":") if ":" in words[:k] else -1
-    if colon > 0 and set(words[max(colon - 2, 0) : colon]) & _ASKING:
+    if _asked_before_colon(words, k):
         # "Report: % of quotes accepted, total labour per month", "show me: avg fee": views
         return False
     return before in (",", ":", "and", "with")
+
+
+def _asked_before_colon(words: list[str], end: int) -> bool:
+    """Whether the two words before the first colon (ahead of ``end``) ask for something:
+    "Report:", "show me:", "Need:"."""
+    colon = words.index(":") if ":" in words[:end] else -1
+    return colon > 0 and bool(set(words[max(colon - 2, 0) : colon]) & _ASKING)
+
+
+def _dated(info: EntityInfo) -> bool:
+    """Whether the records have a date (or a date and time) to count days by."""
+    return any(f["type"] in DATES for f in info.fields)
 
 
 def _field_named(info: EntityInfo, word: str) -> dict[str, Any] | None:

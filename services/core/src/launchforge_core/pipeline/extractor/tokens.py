@@ -426,7 +426,7 @@ def unwrap(text: str) -> str:
 
 
 # One to three words of a value listed in a sentence ("solar", "treatment plant").
-_SHORT_VALUE = r"[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}"
+_SHORT_VALUE = rf"{_L}[\w'-]*(?: {_L}[\w'-]*){{0,2}}"
 
 
 def normalise(text: str) -> str:
