@@ -3996,3 +3996,48 @@ def test_the_date_of_a_record_among_its_own_details():
     referral = entities(spec)["Referral"]
     assert referral["date_of_referral"]["type"] == "date"
     assert referral["priority"]["choices"] == ["urgent", "standard"]
+
+
+def test_bold_markdown_headings_over_bullets_and_yes_no_items():
+    spec = extract_spec(
+        "Kombucha tracker\n\n**Flavors**\n- name\n- seasonal? (yes/no)\n\n"
+        "**Accounts** (the cafes + shops we wholesale to)\n- business name\n- phone\n"
+        "- net 30 terms y/n\n\n**Deliveries**\n- account\n- delivery date\n"
+        "- invoice amount ($)\n\nWould love: invoice $ per account."
+    )
+    found = entities(spec)
+    assert set(found) == {"Flavor", "Account", "Delivery"}
+    assert found["Flavor"]["seasonal"]["type"] == "boolean"
+    assert found["Account"]["net_term"]["type"] == "boolean"
+    assert ("Delivery", "Account") in relations(spec)
+    [total] = spec["summaries"]
+    assert (total["kind"], total["field"], total["group_by"]) == (
+        "sum",
+        "invoice_amount",
+        "Account",
+    )
+
+
+def test_a_hyphenated_capital_heading_and_a_heading_of_reports_wanted():
+    spec = extract_spec(
+        "BOATS\nname, length (ft), owner\n\nOWNERS\nname, phone\n\nPUMP-OUTS\n"
+        "boat, date, litres, charge £\n\nReports wanted: pump-out charges per month, and a "
+        "count of pump-outs for each boat"
+    )
+    found = entities(spec)
+    assert set(found) == {"Boat", "Owner", "PumpOut"}
+    assert {"date", "litres", "charge"} <= set(found["PumpOut"])
+    assert not {"date", "charge"} & set(found["Boat"])
+    sums = {
+        (s["kind"], s.get("field"), s.get("group_by"), s.get("period")) for s in spec["summaries"]
+    }
+    assert ("sum", "charge", None, "month") in sums
+    assert ("count", None, "Boat", None) in sums
+
+
+def test_a_rate_per_unit_among_fields_is_no_total_asked_for():
+    spec = extract_spec(
+        "I track my scents (name, fragrance oil used, cost per oz) and each batch I pour: "
+        "which scent, pour date, number of candles. I want to see the cost per oz."
+    )
+    assert spec["summaries"] == []

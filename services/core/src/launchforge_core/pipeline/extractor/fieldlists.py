@@ -741,6 +741,13 @@ class FieldReader(ReaderBase):
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
                 role = "attribute"  # "the procedures done": what was done, kept as text
+            if (
+                role == "entity"
+                and isinstance(nxt, Token)
+                and nxt.text == "yes-no"
+                and "-".join(entity_words(np)) not in self.r.entities
+            ):
+                role = "attribute"  # "net 30 terms y/n": a yes/no, not terms kept
             done = (  # past "they speak", "they can offer" ("homes we clean" are records)
                 self._verb_after_modal(cs, i + 2)
                 if isinstance(nxt, Token) and nxt.text in ("they", "he", "she")
@@ -1161,7 +1168,7 @@ class FieldReader(ReaderBase):
             isinstance(before, Token)
             and before.text in (",", ":", "(")
             and isinstance(first, Token)
-            and first.tag in ("VERB", "PREP", "ADV")
+            and first.tag in ("VERB", "PREP", "ADV", "ADJ")  # "seasonal (yes/no)" too
         ):
             return None
         k = i

@@ -472,6 +472,8 @@ class ReaderCore(ReaderBase):
             isinstance(c, Token) and c.tag == "VERB" and not inside[k]
             for k, c in enumerate(cs[:colon])
         )  # "places (shops, pubs where a tin sits): name, ...": an aside, no clause
+        if colon is not None and self._views_heading(cs[:colon]):
+            return  # "Reports wanted: pump-out charges per month": read by the summaries
         if (
             colon is not None
             and verbs_before
@@ -562,6 +564,18 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    @staticmethod
+    def _views_heading(before: list[Chunk]) -> bool:
+        """``Reports wanted``, ``Stats needed``: a heading over the views asked for."""
+        return (
+            len(before) == 2
+            and isinstance(before[0], NP)
+            and before[0].singular in _VIEW_HEADINGS
+            and not before[0].mods
+            and isinstance(before[1], Token)
+            and before[1].text in ("wanted", "needed", "please", "required")
+        )
 
     def _child_of_named(
         self,
@@ -826,6 +840,8 @@ class ReaderCore(ReaderBase):
                 and not (isinstance(prev, Token) and prev.text == "of")  # "number of X per Y"
             ):
                 continue  # "plan name, meals per day, rotis per meal": rates, not records
+            if isinstance(after, Token) and after.text == "yes-no":
+                continue  # "net 30 terms y/n": a yes/no, not terms kept
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

@@ -175,10 +175,18 @@ class Summaries:
             if kind == "plain-count" and set(words[end : end + 4]) & {"with", "(", ":"}:
                 continue  # "honey harvests per hive with date ...": records described
             read_to = end
-            self._measure(kind, what, group, period, " ".join(words[k:end]))
+            asked = view and not _in_field_list(words, k)
+            self._measure(kind, what, group, period, " ".join(words[k:end]), asked=asked)
 
     def _measure(
-        self, kind: str, what: list[str], group: list[str] | None, period: str | None, said: str
+        self,
+        kind: str,
+        what: list[str],
+        group: list[str] | None,
+        period: str | None,
+        said: str,
+        *,
+        asked: bool = False,
     ) -> None:
         plain = kind == "plain-count"  # "visits per pet": a count only of records kept
         counted = self._count_fields(what) if kind == "count" else []
@@ -188,6 +196,16 @@ class Summaries:
             kind, picks = "sum", counted
         else:
             picks = self._picks(kind, plain, what, group, period)
+        if plain and not picks and asked:
+            # "Would love: invoice $ per account", "Reports: pump-out charges per month": no
+            # records so named, but an amount of money so named (not a rate), totalled
+            picks = [
+                (info, f)
+                for info, f in self._numeric("sum", what, group, period)
+                if f is not None and f["type"] == "decimal" and "_per_" not in f["name"]
+            ]
+            kind = "sum" if picks else kind
+            plain = not picks
         kind = "count" if plain else kind
         if not picks:
             if not plain:
@@ -458,7 +476,7 @@ _VIEW_WORDS = frozenset(
     breakdown""".split()
 )
 # Words before a colon over the views asked for ("Report:", "want:")
-_ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs"}
+_ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs", "love", "like"}
 _MONEY_WORDS = frozenset(
     """spent spend spending revenue income earnings earned takings sales invoiced billed
     charged owed paid collected payouts payout money cash made quoted raised received

@@ -46,8 +46,9 @@ _ITEM = re.compile(r"^\s*[A-Za-z][\w'&/()]*(?:\s+[\w'&/()]+){0,3}\s*(?::|\s-\s)"
 
 # A heading on a line of its own: "Sets", "BOOKINGS", "parties:" (a few words, no list)
 _HEADING = re.compile(
-    r"^\s*([A-Za-z][\w'&/()]*(?:[ \t]+[\w'&/()]+){0,4}(?:[ \t]*\([^()\n]*\))?)[ \t]*(:?)[ \t]*$"
-)  # "products (milk, eggs, orange juice)" too
+    r"^\s*([A-Za-z][\w'&/()]*(?:-\w+)*(?:[ \t]+[\w'&/()]+(?:-\w+)*){0,4}"
+    r"(?:[ \t]*\([^()\n]*\))?)[ \t]*(:?)[ \t]*$"
+)  # "products (milk, eggs, orange juice)", "PUMP-OUTS" too
 
 
 # Words after which "no" is the answer, not a number ("yes or no", "said no")
@@ -89,7 +90,7 @@ _ABBREVIATIONS = [
     (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
     (r"\(\s*\u20ac\s*\)", "(eur)"),
     (r"\(\s*\$\s*\)", "(usd)"),
-    (r"(?<=\w)\?(?=[ \t]+(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
+    (r"(?<=\w)\?(?=[ \t]+\(?(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
 ]
 
 
@@ -127,6 +128,7 @@ def list_separators(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         line = re.sub(r"^(\s*)#{1,6}\s+", r"\1", line)  # "### Participants"
+        line = re.sub(r"(\*\*|__)(\S[^*\n]*?)\1", r"\2", line)  # "**Flavors**": bold
         if line.strip().startswith("|"):
             out.append(line)  # a table row: markdown_tables reads it
             continue
