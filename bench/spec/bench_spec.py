@@ -113,9 +113,10 @@ def _type_name(text: Any) -> str:
 
 
 def gold_type(text: str) -> str:
-    """The type a gold field names ("enum: a, b" -> enum; "money" is the decimal)."""
+    """The type a gold field names ("enum: a, b" -> enum; "money" is the decimal, and a
+    "percent" the spec's number: the spec has no type of its own for either)."""
     name = _type_name(text)
-    return "decimal" if name == "money" else name
+    return {"money": "decimal", "percent": "number"}.get(name, name)
 
 
 def _gold_types(item: dict[str, Any]) -> list[str]:

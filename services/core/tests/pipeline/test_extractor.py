@@ -4041,3 +4041,93 @@ def test_a_rate_per_unit_among_fields_is_no_total_asked_for():
         "which scent, pour date, number of candles. I want to see the cost per oz."
     )
     assert spec["summaries"] == []
+
+
+def views_of(spec: dict[str, Any]) -> set[tuple[Any, ...]]:
+    return {
+        (s["entity"], s["kind"], s.get("field"), s.get("group_by"), s.get("period"))
+        for s in spec["summaries"]
+    }
+
+
+def test_a_pipe_row_whose_heading_has_a_remark_and_people_counted_in_a_row():
+    spec = extract_spec(
+        "Vehicles | number plate | owner name\nDrivers | full name | phone\n"
+        "Trips | vehicle | driver | date | passengers | fare collected (KSh)\n"
+        "Contributions (daily, per vehicle) | vehicle | date | amount (KSh)\n\n"
+        "Need to see: avg passengers per trip for each driver, total contributions per month"
+    )
+    found = entities(spec)
+    assert {"date", "amount"} <= set(found["Contribution"])
+    assert not {"date", "amount"} & set(found["Vehicle"])
+    assert found["Trip"]["passenger"]["type"] == "integer"
+    assert ("Trip", "average", "passenger", "Driver", None) in views_of(spec)
+    assert ("Contribution", "sum", "amount", None, "month") in views_of(spec)
+
+
+def test_a_record_of_which_one_entered_which_and_the_best_in_any_one_match():
+    spec = extract_spec(
+        "Carrom tournament app\n\n1. Tournament - name, year, entry fee in \u20b9\n"
+        "2. Player - name, mobile\n"
+        "3. Registration - which player entered which tournament, date registered, fee paid "
+        "y/n, seed number\n4. Match - tournament, date, winner points\n\n"
+        "Reports: number of registrations per tournament, highest winner points in a match "
+        "by tournament"
+    )
+    found = entities(spec)
+    assert found["Tournament"]["entry_fee"]["type"] == "decimal"
+    assert {"date_registered", "fee_paid", "seed_number"} <= set(found["Registration"])
+    assert {("Registration", "Player"), ("Registration", "Tournament")} <= relations(spec)
+    views = views_of(spec)
+    assert ("Registration", "count", None, "Tournament", None) in views
+    assert ("Match", "maximum", "winner_points", "Tournament", None) in views
+
+
+def test_lines_of_headings_with_their_items_in_brackets():
+    spec = extract_spec(
+        "Seagrass monitoring - Moreton Bay project (uni + volunteer divers)\n\n"
+        "Site (site code, name, latitude, zone - either intertidal or subtidal)\n"
+        "Survey (site, date, water temp \u00b0C, visibility in metres)\n"
+        "Quadrat (survey, quadrat number, percent cover, epiphyte score 1 to 5, feeding "
+        "trails y/n)\nSpecies (name, code)\nQuadrat species (quadrat, species, percent "
+        "composition)\n\nOutputs: average percent cover for each survey; % of quadrats with "
+        "feeding trails"
+    )
+    found = entities(spec)
+    assert set(found) == {"Site", "Survey", "Quadrat", "Species", "QuadratSpecies"}
+    assert found["Survey"]["water_temperature"]["type"] == "number"
+    assert found["Survey"]["visibility_metres"]["type"] == "number"
+    assert found["Quadrat"]["percent_cover"]["type"] == "number"
+    score = found["Quadrat"]["epiphyte_score"]
+    assert (score["type"], score["minimum"], score["maximum"]) == ("integer", 1, 5)
+    assert {("QuadratSpecies", "Quadrat"), ("QuadratSpecies", "Species")} <= relations(spec)
+    assert ("Survey", "Site") in relations(spec)
+    views = views_of(spec)
+    assert ("Quadrat", "average", "percent_cover", "Survey", None) in views
+    assert ("Quadrat", "percent", "feeding_trail", None, None) in views
+
+
+def test_sub_bullets_with_choices_a_sentence_bullet_and_two_groupings_of_one_total():
+    spec = extract_spec(
+        "leather shop\n\n- Products\n    - name\n    - category: wallet, belt or bag\n"
+        "    - hours to make\n- Hides\n    - tannery\n    - square feet\n- Orders\n"
+        "    - product\n    - order date\n    - sale price\n    - channel (Etsy, market)\n"
+        "    - each order is cut from one hide - I note which hide and the sq ft used\n\n"
+        "want: sales total by month and by channel. also avg hours to make per category"
+    )
+    found = entities(spec)
+    assert set(found) == {"Product", "Hide", "Order"}
+    assert found["Product"]["category"]["choices"] == ["wallet", "belt", "bag"]
+    assert found["Hide"]["square_foot"]["type"] == "number"
+    assert {("Order", "Product"), ("Order", "Hide")} <= relations(spec)
+    views = views_of(spec)
+    assert ("Order", "sum", "sale_price", None, "month") in views
+    assert ("Order", "sum", "sale_price", "channel", None) in views
+    assert ("Product", "average", "hours", "category", None) in views
+
+
+def test_a_grand_total_named_after_its_records_is_no_total_of_what_follows():
+    spec = extract_spec(
+        "Teams: team name. Scores: team, points. league table = total points per team"
+    )
+    assert ("Score", "sum", "points", "Team", None) in views_of(spec)

@@ -138,6 +138,8 @@ def resolve(reading: Reading) -> Model:
             and draft.words[-1] not in lx.PERIOD_NOUNS
             and draft.words[-1] not in _ONE_RECORD_HEADS
             and _stands_alone(entities[draft.words[0]])
+            # "Quadrat species: quadrat, species, %": a record tying a quadrat to a species
+            and (key, draft.words[-1]) not in relations
         ):
             target = draft.words[-1]
             relations.append((target, draft.words[0]))
@@ -155,6 +157,8 @@ def resolve(reading: Reading) -> Model:
         if len(draft.words) != 1 or key not in entities or key in split:
             continue
         longer = [e for e in entities.values() if len(e.words) > 1 and e.words[-1] == key]
+        if len(longer) == 1 and (key in longer[0].fields or (longer[0].key, key) in relations):
+            continue  # "Quadrat species: quadrat, species, ...": a species is its own record
         if len(longer) == 1:
             _merge(longer[0], draft)
             del entities[key]
@@ -187,6 +191,8 @@ def resolve(reading: Reading) -> Model:
                 # "Teams: name, players": the players are the team's (one of many)
                 relations.append((named, key) if many else (key, named))
                 del draft.fields[name]
+            elif many and len(fdraft.words) == 1 and fdraft.type is None and is_person(last):
+                fdraft.type = "integer"  # "Trips | date | passengers | fare": how many came
 
     for key, kinds in reading.kinds.items():
         owner = entities.get(fix(key))

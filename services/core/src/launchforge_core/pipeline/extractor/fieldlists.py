@@ -372,6 +372,15 @@ class FieldReader(ReaderBase):
                     # "which artist": a reference, made a relation once artists are known
                     draft = FieldDraft([ref.singular], position=i)
                     self.add_field(owner, draft)
+                    second = cs[i + 3] if i + 3 < len(cs) else None
+                    if (
+                        isinstance(after_ref, Token)
+                        and after_ref.tag == "VERB"
+                        and isinstance(second, Token)
+                        and second.text == "which"
+                    ):
+                        i += 3  # "which player entered which tournament": both references
+                        continue
                     # "what instrument (piano or guitar)"; "which truck we used - trucks
                     # just need ...": the dash ends it
                     i = self._item_choices(cs, i + 2, (",", "and", "(", "-", ";", closer), draft)

@@ -166,8 +166,10 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     mods = set(words[:-1])
     if head in ("days", "weeks", "nights", "months") and head != words[-1]:
         return "integer"  # "days worked", "nights stayed": how many, not a date
-    if head in MEASURE_HEADS:
+    if head in MEASURE_HEADS or head.startswith("square-"):  # "square feet" too
         return "number" if head not in ("cm", "mm", "ml") else "integer"  # "frequency mhz"
+    if mods & {"percent", "percentage"}:
+        return "number"  # "percent cover": a share out of a hundred
     if head in PHONE_WORDS or (mods & _PHONE_BEFORE_NUMBER and head == "number"):
         return "phone"
     if head in EMAIL_WORDS or one in EMAIL_WORDS or (head == "address" and "email" in mods):
@@ -200,11 +202,24 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"  # "hours worked", "duration in hours": 1.5 is an answer
     if head in ("minutes", "days", "seconds") or unit in ("minutes", "days"):
         return "integer"
-    if unit in ("km", "miles", "kg", "kgs", "lbs", "litres", "liters", "l", "oz", "kwh") or (
-        unit and unit.startswith("square")
-    ):
+    if unit in (
+        "km",
+        "miles",
+        "kg",
+        "kgs",
+        "lbs",
+        "litres",
+        "liters",
+        "l",
+        "oz",
+        "kwh",
+        "m",
+        "metres",
+        "meters",
+        "cm",
+    ) or (unit and unit.startswith("square")):
         return "number"
-    if unit in ("cm", "mm", "ml", "g", "grams", "m", "metres", "meters", "inches", "feet"):
+    if unit in ("mm", "ml", "g", "grams", "inches", "feet"):
         return "integer"
     if unit in ("degrees", "watts", "volts", "amps", "percent"):
         return "integer"

@@ -117,7 +117,9 @@ UNITS = CURRENCIES | frozenset(
 )
 # Past participles that finish a field's name: "work done", "date joined".
 _PARTICIPLE_ENDINGS = ("ed", "en")
-_PARTICIPLES = frozenset({"done", "made", "spent", "taken", "used", "won", "lost", "sold", "paid"})
+_PARTICIPLES = frozenset(
+    {"done", "made", "spent", "taken", "used", "won", "lost", "sold", "paid", "cut"}
+)
 # Words that tie "whether ..." or a bare participle to a boolean field.
 _BOOL_SKIP = frozenset({"it", "they", "he", "she", "the", "a", "an", "was", "were", "is", "are"})
 # "a rental ties a tenant to a unit": the subject is a record of both sides.

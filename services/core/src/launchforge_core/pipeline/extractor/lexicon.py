@@ -106,7 +106,7 @@ ADJECTIVES = frozenset(
 
 # Verbs people use when they describe what an app does (base forms; inflections are derived).
 VERBS = frozenset(
-    """track log record keep manage store list see view show add create edit delete remove
+    """track log record keep cut manage store list see view show add create edit delete remove
     book schedule assign plan organize organise note mark rate review sell buy order pay send
     share collect follow monitor run walk teach attend borrow lend rent belong contain include
     have own hold register sign check return remember know want need help let allow use make

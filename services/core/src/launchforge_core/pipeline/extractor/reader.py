@@ -133,6 +133,9 @@ def _listed_after(cs: list[Chunk], k: int) -> bool:
     ("dealers (website, phone) - each coin records which dealer ...")."""
     after = cs[k + 1]
     bracket = isinstance(cs[k - 1], Token) and cs[k - 1].text == ")"
+    if isinstance(after, Token) and after.text == "which" and k == 1:
+        # "Registration - which player entered which tournament, date registered, ..."
+        return k + 2 < len(cs) and isinstance(cs[k + 2], NP)
     return isinstance(after, NP) and not (bracket and after.each)
 
 
@@ -214,17 +217,21 @@ class ReaderCore(ReaderBase):
         listed: bool = False,
         force: bool = False,
         period: bool = False,
+        heading: bool = False,
     ) -> str | None:
         """The entity ``np`` names (created on first mention), or None if it names none.
 
         ``force``: the caller has seen that an attribute-like noun has records of its own
         ("grades per student with ..."); ``period``: that a time word does ("every night
-        has a date and a host church")."""
+        has a date and a host church"); ``heading``: that a word for the app heads a list
+        of its own records ("Site: site code, name")."""
         role = self.role(np)
         if force and role in ("attribute", "abstract"):
             role = "entity"
         if period and role == "period":
             role = "entity"
+        if heading and role == "meta":
+            role = "entity"  # "Site: site code, name, ...": survey sites, not the app's
         if (
             force
             and role == "meta"
@@ -455,6 +462,8 @@ class ReaderCore(ReaderBase):
 
     def read_sentence(self, cs: list[Chunk], *, first: bool) -> None:
         inside = self._in_parentheses(cs)  # "(name, payout method: cash or credit)"
+        if first and self._title_line(cs, inside):
+            return
         colon = next(
             (
                 k
@@ -564,6 +573,34 @@ class ReaderCore(ReaderBase):
                 self.read_items(cs, start, listed=True, skip_unknown=True)
                 return
         self.read_clauses(cs)
+
+    def _title_line(self, cs: list[Chunk], inside: list[bool]) -> bool:
+        """``Seagrass monitoring - Moreton Bay project (uni + volunteer divers)``: the idea's
+        title line, a name and the one project it is for (set as the title). A dash at
+        the third chunk at most, then a single thing outside brackets."""
+        dash = next(
+            (k for k, c in enumerate(cs[:3]) if isinstance(c, Token) and c.text == "-"), None
+        )
+        if dash is None or dash == 0:
+            return False
+        after = [
+            c
+            for k, c in enumerate(cs[dash + 1 :], dash + 1)
+            if not inside[k] and not (isinstance(c, Token) and c.text in ("(", ")", "."))
+        ]
+        before = cs[:dash]
+        if not (
+            len(after) == 1
+            and isinstance(after[0], NP)
+            and not after[0].plural
+            and after[0].det is None
+            and len(after[0].words) >= 2
+            and after[0].head in ("project", "programme", "program", "study", "survey")
+            and all(isinstance(c, NP) or c.tag in ("VERB", "NOUN") for c in before)
+        ):
+            return False
+        self.r.title = [w for c in before for w in (c.words if isinstance(c, NP) else [c.text])]
+        return True
 
     @staticmethod
     def _views_heading(before: list[Chunk]) -> bool:
@@ -708,7 +745,12 @@ class ReaderCore(ReaderBase):
         ):
             self.r.title = title_np.words
             return  # "Garage system - MOT & servicing": the app's name and what it is for
-        rest = [c for c in cs[start:] if not (isinstance(c, Token) and c.text == ".")]
+        inside = self._in_parentheses(cs)
+        rest = [
+            c
+            for k, c in enumerate(cs[start:], start)
+            if not inside[k] and not (isinstance(c, Token) and c.text in (".", "(", ")"))
+        ]  # "... - Moreton Bay project (uni + volunteer divers)": the aside aside
         if (
             first
             and isinstance(cs[start - 1], Token)
@@ -731,16 +773,26 @@ class ReaderCore(ReaderBase):
                 )
             # "Results: boat, race, finish position": a plural heading over a list of
             # details is records of their own, even when the word alone is a field
-            counted = (
-                not first
-                and self.role(owner_np) == "attribute"
-                and (
-                    owner_np.plural
-                    or self._names_a_record_first(cs, items_start)
-                    or self._names_itself_first(owner_np, cs, items_start)
+            # ("Species (name, code)": a word that is its own plural, so named too; "Site:
+            # site code, name, ...": a word for the app's site naming its own records)
+            role = self.role(owner_np)
+            counted = not first and (
+                (
+                    role == "attribute"
+                    and (
+                        owner_np.plural
+                        or lx.SINGULAR_OVERRIDES.get(owner_np.head) == owner_np.head
+                        or self._names_a_record_first(cs, items_start)
+                    )
+                )
+                or (
+                    role in ("attribute", "meta")
+                    and self._names_itself_first(owner_np, cs, items_start)
                 )
             )
-            owner = self.entity(owner_np, strength=2, listed=True, force=counted)
+            owner = self.entity(
+                owner_np, strength=2, listed=True, force=counted, heading=counted and role == "meta"
+            )
             self._read_field_items(cs, items_start, owner)
             return
         if not first and self.role(title_np) == "entity":
@@ -755,6 +807,10 @@ class ReaderCore(ReaderBase):
         """``high score: machine, player name, score, date``: a field word over a list that
         opens with a record already kept (the parent it belongs to) is a record too."""
         first = cs[i] if i < len(cs) else None
+        if isinstance(first, Token) and first.text == "which" and i + 1 < len(cs):
+            # "Registration - which player entered which tournament, date registered"
+            which = cs[i + 1]
+            return isinstance(which, NP) and self._known_key(which) is not None
         return (
             isinstance(first, NP)
             and self._known_key(first) is not None

@@ -147,15 +147,17 @@ class Summaries:
 
     # --- measures: "average score per player", "how many visits each pet had" ------------
 
-    def read_measures(self, tokens: list[Token]) -> None:
+    def read_measures(self, tokens: list[Token], *, asked_before: bool = False) -> bool:
         """Every measure the sentence asks for: a kind word ("average", "how many",
         "total", "biggest", "percent"), what it measures, and what it is grouped by.
 
         Read on the tagged words, so the phrase ends where the grammar says it does
         ("how many chores each kid did per week": chores, by kid, per week)."""
         words = [t.text for t in tokens]
-        # "show me: ...", "Need: % of visits ...": views asked for before a colon
+        # "show me: ...", "Need: % of visits ...": views asked for before a colon; "Outputs:
+        # average cover per survey; % of quadrats with ...": the next part of that list
         view = any(w in _VIEW_WORDS for w in words) or _asked_before_colon(words, len(words))
+        view = view or (asked_before and bool(tokens) and _phrase_at(tokens, words, 0) is not None)
         read_to = 0  # "waterings per plant per month" is one phrase, not a second at "plant"
         for k in range(len(tokens)):
             phrase = _phrase_at(tokens, words, k) if k >= read_to else None
@@ -166,7 +168,19 @@ class Summaries:
                 # "% of visits where the child was sent home": the yes/no it counts
                 said = list(itertools.takewhile(lambda w: w not in _CLAUSE_ENDS, words[rest:]))
                 what, rest = [*what, *said], rest + len(said)
+            if (
+                words[rest : rest + 1] == ["in"]
+                and words[rest + 1 : rest + 2] in (["a"], ["an"], ["one"], ["any"])
+                and rest + 2 < len(words)
+                and self._each_record(what, [words[rest + 2]])
+            ):
+                rest += 3  # "highest winner points in a match by tournament": any one match
             group, period, end = _grouping(tokens, rest)
+            then = _grouping(tokens, end) if group else (None, None, end)
+            if group and then[0] and kind != "count" and self._each_record(what, group):
+                # "avg passengers per trip for each driver": per trip is what is averaged
+                group, end = then[0], then[2]
+                period = period or then[1]
             period = period or _period_before(words, k)
             if group is None and period is None and not (view and kind != "count"):
                 continue  # "the total they owe", "one sale per tree": no view asked for
@@ -177,6 +191,27 @@ class Summaries:
             read_to = end
             asked = view and not _in_field_list(words, k)
             self._measure(kind, what, group, period, " ".join(words[k:end]), asked=asked)
+            if words[end : end + 1] == ["and"] and words[end + 1 : end + 2] in (["by"], ["per"]):
+                # "sales total by month and by channel": a second view of the same measure
+                by, per, stop = _grouping(tokens, end + 1)
+                if by or per:
+                    self._measure(kind, what, by, per, " ".join(words[k:stop]), asked=asked)
+                    read_to = stop
+        return view
+
+    def _each_record(self, what: list[str], group: list[str]) -> bool:
+        """Whether ``group`` names the very records whose number ``what`` names, all of
+        its words ("passengers per trip" where a trip keeps its passengers)."""
+        info = self.entity(group[-1])
+        wanted = {singular(w) for w in what if w not in _NOT_NAMES}
+        return (
+            info is not None
+            and bool(wanted)
+            and any(
+                f["type"] in NUMBERS and wanted <= {singular(p) for p in f["name"].split("_")}
+                for f in info.fields
+            )
+        )
 
     def _measure(
         self,
@@ -463,9 +498,10 @@ def read_summaries(
     sentences: list[list[Token]], entities: dict[str, EntityInfo]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     reader = Summaries(entities)
+    asked = False
     for sentence in sentences:
         reader.read(" ".join(t.text for t in sentence))
-        reader.read_measures(sentence)
+        asked = reader.read_measures(sentence, asked_before=asked)
     return reader.found, reader.notes
 
 
@@ -476,7 +512,7 @@ _VIEW_WORDS = frozenset(
     breakdown""".split()
 )
 # Words before a colon over the views asked for ("Report:", "want:")
-_ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs", "love", "like"}
+_ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs", "love", "like", "output", "outputs"}
 _MONEY_WORDS = frozenset(
     """spent spend spending revenue income earnings earned takings sales invoiced billed
     charged owed paid collected payouts payout money cash made quoted raised received
@@ -516,6 +552,7 @@ _BEFORE = {
 # a kind word after what it measures: "distance totals", "attendance count per class"
 _AFTER = {
     "totals": "sum",
+    "total": "sum",  # "sales total by month"
     "count": "count",
     "counts": "count",
     "averages": "average",
@@ -542,7 +579,10 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
     nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
     after_next = tokens[k + 2].text if k + 2 < len(tokens) else ""
     prev = tokens[k - 1].text if k else ""
-    if t.text in _AFTER and k and _names(tokens[k - 1]):
+    # "sales total by month" (but "total points per team", "the rand total of purchases",
+    # "show total milling fees": what follows is totalled)
+    total_of_next = t.text == "total" and nxt not in (*_GROUP_WORDS, "for", "in", ",", "and", "")
+    if t.text in _AFTER and k and _names(tokens[k - 1]) and not total_of_next:
         j = k
         while j > 0 and k - j < 3 and _names(tokens[j - 1]):
             j -= 1
@@ -665,7 +705,11 @@ def _grouping(tokens: list[Token], i: int) -> tuple[list[str] | None, str | None
     period: str | None = None
     for _ in range(2):
         j = i
-        while j < len(tokens) and j - i < 3 and tokens[j].tag in _SKIPPABLE:
+        while (
+            j < len(tokens)
+            and j - i < 3
+            and (tokens[j].tag in _SKIPPABLE or _to_do(tokens, j))  # "hours to make per ..."
+        ):
             if tokens[j].text in _GROUP_WORDS:
                 break
             j += 1
@@ -700,6 +744,11 @@ def _grouping(tokens: list[Token], i: int) -> tuple[list[str] | None, str | None
         group = [x.text for x in tokens[start:j] if x.text != "of"]
         i = j
     return group, period, i
+
+
+def _to_do(tokens: list[Token], j: int) -> bool:
+    """``to`` before a verb: "hours to make", "time to fix"."""
+    return tokens[j].text == "to" and j + 1 < len(tokens) and tokens[j + 1].tag == "VERB"
 
 
 def _period_before(words: list[str], k: int) -> str | None:

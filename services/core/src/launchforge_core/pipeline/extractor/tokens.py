@@ -74,6 +74,8 @@ _ABBREVIATIONS = [
     (r"\baddr\b", "address"),
     (r"\bdesc\b", "description"),
     (r"\bhrs\b", "hours"),
+    (r"\bsq\.?\s*(ft|feet)\b", "square feet"),
+    (r"\bsq\.?\s*(m|metres|meters)\b", "square metres"),
     (r"\bmins\b", "minutes"),
     (r"\bdate\s*/\s*time\b", "date and time"),
     (r"\blat\b(\s*[,/&]\s*|\s+and\s+)long\b", r"latitude\1longitude"),  # "lat, long"
@@ -90,6 +92,14 @@ _ABBREVIATIONS = [
     (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
     (r"\(\s*\u20ac\s*\)", "(eur)"),
     (r"\(\s*\$\s*\)", "(usd)"),
+    # "water temp °C", "(°F)": a temperature's scale, no word of the field's name
+    (r"\(\s*\u00b0\s*[cf]\s*\)", ""),
+    (r"\s*\u00b0\s*[cf]\b", ""),
+    # "entry fee in ₹", "cost in $": the currency, said by its sign
+    (r"\bin\s*\u00a3(?=[\s,;)]|$)", "in gbp"),
+    (r"\bin\s*\u20ac(?=[\s,;)]|$)", "in eur"),
+    (r"\bin\s*\$(?=[\s,;)]|$)", "in usd"),
+    (r"\bin\s*\u20b9(?=[\s,;)]|$)", "in inr"),
     (r"(?<=\w)\?(?=[ \t]+\(?(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
 ]
 
@@ -165,7 +175,8 @@ def _headed_row(body: str) -> str | None:
         cells = [cell.strip() for cell in _outside_brackets(body, sep, "\0").split("\0")]
         if len(cells) < 3 or not all(cells):
             continue
-        head = cells[0].split()
+        # "Contributions (daily, per vehicle) | ...": a remark on the heading
+        head = re.sub(r"\s*\([^()]*\)$", "", cells[0]).split()
         if not (
             0 < len(head) <= 3
             and all(word.isalpha() for word in head)
@@ -189,15 +200,38 @@ def _semicolon_headings(text: str) -> str:
     head is at most three words and whose rest is a list of short items (a sentence with
     a semicolon in it, "we meet on fridays; members pay, guests don't", stays one)."""
     out = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
         m = _SEMICOLON_HEADING.match(line)
         if m is not None and len(m.group(1).split()) <= 3:
             bare = re.sub(r"\([^()]*\)", " ", m.group(2))  # "(hot / jacket)": one item's values
             items = bare.split(",")
             if len(items) >= 2 and all(0 < len(item.split()) <= 5 for item in items):
                 line = f"{m.group(1)}: {m.group(2)}"
+        if any(_bracketed_items(near) for near in lines[max(k - 1, 0) : k] + lines[k + 1 : k + 2]):
+            # "Site (site code, ...)" over "Survey (site, date, ...)": lines of the same shape
+            line = _bracketed_list(line)
         out.append(_trailing_choices(line))
     return "\n".join(out)
+
+
+# "Species (name, code)": a heading of a few words and its items in brackets, on one line
+_BRACKETED_LIST = re.compile(r"^(\s*[A-Za-z][\w'&/-]*(?: [\w'&/-]+){0,2})\s*\(([^()]*)\)\s*$")
+
+
+def _bracketed_items(line: str) -> list[str]:
+    """The items of a ``Species (name, code)`` line: two or more, each short; else []."""
+    m = _BRACKETED_LIST.match(line)
+    items = m.group(2).split(",") if m else []
+    return items if len(items) >= 2 and all(0 < len(i.split()) <= 6 for i in items) else []
+
+
+def _bracketed_list(line: str) -> str:
+    """``Site (site code, name, zone)`` as ``Site: site code, name, zone``: a heading and
+    its items in brackets (a line among others of that shape, not "material (foamex,
+    dibond, acrylic)" among an order's items)."""
+    m = _BRACKETED_LIST.match(line)
+    return f"{m.group(1)}: {m.group(2)}" if m and _bracketed_items(line) else line
 
 
 # "payments: pupil, amount, method - cash, card, cheque": the last item's values after a dash
@@ -327,6 +361,14 @@ def fold_headed_lists(text: str) -> str:
                 items.append(f"{valued.group(1)} ({valued.group(2)})")
                 j += 1
                 continue
+            if len(item.split()) > 8 and item.split()[0].lower() in _SENTENCE_OPENERS:
+                break  # "- each order is cut from one hide - I note ...": a sentence of its own
+            chosen = re.fullmatch(r"([A-Za-z][\w ']{0,30}?)\s*:\s*([^:()]+\bor\b[^:()]+)", item)
+            if chosen and deeper and _BULLET.match(line):
+                # "    - category: wallet, belt, bag or watch strap": one field, its values
+                items.append(f"{chosen.group(1)} ({chosen.group(2)})")
+                j += 1
+                continue
             if _BULLET.match(line):
                 if _ITEM.match(re.sub(r"\([^()]*\)", "", item)):  # not "Visit no. (1 - 6)"
                     break  # "* patients: name, phone": an item list of its own
@@ -345,6 +387,10 @@ def fold_headed_lists(text: str) -> str:
         out.append(f"{'- ' if bulleted else ''}{title}: {', '.join(items)}")
         k = j
     return "\n".join(out)
+
+
+# Words that open a sentence, not an item's name: "each order is cut from one hide"
+_SENTENCE_OPENERS = frozenset({"each", "every", "we", "i", "they", "it", "there"})
 
 
 def _indent(line: str) -> int:
@@ -1171,6 +1217,15 @@ def _decide(
             and (nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)"))
         ):
             return "NOUN"  # "honey frames count and ...": a field named by what it counts
+        if (
+            word in lx.ATTRIBUTE_NOUNS
+            and word == base
+            and nxt is not None
+            and nxt.tag == "NUM"
+            and after_next is not None
+            and after_next.text in ("to", "-", "out")
+        ):
+            return "NOUN"  # "epiphyte score 1 to 5": a field and its range
         if word in _RECORD_NOUNS and nxt is not None and nxt.text == "per":
             return "NOUN"  # "a sales record per edition": a kind of record, one for each
         if not third and prev.is_plural and word == base:
