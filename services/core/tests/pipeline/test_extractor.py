@@ -4131,3 +4131,39 @@ def test_a_grand_total_named_after_its_records_is_no_total_of_what_follows():
         "Teams: team name. Scores: team, points. league table = total points per team"
     )
     assert ("Score", "sum", "points", "Team", None) in views_of(spec)
+
+
+def test_who_attended_in_brackets_a_yes_no_in_brackets_and_a_report_to_someone():
+    spec = extract_spec(
+        "Resident: full name, birthdate\nHealth Worker: name, position (BHW, midwife)\n"
+        "Consultation: resident, attended by (health worker), date, complaint, referred to "
+        "RHU (y/n)\n\nMonthly report to the municipality: number of consultations per month, "
+        "% referred to RHU"
+    )
+    found = entities(spec)
+    assert set(found) == {"Resident", "HealthWorker", "Consultation"}
+    assert found["Resident"]["birthdate"]["type"] == "date"
+    assert found["Consultation"]["referred_to_rhu"]["type"] == "boolean"
+    assert "attended" not in found["Consultation"]
+    assert ("Consultation", "HealthWorker") in relations(spec)
+    views = views_of(spec)
+    assert ("Consultation", "count", None, None, "month") in views
+    assert ("Consultation", "percent", "referred_to_rhu", None, None) in views
+
+
+def test_a_heading_of_one_per_member_per_night_over_its_details():
+    spec = extract_spec(
+        "Scrabble club\n\nMembers\n- name\n- sub paid (tick if yes)\n\nClub nights\n- date\n"
+        "- number of boards\n\nResults - one per member per club night (most people play 3 "
+        "games a night)\n- club night\n- member\n- total score\n- games won\n- bingos\n"
+        "- best word\n- best word score\n\nWant to see: avg total score per member, and the "
+        "highest best word score ever"
+    )
+    found = entities(spec)
+    assert set(found) == {"Member", "ClubNight", "Result"}
+    assert found["Member"]["sub_paid"]["type"] == "boolean"
+    assert {"total_score", "games_won", "best_word", "best_word_score"} <= set(found["Result"])
+    assert {("Result", "Member"), ("Result", "ClubNight")} <= relations(spec)
+    views = views_of(spec)
+    assert ("Result", "average", "total_score", "Member", None) in views
+    assert ("Result", "maximum", "best_word_score", None, None) in views

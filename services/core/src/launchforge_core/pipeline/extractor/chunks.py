@@ -58,6 +58,12 @@ Chunk = NP | Token
 _NP_PARTS = frozenset({"DET", "NUM", "ADJ", "NOUN"})
 
 
+def token_text(cs: list[Chunk], k: int) -> str | None:
+    """The text of the token at ``k`` (None past the end or for a noun phrase)."""
+    c = cs[k] if 0 <= k < len(cs) else None
+    return c.text if isinstance(c, Token) else None
+
+
 def chunk(sentence: list[Token]) -> list[Chunk]:
     out: list[Chunk] = []
     i = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
-from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk, token_text
 from launchforge_core.pipeline.extractor.events import NOTING_VERBS
 from launchforge_core.pipeline.extractor.fields import (
     BOOLEAN_WORDS,
@@ -453,17 +453,26 @@ class FieldReader(ReaderBase):
                     j = i + 1
                     if isinstance(cs[j], Token) and cs[j].tag == "PREP":
                         j += 1
+                    # "attended by (health worker)": who, in brackets
+                    bracketed = token_text(cs, j) == "(" and token_text(cs, j + 2) == ")"
+                    j += bracketed
                     target = cs[j] if j < len(cs) else None
                     after_target = cs[j + 1] if j + 1 < len(cs) else None
-                    if (
-                        isinstance(target, NP)
-                        and isinstance(after_target, Token)
-                        and after_target.text == "yes-no"
+                    # "referred to RHU (y/n)": the yes/no in brackets
+                    in_brackets = (
+                        not bracketed
+                        and token_text(cs, j + 1) == "("
+                        and token_text(cs, j + 2) == "yes-no"
+                        and token_text(cs, j + 3) == ")"
+                    )
+                    if isinstance(target, NP) and (
+                        (isinstance(after_target, Token) and after_target.text == "yes-no")
+                        or in_brackets
                     ):
                         # "trained on printers yes/no": a yes/no field, not a tie
                         words = [c.text, *[t.text for t in cs[i + 1 : j]], *target.words]
                         self.add_field(owner, FieldDraft(words, type="boolean", position=i))
-                        i = j + 2
+                        i = j + (4 if in_brackets else 2)
                         continue
                     if (
                         isinstance(target, NP)
@@ -472,7 +481,7 @@ class FieldReader(ReaderBase):
                     ):
                         # "each hosted by a member", "discussing one book"
                         self.relation(owner, self.entity(target))
-                        i = j + 1
+                        i = j + 1 + bracketed
                         continue
                 paid_in = cs[i + 3] if i + 3 < len(cs) else None
                 if (
@@ -638,12 +647,15 @@ class FieldReader(ReaderBase):
                 and np.head in MONEY
                 and np.det in (None, "the", "a")
             )  # "number of guests, (the) total price and ...": the booking's own total
-            if (
+            summed = (
                 role == "abstract"
                 and len(np.adjs + np.mods) >= 1
                 and (np.adjs + np.mods + [np.head])[0] in lx.AGGREGATE_WORDS
                 and not one_amount
-            ) or np.head in ("averages", "totals"):
+            )
+            if summed and heading_items and self._ends_item(cs, i + 1, closer):
+                role = "attribute"  # "Results: member, total score, best word": its own
+            elif summed or np.head in ("averages", "totals"):
                 return i  # "weekly averages of ...": a summary asked for, not a field
             if (
                 role == "entity"
@@ -925,9 +937,14 @@ class FieldReader(ReaderBase):
                 isinstance(nxt, Token)
                 and nxt.tag in ("VERB", "ADJ")
                 and self._participle(nxt.text)
-                and (self._ends_item(cs, i + 2, closer) or _in_currency(cs, i + 2))
+                and (
+                    self._ends_item(cs, i + 2, closer)
+                    or _in_currency(cs, i + 2)
+                    or (token_text(cs, i + 2) == "(" and token_text(cs, i + 3) == "yes-no")
+                )
             ):
-                draft.words = [*draft.words, nxt.text]  # "work done", "price quoted (£)"
+                # "work done", "price quoted (£)", "sub paid (yes/no)"
+                draft.words = [*draft.words, nxt.text]
                 i += 1
             i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
             following = cs[i] if i < len(cs) else None

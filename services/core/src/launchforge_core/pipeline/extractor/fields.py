@@ -49,7 +49,7 @@ BOOLEAN_WORDS = frozenset(
     featured pinned starred flagged enabled disabled""".split()
 )
 DATE_WORDS = frozenset(
-    """date day birthday deadline dob anniversary expiry expiration due since""".split()
+    """date day birthday birthdate deadline dob anniversary expiry expiration due since""".split()
 )
 TIME_WORDS = frozenset({"time"})
 DATETIME_WORDS = frozenset({"datetime", "timestamp", "when"})

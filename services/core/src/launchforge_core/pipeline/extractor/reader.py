@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
-from launchforge_core.pipeline.extractor.chunks import NP, Chunk, chunk
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk, chunk, token_text
 from launchforge_core.pipeline.extractor.clauses import ClauseReader
 from launchforge_core.pipeline.extractor.events import EventReader
 from launchforge_core.pipeline.extractor.fieldlists import FieldReader
@@ -145,28 +145,27 @@ def _one_made(cs: list[Chunk], k: int, colon: int) -> bool:
     return isinstance(thing, NP) and thing.det in ("a", "an")
 
 
-def _word(cs: list[Chunk], k: int) -> str | None:
-    """The text of the token at ``k`` (None past the end or for a noun phrase)."""
-    c = cs[k] if 0 <= k < len(cs) else None
-    return c.text if isinstance(c, Token) else None
-
-
 def _without_refusals(cs: list[Chunk]) -> list[Chunk]:
     """``cs`` without a clause in which the person says they do not want something kept
     ("- I don't need to know who bought what though", "No need to record who cleaned"):
     its nouns are things left out, not records. The clause runs to a "but" or ";"."""
     for k, c in enumerate(cs):
         refused = (
-            _word(cs, k) in ("i", "we")
-            and _word(cs, k + 1) in ("do", "does", "did")
-            and _word(cs, k + 2) in ("n't", "not")
-            and _word(cs, k + 3) in _REFUSED_VERBS
-        ) or (isinstance(c, NP) and c.head == "need" and c.det == "no" and _word(cs, k + 1) == "to")
+            token_text(cs, k) in ("i", "we")
+            and token_text(cs, k + 1) in ("do", "does", "did")
+            and token_text(cs, k + 2) in ("n't", "not")
+            and token_text(cs, k + 3) in _REFUSED_VERBS
+        ) or (
+            isinstance(c, NP)
+            and c.head == "need"
+            and c.det == "no"
+            and token_text(cs, k + 1) == "to"
+        )
         if not refused:
             continue
-        end = next((j for j in range(k + 1, len(cs)) if _word(cs, j) in ("but", ";")), len(cs))
+        end = next((j for j in range(k + 1, len(cs)) if token_text(cs, j) in ("but", ";")), len(cs))
         start = k
-        while _word(cs, start - 1) in ("-", ",", "and"):
+        while token_text(cs, start - 1) in ("-", ",", "and"):
             start -= 1
         return _without_refusals(cs[:start] + cs[end:])
     return cs
@@ -604,15 +603,15 @@ class ReaderCore(ReaderBase):
 
     @staticmethod
     def _views_heading(before: list[Chunk]) -> bool:
-        """``Reports wanted``, ``Stats needed``: a heading over the views asked for."""
-        return (
-            len(before) == 2
-            and isinstance(before[0], NP)
-            and before[0].singular in _VIEW_HEADINGS
-            and not before[0].mods
-            and isinstance(before[1], Token)
-            and before[1].text in ("wanted", "needed", "please", "required")
-        )
+        """``Reports wanted``, ``Monthly report to the council``: a heading over the views
+        asked for."""
+        first = before[0] if before else None
+        if not (isinstance(first, NP) and first.singular in _VIEW_HEADINGS and not first.mods):
+            return False
+        rest = [c.text if isinstance(c, Token) else "" for c in before[1:]]
+        # "Monthly report to the municipality": who the views are for
+        to_whom = len(rest) == 2 and rest[0] in ("to", "for") and isinstance(before[2], NP)
+        return rest in (["wanted"], ["needed"], ["please"], ["required"]) or to_whom
 
     def _child_of_named(
         self,
@@ -735,7 +734,11 @@ class ReaderCore(ReaderBase):
         items_start = start
         if title_np.singular in _VIEW_HEADINGS and not title_np.mods:
             return  # "Reports: jobs per mechanic per week": views, read by the summaries
-        fields_only = self._looks_like_field_list(cs, items_start)
+        # "Results (one per member per night): club night, member, games won, bingos":
+        # a list that opens with a record kept is the details of one of these
+        fields_only = self._looks_like_field_list(cs, items_start) or (
+            not first and self._names_a_record_first(cs, items_start, one=True)
+        )
         if (
             first
             and fields_only
@@ -803,7 +806,7 @@ class ReaderCore(ReaderBase):
         end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
         self._clause_after_list(cs, end)
 
-    def _names_a_record_first(self, cs: list[Chunk], i: int) -> bool:
+    def _names_a_record_first(self, cs: list[Chunk], i: int, *, one: bool = False) -> bool:
         """``high score: machine, player name, score, date``: a field word over a list that
         opens with a record already kept (the parent it belongs to) is a record too."""
         first = cs[i] if i < len(cs) else None
@@ -814,6 +817,7 @@ class ReaderCore(ReaderBase):
         return (
             isinstance(first, NP)
             and self._known_key(first) is not None
+            and not (one and first.plural)
             and i + 1 < len(cs)
             and isinstance(cs[i + 1], Token)
             and cs[i + 1].text == ","

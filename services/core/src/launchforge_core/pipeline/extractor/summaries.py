@@ -770,10 +770,12 @@ def _in_field_list(words: list[str], k: int) -> bool:
 
 
 def _asked_before_colon(words: list[str], end: int) -> bool:
-    """Whether the two words before the first colon (ahead of ``end``) ask for something:
-    "Report:", "show me:", "Need:"."""
+    """Whether the words before the first colon (ahead of ``end``) ask for something:
+    "Report:", "show me:", "Need:", "Monthly report to the council:" (two words, or all
+    of a heading of five at most)."""
     colon = words.index(":") if ":" in words[:end] else -1
-    return colon > 0 and bool(set(words[max(colon - 2, 0) : colon]) & _ASKING)
+    asking = words[:colon] if colon <= 5 else words[max(colon - 2, 0) : colon]
+    return colon > 0 and bool(set(asking) & _ASKING)
 
 
 def _dated(info: EntityInfo) -> bool:

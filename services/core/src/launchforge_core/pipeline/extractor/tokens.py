@@ -65,7 +65,9 @@ _ABBREVIATIONS = [
     (r"\bappt\b", "appointment"),
     (r"\bd\.?o\.?b\b\.?", "date of birth"),
     (r"\best\.(?=\s)", "estimated"),
+    (r"\(\s*tick(?:\s+(?:box|if\s+(?:yes|so|done|paid)))?\s*\)", "(yes/no)"),  # "(tick if yes)"
     (r"\bqty\b", "quantity"),
+    (r"\bavg\b\.?", "average"),
     (r"\bmob\b", "mobile"),
     (r"\b(on|off)[ -]site\b", r"\1-site"),  # "hours on site": where, not a site record
     (r"\bpts\b", "points"),
@@ -324,7 +326,7 @@ def fold_headed_lists(text: str) -> str:
     over "    - name"; or, under a heading in capitals or with a colon, plain short lines
     up to a blank line) read as the one-line list they are. A bullet that is a list of
     its own ("* patients: name, phone") is left as it is."""
-    lines = text.split("\n")
+    lines = [_one_per_heading(line) for line in text.split("\n")]
     out: list[str] = []
     k = 0
     while k < len(lines):
@@ -336,7 +338,8 @@ def fold_headed_lists(text: str) -> str:
             continue
         title, colon = heading.group(1), heading.group(2)
         # "SIGNS (an order can have several)": a remark on the heading, not part of it
-        title = re.sub(r"\s*\(([^(),]*\s){2,}[^(),]*\)$", "", title)
+        # (but "Results (one per member per night)" says what each result is of)
+        title = re.sub(r"\s*\((?!one )([^(),]*\s){2,}[^(),]*\)$", "", title)
         indent = _indent(lines[k])
         plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
         one_line = (
@@ -391,6 +394,20 @@ def fold_headed_lists(text: str) -> str:
 
 # Words that open a sentence, not an item's name: "each order is cut from one hide"
 _SENTENCE_OPENERS = frozenset({"each", "every", "we", "i", "they", "it", "there"})
+
+
+# "Results - one per member per club night (most play 3 games)": a heading, what each is of
+_ONE_PER_HEADING = re.compile(
+    r"^(\s*[A-Za-z][\w']*(?: [\w']+){0,2})\s+-\s+(one (?:per|for each|for every) [^()]+?)"
+    r"\s*(?:\([^()]*\))?\s*$"
+)
+
+
+def _one_per_heading(line: str) -> str:
+    """``Results - one per member per club night (...)`` as ``Results (one per member per
+    club night)``: the heading, with what each of its records is of kept as a remark."""
+    m = _ONE_PER_HEADING.match(line)
+    return f"{m.group(1)} ({m.group(2)})" if m else line
 
 
 def _indent(line: str) -> int:
