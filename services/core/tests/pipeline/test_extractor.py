@@ -4167,3 +4167,42 @@ def test_a_heading_of_one_per_member_per_night_over_its_details():
     views = views_of(spec)
     assert ("Result", "average", "total_score", "Member", None) in views
     assert ("Result", "maximum", "best_word_score", None, None) in views
+
+
+def test_values_given_as_examples_a_name_explained_and_a_record_of_an_event():
+    spec = extract_spec(
+        "I grow orchids and the collection has crept up to 70-odd plants. For every plant I "
+        "want the name (cultivar or hybrid name), the genus (mostly Phalaenopsis, "
+        "Paphiopedilum and Cattleya but really anything), the date acquired and the price I "
+        "paid (CAD). Each time a plant blooms I log a bloom record with the spike date, the "
+        "number of flowers and whether it was fragrant. I'd love to see the average number of "
+        "flowers per plant, and how many blooms I get per year."
+    )
+    found = entities(spec)
+    assert set(found) == {"Plant", "Bloom"}
+    assert found["Plant"]["name"]["type"] == "string"
+    assert found["Plant"]["genus"]["type"] == "string"
+    assert {"date_acquired", "price"} <= set(found["Plant"])
+    assert {"spike_date", "number_of_flowers", "fragrant"} <= set(found["Bloom"])
+    assert relations(spec) == {("Bloom", "Plant")}
+    views = views_of(spec)
+    assert ("Bloom", "average", "number_of_flowers", "Plant", None) in views
+    assert ("Bloom", "count", None, None, "year") in views
+
+
+def test_a_score_kept_as_its_parts_and_a_record_wanted_for_every_player_of_a_match():
+    spec = extract_spec(
+        "I'm the secretary of a hurling club in north Tipperary (junior B, nothing fancy). "
+        "For each player we'd keep his name, phone, the registration number the county board "
+        "gives him, and his usual position (goalie, back or forward). For every match we note "
+        "the date, the opponent and the final score - so our goals, our points, their goals "
+        "and their points. Then for each match I'd like an appearance record for every player "
+        "who played: the minutes played and whether he got a yellow card."
+    )
+    found = entities(spec)
+    assert "NorthTipperary" not in found
+    assert {"registration_number", "usual_position"} <= set(found["Player"])
+    assert {"our_goals", "our_points", "their_goals", "their_points"} <= set(found["Match"])
+    assert "final_score" not in found["Match"]
+    assert {"minutes_played", "yellow_card"} <= set(found["AppearanceRecord"])
+    assert {("AppearanceRecord", "Match"), ("AppearanceRecord", "Player")} <= relations(spec)

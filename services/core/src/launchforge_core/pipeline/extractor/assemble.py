@@ -59,6 +59,10 @@ class Model:
 _ONE_RECORD_HEADS = ("stat", "statistics", "line", "item")
 
 
+# Words for "a record of": "a bloom record", "a feeding entry"
+_RECORD_WORDS = frozenset({"record", "entry", "log"})
+
+
 def resolve(reading: Reading) -> Model:
     """Merge compounds and bare heads, turn entity-named fields into relations."""
     relations = list(reading.relations)
@@ -151,6 +155,13 @@ def resolve(reading: Reading) -> Model:
             del entities[key]
             rename[key] = target
             split.add(target)
+    # "each time a plant blooms I log a bloom record with ...": the record is the bloom
+    for key, draft in list(entities.items()):
+        first = draft.words[0]
+        if len(draft.words) == 2 and first in entities and draft.words[-1] in _RECORD_WORDS:
+            _merge(entities[first], draft)
+            del entities[key]
+            rename[key] = first
     # "records" after "service records": the same entity (but "desk bookings" made a
     # Booking of a Desk: "room bookings" are other records)
     for key, draft in list(entities.items()):

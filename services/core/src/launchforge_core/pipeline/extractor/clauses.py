@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
-from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk, token_text
 from launchforge_core.pipeline.extractor.events import NOTING_VERBS
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
@@ -367,7 +367,7 @@ class ClauseReader(ReaderBase):
                     closer = ")" if text == "(" else None
                     i = self.read_fields(cs, i + 1, focus, closer=closer)
                     continue
-                if text == "(" and subject is not None:
+                if text == "(" and subject is not None and not self._a_place_before(cs, i):
                     key = self.entity(subject) if self.role(subject) == "entity" else None
                     if key:
                         i = self.read_fields(cs, i + 1, key, closer=")")
@@ -1078,6 +1078,13 @@ class ClauseReader(ReaderBase):
                 # did, a record of theirs (one delivery, one farmer), not a pairing
                 self.relation(focus, pair)
                 pair = None
+        we = next(
+            (k for k in range(i, min(i + 3, len(cs))) if token_text(cs, k) in ("i", "we")), None
+        )
+        for_every = self._record_for_every(cs, we, also=focus) if we is not None else None
+        if for_every is not None:
+            # "for each match I keep an appearance record for every player who played: ..."
+            return for_every
         record = self._record_noted(cs, i)
         if record is not None:
             # "for every team in every round we record a result: room, side, ...": the
@@ -1218,27 +1225,30 @@ class ClauseReader(ReaderBase):
         self.last_entity = child
         return self.read_fields(cs, noted, child, closer=None)
 
-    def _a_record_made(self, cs: list[Chunk], k: int) -> NP | None:
-        """At ``k``: ``record a result``, ``log a walk``: the record a verb makes."""
+    def _a_record_made(self, cs: list[Chunk], k: int, *, wanted: bool = False) -> NP | None:
+        """At ``k``: ``record a result``, ``log a walk`` (``wanted``: "want a result" too):
+        the record a verb makes."""
         verb = cs[k] if k < len(cs) else None
         np = cs[k + 1] if k + 1 < len(cs) else None
         if (
             isinstance(verb, Token)
             and verb.tag == "VERB"
-            and self._base(verb.text) in _RECORDING_VERBS
+            and (self._base(verb.text) in _RECORDING_VERBS or (wanted and verb.text == "want"))
             and isinstance(np, NP)
             and np.det in ("a", "an")
         ):
             return np
         return None
 
-    def _record_for_every(self, cs: list[Chunk], i: int) -> int | None:
+    def _record_for_every(self, cs: list[Chunk], i: int, also: str | None = None) -> int | None:
         """At ``we``: ``we record a result for every driver in a session: which kart,
-        ...``: the record is named, of each of the things it is for; None if not that."""
+        ...``: the record is named, of each of the things it is for (and of ``also``, the
+        X of "for each X" before it); None if not that."""
         k = i + 1
         while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
             k += 1
-        np = self._a_record_made(cs, k)
+        # ("I'd like an appearance record for every lad who played: ...")
+        np = self._a_record_made(cs, k, wanted=True)
         prep, each = (cs[n] if n < len(cs) else None for n in (k + 2, k + 3))
         if not (
             np is not None
@@ -1261,12 +1271,16 @@ class ClauseReader(ReaderBase):
         ):
             parents.append(other)  # "for every driver in a session": of the session too
             j += 2
+        if token_text(cs, j) in ("who", "that") and token_text(cs, j + 1) is not None:
+            j += 2  # "for every lad who played": which of them
         then = cs[j] if j < len(cs) else None
         if not (isinstance(then, Token) and then.text in (":", "with", "-")):
             return None
         child = self.entity(np, strength=2, listed=True, force=True)
         if child is None:
             return None
+        if also is not None and also != child:
+            self.relation(child, also)
         for parent in parents:
             self.relation(child, self.entity(parent, strength=1))
         self.last_entity = child
@@ -1874,6 +1888,17 @@ class ClauseReader(ReaderBase):
                 self.r.links.append((a, b))
             return k + 1
         return j + 1
+
+    def _a_place_before(self, cs: list[Chunk], i: int) -> bool:
+        """``a club in north Tipperary (junior B, ...)``: a place named before the bracket
+        at ``i``, where the scene is, not a record with fields."""
+        np, prep = cs[i - 1] if i else None, cs[i - 2] if i >= 2 else None
+        return (
+            isinstance(np, NP)
+            and isinstance(prep, Token)
+            and prep.text in ("in", "near", "outside", "around", "from")
+            and self._known_key(np) is None
+        )
 
     def _known_prefix(self, np: NP) -> str | None:
         """``which crew`` once crew members are kept and "crew" is not: the crew member

@@ -41,6 +41,11 @@ _LIGHT_VERBS = frozenset({"go", "come", "get", "set", "put", "add", "make", "do"
 # Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
 _REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
 # The endings of past participles: "whether it was sent or received", "shaken or stirred".
+# Words in brackets after a field that make its values examples, not all there are
+_OPEN_ENDED = frozenset(
+    """mostly usually mainly typically generally normally often sometimes including
+    anything whatever etc others""".split()
+)
 _PARTICIPLE_ENDS = ("ed", "en", "nt", "wn", "ld", "ne", "ght")
 # "date of purchase", "type of work": the head and what follows "of" name one field.
 OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))
@@ -89,6 +94,9 @@ def _participle_of(text: str, base: str) -> str:
         return text
     if base in _IRREGULAR_PARTICIPLES:
         return _IRREGULAR_PARTICIPLES[base]
+    forms = [form for form, of in lx.IRREGULAR_VERBS.items() if of == base and form != base]
+    if forms:  # "threw" -> thrown, "crept" -> crept: the participle the word lists know
+        return next((form for form in forms if form.endswith("n")), forms[0])
     if base.endswith("e"):
         return f"{base}d"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
@@ -610,6 +618,16 @@ class FieldReader(ReaderBase):
             role = self.role(np)
             if fields_read and self._new_clause_at(cs, i):
                 return i  # "..., and every month they make a payment": not a field
+            parts = self._parts_after(cs, i + 1)
+            if parts:
+                # "the final score - so our goals, our points, their goals and their
+                # points": the score is kept as its parts, each told by whose it is
+                for part in parts:
+                    words = [str(part.det), *self._field_words(part)]
+                    self.add_field(owner, FieldDraft(words, position=part.index))
+                i = cs.index(parts[-1], i) + 1
+                fields_read += len(parts)
+                continue
             forced = (
                 role == "attribute"
                 and np.plural
@@ -958,6 +976,17 @@ class FieldReader(ReaderBase):
                 self._when_it_did(draft, cs[i + 1 : end], owner)
                 i = end
             elif (
+                isinstance(following, NP)
+                and following.det == "the"
+                and isinstance(happens, Token)
+                and happens.tag == "VERB"
+                and happens.text.endswith("s")
+                and happens.text != self._base(happens.text)
+                and fields_read
+            ):
+                # "the registration number the county board gives him": whose number it is
+                i = self._skip_clause(cs, i, closer)
+            elif (
                 draft.words == ["date"]
                 and isinstance(following, NP)
                 and following.det in ("their", "his", "her", "its")
@@ -1099,7 +1128,10 @@ class FieldReader(ReaderBase):
             if t.text == "(":  # "dietary notes (gluten free, nut allergy)": examples
                 return self._skip_parens(cs, i)
             return i
-        if t.text in ("like", ":", "-") or (t.text == "(" and self._choice_list_ahead(cs, i + 1)):
+        named = draft.words[-1] in ("name", "title")  # "the name (cultivar or hybrid name)"
+        if t.text in ("like", ":", "-") or (
+            t.text == "(" and not named and self._choice_list_ahead(cs, i + 1)
+        ):
             choices, j = self._choices(cs, i + 1, closer=")" if t.text == "(" else None)
             if len(choices) >= 2:
                 draft.choices = choices
@@ -1131,6 +1163,22 @@ class FieldReader(ReaderBase):
                 draft.choices, draft.type = choices, "enum"
                 return j
         return i
+
+    @staticmethod
+    def _parts_after(cs: list[Chunk], i: int) -> list[NP]:
+        """At a dash or colon after a field: its parts, when a list of three or more
+        things told by whose they are follows ("- so our goals, our points, their
+        goals"); else none."""
+        if token_text(cs, i) not in ("-", ":"):
+            return []
+        start = i + 1 + (token_text(cs, i + 1) in ("so", "i-e", "namely"))
+        parts: list[NP] = []
+        for c in cs[start : start + 10]:
+            if isinstance(c, NP) and c.det in ("our", "their", "his", "her", "my"):
+                parts.append(c)
+            elif not (isinstance(c, Token) and c.text in (",", "and")):
+                break
+        return parts if len(parts) >= 3 else []
 
     def _examples(self, cs: list[Chunk], i: int) -> bool:
         """``(dentists and hygienists)``: kinds of the thing before, not its fields."""
@@ -1429,10 +1477,14 @@ class FieldReader(ReaderBase):
         return False
 
     def _choice_list_ahead(self, cs: list[Chunk], i: int) -> bool:
+        """Whether a bracket opened before ``i`` lists the values a field takes (not
+        examples: "(mostly Phalaenopsis and Cattleya but really anything)")."""
         separators = 0
         for c in cs[i:]:
             if isinstance(c, Token) and c.text == ")":
                 break
+            if isinstance(c, Token) and c.text in _OPEN_ENDED:
+                return False
             if isinstance(c, Token) and c.text in (",", "or", "/"):
                 separators += 1
             if isinstance(c, Token) and c.tag == "VERB" and not self._participle(c.text):
@@ -1576,7 +1628,10 @@ class FieldReader(ReaderBase):
                     isinstance(c, Token)
                     and c.tag not in ("ADJ", "PREP", "NOUN", "NV", "DET")
                     and not (c.tag == "VERB" and self._base(c.text) == c.text)  # "trade"
-                    and not (c.tag == "VERB" and c.text.endswith(_PARTICIPLE_ENDS))  # "sent"
+                    and not (
+                        c.tag == "VERB"
+                        and (c.text.endswith(_PARTICIPLE_ENDS) or c.text in lx.IRREGULAR_VERBS)
+                    )  # "sent", "heard"
                 ):
                     return None
                 words.extend(c.words if isinstance(c, NP) else [c.text])
@@ -1642,7 +1697,9 @@ class FieldReader(ReaderBase):
                 elif self.role(c) == "self" or (c.det in ("a", "an", "the") and not words):
                     pass  # the subject: "whether the dog is ..."
                 elif c.det is None or c.det in lx.POSSESSIVE_DETERMINERS or words:
-                    words.extend(w for w in c.words if w not in lx.POSSESSIVE_DETERMINERS)
+                    # "whether he got a yellow card": yellow_card ("its own tap": tap)
+                    told = [*(a for a in c.adjs if a not in ("own", "other")), *c.words]
+                    words.extend(w for w in told if w not in lx.POSSESSIVE_DETERMINERS)
             elif c.text in ("has", "have", "had") and not words:
                 words.append("has")
             elif (

@@ -541,6 +541,14 @@ def normalise(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # "I'd like an appearance record for ...", "we would love a feeding log": a record
+    # wanted ("I'd like a weekly total" asks for a view, and reads so)
+    text = re.sub(
+        r"(?:'d|\bwould)(\s+)(?:like|love)\b(?=\s+(?:a|an)\s+(?:\w+\s+){0,2}(?:record|entry|log)\b)",
+        r"\1want",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "we've got sixty shooters", "each site has got a name": have, said the British way
     # (a line break stays where it was: unwrapping reads the lines' widths)
     text = re.sub(r"'ve(\s+)got\b", r" have\1", text, flags=re.IGNORECASE)
