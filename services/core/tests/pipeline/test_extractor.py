@@ -4206,3 +4206,51 @@ def test_a_score_kept_as_its_parts_and_a_record_wanted_for_every_player_of_a_mat
     assert "final_score" not in found["Match"]
     assert {"minutes_played", "yellow_card"} <= set(found["AppearanceRecord"])
     assert {("AppearanceRecord", "Match"), ("AppearanceRecord", "Player")} <= relations(spec)
+
+
+def test_a_hatchery_told_in_prose_with_clauses_on_its_fields():
+    spec = extract_spec(
+        "I run a small hatchery - we hatch day-old chicks and sell them to farmers. For each "
+        "incubator I keep the name, the capacity in eggs and the power source, which is "
+        "either generator or solar. Each batch of eggs goes into one incubator and is of one "
+        "breed. For a batch I record the date set, the number of infertile eggs at candling, "
+        "the chicks hatched and the hatch date. Breeds are just a name (e.g. Noiler, Isa "
+        "Brown) and the cost per egg in naira. Customers: name and phone. When a customer "
+        "buys I write a sale with the date, the batch the chicks came from, the number of "
+        "chicks, the price per chick (naira) and amount paid. What I want to see: total "
+        "amount paid per month, and the average chicks hatched per incubator."
+    )
+    found = entities(spec)
+    assert set(found) == {"Incubator", "Batch", "Breed", "Customer", "Sale"}
+    assert found["Incubator"]["capacity"]["type"] == "integer"
+    assert found["Incubator"]["power_source"]["choices"] == ["generator", "solar"]
+    assert {"number_of_infertile_eggs", "chicks_hatched", "hatch_date"} <= set(found["Batch"])
+    assert {"name", "cost_per_egg"} <= set(found["Breed"])
+    assert {"number_of_chicks", "price_per_chick", "amount_paid"} <= set(found["Sale"])
+    assert {("Batch", "Incubator"), ("Batch", "Breed"), ("Sale", "Batch")} <= relations(spec)
+    views = views_of(spec)
+    assert ("Sale", "sum", "amount_paid", None, "month") in views
+    assert ("Batch", "average", "chicks_hatched", "Incubator", None) in views
+
+
+def test_things_on_the_timetable_are_the_heading_and_loads_of_requests_are_requests():
+    spec = extract_spec(
+        "Here's what I need:\n- members: name, email\n- classes on the timetable: the style, "
+        "the teacher, the start time\nRequests: date. The same chemical turns up in loads of "
+        "requests."
+    )
+    found = entities(spec)
+    assert {"style", "start_time"} <= set(found["Class"])
+    assert "Load" not in found
+
+
+def test_a_thing_that_turns_up_in_loads_of_others_is_linked_to_them():
+    spec = extract_spec(
+        "Songs: title, artist. Gigs: venue, date. For every gig there's a setlist, which just "
+        "means which songs we played there, and obviously a song turns up at loads of gigs."
+    )
+    found = entities(spec)
+    assert "Load" not in found
+    links = [e for e in found if e not in ("Song", "Gig")]
+    assert len(links) == 1
+    assert {(links[0], "Gig"), (links[0], "Song")} <= relations(spec)

@@ -295,10 +295,11 @@ def resolve(reading: Reading) -> Model:
 # "a song can be in several setlists", "a student can take several courses": both sides many.
 M2M_VERBS = frozenset(
     """be go belong appear sit end join attend take use share sign-up-for sign-up register
-    enrol enroll follow subscribe support watch visit speak like""".split()
+    enrol enroll follow subscribe support watch visit speak like turn feature""".split()
 )  # "a customer can follow several series": the series are others' too, not theirs
-# The subject of these is the member of the link ("a song can be in several setlists").
-MEMBER_VERBS = frozenset({"be", "go", "belong", "appear", "sit", "end"})
+# The subject of these is the member of the link ("a song can be in several setlists",
+# "a chemical turns up in many requests").
+MEMBER_VERBS = frozenset({"be", "go", "belong", "appear", "sit", "end", "turn", "feature"})
 
 
 def _many_sides(

@@ -260,9 +260,13 @@ class ClauseReader(ReaderBase):
                     and what.det in ("a", "an")
                     and self.role(what) == "attribute"
                     and isinstance(after_next, Token)
-                    and after_next.text in (",", "and")
+                    and (
+                        after_next.text in (",", "and")
+                        or (after_next.text == "(" and token_text(cs, at + 2) == "like")
+                    )
                 ):
                     # "an outing is a date, a place, the weather and ...": what it has
+                    # ("breeds are just a name (e.g. Noiler, Kuroiler) and a cost")
                     key = self.entity(subject, strength=2)
                     if key:
                         i, subject = self.read_fields(cs, at, key, closer=None), None

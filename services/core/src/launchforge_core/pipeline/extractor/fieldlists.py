@@ -41,9 +41,11 @@ _LIGHT_VERBS = frozenset({"go", "come", "get", "set", "put", "add", "make", "do"
 # Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
 _REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
 # The endings of past participles: "whether it was sent or received", "shaken or stirred".
+# Fields that can be told in things counted: "the capacity in eggs", "size in people"
+_COUNTED_IN = frozenset({"capacity", "size", "quantity", "amount", "count", "total"})
 # Words in brackets after a field that make its values examples, not all there are
 _OPEN_ENDED = frozenset(
-    """mostly usually mainly typically generally normally often sometimes including
+    """mostly usually mainly typically generally normally often sometimes including like
     anything whatever etc others""".split()
 )
 _PARTICIPLE_ENDS = ("ed", "en", "nt", "wn", "ld", "ne", "ght")
@@ -968,6 +970,16 @@ class FieldReader(ReaderBase):
             following = cs[i] if i < len(cs) else None
             happens = cs[i + 1] if i + 1 < len(cs) else None
             if (
+                token_text(cs, i) in ("at", "after", "before")
+                and isinstance(happens, Token | NP)
+                and happens.text.endswith("ing")
+                and not (isinstance(happens, NP) and (happens.det or happens.mods))
+                and self._ends_item(cs, i + 2, closer)
+            ):
+                i += 2  # "the number of infertile eggs at candling": when it is counted
+                following = cs[i] if i < len(cs) else None
+                happens = cs[i + 1] if i + 1 < len(cs) else None
+            if (
                 isinstance(following, Token)
                 and following.tag == "PRON"
                 and following.text in ("i", "we", "they", "it", "you")
@@ -980,11 +992,16 @@ class FieldReader(ReaderBase):
                 and following.det == "the"
                 and isinstance(happens, Token)
                 and happens.tag == "VERB"
-                and happens.text.endswith("s")
                 and happens.text != self._base(happens.text)
+                and (
+                    happens.text.endswith("s")
+                    or token_text(cs, i + 2) in lx.PREPOSITIONS
+                    or self._ends_item(cs, i + 2, closer)
+                )
                 and fields_read
             ):
-                # "the registration number the county board gives him": whose number it is
+                # "the registration number the county board gives him", "the batch the
+                # chicks came from": a clause on the field, not the next field
                 i = self._skip_clause(cs, i, closer)
             elif (
                 draft.words == ["date"]
@@ -1021,8 +1038,9 @@ class FieldReader(ReaderBase):
                 elif known_key is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
                     self.relation(known_key, self.entity(target))
-                elif "-".join(entity_words(target)) not in self.r.entities:
-                    # "rate per word", "price per night": a rate, this owner's field
+                elif self._bare_entity("-".join(entity_words(target))):
+                    # "rate per word", "price per night": a rate, this owner's field (and
+                    # "the price per chick" where chicks are only named in passing)
                     draft.words = [*draft.words, "per", *target.words]
                     self.add_field(owner, draft)
                 else:
@@ -1108,6 +1126,15 @@ class FieldReader(ReaderBase):
                 if unit_word in CURRENCIES:
                     draft.type = "decimal"
                 return i + 2
+            if (
+                isinstance(unit, NP)
+                and unit.plural
+                and not unit.det
+                and draft.words[-1] in _COUNTED_IN
+                and self._known_key(unit) is None
+            ):
+                draft.type = "integer"  # "the capacity in eggs": how many eggs it holds
+                return i + 2
         if t.text == "per" and isinstance(cs[i + 1] if i + 1 < n else None, NP):
             unit = cs[i + 1]
             assert isinstance(unit, NP)
@@ -1129,6 +1156,8 @@ class FieldReader(ReaderBase):
                 return self._skip_parens(cs, i)
             return i
         named = draft.words[-1] in ("name", "title")  # "the name (cultivar or hybrid name)"
+        if t.text == "(" and token_text(cs, i + 1) in _OPEN_ENDED:
+            return self._skip_parens(cs, i)  # "a name (e.g. Noiler, Kuroiler)": examples
         if t.text in ("like", ":", "-") or (
             t.text == "(" and not named and self._choice_list_ahead(cs, i + 1)
         ):
@@ -1163,6 +1192,12 @@ class FieldReader(ReaderBase):
                 draft.choices, draft.type = choices, "enum"
                 return j
         return i
+
+    def _bare_entity(self, key: str) -> bool:
+        """Whether ``key`` is no kept thing yet, or one named only in passing (no fields,
+        not in a list of things)."""
+        draft = self.r.entities.get(key)
+        return draft is None or (not draft.fields and not draft.listed)
 
     @staticmethod
     def _parts_after(cs: list[Chunk], i: int) -> list[NP]:

@@ -27,6 +27,12 @@ _EED_VERBS = frozenset(
 )
 
 
+# Words for a number of things taken together: "a batch of eggs", "a tray of seedlings"
+_COLLECTIVES = frozenset(
+    """batch tray crate box bag bundle set group clutch litter flock herd""".split()
+)
+
+
 class ListReader(ReaderBase):
     # --- lists of things ----------------------------------------------------------------
 
@@ -366,9 +372,20 @@ class ListReader(ReaderBase):
                         self.r.pending.append((member, "-".join(entity_words(nxt))))
                     i += 2
                     continue
+                item = cs[i - 1] if i else None
+                if (
+                    c.text == "of"
+                    and isinstance(item, NP)
+                    and item.singular in _COLLECTIVES
+                    and isinstance(nxt, NP)
+                    and nxt.plural
+                    and nxt.det is None
+                    and self._known_key(nxt) is None
+                ):
+                    i += 2  # "each batch of eggs": what a batch is made of, no records
+                    continue
                 if isinstance(nxt, NP) and self.role(nxt) == "entity" and key:
                     parent = self.entity(nxt)
-                    item = cs[i - 1] if i else None
                     if isinstance(item, NP) and item.each and nxt.plural and nxt.det is None:
                         # "I teach each pupil in lessons": each one has many of those
                         self.relation(parent, key)

@@ -529,6 +529,15 @@ class ReaderCore(ReaderBase):
             if head:
                 title_np = head[-1]
                 before = cs[:colon]
+                if (
+                    len(before) == 3
+                    and isinstance(before[0], NP)
+                    and token_text(before, 1) in ("on", "in", "at")
+                    and isinstance(before[2], NP)
+                    and before[2].det == "the"
+                    and self.role(before[0]) == "entity"
+                ):
+                    title_np = before[0]  # "classes on the timetable: the style, ...": classes
                 subject, be = before[0], before[1] if len(before) > 1 else None
                 defined = (
                     len(before) >= 3

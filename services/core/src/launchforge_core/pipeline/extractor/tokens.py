@@ -507,6 +507,8 @@ def normalise(text: str) -> str:
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
+    # "loads of requests", "heaps of bookings": many of them, no record of loads
+    text = re.sub(r"\b(?:loads|heaps|tons|plenty) of\b", "many", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
     text = re.sub(r"\bno\.?(\s+)of\b", r"number\1of", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<![\w#])#(\s*)of\b", r"number\1of", text, flags=re.IGNORECASE)  # "# of"
