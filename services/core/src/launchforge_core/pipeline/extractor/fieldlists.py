@@ -40,7 +40,6 @@ COUNTED_PLURALS = frozenset(
 _LIGHT_VERBS = frozenset({"go", "come", "get", "set", "put", "add", "make", "do", "take", "be"})
 # Words that start the reason of a yes/no field: "whether it got cancelled because of rain"
 _REASONS = frozenset({"because", "since", "due", "as", "so", "if", "when", "after", "until"})
-# The endings of past participles: "whether it was sent or received", "shaken or stirred".
 # Fields that can be told in things counted: "the capacity in eggs", "size in people"
 _COUNTED_IN = frozenset({"capacity", "size", "quantity", "amount", "count", "total"})
 # Words in brackets after a field that make its values examples, not all there are
@@ -48,6 +47,7 @@ _OPEN_ENDED = frozenset(
     """mostly usually mainly typically generally normally often sometimes including like
     anything whatever etc others""".split()
 )
+# The endings of past participles: "whether it was sent or received", "shaken or stirred".
 _PARTICIPLE_ENDS = ("ed", "en", "nt", "wn", "ld", "ne", "ght")
 # "date of purchase", "type of work": the head and what follows "of" name one field.
 OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place", "type", "level"))

@@ -757,12 +757,7 @@ class ReaderCore(ReaderBase):
         ):
             self.r.title = title_np.words
             return  # "Garage system - MOT & servicing": the app's name and what it is for
-        inside = self._in_parentheses(cs)
-        rest = [
-            c
-            for k, c in enumerate(cs[start:], start)
-            if not inside[k] and not (isinstance(c, Token) and c.text in (".", "(", ")"))
-        ]  # "... - Moreton Bay project (uni + volunteer divers)": the aside aside
+        rest = [c for c in cs[start:] if not (isinstance(c, Token) and c.text == ".")]
         if (
             first
             and isinstance(cs[start - 1], Token)

@@ -202,18 +202,30 @@ def _semicolon_headings(text: str) -> str:
     head is at most three words and whose rest is a list of short items (a sentence with
     a semicolon in it, "we meet on fridays; members pay, guests don't", stays one)."""
     out = []
-    lines = text.split("\n")
-    for k, line in enumerate(lines):
+    for line in text.split("\n"):
         m = _SEMICOLON_HEADING.match(line)
         if m is not None and len(m.group(1).split()) <= 3:
             bare = re.sub(r"\([^()]*\)", " ", m.group(2))  # "(hot / jacket)": one item's values
             items = bare.split(",")
             if len(items) >= 2 and all(0 < len(item.split()) <= 5 for item in items):
                 line = f"{m.group(1)}: {m.group(2)}"
-        if any(_bracketed_items(near) for near in lines[max(k - 1, 0) : k] + lines[k + 1 : k + 2]):
-            # "Site (site code, ...)" over "Survey (site, date, ...)": lines of the same shape
-            line = _bracketed_list(line)
         out.append(_trailing_choices(line))
+    return "\n".join(out)
+
+
+def _bracketed_headings(text: str) -> str:
+    """``Site (site code, name, zone)`` over ``Survey (site, date, ...)`` as ``Site: site
+    code, name, zone`` and ``Survey: site, date, ...``: lines of a heading and its items
+    in brackets, each next to another of that shape (so "material (foamex, dibond,
+    acrylic)" among an order's items stays one field and its values)."""
+    lines = text.split("\n")
+    out = []
+    for k, line in enumerate(lines):
+        near = lines[max(k - 1, 0) : k] + lines[k + 1 : k + 2]
+        m = _BRACKETED_LIST.match(line)
+        if m and _bracketed_items(line) and any(_bracketed_items(other) for other in near):
+            line = f"{m.group(1)}: {m.group(2)}"
+        out.append(line)
     return "\n".join(out)
 
 
@@ -226,14 +238,6 @@ def _bracketed_items(line: str) -> list[str]:
     m = _BRACKETED_LIST.match(line)
     items = m.group(2).split(",") if m else []
     return items if len(items) >= 2 and all(0 < len(i.split()) <= 6 for i in items) else []
-
-
-def _bracketed_list(line: str) -> str:
-    """``Site (site code, name, zone)`` as ``Site: site code, name, zone``: a heading and
-    its items in brackets (a line among others of that shape, not "material (foamex,
-    dibond, acrylic)" among an order's items)."""
-    m = _BRACKETED_LIST.match(line)
-    return f"{m.group(1)}: {m.group(2)}" if m and _bracketed_items(line) else line
 
 
 # "payments: pupil, amount, method - cash, card, cheque": the last item's values after a dash
@@ -576,7 +580,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
     # "sites = farm name, landowner": the same, with an equals sign
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
-    text = _semicolon_headings(text)
+    text = _semicolon_headings(_bracketed_headings(text))
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
     # "the pump type - solar, windmill or diesel - and the depth": values between dashes,
