@@ -4254,3 +4254,20 @@ def test_a_thing_that_turns_up_in_loads_of_others_is_linked_to_them():
     links = [e for e in found if e not in ("Song", "Gig")]
     assert len(links) == 1
     assert {(links[0], "Gig"), (links[0], "Song")} <= relations(spec)
+
+
+def test_an_aside_on_which_sense_for_each_one_after_a_dash_and_notes_with_examples():
+    spec = extract_spec(
+        "Our snowmobile club keeps its grooming. Trails: trail number, name. We have two "
+        "groomers (the machines, not the people) - for each one the unit name, the model and "
+        "the engine hours. Every grooming run is on one trail with one groomer, and we record "
+        "the date, the km groomed and fuel used in litres. Players: name and any medical "
+        "notes (allergies, inhalers, that kind of thing). At the AGM people ask about total "
+        "fuel used per month."
+    )
+    found = entities(spec)
+    assert set(found) == {"Trail", "Groomer", "GroomingRun", "Player"}
+    assert {"unit_name", "model", "engine_hours"} <= set(found["Groomer"])
+    assert found["GroomingRun"]["fuel_used_litres"]["type"] == "number"
+    assert found["Player"]["medical_notes"]["type"] == "text"
+    assert ("GroomingRun", "sum", "fuel_used_litres", None, "month") in views_of(spec)

@@ -634,6 +634,8 @@ class FieldReader(ReaderBase):
                 role == "attribute"
                 and np.plural
                 and not (np.head in UNITS and not np.mods)  # "grams of filament": a measure
+                # "medical notes (allergies, inhalers)": free text and what goes in it
+                and infer_type(self._field_words(np)) != "text"
                 and self._has_posts(cs, i + 1)
                 and not self._aside_after(cs, i + 1)  # "names (just a text field is fine)"
             )
@@ -961,9 +963,10 @@ class FieldReader(ReaderBase):
                     self._ends_item(cs, i + 2, closer)
                     or _in_currency(cs, i + 2)
                     or (token_text(cs, i + 2) == "(" and token_text(cs, i + 3) == "yes-no")
+                    or (token_text(cs, i + 2) == "in" and _unit_at(cs, i + 3))
                 )
             ):
-                # "work done", "price quoted (£)", "sub paid (yes/no)"
+                # "work done", "price quoted (£)", "sub paid (yes/no)", "fuel used in litres"
                 draft.words = [*draft.words, nxt.text]
                 i += 1
             i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
@@ -2074,6 +2077,12 @@ class FieldReader(ReaderBase):
 
     def _boolean_word(self, word: str) -> bool:
         return word in BOOLEAN_WORDS
+
+
+def _unit_at(cs: list[Chunk], k: int) -> bool:
+    """Whether a unit ("litres", "km", "naira") is named at ``k``."""
+    unit = cs[k] if k < len(cs) else None
+    return isinstance(unit, NP) and "-".join(unit.words) in UNITS
 
 
 def _in_currency(cs: list[Chunk], k: int) -> bool:

@@ -511,6 +511,9 @@ def normalise(text: str) -> str:
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
+    # "- for each one the unit name, the model ...": each of those just named, then its
+    # fields (not a thing called "each one the unit name")
+    text = re.sub(r"\b([Ff]or (?:each|every) one)(?= (?:the|their|its) )", r"\1,", text)
     # "loads of requests", "heaps of bookings": many of them, no record of loads
     text = re.sub(r"\b(?:loads|heaps|tons|plenty) of\b", "many", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
@@ -583,6 +586,11 @@ def normalise(text: str) -> str:
     text = _semicolon_headings(_bracketed_headings(text))
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
+    # (after unwrapping, which reads the lines' widths as written)
+    # "groomers (the machines, not the people)": which sense of the word, no fields
+    text = re.sub(r"\s*\((?:the |a |an )?[\w -]+, not (?:the |a |an )?[\w -]+\)", "", text)
+    # "permits to members, eh:", "..., lol.": a word said, not a thing
+    text = re.sub(r",\s*(?:eh|lol|haha|innit)\b(?=\s*[:.,;!?]|\s*$)", "", text, flags=re.I)
     # "the pump type - solar, windmill or diesel - and the depth": values between dashes,
     # as in brackets (once the lines are unwrapped)
     text = re.sub(
