@@ -4271,3 +4271,19 @@ def test_an_aside_on_which_sense_for_each_one_after_a_dash_and_notes_with_exampl
     assert found["GroomingRun"]["fuel_used_litres"]["type"] == "number"
     assert found["Player"]["medical_notes"]["type"] == "text"
     assert ("GroomingRun", "sum", "fuel_used_litres", None, "month") in views_of(spec)
+
+
+def test_households_enrolled_in_a_village_and_several_counts_kept_for_each_collection():
+    spec = extract_spec(
+        "Villages have a name. In every village we enrol a number of households: for each "
+        "household the head of household name, number of sleepers and number of bed nets. "
+        "Each collection is done at one household: we note the date and the trap type. For "
+        "each collection we keep several species counts - the species (An. gambiae s.l., An. "
+        "funestus, Culex or other), number of females and number of males."
+    )
+    found = entities(spec)
+    assert "number_of_households" not in found["Village"]
+    assert {"household_head_name", "number_of_sleepers"} <= set(found["Household"])
+    assert {"species", "number_of_females", "number_of_males"} <= set(found["SpeciesCount"])
+    assert "Culex" not in found
+    assert {("Household", "Village"), ("SpeciesCount", "Collection")} <= relations(spec)

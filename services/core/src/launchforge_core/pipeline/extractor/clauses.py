@@ -33,6 +33,7 @@ SERVING_VERBS = frozenset({"play", "work", "ride", "race", "drive", "volunteer",
 # "one record per buyer", "a card for each horse": the word for one of the records
 _RECORD_WORDS = frozenset({"record", "entry", "row", "card", "file", "profile", "page", "sheet"})
 # "we record a result: ...", "I log a walk with ...": verbs that make a record
+_SEVERAL = frozenset({"several", "multiple", "many"})
 _RECORDING_VERBS = frozenset({"record", "log", "add", "create", "enter", "keep", "note"})
 # "we'd like a monthly count", "I want totals": what a writer asks of a summary
 _VIEW_NOUNS = lx.SUMMARY_NOUNS | lx.AGGREGATE_WORDS | {"report", "reports", "summary"}
@@ -1239,9 +1240,9 @@ class ClauseReader(ReaderBase):
             and verb.tag == "VERB"
             and (self._base(verb.text) in _RECORDING_VERBS or (wanted and verb.text == "want"))
             and isinstance(np, NP)
-            and np.det in ("a", "an")
+            and (np.det in ("a", "an") or (np.det in _SEVERAL and np.plural))
         ):
-            return np
+            return np  # ("we keep several species counts - ...": records of their own)
         return None
 
     def _record_for_every(self, cs: list[Chunk], i: int, also: str | None = None) -> int | None:
@@ -1315,6 +1316,7 @@ class ClauseReader(ReaderBase):
                     self.role(np) == "attribute"
                     and (
                         then.text == ":"
+                        or (then.text == "-" and np.det in _SEVERAL)
                         or (
                             then.text == "with"
                             and np.det in ("a", "an")

@@ -330,6 +330,7 @@ PHRASAL = {
     ("web", "site"): "website",
     ("per", "cent"): "percent",
     ("date", "of", "birth"): "birth-date",
+    ("head", "of", "household"): "household-head",
     ("year", "of", "birth"): "birth-year",
     ("yes", "or", "no"): "yes-no",
     ("yes", "/", "no"): "yes-no",

@@ -514,6 +514,13 @@ def normalise(text: str) -> str:
     # "- for each one the unit name, the model ...": each of those just named, then its
     # fields (not a thing called "each one the unit name")
     text = re.sub(r"\b([Ff]or (?:each|every) one)(?= (?:the|their|its) )", r"\1,", text)
+    # "(An. gambiae s.l., An. funestus or Culex)": abbreviations inside brackets end no
+    # sentence (a number's point stays)
+    text = re.sub(
+        r"\([^()\n]*\)",
+        lambda m: re.sub(r"(?<!\d)\.(?!\d)", "", m.group(0)),
+        text,
+    )
     # "loads of requests", "heaps of bookings": many of them, no record of loads
     text = re.sub(r"\b(?:loads|heaps|tons|plenty) of\b", "many", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
@@ -587,6 +594,12 @@ def normalise(text: str) -> str:
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
     # (after unwrapping, which reads the lines' widths as written)
+    # "we enrol households: for each household the ...": a sentence, then the next
+    text = re.sub(r"(?<=[a-z]):\s+(?=[Ff]or (?:each|every)\b)", ". ", text)
+    # "in every village we enrol a number of households": several of them, no count
+    text = re.sub(
+        r"\b((?:we|i|they)\s+[a-z]+)\s+a\s+number\s+of\b", r"\1 several", text, flags=re.I
+    )
     # "groomers (the machines, not the people)": which sense of the word, no fields
     text = re.sub(r"\s*\((?:the |a |an )?[\w -]+, not (?:the |a |an )?[\w -]+\)", "", text)
     # "permits to members, eh:", "..., lol.": a word said, not a thing
