@@ -4287,3 +4287,15 @@ def test_households_enrolled_in_a_village_and_several_counts_kept_for_each_colle
     assert {"species", "number_of_females", "number_of_males"} <= set(found["SpeciesCount"])
     assert "Culex" not in found
     assert {("Household", "Village"), ("SpeciesCount", "Collection")} <= relations(spec)
+
+
+@pytest.mark.timeout(10)
+def test_a_list_of_things_goes_on_past_a_field_the_field_reader_stops_at():
+    # found by the fuzz words: the list reader handed a field word back to the field
+    # reader, which stopped at it, and the two went round for ever
+    idea = (
+        "Course sell and , the trial number Appointment totals. True), children line, , ) "
+        "the month joined. to , who spec d group , me: , Pupils record, def two - spec( "
+        "model number happens , or , came age entities(spec) assert set(found) that"
+    )
+    assert isinstance(extract_spec(idea)["entities"], list)

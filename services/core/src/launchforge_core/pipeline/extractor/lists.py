@@ -108,8 +108,9 @@ class ListReader(ReaderBase):
             if forced:
                 role = "entity"  # "tasting notes per wine with ...", "breakdowns against"
             if role == "attribute" and previous is not None:
-                # "clients with phone, email and their dogs": back into the fields
-                i = self.read_fields(cs, i, previous, closer=None)
+                # "clients with phone, email and their dogs": back into the fields (at least
+                # past this one, when the field reader stops at it)
+                i = max(self.read_fields(cs, i, previous, closer=None), i + 1)
                 continue
             weak = bare_weak and c.det is None and not c.plural and not c.numbers
             if weak and "-".join(entity_words(c)) not in self.r.entities:
