@@ -4299,3 +4299,20 @@ def test_a_list_of_things_goes_on_past_a_field_the_field_reader_stops_at():
         "model number happens , or , came age entities(spec) assert set(found) that"
     )
     assert isinstance(extract_spec(idea)["entities"], list)
+
+
+def test_a_result_entered_for_each_student_in_each_test_and_branches_described():
+    spec = extract_spec(
+        "I run a coaching institute with two branches (one near Talwandi, one in Landmark "
+        "City). Each branch has a name and area. Students: name, mobile. Tests: test date, "
+        "test name. For each student in each test we enter a test result with marks "
+        "obtained, rank and whether the student was absent. Reports I need: average marks "
+        "per student, and what percent of test results were absent."
+    )
+    found = entities(spec)
+    assert not {"talwandi", "landmark_city"} & set(found["Branch"])
+    result = next(name for name in found if name.endswith("Result"))
+    assert found[result]["marks_obtained"]["type"] == "integer"
+    assert found[result]["absent"]["type"] == "boolean"
+    assert {(result, "Student"), (result, "Test")} <= relations(spec)
+    assert (result, "percent", "absent", None, None) in views_of(spec)

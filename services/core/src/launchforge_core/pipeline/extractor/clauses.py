@@ -1320,7 +1320,6 @@ class ClauseReader(ReaderBase):
                         or (
                             then.text == "with"
                             and np.det in ("a", "an")
-                            and not np.mods
                             and self._looks_like_field_list(cs, k + 3)
                         )
                     )

@@ -1342,6 +1342,8 @@ class FieldReader(ReaderBase):
         opener = cs[i] if i < len(cs) else None
         if isinstance(opener, Token) and opener.text in ("basically", "like", "aka", "i-e"):
             return True  # "crates (basically folders, each with a name)"
+        if token_text(cs, i) == "one" and token_text(cs, i + 1) in lx.PREPOSITIONS:
+            return True  # "two branches (one near Talwandi, one in Landmark City)"
         for c in cs[i:]:
             if isinstance(c, Token) and c.text in (",", ")"):
                 return False

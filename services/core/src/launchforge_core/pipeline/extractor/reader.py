@@ -906,6 +906,8 @@ class ReaderCore(ReaderBase):
                 continue  # "plan name, meals per day, rotis per meal": rates, not records
             if isinstance(after, Token) and after.text == "yes-no":
                 continue  # "net 30 terms y/n": a yes/no, not terms kept
+            if isinstance(after, Token) and after.tag == "VERB" and self._participle(after.text):
+                continue  # "marks obtained", "games won": what was done, not things kept
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

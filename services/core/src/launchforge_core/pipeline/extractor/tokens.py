@@ -521,6 +521,8 @@ def normalise(text: str) -> str:
         lambda m: re.sub(r"(?<!\d)\.(?!\d)", "", m.group(0)),
         text,
     )
+    # "fee collected month wise": per month
+    text = re.sub(r"\b(day|week|month|year)[ -]?wise\b", r"per \1", text, flags=re.I)
     # "loads of requests", "heaps of bookings": many of them, no record of loads
     text = re.sub(r"\b(?:loads|heaps|tons|plenty) of\b", "many", text, flags=re.IGNORECASE)
     # "no. of players", "membership no.", "week no": a number, not a full stop or a "no"
