@@ -133,6 +133,11 @@ MEASURE_HEADS = frozenset(
 )
 
 
+# Units a measurement is told in, a number with a fraction: "tide height in m",
+# "canopy height in cm" (a decimal field takes a whole number too)
+_MEASURED_IN = frozenset("km miles kg kgs lbs litres liters l oz kwh m metres meters cm".split())
+
+
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     if len(words) > 2 and words[1] == "of" and words[0] in ("date", "time"):
@@ -202,22 +207,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "number"  # "hours worked", "duration in hours": 1.5 is an answer
     if head in ("minutes", "days", "seconds") or unit in ("minutes", "days"):
         return "integer"
-    if unit in (
-        "km",
-        "miles",
-        "kg",
-        "kgs",
-        "lbs",
-        "litres",
-        "liters",
-        "l",
-        "oz",
-        "kwh",
-        "m",
-        "metres",
-        "meters",
-        "cm",
-    ) or (unit and unit.startswith("square")):
+    if unit in _MEASURED_IN or (unit and unit.startswith("square")):
         return "number"
     if unit in ("mm", "ml", "g", "grams", "inches", "feet"):
         return "integer"
