@@ -25,6 +25,13 @@ def relations(spec: dict[str, Any]) -> set[tuple[str, str]]:
     return {(r["from"], r["to"]) for r in spec["relations"]}
 
 
+def views_of(spec: dict[str, Any]) -> set[tuple[Any, ...]]:
+    return {
+        (s["entity"], s["kind"], s.get("field"), s.get("group_by"), s.get("period"))
+        for s in spec["summaries"]
+    }
+
+
 VET = (
     "Veterinary clinic records: owners, pets with species and birth date, "
     "and visits with diagnosis and cost"
@@ -4041,13 +4048,6 @@ def test_a_rate_per_unit_among_fields_is_no_total_asked_for():
         "which scent, pour date, number of candles. I want to see the cost per oz."
     )
     assert spec["summaries"] == []
-
-
-def views_of(spec: dict[str, Any]) -> set[tuple[Any, ...]]:
-    return {
-        (s["entity"], s["kind"], s.get("field"), s.get("group_by"), s.get("period"))
-        for s in spec["summaries"]
-    }
 
 
 def test_a_pipe_row_whose_heading_has_a_remark_and_people_counted_in_a_row():
