@@ -363,6 +363,8 @@ def _answer(s: SummaryModel, values: list[Any], today_offsets: list[int]) -> dic
     else:
         numbers = list(values)
     if kind == "sum":
+        if s.field.type == "number":  # added exactly, then given as a float
+            return {"value": float(sum(Decimal(repr(v)) for v in numbers))}
         total = sum(numbers)
         return {"value": _half_up(total, "0.01") if s.field.type == "decimal" else total}
     if kind == "average":
@@ -388,6 +390,11 @@ def _label(s: SummaryModel, group: Any) -> Any:
     if isinstance(group, bool):
         return "Yes" if group else "No"
     return str(group)
+
+
+# The kinds of summary that measure a field's values, and a float near the largest there is
+_MEASURES = frozenset({"sum", "average", "minimum", "maximum"})
+HUGE = 1.7e308
 
 
 def summary_case(s: SummaryModel) -> dict[str, Any]:
@@ -447,10 +454,16 @@ def summary_case(s: SummaryModel) -> dict[str, Any]:
         empty = [{"group": None, "label": "All", "value": nothing}]
         if s.kind == "streak":
             empty[0]["longest"] = 0
+    huge: list[dict[str, Any]] = []
+    if s.field is not None and s.field.type == "number" and s.kind in _MEASURES:
+        # as large as a float holds (or the field's own limit): a sum goes past a float
+        top = float(s.field.maximum) if s.field.maximum is not None else HUGE
+        huge = [{s.field.key: top * share} for share in (1.0, 0.9, 0.8)]
     return {
         "path": s.path,
         "name": s.title,
         "kind": s.kind,
+        "huge": huge,
         "entity": s.entity.snake,
         "parent": s.group_relation.parent.snake if s.group_relation is not None else None,
         "records": records,
