@@ -455,10 +455,14 @@ def summary_case(s: SummaryModel) -> dict[str, Any]:
         if s.kind == "streak":
             empty[0]["longest"] = 0
     huge: list[dict[str, Any]] = []
-    if s.field is not None and s.field.type == "number" and s.kind in _MEASURES:
-        # as large as a float holds (or the field's own limit): a sum goes past a float
-        top = float(s.field.maximum) if s.field.maximum is not None else HUGE
-        huge = [{s.field.key: top * share} for share in (1.0, 0.9, 0.8)]
+    if (
+        s.field is not None
+        and s.field.type == "number"
+        and s.field.maximum is None  # a bounded measurement cannot add up past a float
+        and s.kind in _MEASURES
+    ):
+        # as large as a float holds (each above any minimum): a sum goes past a float
+        huge = [{s.field.key: HUGE * share} for share in (1.0, 0.9, 0.8)]
     return {
         "path": s.path,
         "name": s.title,
