@@ -4316,3 +4316,19 @@ def test_a_result_entered_for_each_student_in_each_test_and_branches_described()
     assert found[result]["absent"]["type"] == "boolean"
     assert {(result, "Student"), (result, "Test")} <= relations(spec)
     assert (result, "percent", "absent", None, None) in views_of(spec)
+
+
+def test_a_headings_items_kept_apart_by_semicolons_after_an_arrow():
+    spec = extract_spec(
+        "KIDS -> name; DOB; grade\n"
+        "SUBJECTS -> subject name; textbook; target hours per week\n"
+        "TESTS -> kid; subject; date; mark (%); term (1, 2, 3 or 4)\n"
+        "OUTINGS -> date; place\n"
+    )
+    found = entities(spec)
+    assert set(found) == {"Kid", "Subject", "Test", "Outing"}
+    assert {"grade", "textbook", "place"} <= set(found["Kid"]) | set(found["Subject"]) | set(
+        found["Outing"]
+    )
+    assert found["Test"]["term"]["choices"] == ["1", "2", "3", "4"]
+    assert {("Test", "Kid"), ("Test", "Subject")} <= relations(spec)

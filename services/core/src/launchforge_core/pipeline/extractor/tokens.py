@@ -195,6 +195,21 @@ def _headed_row(body: str) -> str | None:
 
 # "pupils; first name, surname, class": a heading of a few words, a semicolon, its items
 _SEMICOLON_HEADING = re.compile(r"^(\s*[A-Za-z][\w '&/-]{0,30}?)\s*;\s*(\S.*)$")
+_HEADED_LINE = re.compile(r"^(\s*[A-Za-z][\w '&/()-]{0,30}?:\s*)(\S.*)$")
+
+
+def _semicolon_items(line: str) -> str:
+    """``kids: name; DOB; grade`` as ``kids: name, DOB, grade``: a heading's items kept
+    apart by semicolons, each a few words ("notes: we meet fridays; guests pay" is a
+    remark and stays)."""
+    m = _HEADED_LINE.match(line)
+    if m is None or "," in re.sub(r"\([^()]*\)", " ", m.group(2)):
+        return line
+    items = m.group(2).split(";")
+    sizes = [len(re.sub(r"\([^()]*\)", " ", item).split()) for item in items]
+    if len(items) >= 2 and all(0 < size <= (4 if len(items) >= 3 else 2) for size in sizes):
+        return m.group(1) + ",".join(items)
+    return line
 
 
 def _semicolon_headings(text: str) -> str:
@@ -209,7 +224,7 @@ def _semicolon_headings(text: str) -> str:
             items = bare.split(",")
             if len(items) >= 2 and all(0 < len(item.split()) <= 5 for item in items):
                 line = f"{m.group(1)}: {m.group(2)}"
-        out.append(_trailing_choices(line))
+        out.append(_trailing_choices(_semicolon_items(line)))
     return "\n".join(out)
 
 
