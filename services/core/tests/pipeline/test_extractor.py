@@ -4332,3 +4332,41 @@ def test_a_headings_items_kept_apart_by_semicolons_after_an_arrow():
     )
     assert found["Test"]["term"]["choices"] == ["1", "2", "3", "4"]
     assert {("Test", "Kid"), ("Test", "Subject")} <= relations(spec)
+
+
+SALT_WORKS = (
+    "Pans: pan number, area (acres), family name (who is working it) and the date brine\n"
+    "filling started. Every few days the density is checked, so brine readings: pan, date,\n"
+    "density (°Bé) and brine depth (inches).\n\n"
+    "When salt is harvested from a pan we write the date, quantity of salt (tonnes) and\n"
+    "grade - A, B or C. Dispatches are by truck: date, truck no., buyer name, tonnes loaded,\n"
+    "rate per tonne (₹) and payment received or not.\n"
+)
+
+
+def test_records_named_after_a_reason_and_after_how_they_go():
+    # "..., so brine readings: ...", "Dispatches are by truck: ..."; a choice of letters
+    # ending a sentence ("A, B or C.") is no initial running into the next
+    spec = extract_spec(SALT_WORKS)
+    found = entities(spec)
+    assert {"Pan", "BrineReading", "Dispatch"} <= set(found)
+    assert not {"Density", "Truck", "CDispatch"} & set(found)
+    assert found["BrineReading"]["density"]["type"] == "number"
+    assert {"date", "truck_number", "buyer_name"} <= set(found["Dispatch"])
+    assert ("BrineReading", "Pan") in relations(spec)
+
+
+def test_a_yes_no_item_said_with_or_not_and_a_date_something_started():
+    found = entities(extract_spec(SALT_WORKS))
+    assert found["Dispatch"]["payment_received"]["type"] == "boolean"
+    assert found["Pan"]["date_brine_filling_started"]["type"] == "date"
+
+
+def test_a_stuff_harvested_from_a_kept_thing_is_that_things_harvest():
+    spec = extract_spec(SALT_WORKS)
+    found = entities(spec)
+    harvest = next(name for name in found if name.endswith("Harvest"))
+    assert "Salt" not in found
+    assert found[harvest]["quantity_of_salt"]["type"] == "number"
+    assert found[harvest]["grade"]["choices"] == ["a", "b", "c"]
+    assert (harvest, "Pan") in relations(spec)

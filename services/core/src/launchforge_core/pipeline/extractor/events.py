@@ -382,13 +382,19 @@ class EventReader(ReaderBase):
         assert isinstance(thing, NP)
         assert base is not None
         k += 1
+        kept: list[str] = []  # "harvested from a pan": the pan kept is the act's
         while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
-            k += 2  # "... for the shop"
+            where = cs[k + 1]  # "... for the shop"
+            if isinstance(where, NP) and (key := self._known_key(where)) is not None:
+                kept.append(key)
+            k += 2
         found = self._who_notes_what(cs, k, skip=("PUNCT", "ADV", "CONJ"))
         if found is None:
             return None
         noter, noted = found
         event = self.entity(self._bulk_act(thing, base), strength=2, listed=True, force=True)
+        for key in kept:
+            self.relation(event, key)
         if noter is not None:
             self.relation(event, self.entity(noter, strength=1))
         self.last_entity = event

@@ -54,6 +54,7 @@ OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place",
 # "number of seasons", "count of puppies": a count of things, even of things that are
 # records elsewhere, so one integer field and not a child entity.
 COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
+_MEASURE_OF_HEADS = frozenset(("quantity", "amount", "weight", "volume"))
 
 
 # "how bad it was", "how far we went", "how I felt": the quality asked about, by its
@@ -945,6 +946,13 @@ class FieldReader(ReaderBase):
                         and after.plural
                     )
                     or (np.head in UNITS and not np.mods)  # "grams of filament used"
+                    or (  # "quantity of salt (tonnes)": how much of a stuff, no salt record
+                        np.head in _MEASURE_OF_HEADS
+                        and not np.mods
+                        and after.det is None
+                        and not after.plural
+                        and self._known_key(after) is None
+                    )
                 )
             ):
                 # "number of servings", "date of purchase": one field
@@ -969,6 +977,19 @@ class FieldReader(ReaderBase):
                 # "work done", "price quoted (£)", "sub paid (yes/no)", "fuel used in litres"
                 draft.words = [*draft.words, nxt.text]
                 i += 1
+            elif (
+                draft.words[0] in ("date", "time")
+                and isinstance(nxt, Token)
+                and nxt.tag == "VERB"
+                and nxt.text.endswith("ing")
+                and (done := token_text(cs, i + 2)) is not None
+                and self._participle(done)
+                and not done.endswith("ing")
+                and self._ends_item(cs, i + 3, closer)
+            ):
+                # "the date brine filling started": when that happened, one field
+                draft.words = [*draft.words, nxt.text, done]
+                i += 2
             i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
             following = cs[i] if i < len(cs) else None
             happens = cs[i + 1] if i + 1 < len(cs) else None

@@ -142,6 +142,12 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
     if len(words) > 2 and words[1] == "of" and words[0] in ("date", "time"):
         return "date" if words[0] == "date" else "time"  # "date of first contact"
+    if (
+        len(words) > 2
+        and words[0] == "date"
+        and (words[-1].endswith("ed") or words[-1] in lx.IRREGULAR_VERBS)
+    ):
+        return "date"  # "date work started", "date brine filling started": when it did
     if "per" in words[1:-1]:
         # "price per night", "rate per word": a money rate; "calls per day": a count
         per = words.index("per")

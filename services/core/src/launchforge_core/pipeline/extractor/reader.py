@@ -514,6 +514,22 @@ class ReaderCore(ReaderBase):
             self.read_clauses(cs[: colon - 3])
             self.read_title_list(one, cs, colon + 1, first=first)
             return
+        named = cs[colon - 1] if colon is not None and colon >= 3 else None
+        if (
+            colon is not None
+            and cs[colon].text == ":"
+            and isinstance(named, NP)
+            and named.plural
+            and not named.det
+            and token_text(cs, colon - 2) == "so"
+            and verbs_before
+            and self.role(named) in ("entity", "attribute")
+        ):
+            # "the density is checked every few days, so brine readings: pan, date, ...":
+            # the reason, then the records kept and their details
+            self.read_clauses(cs[: colon - 2])
+            self.read_title_list(named, cs, colon + 1, first=False)
+            return
         outside = (
             sum(
                 1
@@ -545,7 +561,12 @@ class ReaderCore(ReaderBase):
                     and isinstance(be, Token)
                     and self._base(be.text) == "be"
                     and self.role(subject) == "entity"
-                    and (len(before) == 3 or subject.det in ("a", "an", "each", "every"))
+                    and (
+                        len(before) == 3
+                        or subject.det in ("a", "an", "each", "every")
+                        # "Dispatches are by truck: date, truck no., ...": how they go
+                        or (len(before) == 4 and token_text(before, 2) in ("by", "via"))
+                    )
                 )
                 if defined and isinstance(subject, NP):
                     # "Gigs are the bookings: the venue, ...": gigs; "A batch is one run of

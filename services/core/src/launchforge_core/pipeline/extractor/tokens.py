@@ -97,6 +97,7 @@ _ABBREVIATIONS = [
     # "water temp °C", "(°F)": a temperature's scale, no word of the field's name
     (r"\(\s*\u00b0\s*[cf]\s*\)", ""),
     (r"\s*\u00b0\s*[cf]\b", ""),
+    (r"\(\s*\u00b0\s*[^\s()]{1,4}\s*\)", "(decimal)"),  # "density (°Bé)": degrees of a scale
     # "entry fee in ₹", "cost in $": the currency, said by its sign
     (r"\bin\s*\u00a3(?=[\s,;)]|$)", "in gbp"),
     (r"\bin\s*\u20ac(?=[\s,;)]|$)", "in eur"),
@@ -613,6 +614,15 @@ def normalise(text: str) -> str:
     # (after unwrapping, which reads the lines' widths as written)
     # "we enrol households: for each household the ...": a sentence, then the next
     text = re.sub(r"(?<=[a-z]):\s+(?=[Ff]or (?:each|every)\b)", ". ", text)
+    # "..., rate per tonne and payment received or not.": a yes/no item of a list ("whether
+    # it was paid or not" reads so already)
+    text = re.sub(
+        r"((?:,|:|\band)[ \t]+(?!whether\b|if\b)[A-Za-z][\w -]{0,30}?)[ \t]+or[ \t]+not\b"
+        r"(?=[ \t]*(?:[,.;)]|$))",
+        r"\1 yes-no",
+        text,
+        flags=re.MULTILINE,
+    )
     # "in every village we enrol a number of households": several of them, no count
     text = re.sub(
         r"\b((?:we|i|they)\s+[a-z]+)\s+a\s+number\s+of\b", r"\1 several", text, flags=re.I
@@ -662,7 +672,14 @@ def split_sentences(tokens: list[Token]) -> list[list[Token]]:
     out: list[list[Token]] = [[]]
     for token in tokens:
         before = out[-1][-1].text if out[-1] else ""
-        if token.text == "." and len(before) == 1 and before.isalpha() and before not in "ai":
+        listed = len(out[-1]) >= 2 and out[-1][-2].text in (",", "or", "and")
+        if (
+            token.text == "."
+            and len(before) == 1
+            and before.isalpha()
+            and before not in "ai"
+            and not listed  # "grade - A, B or C. Dispatches ...": the last of some values
+        ):
             continue  # "E. coli", "J. Smith": an initial, not the end of a sentence
         if token.tag == "PUNCT" and token.text in ".!?;":
             if out[-1]:
