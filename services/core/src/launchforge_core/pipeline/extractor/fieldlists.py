@@ -982,13 +982,13 @@ class FieldReader(ReaderBase):
                 and isinstance(nxt, Token)
                 and nxt.tag == "VERB"
                 and nxt.text.endswith("ing")
-                and (done := token_text(cs, i + 2)) is not None
-                and self._participle(done)
-                and not done.endswith("ing")
+                and (ended := token_text(cs, i + 2)) is not None
+                and self._participle(ended)
+                and not ended.endswith("ing")
                 and self._ends_item(cs, i + 3, closer)
             ):
                 # "the date brine filling started": when that happened, one field
-                draft.words = [*draft.words, nxt.text, done]
+                draft.words = [*draft.words, nxt.text, ended]
                 i += 2
             i = self._field_cues(cs, self._past_a_short_clause(cs, i + 1), draft)
             following = cs[i] if i < len(cs) else None
