@@ -4370,3 +4370,30 @@ def test_a_stuff_harvested_from_a_kept_thing_is_that_things_harvest():
     assert found[harvest]["quantity_of_salt"]["type"] == "number"
     assert found[harvest]["grade"]["choices"] == ["a", "b", "c"]
     assert (harvest, "Pan") in relations(spec)
+
+
+BAT_WORKSHOP = (
+    "Each bat is made from one cleft, and for the bat I record the size (junior, short "
+    "handle or long handle) and the finished weight in ounces.\n\n"
+    "Customers are just name, email and the club they play for. An order is a customer "
+    "ordering a bat: order date, price (£), deposit paid (£) and the pickup date."
+)
+
+
+def test_things_that_are_just_a_list_of_bare_details():
+    found = entities(extract_spec(BAT_WORKSHOP))
+    assert {"name", "email", "club"} <= set(found["Customer"])
+
+
+def test_a_record_of_one_thing_doing_something_to_another():
+    spec = extract_spec(BAT_WORKSHOP)
+    found = entities(spec)
+    assert {"order_date", "price", "deposit_paid", "pickup_date"} <= set(found["Order"])
+    assert "order_date" not in found["Bat"]
+    assert {("Order", "Customer"), ("Order", "Bat")} <= relations(spec)
+
+
+def test_a_weight_told_in_ounces_is_a_measurement():
+    bat = entities(extract_spec(BAT_WORKSHOP))["Bat"]
+    weight = next(name for name in bat if name.startswith("finished_weight"))
+    assert bat[weight]["type"] == "number"

@@ -258,7 +258,10 @@ class ClauseReader(ReaderBase):
                     and c.tag == "AUX"
                     and self._base(text) == "be"
                     and isinstance(what, NP)
-                    and what.det in ("a", "an")
+                    and (
+                        what.det in ("a", "an")
+                        or (what.det is None and subject.plural and token_text(cs, at + 1) == ",")
+                    )
                     and self.role(what) == "attribute"
                     and isinstance(after_next, Token)
                     and (
@@ -267,7 +270,8 @@ class ClauseReader(ReaderBase):
                     )
                 ):
                     # "an outing is a date, a place, the weather and ...": what it has
-                    # ("breeds are just a name (e.g. Noiler, Kuroiler) and a cost")
+                    # ("breeds are just a name (e.g. Noiler, Kuroiler) and a cost",
+                    # "customers are just name, email and the club they play for")
                     key = self.entity(subject, strength=2)
                     if key:
                         i, subject = self.read_fields(cs, at, key, closer=None), None

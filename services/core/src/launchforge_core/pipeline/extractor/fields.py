@@ -135,7 +135,10 @@ MEASURE_HEADS = frozenset(
 
 # Units a measurement is told in, a number with a fraction: "tide height in m",
 # "canopy height in cm" (a decimal field takes a whole number too)
-_MEASURED_IN = frozenset("km miles kg kgs lbs litres liters l oz kwh m metres meters cm".split())
+_MEASURED_IN = frozenset(
+    "km miles kg kgs lbs litres liters l oz ounces kilos kilograms tonnes tons gallons pints"
+    " kwh m metres meters cm".split()
+)
 
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:

@@ -514,6 +514,8 @@ class ReaderCore(ReaderBase):
             self.read_clauses(cs[: colon - 3])
             self.read_title_list(one, cs, colon + 1, first=first)
             return
+        if colon == 5 and self._one_doing(cs, first=first):
+            return
         named = cs[colon - 1] if colon is not None and colon >= 3 else None
         if (
             colon is not None
@@ -830,6 +832,35 @@ class ReaderCore(ReaderBase):
 
         end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
         self._clause_after_list(cs, end)
+
+    def _one_doing(self, cs: list[Chunk], *, first: bool) -> bool:
+        """``An order is a customer ordering a bat: order date, price, ...``: a record
+        of one thing doing something to another, each of them the record's, and its
+        details after the colon. False (nothing read) when the words are not that."""
+        one, doer, verb, done = cs[0], cs[2], cs[3], cs[4]
+        if not (
+            isinstance(one, NP)
+            and one.det in ("a", "an", "each", "every")
+            and self._base(token_text(cs, 1) or "") == "be"
+            and isinstance(doer, NP)
+            and doer.det in ("a", "an", "one")
+            and isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and verb.text.endswith("ing")
+            and isinstance(done, NP)
+            and done.det in ("a", "an", "one", "their", "his", "her")
+            and self.role(one) in ("entity", "attribute")
+            and self.role(doer) == "entity"
+            and self.role(done) in ("entity", "attribute")
+        ):
+            return False
+        key = self.entity(one, strength=2, listed=True, force=True)
+        if key is None:
+            return False
+        for side in (doer, done):
+            self.relation(key, self.entity(side, strength=1))
+        self.read_title_list(one, cs, 6, first=first)
+        return True
 
     def _names_a_record_first(self, cs: list[Chunk], i: int, *, one: bool = False) -> bool:
         """``high score: machine, player name, score, date``: a field word over a list that
