@@ -4397,3 +4397,39 @@ def test_a_weight_told_in_ounces_is_a_measurement():
     bat = entities(extract_spec(BAT_WORKSHOP))["Bat"]
     weight = next(name for name in bat if name.startswith("finished_weight"))
     assert bat[weight]["type"] == "number"
+
+
+SYNDICATE = (
+    "Horses: name, trainer, age and the purchase price (€). Members: name, email and phone. "
+    "Each member holds a share in one or more of the horses, so a shareholding would have "
+    "the member, the horse, the share (%) and the date joined.\n\n"
+    "Then every time one of them runs I'd log the race - the horse, date, course, distance "
+    "in furlongs, finishing position and prize money (€). And expenses against each horse: "
+    "date, category (training fees, vet, farrier or entry fees) and the amount (€)."
+)
+
+
+def test_a_logged_record_whose_details_open_with_its_parent_and_end_in_a_unit():
+    spec = extract_spec(SYNDICATE)
+    found = entities(spec)
+    assert {"course", "finishing_position", "prize_money"} <= set(found["Race"])
+    assert not {"course", "prize_money"} & set(found["Horse"])
+    distance = next(name for name in found["Race"] if name.startswith("distance"))
+    assert found["Race"][distance]["type"] == "number"
+    assert ("Race", "Horse") in relations(spec)
+
+
+def test_records_against_each_kept_thing_are_that_things():
+    spec = extract_spec(SYNDICATE)
+    found = entities(spec)
+    assert {"date", "category", "amount"} <= set(found["Expense"])
+    assert not {"category", "amount"} & set(found["Horse"])
+    assert ("Expense", "Horse") in relations(spec)
+
+
+def test_a_things_event_is_no_persons_when_people_share_the_thing_through_a_record():
+    # members hold shares in horses (a shareholding of both): a horse's race is not one
+    # member's too
+    spec = extract_spec(SYNDICATE)
+    assert ("Race", "Member") not in relations(spec)
+    assert {("Shareholding", "Member"), ("Shareholding", "Horse")} <= relations(spec)

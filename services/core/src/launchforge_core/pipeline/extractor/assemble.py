@@ -429,6 +429,8 @@ def _second_parent(model: Model, key: str, parent: str, seen: list[EntityDraft])
         and not any(c == k for c, _ in model.relations if _ == key)
         and not any({k, parent} == set(link) for link in model.links)  # already tied, many
         and not _joined(model.relations, key, k)  # order lines tie each order to its timber
+        # members hold shares in horses: a horse's race is no one member's
+        and not _joined(model.relations, parent, k)
     ]
     if pool:
         model.relations.append((key, pool[-1]))

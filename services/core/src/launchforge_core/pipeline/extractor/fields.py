@@ -137,7 +137,7 @@ MEASURE_HEADS = frozenset(
 # "canopy height in cm" (a decimal field takes a whole number too)
 _MEASURED_IN = frozenset(
     "km miles kg kgs lbs litres liters l oz ounces kilos kilograms tonnes tons gallons pints"
-    " kwh m metres meters cm".split()
+    " kwh m metres meters cm furlongs yards acres hectares".split()
 )
 
 

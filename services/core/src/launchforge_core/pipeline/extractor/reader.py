@@ -556,6 +556,23 @@ class ReaderCore(ReaderBase):
                     and self.role(before[0]) == "entity"
                 ):
                     title_np = before[0]  # "classes on the timetable: the style, ...": classes
+                per = before[1:] if token_text(before, 0) == "and" else before
+                if (
+                    len(per) == 3
+                    and isinstance(per[0], NP)
+                    and per[0].plural
+                    and not per[0].det
+                    and token_text(per, 1) in ("against", "for", "per", "on")
+                    and isinstance(per[2], NP)
+                    and per[2].det in ("each", "every")
+                    and self.role(per[0]) == "entity"
+                    and self._known_key(per[2]) is not None
+                ):
+                    # "and expenses against each horse: date, ...": expenses, each a horse's
+                    title_np = per[0]
+                    self.read_title_list(title_np, cs, colon + 1, first=first)
+                    self.relation(self.entity(per[0], strength=2), self._known_key(per[2]))
+                    return
                 subject, be = before[0], before[1] if len(before) > 1 else None
                 defined = (
                     len(before) >= 3
