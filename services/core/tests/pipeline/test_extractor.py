@@ -4433,3 +4433,91 @@ def test_a_things_event_is_no_persons_when_people_share_the_thing_through_a_reco
     spec = extract_spec(SYNDICATE)
     assert ("Race", "Member") not in relations(spec)
     assert {("Shareholding", "Member"), ("Shareholding", "Horse")} <= relations(spec)
+
+
+FABRIC_ORDERS = (
+    "First the guests: their name, phone number, and which side they are (bride or groom "
+    "side, some of the groom's people are buying through me as well). For each fabric I "
+    "need the fabric name, price per yard and how many kg in stock.\n\n"
+    "When somebody orders, I want to record the order against the guest and the fabric, "
+    "with the number of yards, the date ordered and whether they have collected (y/n). "
+    "People are paying in bits so payments should be separate: which guest paid, the "
+    "amount, the date and method (transfer or cash)."
+)
+
+
+def test_a_record_against_two_kept_things_has_the_details_after_them():
+    spec = extract_spec(FABRIC_ORDERS)
+    found = entities(spec)
+    assert {"number_of_yards", "date_ordered"} <= set(found["Order"])
+    assert not {"number_of_yards", "date_ordered"} & set(found["Fabric"])
+    assert {("Order", "Guest"), ("Order", "Fabric")} <= relations(spec)
+
+
+def test_records_that_should_be_kept_separate_and_a_way_of_paying_told():
+    spec = extract_spec(FABRIC_ORDERS)
+    payment = entities(spec)["Payment"]
+    assert {"amount", "date"} <= set(payment)
+    assert payment["method"]["choices"] == ["transfer", "cash"]
+    assert ("Payment", "Guest") in relations(spec)
+
+
+def test_choices_stop_where_an_aside_begins_and_a_unit_in_stock_is_said_once():
+    found = entities(extract_spec(FABRIC_ORDERS))
+    assert found["Guest"]["side"]["choices"] == ["bride", "groom side"]
+    assert "kg_in_stock" in found["Fabric"]
+
+
+MARKET_TOILETS = (
+    "For each comfort room: location (e.g. wet section, dry goods, terminal), type - male,\n"
+    "female or PWD - and number of cubicles. We look after the comfort rooms (CR) of the\n"
+    "market. Janitors: name, contact no. and shift (AM or PM).\n\n"
+    "Every cleaning is recorded by the janitor who did it: which CR, date, time, soap\n"
+    "refilled y/n and tissue refilled y/n. Then complaints from vendors and the public:\n"
+    "which CR, date reported, the issue (clogged, no water or dirty) and resolved y/n.\n\n"
+    "For the report to the mayor: how many cleanings per janitor every week and percent of\n"
+    "complaints resolved. Thank you po!"
+)
+
+
+def test_records_for_each_of_a_kind_recorded_by_someone_and_from_some_people():
+    spec = extract_spec(MARKET_TOILETS)
+    found = entities(spec)
+    assert set(found) == {"ComfortRoom", "Janitor", "Cleaning", "Complaint"}
+    assert found["ComfortRoom"]["type"]["choices"] == ["male", "female", "pwd"]
+    assert "number_of_cubicles" in found["ComfortRoom"]
+    assert {"time", "soap_refilled", "tissue_refilled"} <= set(found["Cleaning"])
+    assert {"date_reported", "issue", "resolved"} <= set(found["Complaint"])
+    assert ("Cleaning", "Janitor") in relations(spec)
+
+
+def test_letters_given_for_a_kept_thing_name_it_later():
+    # "the comfort rooms (CR)" ... "which CR": a comfort room, no field called cr
+    spec = extract_spec(MARKET_TOILETS)
+    found = entities(spec)
+    assert {("Cleaning", "ComfortRoom"), ("Complaint", "ComfortRoom")} <= relations(spec)
+    assert not any(name in ("cr", "room") for fields in found.values() for name in fields)
+
+
+def test_morning_or_afternoon_and_a_contact_number_before_and():
+    janitor = entities(extract_spec(MARKET_TOILETS))["Janitor"]
+    assert janitor["shift"]["choices"] == ["am", "pm"]
+    assert "contact_number" in janitor
+
+
+def test_a_report_for_someone_heads_the_views_not_a_record_of_them():
+    spec = extract_spec(MARKET_TOILETS)
+    assert "Mayor" not in entities(spec)
+    views = views_of(spec)
+    assert ("Cleaning", "count", None, "Janitor", "week") in views
+    assert ("Complaint", "percent", "resolved", None, None) in views
+
+
+def test_a_streak_of_the_records_named_after_it():
+    spec = extract_spec(
+        "Kids: name and birthday. Ortho appointments for each kid: date, time, notes and "
+        "the copay ($). Every day there's a wear log: date, which kid, hours worn. I'd love "
+        "to see the longest streak of days in a row we logged wear."
+    )
+    streak = next(s for s in spec["summaries"] if s["kind"] == "streak")
+    assert streak["entity"].startswith("Wear")

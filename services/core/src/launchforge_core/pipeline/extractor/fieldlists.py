@@ -55,6 +55,8 @@ OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place",
 # records elsewhere, so one integer field and not a child entity.
 COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
 _MEASURE_OF_HEADS = frozenset(("quantity", "amount", "weight", "volume"))
+# Words for the way something is done, prose alone but one of a few when the few are told
+_WAYS = frozenset(("method", "mode", "style", "tier", "plan"))
 
 
 # "how bad it was", "how far we went", "how I felt": the quality asked about, by its
@@ -381,7 +383,7 @@ class FieldReader(ReaderBase):
                         i = self._skip_clause(cs, i + 2, closer)
                         continue
                     # "which artist": a reference, made a relation once artists are known
-                    draft = FieldDraft([ref.singular], position=i)
+                    draft = FieldDraft([*ref.mods, ref.singular], position=i)  # "which CR"
                     self.add_field(owner, draft)
                     second = cs[i + 3] if i + 3 < len(cs) else None
                     if (
@@ -575,7 +577,12 @@ class FieldReader(ReaderBase):
                         if measured and held:
                             words = [*words, *held[0].split("-")]
                         how = cs[j + 1] if j + 1 < len(cs) else None
-                        if np.head in UNITS and isinstance(how, Token) and how.tag == "ADJ":
+                        if (
+                            np.head in UNITS
+                            and isinstance(how, Token)
+                            and how.tag == "ADJ"
+                            and not (measured and how.text in held)  # (once: "kg in stock")
+                        ):
                             words = [*words, how.text]  # "how many minutes late": minutes_late
                         self.add_field(
                             owner,
@@ -1171,7 +1178,11 @@ class FieldReader(ReaderBase):
                 draft.words = [*draft.words, "per", unit.head]
                 return self._field_cues(cs, i + 2, draft)
         if infer_type(draft.words) == "text":
-            if t.text == "(" and self._slashed_choices(cs, i + 1):
+            if t.text == "(" and (
+                self._slashed_choices(cs, i + 1)
+                # "method (transfer or cash)": a way, one of those told
+                or (draft.words[-1] in _WAYS and self._choice_list_ahead(cs, i + 1))
+            ):
                 choices, j = self._choices(cs, i + 1, closer=")")
                 if len(choices) >= 2:  # "method (cash / card / cheque)": one of these
                     draft.choices, draft.type = choices, "enum"
@@ -1575,6 +1586,11 @@ class FieldReader(ReaderBase):
                 if text == "and" and values and closer is None:
                     pass
                 continue
+            if isinstance(c, Token) and c.tag == "AUX" and values:
+                # "(bride or groom side, some of the groom's people are buying ...)": the
+                # aside's subject is no choice
+                current = []
+                break
             if isinstance(c, Token) and (c.tag in ("PUNCT", "WH", "AUX") or text == "with"):
                 break
             if isinstance(c, Token) and c.tag == "PRON":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.base import ReaderBase
-from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk, token_text
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import (
     _PARTICIPLES,
@@ -250,6 +250,18 @@ class ListReader(ReaderBase):
                 for member in members:
                     self.relation(member, self.entity(rival))
                 i += 2
+                also = cs[i + 1] if i + 1 < len(cs) else None
+                while (
+                    token_text(cs, i) == "and"
+                    and isinstance(also, NP)
+                    and also.det in ("a", "an", "the", "each", "one")
+                    and "-".join(entity_words(also)) in self.r.entities
+                ):
+                    # "the order against the guest and the fabric, with ...": both's
+                    for member in members:
+                        self.relation(member, self.entity(also))
+                    i += 2
+                    also = cs[i + 1] if i + 1 < len(cs) else None
                 continue
             if c.text == "like" and isinstance(rival, NP) and key and rival.plural:
                 i = self._past_examples(cs, i + 1)  # "supplies like glass eyes and forms"

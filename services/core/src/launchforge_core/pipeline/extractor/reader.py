@@ -41,7 +41,12 @@ from launchforge_core.pipeline.extractor.tokens import (
     tokenize,
     verb_forms,
 )
-from launchforge_core.pipeline.extractor.words import is_person, singular
+from launchforge_core.pipeline.extractor.words import (
+    VIEW_HEADINGS,
+    is_person,
+    singular,
+    views_heading,
+)
 
 __all__ = [
     "EntityDraft",
@@ -102,9 +107,6 @@ _LOGGING_VERBS = frozenset(
 # "every morning we do a reading: the date, ...": what is done once each time, then told
 _DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out"})
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
-_VIEW_HEADINGS = frozenset(
-    {"report", "dashboard", "stat", "statistic", "view", "chart", "figure", "need", "want"}
-)
 
 
 # "every person who ... is a constituent": a word for anyone, which the sentence then names
@@ -498,6 +500,8 @@ class ReaderCore(ReaderBase):
                 self.r.title = head[-1].words
             self.read_clauses(cs[colon + 1 :])
             return
+        if colon is not None and verbs_before and self._recorded_with_fields(cs, colon):
+            return
         if colon is not None and verbs_before and self._logged_with_fields(cs, colon):
             return
         one = cs[colon - 2] if colon is not None and colon >= 3 else None
@@ -556,22 +560,24 @@ class ReaderCore(ReaderBase):
                     and self.role(before[0]) == "entity"
                 ):
                     title_np = before[0]  # "classes on the timetable: the style, ...": classes
-                per = before[1:] if token_text(before, 0) == "and" else before
+                per = before[1:] if token_text(before, 0) in ("and", "then", "also") else before
+                whose = per[2] if len(per) > 2 else None
                 if (
-                    len(per) == 3
+                    len(per) >= 3
                     and isinstance(per[0], NP)
                     and per[0].plural
                     and not per[0].det
-                    and token_text(per, 1) in ("against", "for", "per", "on")
-                    and isinstance(per[2], NP)
-                    and per[2].det in ("each", "every")
+                    and token_text(per, 1) in ("against", "for", "per", "on", "from")
+                    and isinstance(whose, NP)
+                    and all(isinstance(c, NP) or c.tag in ("CONJ", "DET", "ADJ") for c in per[2:])
                     and self.role(per[0]) == "entity"
-                    and self._known_key(per[2]) is not None
                 ):
-                    # "and expenses against each horse: date, ...": expenses, each a horse's
-                    title_np = per[0]
-                    self.read_title_list(title_np, cs, colon + 1, first=first)
-                    self.relation(self.entity(per[0], strength=2), self._known_key(per[2]))
+                    # "and expenses against each horse: date, ...": expenses, each a horse's;
+                    # "then complaints from vendors and the public: ...": complaints
+                    self.read_title_list(per[0], cs, colon + 1, first=first)
+                    parent = self._known_key(whose) if whose.det in ("each", "every") else None
+                    if parent is not None and len(per) == 3:
+                        self.relation(self.entity(per[0], strength=2), parent)
                     return
                 subject, be = before[0], before[1] if len(before) > 1 else None
                 defined = (
@@ -591,7 +597,9 @@ class ReaderCore(ReaderBase):
                     # "Gigs are the bookings: the venue, ...": gigs; "A batch is one run of
                     # the still for a particular gin - date, ...": the batch, a gin's
                     title_np = subject
-                self.read_title_list(title_np, cs, colon + 1, first=first)
+                # "For each comfort room: ...": one of a kind, never the app's title
+                heads = first and title_np.det not in ("each", "every")
+                self.read_title_list(title_np, cs, colon + 1, first=heads)
                 if defined and len(before) > 3:
                     # "A batch is one run of the still for a particular gin": a gin's
                     self._child_of_named(
@@ -652,15 +660,15 @@ class ReaderCore(ReaderBase):
 
     @staticmethod
     def _views_heading(before: list[Chunk]) -> bool:
-        """``Reports wanted``, ``Monthly report to the council``: a heading over the views
-        asked for."""
-        first = before[0] if before else None
-        if not (isinstance(first, NP) and first.singular in _VIEW_HEADINGS and not first.mods):
-            return False
-        rest = [c.text if isinstance(c, Token) else "" for c in before[1:]]
-        # "Monthly report to the municipality": who the views are for
-        to_whom = len(rest) == 2 and rest[0] in ("to", "for") and isinstance(before[2], NP)
-        return rest in (["wanted"], ["needed"], ["please"], ["required"]) or to_whom
+        """``Reports wanted``, ``For the report to the mayor``: views asked for, not a
+        record's details (the one test, on the words, that the summaries use too)."""
+        said: list[str] = []
+        for c in before:
+            if isinstance(c, NP):
+                said += [*([c.det] if c.det else []), *c.adjs, *c.words]
+            else:
+                said.append(c.text)
+        return views_heading(said)
 
     def _child_of_named(
         self,
@@ -766,6 +774,33 @@ class ReaderCore(ReaderBase):
         self._read_field_items(cs, start, owner)
         return True
 
+    def _recorded_with_fields(self, cs: list[Chunk], colon: int) -> bool:
+        """``Every cleaning is recorded by the janitor who did it: which CR, date, ...``:
+        the thing recorded owns the list (and is the one who recorded it's, when kept)."""
+        one, be, done = (cs[k] if k < len(cs) else None for k in (0, 1, 2))
+        if not (
+            isinstance(one, NP)
+            and one.det in ("each", "every", "a", "an")
+            and isinstance(be, Token)
+            and self._base(be.text) == "be"
+            and isinstance(done, Token)
+            and done.tag == "VERB"
+            and done.text.endswith("ed")
+            and self._base(done.text) in _LOGGING_VERBS
+            and self.role(one) in ("entity", "attribute")
+            and self._looks_like_field_list(cs, colon + 1)
+        ):
+            return False
+        owner = self.entity(one, strength=2, listed=True, force=True)
+        if owner is None:
+            return False
+        by = cs[4] if token_text(cs, 3) == "by" and len(cs) > 4 else None
+        if isinstance(by, NP) and (key := self._known_key(by)) is not None and key != owner:
+            self.relation(owner, key)
+        self.last_entity = owner
+        self._read_field_items(cs, colon + 1, owner)
+        return True
+
     @staticmethod
     def _in_parentheses(cs: list[Chunk]) -> list[bool]:
         """For each chunk, whether it stands inside parentheses."""
@@ -781,7 +816,7 @@ class ReaderCore(ReaderBase):
     def read_title_list(self, title_np: NP, cs: list[Chunk], start: int, *, first: bool) -> None:
         """``Title: item, item and item``: a list of things, or the title thing's fields."""
         items_start = start
-        if title_np.singular in _VIEW_HEADINGS and not title_np.mods:
+        if title_np.singular in VIEW_HEADINGS and not title_np.mods:
             return  # "Reports: jobs per mechanic per week": views, read by the summaries
         # "Results (one per member per night): club night, member, games won, bingos":
         # a list that opens with a record kept is the details of one of these
@@ -828,6 +863,7 @@ class ReaderCore(ReaderBase):
                     role == "attribute"
                     and (
                         owner_np.plural
+                        or owner_np.det in ("each", "every")  # "For each comfort room: ..."
                         or lx.SINGULAR_OVERRIDES.get(owner_np.head) == owner_np.head
                         or self._names_a_record_first(cs, items_start)
                     )

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchforge_core.pipeline.extractor.tokens import Token
-from launchforge_core.pipeline.extractor.words import is_event, is_person, singular
+from launchforge_core.pipeline.extractor.words import (
+    is_event,
+    is_person,
+    singular,
+    views_heading,
+)
 
 PERIODS = {
     "day": "day",
@@ -115,9 +120,10 @@ class Summaries:
         ):
             before, after = m.group(1), m.group(2)
             grouped = self.entity(after) or self.entity(before)
-            dated = self._dated_child(grouped)
-            if dated is None and grouped is None:
-                dated = self._streak_of(text[m.end() : m.end() + 60].split())
+            # "the longest streak of days in a row we logged wear": the records it names
+            # first, then any record of something that happens
+            named = None if grouped else self._streak_of(text[m.end() : m.end() + 60].split())
+            dated = named or self._dated_child(grouped)
             if dated is None:
                 self.notes.append("summary 'streaks': no dated records to count days of")
                 continue
@@ -775,7 +781,7 @@ def _asked_before_colon(words: list[str], end: int) -> bool:
     of a heading of five at most)."""
     colon = words.index(":") if ":" in words[:end] else -1
     asking = words[:colon] if colon <= 5 else words[max(colon - 2, 0) : colon]
-    return colon > 0 and bool(set(asking) & _ASKING)
+    return colon > 0 and (bool(set(asking) & _ASKING) or views_heading(words[:colon]))
 
 
 def _dated(info: EntityInfo) -> bool:

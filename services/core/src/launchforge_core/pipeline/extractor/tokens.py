@@ -461,10 +461,11 @@ def _cut_mid_sentence(lines: list[str], width: int) -> str:
         if (
             width >= 60
             and len(before) >= 0.8 * width
-            and before[-1:].isalpha()
             and line[:1].islower()
-            and not _ITEM.match(line)
             and not _BULLET.match(line)
+            # "..., type - male," / "female or PWD - and ...": a comma goes on, whatever
+            # the next line looks like
+            and (before[-1:] == "," or (before[-1:].isalpha() and not _ITEM.match(line)))
         ):
             joined[-1] = before + " " + line
         else:
@@ -514,8 +515,32 @@ def unwrap(text: str) -> str:
 _SHORT_VALUE = rf"{_L}[\w'-]*(?: {_L}[\w'-]*){{0,2}}"
 
 
+_ABBREVIATED = re.compile(r"\b((?:[A-Za-z]+[ -]){1,4}?)([A-Za-z]+)\s*\(([A-Z]{2,5})s?\)")
+
+
+def spelled_out(text: str) -> str:
+    """``the comfort rooms (CR)`` ... ``which CR``: the letters stand for the words they
+    were given for (their initials), so "which CR" names a comfort room kept, not a
+    record or a field called CR."""
+    for m in list(_ABBREVIATED.finditer(text)):
+        letters = m.group(3)
+        words = [*m.group(1).split(), m.group(2)][-len(letters) :]
+        words = [part for word in words for part in word.split("-")][-len(letters) :]
+        if len(words) != len(letters) or any(
+            w[0].lower() != c.lower() for w, c in zip(words, letters, strict=True)
+        ):
+            continue
+        one = " ".join([*words[:-1], singular(words[-1].lower())])
+        many = " ".join(words[:-1]) + " " + (words[-1] if one != " ".join(words) else one + "s")
+        text = text.replace(m.group(0), m.group(0)[: m.start(3) - m.start(0) - 1].rstrip())
+        text = re.sub(rf"\b{letters}s\b", many.strip(), text)
+        text = re.sub(rf"\b{letters}\b", one, text)
+    return text
+
+
 def normalise(text: str) -> str:
     """Lower-case text (letters of any script) with the punctuation the grammar reads kept."""
+    text = spelled_out(text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
@@ -548,7 +573,7 @@ def normalise(text: str) -> str:
     # (a lower-case word after it: ", no. We don't" is an answer)
     text = re.sub(r"(?<=[,:(]) ?[Nn]o\.[ \t]+(?=[a-z])", " number ", text)
     text = re.sub(
-        r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$))",
+        r"\b([A-Za-z]+) no\.?(?=[ \t]*(?:[,)/;]|\(|$|and\b|or\b))",
         lambda m: m.group(0) if m.group(1).lower() in _NOT_A_NUMBER else f"{m.group(1)} number",
         text,
         flags=re.IGNORECASE | re.MULTILINE,
@@ -622,6 +647,14 @@ def normalise(text: str) -> str:
         r"\1 yes-no",
         text,
         flags=re.MULTILINE,
+    )
+    # "..., so payments should be separate: which guest paid, the amount": records of their
+    # own, then what each has
+    text = re.sub(
+        r"\b([A-Za-z]+s)\s+(?:should|must|will|would|need\s+to|have\s+to)?\s*be\s+(?:kept\s+)?"
+        r"(?:separate|separately|apart|on\s+their\s+own)\s*:",
+        r". \1:",
+        text,
     )
     # "in every village we enrol a number of households": several of them, no count
     text = re.sub(
@@ -765,6 +798,9 @@ def tokenize(idea: str) -> list[Token]:
     for pronoun, token in pairwise(tokens):
         if token.text == "'s" and pronoun.text in _IS_AFTER:
             token.tag = "AUX"  # "it's sat in one of our rooms": "it is", not a possessive
+    for k, token in enumerate(tokens[:-2]):
+        if token.text == "am" and tokens[k + 1].text in ("or", "/") and tokens[k + 2].text == "pm":
+            token.tag = "NOUN"  # "shift (AM or PM)": the morning, not "I am"
     for about, number in pairwise(tokens):
         if about.text in _ABOUT and number.tag == "NUM":
             about.tag = "ADV"  # "a round with about 150 houses": roughly, not a topic

@@ -80,6 +80,31 @@ def is_attribute(word: str) -> bool:
     return word in lx.ATTRIBUTE_NOUNS or singular(word) in lx.ATTRIBUTE_NOUNS
 
 
+# Headings over the views asked for: "Reports wanted:", "Monthly report to the council:"
+VIEW_HEADINGS = frozenset(
+    {"report", "dashboard", "stat", "statistic", "view", "chart", "figure", "need", "want"}
+)
+_HEADING_LEAD = frozenset({"for", "in", "on", "the", "a", "an", "our", "my"})
+_EVERY_SO_OFTEN = frozenset({"daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
+
+
+def views_heading(words: list[str]) -> bool:
+    """Whether the words before a colon head the views asked for, not a record's details:
+    "Reports wanted", "Monthly report to the municipality", "For the report to the
+    mayor" (the reader leaves the list after it to the summaries, which read it so)."""
+    k = 0
+    while k < len(words) and words[k] in _HEADING_LEAD:
+        k += 1
+    while k < len(words) and words[k] in _EVERY_SO_OFTEN:
+        k += 1
+    if k >= len(words) or singular(words[k]) not in VIEW_HEADINGS:
+        return False
+    rest = words[k + 1 :]
+    # who the views are for ("need to track players" is a want, said so)
+    to_whom = 2 <= len(rest) <= 4 and rest[0] in ("to", "for") and words[k] not in ("need", "want")
+    return rest in (["wanted"], ["needed"], ["please"], ["required"]) or to_whom
+
+
 def pascal_name(words: list[str]) -> str:
     """``["service", "records"]`` -> ``"ServiceRecord"`` (the last word made singular)."""
     parts = [*words[:-1], singular(words[-1])]
