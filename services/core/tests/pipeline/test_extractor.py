@@ -4521,3 +4521,63 @@ def test_a_streak_of_the_records_named_after_it():
     )
     streak = next(s for s in spec["summaries"] if s["kind"] == "streak")
     assert streak["entity"].startswith("Wear")
+
+
+TEMPLE = (
+    "Devotees - we note name, mobile number, gotram and nakshatra. Poojas offered - pooja "
+    "name, fee (₹) and duration in minutes. We have 3 priests, for each one the name, phone "
+    "and languages they can do the pooja in.\n\n"
+    "A booking is made by a devotee for one pooja, with a priest assigned. For booking we "
+    "capture date, time slot (morning, noon or evening) and amount paid (₹)."
+)
+
+
+def test_a_heading_said_with_a_participle_and_a_rupee_sign():
+    pooja = entities(extract_spec(TEMPLE))["Pooja"]
+    assert {"pooja_name", "fee", "duration_minutes"} <= set(pooja)
+    assert pooja["fee"]["type"] == "decimal"
+
+
+def test_for_a_thing_without_each_we_capture_its_details():
+    found = entities(extract_spec(TEMPLE))
+    assert {"date", "time_slot", "amount_paid"} <= set(found["Booking"])
+    assert not {"time_slot", "amount_paid"} & set(found["Pooja"])
+
+
+def test_languages_they_can_do_it_in_are_a_field_and_made_by_is_no_view():
+    spec = extract_spec(TEMPLE)
+    found = entities(spec)
+    assert "Language" not in found
+    assert any(name.startswith("language") for name in found["Priest"])
+    assert spec["summaries"] == []  # "a booking is made by a devotee" asks for no total
+
+
+BLISTER_PACKS = (
+    "Patients: name, address. Medicines: name, strength. Then each patient's regime is a "
+    "list of prescription items - a patient on a medicine - with the dose, which slot it "
+    "goes in (morning, lunch, teatime or bedtime) and a start date.\n\n"
+    "Every week each patient gets a pack: the week commencing date, made up by and checked "
+    "by (initials for both), and whether it was delivered.\n\n"
+    "What I'd like to be able to see is how many packs we make up each week, and the "
+    "percentage of packs that were delivered."
+)
+
+
+def test_what_each_one_gets_is_its_record_with_who_made_and_checked_it():
+    spec = extract_spec(BLISTER_PACKS)
+    pack = entities(spec)["Pack"]
+    assert {"made_up_by", "checked_by", "delivered"} <= set(pack)
+    assert pack["checked_by"]["type"] == "string"
+    assert ("Pack", "Patient") in relations(spec)
+
+
+def test_what_one_is_said_between_dashes():
+    spec = extract_spec(BLISTER_PACKS)
+    assert "dose" in entities(spec)["PrescriptionItem"]
+    assert {("PrescriptionItem", "Patient"), ("PrescriptionItem", "Medicine")} <= relations(spec)
+
+
+def test_a_second_view_after_a_comma_and_and_is_still_a_view():
+    views = views_of(extract_spec(BLISTER_PACKS))
+    assert ("Pack", "count", None, None, "week") in views
+    assert ("Pack", "percent", "delivered", None, None) in views

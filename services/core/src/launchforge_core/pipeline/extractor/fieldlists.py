@@ -307,6 +307,23 @@ class FieldReader(ReaderBase):
                 if c.text in ("whether", "if"):
                     i = self._whether(cs, i + 1, owner, closer)
                     continue
+                by = i + 2 if token_text(cs, i + 1) in ("up", "out", "off") else i + 1
+                who = cs[by + 2] if token_text(cs, by + 1) == "(" and by + 2 < len(cs) else None
+                if (
+                    c.tag == "VERB"
+                    and (c.text.endswith("ed") or c.text in lx.IRREGULAR_VERBS)
+                    and token_text(cs, i - 1) in (",", "and", ":")  # an item of its own
+                    and token_text(cs, by) == "by"
+                    and (token_text(cs, by + 1) in ("(", "and", ",") or by + 1 >= len(cs))
+                    # "attended by (health worker)": who, a record of theirs (read elsewhere)
+                    and not (isinstance(who, NP) and self.role(who) == "entity")
+                ):
+                    # "made up by and checked by (initials for both)": who did it, a field
+                    words = [t.text for t in cs[i : by + 1] if isinstance(t, Token)]
+                    self.add_field(owner, FieldDraft(words, type="string", position=i))
+                    i = by + 1
+                    fields_read += 1
+                    continue
                 flagged = self._yes_no_item(cs, i, closer)
                 if flagged is not None:
                     # "went well y/n", "in range y/n": a yes/no so named
@@ -2014,7 +2031,10 @@ class FieldReader(ReaderBase):
         after = cs[k + 1] if k + 1 < len(cs) else None
         if modal and isinstance(after, Token) and after.tag == "PREP":
             return None  # "the languages they can guide in": what they do it in, records
-        return k + 1 if isinstance(c, Token) and c.tag == "VERB" else None
+        done = isinstance(c, Token) and (
+            c.tag == "VERB" or (modal and c.text in ("do", "have"))  # "they can do it in"
+        )
+        return k + 1 if done else None
 
     @staticmethod
     def _type_in_brackets(cs: list[Chunk], i: int) -> str | None:

@@ -105,7 +105,7 @@ _LOGGING_VERBS = frozenset(
     | {"want", "need"}  # "I want a record of each one: ..."
 )
 # "every morning we do a reading: the date, ...": what is done once each time, then told
-_DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out"})
+_DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get", "receive"})
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
 
 
@@ -122,6 +122,8 @@ def _named_before(cs: list[Chunk], k: int, inside: list[bool]) -> bool:
     """A noun phrase right before ``k``, or before a remark in brackets that ends there
     ("Player stats (one per player per game) - goals, ...")."""
     j = k - 1
+    if j == 1 and isinstance(cs[j], Token) and cs[j].tag == "VERB" and cs[j].text.endswith("ed"):
+        j -= 1  # "Poojas offered - pooja name, ...": the things, then how they come
     if isinstance(cs[j], Token) and cs[j].text == ")":
         j -= 1
         while j >= 0 and inside[j]:
@@ -482,6 +484,15 @@ class ReaderCore(ReaderBase):
             isinstance(c, Token) and c.tag == "VERB" and not inside[k]
             for k, c in enumerate(cs[:colon])
         )  # "places (shops, pubs where a tin sits): name, ...": an aside, no clause
+        if (
+            colon == 2
+            and isinstance(cs[0], NP)
+            and cs[0].plural
+            and isinstance(cs[1], Token)
+            and cs[1].text.endswith("ed")
+            and self._participle(cs[1].text)
+        ):
+            verbs_before = False  # "Poojas offered - pooja name, fee, ...": a heading
         if colon is not None and self._views_heading(cs[:colon]):
             return  # "Reports wanted: pump-out charges per month": read by the summaries
         if (
@@ -770,6 +781,14 @@ class ReaderCore(ReaderBase):
         if owner is None:
             return False
         self.read_clauses(cs[:colon])  # "during a visit they record sightings: ..."
+        getter = cs[verb - 1] if verb else None
+        if (
+            isinstance(getter, NP)
+            and getter.det in ("each", "every")
+            and (key := self._known_key(getter)) is not None
+            and key != owner
+        ):
+            self.relation(owner, key)  # "each patient gets a pack: ...": the patient's
         self.last_entity = owner
         self._read_field_items(cs, start, owner)
         return True

@@ -190,8 +190,8 @@ class Summaries:
             period = period or _period_before(words, k)
             if group is None and period is None and not (view and kind != "count"):
                 continue  # "the total they owe", "one sale per tree": no view asked for
-            if group is None and period is None and _in_field_list(words, k):
-                continue
+            if group is None and period is None and not read_to and _in_field_list(words, k):
+                continue  # (after a view read, "..., and the percentage of ...": another)
             if kind == "plain-count" and set(words[end : end + 4]) & {"with", "(", ":"}:
                 continue  # "honey harvests per hive with date ...": records described
             read_to = end
@@ -572,6 +572,7 @@ _LIMITS = frozenset({"max", "min", "maximum", "minimum"})
 _CLAUSE_WORDS = frozenset({"where", "that", "which", "when", "with"})
 _CLAUSE_ENDS = frozenset({",", ".", ";", ":", "and", "per", "by", "each", "for", "in", ")"})
 _GROUP_WORDS = frozenset({"per", "by", "each", "every", "across"})
+_PASSIVE_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _GROUP_PAIRS = frozenset({"for", "of", "in", "on", "at", "from"})  # "for each", "in each" ...
 _SKIPPABLE = frozenset({"PRON", "VERB", "AUX", "ADV", "PART"})
 _NAME_TAGS = frozenset({"NOUN", "ADJ"})
@@ -672,9 +673,9 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
         if not what and kind != "count":
             return None
         return kind, what, j
-    if t.text in _MONEY_WORDS and prev not in _BEFORE:
+    if t.text in _MONEY_WORDS and prev not in _BEFORE and prev not in _PASSIVE_BE:
         # "rent collected per month", "what I'm owed per owner", "farrier spend per horse",
-        # "yearly repair spending"
+        # "yearly repair spending" ("a booking is made by a devotee" says who makes one)
         rest = tokens[k + 1 : k + 3]
         if (
             any(x.text in _GROUP_WORDS for x in rest[:1])

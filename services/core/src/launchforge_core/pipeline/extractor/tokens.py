@@ -94,6 +94,9 @@ _ABBREVIATIONS = [
     (r"\(\s*\u00a3\s*\)", "(gbp)"),  # "quote (£)": money (the sign alone is no word)
     (r"\(\s*\u20ac\s*\)", "(eur)"),
     (r"\(\s*\$\s*\)", "(usd)"),
+    (r"\(\s*\u20b9\s*\)", "(inr)"),
+    (r"\(\s*\u20a6\s*\)", "(ngn)"),
+    (r"\(\s*\u20b1\s*\)", "(php)"),
     # "water temp °C", "(°F)": a temperature's scale, no word of the field's name
     (r"\(\s*\u00b0\s*[cf]\s*\)", ""),
     (r"\s*\u00b0\s*[cf]\b", ""),
@@ -562,6 +565,15 @@ def normalise(text: str) -> str:
         lambda m: re.sub(r"(?<!\d)\.(?!\d)", "", m.group(0)),
         text,
     )
+    # "For booking we capture date, ...": for each booking, said short
+    text = re.sub(
+        r"\b([Ff]or)\s+(?!(?:example|instance|now|that|this|it|them|all|any|one|us|me|sure|"
+        r"each|every|some|the|a|an|our|my|your|their|his|her|its|years|ages|months|weeks|days)"
+        r"\b)([a-z]+)\s+(?=(?:we|i)\s+(?:capture|record|note|log|keep|track|write|take|need|"
+        r"want|enter|store)\b)",
+        r"\1 each \2 ",
+        text,
+    )
     # "fee collected month wise": per month
     text = re.sub(r"\b(day|week|month|year)[ -]?wise\b", r"per \1", text, flags=re.I)
     # "loads of requests", "heaps of bookings": many of them, no record of loads
@@ -670,6 +682,15 @@ def normalise(text: str) -> str:
         rf"(?<=\w) - ((?:{_SHORT_VALUE}, )*{_SHORT_VALUE},? or {_SHORT_VALUE}) - (?=\w)",
         r" (\1) ",
         text,
+    )
+    # "prescription items - a patient on a medicine - with the dose": what one is, an
+    # aside between dashes as in brackets
+    text = re.sub(
+        r"(?<=\w) - ((?:a|an|one) [a-z]+(?: [a-z]+)? (?:on|of|with|for|in|at|and|to) "
+        r"(?:a|an|one|the) [a-z]+(?: [a-z]+)?) - (?=\w)",
+        r" (\1) ",
+        text,
+        flags=re.IGNORECASE,
     )
     # After unwrapping, which reads the lines' widths as written. "I tick it as dated",
     # "we mark them as paid": a yes/no noted
