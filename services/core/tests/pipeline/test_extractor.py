@@ -4581,3 +4581,40 @@ def test_a_second_view_after_a_comma_and_and_is_still_a_view():
     views = views_of(extract_spec(BLISTER_PACKS))
     assert ("Pack", "count", None, None, "week") in views
     assert ("Pack", "percent", "delivered", None, None) in views
+
+
+BROKER = (
+    "For insurers I want the insurer name, contact person and phone. Clients: full name, "
+    "phone and county. Each policy is for one client and with one insurer, and has the "
+    "policy no., class of cover (motor, medical, fire or WIBA), premium (KSh), start date "
+    "and my commission (%)."
+)
+
+
+def test_a_thing_tied_to_two_others_and_has_its_details():
+    spec = extract_spec(BROKER)
+    policy = entities(spec)["Policy"]
+    assert {"policy_number", "premium", "start_date", "commission"} <= set(policy)
+    assert {("Policy", "Client"), ("Policy", "Insurer")} <= relations(spec)
+
+
+def test_a_class_of_something_with_its_choices_and_a_share_in_percent():
+    found = entities(extract_spec(BROKER))
+    assert "Class" not in found
+    policy = found["Policy"]
+    assert policy["class_of_cover"]["choices"] == ["motor", "medical", "fire", "wiba"]
+    assert policy["commission"]["type"] == "number"
+
+
+def test_a_record_of_one_of_each_said_after_so():
+    spec = extract_spec(
+        "Prototypes: version number, date printed. Playtesters: name, email. Sessions: which "
+        "prototype, date, location. After each session every tester fills out feedback, so "
+        "feedback is one playtester at one session: fun rating (1-10), would buy (y/n), and "
+        "comments."
+    )
+    found = entities(spec)
+    assert found["Feedback"]["would_buy"]["type"] == "boolean"
+    assert {"fun_rating", "comments"} <= set(found["Feedback"])
+    assert not any("feedback" in name for name in found["Session"])
+    assert {("Feedback", "Playtester"), ("Feedback", "Session")} <= relations(spec)

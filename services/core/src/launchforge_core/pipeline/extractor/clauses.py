@@ -854,6 +854,16 @@ class ClauseReader(ReaderBase):
         nxt = cs[k + 1] if k + 1 < len(cs) else None
         if (
             child
+            and token_text(cs, k) == "and"
+            and isinstance(nxt, Token)
+            and self._base(nxt.text) == "have"
+            and isinstance(cs[k + 2] if k + 2 < len(cs) else None, NP)
+        ):
+            # "each policy is for one client and with one insurer, and has the policy no.,
+            # ...": the same thing's details
+            return self.read_fields(cs, k + 2, child, closer=None)
+        if (
+            child
             and isinstance(prep, Token)
             and prep.text in ("on", "at", "with")
             and isinstance(nxt, NP)

@@ -183,8 +183,8 @@ _MEASURE_HEADS = frozenset({"percent", "percentage", "count", "average", "total"
 # "area of law", "type of work", "date of first contact": a field named by an aspect
 # and what it is of
 ASPECT_HEADS = frozenset(
-    """area type kind sort level method mode style form category field date time place
-    source reason cause""".split()
+    """area type kind sort class grade level method mode style form category field date time
+    place source reason cause""".split()
 )
 
 
@@ -1156,7 +1156,11 @@ class FieldReader(ReaderBase):
             return i + 5
         hinted = self._type_in_brackets(cs, i)
         if hinted is not None:
-            if hinted != "number" or infer_type(draft.words) == "string":
+            if (
+                hinted != "number"
+                or infer_type(draft.words) == "string"
+                or (isinstance(cs[i + 1], NP) and cs[i + 1].text == "percent")  # "(%)": a share
+            ):
                 draft.type = hinted  # "joined (date)", "medical conditions (free text)"
             return i + 3
         # a range: "from 1 to 5", "1-5", "(1-5)", "out of 10", "between 1 and 10"
@@ -1329,7 +1333,10 @@ class FieldReader(ReaderBase):
             isinstance(before, Token)
             and before.text in (",", ":", "(")
             and isinstance(first, Token)
-            and first.tag in ("VERB", "PREP", "ADV", "ADJ")  # "seasonal (yes/no)" too
+            and (
+                first.tag in ("VERB", "PREP", "ADV", "ADJ")  # "seasonal (yes/no)" too
+                or first.text in lx.MODALS  # "would buy (y/n)"
+            )
         ):
             return None
         k = i

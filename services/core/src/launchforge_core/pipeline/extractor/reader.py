@@ -531,6 +531,8 @@ class ReaderCore(ReaderBase):
             return
         if colon == 5 and self._one_doing(cs, first=first):
             return
+        if colon is not None and cs[colon].text == ":" and self._one_at_one(cs, colon):
+            return
         named = cs[colon - 1] if colon is not None and colon >= 3 else None
         if (
             colon is not None
@@ -904,6 +906,40 @@ class ReaderCore(ReaderBase):
 
         end = self.read_items(cs, items_start, listed=True, skip_unknown=True)
         self._clause_after_list(cs, end)
+
+    def _one_at_one(self, cs: list[Chunk], colon: int) -> bool:
+        """``[..., so] feedback is one playtester at one session: fun rating, ...``: a
+        record of one of each (whatever its word), and its details after the colon.
+        False (nothing read) when the words are not that."""
+        start = next((k + 1 for k in range(colon - 1, -1, -1) if token_text(cs, k) == "so"), 0)
+        before = cs[start:colon]
+        subject = before[0] if before else None
+        sides = before[2::2]
+        if not (
+            len(before) in (3, 5)
+            and isinstance(subject, NP)
+            and subject.det in (None, "a", "an", "each", "every")
+            and self._base(token_text(before, 1) or "") == "be"
+            and all(isinstance(side, NP) and side.numbers == ["one"] for side in sides)
+            and all(isinstance(side, NP) and self._known_key(side) for side in sides)
+            and (len(before) == 3 or token_text(before, 3) in lx.PREPOSITIONS)
+            and self._looks_like_field_list(cs, colon + 1)
+        ):
+            return False
+        key = self.entity(subject, strength=2, listed=True, force=True)
+        if key is None:
+            return False
+        told = [c for c in cs[: start - 1] if isinstance(c, NP) and c.head == subject.head]
+        if start and not told:
+            # "we meet monthly, so a visit is one ...": what comes before, read; "after
+            # each session every tester fills out feedback, so feedback is ...": said again
+            self.read_clauses(cs[: start - 1])
+        for side in sides:
+            assert isinstance(side, NP)
+            self.relation(key, self._known_key(side))
+        self.last_entity = key
+        self._read_field_items(cs, colon + 1, key)
+        return True
 
     def _one_doing(self, cs: list[Chunk], *, first: bool) -> bool:
         """``An order is a customer ordering a bat: order date, price, ...``: a record
