@@ -50,7 +50,7 @@ SYNONYMS = [
     {"email", "mail"},
     {"url", "link", "website", "homepage"},
     {"duration", "length", "minutes"},
-    {"count", "quantity", "qty", "number"},
+    {"count", "quantity", "qty", "number", "no"},  # "truck no." is its number
     {"rating", "score", "stars"},
     {"location", "place", "venue", "where"},
     {"person", "people"},
