@@ -4618,3 +4618,26 @@ def test_a_record_of_one_of_each_said_after_so():
     assert {"fun_rating", "comments"} <= set(found["Feedback"])
     assert not any("feedback" in name for name in found["Session"])
     assert {("Feedback", "Playtester"), ("Feedback", "Session")} <= relations(spec)
+
+
+def test_pipe_rows_with_participles_units_and_currency_in_brackets():
+    found = entities(
+        extract_spec(
+            "Labourers | name | village | advance taken (₹) | joining date\n"
+            "Moulding entries | labourer | date | bricks moulded (qty) | rejected qty\n"
+            "Firings | firing no. | start date | coal used (tonnes) | bricks loaded\n"
+        )
+    )
+    assert found["Labourer"]["advance_taken"]["type"] == "decimal"
+    assert found["MouldingEntry"]["bricks_moulded"]["type"] == "integer"
+    assert found["Firing"]["coal_used"]["type"] == "number"
+    assert found["Firing"]["bricks_loaded"]["type"] == "integer"
+
+
+def test_a_heading_of_one_of_each_in_brackets_ties_its_records_to_both():
+    spec = extract_spec(
+        "- Exhibitors\n    - name\n    - email\n- Judges\n    - name\n    - phone\n"
+        "- Classes\n    - class number\n    - section: novice, open or championship\n"
+        "- Entries (one exhibitor in one class)\n    - bench number\n    - points awarded\n"
+    )
+    assert relations(spec) == {("Entry", "Exhibitor"), ("Entry", "Class")}

@@ -198,6 +198,8 @@ _TYPE_HINTS = {
     "notes": "text",
     "number": "integer",
     "whole number": "integer",
+    "quantity": "integer",  # "bricks moulded (qty)": how many
+    "count": "integer",
     "decimal": "number",
     "gbp": "decimal",  # "quote (£)": an amount of money
     "eur": "decimal",
@@ -805,10 +807,15 @@ class FieldReader(ReaderBase):
                 and isinstance(nxt, Token)
                 and nxt.tag in ("VERB", "ADJ")
                 and self._participle(nxt.text)
-                and self._ends_item(cs, i + 2, closer)
+                and (
+                    self._ends_item(cs, i + 2, closer)
+                    or self._type_in_brackets(cs, i + 2) in ("number", "integer")
+                )
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
-                role = "attribute"  # "the procedures done": what was done, kept as text
+                # "the procedures done": what was done, kept as text ("bricks moulded
+                # (qty)": how many)
+                role = "attribute"
             if (
                 role == "entity"
                 and isinstance(nxt, Token)
@@ -996,6 +1003,8 @@ class FieldReader(ReaderBase):
                     or _in_currency(cs, i + 2)
                     or (token_text(cs, i + 2) == "(" and token_text(cs, i + 3) == "yes-no")
                     or (token_text(cs, i + 2) == "in" and _unit_at(cs, i + 3))
+                    # "coal used (tonnes)", "bricks moulded (qty)"
+                    or self._type_in_brackets(cs, i + 2) in ("number", "integer")
                 )
             ):
                 # "work done", "price quoted (£)", "sub paid (yes/no)", "fuel used in litres"
@@ -2053,6 +2062,8 @@ class FieldReader(ReaderBase):
         words = " ".join([*inner.adjs, *inner.words]) if isinstance(inner, NP) else inner.text
         if words in UNITS and words not in CURRENCIES:
             return "number"  # "height above ground (m)": a measure
+        if words in CURRENCIES:
+            return "decimal"  # "advance taken (₹)": money
         return _TYPE_HINTS.get(words)
 
     @staticmethod

@@ -125,7 +125,8 @@ KEEP_PLURAL = frozenset(
 COUNTED_PARTICIPLES = frozenset(
     """won lost added taken sold used bought scored caught collected played picked planted
     laid hatched delivered sent received booked attended poured served ordered missed
-    saved obtained achieved earned gained""".split()
+    saved obtained achieved earned gained loaded moulded made produced fired packed shipped
+    printed""".split()
 )
 MEASURE_HEADS = frozenset(
     """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres

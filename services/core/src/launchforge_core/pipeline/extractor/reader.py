@@ -621,6 +621,17 @@ class ReaderCore(ReaderBase):
                 if any(isinstance(c, Token) and c.text == "one" for c in before):
                     # "Player stats (one per player per game): goals, ...": of both
                     self._child_of_named(before, title_np, ("per",))
+                record = self._known_key(title_np)
+                for k, one in enumerate(before):
+                    if (
+                        inside[k]
+                        and isinstance(one, NP)
+                        and one.numbers == ["one"]
+                        and record is not None
+                        and (key := self._known_key(one)) not in (None, record)
+                    ):
+                        # "Entries (one exhibitor in one class): ...": an exhibitor's, a class's
+                        self.relation(record, key)
                 return
         if not any(
             isinstance(c, Token) and (c.tag == "VERB" or (c.tag == "AUX" and c.text != "'s"))
