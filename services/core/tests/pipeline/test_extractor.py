@@ -4641,3 +4641,38 @@ def test_a_heading_of_one_of_each_in_brackets_ties_its_records_to_both():
         "- Entries (one exhibitor in one class)\n    - bench number\n    - points awarded\n"
     )
     assert relations(spec) == {("Entry", "Exhibitor"), ("Entry", "Class")}
+
+
+CONVEYANCING = (
+    "Clients - name, email, phone. Each matter is for a client, with the property address, "
+    "our fee (£), the fee earner handling it, the target completion date, and a completed "
+    "on time y/n once it's done.\n\n"
+    "For the monthly partners' meeting I'd like: total fees per month, the number of "
+    "matters per fee earner, and what percent of matters completed on time."
+)
+
+
+def test_details_after_someone_handling_it_are_read_on():
+    matter = entities(extract_spec(CONVEYANCING))["Matter"]
+    assert {"fee_earner", "target_completion_date"} <= set(matter)
+    assert matter["target_completion_date"]["type"] == "date"
+
+
+def test_views_wanted_after_i_d_like_and_a_colon_are_no_meeting():
+    spec = extract_spec(CONVEYANCING)
+    assert set(entities(spec)) == {"Client", "Matter"}
+    views = views_of(spec)
+    assert ("Matter", "sum", "fee", None, "month") in views
+    assert ("Matter", "count", None, "fee_earner", None) in views  # not "per fee"
+    percent = [v for v in views if v[1] == "percent"]
+    assert len(percent) == 1  # a completion date asks for none of its own
+
+
+def test_a_status_either_this_that_or_the_other():
+    project = entities(
+        extract_spec(
+            "Projects: project name, budget ($) and status, either planning, active or done."
+        )
+    )["Project"]
+    assert project["status"]["choices"] == ["planning", "active", "done"]
+    assert not {"planning", "active", "done"} & set(project)

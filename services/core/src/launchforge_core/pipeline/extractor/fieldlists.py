@@ -1038,6 +1038,16 @@ class FieldReader(ReaderBase):
                 happens = cs[i + 1] if i + 1 < len(cs) else None
             if (
                 isinstance(following, Token)
+                and following.tag == "VERB"
+                and following.text.endswith("ing")
+                and token_text(cs, i + 1) in ("it", "them", "him", "her")
+                and self._ends_item(cs, i + 2, closer)
+            ):
+                i += 2  # "the fee earner handling it, ...": who, said with what they do
+                following = cs[i] if i < len(cs) else None
+                happens = cs[i + 1] if i + 1 < len(cs) else None
+            if (
+                isinstance(following, Token)
                 and following.tag == "PRON"
                 and following.text in ("i", "we", "they", "it", "you")
             ):
@@ -1251,7 +1261,10 @@ class FieldReader(ReaderBase):
             if 2 <= len(choices) <= 4:
                 draft.choices, draft.type = choices, "enum"  # "a shift, morning or evening"
                 return j
-        if t.text == "either" or (t.tag == "DET" and t.text == "either"):
+        after = cs[i + 1] if i + 1 < len(cs) else None
+        # "status, either planning, active or done"
+        either = t.text == "," and isinstance(after, NP) and after.det == "either"
+        if t.text == "either" or either:
             choices, j = self._choices(cs, i + 1, closer=None)
             if len(choices) >= 2:
                 draft.choices, draft.type = choices, "enum"

@@ -109,6 +109,15 @@ _DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get
 # Headings over the views asked for, not records: "Reports: jobs per mechanic"
 
 
+# "I'd like: total fees per month, ...": a want before a colon, and the kinds of view that
+# open what is wanted
+_WANTING = frozenset({"like", "love", "want", "need"})
+_VIEW_KINDS = frozenset(
+    """total totals average averages number count percent percentage how-many sum maximum
+    minimum""".split()
+)
+
+
 # "every person who ... is a constituent": a word for anyone, which the sentence then names
 _GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
 
@@ -493,7 +502,7 @@ class ReaderCore(ReaderBase):
             and self._participle(cs[1].text)
         ):
             verbs_before = False  # "Poojas offered - pooja name, fee, ...": a heading
-        if colon is not None and self._views_heading(cs[:colon]):
+        if colon is not None and (self._views_heading(cs[:colon]) or self._views_wanted(cs, colon)):
             return  # "Reports wanted: pump-out charges per month": read by the summaries
         if (
             colon is not None
@@ -681,6 +690,14 @@ class ReaderCore(ReaderBase):
             return False
         self.r.title = [w for c in before for w in (c.words if isinstance(c, NP) else [c.text])]
         return True
+
+    def _views_wanted(self, cs: list[Chunk], colon: int) -> bool:
+        """``For the monthly partners' meeting I'd like: total fees per month, ...``: a
+        want said just before the colon, and a view asked for right after it."""
+        wanted = colon >= 2 and self._base(token_text(cs, colon - 1) or "") in _WANTING
+        first = cs[colon + 1] if colon + 1 < len(cs) else None
+        said = [*first.adjs, *first.words] if isinstance(first, NP) else [token_text(cs, colon + 1)]
+        return wanted and bool(set(said[:1]) & _VIEW_KINDS)
 
     @staticmethod
     def _views_heading(before: list[Chunk]) -> bool:

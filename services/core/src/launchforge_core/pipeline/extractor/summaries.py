@@ -462,6 +462,10 @@ class Summaries:
         parent = self._group_parent(group)
         if parent is not None and parent.key in info.parents:
             return info, {"group_by": parent.name}
+        whole = "_".join(singular(w) if k == len(group) - 1 else w for k, w in enumerate(group))
+        for field in info.fields:
+            if field["name"] == whole and field["type"] != "text":
+                return info, {"group_by": field["name"]}  # "per fee earner": not the fee
         for w in group:
             own = _field_named(info, w)
             if own is not None:
@@ -479,7 +483,8 @@ class Summaries:
             rf"|percent(?:age)?\s+complete)\b(?:\s+{_GROUP}\s+(?:{_W}\s+)?({_W}))?"
         )
         for m in re.finditer(pattern, text):
-            if "progress" in m.group(0) and "percent" not in m.group(0) and not m.group(1):
+            bare = m.group(0) in ("progress", "completion")  # "the target completion date"
+            if bare and not m.group(1):
                 continue
             found = None
             for info, f in self.fields_of(("boolean",)):
@@ -490,6 +495,11 @@ class Summaries:
                 self.notes.append(f"summary '{m.group(0)}': no done flag to count")
                 continue
             info, f = found
+            if any(
+                v["entity"] == info.name and v["kind"] == "percent" and v.get("field") == f["name"]
+                for v in self.found
+            ):
+                continue  # "what percent of matters completed on time": read as a measure
             by = m.group(1)
             group = self.group(by, info) if by else {}
             if not group and info.parents:
@@ -506,8 +516,8 @@ def read_summaries(
     reader = Summaries(entities)
     asked = False
     for sentence in sentences:
-        reader.read(" ".join(t.text for t in sentence))
         asked = reader.read_measures(sentence, asked_before=asked)
+        reader.read(" ".join(t.text for t in sentence))  # (after: not a view read twice)
     return reader.found, reader.notes
 
 
