@@ -4676,3 +4676,25 @@ def test_a_status_either_this_that_or_the_other():
     )["Project"]
     assert project["status"]["choices"] == ["planning", "active", "done"]
     assert not {"planning", "active", "done"} & set(project)
+
+
+ROTARY = (
+    "We have members - name, email and the year joined. Then projects: project name, start "
+    "date and budget ($).\n\n"
+    "Each time a member volunteers on a project I want to log a volunteer entry with the "
+    "date and the hours, and maybe a note about what they did. We also get donations for "
+    "specific projects, so each donation goes against a project with the donor name, "
+    "amount ($) and whether it was in-kind rather than cash (y/n)."
+)
+
+
+def test_each_time_one_does_something_to_another_i_want_to_log_a_record_of_both():
+    spec = extract_spec(ROTARY)
+    assert {("VolunteerEntry", "Member"), ("VolunteerEntry", "Project")} <= relations(spec)
+    assert ("Project", "Member") not in relations(spec)
+
+
+def test_a_yes_no_said_with_what_it_is_rather_than():
+    donation = entities(extract_spec(ROTARY))["Donation"]
+    assert donation["in_kind"]["type"] == "boolean"
+    assert not any("cash" in name for name in donation)

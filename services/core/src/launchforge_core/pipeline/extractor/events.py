@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from launchforge_core.pipeline.extractor.base import ReaderBase
-from launchforge_core.pipeline.extractor.chunks import NP, Chunk
+from launchforge_core.pipeline.extractor.chunks import NP, Chunk, token_text
 from launchforge_core.pipeline.extractor.fields import FieldDraft
 from launchforge_core.pipeline.extractor.grammar_words import PLACES_BOOKED
 from launchforge_core.pipeline.extractor.roles import entity_words
@@ -577,6 +577,13 @@ class EventReader(ReaderBase):
                 return None
             k += 1
         act = cs[k] if k < len(cs) else None
+        if (
+            isinstance(act, Token)
+            and self._base(act.text) in ("want", "need", "have", "like")
+            and token_text(cs, k + 1) == "to"
+        ):
+            k += 2  # "... I want to log a volunteer entry with ...": the logging
+            act = cs[k] if k < len(cs) else None
         record = cs[k + 1] if k + 1 < len(cs) else None
         if not (
             isinstance(act, Token)

@@ -649,6 +649,13 @@ def normalise(text: str) -> str:
     text = markdown_tables(text)
     text = unwrap(fold_headed_lists(text))
     # (after unwrapping, which reads the lines' widths as written)
+    # "whether it was in-kind rather than cash (y/n)": the yes/no, not the other way
+    text = re.sub(
+        r"(?<=\w)[ \t]+(?:rather[ \t]+than|instead[ \t]+of)[ \t]+[\w-]+(?=[ \t]*(?:[(,.;]|and\b))",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "we enrol households: for each household the ...": a sentence, then the next
     text = re.sub(r"(?<=[a-z]):\s+(?=[Ff]or (?:each|every)\b)", ". ", text)
     # "..., rate per tonne and payment received or not.": a yes/no item of a list ("whether
