@@ -4698,3 +4698,18 @@ def test_a_yes_no_said_with_what_it_is_rather_than():
     donation = entities(extract_spec(ROTARY))["Donation"]
     assert donation["in_kind"]["type"] == "boolean"
     assert not any("cash" in name for name in donation)
+
+
+def test_one_of_each_started_by_one_more_and_what_we_log_after_a_dash():
+    spec = extract_spec(
+        "We share two battery cyclers. Cells: a cell ID and the chemistry (NMC, LFP or "
+        "LTO). Channels: cycler name, "
+        "channel number. Researchers just need name and email. A test is one cell on one "
+        "channel, started by one researcher - we log the start timestamp (date and time), "
+        "the temperature (°C), the protocol name and whether it was aborted."
+    )
+    found = entities(spec)
+    assert "StartTimestamp" not in found
+    assert found["Test"]["start_timestamp"]["type"] == "datetime"
+    assert {"temperature", "protocol_name", "aborted"} <= set(found["Test"])
+    assert {("Test", "Cell"), ("Test", "Channel"), ("Test", "Researcher")} <= relations(spec)

@@ -717,7 +717,11 @@ class ClauseReader(ReaderBase):
             return None
         self.relation(key, first)
         self.relation(key, second)
-        j = at + 3
+        j = self._each_one(cs, at + 3, key)  # "..., started by one researcher"
+        if token_text(cs, j) == "-" and token_text(cs, j + 1) in ("we", "i"):
+            noted = self._what_i_note(cs, j + 1, ())
+            if noted is not None:
+                return self.read_fields(cs, noted, key, closer=None)  # "- we log the date"
         then = cs[j] if j < len(cs) else None
         if isinstance(then, Token) and then.text in (",", "on", "at", "with"):
             told = self._tied_details(cs, j, key)  # "... on a date, with a slot, ..."
@@ -862,6 +866,15 @@ class ClauseReader(ReaderBase):
             # "each policy is for one client and with one insurer, and has the policy no.,
             # ...": the same thing's details
             return self.read_fields(cs, k + 2, child, closer=None)
+        dash = j + 1 if token_text(cs, j) in ("-", ",", ":") else j
+        if (
+            child
+            and token_text(cs, dash) in ("we", "i")
+            and self._base(token_text(cs, dash + 1) or "") in NOTING_VERBS
+            and isinstance(cs[dash + 2] if dash + 2 < len(cs) else None, NP)
+        ):
+            # "a test is one cell on one channel - we log the start timestamp, ...": its
+            return self.read_fields(cs, dash + 2, child, closer=None)
         if (
             child
             and isinstance(prep, Token)
@@ -920,6 +933,21 @@ class ClauseReader(ReaderBase):
             ):
                 self.relation(child, self.entity(target, force=True))
                 j += 2
+                continue
+            by = cs[j + 3] if j + 3 < len(cs) else None
+            if (
+                token_text(cs, j) == ","
+                and isinstance(target, Token)
+                and target.tag == "VERB"
+                and self._participle(target.text)
+                and token_text(cs, j + 2) in ("by", "with", "for", "at", "on", "in")
+                and isinstance(by, NP)
+                and by.numbers == ["one"]
+                and self.role(by) in ("entity", "attribute")
+            ):
+                # "a test is one cell on one channel, started by one researcher"
+                self.relation(child, self.entity(by, force=True))
+                j += 4
                 continue
             break
         return j

@@ -495,7 +495,8 @@ EVENT_NOUNS = frozenset(
 # Nouns that are an attribute of a record, not a record ("birth date", "cost").
 # Entries map to a field type hint; see fields.py for the full typing rules.
 ATTRIBUTE_NOUNS = frozenset(
-    """name title date time day birthday birth-year deadline description notes note comment comments
+    """name title date time timestamp datetime day birthday birth-year deadline description
+    notes note comment comments
     details price cost amount value fee total salary wage budget rent balance deposit tip
     revenue income charge fine bill tuition prize earnings status stage priority severity
     quantity qty count number capacity level age duration minutes hours seconds days weeks
