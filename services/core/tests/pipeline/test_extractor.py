@@ -4713,3 +4713,31 @@ def test_one_of_each_started_by_one_more_and_what_we_log_after_a_dash():
     assert found["Test"]["start_timestamp"]["type"] == "datetime"
     assert {"temperature", "protocol_name", "aborted"} <= set(found["Test"])
     assert {("Test", "Cell"), ("Test", "Channel"), ("Test", "Researcher")} <= relations(spec)
+
+
+BODA_LOANS = (
+    "We lend motorbikes to riders. For each rider: full name, phone number, next of kin name "
+    "and next of kin phone. Each motorbike is assigned to one rider and we record the number "
+    "plate and the year. A loan is taken out on a motorbike - start date, total amount to "
+    "repay (KSh), weekly instalment, term in weeks and the status (active, cleared or "
+    "defaulted). Each repayment is recorded against the loan with the date, the amount and "
+    "whether it was late."
+)
+
+
+def test_a_record_taken_out_on_a_thing_with_its_details_after_a_dash():
+    spec = extract_spec(BODA_LOANS)
+    loan = entities(spec)["Loan"]
+    assert loan["total_amount_to_repay"]["type"] == "decimal"
+    assert loan["weekly_instalment"]["type"] == "decimal"
+    assert loan["status"]["choices"] == ["active", "cleared", "defaulted"]
+    assert "Repay" not in entities(spec)
+    assert ("Loan", "Motorbike") in relations(spec)
+
+
+def test_records_recorded_against_another_and_a_next_of_kin():
+    spec = extract_spec(BODA_LOANS)
+    found = entities(spec)
+    assert {"date", "amount", "late"} <= set(found["Repayment"])
+    assert ("Repayment", "Loan") in relations(spec)
+    assert {"next_of_kin_name", "next_of_kin_phone"} <= set(found["Rider"])

@@ -806,8 +806,10 @@ class ClauseReader(ReaderBase):
                 return None
             passive = True
             j += 1
+            if token_text(cs, j) == "out" and token_text(cs, j + 1) in ("on", "for", "against"):
+                j += 1  # "a loan is taken out on a motorbike"
         if j < len(cs) and isinstance(cs[j], Token) and cs[j].tag == "PREP":
-            if cs[j].text not in RELATION_PREPS | {"with", "part-of", "through", "via"}:
+            if cs[j].text not in RELATION_PREPS | {"with", "part-of", "through", "via", "against"}:
                 return None
             j += 1
         elif not passive:
@@ -866,6 +868,9 @@ class ClauseReader(ReaderBase):
             # "each policy is for one client and with one insurer, and has the policy no.,
             # ...": the same thing's details
             return self.read_fields(cs, k + 2, child, closer=None)
+        if child and token_text(cs, j) in ("-", ":") and self._looks_like_field_list(cs, j + 1):
+            # "a loan is taken out on a motorbike - start date, total amount, ...": its own
+            return self.read_fields(cs, j + 1, child, closer=None)
         dash = j + 1 if token_text(cs, j) in ("-", ",", ":") else j
         if (
             child

@@ -1011,6 +1011,19 @@ class FieldReader(ReaderBase):
                 draft.words = [*draft.words, nxt.text]
                 i += 1
             elif (
+                np.head in ("amount", "total", "balance", "sum", "cost", "price")
+                and isinstance(nxt, Token)
+                and nxt.text == "to"
+                and (
+                    (isinstance(after, Token) and after.tag == "VERB")
+                    or (isinstance(after, NP) and not (after.det or after.mods or after.plural))
+                )
+                and (self._ends_item(cs, i + 3, closer) or token_text(cs, i + 3) == "(")
+            ):
+                # "total amount to repay (KSh)": one field, not a record of repaying
+                draft.words = [*draft.words, "to", after.text]
+                i += 2
+            elif (
                 draft.words[0] in ("date", "time")
                 and isinstance(nxt, Token)
                 and nxt.tag == "VERB"

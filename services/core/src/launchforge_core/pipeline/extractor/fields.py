@@ -18,7 +18,8 @@ MONEY = frozenset(
     revenue income charge fine bill tuition prize earnings spend spending spent payment
     payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
     donation contribution pledge sponsorship discount tax vat profit commission bid
-    fare toll bounty allowance stipend retainer cash takings money royalty royalties""".split()
+    fare toll bounty allowance stipend retainer cash takings money royalty royalties
+    instalment installment""".split()
 )
 # "rate" alone is money only next to a money word ("hourly rate"); otherwise a rating.
 INTEGER_WORDS = frozenset(

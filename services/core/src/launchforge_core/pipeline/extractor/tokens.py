@@ -67,6 +67,7 @@ _ABBREVIATIONS = [
     (r"\best\.(?=\s)", "estimated"),
     (r"\(\s*tick(?:\s+(?:box|if\s+(?:yes|so|done|paid)))?\s*\)", "(yes/no)"),  # "(tick if yes)"
     (r"\bqty\b", "quantity"),
+    (r"\bnext of kin\b", "next-of-kin"),  # "next of kin name": one person's name
     (r"\bavg\b\.?", "average"),
     (r"\bmob\b", "mobile"),
     (r"\b(on|off)[ -]site\b", r"\1-site"),  # "hours on site": where, not a site record
