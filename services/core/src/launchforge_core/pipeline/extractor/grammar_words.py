@@ -113,7 +113,7 @@ UNITS = CURRENCIES | frozenset(
     feet ft oz ounces percent celsius fahrenheit kwh watts degrees
     mhz khz ghz hz volts amps kilos kilo kilograms kilometres kilometers tonnes tons
     gallons pints kva kw kilowatts mph kph knots psi ppm decibels
-    yards furlongs acres hectares
+    furlongs acres hectares
     square-metres square-meters square-feet""".split()
 )
 # Past participles that finish a field's name: "work done", "date joined".
