@@ -106,9 +106,6 @@ _LOGGING_VERBS = frozenset(
 )
 # "every morning we do a reading: the date, ...": what is done once each time, then told
 _DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get", "receive"})
-# Headings over the views asked for, not records: "Reports: jobs per mechanic"
-
-
 # "I'd like: total fees per month, ...": a want before a colon, and the kinds of view that
 # open what is wanted
 _WANTING = frozenset({"like", "love", "want", "need"})
@@ -538,7 +535,7 @@ class ReaderCore(ReaderBase):
             self.read_clauses(cs[: colon - 3])
             self.read_title_list(one, cs, colon + 1, first=first)
             return
-        if colon == 5 and self._one_doing(cs, first=first):
+        if colon == 5 and self._one_doing(cs):
             return
         if colon is not None and cs[colon].text == ":" and self._one_at_one(cs, colon):
             return
@@ -957,7 +954,7 @@ class ReaderCore(ReaderBase):
         key = self.entity(subject, strength=2, listed=True, force=True)
         if key is None:
             return False
-        told = [c for c in cs[: start - 1] if isinstance(c, NP) and c.head == subject.head]
+        told = start and any(isinstance(c, NP) and c.head == subject.head for c in cs[:start])
         if start and not told:
             # "we meet monthly, so a visit is one ...": what comes before, read; "after
             # each session every tester fills out feedback, so feedback is ...": said again
@@ -969,7 +966,7 @@ class ReaderCore(ReaderBase):
         self._read_field_items(cs, colon + 1, key)
         return True
 
-    def _one_doing(self, cs: list[Chunk], *, first: bool) -> bool:
+    def _one_doing(self, cs: list[Chunk]) -> bool:
         """``An order is a customer ordering a bat: order date, price, ...``: a record
         of one thing doing something to another, each of them the record's, and its
         details after the colon. False (nothing read) when the words are not that."""
@@ -995,7 +992,7 @@ class ReaderCore(ReaderBase):
             return False
         for side in (doer, done):
             self.relation(key, self.entity(side, strength=1))
-        self.read_title_list(one, cs, 6, first=first)
+        self.read_title_list(one, cs, 6, first=False)  # (a record, never the app's title)
         return True
 
     def _names_a_record_first(self, cs: list[Chunk], i: int, *, one: bool = False) -> bool:

@@ -566,12 +566,13 @@ def normalise(text: str) -> str:
         lambda m: re.sub(r"(?<!\d)\.(?!\d)", "", m.group(0)),
         text,
     )
-    # "For booking we capture date, ...": for each booking, said short
+    # "For booking we capture date, ...": for each booking, said short (not "for
+    # weddings we need ...", which reads as it is)
     text = re.sub(
         r"\b([Ff]or)\s+(?!(?:example|instance|now|that|this|it|them|all|any|one|us|me|sure|"
-        r"each|every|some|the|a|an|our|my|your|their|his|her|its|years|ages|months|weeks|days)"
-        r"\b)([a-z]+)\s+(?=(?:we|i)\s+(?:capture|record|note|log|keep|track|write|take|need|"
-        r"want|enter|store)\b)",
+        r"each|every|some|the|a|an|our|my|your|their|his|her|its)\b)([a-z]*(?:ss|[a-rt-z]))\s+"
+        r"(?=(?:we|i)\s+(?:capture|record|note|log|keep|track|write|take|need|want|enter|"
+        r"store)\b)",
         r"\1 each \2 ",
         text,
     )
