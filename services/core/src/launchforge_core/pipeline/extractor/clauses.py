@@ -872,14 +872,10 @@ class ClauseReader(ReaderBase):
             # "a loan is taken out on a motorbike - start date, total amount, ...": its own
             return self.read_fields(cs, j + 1, child, closer=None)
         dash = j + 1 if token_text(cs, j) in ("-", ",", ":") else j
-        if (
-            child
-            and token_text(cs, dash) in ("we", "i")
-            and self._base(token_text(cs, dash + 1) or "") in NOTING_VERBS
-            and isinstance(cs[dash + 2] if dash + 2 < len(cs) else None, NP)
-        ):
+        noted = self._what_i_note(cs, dash, ()) if token_text(cs, dash) in ("we", "i") else None
+        if child and noted is not None:
             # "a test is one cell on one channel - we log the start timestamp, ...": its
-            return self.read_fields(cs, dash + 2, child, closer=None)
+            return self.read_fields(cs, noted, child, closer=None)
         if (
             child
             and isinstance(prep, Token)
@@ -913,8 +909,7 @@ class ClauseReader(ReaderBase):
                 then = cs[k + 1] if k + 1 < len(cs) else None
                 if (
                     isinstance(one, NP)
-                    and one.numbers == ["one"]
-                    and self.role(one) in ("entity", "attribute")
+                    and self._one_kind(one)
                     # not "..., and one driver takes it": a clause of its own
                     and not (isinstance(then, Token) and then.tag in ("VERB", "AUX"))
                 ):
@@ -933,8 +928,7 @@ class ClauseReader(ReaderBase):
                 isinstance(c, Token)
                 and (c.tag == "PREP" or c.tag == "VERB")
                 and isinstance(target, NP)
-                and target.numbers == ["one"]
-                and self.role(target) in ("entity", "attribute")
+                and self._one_kind(target)
             ):
                 self.relation(child, self.entity(target, force=True))
                 j += 2
@@ -947,15 +941,17 @@ class ClauseReader(ReaderBase):
                 and self._participle(target.text)
                 and token_text(cs, j + 2) in ("by", "with", "for", "at", "on", "in")
                 and isinstance(by, NP)
-                and by.numbers == ["one"]
-                and self.role(by) in ("entity", "attribute")
+                and self._one_kind(by)
             ):
-                # "a test is one cell on one channel, started by one researcher"
-                self.relation(child, self.entity(by, force=True))
-                j += 4
+                j += 2  # "one cell on one channel, started by one researcher": to "by ..."
                 continue
             break
         return j
+
+    def _one_kind(self, np: NP) -> bool:
+        """``one tutor``, ``one boat``: one of a kind of thing (or of a word that could be
+        a field, counted so as one of many records)."""
+        return np.numbers == ["one"] and self.role(np) in ("entity", "attribute")
 
     def _subject_pronoun(self, cs: list[Chunk], i: int) -> str | None:
         """The pronoun before a verb (past auxiliaries and adverbs): "they also pay"."""

@@ -239,29 +239,20 @@ class ListReader(ReaderBase):
                 self.add_field(key, FieldDraft(["opponent"], position=i))
                 i += 2
                 continue
-            if (
-                c.text == "against"
-                and isinstance(rival, NP)
-                and key
-                and rival.det in ("a", "an", "the", "each", "one")
-                and "-".join(entity_words(rival)) in self.r.entities
-            ):
-                # "log breakdowns against a machine with the date": the machine's
-                for member in members:
-                    self.relation(member, self.entity(rival))
+            if c.text == "against" and key and self._one_kept(rival):
+                # "log breakdowns against a machine with the date": the machine's; "the
+                # order against the guest and the fabric, with ...": both's
+                kept = [rival]
                 i += 2
-                also = cs[i + 1] if i + 1 < len(cs) else None
-                while (
-                    token_text(cs, i) == "and"
-                    and isinstance(also, NP)
-                    and also.det in ("a", "an", "the", "each", "one")
-                    and "-".join(entity_words(also)) in self.r.entities
+                while token_text(cs, i) == "and" and self._one_kept(
+                    cs[i + 1] if i + 1 < len(cs) else None
                 ):
-                    # "the order against the guest and the fabric, with ...": both's
-                    for member in members:
-                        self.relation(member, self.entity(also))
+                    kept.append(cs[i + 1])
                     i += 2
-                    also = cs[i + 1] if i + 1 < len(cs) else None
+                for one in kept:
+                    assert isinstance(one, NP)
+                    for member in members:
+                        self.relation(member, self.entity(one))
                 continue
             if c.text == "like" and isinstance(rival, NP) and key and rival.plural:
                 i = self._past_examples(cs, i + 1)  # "supplies like glass eyes and forms"
@@ -442,6 +433,14 @@ class ListReader(ReaderBase):
                 break
             break
         return i
+
+    def _one_kept(self, c: Chunk | None) -> bool:
+        """``a machine``, ``the fabric``: one of the things kept (not "other clubs")."""
+        return (
+            isinstance(c, NP)
+            and c.det in ("a", "an", "the", "each", "one")
+            and "-".join(entity_words(c)) in self.r.entities
+        )
 
     def _known_or_many(self, np: NP) -> bool:
         """Plural, "each", or already kept: "shifts at locations", not "at the centre"."""
