@@ -4741,3 +4741,52 @@ def test_records_recorded_against_another_and_a_next_of_kin():
     assert {"date", "amount", "late"} <= set(found["Repayment"])
     assert ("Repayment", "Loan") in relations(spec)
     assert {"next_of_kin_name", "next_of_kin_phone"} <= set(found["Rider"])
+
+
+def test_a_markdown_table_of_records_whose_details_are_kept_apart_by_semicolons():
+    spec = extract_spec(
+        "Seed bank catalogue.\n\n"
+        "| Record | What we hold |\n"
+        "|---|---|\n"
+        "| Donor | Full name; town; phone |\n"
+        "| Accession | Accession code; date banked; germination rate (%); donor |\n"
+    )
+    found = entities(spec)
+    assert {"full_name", "town", "phone"} <= set(found["Donor"])
+    assert {"accession_code", "date_banked"} <= set(found["Accession"])
+    assert ("Accession", "Donor") in relations(spec)
+
+
+def test_details_noted_of_each_known_thing_in_a_later_sentence_are_that_things():
+    spec = extract_spec(
+        "Hives: hive number, apiary. Keepers: name, phone. We also record the queen colour "
+        "and the frame count of each hive. The date inspected should also be noted on every "
+        "hive."
+    )
+    found = entities(spec)
+    assert {"queen_colour", "frame_count", "date_inspected"} <= set(found["Hive"])
+    assert not {"queen_colour", "frame_count", "date_inspected"} & set(found["Keeper"])
+    assert found["Hive"]["date_inspected"]["type"] == "date"
+
+
+def test_a_log_of_its_own_kind_wanted_for_each_day_with_counts_in_it():
+    spec = extract_spec(
+        "We sell stews from a stall. For each stew I want the stew name and the price. "
+        "Every day we cook, so I want a cooking log for each day: the date, which stew, the "
+        "bowls cooked and the leftovers at closing."
+    )
+    found = entities(spec)
+    assert {"date", "bowls_cooked", "leftovers"} <= set(found["CookingLog"])
+    assert found["CookingLog"]["leftovers"]["type"] == "integer"
+    assert found["CookingLog"]["bowls_cooked"]["type"] == "integer"
+    assert "Leftover" not in found
+    assert ("CookingLog", "Stew") in relations(spec)
+
+
+def test_a_cellphone_number_is_a_phone_and_a_credit_limit_is_money():
+    spec = extract_spec(
+        "Customers: name, cellphone number, credit limit, speed limit reached (y/n)."
+    )
+    customer = entities(spec)["Customer"]
+    assert customer["cellphone_number"]["type"] == "phone"
+    assert customer["credit_limit"]["type"] == "decimal"

@@ -112,6 +112,8 @@ class ClauseReader(ReaderBase):
         ``focus`` is the entity the sentence is about so far (its subject, or the X of
         "for each X"); attribute lists without an owner of their own are its fields.
         """
+        if self._noted_on_each(cs):
+            return
         i = 0
         focus: str | None = None
         subject: NP | None = None
@@ -996,6 +998,57 @@ class ClauseReader(ReaderBase):
                     return key
         return None
 
+    def _noted_on_each(self, cs: list[Chunk]) -> bool:
+        """``The date digitised should also be recorded on each specimen``, ``the colour
+        is noted for every plant``: details told first, then what each is kept on (a thing
+        already known); False, reading nothing, if the sentence is not so."""
+        aux = next((k for k, c in enumerate(cs) if isinstance(c, Token) and c.tag == "AUX"), None)
+        if aux is None or not isinstance(cs[0], NP) or self.role(cs[0]) != "attribute":
+            return False
+        k = aux
+        while k < len(cs) and isinstance(cs[k], Token) and cs[k].tag in ("AUX", "ADV"):
+            k += 1
+        verb, prep, each = (cs[n] if n < len(cs) else None for n in range(k, k + 3))
+        rest = cs[k + 3 :]
+        if not (
+            isinstance(verb, Token)
+            and verb.tag == "VERB"
+            and self._base(verb.text) in NOTING_VERBS
+            and any(self._base(token_text(cs, b) or "") == "be" for b in range(aux, k))
+            and isinstance(prep, Token)
+            and prep.text in ("on", "for", "against", "of")
+            and isinstance(each, NP)
+            and each.det in ("each", "every")
+            and all(isinstance(c, Token) and c.tag == "PUNCT" for c in rest)
+        ):
+            return False
+        owner = self._known_key(each)
+        if owner is None:
+            return False
+        self.read_fields(cs[:aux], 0, owner, closer=None)
+        return True
+
+    def _each_at_end(self, cs: list[Chunk], j: int) -> str | None:
+        """The known thing of a closing ``of each specimen`` (``for every visit``) after the
+        fields from ``j``: what the noted details are each one's. None if not so."""
+        end = next(
+            (
+                k
+                for k in range(j, len(cs))
+                if isinstance(cs[k], Token) and cs[k].text in (".", ";", ":")
+            ),
+            len(cs),
+        )
+        last = cs[end - 1] if end - 2 > j else None
+        if (
+            isinstance(last, NP)
+            and last.det in ("each", "every")
+            and token_text(cs, end - 2) in ("of", "for", "on", "against")
+            and all(isinstance(c, NP) or c.text in (",", "and") for c in cs[j : end - 2])
+        ):
+            return self._known_key(last)
+        return None
+
     def _topics_record(self, cs: list[Chunk], i: int, topic: str | None) -> str | None:
         """``topic``, or its record that is the object of its own verb before ``i``: "each
         dog gets a run at a trial: we write down the points" notes the run's."""
@@ -1724,6 +1777,8 @@ class ClauseReader(ReaderBase):
                 # "each call is made by a volunteer to one member, and afterwards they log
                 # the date": what is noted is the call's, the thing the sentence is about
                 owner = self._topics_record(cs, i, self._topic(cs, i)) or owner
+                # "we also record the colour and the size of each specimen": each one's
+                owner = self._each_at_end(cs, j) or owner
             if owner:
                 return self.read_fields(cs, j, owner, closer=None)
         if (

@@ -30,7 +30,7 @@ INTEGER_WORDS = frozenset(
     steps calories episodes chapters rounds innings wickets runs strokes shots birdies
     votes likes views downloads followers subscribers eggs chicks litter items packets
     faults handicap pulse systolic diastolic landings nights runtime gsm vintage minute
-    placing adults tries assists saves fouls appearances caps""".split()
+    placing adults tries assists saves fouls appearances caps leftovers""".split()
 )
 NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
@@ -62,7 +62,7 @@ TEXT_WORDS = frozenset(
 )
 EMAIL_WORDS = frozenset({"email", "emails", "e-mail"})
 URL_WORDS = frozenset({"url", "link", "website", "homepage", "site", "webpage", "web-page"})
-PHONE_WORDS = frozenset({"phone", "mobile", "telephone", "cell", "tel", "landline"})
+PHONE_WORDS = frozenset({"phone", "mobile", "telephone", "cell", "cellphone", "tel", "landline"})
 ENUM_WORDS = frozenset({"status", "stage", "severity", "priority"})
 # Default choices for an enum word when the idea lists none.
 DEFAULT_CHOICES = {
@@ -76,7 +76,8 @@ _PERCENT_RATES = frozenset({"interest", "commission", "tax", "vat", "discount", 
 # "number" that is an identifier, not a count.
 # "cell number", "contact number": a phone
 _PHONE_BEFORE_NUMBER = frozenset(
-    {"phone", "contact", "cell", "mobile", "telephone", "landline", "m-pesa", "mpesa", "whatsapp"}
+    {"phone", "contact", "cell", "cellphone", "mobile", "telephone", "landline", "m-pesa", "mpesa"}
+    | {"whatsapp"}
 )
 IDENTIFIER_BEFORE_NUMBER = frozenset(
     """phone serial account reference ref tracking license licence registration plate
@@ -116,7 +117,7 @@ KEEP_PLURAL = frozenset(
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
     attempts copies guests players seats pages servings bedrooms kilos kilograms litres
-    liters kilometres kilometers tonnes tons gallons pints miles takings""".split()
+    liters kilometres kilometers tonnes tons gallons pints miles takings leftovers""".split()
 )
 
 
@@ -127,7 +128,7 @@ COUNTED_PARTICIPLES = frozenset(
     """won lost added taken sold used bought scored caught collected played picked planted
     laid hatched delivered sent received booked attended poured served ordered missed
     saved obtained achieved earned gained loaded moulded made produced fired packed shipped
-    printed""".split()
+    printed cooked baked brewed harvested""".split()
 )
 MEASURE_HEADS = frozenset(
     """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres
@@ -208,6 +209,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         return "enum"
     if head == "rate" and mods & {"hourly", "daily", "nightly", "weekly", "monthly", "day"}:
         return "decimal"
+    if head == "limit" and mods & {"credit", "spending", "overdraft", "borrowing"}:
+        return "decimal"  # "the credit limit we allow them": money, not "the age limit"
     if head == "rate" and mods & _PERCENT_RATES:
         return "number"  # "interest rate": a percentage
     if (head in MONEY and head != "rate") or (one in MONEY and one != "rate"):

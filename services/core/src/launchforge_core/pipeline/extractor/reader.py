@@ -800,6 +800,18 @@ class ReaderCore(ReaderBase):
                 owner = self.entity(named, strength=2) if named else self.last_entity
             elif texts[:1] == ["of"] and len(of) == 2 and isinstance(of[1], NP):
                 owner = self.entity(of[1], strength=2)
+            elif thing.mods and (
+                not of
+                or (
+                    texts[:1] == ["for"]
+                    and len(of) == 2
+                    and isinstance(of[1], NP)
+                    and of[1].each
+                    and of[1].head in lx.PERIOD_NOUNS
+                )
+            ):
+                # "I want a cooking log for each day: the date, ...": a log of its own kind
+                owner = self.entity(thing, strength=2, listed=True, force=True)
         elif isinstance(thing, NP) and self.role(thing) == "entity":
             between = cs[verb + 2 : colon]
             if any(isinstance(c, Token) and c.text in ("(", "and", ",") for c in between):

@@ -647,8 +647,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
     # "sites = farm name, landowner": the same, with an equals sign
     text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
-    text = _semicolon_headings(_bracketed_headings(text))
-    text = markdown_tables(text)
+    # (a table's rows first: "| Taxon | family; genus |" is a heading and its items)
+    text = _semicolon_headings(_bracketed_headings(markdown_tables(text)))
     text = unwrap(fold_headed_lists(text))
     # (after unwrapping, which reads the lines' widths as written)
     # "whether it was in-kind rather than cash (y/n)": the yes/no, not the other way
