@@ -4790,3 +4790,66 @@ def test_a_cellphone_number_is_a_phone_and_a_credit_limit_is_money():
     customer = entities(spec)["Customer"]
     assert customer["cellphone_number"]["type"] == "phone"
     assert customer["credit_limit"]["type"] == "decimal"
+
+
+def test_a_place_named_mid_sentence_with_a_remark_in_brackets_is_no_record():
+    spec = extract_spec(
+        "My brother and I run crab pots out of Whitby (area 7) every summer. Pots: pot "
+        "number, depth, date set. Landings: date, pot, weight (kg)."
+    )
+    assert "Whitby" not in entities(spec)
+    assert {"Pot", "Landing"} <= set(entities(spec))
+
+
+def test_a_bullet_naming_a_field_and_its_values_stays_in_the_headings_list():
+    spec = extract_spec(
+        "Jobs\n- date\n- site address\n- cause: storm, flood, fire\n- hours on site\n"
+        "- total charge $\n\nCrews\n- crew name\n- phone\n"
+    )
+    job = entities(spec)["Job"]
+    assert job["cause"]["type"] == "enum"
+    assert job["cause"]["choices"] == ["storm", "flood", "fire"]
+    assert {"hours_on_site", "total_charge"} <= set(job)
+    assert "Cause" not in entities(spec)
+
+
+def test_a_time_of_a_record_with_no_date_becomes_a_date_and_time_when_views_are_by_month():
+    spec = extract_spec("Callouts: time of call, address, reason. Reports: callouts per month.")
+    callout = entities(spec)["Callout"]
+    assert callout["time_of_call"]["type"] == "datetime"
+    assert {"entity": "Callout", "kind": "count", "period": "month"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "period")} for s in spec["summaries"]
+    ]
+    kept = entities(extract_spec("Callouts: time of call, address, reason."))["Callout"]
+    assert kept["time_of_call"]["type"] == "time"  # no view by month: a time of day
+
+
+def test_the_last_or_next_of_an_event_is_a_date():
+    spec = extract_spec("Boilers: serial, model, last service, next inspection, fuel.")
+    boiler = entities(spec)["Boiler"]
+    assert boiler["last_service"]["type"] == "date"
+    assert boiler["next_inspection"]["type"] == "date"
+
+
+def test_a_total_said_by_a_currency_sign_and_a_total_of_records_keep_their_period():
+    spec = extract_spec(
+        "Fines: date, street, amount (£), paid y/n. Stats: total £ per month, the total "
+        "amount of fines per week and the average amount of fines per street."
+    )
+    views = {
+        (s["kind"], s.get("field"), s.get("period"), s.get("group_by")) for s in spec["summaries"]
+    }
+    assert ("sum", "amount", "month", None) in views
+    assert ("sum", "amount", "week", None) in views
+    assert ("average", "amount", None, "street") in views
+
+
+def test_every_time_we_haul_one_the_record_is_a_haul():
+    spec = extract_spec(
+        "Nets: net number, length. Every time we haul a net we log the date, which net and "
+        "the weight landed in kg."
+    )
+    haul = entities(spec)["Haul"]
+    assert "date" in haul
+    assert any(name.startswith("weight_landed") for name in haul)
+    assert ("Haul", "Net") in relations(spec)

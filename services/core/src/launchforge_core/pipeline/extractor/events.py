@@ -98,6 +98,7 @@ ACT_BY_VERB = {
     "swim": "swim",
     "fly": "flight",
     "catch": "catch",
+    "haul": "haul",
 }
 # Verbs by which the writer notes what follows: "I note the date, ...".
 NOTING_VERBS = frozenset(

@@ -146,6 +146,15 @@ _MEASURED_IN = frozenset(
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
+    if (
+        len(words) >= 2
+        and words[0] in ("last", "next", "previous")
+        and (
+            singular(words[-1]) in lx.EVENT_NOUNS
+            or words[-1] in ("service", "serviced", "inspected", "check", "checked")
+        )
+    ):
+        return "date"  # "last DOT inspection", "next service": when it was or will be
     if len(words) > 2 and words[1] == "of" and words[0] in ("date", "time"):
         return "date" if words[0] == "date" else "time"  # "date of first contact"
     if (

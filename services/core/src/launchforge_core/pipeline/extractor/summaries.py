@@ -85,7 +85,7 @@ class Summaries:
         if not word:
             return {}
         if word in PERIODS:
-            if any(f["type"] in ("date", "datetime") for f in info.fields):
+            if _dated_for_periods(info):
                 return {"period": PERIODS[word]}
             return {"_missing": f"a date on {info.name} to group by {word}"}
         parent = self.entity(word)
@@ -314,7 +314,7 @@ class Summaries:
             if not extra:
                 return None
         if period is not None:
-            if not any(x["type"] in DATES for x in info.fields):
+            if not _dated_for_periods(info):
                 return None
             extra["period"] = period
         return info, f, extra
@@ -652,6 +652,21 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
                 and tokens[j + 2].tag == "NOUN"
             ):
                 j += 3  # "... of ants at 30 minutes for each bait type": when they were counted
+        if (
+            kind in ("sum", "average", "maximum", "minimum")
+            and what
+            and what[-1] not in ("number", "count")
+            and j + 1 < len(tokens)
+            and tokens[j].text == "of"
+            and tokens[j + 1].tag in _NAME_TAGS
+            and tokens[j + 1].text not in PERIODS
+        ):
+            # "total amount of fines per month", "total £ of orders": the records measured,
+            # then what they are grouped by
+            j += 1
+            while j < len(tokens) and tokens[j].tag in _NAME_TAGS and tokens[j].text not in PERIODS:
+                what = [*what, tokens[j].text]
+                j += 1
         if kind == "percent" and what:
             # "what percentage of assessments are passes", "% of players are juniors":
             # the records, then the yes/no they have
@@ -798,6 +813,19 @@ def _asked_before_colon(words: list[str], end: int) -> bool:
 def _dated(info: EntityInfo) -> bool:
     """Whether the records have a date (or a date and time) to count days by."""
     return any(f["type"] in DATES for f in info.fields)
+
+
+def _dated_for_periods(info: EntityInfo) -> bool:
+    """Whether the records can be grouped by day, week or month: they have a date, or a
+    time of their own ("time of call") that, with no date beside it, is when each
+    happened, so it becomes a date and time (a time of day alone has no week)."""
+    if _dated(info):
+        return True
+    times = [f for f in info.fields if f["type"] == "time"]
+    if len(times) == 1 and (times[0]["name"] == "time" or times[0]["name"].startswith("time_of")):
+        times[0]["type"] = "datetime"
+        return True
+    return False
 
 
 def _field_named(info: EntityInfo, word: str) -> dict[str, Any] | None:

@@ -397,6 +397,11 @@ def fold_headed_lists(text: str) -> str:
                 j += 1
                 continue
             if _BULLET.match(line):
+                values = _valued_field(item)
+                if values is not None:
+                    items.append(values)  # "- reason: breakdown, accident, lockout"
+                    j += 1
+                    continue
                 if _ITEM.match(re.sub(r"\([^()]*\)", "", item)):  # not "Visit no. (1 - 6)"
                     break  # "* patients: name, phone": an item list of its own
                 items.append(item)
@@ -414,6 +419,31 @@ def fold_headed_lists(text: str) -> str:
         out.append(f"{'- ' if bulleted else ''}{title}: {', '.join(items)}")
         k = j
     return "\n".join(out)
+
+
+def _valued_field(item: str) -> str | None:
+    """``reason: breakdown, accident, lockout`` among a heading's bullets as ``reason
+    (breakdown, accident, lockout)``: a field named by an attribute word and its values,
+    each a word or two (not "patients: name, phone", a list of its own). None if not so."""
+    m = re.fullmatch(r"([A-Za-z][\w ']{0,30}?)\s*:\s*([^:()]+)", item)
+    if m is None:
+        return None
+    head = m.group(1).lower().split()
+    values = [value.strip() for value in re.split(r",|\bor\b", m.group(2))]
+    if (
+        len(head) <= 2
+        and singular(head[-1]) == head[-1]
+        and head[-1] not in lx.PLURAL_ATTRIBUTES
+        # "- owner: name, phone" is a thing and its details, "- cause: storm, flood" values
+        and (
+            head[-1] in lx.ATTRIBUTE_NOUNS
+            or not any(value.lower() in lx.ATTRIBUTE_NOUNS for value in values)
+        )
+        and len(values) >= 2
+        and all(0 < len(value.split()) <= 2 for value in values)
+    ):
+        return f"{m.group(1)} ({m.group(2).strip()})"
+    return None
 
 
 # Words that open a sentence, not an item's name: "each order is cut from one hide"
@@ -548,6 +578,20 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
+    # "total $ per month", "average £ a job": the money, said by its sign
+    text = re.sub(
+        r"\b(total|average|sum of|avg)\s*[$\u00a3\u20ac\u20b9\u20b1\u20a6](?!\s*\d)",
+        r"\1 money",
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "we fish out of Yarmouth (LFA 34)", "an inspector at Ramanagara (Karnataka)": a
+    # place named mid-sentence, and a remark on it, never a thing and its details
+    text = re.sub(
+        r"(?<=[a-z,] )((?:in|at|from|out of|near|around) (?:[A-Z][a-z]+ ){1,2})\([^()\n]*\)",
+        r"\1",
+        text,
+    )
     text = list_separators(text)
     text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
