@@ -4853,3 +4853,66 @@ def test_every_time_we_haul_one_the_record_is_a_haul():
     assert "date" in haul
     assert any(name.startswith("weight_landed") for name in haul)
     assert ("Haul", "Net") in relations(spec)
+
+
+def test_kindly_provide_reports_heads_the_views_and_names_no_record():
+    spec = extract_spec(
+        "Farmers: name, village. Batches: farmer, date of brushing, crop failed or not "
+        "(y/n), lot number. Kindly provide reports: number of batches per farmer."
+    )
+    found = entities(spec)
+    assert set(found) == {"Farmer", "Batch"}
+    assert found["Batch"]["crop_failed"]["type"] == "boolean"
+    assert found["Batch"]["lot_number"]["type"] == "string"
+    assert {"entity": "Batch", "kind": "count", "group_by": "Farmer"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "group_by")}
+        for s in spec["summaries"]
+    ]
+
+
+def test_an_abbreviation_whose_words_have_an_ing_word_names_one_record():
+    spec = extract_spec(
+        "Seed drying sheds (SDS) take in seed from growers. For each SDS: shed name, "
+        "capacity. Each tray: grower, which SDS dried it, date in, weight (kg). Growers: "
+        "name, phone."
+    )
+    found = entities(spec)
+    assert {"shed_name", "capacity"} <= set(found["SeedDryingShed"])
+    assert ("Tray", "SeedDryingShed") in relations(spec)
+    assert not {"Shed", "Seed"} & set(found)
+
+
+def test_people_named_by_what_they_do_to_kept_things_are_their_parents():
+    spec = extract_spec(
+        "Puppy walkers: name, address, phone. Puppies: name, breed, microchip number, and "
+        "which puppy walker they live with."
+    )
+    found = entities(spec)
+    assert "PuppyWalker" in found
+    assert ("Puppy", "PuppyWalker") in relations(spec)
+    assert ("PuppyWalker", "Puppy") not in relations(spec)
+    assert found["Puppy"]["microchip_number"]["type"] == "string"
+
+
+def test_a_wrapped_line_that_stops_on_and_goes_on_in_the_next():
+    lines = [
+        "Good morning, I coordinate the tree growers (TG) for our district forestry",
+        "office and we are wanting a small app, as of now all is kept in registers only.",
+        "",
+        "Grower details required: name, village, phone number, bed count, and",
+        "watering (drip / hand).",
+        "",
+        "For each TG we get seedling batches, and for a batch we want the species, the",
+        "sowing date, the seedling count and whether it was culled by the inspector.",
+    ]
+    spec = extract_spec("\n".join(lines))
+    found = entities(spec)
+    grower = next(fields for name, fields in found.items() if name.endswith("Grower"))
+    assert grower["watering"]["type"] == "enum"
+    assert "Watering" not in found
+
+
+def test_which_thing_did_it_among_a_records_details_ties_it():
+    spec = extract_spec("Sheds: shed name. Each tray: grower, which shed dried it, date in.")
+    assert ("Tray", "Shed") in relations(spec)
+    assert "shed_dried" not in entities(spec)["Tray"]

@@ -145,6 +145,11 @@ def resolve(reading: Reading) -> Model:
             # "Quadrat species: quadrat, species, %": a record tying a quadrat to a species
             and (key, draft.words[-1]) not in relations
         ):
+            if _agent_of(draft.words[-1]):
+                # "puppy walkers" when puppies are kept: people who each look after some
+                # puppies (a puppy's walker), not a walker of one puppy
+                relations.append((draft.words[0], key))
+                continue
             target = draft.words[-1]
             relations.append((target, draft.words[0]))
             if target in entities:
@@ -321,6 +326,18 @@ def _many_sides(
             relations.append((b, a))  # "a customer can have several orders"
     relations = [r for r in relations if not any(set(r) == set(link) for link in links)]
     return relations, links
+
+
+def _agent_of(word: str) -> bool:
+    """``walker``, ``owner``, ``sitter``: a person named by what they do to things (a
+    "player" plays for a team, no team is played)."""
+    bases = set(verb_forms().values())
+    return (
+        is_person(word)
+        and word.endswith("er")
+        and word != "player"
+        and any(base in bases for base in (word[:-2], word[:-1], word[:-3]))
+    )
 
 
 def _stands_alone(draft: EntityDraft) -> bool:

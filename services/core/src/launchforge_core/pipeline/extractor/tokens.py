@@ -492,14 +492,19 @@ def _cut_mid_sentence(lines: list[str], width: int) -> str:
     joined = [lines[0]]
     for line in lines[1:]:
         before = joined[-1].rstrip()
+        # "..., mulberry area (acres), and" / "irrigation (...)": a line that stops on a
+        # comma or a joining word goes on, even short of the width (words spelled out
+        # since, "(CRC)" as "chawki rearing centres", make other lines longer)
+        joining = before.endswith((",", " and", " or"))
         if (
             width >= 60
-            and len(before) >= 0.8 * width
-            and line[:1].islower()
+            and len(before) >= (0.6 if joining else 0.8) * width
+            # "breed" / "(bivoltine, cross breed) and ...": the values go on too
+            and (line[:1].islower() or line[:1] == "(")
             and not _BULLET.match(line)
             # "..., type - male," / "female or PWD - and ...": a comma goes on, whatever
             # the next line looks like
-            and (before[-1:] == "," or (before[-1:].isalpha() and not _ITEM.match(line)))
+            and (joining or (before[-1:].isalpha() and not _ITEM.match(line)))
         ):
             joined[-1] = before + " " + line
         else:
@@ -564,9 +569,14 @@ def spelled_out(text: str) -> str:
             w[0].lower() != c.lower() for w, c in zip(words, letters, strict=True)
         ):
             continue
-        one = " ".join([*words[:-1], singular(words[-1].lower())])
-        many = " ".join(words[:-1]) + " " + (words[-1] if one != " ".join(words) else one + "s")
-        text = text.replace(m.group(0), m.group(0)[: m.start(3) - m.start(0) - 1].rstrip())
+        # "chawki rearing centres (CRC)": one name, whose -ing word is no verb
+        gap = "-" if any(w.lower().endswith("ing") for w in words[:-1]) else " "
+        one = gap.join([*words[:-1], singular(words[-1].lower())])
+        many = gap.join(words[:-1]) + gap + (words[-1] if one != gap.join(words) else one + "s")
+        named = m.group(0)[: m.start(3) - m.start(0) - 1].rstrip()
+        if gap == "-":
+            named = named[: len(named) - len(" ".join(words))] + many.strip()
+        text = text.replace(m.group(0), named)
         text = re.sub(rf"\b{letters}s\b", many.strip(), text)
         text = re.sub(rf"\b{letters}\b", one, text)
     return text
@@ -708,7 +718,7 @@ def normalise(text: str) -> str:
     # it was paid or not" reads so already)
     text = re.sub(
         r"((?:,|:|\band)[ \t]+(?!whether\b|if\b)[A-Za-z][\w -]{0,30}?)[ \t]+or[ \t]+not\b"
-        r"(?=[ \t]*(?:[,.;)]|$))",
+        r"(?:[ \t]*\((?:y/n|yes/no)\))?(?=[ \t]*(?:[,.;)]|$))",
         r"\1 yes-no",
         text,
         flags=re.MULTILINE,
@@ -908,6 +918,27 @@ def tokenize(idea: str) -> list[Token]:
             and before.text in ("a", "an", "the", "each", "every", "one")
         ):
             token.tag = "NOUN"  # "a well is drilled for a customer", "each round has"
+        if (
+            token.text == "lot"
+            and token.tag == "ADV"
+            and (
+                before.text in ("each", "every", "per", "which")
+                or (
+                    before.text not in ("a", "the")
+                    and after is not None
+                    and after.text in ("number", "code", "size", "id", "reference")
+                )
+            )
+        ):
+            token.tag = "NOUN"  # "lot number", "each lot: ...": a lot sold, not a lot of
+        if (
+            token.tag in ("NOUN", "ADJ")
+            and token.text.endswith("ed")
+            and before.tag == "NOUN"
+            and after is not None
+            and after.text in ("it", "them", "him", "her")
+        ):
+            token.tag = "VERB"  # "which shed dried it": what the shed did, no "shed dried"
         if (
             token.text in ("me", "us")
             and before.tag in ("NOUN", "NV")

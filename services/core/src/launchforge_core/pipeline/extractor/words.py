@@ -85,6 +85,8 @@ VIEW_HEADINGS = frozenset(
     {"report", "dashboard", "stat", "statistic", "view", "chart", "figure", "need", "want"}
 )
 _HEADING_LEAD = frozenset({"for", "in", "on", "the", "a", "an", "our", "my"})
+_POLITE = frozenset({"kindly", "please", "pls", "plz", "also"})
+_GIVING = frozenset({"provide", "give", "send", "generate", "produce", "prepare", "show"})
 _EVERY_SO_OFTEN = frozenset({"daily", "weekly", "monthly", "quarterly", "yearly", "annual"})
 
 
@@ -93,13 +95,20 @@ def views_heading(words: list[str]) -> bool:
     "Reports wanted", "Monthly report to the municipality", "For the report to the
     mayor" (the reader leaves the list after it to the summaries, which read it so)."""
     k = 0
-    while k < len(words) and words[k] in _HEADING_LEAD:
+    while k < len(words) and words[k] in _POLITE:
+        k += 1
+    # "Kindly provide reports:", "please send me a report:": views asked to be given
+    given = k < len(words) and words[k] in _GIVING
+    k += given
+    while k < len(words) and words[k] in _HEADING_LEAD | {"me", "us", "some", "these"}:
         k += 1
     while k < len(words) and words[k] in _EVERY_SO_OFTEN:
         k += 1
     if k >= len(words) or singular(words[k]) not in VIEW_HEADINGS:
         return False
     rest = words[k + 1 :]
+    if given and not rest:
+        return True
     # who the views are for ("need to track players" is a want, said so)
     to_whom = 2 <= len(rest) <= 4 and rest[0] in ("to", "for") and words[k] not in ("need", "want")
     return rest in (["wanted"], ["needed"], ["please"], ["required"]) or to_whom
