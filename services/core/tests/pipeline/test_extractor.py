@@ -4916,3 +4916,39 @@ def test_which_thing_did_it_among_a_records_details_ties_it():
     spec = extract_spec("Sheds: shed name. Each tray: grower, which shed dried it, date in.")
     assert ("Tray", "Shed") in relations(spec)
     assert "shed_dried" not in entities(spec)["Tray"]
+
+
+def test_each_one_has_plural_things_with_their_own_details_ties_them():
+    spec = extract_spec("Owners: name. Each owner has pets with name and species.")
+    assert ("Pet", "Owner") in relations(spec)
+    assert {"name", "species"} <= set(entities(spec)["Pet"])
+    both = extract_spec("Each owner has a name, a phone and pets with name and species.")
+    assert ("Pet", "Owner") in relations(both)
+    assert {"name", "phone"} <= set(entities(both)["Owner"])
+
+
+def test_people_a_member_registers_are_the_members():
+    spec = extract_spec(
+        "Members: name, phone. Each member can register dependants with name, relationship "
+        "(spouse, child, other) and date of birth."
+    )
+    assert ("Dependant", "Member") in relations(spec)
+    assert not [name for name in entities(spec) if name not in ("Member", "Dependant")]
+
+
+def test_a_record_opened_for_a_kept_thing_when_something_happens():
+    spec = extract_spec(
+        "Policies: policy number, holder name. When there is a flood we open a claim for the "
+        "policy: date of loss, amount claimed and settled (y/n)."
+    )
+    found = entities(spec)
+    assert "Flood" not in found
+    assert {"date_of_loss", "amount_claimed", "settled"} <= set(found["Claim"])
+    assert ("Claim", "Policy") in relations(spec)
+
+
+def test_a_time_said_in_hours_is_a_length_of_time():
+    spec = extract_spec("Sessions: date, run time (hours), start time, notes.")
+    session = entities(spec)["Session"]
+    assert session["run_time"]["type"] == "number"
+    assert session["start_time"]["type"] == "time"

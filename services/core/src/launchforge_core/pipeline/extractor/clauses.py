@@ -319,7 +319,9 @@ class ClauseReader(ReaderBase):
                     text == "there"
                     and isinstance(nxt, Token)
                     and self._base(nxt.text) == "be"
-                    and not (i and cs[i - 1].text in ("whether", "if"))  # "whether there's a"
+                    # "whether there's a", "when there is a death we open a claim": when
+                    # a record is made, not one kept
+                    and not (i and cs[i - 1].text in ("whether", "if", "when", "whenever"))
                 ):
                     j = i + 2
                     while j < len(cs) and isinstance(cs[j], Token) and cs[j].tag in ("ADV", "DET"):
@@ -1858,6 +1860,11 @@ class ClauseReader(ReaderBase):
         """``members book classes``: the object is the subject's (many-to-one)."""
         from launchforge_core.pipeline.extractor.words import is_person
 
+        if prep is None and base in ("register", "enrol", "enroll") and is_person(subject):
+            # "each member can register dependants", "parents enrol their kids": whom they
+            # put on the books is theirs
+            self.relation(obj, subject)
+            return
         if is_person(obj) and is_person(subject):
             return
         if base in JOINING_VERBS and is_person(subject) and prep in (None, "for", "in", "on", "to"):
@@ -1898,6 +1905,19 @@ class ClauseReader(ReaderBase):
         if told is not None:
             return told
         j = self.read_fields(cs, j, owner, closer=None)
+        kept = cs[j] if j < len(cs) else None
+        if (
+            isinstance(kept, NP)
+            and kept.plural
+            and not kept.det
+            and self.role(kept) == "entity"
+            and self._has_posts(cs, j + 1)
+        ):
+            # "each member has dependants with a name and ...": the member's, with theirs
+            child = self.entity(kept, strength=2)
+            if child is not None and child != owner:
+                self.relation(child, owner)
+                return self.read_posts(cs, j + 1, child)
         k = j
         while k + 1 < len(cs) and isinstance(cs[k], Token) and cs[k].tag == "PREP":
             if not isinstance(cs[k + 1], NP):

@@ -1190,7 +1190,8 @@ class FieldReader(ReaderBase):
         if hinted is not None:
             if (
                 hinted != "number"
-                or infer_type(draft.words) == "string"
+                # "run time (hours)": a length of time, not a time of day
+                or infer_type(draft.words) in ("string", "time")
                 or (isinstance(cs[i + 1], NP) and cs[i + 1].text == "percent")  # "(%)": a share
             ):
                 draft.type = hinted  # "joined (date)", "medical conditions (free text)"

@@ -47,7 +47,7 @@ BOOLEAN_WORDS = frozenset(
     watched visited owned sold rented borrowed lent packed checked cleaned passed won
     sent received accepted rejected invited rsvped answered billed invoiced refunded
     reimbursed scheduled repaired fixed tested inspected urgent private public
-    featured pinned starred flagged enabled disabled""".split()
+    featured pinned starred flagged enabled disabled settled""".split()
 )
 DATE_WORDS = frozenset(
     """date day birthday birthdate deadline dob anniversary expiry expiration due since""".split()

@@ -443,7 +443,7 @@ NEVER_NOUNS = frozenset(
 )
 # Person nouns: records of people (clients, members). Used for implicit relations.
 PERSON_NOUNS = frozenset(
-    """adult teen teenager toddler
+    """adult teen teenager toddler dependant dependent beneficiary
     owner client customer member student teacher patient player employee staff volunteer
     tenant guest driver author artist coach gardener user contact donor parent child kid
     instructor trainer doctor vet nurse therapist candidate applicant supplier vendor

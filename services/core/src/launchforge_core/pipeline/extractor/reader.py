@@ -105,7 +105,12 @@ _LOGGING_VERBS = frozenset(
     | {"want", "need"}  # "I want a record of each one: ..."
 )
 # "every morning we do a reading: the date, ...": what is done once each time, then told
-_DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get", "receive"})
+_DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get", "receive"}) | {
+    "open",  # "we open a claim for the member: ..."
+    "raise",
+    "issue",
+    "file",
+}
 # "I'd like: total fees per month, ...": a want before a colon, and the kinds of view that
 # open what is wanted
 _WANTING = frozenset({"like", "love", "want", "need"})
@@ -820,6 +825,14 @@ class ReaderCore(ReaderBase):
         if owner is None:
             return False
         self.read_clauses(cs[:colon])  # "during a visit they record sightings: ..."
+        whose = cs[verb + 3] if verb + 4 == colon else None
+        if (
+            token_text(cs, verb + 2) == "for"
+            and isinstance(whose, NP)
+            and (key := self._known_key(whose)) is not None
+            and key != owner
+        ):
+            self.relation(owner, key)  # "we open a claim for the member: ...": the member's
         getter = cs[verb - 1] if verb else None
         if (
             isinstance(getter, NP)
