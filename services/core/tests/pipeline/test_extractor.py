@@ -4952,3 +4952,38 @@ def test_a_time_said_in_hours_is_a_length_of_time():
     session = entities(spec)["Session"]
     assert session["run_time"]["type"] == "number"
     assert session["start_time"]["type"] == "time"
+
+
+def test_which_one_at_which_other_among_a_records_details_ties_both():
+    spec = extract_spec(
+        "Judges: name. Shows: date, town. Bookings: which judge at which show, ring number, fee."
+    )
+    assert {("Booking", "Judge"), ("Booking", "Show")} <= relations(spec)
+    assert ("Show", "Judge") not in relations(spec)
+
+
+def test_a_word_and_another_written_as_one_is_not_a_kept_things_full_name():
+    spec = extract_spec(
+        "Village hockey - app for our teams\n\n"
+        "Hey, I'm team manager and our stats are all over the place (gamesheets, texts, one "
+        "coach's notes app). Here's what we track:\n\n"
+        "Players\n- name\n- handicap\n\nGames\n- date\n- opponent\n- venue\n"
+    )
+    found = entities(spec)
+    assert "Game" in found
+    assert "Gamesheet" not in found
+    assert {"date", "opponent", "venue"} <= set(found["Game"])
+
+
+def test_a_wrapped_line_that_starts_with_and_goes_on_from_the_one_before():
+    lines = [
+        "Hi all, I look after the rota for our village hall committee and we are getting",
+        "a bit lost with the paper diary, so here is what we would like to keep in an app.",
+        "",
+        "Bookings: which hirer, date, start time, end time, room (main hall or annexe), fee ($)",
+        "and paid y/n.",
+        "",
+        "Hirers are just the name, a phone number and an email address for the invoices.",
+    ]
+    booking = entities(extract_spec("\n".join(lines)))["Booking"]
+    assert booking["paid"]["type"] == "boolean"

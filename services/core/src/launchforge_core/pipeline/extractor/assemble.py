@@ -107,6 +107,8 @@ def resolve(reading: Reading) -> Model:
                 for w in whole_words
                 if w.startswith(key)
                 and len(w) >= len(key) + 5  # not "advert" / "advertiser": a word of its own
+                # not "game" / "gamesheet": a word and another, a thing of its own
+                and w[len(key) :] not in _COMPOUND_TAILS
                 and is_person(w) == is_person(key)  # not "photo" / "photographer"
             ),
             None,
@@ -326,6 +328,14 @@ def _many_sides(
             relations.append((b, a))  # "a customer can have several orders"
     relations = [r for r in relations if not any(set(r) == set(link) for link in links)]
     return relations, links
+
+
+# Second words of a closed compound ("gamesheet", "scorecard", "logbook"): a word so made
+# from a kept thing's name is another thing, not that name written out in full.
+_COMPOUND_TAILS = frozenset(
+    "sheet sheets card cards book books board boards list lists room rooms house houses "
+    "ware work yard yards side line lines time times day days night nights man men".split()
+)
 
 
 def _agent_of(word: str) -> bool:

@@ -407,11 +407,13 @@ class FieldReader(ReaderBase):
                     second = cs[i + 3] if i + 3 < len(cs) else None
                     if (
                         isinstance(after_ref, Token)
-                        and after_ref.tag == "VERB"
+                        and after_ref.tag in ("VERB", "PREP")
                         and isinstance(second, Token)
                         and second.text == "which"
                     ):
-                        i += 3  # "which player entered which tournament": both references
+                        # "which player entered which tournament", "which umpire on which
+                        # match": both references
+                        i += 3
                         continue
                     # "what instrument (piano or guitar)"; "which truck we used - trucks
                     # just need ...": the dash ends it

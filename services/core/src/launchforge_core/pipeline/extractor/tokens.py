@@ -495,7 +495,7 @@ def _cut_mid_sentence(lines: list[str], width: int) -> str:
         # "..., mulberry area (acres), and" / "irrigation (...)": a line that stops on a
         # comma or a joining word goes on, even short of the width (words spelled out
         # since, "(CRC)" as "chawki rearing centres", make other lines longer)
-        joining = before.endswith((",", " and", " or"))
+        joining = before.endswith((",", " and", " or")) or line.startswith(("and ", "or "))
         if (
             width >= 60
             and len(before) >= (0.6 if joining else 0.8) * width
