@@ -4987,3 +4987,31 @@ def test_a_wrapped_line_that_starts_with_and_goes_on_from_the_one_before():
     ]
     booking = entities(extract_spec("\n".join(lines)))["Booking"]
     assert booking["paid"]["type"] == "boolean"
+
+
+def test_a_person_to_be_served_is_one_item_and_the_list_goes_on():
+    spec = extract_spec(
+        "A job has the case number, the person to be served, the service address, date "
+        "received, due date, and whether it's a rush (y/n)."
+    )
+    job = entities(spec)["Job"]
+    assert {"service_address", "date_received", "due_date", "rush"} <= set(job)
+    assert any(name.startswith("person") for name in job)
+
+
+def test_a_consumers_or_a_bikes_number_is_an_identifier():
+    spec = extract_spec(
+        "Customers | consumer no. | name | mobile\nRiders | name | bike no. | joining date"
+    )
+    found = entities(spec)
+    assert found["Customer"]["consumer_number"]["type"] == "string"
+    assert found["Rider"]["bike_number"]["type"] == "string"
+
+
+def test_tries_taken_are_no_record():
+    spec = extract_spec(
+        "Clients: name. Jobs: client, address. Most jobs take a few tries. For each attempt "
+        "I log the date, the outcome (served or not home) and the mileage."
+    )
+    assert "Try" not in entities(spec)
+    assert {"date", "outcome", "mileage"} <= set(entities(spec)["Attempt"])

@@ -84,7 +84,7 @@ IDENTIFIER_BEFORE_NUMBER = frozenset(
     policy invoice order case ticket room table seat flight isbn part model membership
     id vat tax house unit lot booking confirmation member student employee badge
     jersey shirt bib card extension key sample job receipt batch certificate permit
-    voucher microchip chip passport""".split()
+    voucher microchip chip passport consumer bike vehicle""".split()
 )
 
 

@@ -532,7 +532,7 @@ PLURAL_ATTRIBUTES = frozenset(
     images minutes hours seconds days weeks months years points goals stars reps sets
     calories allergies medications symptoms remarks observations findings ingredients-list
     credentials skills interests hobbies keywords specs specifications measurements
-    dimensions contents lyrics chords initials leftovers""".split()
+    dimensions contents lyrics chords initials leftovers tries""".split()
 )
 
 # Head words of a list-like idea's title ("Veterinary clinic records:"): not entities.

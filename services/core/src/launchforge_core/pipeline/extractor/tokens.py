@@ -607,6 +607,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
     # "rooted?" inside a list: a yes/no field
     text = re.sub(r"([,:(]\s*[A-Za-z][\w -]{0,30}?)\?(?=\s|,|\)|$)", r"\1 yes-no", text)
+    # "the person to be served, the service address": which person, one item of a list
+    text = re.sub(r"(?<=[a-z]) to be (?=[a-z]+ed[ \t]*[,;)])", " ", text)
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
