@@ -5015,3 +5015,20 @@ def test_tries_taken_are_no_record():
     )
     assert "Try" not in entities(spec)
     assert {"date", "outcome", "mileage"} <= set(entities(spec)["Attempt"])
+
+
+def test_a_kept_thing_named_by_the_last_word_of_its_name_is_a_reference():
+    spec = extract_spec(
+        "Production lines: line number, floor. Orders: PO number, quantity. Inspections: "
+        "the order, the line, inspection date, defects found, problems found."
+    )
+    assert {("Inspection", "Order"), ("Inspection", "ProductionLine")} <= relations(spec)
+    inspection = entities(spec)["Inspection"]
+    assert "line" not in inspection
+    assert inspection["defects_found"]["type"] == "integer"
+    assert inspection["problems_found"]["type"] != "integer"
+
+
+def test_an_area_named_by_its_unit_is_a_number():
+    block = entities(extract_spec("Blocks: block name, hectares, variety."))["Block"]
+    assert next(f for name, f in block.items() if name.startswith("hectare"))["type"] == "number"

@@ -205,6 +205,12 @@ def resolve(reading: Reading) -> Model:
             many = last != fdraft.words[-1]
             if many and fdraft.type == "integer":
                 continue  # "how many places they took": a count, not the places
+            if named and named not in entities and not many and fdraft.type is None:
+                # "Inspections: the order, the line, ...": the production line kept, by the
+                # last word of its name (only one kept thing so named, no attribute word)
+                ends = [k for k in entities if k.endswith(f"-{named}")]
+                if len(ends) == 1 and named not in lx.ATTRIBUTE_NOUNS:
+                    named = ends[0]
             if named and named in entities and named != key:
                 # "Teams: name, players": the players are the team's (one of many)
                 relations.append((named, key) if many else (key, named))

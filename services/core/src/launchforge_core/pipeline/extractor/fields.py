@@ -128,11 +128,11 @@ COUNTED_PARTICIPLES = frozenset(
     """won lost added taken sold used bought scored caught collected played picked planted
     laid hatched delivered sent received booked attended poured served ordered missed
     saved obtained achieved earned gained loaded moulded made produced fired packed shipped
-    printed cooked baked brewed harvested""".split()
+    printed cooked baked brewed harvested found""".split()
 )
 MEASURE_HEADS = frozenset(
     """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres
-    kilometers tonnes tons gallons pints miles lbs""".split()
+    kilometers tonnes tons gallons pints miles lbs hectares acres hectare acre""".split()
 )
 
 
@@ -185,6 +185,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
             words[-1] in COUNTED_PARTICIPLES
             and singular(words[-2]) != words[-2]
             and words[-2] not in MEASURE_HEADS  # "gallons collected": a measure
+            and words[-2] not in ("problems", "issues")  # "problems found": described
         ):
             return "integer"  # "items added", "packets taken", "legs won": how many
         head = words[-2]  # "date joined", "year built", "number born": typed by the noun before
