@@ -5032,3 +5032,18 @@ def test_a_kept_thing_named_by_the_last_word_of_its_name_is_a_reference():
 def test_an_area_named_by_its_unit_is_a_number():
     block = entities(extract_spec("Blocks: block name, hectares, variety."))["Block"]
     assert next(f for name, f in block.items() if name.startswith("hectare"))["type"] == "number"
+
+
+def test_a_heading_one_line_per_two_things_then_its_items():
+    spec = extract_spec(
+        "Darts night app\n\n"
+        "Players - name, team, phone\n"
+        "Matches - date, venue, opponent\n"
+        "Match scores - one line per player per match: the player, the match, legs won, "
+        "highest checkout\n"
+    )
+    found = entities(spec)
+    assert "Line" not in found
+    score = next(name for name in found if name.endswith("Score"))
+    assert {"legs_won", "highest_checkout"} <= set(found[score])
+    assert {(score, "Player"), (score, "Match")} <= relations(spec)

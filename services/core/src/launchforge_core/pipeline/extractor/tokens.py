@@ -452,16 +452,21 @@ _SENTENCE_OPENERS = frozenset({"each", "every", "we", "i", "they", "it", "there"
 
 # "Results - one per member per club night (most play 3 games)": a heading, what each is of
 _ONE_PER_HEADING = re.compile(
-    r"^(\s*[A-Za-z][\w']*(?: [\w']+){0,2})\s+-\s+(one (?:per|for each|for every) [^()]+?)"
-    r"\s*(?:\([^()]*\))?\s*$"
+    r"^(\s*[A-Za-z][\w']*(?: [\w']+){0,2})\s+-\s+"
+    r"(one (?:(?:line|row|record|entry|sheet) )?(?:per|for each|for every) [^():]+?)"
+    r"\s*(?:\([^()]*\))?\s*(?::\s*(\S.*))?$"
 )
 
 
 def _one_per_heading(line: str) -> str:
     """``Results - one per member per club night (...)`` as ``Results (one per member per
-    club night)``: the heading, with what each of its records is of kept as a remark."""
+    club night)``: the heading, with what each of its records is of kept as a remark (and
+    "Bout results - one line per player per bout: the entrant, ..." with its items)."""
     m = _ONE_PER_HEADING.match(line)
-    return f"{m.group(1)} ({m.group(2)})" if m else line
+    if m is None:
+        return line
+    each = re.sub(r"^one (?:line|row|record|entry|sheet) ", "one ", m.group(2))
+    return f"{m.group(1)} ({each})" + (f": {m.group(3)}" if m.group(3) else "")
 
 
 def _indent(line: str) -> int:
