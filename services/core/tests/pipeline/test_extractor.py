@@ -5047,3 +5047,18 @@ def test_a_heading_one_line_per_two_things_then_its_items():
     score = next(name for name in found if name.endswith("Score"))
     assert {"legs_won", "highest_checkout"} <= set(found[score])
     assert {(score, "Player"), (score, "Match")} <= relations(spec)
+
+
+def test_a_kept_things_details_listed_after_it_from_its_name():
+    spec = extract_spec(
+        "Events: event name, start time. We also have sponsors for some events. Sponsor "
+        "name, amount (£), contact email, and the event they sponsor. What I'd like out of "
+        "it: total amount from sponsors."
+    )
+    sponsor = entities(spec)["Sponsor"]
+    assert {"amount", "contact_email"} <= set(sponsor)
+    assert sponsor["contact_email"]["type"] == "email"
+    assert ("Sponsor", "Event") in relations(spec)
+    assert {"entity": "Sponsor", "kind": "sum", "field": "amount"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "field")} for s in spec["summaries"]
+    ]

@@ -644,6 +644,21 @@ class ReaderCore(ReaderBase):
                         # "Entries (one exhibitor in one class): ...": an exhibitor's, a class's
                         self.relation(record, key)
                 return
+        first_np = cs[0]
+        if (
+            colon is None
+            and isinstance(first_np, NP)
+            and first_np.head == "name"
+            and len(first_np.mods) == 1
+            and not first_np.det
+            and token_text(cs, 1) == ","
+        ):
+            owner = self._known_key(NP(head=first_np.mods[0], det="the", index=0))
+            if owner is not None:
+                # "We also have sponsors. Sponsor name, amount (£), contact email, ...": the
+                # sponsors' details, listed after them
+                self._read_field_items(cs, 0, owner)
+                return
         if not any(
             isinstance(c, Token) and (c.tag == "VERB" or (c.tag == "AUX" and c.text != "'s"))
             for c in cs

@@ -807,6 +807,8 @@ def _asked_before_colon(words: list[str], end: int) -> bool:
     of a heading of five at most)."""
     colon = words.index(":") if ":" in words[:end] else -1
     asking = words[:colon] if colon <= 5 else words[max(colon - 2, 0) : colon]
+    if words[:1] == ["what"] and colon <= 10:
+        asking = words[:colon]  # "What I'd like out of it: ...", "what we need to see:"
     return colon > 0 and (bool(set(asking) & _ASKING) or views_heading(words[:colon]))
 
 
