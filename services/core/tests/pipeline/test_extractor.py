@@ -5062,3 +5062,19 @@ def test_a_kept_things_details_listed_after_it_from_its_name():
     assert {"entity": "Sponsor", "kind": "sum", "field": "amount"} in [
         {k: v for k, v in s.items() if k in ("entity", "kind", "field")} for s in spec["summaries"]
     ]
+
+
+def test_of_course_is_no_item_and_a_record_tied_to_a_kept_thing_after_a_comma_is_its():
+    spec = extract_spec(
+        "Teams: team name, base. For every patrol we record the date, the distance, and of "
+        "course which team went out. We also keep sightings with the species and the count, "
+        "again tied to the patrol."
+    )
+    assert ("Patrol", "Team") in relations(spec)
+    assert "course" not in entities(spec)["Patrol"]
+    nests = extract_spec(
+        "Patrols: date, distance. Cameras: serial, site. We also keep nests with a species "
+        "and a count, again tied to the patrol."
+    )
+    assert ("Nest", "Patrol") in relations(nests)
+    assert ("Camera", "Patrol") not in relations(nests)

@@ -206,6 +206,10 @@ class ClauseReader(ReaderBase):
                     if j is not None:
                         i = j  # "every guest gets assigned to a table"
                         continue
+                tied_to = self._tied_after_comma(cs, i)
+                if tied_to is not None:
+                    i, subject = tied_to, None  # "..., again tied to the patrol"
+                    continue
                 if c.tag == "VERB":
                     was = subject
                     i = self._verb(cs, i, subject, focus)
@@ -999,6 +1003,40 @@ class ClauseReader(ReaderBase):
                 if key is not None and key != other and not is_person(key):
                     return key
         return None
+
+    def _tied_after_comma(self, cs: list[Chunk], i: int) -> int | None:
+        """``..., the time seen, again tied to the patrol``: the record just described is
+        that kept thing's. Where reading goes on, or None if not so."""
+        c = cs[i]
+        k = i - 1
+        while k >= 0 and isinstance(cs[k], Token) and cs[k].tag == "ADV":
+            k -= 1
+        parent = cs[i + 2] if i + 2 < len(cs) else None
+        if not (
+            isinstance(c, Token)
+            and c.text in ("tied", "linked", "attached", "connected")
+            and k >= 0
+            and token_text(cs, k) == ","
+            and token_text(cs, i + 1) == "to"
+            and isinstance(parent, NP)
+        ):
+            return None
+        # the record the sentence described: its first kept thing
+        record = next(
+            (
+                key
+                for np in cs[:k]
+                if isinstance(np, NP)
+                and self.role(np) == "entity"
+                and (key := self._known_key(np)) is not None
+            ),
+            None,
+        )
+        key = self._known_key(parent)
+        if key is None or record is None or key == record:
+            return None
+        self.relation(record, key)
+        return i + 3
 
     def _noted_on_each(self, cs: list[Chunk]) -> bool:
         """``The date digitised should also be recorded on each specimen``, ``the colour

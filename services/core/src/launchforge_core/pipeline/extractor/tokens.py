@@ -614,6 +614,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"([,:(]\s*[A-Za-z][\w -]{0,30}?)\?(?=\s|,|\)|$)", r"\1 yes-no", text)
     # "the person to be served, the service address": which person, one item of a list
     text = re.sub(r"(?<=[a-z]) to be (?=[a-z]+ed[ \t]*[,;)])", " ", text)
+    # "..., and of course which team went out": a word said, no item of the list
+    text = re.sub(r"\b(and|but|,)[ \t]+of[ \t]+course\b,?", r"\1", text, flags=re.I)
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
