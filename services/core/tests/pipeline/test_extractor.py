@@ -5078,3 +5078,21 @@ def test_of_course_is_no_item_and_a_record_tied_to_a_kept_thing_after_a_comma_is
     )
     assert ("Nest", "Patrol") in relations(nests)
     assert ("Camera", "Patrol") not in relations(nests)
+
+
+def test_a_line_saying_what_each_record_is_of_under_a_heading_and_reports_pls():
+    spec = extract_spec(
+        "# Netball league\n\n## Players\n- name\n- position\n\n## Matches\n- date\n- venue\n\n"
+        "## Player stats\nOne row per player per match\n- player\n- match\n- goals\n"
+        "- rebounds\n- fouls\n\nReports pls: total goals of each player."
+    )
+    found = entities(spec)
+    assert not {"Row", "Pls"} & set(found)
+    stat = found["PlayerStat"]
+    assert {("PlayerStat", "Player"), ("PlayerStat", "Match")} <= relations(spec)
+    assert stat["rebounds"]["type"] == "integer"
+    assert stat["fouls"]["type"] == "integer"
+    assert {"entity": "PlayerStat", "kind": "sum", "group_by": "Player"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "group_by")}
+        for s in spec["summaries"]
+    ]

@@ -30,7 +30,8 @@ INTEGER_WORDS = frozenset(
     steps calories episodes chapters rounds innings wickets runs strokes shots birdies
     votes likes views downloads followers subscribers eggs chicks litter items packets
     faults handicap pulse systolic diastolic landings nights runtime gsm vintage minute
-    placing adults tries assists saves fouls appearances caps leftovers""".split()
+    placing adults tries assists saves fouls appearances caps leftovers rebounds steals
+    turnovers tackles""".split()
 )
 NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
@@ -117,7 +118,8 @@ KEEP_PLURAL = frozenset(
     skills interests hobbies keywords specs specifications measurements dimensions contents
     lyrics chords dues earnings savings sales goods clothes species series news
     attempts copies guests players seats pages servings bedrooms kilos kilograms litres
-    liters kilometres kilometers tonnes tons gallons pints miles takings leftovers""".split()
+    liters kilometres kilometers tonnes tons gallons pints miles takings leftovers
+    rebounds fouls steals turnovers tackles saves""".split()
 )
 
 

@@ -377,6 +377,13 @@ def fold_headed_lists(text: str) -> str:
         j = k + 1
         while j < len(lines) and lines[j].strip():
             line = lines[j]
+            each = _ONE_PER_LINE.match(line.strip())
+            if j == k + 1 and each is not None and not items:
+                # "Player stats" / "One row per player per game" / "- player" ...: what each
+                # of its records is of, a remark on the heading
+                title = f"{title} (one {each.group(1)})"
+                j += 1
+                continue
             deeper = _indent(line) > indent
             if bulleted and not deeper:
                 break  # "- customers" / "- products": the next item of the outer list
@@ -444,6 +451,12 @@ def _valued_field(item: str) -> str | None:
     ):
         return f"{m.group(1)} ({m.group(2).strip()})"
     return None
+
+
+# "One row per player per game" under a heading: what each record is of
+_ONE_PER_LINE = re.compile(
+    r"(?i)one (?:(?:row|line|record|entry|sheet) )?((?:per|for each|for every) [^,:()]+?)\.?$"
+)
 
 
 # Words that open a sentence, not an item's name: "each order is cut from one hide"

@@ -111,7 +111,7 @@ def views_heading(words: list[str]) -> bool:
         return True
     # who the views are for ("need to track players" is a want, said so)
     to_whom = 2 <= len(rest) <= 4 and rest[0] in ("to", "for") and words[k] not in ("need", "want")
-    return rest in (["wanted"], ["needed"], ["please"], ["required"]) or to_whom
+    return rest in (["wanted"], ["needed"], ["please"], ["pls"], ["plz"], ["required"]) or to_whom
 
 
 def pascal_name(words: list[str]) -> str:
