@@ -5096,3 +5096,14 @@ def test_a_line_saying_what_each_record_is_of_under_a_heading_and_reports_pls():
         {k: v for k, v in s.items() if k in ("entity", "kind", "group_by")}
         for s in spec["summaries"]
     ]
+
+
+def test_money_said_by_its_sign_per_a_period_in_brackets():
+    spec = extract_spec(
+        "Bookings: client, start date, agreed rate (GH₵ per month), nightly rate (£ per "
+        "night), deposit (GH₵)."
+    )
+    booking = entities(spec)["Booking"]
+    assert booking["agreed_rate"]["type"] == "decimal"
+    assert booking["nightly_rate"]["type"] == "decimal"
+    assert booking["deposit"]["type"] == "decimal"

@@ -98,6 +98,7 @@ _ABBREVIATIONS = [
     (r"\(\s*\u20b9\s*\)", "(inr)"),
     (r"\(\s*\u20a6\s*\)", "(ngn)"),
     (r"\(\s*\u20b1\s*\)", "(php)"),
+    (r"\(\s*(?:gh)?\u20b5\s*\)", "(cedis)"),  # "fee (GH₵)": Ghana's cedis
     # "water temp °C", "(°F)": a temperature's scale, no word of the field's name
     (r"\(\s*\u00b0\s*[cf]\s*\)", ""),
     (r"\s*\u00b0\s*[cf]\b", ""),
@@ -109,6 +110,18 @@ _ABBREVIATIONS = [
     (r"\bin\s*\u20b9(?=[\s,;)]|$)", "in inr"),
     (r"(?<=\w)\?(?=[ \t]+\(?(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
 ]
+
+
+# A currency's sign and the word the grammar knows it by.
+_SIGN_CODES = {
+    "$": "usd",
+    "\u00a3": "gbp",
+    "\u20ac": "eur",
+    "\u20b9": "inr",
+    "\u20a6": "ngn",
+    "\u20b1": "php",
+    "\u20b5": "cedis",
+}
 
 
 def markdown_tables(text: str) -> str:
@@ -606,6 +619,12 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u2013", " - ").replace("\u2014", " - ")
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
+    # "agreed rate (GH₵ per month)", "(£ per night)": money, whatever it is per
+    text = re.sub(
+        r"\(\s*((?:GH)?\u20b5|[$\u00a3\u20ac\u20b9\u20a6\u20b1])\s*(?:per|a|/)\s*[A-Za-z]+\s*\)",
+        lambda m: "(" + _SIGN_CODES[m.group(1).lstrip("GH")] + ")",
+        text,
+    )
     # "total $ per month", "average £ a job": the money, said by its sign
     text = re.sub(
         r"\b(total|average|sum of|avg)\s*[$\u00a3\u20ac\u20b9\u20b1\u20a6](?!\s*\d)",
