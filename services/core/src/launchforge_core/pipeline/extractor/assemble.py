@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from launchforge_core.pipeline.extractor import lexicon as lx
@@ -344,10 +345,15 @@ _COMPOUND_TAILS = frozenset(
 )
 
 
+@cache
+def _verb_bases() -> frozenset[str]:
+    return frozenset(verb_forms().values())
+
+
 def _agent_of(word: str) -> bool:
     """``walker``, ``owner``, ``sitter``: a person named by what they do to things (a
     "player" plays for a team, no team is played)."""
-    bases = set(verb_forms().values())
+    bases = _verb_bases()
     return (
         is_person(word)
         and word.endswith("er")
