@@ -5107,3 +5107,49 @@ def test_money_said_by_its_sign_per_a_period_in_brackets():
     assert booking["agreed_rate"]["type"] == "decimal"
     assert booking["nightly_rate"]["type"] == "decimal"
     assert booking["deposit"]["type"] == "decimal"
+
+
+def test_a_table_row_of_reports_kept_and_sentences_under_a_notes_heading():
+    spec = extract_spec(
+        "Pothole tracker - county roads\n\n| Thing | What we record |\n|---|---|\n"
+        "| Report | date reported, street, depth (cm), photo link |\n"
+        "| Gang | gang name, foreman |\n| Repair | date repaired, tarmac used (kg) |\n\n"
+        "Notes:\n- every report is on one street\n"
+        "- a repair belongs to one report and is done by one gang\n"
+    )
+    found = entities(spec)
+    assert {"date_reported", "photo_link"} <= set(found["Report"])
+    assert {("Repair", "Report"), ("Repair", "Gang")} <= relations(spec)
+    assert "Note" not in found
+    views = extract_spec(
+        "Gangs: gang name, foreman\nRepairs: date repaired, gang, hours\n"
+        "Reports: repairs per gang per week, total hours by gang"
+    )
+    assert "Report" not in entities(views)
+
+
+def test_items_between_middle_dots_and_a_headings_remark_with_its_own_word():
+    spec = extract_spec(
+        "My clock collection\n\nMakers\n    name · town\n"
+        "Clocks  (each piece is by one maker)\n    model · year made · case wood\n"
+        "    · movement (fusee, chain or spring) · price paid (£)\n"
+        "Keys  (a key belongs to one piece)\n    size · spare? (y/n)\n"
+    )
+    found = entities(spec)
+    assert "Piece" not in found
+    clock = found["Clock"]
+    assert {"model", "year_made", "case_wood", "movement"} <= set(clock)
+    assert clock["price_paid"]["type"] == "decimal"
+    assert {("Clock", "Maker"), ("Key", "Clock")} <= relations(spec)
+
+
+def test_a_total_of_square_feet_and_a_cost_with_its_unit_in_a_list():
+    spec = extract_spec(
+        "Crews: crew name, supervisor\nMowings: date, square feet mown, parts cost (£), "
+        "fuel used\nA mowing is done by one crew.\n\nI want the total square feet mown by "
+        "each crew."
+    )
+    assert entities(spec)["Mowing"]["parts_cost"]["type"] == "decimal"
+    assert {"entity": "Mowing", "kind": "sum", "field": "square_feet_mown"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "field")} for s in spec["summaries"]
+    ]

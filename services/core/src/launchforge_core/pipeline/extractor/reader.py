@@ -119,6 +119,9 @@ _VIEW_KINDS = frozenset(
     minimum""".split()
 )
 
+# "total hours", "stats": words of a view, never of a record's details
+_SUMMED = lx.AGGREGATE_WORDS | lx.SUMMARY_NOUNS
+
 
 # "every person who ... is a constituent": a word for anyone, which the sentence then names
 _GENERIC_PEOPLE = frozenset({"person", "one", "people", "individual"})
@@ -215,7 +218,7 @@ class ReaderCore(ReaderBase):
         if (
             role == "meta"
             and not np.plural
-            and np.det in ("a", "an", "each", "every")
+            and (np.det in ("a", "an", "each", "every") or np.numbers == ["one"])
             and np.singular in lx.META_BUT_ENTITY_IN_PLURAL
             and key in self.r.entities
             and self.r.entities[key].evidence > 0
@@ -902,7 +905,8 @@ class ReaderCore(ReaderBase):
     def read_title_list(self, title_np: NP, cs: list[Chunk], start: int, *, first: bool) -> None:
         """``Title: item, item and item``: a list of things, or the title thing's fields."""
         items_start = start
-        if title_np.singular in VIEW_HEADINGS and not title_np.mods:
+        kept_reports = not first and self._reports_kept(title_np, cs, start)
+        if title_np.singular in VIEW_HEADINGS and not title_np.mods and not kept_reports:
             return  # "Reports: jobs per mechanic per week": views, read by the summaries
         # "Results (one per member per night): club night, member, games won, bingos":
         # a list that opens with a record kept is the details of one of these
@@ -958,6 +962,7 @@ class ReaderCore(ReaderBase):
                     role in ("attribute", "meta")
                     and self._names_itself_first(owner_np, cs, items_start)
                 )
+                or kept_reports
             )
             owner = self.entity(
                 owner_np, strength=2, listed=True, force=counted, heading=counted and role == "meta"
@@ -1050,6 +1055,22 @@ class ReaderCore(ReaderBase):
             and i + 1 < len(cs)
             and isinstance(cs[i + 1], Token)
             and cs[i + 1].text == ","
+        )
+
+    def _reports_kept(self, title: NP, cs: list[Chunk], i: int) -> bool:
+        """``Report: date reported, address, surface, photo link`` (a row of a table of
+        the things kept): reports made to the writer, each a record with its details, not
+        the views asked for ("Reports: jobs per mechanic" asks for views)."""
+        rest = cs[i:]
+        return (
+            title.singular == "report"
+            and sum(1 for c in rest if isinstance(c, Token) and c.text == ",") >= 2
+            and not any(
+                (isinstance(c, Token) and c.text in ("per", "how-many"))
+                or (isinstance(c, NP) and bool({*c.adjs, *c.mods, c.head} & _SUMMED))
+                for c in rest
+            )
+            and self._looks_like_field_list(cs, i)
         )
 
     @staticmethod

@@ -414,7 +414,8 @@ class Summaries:
         self, kind: str, what: list[str], group: list[str] | None, period: str | None
     ) -> list[Pick]:
         named = self._named_entities(what)
-        wanted = [singular(w) for w in what if w not in _NOT_NAMES]
+        # "square-feet" (one word to the reader) is the square_feet of "square_feet_cleaned"
+        wanted = [singular(p) for w in what if w not in _NOT_NAMES for p in w.split("-") if p]
         # "monthly totals", "what I invoiced": the money of the records
         money = kind == "sum" and (not wanted or any(w in _MONEY_WORDS for w in what))
         scored: list[tuple[float, EntityInfo, dict[str, Any], bool]] = []

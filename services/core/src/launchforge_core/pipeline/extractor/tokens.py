@@ -365,6 +365,12 @@ def fold_headed_lists(text: str) -> str:
     its own ("* patients: name, phone") is left as it is."""
     lines = [_one_per_heading(line) for line in text.split("\n")]
     out: list[str] = []
+    headed = {
+        singular(m.group(1).split()[-1].lower())
+        for line in lines
+        if (m := _HEADING.match(_BULLET.sub("", line))) and m.group(1).split()
+    }
+    aliases: dict[str, str] = {}
     k = 0
     while k < len(lines):
         bulleted = bool(_BULLET.match(lines[k]))
@@ -376,7 +382,13 @@ def fold_headed_lists(text: str) -> str:
         title, colon = heading.group(1), heading.group(2)
         # "SIGNS (an order can have several)": a remark on the heading, not part of it
         # (but "Results (one per member per night)" says what each result is of)
-        title = re.sub(r"\s*\((?!one )([^(),]*\s){2,}[^(),]*\)$", "", title)
+        aside = re.search(r"\s*\((?!one )((?:[^(),]*\s){2,}[^(),]*)\)$", title)
+        title = title[: aside.start()] if aside else title
+        # "Ribbons  (a ribbon is fitted to one machine)": a sentence of its own, read after
+        # the list
+        remark = aside.group(1).strip() if aside and _is_sentence(aside.group(1)) else None
+        if remark:
+            remark = _aliased(remark, title, headed, aliases)
         indent = _indent(lines[k])
         plain_ok = bool(colon) or (title.isupper() and any(ch.isalpha() for ch in title))
         one_line = (
@@ -408,7 +420,7 @@ def fold_headed_lists(text: str) -> str:
                 items.append(f"{valued.group(1)} ({valued.group(2)})")
                 j += 1
                 continue
-            if len(item.split()) > 8 and item.split()[0].lower() in _SENTENCE_OPENERS:
+            if _is_sentence(item):
                 break  # "- each order is cut from one hide - I note ...": a sentence of its own
             chosen = re.fullmatch(r"([A-Za-z][\w ']{0,30}?)\s*:\s*([^:()]+\bor\b[^:()]+)", item)
             if chosen and deeper and _BULLET.match(line):
@@ -437,8 +449,26 @@ def fold_headed_lists(text: str) -> str:
             k += 1
             continue
         out.append(f"{'- ' if bulleted else ''}{title}: {', '.join(items)}")
+        if remark:
+            out.append(f"{remark[0].upper()}{remark[1:]}.")
         k = j
     return "\n".join(out)
+
+
+def _aliased(remark: str, title: str, headed: set[str], aliases: dict[str, str]) -> str:
+    """A heading's remark with its other word for the heading's records put back:
+    "Typewriters (each machine is by one maker)" says "each typewriter ...", and a later
+    "(a ribbon is fitted to one machine)" means one typewriter too. A word that heads a
+    list of its own is never taken for another's."""
+    m = re.match(r"(?i)(?:each|every|a|an|one)\s+([a-z]+)\b", remark)
+    own = singular(title.split()[-1].lower()) if title.split() else ""
+    if m and own:
+        said = singular(m.group(1).lower())
+        if said != own and said not in headed and said not in aliases:
+            aliases[said] = own
+    for said, own_word in aliases.items():
+        remark = re.sub(rf"(?i)\b{re.escape(said)}s?\b", own_word, remark)
+    return remark
 
 
 def _valued_field(item: str) -> str | None:
@@ -474,6 +504,19 @@ _ONE_PER_LINE = re.compile(
 
 # Words that open a sentence, not an item's name: "each order is cut from one hide"
 _SENTENCE_OPENERS = frozenset({"each", "every", "we", "i", "they", "it", "there"})
+# A short bullet that opens so and has one of these is a sentence too: "- every report is
+# in one neighborhood", "- a removal belongs to one report"
+_SHORT_SENTENCE = re.compile(
+    r"(?i)^(?:each|every|a|an|one|we|i|they)\s+(?:\w+\s+){0,3}?"
+    r"(?:is|are|belongs?|has|have|goes|go|gets|get|can|must|should|will)\b"
+)
+
+
+def _is_sentence(item: str) -> bool:
+    """Whether a bullet is a sentence of its own, not an item of the heading's list."""
+    words = item.split()
+    long_one = len(words) > 8 and words[0].lower() in _SENTENCE_OPENERS
+    return long_one or (len(words) >= 4 and _SHORT_SENTENCE.match(item) is not None)
 
 
 # "Results - one per member per club night (most play 3 games)": a heading, what each is of
@@ -639,6 +682,10 @@ def normalise(text: str) -> str:
         r"\1",
         text,
     )
+    # "model · serial number · year made" (a middle dot between items; a wrapped line
+    # that starts with one goes on with the list above it)
+    text = re.sub(r"(?m)^([ \t]*)\u00b7[ \t]*", r"\1", text)
+    text = re.sub(r"[ \t]*\u00b7[ \t]*", ", ", text)
     text = list_separators(text)
     text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
@@ -1482,7 +1529,13 @@ def _decide(
         if (
             word in lx.ATTRIBUTE_NOUNS
             and word == base
-            and (nxt is None or nxt.tag == "CONJ" or (nxt.tag == "PUNCT" and nxt.text in ",.;)"))
+            and (
+                nxt is None
+                or nxt.tag == "CONJ"
+                or (nxt.tag == "PUNCT" and nxt.text in ",.;)")
+                # "parts cost (£)": a field and its unit
+                or (nxt.text == "(" and after_next is not None and after_next.tag == "NOUN")
+            )
         ):
             return "NOUN"  # "honey frames count and ...": a field named by what it counts
         if (
