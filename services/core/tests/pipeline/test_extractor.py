@@ -3418,7 +3418,9 @@ def test_note_shorthand_for_measures_is_read_as_the_words():
     )
     found = entities(spec)
     assert {"latitude", "longitude", "elevation"} <= set(found["Plot"])
-    assert {"temperature", "weight_kg", "height_cm"} <= set(found["Visit"])
+    assert {"weight_kg", "height_cm"} <= set(found["Visit"])
+    # "temp" is a word people use for the measure: kept as written, and a number
+    assert found["Visit"]["temp"]["type"] == "number"
 
 
 def test_a_currency_sign_in_brackets_is_money_and_a_question_before_y_n_a_yes_no():
@@ -4095,7 +4097,7 @@ def test_lines_of_headings_with_their_items_in_brackets():
     )
     found = entities(spec)
     assert set(found) == {"Site", "Survey", "Quadrat", "Species", "QuadratSpecies"}
-    assert found["Survey"]["water_temperature"]["type"] == "number"
+    assert found["Survey"]["water_temp"]["type"] == "number"
     assert found["Survey"]["visibility_metres"]["type"] == "number"
     assert found["Quadrat"]["percent_cover"]["type"] == "number"
     score = found["Quadrat"]["epiphyte_score"]
@@ -5153,3 +5155,47 @@ def test_a_total_of_square_feet_and_a_cost_with_its_unit_in_a_list():
     assert {"entity": "Mowing", "kind": "sum", "field": "square_feet_mown"} in [
         {k: v for k, v in s.items() if k in ("entity", "kind", "field")} for s in spec["summaries"]
     ]
+
+
+def test_a_headings_remark_says_what_each_record_is_kept_in_or_is_per():
+    spec = extract_spec(
+        "# Cold room log - butcher's shop\n\n## Cold rooms\n- name\n- make\n"
+        "- last serviced (date)\n\n## Checks (morning and evening, per cold room)\n"
+        "- taken at (date & time)\n- air temp (°C)\n- checked by\n\n"
+        "## Meat stock (kept in one cold room)\n- cut name\n- batch number\n- expiry date\n"
+    )
+    found = entities(spec)
+    assert found["ColdRoom"]["last_serviced"]["type"] == "date"
+    assert "air_temp" in found["Check"]
+    assert {"cut_name", "batch_number"} <= set(found["MeatStock"])
+    assert {("Check", "ColdRoom"), ("MeatStock", "ColdRoom")} <= relations(spec)
+
+
+def test_remarks_on_arrow_lines_under_a_list_of_details():
+    spec = extract_spec(
+        "Insect lab - what the database should hold\n\n"
+        "Strains:      strain name, origin, frozen (y/n)\n"
+        "Cages:        shelf position, number of flies, date started\n"
+        "              -> every cage holds flies of one strain\n"
+        "Technicians:  name, email\n"
+        "Crosses:      cross date, number of eggs, notes\n"
+        "              -> each cross is of one strain, set up by one technician\n"
+        "Inspections:  check date, result (healthy, mites, dead)\n"
+        "              -> done on one cage\n"
+    )
+    assert {
+        ("Cage", "Strain"),
+        ("Cross", "Strain"),
+        ("Cross", "Technician"),
+        ("Inspection", "Cage"),
+    } <= relations(spec)
+
+
+def test_a_count_of_a_word_that_is_its_own_plural():
+    spec = extract_spec(
+        "Farm notes\nPaddocks: name, hectares\nMobs: mob name, number of sheep, "
+        "number of deer, date moved"
+    )
+    mob = entities(spec)["Mob"]
+    assert mob["number_of_sheep"]["type"] == "integer"
+    assert mob["number_of_deer"]["type"] == "integer"

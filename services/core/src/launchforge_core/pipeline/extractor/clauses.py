@@ -1942,6 +1942,18 @@ class ClauseReader(ReaderBase):
         told = self._record_against_it(cs, j, owner)
         if told is not None:
             return told
+        nested = cs[j + 2] if j + 2 < len(cs) else None
+        if (
+            subject.each
+            and isinstance(cs[j] if j < len(cs) else None, NP)
+            and token_text(cs, j + 1) == "of"
+            and isinstance(nested, NP)
+            and nested.numbers == ["one"]
+            and self._known_key(nested) not in (None, owner)
+        ):
+            # "every tank holds fish of one line": the tank is of one line
+            self.relation(owner, self._known_key(nested))
+            return j + 3
         j = self.read_fields(cs, j, owner, closer=None)
         kept = cs[j] if j < len(cs) else None
         if (

@@ -976,7 +976,8 @@ class FieldReader(ReaderBase):
                     or (
                         np.head in COUNT_HEADS
                         and set(np.mods) <= _HOW_MANY_WORDS  # "a max number of couples"
-                        and after.plural
+                        # "number of fish": a word that is its own plural
+                        and (after.plural or lx.SINGULAR_OVERRIDES.get(after.head) == after.head)
                     )
                     or (np.head in UNITS and not np.mods)  # "grams of filament used"
                     or (  # "quantity of salt (tonnes)": how much of a stuff, no salt record
@@ -1005,8 +1006,9 @@ class FieldReader(ReaderBase):
                     or _in_currency(cs, i + 2)
                     or (token_text(cs, i + 2) == "(" and token_text(cs, i + 3) == "yes-no")
                     or (token_text(cs, i + 2) == "in" and _unit_at(cs, i + 3))
-                    # "coal used (tonnes)", "bricks moulded (qty)"
-                    or self._type_in_brackets(cs, i + 2) in ("number", "integer")
+                    # "coal used (tonnes)", "bricks moulded (qty)", "last serviced (date)"
+                    or self._type_in_brackets(cs, i + 2)
+                    in ("number", "integer", "date", "datetime", "time")
                 )
             ):
                 # "work done", "price quoted (£)", "sub paid (yes/no)", "fuel used in litres"

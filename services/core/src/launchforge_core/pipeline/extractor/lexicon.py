@@ -500,7 +500,7 @@ ATTRIBUTE_NOUNS = frozenset(
     details price cost amount value fee total salary wage budget rent balance deposit tip
     revenue income charge fine bill tuition prize earnings status stage priority severity
     quantity qty count number capacity level age duration minutes hours seconds days weeks
-    months years size colour color weight height length width depth distance temperature
+    months years size colour color weight height length width depth distance temperature temp
     percentage percent rating score grade stars points goals rank position role address
     street city town postcode zip country region location place venue room floor phone
     mobile telephone cell email url link website homepage photo photos picture pictures

@@ -87,7 +87,6 @@ _ABBREVIATIONS = [
     (r"\belev\b", "elevation"),
     (r"\bht\b", "height"),
     (r"\bwt\b", "weight"),
-    (r"\btemp\b", "temperature"),
     (r"\btel\b\.?", "telephone"),
     (r"\bm-pesa\b", "mpesa"),
     (r"\bdept\b\.?", "department"),
@@ -383,10 +382,16 @@ def fold_headed_lists(text: str) -> str:
         # "SIGNS (an order can have several)": a remark on the heading, not part of it
         # (but "Results (one per member per night)" says what each result is of)
         aside = re.search(r"\s*\((?!one )((?:[^(),]*\s){2,}[^(),]*)\)$", title)
-        title = title[: aside.start()] if aside else title
-        # "Ribbons  (a ribbon is fitted to one machine)": a sentence of its own, read after
-        # the list
-        remark = aside.group(1).strip() if aside and _is_sentence(aside.group(1)) else None
+        remark = None
+        if aside:
+            title = title[: aside.start()]
+            remark = _remark_sentence(aside.group(1).strip(), title)
+        else:
+            per = re.search(r"\s*\(([^()]*?)\bper ((?:[a-z]+ ){0,2}[a-z]+)\)$", title)
+            if per and per.group(2).split()[-1] not in _PERIOD_WORDS and "one " not in per.group(1):
+                # "Readings (twice a day, per fridge)": each reading is of one fridge
+                title = title[: per.start()]
+                remark = f"each {_singular_title(title)} is for one {per.group(2)}"
         if remark:
             remark = _aliased(remark, title, headed, aliases)
         indent = _indent(lines[k])
@@ -448,11 +453,58 @@ def fold_headed_lists(text: str) -> str:
             out.append(lines[k])
             k += 1
             continue
-        out.append(f"{'- ' if bulleted else ''}{title}: {', '.join(items)}")
-        if remark:
-            out.append(f"{remark[0].upper()}{remark[1:]}.")
+        said = [f"{remark[0].upper()}{remark[1:]}."] if remark else []
+        listed = f"{'- ' if bulleted else ''}{title}: {', '.join(items)}"
+        # a remark said of the heading's records ("each vaccine stock is kept in one
+        # fridge") goes before the list, so they are known as records when it is read; a
+        # sentence of its own ("a key belongs to one clock") after it, as written
+        own = aside is not None and remark is not None and _is_sentence(aside.group(1))
+        out += [listed, *said] if own else [*said, listed]
         k = j
     return "\n".join(out)
+
+
+# "Vaccine stock (kept in one fridge)": what each record is, said without its subject
+_KEPT_REMARK = re.compile(
+    r"(?i)^(?:kept|stored|held|done|made|fitted|owned|run|assigned|linked|tied|attached|"
+    r"logged|taken|recorded|set up|carried out)\b[^()]*\bone\s+[a-z]"
+)
+_PERIOD_WORDS = frozenset({"day", "week", "month", "year", "night", "hour", "session", "shift"})
+
+
+def _arrow_remarks(text: str) -> str:
+    """``Tanks: rack position, ...`` over an indented ``-> every tank holds fish of one
+    line`` or ``-> done on one tank``: a remark on the line above, as a sentence of its
+    own (what it leaves unsaid, the records of the line above, put back)."""
+    out: list[str] = []
+    title = ""
+    for line in text.split("\n"):
+        arrow = re.match(r"^\s+(?:->|\u2192|=>)\s*(\S.*)$", line)
+        if arrow is None:
+            named = re.match(r"^\s*([A-Za-z][A-Za-z ]{0,40}?)\s*:", line)
+            title = named.group(1) if named else title
+            out.append(line)
+            continue
+        remark = _remark_sentence(arrow.group(1).rstrip(" ."), title)
+        out.append(f"{remark[0].upper()}{remark[1:]}." if remark else line)
+    return "\n".join(out)
+
+
+def _singular_title(title: str) -> str:
+    words = title.lower().split()
+    return " ".join([*words[:-1], singular(words[-1])]) if words else ""
+
+
+def _remark_sentence(aside: str, title: str) -> str | None:
+    """A heading's remark that says how its records tie to others, as a sentence: "(a
+    ribbon is fitted to one machine)" as it is, "(kept in one fridge)" as "each vaccine
+    stock is kept in one fridge". None for any other remark ("an order can have
+    several" says nothing a list needs)."""
+    if _is_sentence(aside):
+        return aside
+    if _KEPT_REMARK.match(aside) and title.split():
+        return f"each {_singular_title(title)} is {aside}"
+    return None
 
 
 def _aliased(remark: str, title: str, headed: set[str], aliases: dict[str, str]) -> str:
@@ -460,7 +512,11 @@ def _aliased(remark: str, title: str, headed: set[str], aliases: dict[str, str])
     "Typewriters (each machine is by one maker)" says "each typewriter ...", and a later
     "(a ribbon is fitted to one machine)" means one typewriter too. A word that heads a
     list of its own is never taken for another's."""
-    m = re.match(r"(?i)(?:each|every|a|an|one)\s+([a-z]+)\b", remark)
+    m = re.match(
+        r"(?i)(?:each|every|a|an|one)\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+"
+        r"(?:is|are|belongs?|has|have|goes|go|gets|get|can|must|should|will)\b",
+        remark,
+    )
     own = singular(title.split()[-1].lower()) if title.split() else ""
     if m and own:
         said = singular(m.group(1).lower())
@@ -686,6 +742,14 @@ def normalise(text: str) -> str:
     # that starts with one goes on with the list above it)
     text = re.sub(r"(?m)^([ \t]*)\u00b7[ \t]*", r"\1", text)
     text = re.sub(r"[ \t]*\u00b7[ \t]*", ", ", text)
+    text = _arrow_remarks(text)
+    # "set up by one researcher", "signed off by a manager": who did it, the particle
+    # being no part of the tie
+    text = re.sub(
+        r"(?<=[a-z]ed|set|put|run|ade|one) (?:up|out|off|down) (?=by (?:one|a|an|each|the)\b)",
+        " ",
+        text,
+    )
     text = list_separators(text)
     text = re.sub(r"\bw/o\b", " without ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bw/(?=\s|$)", " with ", text, flags=re.IGNORECASE)
@@ -1304,6 +1368,8 @@ def _resolve(tokens: list[Token]) -> None:
                 nxt is None
                 or nxt.tag in ("DET", "CONJ", "PRON", "PREP", "ADV")
                 or (nxt.tag == "NOUN" and is_plural(nxt.text))  # "each team plays matches"
+                # "every tank holds fish of one line": a word that is its own plural
+                or (lx.SINGULAR_OVERRIDES.get(nxt.text) == nxt.text and nxt.tag != "PUNCT")
                 or (nxt.tag == "PUNCT" and nxt.text not in (":", "(", "-"))
                 or nxt.text.endswith("ing")
             )
@@ -1489,6 +1555,15 @@ def _decide(
         if third or word.endswith("ings"):
             return "NOUN"
         if prev is not None and prev.text in "(,:":
+            if (
+                prev.text == ","
+                and word in ("set", "put", "run", "cut", "read")
+                and nxt is not None
+                and nxt.text == "by"
+                and after_next is not None
+                and after_next.text in ("one", "a", "an", "the", "each")
+            ):
+                return "VERB"  # "..., set by one researcher": who set it up
             return "NOUN" if not (nxt and nxt.tag in ("DET", "PRON")) else "VERB"
         if base not in lx.IMPERATIVES and not (nxt is not None and nxt.tag in ("DET", "PRON")):
             return "NOUN"  # "Service records per vehicle"
