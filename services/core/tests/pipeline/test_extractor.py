@@ -5199,3 +5199,33 @@ def test_a_count_of_a_word_that_is_its_own_plural():
     mob = entities(spec)["Mob"]
     assert mob["number_of_sheep"]["type"] == "integer"
     assert mob["number_of_deer"]["type"] == "integer"
+
+
+def test_double_arrow_remarks_and_applications_as_records_under_a_heading():
+    spec = extract_spec(
+        "COFFEE GROWERS REGISTER\n\nGrowers: full name, phone, date joined\n"
+        "Plots: plot number, size (acres)\n"
+        "Spray applications: date, litres used, chemical\n"
+        "   >> every application is on one plot\n"
+    )
+    found = entities(spec)
+    assert "SprayApplication" in found
+    assert "Application" not in found
+    assert ("SprayApplication", "Plot") in relations(spec)
+
+
+def test_a_details_heading_with_a_unit_and_its_choices_and_a_total_of_what_was_supplied():
+    spec = extract_spec(
+        "We run a water bowser business and have 5 bowsers.\n\n"
+        "Bowser details: plate number, capacity in litres (5000 or 10000), insurance expiry "
+        "date. Farms: farm name, owner, phone.\n\nEvery delivery we note the date, litres "
+        "supplied and whether cash was paid. A delivery is one bowser going to one farm.\n\n"
+        "I want the total litres supplied to each farm per month."
+    )
+    bowser = entities(spec)["Bowser"]
+    assert {"plate_number", "capacity_litres", "insurance_expiry_date"} <= set(bowser)
+    wanted = {"entity": "Delivery", "kind": "sum", "field": "litres_supplied"}
+    assert {**wanted, "group_by": "Farm", "period": "month"} in [
+        {k: v for k, v in s.items() if k in ("entity", "kind", "field", "group_by", "period")}
+        for s in spec["summaries"]
+    ]

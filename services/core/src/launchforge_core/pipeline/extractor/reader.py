@@ -119,6 +119,8 @@ _VIEW_KINDS = frozenset(
     minimum""".split()
 )
 
+# Words for the app that, in the plural after a word of their own, are records kept
+_RECORDS_IN_PLURAL = frozenset({"application"})
 # "total hours", "stats": words of a view, never of a record's details
 _SUMMED = lx.AGGREGATE_WORDS | lx.SUMMARY_NOUNS
 
@@ -937,7 +939,16 @@ class ReaderCore(ReaderBase):
             self.r.title = title_np.words
         if fields_only:
             owner_np = title_np
-            if title_np.singular in lx.TITLE_HEADS or self.role(title_np) == "meta":
+            # "Fertiliser applications: date, bags used": applications made, records
+            applied = (
+                not first
+                and title_np.plural
+                and bool(title_np.mods)
+                and title_np.singular in _RECORDS_IN_PLURAL
+            )
+            if (
+                title_np.singular in lx.TITLE_HEADS or self.role(title_np) == "meta"
+            ) and not applied:
                 owner_np = (
                     NP(head=title_np.mods[-1], mods=title_np.mods[:-1], index=title_np.index)
                     if title_np.mods
@@ -1154,6 +1165,8 @@ class ReaderCore(ReaderBase):
                 continue  # "net 30 terms y/n": a yes/no, not terms kept
             if isinstance(after, Token) and after.tag == "VERB" and self._participle(after.text):
                 continue  # "marks obtained", "games won": what was done, not things kept
+            if isinstance(prev, Token) and prev.text == "in" and np_role(c) == "attribute":
+                continue  # "capacity in litres (6000 or 12000)": the unit of a field
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

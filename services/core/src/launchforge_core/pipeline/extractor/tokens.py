@@ -479,7 +479,7 @@ def _arrow_remarks(text: str) -> str:
     out: list[str] = []
     title = ""
     for line in text.split("\n"):
-        arrow = re.match(r"^\s+(?:->|\u2192|=>)\s*(\S.*)$", line)
+        arrow = re.match(r"^\s+(?:->|\u2192|=>|>>)\s*(\S.*)$", line)
         if arrow is None:
             named = re.match(r"^\s*([A-Za-z][A-Za-z ]{0,40}?)\s*:", line)
             title = named.group(1) if named else title
