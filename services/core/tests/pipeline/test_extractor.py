@@ -5229,3 +5229,56 @@ def test_a_details_heading_with_a_unit_and_its_choices_and_a_total_of_what_was_s
         {k: v for k, v in s.items() if k in ("entity", "kind", "field", "group_by", "period")}
         for s in spec["summaries"]
     ]
+
+
+def test_records_said_to_be_at_one_of_another_before_their_details():
+    spec = extract_spec(
+        "I repair boats on my own. Owners - name, phone. Each owner can have more than one "
+        "boat, and for a boat I note the name and length. Repairs are on one boat: date "
+        "started, date finished, parts cost and hours spent."
+    )
+    repair = entities(spec)["Repair"]
+    assert {"date_started", "date_finished", "parts_cost"} <= set(repair)
+    assert ("Repair", "Boat") in relations(spec)
+    assert "date_started" not in entities(spec)["Boat"]
+
+
+def test_the_gps_coordinates_are_noted_not_done():
+    spec = extract_spec(
+        "Rangers: name, radio call sign. When we find a snare we record the type, the GPS "
+        "coordinates and the date removed."
+    )
+    assert {"type", "gps_coordinate", "date_removed"} <= set(entities(spec)["Snare"])
+
+
+KENNELS = (
+    "Kennels: kennel number, size. Each dog has a name, breed and arrival date. Dogs stay in "
+    "one kennel.\n\nFood drops: date, kilos delivered and cost per kilo, and every drop goes "
+    "to one kennel. Vet checks are on one dog too - date, vaccine given, dose in mL."
+)
+
+
+def test_a_clause_after_a_headed_list():
+    spec = extract_spec(KENNELS)
+    assert ("FoodDrop", "Kennel") in relations(spec)
+    assert ("FoodDrop", "Dog") not in relations(spec)
+
+
+def test_details_after_too_and_a_dash_of_records_at_one_of_another():
+    spec = extract_spec(KENNELS)
+    assert ("VetCheck", "Dog") in relations(spec)
+    assert {"date", "vaccine_given"} <= set(entities(spec)["VetCheck"])
+
+
+def test_how_often_before_a_colon_is_no_part_of_the_list():
+    spec = extract_spec(
+        "Hives: hive number, apiary. We do inspections every fortnight or so: inspection "
+        "date, queen seen (y/n) and brood frames. Each inspection is for one hive."
+    )
+    inspection = entities(spec)["Inspection"]
+    assert {"inspection_date", "queen_seen", "brood_frame"} <= set(inspection)
+    kept = extract_spec(
+        "Every morning we bake, so I want a baking log for each day: the date, which loaf "
+        "and the loaves baked. Loaves: name, price."
+    )
+    assert "BakingLog" in entities(kept)

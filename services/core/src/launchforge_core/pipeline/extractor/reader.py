@@ -138,6 +138,8 @@ def _named_before(cs: list[Chunk], k: int, inside: list[bool]) -> bool:
     """A noun phrase right before ``k``, or before a remark in brackets that ends there
     ("Player stats (one per player per game) - goals, ...")."""
     j = k - 1
+    if j > 0 and isinstance(cs[j], Token) and cs[j].text in ("too", "also"):
+        j -= 1  # "vet treatments are on one animal too - date, ..."
     if j == 1 and isinstance(cs[j], Token) and cs[j].tag == "VERB" and cs[j].text.endswith("ed"):
         j -= 1  # "Poojas offered - pooja name, ...": the things, then how they come
     if isinstance(cs[j], Token) and cs[j].text == ")":
@@ -547,7 +549,7 @@ class ReaderCore(ReaderBase):
             return
         if colon == 5 and self._one_doing(cs):
             return
-        if colon is not None and cs[colon].text == ":" and self._one_at_one(cs, colon):
+        if colon is not None and cs[colon].text in (":", "-") and self._one_at_one(cs, colon):
             return
         named = cs[colon - 1] if colon is not None and colon >= 3 else None
         if (
@@ -994,16 +996,20 @@ class ReaderCore(ReaderBase):
         False (nothing read) when the words are not that."""
         start = next((k + 1 for k in range(colon - 1, -1, -1) if token_text(cs, k) == "so"), 0)
         before = cs[start:colon]
+        while before and token_text(before, len(before) - 1) in ("too", "also"):
+            before = before[:-1]  # "vet treatments are on one animal too: ..."
         subject = before[0] if before else None
         sides = before[2::2]
+        if len(before) == 4 and token_text(before, 2) in lx.PREPOSITIONS:
+            sides = before[3:]  # "jobs are at one property: date booked, ..."
         if not (
-            len(before) in (3, 5)
+            len(before) in (3, 4, 5)
             and isinstance(subject, NP)
             and subject.det in (None, "a", "an", "each", "every")
             and self._base(token_text(before, 1) or "") == "be"
             and all(isinstance(side, NP) and side.numbers == ["one"] for side in sides)
             and all(isinstance(side, NP) and self._known_key(side) for side in sides)
-            and (len(before) == 3 or token_text(before, 3) in lx.PREPOSITIONS)
+            and (len(before) in (3, 4) or token_text(before, 3) in lx.PREPOSITIONS)
             and self._looks_like_field_list(cs, colon + 1)
         ):
             return False
@@ -1100,6 +1106,24 @@ class ReaderCore(ReaderBase):
         field reader stops at ("description of the piece", "inspector who signed it
         off") costs that item only, not the rest of the line."""
         inside = self._in_parentheses(cs)
+        titled = not any(isinstance(c, Token) and c.tag in ("VERB", "AUX", "PRON") for c in cs[:i])
+        clause = next(
+            (
+                k
+                for k in range(i + 1, len(cs) if titled else 0)
+                if not inside[k]
+                and token_text(cs, k - 1) in (",", "and")
+                and getattr(cs[k], "det", None) in ("each", "every")
+                and self._starts_clause(cs, k)
+            ),
+            None,
+        )
+        if clause is not None:
+            # "Feed deliveries: date, tonnes, and every delivery goes to one pen": the
+            # list is over, a clause of its own follows
+            self._read_field_items(cs[:clause], i, owner)
+            self.read_clauses(cs[clause:])
+            return
         while i < len(cs):
             end = self.read_fields(cs, i, owner, closer=None, heading_items=True)
             i = next(

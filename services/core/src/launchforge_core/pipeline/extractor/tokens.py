@@ -743,6 +743,14 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^([ \t]*)\u00b7[ \t]*", r"\1", text)
     text = re.sub(r"[ \t]*\u00b7[ \t]*", ", ", text)
     text = _arrow_remarks(text)
+    # "We do weighings every fortnight or so: weigh date, ...": how often, before the
+    # details, is no part of what is listed
+    text = re.sub(
+        r"(?i)(?<!for)(?<!of)[ \t]+(?:every(?: other)?|once a|twice a)[ \t]+(?:day|week|fortnight|"
+        r"month|year|morning|evening|night|season|[a-z]+day)(?:[ \t]+or[ \t]+so)?(?=[ \t]*:)",
+        "",
+        text,
+    )
     # "set up by one researcher", "signed off by a manager": who did it, the particle
     # being no part of the tie
     text = re.sub(
@@ -1361,6 +1369,7 @@ def _resolve(tokens: list[Token]) -> None:
             continue
         if (
             word.endswith("s")
+            and word not in lx.ATTRIBUTE_NOUNS  # "the GPS coordinates": what is noted
             and prev is not None
             and prev.tag == "NOUN"
             and _determined_singular(tokens, i - 1)
