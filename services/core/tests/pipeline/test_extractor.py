@@ -5282,3 +5282,33 @@ def test_how_often_before_a_colon_is_no_part_of_the_list():
         "and the loaves baked. Loaves: name, price."
     )
     assert "BakingLog" in entities(kept)
+
+
+def test_records_that_sit_under_another_and_a_rate_per_one_of_them():
+    spec = extract_spec(
+        "I run a removals firm. Moves: customer name, move date, from address. Crates sit "
+        "under a move: crate number, size (small or large), room. We use a few outfits as "
+        "hauliers - name, phone and rate per crate in rand - and each crate is carried by "
+        "one haulier. Damage claims: claim number, amount claimed (R), settled (y/n)."
+    )
+    found = entities(spec)
+    assert {"crate_number", "size", "room"} <= set(found["Crate"])
+    assert ("Crate", "Move") in relations(spec)
+    assert "rate_per_crate" in found["Haulier"]
+    assert "rate" not in found["Crate"]
+    assert found["DamageClaim"]["amount_claimed"]["type"] == "decimal"
+
+
+def test_the_first_of_a_records_details_logged_and_packs_of_goods_counted():
+    spec = extract_spec(
+        "designs: title, size. batch runs - every run is for one design. I log the printer, "
+        "quantity ordered, unit cost ($) and date arrived.\n\nSuppliers: name, phone. "
+        "Deliveries: date delivered, boxes of paper, tins of ink and total cost. A delivery "
+        "is from one supplier."
+    )
+    found = entities(spec)
+    assert "Printer" not in found
+    assert {"printer", "quantity_ordered", "unit_cost"} <= set(found["BatchRun"])
+    assert "Box" not in found
+    assert found["Delivery"]["boxes_of_paper"]["type"] == "integer"
+    assert found["Delivery"]["tins_of_ink"]["type"] == "integer"

@@ -1857,6 +1857,22 @@ class ClauseReader(ReaderBase):
             return j + 1
         if subject_key and not keeping and base not in RELATION_VERBS:
             return j + 1
+        after = cs[j + 2] if j + 2 < len(cs) else None
+        if (
+            keeping
+            and subject_key is None
+            and obj.det == "the"
+            and not obj.plural
+            and not obj.mods
+            and self._known_key(obj) is None
+            and self.last_entity is not None
+            and token_text(cs, j + 1) == ","
+            and isinstance(after, NP)
+            and self.role(after) == "attribute"
+        ):
+            # "every run is for one design. I log the factory, quantity ordered, ...":
+            # which factory, the first of the run's details, not a record of factories
+            return self.read_fields(cs, j, self.last_entity, closer=None)
         # the opening sentence of a longer idea sets the scene ("I bake custom cakes from my
         # kitchen"): what it names is kept only if the rest of the idea comes back to it
         intro = self.sentence == 0 and len(self.r.sentences) >= 3

@@ -55,6 +55,12 @@ OF_FIELD_HEADS = frozenset(("number", "date", "name", "time", "amount", "place",
 # records elsewhere, so one integer field and not a child entity.
 COUNT_HEADS = frozenset(("number", "count", "amount", "total"))
 _MEASURE_OF_HEADS = frozenset(("quantity", "amount", "weight", "volume"))
+# What goods come in, counted: "bags of flour", "crates of eggs"
+_PACKS = frozenset(
+    "bag sack box crate bottle carton tin can bucket tray bale drum jerrycan pallet".split()
+)
+# What is charged for each of a thing: "rate per container", "fee per pupil"
+_RATE_HEADS = frozenset(("rate", "price", "fee", "charge", "tariff"))
 # Words for the way something is done, prose alone but one of a few when the few are told
 _WAYS = frozenset(("method", "mode", "style", "tier", "plan"))
 
@@ -839,6 +845,27 @@ class FieldReader(ReaderBase):
             ):
                 role = "attribute"  # "languages they speak": a list kept as text
             known = "-".join(entity_words(np)) in self.r.entities
+            stuff = cs[i + 2] if i + 2 < len(cs) else None
+            if (
+                role == "entity"
+                and np.plural
+                and not np.det
+                and not np.mods
+                and np.singular in _PACKS
+                and not known
+                and token_text(cs, i + 1) == "of"
+                and isinstance(stuff, NP)
+                and not stuff.det
+                and self._known_key(stuff) is None
+            ):
+                # "bags of flour, bags of sugar": how many of each came, not bag records
+                words = [*self._field_words(np), "of", *stuff.words]
+                draft = FieldDraft(words, type="integer", position=i)
+                self.add_field(owner, draft)
+                i += 3
+                after_and = after_comma = False
+                fields_read += 1
+                continue
             if role == "entity" and (
                 np.plural
                 or np.each
@@ -1122,7 +1149,11 @@ class FieldReader(ReaderBase):
                 elif known_key is not None:
                     # "..., and sales with date and price, one sale per tree": a tie
                     self.relation(known_key, self.entity(target))
-                elif self._bare_entity("-".join(entity_words(target))):
+                elif self._bare_entity("-".join(entity_words(target))) or (
+                    # "transporters - name, rate per container": what the transporter
+                    # charges for each, not the container's
+                    np.head in _RATE_HEADS and owner is not None
+                ):
                     # "rate per word", "price per night": a rate, this owner's field (and
                     # "the price per chick" where chicks are only named in passing)
                     draft.words = [*draft.words, "per", *target.words]

@@ -119,6 +119,8 @@ _VIEW_KINDS = frozenset(
     minimum""".split()
 )
 
+# "containers sit under a shipment: ...": where each of the records is, told by a verb
+_PLACED_VERBS = frozenset({"sit", "go", "belong", "hang", "fall", "come", "live", "stay"})
 # Words for the app that, in the plural after a word of their own, are records kept
 _RECORDS_IN_PLURAL = frozenset({"application"})
 # "total hours", "stats": words of a view, never of a record's details
@@ -1000,14 +1002,20 @@ class ReaderCore(ReaderBase):
             before = before[:-1]  # "vet treatments are on one animal too: ..."
         subject = before[0] if before else None
         sides = before[2::2]
-        if len(before) == 4 and token_text(before, 2) in lx.PREPOSITIONS:
+        verb = self._base(token_text(before, 1) or "")
+        placed = len(before) == 4 and token_text(before, 2) in lx.PREPOSITIONS
+        if placed:
             sides = before[3:]  # "jobs are at one property: date booked, ..."
         if not (
             len(before) in (3, 4, 5)
             and isinstance(subject, NP)
             and subject.det in (None, "a", "an", "each", "every")
-            and self._base(token_text(before, 1) or "") == "be"
-            and all(isinstance(side, NP) and side.numbers == ["one"] for side in sides)
+            and (verb == "be" or (placed and verb in _PLACED_VERBS))
+            and all(
+                isinstance(side, NP)
+                and (side.numbers == ["one"] or (placed and side.det in ("a", "an")))
+                for side in sides
+            )
             and all(isinstance(side, NP) and self._known_key(side) for side in sides)
             and (len(before) in (3, 4) or token_text(before, 3) in lx.PREPOSITIONS)
             and self._looks_like_field_list(cs, colon + 1)

@@ -97,6 +97,7 @@ _ABBREVIATIONS = [
     (r"\(\s*\u20b9\s*\)", "(inr)"),
     (r"\(\s*\u20a6\s*\)", "(ngn)"),
     (r"\(\s*\u20b1\s*\)", "(php)"),
+    (r"(?<=[a-z] )\(R\)", "(zar)"),  # "duty payable (R)": rand
     (r"\(\s*(?:gh)?\u20b5\s*\)", "(cedis)"),  # "fee (GH₵)": Ghana's cedis
     # "water temp °C", "(°F)": a temperature's scale, no word of the field's name
     (r"\(\s*\u00b0\s*[cf]\s*\)", ""),
