@@ -5312,3 +5312,24 @@ def test_the_first_of_a_records_details_logged_and_packs_of_goods_counted():
     assert "Box" not in found
     assert found["Delivery"]["boxes_of_paper"]["type"] == "integer"
     assert found["Delivery"]["tins_of_ink"]["type"] == "integer"
+
+
+def test_auction_lots_and_a_bid_of_one_guest_bidding_on_one_lot():
+    spec = extract_spec(
+        "Our school fair has a silent auction. Bidders - name, phone. Auction lots have a "
+        "lot number, title and a reserve price (£). A bid is one bidder bidding on one lot, "
+        "with the amount (£) and the bid time."
+    )
+    found = entities(spec)
+    assert {"title", "reserve_price"} <= set(found["AuctionLot"])
+    assert {("Bid", "Bidder"), ("Bid", "AuctionLot")} <= relations(spec)
+    assert {"amount", "bid_time"} <= set(found["Bid"])
+
+
+def test_records_that_happen_during_another_with_their_details():
+    spec = extract_spec(
+        "Seal counts on the estuary.\n\nSurveys: date, observer, tide.\n\nHaul-outs happen "
+        "during a survey: time, sandbank and number of seals."
+    )
+    assert ("HaulOut", "Survey") in relations(spec)
+    assert {"time", "sandbank", "number_of_seals"} <= set(entities(spec)["HaulOut"])

@@ -941,6 +941,22 @@ class ClauseReader(ReaderBase):
                 self.relation(child, self.entity(target, force=True))
                 j += 2
                 continue
+            on = cs[j + 2] if j + 2 < len(cs) else None
+            if (
+                isinstance(c, Token)
+                and c.tag == "VERB"
+                and c.text.endswith("ing")
+                and isinstance(target, Token)
+                and target.tag == "PREP"
+                and isinstance(on, NP)
+                and on.numbers == ["one"]
+                and (self._known_or_clipped_key(on, child) is not None or self._one_kind(on))
+            ):
+                # "a bid is one guest bidding on one lot": the (auction) lot is the bid's too
+                lot = self._known_or_clipped_key(on, child)
+                self.relation(child, lot or self.entity(on, force=True))
+                j += 3
+                continue
             by = cs[j + 3] if j + 3 < len(cs) else None
             if (
                 token_text(cs, j) == ","

@@ -384,6 +384,7 @@ META_BUT_ENTITY_IN_PLURAL = frozenset(
         "page",
         "list",
         "question",  # "a quick question" is about the app; "questions have an answer" records
+        "lot",  # "a lot of work" says much; "auction lots have a lot number" are records
     }
 )
 # The writer's own business or group ("my tattoo studio", "our club"): the app's owner.

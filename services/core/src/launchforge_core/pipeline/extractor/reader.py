@@ -120,7 +120,9 @@ _VIEW_KINDS = frozenset(
 )
 
 # "containers sit under a shipment: ...": where each of the records is, told by a verb
-_PLACED_VERBS = frozenset({"sit", "go", "belong", "hang", "fall", "come", "live", "stay"})
+_PLACED_VERBS = frozenset(
+    {"sit", "go", "belong", "hang", "fall", "come", "live", "stay", "happen", "occur"}
+)
 # Words for the app that, in the plural after a word of their own, are records kept
 _RECORDS_IN_PLURAL = frozenset({"application"})
 # "total hours", "stats": words of a view, never of a record's details

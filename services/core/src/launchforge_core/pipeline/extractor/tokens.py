@@ -1083,7 +1083,7 @@ def tokenize(idea: str) -> list[Token]:
             token.text == "lot"
             and token.tag == "ADV"
             and (
-                before.text in ("each", "every", "per", "which")
+                before.text in ("each", "every", "per", "which", "one")
                 or (
                     before.text not in ("a", "the")
                     and after is not None
