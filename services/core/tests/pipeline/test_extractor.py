@@ -5333,3 +5333,13 @@ def test_records_that_happen_during_another_with_their_details():
     )
     assert ("HaulOut", "Survey") in relations(spec)
     assert {"time", "sandbank", "number_of_seals"} <= set(entities(spec)["HaulOut"])
+
+
+def test_cubic_centimetres_are_a_unit_of_a_field():
+    spec = extract_spec(
+        "Motocross club. Riders: name, date of birth, bike make, engine size in cc and race "
+        "number. Race meetings: date, track name. An entry is one rider at one meeting."
+    )
+    rider = entities(spec)["Rider"]
+    assert {"engine_size_cc", "race_number"} <= set(rider)
+    assert "entry" not in rider
