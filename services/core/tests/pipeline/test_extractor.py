@@ -5343,3 +5343,24 @@ def test_cubic_centimetres_are_a_unit_of_a_field():
     rider = entities(spec)["Rider"]
     assert {"engine_size_cc", "race_number"} <= set(rider)
     assert "entry" not in rider
+
+
+def test_a_headings_other_name_in_brackets_is_no_record_of_its_own():
+    spec = extract_spec(
+        "Temple kitchen.\n\nSewaks (our volunteers) - we need their name, mobile number and "
+        "whether they have a food hygiene certificate.\n\nShifts - each shift has a date "
+        "and a slot (morning or evening)."
+    )
+    found = entities(spec)
+    assert "Volunteer" not in found
+    assert {"name", "mobile_number"} <= set(found["Sewak"])
+
+
+def test_of_course_said_in_passing_is_no_record():
+    spec = extract_spec(
+        "Fish farm. Every pond has a name and an area. For each stocking we write the date "
+        "stocked and the number of fingerlings. Each stocking is in one pond of course. "
+        "Feeding is daily, we log the date and sacks of feed used, also per pond."
+    )
+    assert "Course" not in entities(spec)
+    assert ("Stocking", "Pond") in relations(spec)

@@ -744,6 +744,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?m)^([ \t]*)\u00b7[ \t]*", r"\1", text)
     text = re.sub(r"[ \t]*\u00b7[ \t]*", ", ", text)
     text = _arrow_remarks(text)
+    # "Sevadars (our volunteers) - we need their name": the heading's other name, a gloss
+    text = re.sub(
+        r"(?m)^([ \t]*[A-Z][\w-]*(?:[ \t]+[\w-]+){0,2})[ \t]*\((?:our|my|aka|i\.e\.)[ \t]+"
+        r"[^()\n]{1,30}\)(?=[ \t]*(?:-|:|\u2013))",
+        r"\1",
+        text,
+    )
     # "We do weighings every fortnight or so: weigh date, ...": how often, before the
     # details, is no part of what is listed
     text = re.sub(
@@ -768,6 +775,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z]) to be (?=[a-z]+ed[ \t]*[,;)])", " ", text)
     # "..., and of course which team went out": a word said, no item of the list
     text = re.sub(r"\b(and|but|,)[ \t]+of[ \t]+course\b,?", r"\1", text, flags=re.I)
+    # "each stocking is in one pond of course.": said in passing, no course kept
+    text = re.sub(r"[ \t]+of[ \t]+course(?=[ \t]*[.,;!)]|$)", "", text, flags=re.I | re.M)
+
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
