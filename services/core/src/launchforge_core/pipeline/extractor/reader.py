@@ -996,8 +996,10 @@ class ReaderCore(ReaderBase):
 
     def _one_at_one(self, cs: list[Chunk], colon: int) -> bool:
         """``[..., so] feedback is one playtester at one session: fun rating, ...``: a
-        record of one of each (whatever its word), and its details after the colon.
-        False (nothing read) when the words are not that."""
+        record of one of each (whatever its word), and its details after the colon (or a
+        dash); also a record at one of another ("jobs are at one property: ...",
+        "containers sit under a shipment - ..."). False (nothing read) when the words are
+        not that."""
         start = next((k + 1 for k in range(colon - 1, -1, -1) if token_text(cs, k) == "so"), 0)
         before = cs[start:colon]
         while before and token_text(before, len(before) - 1) in ("too", "also"):

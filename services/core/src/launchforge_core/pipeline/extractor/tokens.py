@@ -514,9 +514,7 @@ def _aliased(remark: str, title: str, headed: set[str], aliases: dict[str, str])
     "(a ribbon is fitted to one machine)" means one typewriter too. A word that heads a
     list of its own is never taken for another's."""
     m = re.match(
-        r"(?i)(?:each|every|a|an|one)\s+(?:[a-z]+\s+){0,2}?([a-z]+)\s+"
-        r"(?:is|are|belongs?|has|have|goes|go|gets|get|can|must|should|will)\b",
-        remark,
+        rf"(?i)(?:each|every|a|an|one)\s+(?:[a-z]+\s+){{0,2}}?([a-z]+)\s+{_SAYING}", remark
     )
     own = singular(title.split()[-1].lower()) if title.split() else ""
     if m and own:
@@ -561,11 +559,11 @@ _ONE_PER_LINE = re.compile(
 
 # Words that open a sentence, not an item's name: "each order is cut from one hide"
 _SENTENCE_OPENERS = frozenset({"each", "every", "we", "i", "they", "it", "there"})
-# A short bullet that opens so and has one of these is a sentence too: "- every report is
-# in one neighborhood", "- a removal belongs to one report"
+# A short bullet that opens so and has one of these verbs is a sentence too: "- every
+# report is in one neighborhood", "- a removal belongs to one report"
+_SAYING = r"(?:is|are|belongs?|has|have|goes|go|gets|get|can|must|should|will)\b"
 _SHORT_SENTENCE = re.compile(
-    r"(?i)^(?:each|every|a|an|one|we|i|they)\s+(?:\w+\s+){0,3}?"
-    r"(?:is|are|belongs?|has|have|goes|go|gets|get|can|must|should|will)\b"
+    rf"(?i)^(?:each|every|a|an|one|we|i|they)\s+(?:\w+\s+){{0,3}}?{_SAYING}"
 )
 
 
@@ -777,7 +775,6 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(and|but|,)[ \t]+of[ \t]+course\b,?", r"\1", text, flags=re.I)
     # "each stocking is in one pond of course.": said in passing, no course kept
     text = re.sub(r"[ \t]+of[ \t]+course(?=[ \t]*[.,;!)]|$)", "", text, flags=re.I | re.M)
-
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
