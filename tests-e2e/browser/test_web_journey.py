@@ -196,6 +196,40 @@ async def test_projects_by_keyboard_at_phone_width(ui: Any, page: Page) -> None:
     await expect(page.get_by_role("link", name="Recipe book")).to_have_count(0)
 
 
+async def test_a_field_focused_right_after_a_route_change_keeps_the_focus(
+    ui: Any, page: Page
+) -> None:
+    """The new page's heading takes the focus a frame or two after it is drawn;
+    a person who clicks into a field before that keeps the field (their typing
+    went nowhere when the heading took it)."""
+    email = new_email("quickfocus")
+    await ui.register_api(email)
+    await ui.log_in(email)
+    await page.goto("/settings")
+    await expect(page.get_by_role("heading", level=1, name="Settings")).to_be_visible()
+    # In one script, so no round trip can fall between: follow the link, let
+    # the new page render (a task, well before the next frame), focus its
+    # field, then let a few frames pass.
+    focused = await page.evaluate(
+        """async () => {
+            document.querySelector('nav a[href="/projects"]').click();
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            const field = document.getElementById("field-project-name");
+            if (!field) return "the projects page was not drawn yet";
+            field.focus();
+            for (let i = 0; i < 5; i++) await new Promise((r) => requestAnimationFrame(r));
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            return document.activeElement ? document.activeElement.id : "nothing";
+        }"""
+    )
+    assert focused == "field-project-name", focused
+    await page.keyboard.type("Typed at once")
+    await expect(page.get_by_label("New project name")).to_have_value("Typed at once")
+    # A route change with nothing focused by the person still lands on the heading.
+    await page.get_by_role("link", name="Settings").click()
+    await expect(page.get_by_role("heading", level=1, name="Settings")).to_be_focused()
+
+
 async def test_unknown_address_and_login_guard(page: Page) -> None:
     # A client route opened directly while logged out: sent to log in, with the way back.
     await page.goto("/settings")

@@ -19,7 +19,12 @@ function current(): Location {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
 }
 
+// Where the focus was when the route changed: focusMainHeading moves it only
+// if the person has not put it somewhere else since.
+let focusAtNavigation: Element | null = null;
+
 function emit(): void {
+  focusAtNavigation = document.activeElement;
   const location = current();
   for (const listener of listeners) listener(location);
 }
@@ -87,10 +92,14 @@ export function match(pattern: string, path: string): Record<string, string> | n
 export function focusMainHeading(): void {
   window.requestAnimationFrame(() => {
     const heading = document.querySelector<HTMLElement>("main h1");
-    if (heading) {
-      heading.tabIndex = -1;
-      heading.focus({ preventScroll: false });
-      document.title = `${heading.textContent ?? ""} · LaunchForge`;
-    }
+    if (!heading) return;
+    document.title = `${heading.textContent ?? ""} · LaunchForge`;
+    // The heading is focused a frame or two after the new page is drawn; a
+    // person quick enough to click or tab into it first keeps that focus
+    // (taking it would send their typing nowhere).
+    const now = document.activeElement;
+    if (now && now !== document.body && now !== focusAtNavigation) return;
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: false });
   });
 }
