@@ -5364,3 +5364,34 @@ def test_of_course_said_in_passing_is_no_record():
     )
     assert "Course" not in entities(spec)
     assert ("Stocking", "Pond") in relations(spec)
+
+
+def test_lots_under_their_own_heading_are_records():
+    spec = extract_spec(
+        "## Growers\n- name\n- mobile\n\n## Lots\n- lot no.\n- grower\n- date received\n"
+        "- weight (kg)"
+    )
+    assert {"lot_number", "date_received", "weight"} <= set(entities(spec)["Lot"])
+    assert ("Lot", "Grower") in relations(spec)
+    # "a lot of" still says much: no record
+    assert "Lot" not in entities(extract_spec("Plants: name, species. I have a lot of plants."))
+
+
+def test_a_headings_fields_told_in_a_sentence_under_it():
+    spec = extract_spec(
+        "## Lots\n- lot no.\n- date received\n\n## Lab tests\nfor each lot we send samples to "
+        "the lab: sample date, lab name, aflatoxin (ppb), result: pass / fail / retest\n"
+    )
+    found = entities(spec)
+    assert {"sample_date", "lab_name", "aflatoxin", "result"} <= set(found["LabTest"])
+    assert found["LabTest"]["aflatoxin"]["type"] == "number"  # parts per billion
+    assert "sample_date" not in found["Lot"]
+    assert ("LabTest", "Lot") in relations(spec)
+
+
+def test_shipping_dates_and_a_containers_number():
+    spec = extract_spec("Shipments: container no., buyer, ETD, ETA, FOB value (USD).")
+    shipment = entities(spec)["Shipment"]
+    assert shipment["etd"]["type"] == "date"
+    assert shipment["eta"]["type"] == "date"
+    assert shipment["container_number"]["type"] == "string"  # "MSCU 123456-7"

@@ -51,7 +51,8 @@ BOOLEAN_WORDS = frozenset(
     featured pinned starred flagged enabled disabled settled""".split()
 )
 DATE_WORDS = frozenset(
-    """date day birthday birthdate deadline dob anniversary expiry expiration due since""".split()
+    """date day birthday birthdate deadline dob anniversary expiry expiration due since
+    etd eta""".split()
 )
 TIME_WORDS = frozenset({"time"})
 DATETIME_WORDS = frozenset({"datetime", "timestamp", "when"})
@@ -85,7 +86,8 @@ IDENTIFIER_BEFORE_NUMBER = frozenset(
     policy invoice order case ticket room table seat flight isbn part model membership
     id vat tax house unit lot booking confirmation member student employee badge
     jersey shirt bib card extension key sample job receipt batch certificate permit
-    voucher microchip chip passport consumer bike vehicle""".split()
+    voucher microchip chip passport consumer bike vehicle container consignment shipment
+    parcel tag file trailer""".split()
 )
 
 

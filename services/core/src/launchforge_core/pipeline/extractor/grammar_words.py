@@ -112,7 +112,7 @@ UNITS = CURRENCIES | frozenset(
     kg kgs lbs pounds litres liters litre liter ml l grams g cm mm m metres meters inches
     feet ft oz ounces percent celsius fahrenheit kwh watts degrees
     mhz khz ghz hz volts amps kilos kilo kilograms kilometres kilometers tonnes tons
-    gallons pints kva kw kilowatts mph kph knots psi ppm decibels cc
+    gallons pints kva kw kilowatts mph kph knots psi ppm ppb decibels cc
     furlongs acres hectares
     square-metres square-meters square-feet""".split()
 )

@@ -518,7 +518,7 @@ ATTRIBUTE_NOUNS = frozenset(
     medication
     medications symptoms mood energy sleep weather notes-field status-field remarks
     observations findings expiry expiration dob start end start-date end-date due-date
-    opening closing arrival departure checkin checkout departure-date return-date
+    opening closing arrival departure checkin checkout departure-date return-date etd eta
     nickname surname firstname lastname first-name last-name full-name website
     instagram twitter handle license licence plate vin registration reg owner-name
     author director artist publisher edition format pages isbn year season episode

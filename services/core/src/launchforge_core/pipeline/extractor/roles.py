@@ -35,9 +35,10 @@ def np_role(np: NP) -> str:
         return "period"  # "a week", "wednesday evenings"
     if head in UNITS and not np.mods:
         return "attribute"  # "litres", "kg": a measure
+    records_in_plural = (np.plural or np.each) and one in lx.META_BUT_ENTITY_IN_PLURAL
     if (
         (one in lx.META_NOUNS or head in lx.META_NOUNS)
-        and not ((np.plural or np.each) and one in lx.META_BUT_ENTITY_IN_PLURAL)
+        and not records_in_plural
         and not (np.mods and one in RECORD_HEADS)
         # "a task manager" is the app; "for each manager I need their name", people
         and not (np.each and one == "manager" and not np.mods)
@@ -49,7 +50,9 @@ def np_role(np: NP) -> str:
         and not np.numbers
     ):
         return "meta"  # "my tattoo studio", "our community garden": who owns the app
-    if (one in lx.ABSTRACT_NOUNS or head in lx.ABSTRACT_NOUNS) and not np.mods:
+    if (one in lx.ABSTRACT_NOUNS or head in lx.ABSTRACT_NOUNS) and not (
+        np.mods or records_in_plural  # "a lot of work" says much; "Lots: lot no., grade"
+    ):
         return "abstract"
     if np.det == "other" and np.plural:
         return "abstract"  # "against other clubs", "with other dogs": the world outside

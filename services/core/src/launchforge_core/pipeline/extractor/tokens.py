@@ -405,6 +405,7 @@ def fold_headed_lists(text: str) -> str:
         )  # "Divisions" over "name, night played" and a blank line: that list
         plain_ok = plain_ok or (one_line and not bulleted and len(title.split()) <= 3)
         items: list[str] = []
+        told_after = None
         j = k + 1
         while j < len(lines) and lines[j].strip():
             line = lines[j]
@@ -426,6 +427,20 @@ def fold_headed_lists(text: str) -> str:
                 items.append(f"{valued.group(1)} ({valued.group(2)})")
                 j += 1
                 continue
+            told = _TOLD_LIST.fullmatch(item)
+            if (
+                told is not None
+                and j == k + 1
+                and not _BULLET.match(line)
+                and told.group(2).count(",") >= 2
+                and (j + 1 >= len(lines) or not lines[j + 1].strip())
+            ):
+                # "Lab tests" / "for each lot we send samples to the lab: sample date, lab
+                # name, result": the heading's fields, told in a sentence that is said after
+                items.append(told.group(2))
+                told_after = f"{told.group(1)}."
+                j += 1
+                break
             if _is_sentence(item):
                 break  # "- each order is cut from one hide - I note ...": a sentence of its own
             chosen = re.fullmatch(r"([A-Za-z][\w ']{0,30}?)\s*:\s*([^:()]+\bor\b[^:()]+)", item)
@@ -461,10 +476,14 @@ def fold_headed_lists(text: str) -> str:
         # sentence of its own ("a key belongs to one clock") after it, as written
         own = aside is not None and remark is not None and _is_sentence(aside.group(1))
         out += [listed, *said] if own else [*said, listed]
+        out += [told_after] if told_after else []
         k = j
     return "\n".join(out)
 
 
+# "for each lot we send samples to the lab: sample date, lab name, result": a sentence
+# (four words or more before the colon) that tells a list
+_TOLD_LIST = re.compile(r"((?:[^\s:,]+\s+){3,}[^\s:,]+)\s*:\s*(\S.*)")
 # "Vaccine stock (kept in one fridge)": what each record is, said without its subject
 _KEPT_REMARK = re.compile(
     r"(?i)^(?:kept|stored|held|done|made|fitted|owned|run|assigned|linked|tied|attached|"
