@@ -5395,3 +5395,59 @@ def test_shipping_dates_and_a_containers_number():
     assert shipment["etd"]["type"] == "date"
     assert shipment["eta"]["type"] == "date"
     assert shipment["container_number"]["type"] == "string"  # "MSCU 123456-7"
+
+
+def test_tracks_are_records_and_keeping_track_is_the_app():
+    spec = extract_spec("Albums: title, year. Tracks: title, length in seconds.")
+    assert {"title", "length_seconds"} <= set(entities(spec)["Track"])
+    assert "Track" not in entities(extract_spec("I keep track of my plants: name, species."))
+
+
+def test_a_wrapped_line_that_ends_on_the_next_lists_heading():
+    spec = extract_spec(
+        "We run an online league on ACC and I want to stop using a spreadsheet for it\n"
+        "all, since the sheet is scattered across three laptops and nobody trusts it.\n\n"
+        "Drivers: gamertag, real name, country and rig (just the wheel brand). Tracks:\n"
+        "name, country, length (km). Cars: make/model and class (GT3, GT4 or LMP2).\n\n"
+        "That is most of what we keep, and the rest comes later once this one works well."
+    )
+    assert {"name", "country", "length"} <= set(entities(spec)["Track"])
+
+
+def test_records_put_before_who_logs_them():
+    spec = extract_spec(
+        "Tracks: name, country. Cars: make, class. My practice laps I log myself - track, "
+        "car, date, fuel load (L) and valid lap y/n."
+    )
+    lap = entities(spec)["PracticeLap"]
+    assert {"date", "fuel_load", "valid_lap"} <= set(lap)
+    assert {("PracticeLap", "Track"), ("PracticeLap", "Car")} <= relations(spec)
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "I run a dog walking business. Clients: name, phone.",
+        "Me and a few mates run a sim racing league. Clients: name, phone.",
+        "A couple of old school friends and I run a book club. Clients: name, phone.",
+    ],
+)
+def test_who_writes_and_what_they_run_are_no_records(idea):
+    assert set(entities(extract_spec(idea))) == {"Client"}
+
+
+def test_one_row_per_two_things_said_in_a_sentence():
+    spec = extract_spec(
+        "Drivers: gamertag, real name. Tracks: name, country. League races are just a "
+        "track and a date, and then the results: one row per driver per race with "
+        "finishing position, points and number of incidents."
+    )
+    found = entities(spec)
+    assert {"finishing_position", "points", "number_of_incidents"} <= set(found["Result"])
+    assert "points" not in found["Driver"]
+    assert {"date"} <= set(found["LeagueRace"])
+    assert {
+        ("Result", "Driver"),
+        ("Result", "LeagueRace"),
+        ("LeagueRace", "Track"),
+    } <= relations(spec)

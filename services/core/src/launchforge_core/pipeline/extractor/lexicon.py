@@ -385,6 +385,7 @@ META_BUT_ENTITY_IN_PLURAL = frozenset(
         "list",
         "question",  # "a quick question" is about the app; "questions have an answer" records
         "lot",  # "a lot of work" says much; "auction lots have a lot number" are records
+        "track",  # "keep track of" is the app; "Tracks: name, length" are records
     }
 )
 # The writer's own business or group ("my tattoo studio", "our club"): the app's owner.

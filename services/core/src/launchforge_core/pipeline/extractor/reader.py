@@ -759,7 +759,8 @@ class ReaderCore(ReaderBase):
                 and isinstance(named, NP)
                 and (dets is None or named.det in dets)
             ):
-                self.relation(child, self._known_key(named))
+                # "(one per driver per race)" after "league races: ...": a league race's
+                self.relation(child, self._known_or_clipped_key(named, child))
 
     def _each_one_has(self, cs: list[Chunk], k: int) -> bool:
         """``each check has ...`` at ``k``: a clause about each of a kind, not a list."""

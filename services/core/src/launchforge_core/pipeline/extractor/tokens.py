@@ -633,6 +633,10 @@ def _plain_item(line: str) -> bool:
     )
 
 
+# A line that ends on the heading of a list that begins a new sentence: ". Tracks:"
+_HEADS_A_LIST = re.compile(r"[.;!?]\s+[A-Za-z][\w'/-]*(?: [\w'/-]+){0,3}:$")
+
+
 def _cut_mid_sentence(lines: list[str], width: int) -> str:
     """A line of an item block that the idea's wrapping width cut mid-sentence
     ("Clinics: clinic name, ..., and whether we" / "provide accommodation."): joined with
@@ -652,7 +656,13 @@ def _cut_mid_sentence(lines: list[str], width: int) -> str:
             and not _BULLET.match(line)
             # "..., type - male," / "female or PWD - and ...": a comma goes on, whatever
             # the next line looks like
-            and (joining or (before[-1:].isalpha() and not _ITEM.match(line)))
+            and (
+                joining
+                or (before[-1:].isalpha() and not _ITEM.match(line))
+                # "... (just the wheel brand). Tracks:" / "name, country, length": the
+                # next sentence's heading, its list on the next line
+                or _HEADS_A_LIST.search(before) is not None
+            )
         ):
             joined[-1] = before + " " + line
         else:
@@ -892,6 +902,52 @@ def normalise(text: str) -> str:
     text = _semicolon_headings(_bracketed_headings(markdown_tables(text)))
     text = unwrap(fold_headed_lists(text))
     # (after unwrapping, which reads the lines' widths as written)
+    # "Me and a few mates run a league", "a couple of friends and I": who writes, all
+    # together (no record of mates)
+    text = re.sub(
+        r"(?i)\b(?:me|i|myself) and (?:a few|some|a couple of|two|three|my|a group of) "
+        r"(?:[a-z]+ ){0,2}(?:mates|friends|pals|buddies|colleagues|neighbours|neighbors)\b"
+        r"|\b(?:a few|some|a couple of|two|three|my) (?:[a-z]+ ){0,2}(?:mates|friends|pals|"
+        r"buddies|colleagues|neighbours|neighbors) and (?:i|me|myself)\b",
+        "we",
+        text,
+    )
+    # "the results: one row per driver per race with position, points": what each
+    # result is of, as a heading's remark says it ("Results (one per driver per race):")
+    text = re.sub(
+        r"(?i)\b([a-z][a-z-]*s)[ \t]*[:,][ \t]*one[ \t]+(?:row|line|record|entry)[ \t]+"
+        r"(?:per|for each|for every)[ \t]+([a-z]+)(?:[ \t]+(?:and )?(?:per|for each)[ \t]+"
+        r"([a-z]+))?,?[ \t]+(?:with|showing|giving)[ \t]+",
+        lambda m: (
+            f"{m.group(1)} (one per {m.group(2)}"
+            + (f" per {m.group(3)}" if m.group(3) else "")
+            + "): "
+        ),
+        text,
+    )
+    # "League races are just a track and a date": what each has, said with "are"
+    text = re.sub(
+        r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
+        r"(?=(?:a|an)[ \t]+[a-z-]+[ \t]+and[ \t]+(?:a|an|the)[ \t])",
+        r"\1 have ",
+        text,
+    )
+    # "..., and then the results (one per driver per race): ...": a new sentence
+    text = re.sub(
+        r"(?i),?[ \t]+(?:and[ \t]+)?then[ \t]+(?:the[ \t]+)?([a-z][a-z-]*s[ \t]*\(one per [^()]*\)"
+        r"[ \t]*:)",
+        r". \1",
+        text,
+    )
+    # "My practice laps I log myself - track, date": the records put first, as "I log my
+    # practice laps - track, date" says them
+    text = re.sub(
+        r"(?im)(^|[.!?][ \t]+)(my|our)[ \t]+((?:[a-z][\w-]*[ \t]+){0,2}[a-z][\w-]*s)[ \t]+"
+        r"(i|we)[ \t]+(log|record|keep|track|note|enter)(?:[ \t]+(?:myself|ourselves))?"
+        r"(?=[ \t]*(?:-|:|\u2013))",
+        r"\1\4 \5 \2 \3",
+        text,
+    )
     # "whether it was in-kind rather than cash (y/n)": the yes/no, not the other way
     text = re.sub(
         r"(?<=\w)[ \t]+(?:rather[ \t]+than|instead[ \t]+of)[ \t]+[\w-]+(?=[ \t]*(?:[(,.;]|and\b))",
@@ -1374,6 +1430,17 @@ def _resolve(tokens: list[Token]) -> None:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is not None and nxt.text == ":" and word.endswith("ing") and prev is not None:
             token.tag = "NOUN"  # "Event planning:", "Dog walking:": the name of an activity
+            continue
+        if (
+            word.endswith("ing")
+            and prev is not None
+            and prev.tag == "NOUN"
+            and i >= 2
+            and tokens[i - 2].tag in ("DET", "ADJ")
+            and nxt is not None
+            and (nxt.text in lx.BUSINESS_NOUNS or nxt.text in lx.META_NOUNS)
+        ):
+            token.tag = "NOUN"  # "a dog walking business", "a sim racing league": its name
             continue
         if prev is None and _title_ahead(tokens, i):
             token.tag = "NOUN"  # "Book club app: ..." names the app, it does not book
