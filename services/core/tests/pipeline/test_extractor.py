@@ -5451,3 +5451,47 @@ def test_one_row_per_two_things_said_in_a_sentence():
         ("Result", "LeagueRace"),
         ("LeagueRace", "Track"),
     } <= relations(spec)
+
+
+def test_records_given_by_outsiders_own_the_list_and_a_winning_one_is_the_same_kind():
+    spec = extract_spec(
+        "Anglers register with their name and phone. Prizes are donated by local businesses "
+        "- prize name, donated by, value ($) - and each prize gets awarded to a winning angler."
+    )
+    found = entities(spec)
+    assert set(found) == {"Angler", "Prize"}
+    assert {"prize_name", "donated_by", "value"} <= set(found["Prize"])
+    assert ("Prize", "Angler") in relations(spec)
+
+
+def test_every_thing_brought_in_is_a_record_for_one_other():
+    spec = extract_spec(
+        "Anglers register with their name and phone. Every fish brought to the tent is a "
+        "catch for one angler: species (walleye, pike or perch), weight (kg) and whether it "
+        "was released live."
+    )
+    found = entities(spec)
+    assert "Fish" not in found
+    assert {"species", "weight"} <= set(found["Catch"])
+    assert ("Catch", "Angler") in relations(spec)
+
+
+def test_who_uses_the_app_on_what_device_and_its_leaderboard_are_no_records():
+    spec = extract_spec(
+        "I'd like a simple app the weigh-in volunteers can use on a tablet in the heated "
+        "tent. Catches: species, weight (kg), date. For the leaderboard we need the heaviest "
+        "fish for each species."
+    )
+    assert set(entities(spec)) == {"Catch"}
+    assert ("Catch", "maximum", "weight", "species", None) in views_of(spec)
+
+
+def test_what_is_kept_of_the_group_one_belongs_to():
+    spec = extract_spec(
+        "Anglers register with their name and phone. Most of them fish in teams, so an "
+        "angler can belong to a team - we just need the team name and the captain's name."
+    )
+    found = entities(spec)
+    assert {"team_name", "captain_name"} <= set(found["Team"])
+    assert "team_name" not in found["Angler"]
+    assert ("Angler", "Team") in relations(spec)

@@ -82,7 +82,7 @@ NUMBER_VALUES = {
 
 # Adjectives that modify the things people track; they never name an entity.
 ADJECTIVES = frozenset(
-    """small big large huge tiny simple personal daily weekly monthly yearly annual nightly
+    """winning small big large huge tiny simple personal daily weekly monthly yearly annual nightly
     particular certain
     hourly quarterly new old local different various current upcoming past previous next
     favourite favorite free main basic easy online offline shared multiple several many
@@ -353,7 +353,8 @@ META_NOUNS = frozenset(
     """app apps application tool system platform website site program software tracker
     manager database spreadsheet solution portal dashboard page screen interface ui
     organizer organiser planner helper assistant bot thing things stuff way ways lot lots bit
-    idea ideas overview view views report reports reminder reminders
+    idea ideas overview view views report reports reminder reminders leaderboard leaderboards
+    scoreboard scoreboards
     notification notifications alert alerts feature features option options ability
     everything anything something nothing information info data details record-keeping
     business company-wide life work job-board help need needs problem problems question

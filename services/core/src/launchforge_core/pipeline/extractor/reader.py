@@ -875,16 +875,28 @@ class ReaderCore(ReaderBase):
     def _recorded_with_fields(self, cs: list[Chunk], colon: int) -> bool:
         """``Every cleaning is recorded by the janitor who did it: which CR, date, ...``:
         the thing recorded owns the list (and is the one who recorded it's, when kept)."""
-        one, be, done = (cs[k] if k < len(cs) else None for k in (0, 1, 2))
+        one, be, done, by, who = (cs[k] if k < len(cs) else None for k in range(5))
+        done_by_outsiders = (
+            # "Prizes are donated by local businesses - prize name, value": given by whom
+            # the app keeps no record of, so the prizes own the list
+            colon == 5
+            and isinstance(one, NP)
+            and one.plural
+            and one.det in (None, "the", "our", "my")
+            and isinstance(by, Token)
+            and by.text == "by"
+            and isinstance(who, NP)
+            and self.role(who) in ("meta", "self")
+        )
         if not (
             isinstance(one, NP)
-            and one.det in ("each", "every", "a", "an")
+            and (one.det in ("each", "every", "a", "an") or done_by_outsiders)
             and isinstance(be, Token)
             and self._base(be.text) == "be"
             and isinstance(done, Token)
             and done.tag == "VERB"
             and done.text.endswith("ed")
-            and self._base(done.text) in _LOGGING_VERBS
+            and (self._base(done.text) in _LOGGING_VERBS or done_by_outsiders)
             and self.role(one) in ("entity", "attribute")
             and self._looks_like_field_list(cs, colon + 1)
         ):
@@ -892,8 +904,12 @@ class ReaderCore(ReaderBase):
         owner = self.entity(one, strength=2, listed=True, force=True)
         if owner is None:
             return False
-        by = cs[4] if token_text(cs, 3) == "by" and len(cs) > 4 else None
-        if isinstance(by, NP) and (key := self._known_key(by)) is not None and key != owner:
+        if (
+            token_text(cs, 3) == "by"
+            and isinstance(who, NP)
+            and (key := self._known_key(who)) is not None
+            and key != owner
+        ):
             self.relation(owner, key)
         self.last_entity = owner
         self._read_field_items(cs, colon + 1, owner)

@@ -552,6 +552,8 @@ _BEFORE = {
     "maximum": "maximum",
     "hardest": "maximum",
     "heaviest": "maximum",
+    "tallest": "maximum",
+    "lightest": "minimum",
     "lowest": "minimum",
     "smallest": "minimum",
     "shortest": "minimum",
@@ -565,6 +567,13 @@ _BEFORE = {
     "number": "count",
     "count": "count",
     "headcount": "count",
+}
+# what a superlative measures of the records it names: "the heaviest fish" (a weight)
+_MEASURED_BY = {
+    "heaviest": "weight",
+    "lightest": "weight",
+    "longest": "length",
+    "tallest": "height",
 }
 # a kind word after what it measures: "distance totals", "attendance count per class"
 _AFTER = {
@@ -696,6 +705,9 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
                 what, j = ["takings" if said == "taken" else said], k2 + 1
         if t.text == "headcount":
             what = []  # the people of the group: read from the grouping
+        measure = _MEASURED_BY.get(t.text)
+        if measure and what and measure not in what:
+            what = [*what, measure]  # "the heaviest fish": the most a catch weighs
         if not what and kind != "count":
             return None
         return kind, what, j

@@ -925,6 +925,46 @@ def normalise(text: str) -> str:
         ),
         text,
     )
+    # "Prizes ... - prize name, value ($) - and each prize gets awarded to a catch": the
+    # list between dashes ends, and a sentence of its own begins (not after examples, "a
+    # piece - a print, a photo - and each piece is a job": one sentence, as written)
+    text = re.sub(
+        r"([ \t]+-[ \t]+([^-\n]{3,160}?[\w)]))[ \t]+-[ \t]+and[ \t]+(?=(?:each|every)[ \t])",
+        lambda m: m.group(0) if re.search(r"\b(?:a|an)\b", m.group(2)) else m.group(1) + ". ",
+        text,
+    )
+    # "Every fish brought to the tent is a catch for one angler: species, ...": the record
+    # is the catch (the fish, and where it was brought, say what a catch is)
+    text = re.sub(
+        r"(?i)\b(every|each)[ \t]+[a-z-]+[ \t]+(?:[a-z-]+ed|that|which|we|i|you|they|"
+        r"[a-z-]+(?=[ \t]+(?:to|into|in|at|from|by|on|off|up)\b))\b"
+        r"[^.:;,]{0,60}?[ \t]+(?:is|counts[ \t]+as)[ \t]+(?:a|an|one)[ \t]+([a-z-]+)[ \t]+"
+        r"(?=(?:for|of|by|from)[ \t]+(?:one|a|an|each|every)[ \t])",
+        r"\1 \2 is ",
+        text,
+    )
+    # "an app the weigh-in volunteers can use on a tablet": who uses the app, and on
+    # what, are no records
+    text = re.sub(
+        r"(?i)\b(app|tool|system|form|something)(?:[ \t]+(?:that|which))?[ \t]+"
+        r"(?:the|our|my)[ \t]+[a-z -]{1,30}?[ \t]+(can|could|will)[ \t]+use\b",
+        r"\1 we \2 use",
+        text,
+    )
+    text = re.sub(
+        r"(?i)[ \t]+(?:on|from)[ \t]+(?:a|an|my|our|their|the)[ \t]+(?:tablet|ipad|laptop|"
+        r"smartphone|phone|computer|pc)s?\b(?![ \t]+(?:number|no|call)\b)",
+        "",
+        text,
+    )
+    # "an angler can belong to a team - we just need the team name and the captain's
+    # name": what is kept of the team, in a sentence of its own
+    text = re.sub(
+        r"(?i)\b(belongs?|belonging|belonged)[ \t]+to[ \t]+((?:a|an|one)[ \t]+[a-z-]+)[ \t]+[-:]"
+        r"[ \t]+(?=(?:we|i)[ \t])",
+        r"\1 to \2. ",
+        text,
+    )
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
