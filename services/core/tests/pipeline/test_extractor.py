@@ -5495,3 +5495,36 @@ def test_what_is_kept_of_the_group_one_belongs_to():
     assert {"team_name", "captain_name"} <= set(found["Team"])
     assert "team_name" not in found["Angler"]
     assert ("Angler", "Team") in relations(spec)
+
+
+def test_a_clause_after_a_dash_says_what_the_other_record_has():
+    spec = extract_spec(
+        "Students: name, date of birth. Every student is in one of my classes - a class has "
+        "a day, time, venue, age group (e.g. 8-11s) and termly fee (£)."
+    )
+    found = entities(spec)
+    assert {"time", "venue", "age_group", "termly_fee"} <= set(found["Class"])
+    assert "venue" not in found["Student"]
+    assert ("Student", "Class") in relations(spec)
+
+
+def test_a_few_things_performed_for_each_record_are_records_of_their_own():
+    spec = extract_spec(
+        "Students: name. Exams: exam date, grade. For every exam the student performs a few "
+        "pieces, so I keep the title, author and whether it's learnt (y/n)."
+    )
+    found = entities(spec)
+    assert "Performing" not in found
+    assert {"title", "author", "learnt"} <= set(found["Piece"])
+    assert ("Piece", "Exam") in relations(spec)
+
+
+def test_a_headings_items_after_with():
+    spec = extract_spec(
+        "Students: name. Exams: each one is for a student, with the subject (Verse and "
+        "Prose, Acting or Musical Theatre), the grade and the exam date."
+    )
+    exam = entities(spec)["Exam"]
+    assert exam["subject"]["type"] == "enum"
+    assert {"grade", "exam_date"} <= set(exam)
+    assert ("Exam", "Student") in relations(spec)

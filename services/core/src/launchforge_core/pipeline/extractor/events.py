@@ -200,6 +200,7 @@ class EventReader(ReaderBase):
         member's too). The thing may be named again by a pronoun ("tune one") or be
         the act itself ("do a sweep"). The verb names the record (tune -> Tuning)."""
         doer = cs[j] if j < len(cs) else None
+        doer_at = j
         if isinstance(doer, Token) and doer.text in ("something", "anything", "one"):
             return self._something_happens(cs, j)
         person: NP | None = None
@@ -269,6 +270,20 @@ class EventReader(ReaderBase):
             # "when they take a dose I log the date, how many puffs ...": a field word
             # done once each time, with what is noted of it, is a record of its own
             event_np = thing
+        elif (
+            isinstance(thing, NP)
+            and thing.plural
+            and thing.det in ("some", "several")
+            and base not in ACT_BY_VERB
+            and self.role(thing) == "entity"
+        ):
+            # "the student performs a few pieces, so I keep the title, author, ...": the
+            # pieces are what is noted, each of them a record (the student's are through
+            # what they are performed for)
+            event_np, person = thing, None
+            each = cs[doer_at - 1] if token_text(cs, doer_at - 2) == "for" else None
+            if isinstance(each, NP) and each.each:
+                parent = self._known_key(each)  # "for every exam the student performs ..."
         elif base is None or thing is None:
             return self._any_act_then_record(cs, told, person)
         elif isinstance(thing, Token) and thing.text == ",":

@@ -772,6 +772,14 @@ class FieldReader(ReaderBase):
                 # "meal choice (chicken, fish or veggie)", "platform (eBay / Vinted / Depop)":
                 # one of those, though the word alone names a record or the app
                 role = "attribute"
+            if (
+                role == "meta"
+                and not np.plural
+                and isinstance(ahead, Token)
+                and ahead.text == "("
+                and token_text(cs, i + 2) in _OPEN_ENDED
+            ):
+                role = "attribute"  # "age group (e.g. 8-11s)": a field, and an example of it
             if role in ("meta", "self") and not closer:
                 nxt = cs[i + 1] if i + 1 < len(cs) else None
                 if role == "self" or not (

@@ -1154,6 +1154,8 @@ class ReaderCore(ReaderBase):
             self.read_clauses(cs[clause:])
             return
         while i < len(cs):
+            if token_text(cs, i) in ("with", "plus", "including") and i + 1 < len(cs):
+                i += 1  # "Exams: each one is for a student, with the subject, ...": its items
             end = self.read_fields(cs, i, owner, closer=None, heading_items=True)
             i = next(
                 (

@@ -965,6 +965,14 @@ def normalise(text: str) -> str:
         r"\1 to \2. ",
         text,
     )
+    # "every student is in one of my classes - a class has a day, time, ...": a clause of
+    # its own after the dash
+    text = re.sub(
+        r"(?<=[a-z])[ \t]+-[ \t]+"
+        r"(?=(?:a|an|each|every)[ \t]+(?!one\b)[a-z-]+[ \t]+(?:has|have|gets)\b)",
+        ". ",
+        text,
+    )
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
