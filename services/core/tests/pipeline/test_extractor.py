@@ -5528,3 +5528,27 @@ def test_a_headings_items_after_with():
     assert exam["subject"]["type"] == "enum"
     assert {"grade", "exam_date"} <= set(exam)
     assert ("Exam", "Student") in relations(spec)
+
+
+def test_a_record_opened_when_something_happens_owns_the_list():
+    spec = extract_spec(
+        "Machines: make, model. A job docket is opened when a machine comes in: date in, "
+        "the fault, our estimate (€), date ready, final price (€) and collected yes/no."
+    )
+    docket = entities(spec)["JobDocket"]
+    assert {"date_in", "fault", "estimate", "final_price", "collected"} <= set(docket)
+    assert docket["date_ready"]["type"] == "date"
+    assert "fault" not in entities(spec)["Machine"]
+
+
+def test_a_things_list_and_how_many_of_each_were_used():
+    spec = extract_spec(
+        "Jobs: date in, fault. We keep a parts list - part name, part number, stock level. "
+        "On each job we record which parts we used, the quantity and the price charged each."
+    )
+    found = entities(spec)
+    assert {"part_name", "part_number", "stock_level"} <= set(found["Part"])
+    link = found["JobPart"]
+    assert {"quantity", "price"} <= set(link)
+    assert "quantity" not in found["Job"]
+    assert {("JobPart", "Job"), ("JobPart", "Part")} <= relations(spec)

@@ -115,6 +115,9 @@ class ReaderBase(ABC):
     def _participle(self, word: str) -> bool: ...
 
     @abstractmethod
+    def _pair_fields(self, cs: list[Chunk], i: int, member: str, other: str) -> int: ...
+
+    @abstractmethod
     def _relative_clause(self, cs: list[Chunk], i: int, key: str | None) -> int: ...
 
     @abstractmethod

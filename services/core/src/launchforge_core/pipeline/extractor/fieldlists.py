@@ -406,6 +406,10 @@ class FieldReader(ReaderBase):
                         if member and member != owner and (owner, member) not in self.r.links:
                             self.r.links.append((owner, member))
                         i = self._skip_clause(cs, i + 2, closer)
+                        if member and member != owner and self._how_many_next(cs, i):
+                            # "which parts we used, the quantity and the price charged
+                            # each": how many of each, and the rest, are the pair's
+                            i = self._pair_fields(cs, i + 1, member, owner)
                         continue
                     # "which artist": a reference, made a relation once artists are known
                     draft = FieldDraft([*ref.mods, ref.singular], position=i)  # "which CR"
@@ -1327,6 +1331,15 @@ class FieldReader(ReaderBase):
                 draft.choices, draft.type = choices, "enum"
                 return j
         return i
+
+    @staticmethod
+    def _how_many_next(cs: list[Chunk], i: int) -> bool:
+        """Whether a comma at ``i`` is followed by how many of something there were ("...,
+        the quantity", "..., how many")."""
+        nxt = cs[i + 1] if token_text(cs, i) == "," and i + 1 < len(cs) else None
+        if isinstance(nxt, Token):
+            return nxt.text == "how-many"
+        return isinstance(nxt, NP) and not nxt.mods and nxt.head in ("quantity", "qty", "amount")
 
     def _bare_entity(self, key: str) -> bool:
         """Whether ``key`` is no kept thing yet, or one named only in passing (no fields,

@@ -95,6 +95,10 @@ IDENTIFIER_BEFORE_NUMBER = frozenset(
 _MONEY_UNITS = CURRENCIES | {"pounds"}
 
 
+# "date ready", "date due": the date of a state, said after the word
+_READY_WORDS = frozenset({"ready", "due", "complete", "finished", "free", "open", "closed", "live"})
+
+
 @dataclass
 class FieldDraft:
     """A field as the grammar found it, before it is typed and named."""
@@ -167,6 +171,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         and (words[-1].endswith("ed") or words[-1] in lx.IRREGULAR_VERBS)
     ):
         return "date"  # "date work started", "date brine filling started": when it did
+    if len(words) == 2 and words[0] in ("date", "day") and words[1] in _READY_WORDS:
+        return "date"  # "date ready", "date due", "date complete": when it was or will be
     if "per" in words[1:-1]:
         # "price per night", "rate per word": a money rate; "calls per day": a count
         per = words.index("per")

@@ -888,6 +888,13 @@ class ReaderCore(ReaderBase):
             and isinstance(who, NP)
             and self.role(who) in ("meta", "self")
         )
+        # "A job docket is opened when a machine comes in: date in, the fault, ...": made
+        # then, with what the list tells
+        made_when = (
+            isinstance(done, Token)
+            and self._base(done.text) in _DOING_VERBS | {"create", "raise", "start", "write"}
+            and token_text(cs, 3) in ("when", "whenever", "once")
+        )
         if not (
             isinstance(one, NP)
             and (one.det in ("each", "every", "a", "an") or done_by_outsiders)
@@ -895,8 +902,8 @@ class ReaderCore(ReaderBase):
             and self._base(be.text) == "be"
             and isinstance(done, Token)
             and done.tag == "VERB"
-            and done.text.endswith("ed")
-            and (self._base(done.text) in _LOGGING_VERBS or done_by_outsiders)
+            and (done.text.endswith("ed") or made_when)
+            and (self._base(done.text) in _LOGGING_VERBS or done_by_outsiders or made_when)
             and self.role(one) in ("entity", "attribute")
             and self._looks_like_field_list(cs, colon + 1)
         ):

@@ -973,6 +973,13 @@ def normalise(text: str) -> str:
         ". ",
         text,
     )
+    # "we keep a parts list - part name, ...": a list of parts, as "a list of parts" says
+    text = re.sub(
+        r"(?i)\b(a|an|the|our|my)[ \t]+([a-z]+[^s\W]s)[ \t]+(list|register|catalogue|catalog)\b"
+        r"(?=[ \t]*(?:-|:|\())",
+        r"\1 \3 of \2",
+        text,
+    )
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
