@@ -5552,3 +5552,27 @@ def test_a_things_list_and_how_many_of_each_were_used():
     assert {"quantity", "price"} <= set(link)
     assert "quantity" not in found["Job"]
     assert {("JobPart", "Job"), ("JobPart", "Part")} <= relations(spec)
+
+
+def test_a_log_there_is_and_how_a_number_is_written():
+    spec = extract_spec(
+        "Wrestlers: name, grade (6, 7 or 8), parent phone. We weigh everyone in every Monday, "
+        "so there's also a weigh-in log: wrestler, date, weight (lbs, to one decimal)."
+    )
+    found = entities(spec)
+    assert {"date", "weight"} <= set(found["WeighIn"])
+    assert "decimal" not in found["Wrestler"]
+    assert ("WeighIn", "Wrestler") in relations(spec)
+
+
+def test_records_said_to_be_one_kind_or_another_and_how_each_ended():
+    spec = extract_spec(
+        "Wrestlers: name. Meets are duals or small tournaments: date, opponent school, "
+        "location. Bouts: wrestler, meet, whether we won, how (pin, tech fall or forfeit) and "
+        "team points scored. What I'd like to pull up: total team points per meet."
+    )
+    found = entities(spec)
+    assert set(found) == {"Wrestler", "Meet", "Bout"}
+    assert {"date", "opponent_school", "location"} <= set(found["Meet"])
+    assert found["Bout"]["how"]["type"] == "enum"
+    assert ("Bout", "sum", "team_points_scored", "Meet", None) in views_of(spec)

@@ -436,6 +436,19 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, draft)
                     i = j
                     continue
+                if (
+                    c.text == "how"
+                    and token_text(cs, i + 1) == "("
+                    and self._choice_list_ahead(cs, i + 2)
+                ):
+                    # "whether we won, how (pin, tech fall or forfeit)": the way, one of those
+                    choices, j = self._choices(cs, i + 2, closer=")")
+                    if len(choices) >= 2:
+                        self.add_field(
+                            owner, FieldDraft(["how"], type="enum", choices=choices, position=i)
+                        )
+                        i = j
+                        continue
                 if c.text == "how":
                     told = self._how_it_was(cs, i, owner, closer)
                     if told is not None:  # "how bad it was on a scale of 1 to 5"

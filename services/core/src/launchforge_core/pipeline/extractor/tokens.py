@@ -980,6 +980,28 @@ def normalise(text: str) -> str:
         r"\1 \3 of \2",
         text,
     )
+    # "so there's also a weigh-in log: wrestler, date, weight": the weigh-ins, listed
+    text = re.sub(
+        r"(?i)(?:,[ \t]*(?:so|and)[ \t]+)?\bthere(?:'s|[ \t]+is)(?:[ \t]+also)?[ \t]+(?:a|an)[ \t]+"
+        r"([a-z-]+(?:[ \t]+[a-z-]+)?[ \t]+(?:log|register|sheet|book))[ \t]*:",
+        r". \1:",
+        text,
+    )
+    # "weight (lbs, to one decimal)": how it is written, no field of its own
+    text = re.sub(
+        r"(?i),?[ \t]*to[ \t]+(?:one|two|three|1|2|3)[ \t]+(?:decimal(?:[ \t]+places?)?|dp)\b",
+        "",
+        text,
+    )
+    # "Meets are duals or small tournaments: date, ...": the kinds of meet, a remark
+    text = re.sub(
+        r"(?i)\b([a-z-]+s)[ \t]+are[ \t]+((?:[a-z-]+[ \t]+){0,2}[a-z-]+s[ \t]+or[ \t]+"
+        r"(?:[a-z-]+[ \t]+){0,2}[a-z-]+s)[ \t]*:",
+        r"\1 (\2):",
+        text,
+    )
+    # "what I'd like to pull up: ...": to see
+    text = re.sub(r"(?i)\bto[ \t]+(?:pull|bring|call|look)[ \t]+up\b", "to see", text)
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
