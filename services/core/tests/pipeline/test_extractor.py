@@ -5576,3 +5576,40 @@ def test_records_said_to_be_one_kind_or_another_and_how_each_ended():
     assert {"date", "opponent_school", "location"} <= set(found["Meet"])
     assert found["Bout"]["how"]["type"] == "enum"
     assert ("Bout", "sum", "team_points_scored", "Meet", None) in views_of(spec)
+
+
+def test_where_among_places_measures_before_and_after_and_a_few_words():
+    spec = extract_spec(
+        "I just want to log each sit: date, start time, technique (breath, body scan or "
+        "metta), where (home, office or outside), calm before (1 to 5), calm after (1 to 5) "
+        "and a few words of notes. I'd like the average calm after for each technique."
+    )
+    sit = entities(spec)["Sit"]
+    assert sit["location"]["type"] == "enum"
+    assert {"calm_before", "calm_after", "notes"} <= set(sit)
+    assert "office" not in sit
+    assert set(entities(spec)) == {"Sit"}
+    assert ("Sit", "average", "calm_after", "technique", None) in views_of(spec)
+
+
+def test_a_list_of_books_and_retreats_after_a_dash():
+    spec = extract_spec(
+        "Sits: date. I also do the odd weekend retreat - retreats have a name, teacher, centre "
+        "and start date. And a little reading list of dharma books: title, author, finished."
+    )
+    found = entities(spec)
+    assert {"name", "teacher", "centre", "start_date"} <= set(found["Retreat"])
+    assert {"title", "author", "finished"} <= set(found["DharmaBook"])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Each dive happens during a trip.",
+        "Each dive is part of a trip.",
+        "Some of my dives happen during a trip.",
+    ],
+)
+def test_one_thing_happening_during_or_part_of_another(said):
+    spec = extract_spec(f"Dives: date, depth. Trips have a name and a boat. {said}")
+    assert relations(spec) == {("Dive", "Trip")}

@@ -360,6 +360,21 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, FieldDraft([word.text], type="boolean", position=i))
                     i = self._skip_clause(cs, i + 3, closer)
                     continue
+                if (
+                    c.text in ("how", "where")
+                    and token_text(cs, i + 1) == "("
+                    and self._choice_list_ahead(cs, i + 2)
+                ):
+                    # "whether we won, how (pin, tech fall or forfeit)", "where (home, office
+                    # or outside)": the way, or the place, one of those
+                    choices, j = self._choices(cs, i + 2, closer=")")
+                    if len(choices) >= 2:
+                        field = "how" if c.text == "how" else "location"
+                        self.add_field(
+                            owner, FieldDraft([field], type="enum", choices=choices, position=i)
+                        )
+                        i = j
+                        continue
                 if c.text == "when" or c.text == "where":
                     i = self._when(cs, i, owner, closer)
                     continue
@@ -436,19 +451,6 @@ class FieldReader(ReaderBase):
                     self.add_field(owner, draft)
                     i = j
                     continue
-                if (
-                    c.text == "how"
-                    and token_text(cs, i + 1) == "("
-                    and self._choice_list_ahead(cs, i + 2)
-                ):
-                    # "whether we won, how (pin, tech fall or forfeit)": the way, one of those
-                    choices, j = self._choices(cs, i + 2, closer=")")
-                    if len(choices) >= 2:
-                        self.add_field(
-                            owner, FieldDraft(["how"], type="enum", choices=choices, position=i)
-                        )
-                        i = j
-                        continue
                 if c.text == "how":
                     told = self._how_it_was(cs, i, owner, closer)
                     if told is not None:  # "how bad it was on a scale of 1 to 5"

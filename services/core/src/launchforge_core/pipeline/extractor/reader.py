@@ -974,8 +974,8 @@ class ReaderCore(ReaderBase):
                 not first
                 and title_np.plural
                 and bool(title_np.mods)
-                and title_np.singular in _RECORDS_IN_PLURAL
-            )
+                and title_np.singular in _RECORDS_IN_PLURAL | lx.META_BUT_ENTITY_IN_PLURAL
+            )  # (and "a list of dharma books: title, author": books, not a dharma)
             if (
                 title_np.singular in lx.TITLE_HEADS or self.role(title_np) == "meta"
             ) and not applied:

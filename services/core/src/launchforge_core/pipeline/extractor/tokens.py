@@ -969,7 +969,7 @@ def normalise(text: str) -> str:
     # its own after the dash
     text = re.sub(
         r"(?<=[a-z])[ \t]+-[ \t]+"
-        r"(?=(?:a|an|each|every)[ \t]+(?!one\b)[a-z-]+[ \t]+(?:has|have|gets)\b)",
+        r"(?=(?:(?:a|an|each|every)[ \t]+(?!one\b)[a-z-]+|[a-z-]+s)[ \t]+(?:has|have|gets)\b)",
         ". ",
         text,
     )
@@ -1002,6 +1002,36 @@ def normalise(text: str) -> str:
     )
     # "what I'd like to pull up: ...": to see
     text = re.sub(r"(?i)\bto[ \t]+(?:pull|bring|call|look)[ \t]+up\b", "to see", text)
+    # "..., calm before (1 to 5), calm after (1 to 5)": a measure taken before and after,
+    # each a field of its own
+    text = re.sub(
+        r"(?:(?<=[,:] )|(?<=average )|(?<=avg )|(?<=total ))([a-z]+)[ \t]+(before|after)"
+        r"(?=[ \t]*(?:\(|,|\b(?:and|for|per|by)\b))",
+        r"\1-\2",
+        text,
+    )
+    # "..., and a few words of notes": the notes
+    text = re.sub(
+        r"(?i)\b(?:a few|some|a couple of)[ \t]+words(?:[ \t]+(?:of|as)[ \t]+"
+        r"(notes?|comments?|description|reflections?))?\b",
+        lambda m: m.group(1) or "notes",
+        text,
+    )
+    # "each dive happens during a trip", "some of my sits happen during a retreat", "a
+    # heat is part of a round": one of those, as "belongs to" says it
+    text = re.sub(
+        r"(?i)\b((?:each|every|a|an)[ \t]+[a-z-]+)[ \t]+(?:happens|takes[ \t]+place|is[ \t]+part)"
+        r"[ \t]+(?:during|in|at|on|of)[ \t]+(?=(?:a|an|one)[ \t])",
+        r"\1 belongs to ",
+        text,
+    )
+    text = re.sub(
+        r"(?i)\b((?:some|most|many|all)(?:[ \t]+of[ \t]+(?:my|our|the))?[ \t]+[a-z-]+s)[ \t]+"
+        r"(?:happen|take[ \t]+place|are[ \t]+part)[ \t]+(?:during|in|at|on|of)[ \t]+"
+        r"(?=(?:a|an|one)[ \t])",
+        r"\1 belong to ",
+        text,
+    )
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
