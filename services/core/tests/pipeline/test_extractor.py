@@ -5613,3 +5613,30 @@ def test_a_list_of_books_and_retreats_after_a_dash():
 def test_one_thing_happening_during_or_part_of_another(said):
     spec = extract_spec(f"Dives: date, depth. Trips have a name and a boat. {said}")
     assert relations(spec) == {("Dive", "Trip")}
+
+
+def test_records_per_one_thing_and_who_occupies_one():
+    spec = extract_spec(
+        "Rooms: room no., floor. Every room has beds, each with a bed label (A, B, C or D). "
+        "A boarder occupies one bed - name, school, parent/guardian contact no., date moved "
+        "in. Payments are "
+        "per boarder: rent (₱), water (₱), date paid. Then maintenance issues per room: date "
+        "reported, the issue, and fixed yes/no."
+    )
+    found = entities(spec)
+    assert {"name", "school", "parent_guardian_contact_number"} <= set(found["Boarder"])
+    assert "school" not in found["Bed"]
+    assert {"rent", "water", "date_paid"} <= set(found["Payment"])
+    assert {
+        ("Bed", "Room"),
+        ("Boarder", "Bed"),
+        ("Payment", "Boarder"),
+        ("MaintenanceIssue", "Room"),
+    } <= relations(spec)
+
+
+def test_a_field_that_goes_by_either_of_two_words():
+    spec = extract_spec("Cars: make/model, class (GT3 or GT4), paid yes/no, name / phone.")
+    car = entities(spec)["Car"]
+    assert {"make_model", "class", "paid", "name", "phone"} <= set(car)
+    assert "model" not in car

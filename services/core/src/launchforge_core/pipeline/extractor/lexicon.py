@@ -133,6 +133,7 @@ VERBS = frozenset(
     pledge sponsor volunteer help serve cook bake brew ferment grow plant sow prune water
     weed fertilize harvest pick graze milk shear breed calve hatch lay feed vaccinate weigh
     treat inspect audit service maintain repair replace install upgrade wash become tie turn
+    occupy inhabit
     cover cost offer babysit swap tick bring flip pour""".split()
 )
 # Irregular forms -> base.

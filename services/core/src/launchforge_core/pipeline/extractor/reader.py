@@ -123,6 +123,8 @@ _VIEW_KINDS = frozenset(
 _PLACED_VERBS = frozenset(
     {"sit", "go", "belong", "hang", "fall", "come", "live", "stay", "happen", "occur"}
 )
+# "a boarder occupies one bed: name, ...": verbs whose subject holds one of a kept thing
+_HELD_VERBS = frozenset({"occupy", "rent", "lease", "use"})
 # Words for the app that, in the plural after a word of their own, are records kept
 _RECORDS_IN_PLURAL = frozenset({"application"})
 # "total hours", "stats": words of a view, never of a record's details
@@ -610,7 +612,11 @@ class ReaderCore(ReaderBase):
                     # "and expenses against each horse: date, ...": expenses, each a horse's;
                     # "then complaints from vendors and the public: ...": complaints
                     self.read_title_list(per[0], cs, colon + 1, first=first)
-                    parent = self._known_key(whose) if whose.det in ("each", "every") else None
+                    # ("maintenance issues per room: ...": each a room's too)
+                    each = whose.det in ("each", "every") or (
+                        token_text(per, 1) == "per" and not whose.det and not whose.plural
+                    )
+                    parent = self._known_key(whose) if each else None
                     if parent is not None and len(per) == 3:
                         self.relation(self.entity(per[0], strength=2), parent)
                     return
@@ -624,8 +630,9 @@ class ReaderCore(ReaderBase):
                     and (
                         len(before) == 3
                         or subject.det in ("a", "an", "each", "every")
-                        # "Dispatches are by truck: date, truck no., ...": how they go
-                        or (len(before) == 4 and token_text(before, 2) in ("by", "via"))
+                        # "Dispatches are by truck: date, truck no., ...": how they go;
+                        # "Payments are per boarder: rent, ...": each a boarder's
+                        or (len(before) == 4 and token_text(before, 2) in ("by", "via", "per"))
                     )
                 )
                 if defined and isinstance(subject, NP):
@@ -635,6 +642,9 @@ class ReaderCore(ReaderBase):
                 # "For each comfort room: ...": one of a kind, never the app's title
                 heads = first and title_np.det not in ("each", "every")
                 self.read_title_list(title_np, cs, colon + 1, first=heads)
+                whose_np = before[3] if len(before) == 4 else None
+                if defined and isinstance(whose_np, NP) and token_text(before, 2) == "per":
+                    self.relation(self._known_key(title_np), self._known_key(whose_np))
                 if defined and len(before) > 3:
                     # "A batch is one run of the still for a particular gin": a gin's
                     self._child_of_named(
@@ -1034,11 +1044,13 @@ class ReaderCore(ReaderBase):
         placed = len(before) == 4 and token_text(before, 2) in lx.PREPOSITIONS
         if placed:
             sides = before[3:]  # "jobs are at one property: date booked, ..."
+        # "a boarder occupies one bed - name, school, ...": the boarder's details
+        held = len(before) == 3 and verb in _HELD_VERBS
         if not (
             len(before) in (3, 4, 5)
             and isinstance(subject, NP)
             and subject.det in (None, "a", "an", "each", "every")
-            and (verb == "be" or (placed and verb in _PLACED_VERBS))
+            and (verb == "be" or (placed and verb in _PLACED_VERBS) or held)
             and all(
                 isinstance(side, NP)
                 and (side.numbers == ["one"] or (placed and side.det in ("a", "an")))

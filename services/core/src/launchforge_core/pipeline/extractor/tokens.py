@@ -481,6 +481,8 @@ def fold_headed_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# "yes/no", "and/or", "cash/card": a choice or a joke between the two, never one field
+_NOT_ONE_FIELD = frozenset({"yes", "and", "not", "cash", "card"})
 # "for each lot we send samples to the lab: sample date, lab name, result": a sentence
 # (four words or more before the colon) that tells a list
 _TOLD_LIST = re.compile(r"((?:[^\s:,]+\s+){3,}[^\s:,]+)\s*:\s*(\S.*)")
@@ -1030,6 +1032,17 @@ def normalise(text: str) -> str:
         r"(?:happen|take[ \t]+place|are[ \t]+part)[ \t]+(?:during|in|at|on|of)[ \t]+"
         r"(?=(?:a|an|one)[ \t])",
         r"\1 belong to ",
+        text,
+    )
+    # "make/model", "parent/guardian contact no.": one field that goes by either word
+    # (written without spaces; "name / phone" are two)
+    text = re.sub(
+        r"(?<=[,:] )([a-z]{3,})/([a-z]{3,})\b(?![ \t]*(?:/|\?|\(?y/n|\(?yes))",
+        lambda m: (
+            m.group(0)
+            if {m.group(1).lower(), m.group(2).lower()} & _NOT_ONE_FIELD
+            else f"{m.group(1)}-{m.group(2)}"
+        ),
         text,
     )
     # "League races are just a track and a date": what each has, said with "are"
