@@ -5640,3 +5640,31 @@ def test_a_field_that_goes_by_either_of_two_words():
     car = entities(spec)["Car"]
     assert {"make_model", "class", "paid", "name", "phone"} <= set(car)
     assert "model" not in car
+
+
+def test_everything_else_hangs_off_one_record():
+    spec = extract_spec(
+        "Cell lines: name, species (human or mouse). Everything else hangs off a cell line.\n\n"
+        "Frozen vials: passage number, freeze date, frozen by. Each time someone splits a "
+        "flask we log a passage: date, passage number, viability (%) and done by (initials)."
+    )
+    found = entities(spec)
+    assert set(found) == {"CellLine", "Vial", "Passage"}
+    assert "frozen_by" in found["Vial"]
+    assert {("Vial", "CellLine"), ("Passage", "CellLine")} <= relations(spec)
+
+
+def test_the_act_that_makes_a_record_names_none_of_its_own():
+    spec = extract_spec(
+        "Cell lines: name. Each time someone splits a flask we log a passage: date, split "
+        "ratio and done by."
+    )
+    assert set(entities(spec)) == {"CellLine", "Passage"}
+
+
+def test_an_act_of_one_syllable_doubles_its_last_letter():
+    spec = extract_spec(
+        "Hives: name, location. Whenever I split a hive I note the date and weather."
+    )
+    assert entities(spec)["Splitting"]
+    assert ("Splitting", "Hive") in relations(spec)

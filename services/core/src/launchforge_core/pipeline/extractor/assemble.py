@@ -52,6 +52,8 @@ class Model:
     roles: list[tuple[str, str]] = field(default_factory=list)
     # the details told of one pair of a link ("for each pupil on a trip ...")
     link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
+    # "everything else hangs off a cell line": the kept record every untied one is of
+    hub: str | None = None
 
 
 # Heads of a compound that stays one record of the thing it names ("player stats").
@@ -303,7 +305,9 @@ def resolve(reading: Reading) -> Model:
     roles = [(fix(c), fix(p)) for c, p in reading.roles]
     roles = [r for r in roles if r[0] in entities and r[1] in entities]
     relations += [r for r in roles if r not in relations]
-    return Model(entities, relations, links, notes, roles, link_fields)
+    hub_keys = [fix("-".join(reading.hub)), *(fix(w) for w in reading.hub[-1:])]
+    hub = next((k for k in hub_keys if k in entities), None)
+    return Model(entities, relations, links, notes, roles, link_fields, hub)
 
 
 # "a song can be in several setlists", "a student can take several courses": both sides many.
@@ -401,6 +405,17 @@ def _acyclic(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def add_implicit_relations(model: Model) -> None:
     """Ties a reader assumes for things listed without any: visits of the pet before them."""
+    hub = model.hub
+    if hub is not None:
+        # "Everything else hangs off a cell line": each record not told to be of another
+        for key in model.entities:
+            if (
+                key != hub
+                and not any(c == key for c, _ in model.relations)
+                and not any(key in link for link in model.links)
+                and not _is_ancestor(model.relations, hub, key)
+            ):
+                model.relations.append((key, hub))
     related = {c for c, _ in model.relations} | {p for _, p in model.relations}
     related |= {k for pair in model.links for k in pair}
     order = sorted(model.entities.values(), key=lambda e: e.first)

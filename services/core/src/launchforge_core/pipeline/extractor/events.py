@@ -162,7 +162,8 @@ def _gerund(base: str) -> str:
     if base.endswith("e") and len(base) > 2 and base[-2] not in "aeiouy":
         return f"{base[:-1]}ing"
     if (
-        3 <= len(base) <= 4
+        3 <= len(base) <= 6
+        and sum(ch in "aeiou" for ch in base) == 1  # one syllable: split, scrub (not visit)
         and base[-1] not in "aeiouwxy"
         and base[-2] in "aeiou"
         and base[-3] not in "aeiou"
@@ -310,6 +311,17 @@ class EventReader(ReaderBase):
             return None
         found = self._who_notes_what(cs, told, skip=("PUNCT", "ADV", "CONJ"))
         noter, noted = found if found is not None else (None, None)
+        logged = cs[noted] if noted is not None and event_np is None else None
+        if (
+            noted is not None
+            and isinstance(logged, NP)
+            and logged.det in ("a", "an")
+            and self.role(logged) == "entity"
+            and token_text(cs, noted + 1) in (":", "-", None)
+        ):
+            # "each time someone splits a flask we log a passage: ...": the passage is the
+            # record (the act, and what it was done to, only say when one is made)
+            return noted
         if noted is None and event_np is None:
             # "whenever I inspect a property I fill in a certificate with the number, ...":
             # the record is named, and is of what was acted on

@@ -318,7 +318,7 @@ class FieldReader(ReaderBase):
                 by = i + 2 if token_text(cs, i + 1) in ("up", "out", "off") else i + 1
                 who = cs[by + 2] if token_text(cs, by + 1) == "(" and by + 2 < len(cs) else None
                 if (
-                    c.tag == "VERB"
+                    c.tag in ("VERB", "ADJ")  # "frozen by": an adjective's word too
                     and (c.text.endswith("ed") or c.text in lx.IRREGULAR_VERBS)
                     and token_text(cs, i - 1) in (",", "and", ":")  # an item of its own
                     and token_text(cs, by) == "by"

@@ -97,6 +97,8 @@ class Reading:
     aliases: list[tuple[str, str]] = field(default_factory=list)
     # "for each pupil on a trip we record whether ...": the details of one pair of a link
     link_fields: dict[frozenset[str], dict[str, FieldDraft]] = field(default_factory=dict)
+    # "everything else hangs off a cell line": the words of the record all others are of
+    hub: list[str] = field(default_factory=list)
 
 
 # Verbs after which the thing named is a record of the writer's ("log a visit: ...").
@@ -122,6 +124,12 @@ _VIEW_KINDS = frozenset(
 # "containers sit under a shipment: ...": where each of the records is, told by a verb
 _PLACED_VERBS = frozenset(
     {"sit", "go", "belong", "hang", "fall", "come", "live", "stay", "happen", "occur"}
+)
+# "Everything else hangs off a cell line.": the record every other one is of
+_HUB = re.compile(
+    r"(?i)\beverything(?:\s+else)?\s+(?:hangs\s+(?:off|from)|belongs\s+to|links\s+to|"
+    r"is\s+(?:tied|linked|attached)\s+to|(?:sits|goes|is)\s+under)\s+(?:a|an|one|the)\s+"
+    r"([a-z][a-z -]{1,30}?)\s*(?:[.,;!]|$)"
 )
 # "a boarder occupies one bed: name, ...": verbs whose subject holds one of a kept thing
 _HELD_VERBS = frozenset({"occupy", "rent", "lease", "use"})
@@ -341,6 +349,9 @@ class ReaderCore(ReaderBase):
         )
         if called:
             self.r.called = called.group(1).strip()
+        hub = _HUB.search(self.idea)
+        if hub:
+            self.r.hub = [singular(w) for w in hub.group(1).lower().split()]
         sentences = split_sentences(tokens)
         self.r.sentences = sentences
         title = title_line(self.idea)
