@@ -5668,3 +5668,18 @@ def test_an_act_of_one_syllable_doubles_its_last_letter():
     )
     assert entities(spec)["Splitting"]
     assert ("Splitting", "Hive") in relations(spec)
+
+
+def test_a_record_each_one_is_given_and_whom_a_detail_is_for():
+    spec = extract_spec(
+        "Pupils: surname, class. Every term each pupil is given a bill: term (First, Second "
+        "or Third), session, total amount (₦) and discount (₦) for staff children or "
+        "siblings. Payments are recorded against the bill: amount paid (₦), date, mode of "
+        "payment (bank transfer, POS or cash) and receipt number."
+    )
+    found = entities(spec)
+    assert {"term", "session", "total_amount", "discount"} <= set(found["Bill"])
+    assert "term" not in found["Pupil"]
+    assert found["Payment"]["payment_mode"]["type"] == "enum"
+    assert {"amount_paid", "receipt_number"} <= set(found["Payment"])
+    assert {("Bill", "Pupil"), ("Payment", "Bill")} <= relations(spec)

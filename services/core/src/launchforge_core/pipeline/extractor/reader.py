@@ -1221,6 +1221,7 @@ class ReaderCore(ReaderBase):
     def _looks_like_field_list(self, cs: list[Chunk], start: int) -> bool:
         nps: list[NP] = []
         depth = 0
+        purpose = False  # in "for staff children or siblings": whom an item is for
         for k in range(start, len(cs)):
             c = cs[k]
             if isinstance(c, Token):
@@ -1252,6 +1253,14 @@ class ReaderCore(ReaderBase):
                 continue  # "marks obtained", "games won": what was done, not things kept
             if isinstance(prev, Token) and prev.text == "in" and np_role(c) == "attribute":
                 continue  # "capacity in litres (6000 or 12000)": the unit of a field
+            if (
+                isinstance(prev, Token)
+                and nps
+                and (prev.text == "for" or (purpose and prev.text in ("or", "and")))
+            ):
+                purpose = True
+                continue  # "..., and discount for staff children or siblings": who it is for
+            purpose = False
             if np_role(c) == "attribute" and c.plural and self._has_posts(cs, k + 1):
                 return False  # "ticket types with a label": records of their own
             nps.append(c)

@@ -1045,6 +1045,22 @@ def normalise(text: str) -> str:
         ),
         text,
     )
+    # "Every term each pupil is given a bill: term, total amount": each bill is a pupil's
+    # (a record, though "bill" alone is an amount)
+    text = re.sub(
+        r"(?i)\b(?:(?:every|each)[ \t]+(?:term|month|week|year|season|semester|quarter),?[ \t]+)?"
+        r"(?:every|each)[ \t]+([a-z-]+)[ \t]+(?:is[ \t]+given|is[ \t]+sent|is[ \t]+issued|gets|"
+        r"receives)[ \t]+(?:a|an|one)[ \t]+([a-z-]+)[ \t]*:",
+        r"each \2 is for one \1:",
+        text,
+    )
+    # "mode of payment (bank transfer, POS or cash)": how it was paid, one field
+    text = re.sub(
+        r"(?i)\b(mode|method|means|form|way|type|terms)[ \t]+of[ \t]+"
+        r"(payment|transport|delivery)\b",
+        r"\2 \1",
+        text,
+    )
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
