@@ -5683,3 +5683,14 @@ def test_a_record_each_one_is_given_and_whom_a_detail_is_for():
     assert found["Payment"]["payment_mode"]["type"] == "enum"
     assert {"amount_paid", "receipt_number"} <= set(found["Payment"])
     assert {("Bill", "Pupil"), ("Payment", "Bill")} <= relations(spec)
+
+
+def test_a_record_made_then_its_details_after_a_dash():
+    spec = extract_spec(
+        "Contributors: name, phone. A contributor can make a pledge - amount pledged (KSh), "
+        "date pledged and whether it's fulfilled."
+    )
+    found = entities(spec)
+    assert {"amount_pledged", "date_pledged", "fulfilled"} <= set(found["Pledge"])
+    assert set(found["Contributor"]) == {"name", "phone"}
+    assert ("Pledge", "Contributor") in relations(spec)

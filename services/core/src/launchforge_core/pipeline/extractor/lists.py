@@ -327,6 +327,13 @@ class ListReader(ReaderBase):
                 and isinstance(cs[i + 1], NP)
                 and isinstance(cs[i + 2], Token)
                 and cs[i + 2].tag in ("AUX", "VERB")
+                # ("- amount pledged (KSh), date pledged": a field, what was done)
+                and not (
+                    cs[i + 2].tag == "VERB"
+                    and self._participle(cs[i + 2].text)
+                    and not getattr(cs[i + 1], "det", None)
+                    and token_text(cs, i + 3) in ("(", ",", "and")
+                )
             ):
                 break  # "- each talk has ...": a clause, read by the list reader's caller
             if c.text in (":", "-") and key:
