@@ -5694,3 +5694,17 @@ def test_a_record_made_then_its_details_after_a_dash():
     assert {"amount_pledged", "date_pledged", "fulfilled"} <= set(found["Pledge"])
     assert set(found["Contributor"]) == {"name", "phone"}
     assert ("Pledge", "Contributor") in relations(spec)
+
+
+def test_a_title_over_lists_written_with_equals_signs_names_the_app():
+    spec = extract_spec(
+        "Jeepney operator records (3 units, Cebu route 04L)\n\n"
+        "JEEPNEYS = plate no., body no., route\n"
+        "DRIVERS = name, license no, cp number\n"
+        "REPAIRS = jeepney, date, shop, cost (₱)\n\n"
+        "Gusto ko makita:\n- total repair cost per jeepney per year"
+    )
+    found = entities(spec)
+    assert set(found) == {"Jeepney", "Driver", "Repair"}
+    assert found["Driver"]["cp_number"]["type"] == "phone"
+    assert ("Repair", "sum", "cost", "Jeepney", "year") in views_of(spec)

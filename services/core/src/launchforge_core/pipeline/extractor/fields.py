@@ -79,7 +79,7 @@ _PERCENT_RATES = frozenset({"interest", "commission", "tax", "vat", "discount", 
 # "cell number", "contact number": a phone
 _PHONE_BEFORE_NUMBER = frozenset(
     {"phone", "contact", "cell", "cellphone", "mobile", "telephone", "landline", "m-pesa", "mpesa"}
-    | {"whatsapp"}
+    | {"whatsapp", "cp"}  # "cp number": a cellphone's, in the Philippines
 )
 IDENTIFIER_BEFORE_NUMBER = frozenset(
     """phone serial account reference ref tracking license licence registration plate

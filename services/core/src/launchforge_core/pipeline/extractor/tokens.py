@@ -326,13 +326,21 @@ def _outside_brackets(line: str, old: str, new: str) -> str:
     return "".join(out)
 
 
+def _arrow_headings(text: str) -> str:
+    """``clients -> name, address``, ``jobs => date, price``, ``sites = farm name, ...``:
+    a heading and its list, as ``clients: name, address`` says them."""
+    text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
+    return re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
+
+
 def title_line(text: str) -> str | None:
     """The first line of a list-like idea when it only names the whole thing ("Pig records
     (small herd, ~20 sows)", "acupuncture practice - need something simple"): a line of its
     own, with no list in it, over a blank line and at least two "Heading: items" lines.
     None when the idea does not start so."""
     text = text.replace("\u2013", " - ").replace("\u2014", " - ")
-    lines = fold_headed_lists(markdown_tables(list_separators(text))).strip().split("\n")
+    folded = fold_headed_lists(markdown_tables(list_separators(_arrow_headings(text))))
+    lines = folded.strip().split("\n")
     if len(lines) < 3 or lines[1].strip():
         return None
     first = lines[0].strip()
@@ -896,10 +904,7 @@ def normalise(text: str) -> str:
     )
     for short, full in _ABBREVIATIONS:
         text = re.sub(short, full, text, flags=re.IGNORECASE)
-    # "clients -> name, address", "jobs => date, price": a heading and its list
-    text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*[-=]+>\s*", r"\1: ", text)
-    # "sites = farm name, landowner": the same, with an equals sign
-    text = re.sub(r"(?m)^(\s*[A-Za-z][\w '&/()]{0,40}?)\s*=(?=[^=\n]*,)\s*", r"\1: ", text)
+    text = _arrow_headings(text)
     # (a table's rows first: "| Taxon | family; genus |" is a heading and its items)
     text = _semicolon_headings(_bracketed_headings(markdown_tables(text)))
     text = unwrap(fold_headed_lists(text))
@@ -1059,6 +1064,12 @@ def normalise(text: str) -> str:
         r"(?i)\b(mode|method|means|form|way|type|terms)[ \t]+of[ \t]+"
         r"(payment|transport|delivery)\b",
         r"\2 \1",
+        text,
+    )
+    # "Gusto ko makita:" (Filipino, "I'd like to see"), as people mix it into English
+    text = re.sub(
+        r"(?i)\bgusto[ \t]+(?:ko|kong|namin|naming)[ \t]+(?:makita|ma-?check)\b",
+        "i would like to see",
         text,
     )
     # "League races are just a track and a date": what each has, said with "are"
