@@ -5708,3 +5708,30 @@ def test_a_title_over_lists_written_with_equals_signs_names_the_app():
     assert set(found) == {"Jeepney", "Driver", "Repair"}
     assert found["Driver"]["cp_number"]["type"] == "phone"
     assert ("Repair", "sum", "cost", "Jeepney", "year") in views_of(spec)
+
+
+def test_a_table_row_of_one_per_two_things_and_winnings():
+    spec = extract_spec(
+        "| Record | What to keep |\n|---|---|\n| Member | name, nickname |\n"
+        "| Session | date, host house, table fee (RM) |\n"
+        "| Result | one row per member per session: tai points, net winnings (RM), brought "
+        "food (y/n) |\n\nSummaries pls:\n- total net winnings per member per month"
+    )
+    found = entities(spec)
+    assert set(found) == {"Member", "Session", "Result"}
+    assert found["Result"]["net_winnings"]["type"] == "decimal"
+    assert {("Result", "Member"), ("Result", "Session")} <= relations(spec)
+    # (a result has no date of its own: by member, and the month left in the notes)
+    assert ("Result", "sum", "net_winnings", "Member", None) in views_of(spec)
+
+
+def test_what_the_writer_calls_them_and_one_for_each_of_two():
+    spec = extract_spec(
+        "* Interpreters: name, email\n* Assignments: date, location\n* Interpreters get put "
+        "on assignments (a long one needs 2) -> call these Slots: role (lead or support) and "
+        "hours worked, for each interpreter on each assignment\n* Invoices: date, amount"
+    )
+    found = entities(spec)
+    assert "Call" not in found
+    assert {"role", "hours_worked"} <= set(found["Slot"])
+    assert {("Slot", "Interpreter"), ("Slot", "Assignment")} <= relations(spec)

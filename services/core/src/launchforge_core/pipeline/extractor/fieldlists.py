@@ -473,6 +473,29 @@ class FieldReader(ReaderBase):
                 if c.tag == "PREP" and isinstance(following, Token) and following.tag == "WH":
                     i = self._skip_clause(cs, i + 1, closer)  # "notes on what we covered"
                     continue
+                each = self._each_kept(cs, i + 1) if c.text == "for" and fields_read else None
+                parents, j = [], i
+                while each is not None:
+                    parents.append(each)
+                    j += 2
+                    each = (
+                        self._each_kept(cs, j + 1)
+                        if token_text(cs, j) in ("on", "in", "at", "per", "and")
+                        else None
+                    )
+                if (
+                    owner is not None
+                    and parents
+                    and owner not in parents
+                    and (token_text(cs, j) in (None, ".", ";", closer))
+                ):
+                    # "Slots: role, hours worked, for each interpreter on each assignment":
+                    # one of each of those, said last ("for every site, its name": the site's
+                    # own details follow, read as such)
+                    for parent in parents:
+                        self.relation(owner, parent)
+                    i = j
+                    continue
                 if (
                     c.text == "for"
                     and fields_read
@@ -1346,6 +1369,11 @@ class FieldReader(ReaderBase):
                 draft.choices, draft.type = choices, "enum"
                 return j
         return i
+
+    def _each_kept(self, cs: list[Chunk], k: int) -> str | None:
+        """The kept entity that ``each X`` at ``k`` names, else None."""
+        np = cs[k] if k < len(cs) else None
+        return self._known_key(np) if isinstance(np, NP) and np.each else None
 
     @staticmethod
     def _how_many_next(cs: list[Chunk], i: int) -> bool:

@@ -15,8 +15,8 @@ from launchforge_core.pipeline.extractor.words import singular
 
 MONEY = frozenset(
     """price cost amount value fee total salary wage wages budget rent balance deposit tip
-    revenue income charge fine bill tuition prize earnings spend spending spent payment
-    payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
+    revenue income charge fine bill tuition prize earnings winnings spend spending spent
+    payment payout premium refund subtotal rate-per-hour hourly-rate rate pay invoice-amount
     donation contribution pledge sponsorship discount tax vat profit commission bid
     fare toll bounty allowance stipend retainer cash takings money royalty royalties
     instalment installment""".split()
@@ -122,7 +122,7 @@ KEEP_PLURAL = frozenset(
     images minutes hours seconds days weeks months years points goals assists stars reps sets
     calories allergies medications symptoms remarks observations findings ingredients
     skills interests hobbies keywords specs specifications measurements dimensions contents
-    lyrics chords dues earnings savings sales goods clothes species series news
+    lyrics chords dues earnings winnings savings sales goods clothes species series news
     attempts copies guests players seats pages servings bedrooms kilos kilograms litres
     liters kilometres kilometers tonnes tons gallons pints miles takings leftovers
     rebounds fouls steals turnovers tackles saves""".split()

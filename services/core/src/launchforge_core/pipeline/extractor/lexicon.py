@@ -502,7 +502,8 @@ ATTRIBUTE_NOUNS = frozenset(
     """name title date time timestamp datetime day birthday birth-year deadline description
     notes note comment comments
     details price cost amount value fee total salary wage budget rent balance deposit tip
-    revenue income charge fine bill tuition prize earnings status stage priority severity
+    revenue income charge fine bill tuition prize earnings winnings status stage priority
+    severity
     quantity qty count number capacity level age duration minutes hours seconds days weeks
     months years size colour color weight height length width depth distance temperature temp
     percentage percent rating score grade stars points goals rank position role address
@@ -637,6 +638,7 @@ SINGULAR_OVERRIDES = {
     "scissors": "scissors",
     "glasses": "glasses",
     "earnings": "earnings",
+    "winnings": "winnings",
     "savings": "savings",
     "belongings": "belongings",
     "lyrics": "lyrics",

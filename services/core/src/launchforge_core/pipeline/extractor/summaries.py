@@ -531,8 +531,8 @@ _VIEW_WORDS = frozenset(
 # Words before a colon over the views asked for ("Report:", "want:")
 _ASKING = _VIEW_WORDS | {"want", "wants", "need", "needs", "love", "like", "output", "outputs"}
 _MONEY_WORDS = frozenset(
-    """spent spend spending revenue income earnings earned takings sales invoiced billed
-    charged owed paid collected payouts payout money cash made quoted raised received
+    """spent spend spending revenue income earnings winnings earned takings sales invoiced
+    billed charged owed paid collected payouts payout money cash made quoted raised received
     turnover""".split()
 )
 _BEFORE = {

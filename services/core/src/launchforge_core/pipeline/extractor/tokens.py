@@ -326,6 +326,16 @@ def _outside_brackets(line: str, old: str, new: str) -> str:
     return "".join(out)
 
 
+def _plural(word: str) -> str:
+    """``result`` -> ``results``: a heading's records in the plural, as headings name them
+    (a word in the plural already stays)."""
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return f"{word[:-1]}ies"
+    return f"{word}es" if word.endswith(("x", "ch", "sh")) else f"{word}s"
+
+
 def _arrow_headings(text: str) -> str:
     """``clients -> name, address``, ``jobs => date, price``, ``sites = farm name, ...``:
     a heading and its list, as ``clients: name, address`` says them."""
@@ -922,9 +932,9 @@ def normalise(text: str) -> str:
     # "the results: one row per driver per race with position, points": what each
     # result is of, as a heading's remark says it ("Results (one per driver per race):")
     text = re.sub(
-        r"(?i)\b([a-z][a-z-]*s)[ \t]*[:,][ \t]*one[ \t]+(?:row|line|record|entry)[ \t]+"
+        r"(?i)\b([a-z][a-z-]*)[ \t]*[:,][ \t]*one[ \t]+(?:row|line|record|entry)[ \t]+"
         r"(?:per|for each|for every)[ \t]+([a-z]+)(?:[ \t]+(?:and )?(?:per|for each)[ \t]+"
-        r"([a-z]+))?,?[ \t]+(?:with|showing|giving)[ \t]+",
+        r"([a-z]+))?(?:,?[ \t]+(?:with|showing|giving)[ \t]+|[ \t]*:[ \t]*)",
         lambda m: (
             f"{m.group(1)} (one per {m.group(2)}"
             + (f" per {m.group(3)}" if m.group(3) else "")
@@ -1072,6 +1082,15 @@ def normalise(text: str) -> str:
         "i would like to see",
         text,
     )
+    # "-> call these Slots: role, hours": what the writer calls them, and their details
+    text = re.sub(
+        r"(?i)[ \t]*(?:->|-|,|;)?[ \t]*(?:we[ \t]+|i[ \t]+|let's[ \t]+)?call[ \t]+"
+        r"(?:these|them|those|it|this|each[ \t]+one)[ \t]+([a-z][a-z-]*)[ \t]*:",
+        r". \1:",
+        text,
+    )
+    # "Summaries pls:", "Reports please -": a request, the word said in passing
+    text = re.sub(r"(?i)\b(summaries|reports|views|totals)[ \t]+(?:pls|plz|please)\b", r"\1", text)
     # "League races are just a track and a date": what each has, said with "are"
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*s)[ \t]+are[ \t]+(?:just|simply|basically|only)[ \t]+"
@@ -1084,6 +1103,12 @@ def normalise(text: str) -> str:
         r"(?i),?[ \t]+(?:and[ \t]+)?then[ \t]+(?:the[ \t]+)?([a-z][a-z-]*s[ \t]*\(one per [^()]*\)"
         r"[ \t]*:)",
         r". \1",
+        text,
+    )
+    # "Result (one per member per session): ...": records, named as a heading names them
+    text = re.sub(
+        r"(?i)\b([a-z][a-z-]*[a-z])(?=[ \t]*\(one[ \t]+per[ \t])",
+        lambda m: _plural(m.group(1)),
         text,
     )
     # "My practice laps I log myself - track, date": the records put first, as "I log my
