@@ -234,6 +234,30 @@ def _band() -> dict[str, Any]:
     return spec
 
 
+def _wide() -> dict[str, Any]:
+    """A record with more short texts than the list has columns: what the list leaves
+    out must still show once it is added."""
+    names = ["reg", "make", "model", "colour", "trim", "engine", "gearbox", "garage", "tyres"]
+    return {
+        "name": "Fleet Book",
+        "entities": [
+            {
+                "name": "Car",
+                "fields": [
+                    {"name": n, "type": "string", "required": n == "reg", "min_length": 1}
+                    for n in names
+                ],
+            },
+            {
+                "name": "Driver",
+                "fields": [{"name": "name", "type": "string", "required": True, "min_length": 1}],
+            },
+        ],
+        # (the robot fills the first form, the parent's: the car)
+        "relations": [{"from": "Driver", "to": "Car", "required": True}],
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     slug: str
@@ -251,6 +275,7 @@ CASES = [
     Case("gym", "startup", _gym, robot="narrow"),
     Case("book-club", "creative", _book_club),
     Case("band", "minimal", _band),
+    Case("wide", "modern", _wide),
 ]
 
 # A stand-in for the platform's live preview: the app under PREFIX/, the prefix
