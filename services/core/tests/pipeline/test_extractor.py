@@ -5735,3 +5735,16 @@ def test_what_the_writer_calls_them_and_one_for_each_of_two():
     assert "Call" not in found
     assert {"role", "hours_worked"} <= set(found["Slot"])
     assert {("Slot", "Interpreter"), ("Slot", "Assignment")} <= relations(spec)
+
+
+def test_the_longest_streak_is_no_longest_length():
+    spec = extract_spec(
+        "I log each sit: date, start time, length in minutes. I want to see my longest streak "
+        "of days in a row with a sit, and the longest sit per week."
+    )
+    views = views_of(spec)
+    assert ("Sit", "streak", "date", None, None) in views
+    # "the longest sit per week": its length, once (not also for "longest streak")
+    assert [v for v in views if v[1] == "maximum"] == [
+        ("Sit", "maximum", "length_minutes", None, "week")
+    ]

@@ -706,7 +706,12 @@ def _phrase_at(tokens: list[Token], words: list[str], k: int) -> tuple[str, list
         if t.text == "headcount":
             what = []  # the people of the group: read from the grouping
         measure = _MEASURED_BY.get(t.text)
-        if measure and what and measure not in what:
+        if (
+            measure
+            and what
+            and measure not in what
+            and not {"streak", "streaks", "run"} & set(what)
+        ):
             what = [*what, measure]  # "the heaviest fish": the most a catch weighs
         if not what and kind != "count":
             return None
