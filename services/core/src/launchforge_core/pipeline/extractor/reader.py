@@ -113,6 +113,8 @@ _DOING_VERBS = frozenset({"do", "take", "make", "run", "hold", "carry-out", "get
     "issue",
     "file",
 }
+# "A job docket is opened when a machine comes in: ...": what makes a record, said passive
+_MAKING_VERBS = _DOING_VERBS | {"create", "start", "write"}
 # "I'd like: total fees per month, ...": a want before a colon, and the kinds of view that
 # open what is wanted
 _WANTING = frozenset({"like", "love", "want", "need"})
@@ -134,7 +136,8 @@ _HUB = re.compile(
 # "a boarder occupies one bed: name, ...": verbs whose subject holds one of a kept thing
 _HELD_VERBS = frozenset({"occupy", "rent", "lease", "use"})
 # Words for the app that, in the plural after a word of their own, are records kept
-_RECORDS_IN_PLURAL = frozenset({"application"})
+# ("Spray applications:", "a list of dharma books: title, author")
+_RECORDS_IN_PLURAL = frozenset({"application"}) | lx.META_BUT_ENTITY_IN_PLURAL
 # "total hours", "stats": words of a view, never of a record's details
 _SUMMED = lx.AGGREGATE_WORDS | lx.SUMMARY_NOUNS
 
@@ -913,7 +916,7 @@ class ReaderCore(ReaderBase):
         # then, with what the list tells
         made_when = (
             isinstance(done, Token)
-            and self._base(done.text) in _DOING_VERBS | {"create", "raise", "start", "write"}
+            and self._base(done.text) in _MAKING_VERBS
             and token_text(cs, 3) in ("when", "whenever", "once")
         )
         if not (
@@ -995,8 +998,8 @@ class ReaderCore(ReaderBase):
                 not first
                 and title_np.plural
                 and bool(title_np.mods)
-                and title_np.singular in _RECORDS_IN_PLURAL | lx.META_BUT_ENTITY_IN_PLURAL
-            )  # (and "a list of dharma books: title, author": books, not a dharma)
+                and title_np.singular in _RECORDS_IN_PLURAL
+            )
             if (
                 title_np.singular in lx.TITLE_HEADS or self.role(title_np) == "meta"
             ) and not applied:

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from launchforge_core.pipeline.extractor import lexicon as lx
 from launchforge_core.pipeline.extractor.words import singular
+from launchforge_core.pipeline.naming import plural
 
 # Letters are any script's ("débutant", "tête-à-tête" are one word each), digits apart.
 _L = r"[^\W\d_]"
@@ -324,16 +325,6 @@ def _outside_brackets(line: str, old: str, new: str) -> str:
         out.append(ch)
         k += 1
     return "".join(out)
-
-
-def _plural(word: str) -> str:
-    """``result`` -> ``results``: a heading's records in the plural, as headings name them
-    (a word in the plural already stays)."""
-    if word.endswith("s"):
-        return word
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
-        return f"{word[:-1]}ies"
-    return f"{word}es" if word.endswith(("x", "ch", "sh")) else f"{word}s"
 
 
 def _arrow_headings(text: str) -> str:
@@ -1108,7 +1099,7 @@ def normalise(text: str) -> str:
     # "Result (one per member per session): ...": records, named as a heading names them
     text = re.sub(
         r"(?i)\b([a-z][a-z-]*[a-z])(?=[ \t]*\(one[ \t]+per[ \t])",
-        lambda m: _plural(m.group(1)),
+        lambda m: m.group(1) if m.group(1).endswith("s") else plural(m.group(1)),
         text,
     )
     # "My practice laps I log myself - track, date": the records put first, as "I log my
