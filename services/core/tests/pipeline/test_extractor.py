@@ -5748,3 +5748,50 @@ def test_the_longest_streak_is_no_longest_length():
     assert [v for v in views if v[1] == "maximum"] == [
         ("Sit", "maximum", "length_minutes", None, "week")
     ]
+
+
+def test_a_range_from_date_to_date_is_two_date_fields():
+    spec = extract_spec(
+        "Each payment has from date, to date, amount and receipt no. Each stay has date "
+        "from, date to and a room."
+    )
+    found = entities(spec)
+    assert {"from_date", "to_date", "amount"} <= set(found["Payment"])
+    assert found["Payment"]["from_date"]["type"] == "date"
+    assert found["Stay"]["date_from"]["type"] == "date"
+    assert found["Stay"]["date_to"]["type"] == "date"
+
+
+def test_a_currency_code_after_a_money_word_makes_money_not_a_name():
+    spec = extract_spec("Every payment has date, amount RM, fee KSh and receipt no.")
+    fields = entities(spec)["Payment"]
+    assert fields["amount"]["type"] == "decimal"
+    assert fields["fee"]["type"] == "decimal"
+    assert "amount_rm" not in fields
+
+
+def test_one_quoted_example_is_no_list_of_choices():
+    spec = extract_spec(
+        'Each tour has package name like "Umrah Ekonomi 12 Hari", departure date and '
+        'return date. Each class has a name like "Hizb 1" or "Adult Women B".'
+    )
+    found = entities(spec)
+    assert found["Tour"]["package_name"]["type"] == "string"
+    assert {"departure_date", "return_date"} <= set(found["Tour"])
+    # two examples said as choices stay choices
+    assert found["Class"]["name"]["type"] == "enum"
+
+
+def test_a_gloss_in_brackets_and_a_label_before_each_record_sentence():
+    spec = extract_spec(
+        "Requirement is: every member has member code, name and village. Each departure "
+        "(one group) has package name and departure date. Pilgrims register with name, "
+        "phone and date of birth."
+    )
+    found = entities(spec)
+    assert "Requirement" not in found
+    assert "Group" not in found
+    assert set(found["Member"]) == {"member_code", "name", "village"}
+    assert {"package_name", "departure_date"} <= set(found["Departure"])
+    assert {"name", "phone"} <= set(found["Pilgrim"])
+    assert "date" in {f["type"] for f in found["Pilgrim"].values()}

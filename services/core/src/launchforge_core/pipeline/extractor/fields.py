@@ -186,6 +186,8 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
     head = words[-1]
     if len(words) > 1 and head in ("out", "back", "in", "off", "up", "on", "on-site", "off-site"):
         head = words[-2]  # "date out", "time back": typed by the noun before
+    if head.partition("-")[2] in ("from", "to", "until", "till"):
+        head = head.partition("-")[0]  # "date-from", "time-until": an end of a range, a date
     if len(words) > 1 and (
         head.endswith("ed")
         or head in lx.IRREGULAR_VERBS

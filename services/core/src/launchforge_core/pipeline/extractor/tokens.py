@@ -125,6 +125,50 @@ _SIGN_CODES = {
 }
 
 
+# Currency codes people write after a money word ("amount RM", "fee KSh"), by their
+# letters: the code says the field is money, and is no part of its name
+_CURRENCY_CODES = (
+    "rm|ksh|kshs|rs|usd|gbp|eur|inr|ngn|php|zar|aud|cad|nzd|kes|ghs|tzs|ugx|myr|sgd|aed|sar|"
+    "pkr|bdt|lkr|idr|thb|vnd|jmd|ttd|xof|xaf|zmw|mwk|etb|egp|mad|brl|mxn|cop|clp|pen|ars"
+)
+_MONEY_BEFORE_CODE = (
+    "amount|price|cost|fee|fees|total|rent|deposit|balance|value|charge|salary|wage|wages|"
+    "fare|paid|payment|budget|bill|tip|rate"
+)
+
+
+def _currency_codes(text: str) -> str:
+    """ "amount RM", "fee KSh 50": the money word with its currency in brackets, as
+    "amount (RM)" says it (a bare "amount rm" would be a field named so, holding text)."""
+    return re.sub(
+        rf"(?i)\b({_MONEY_BEFORE_CODE})[ \t]+({_CURRENCY_CODES})\.?(?![\w.])"
+        r"(?=[ \t]*(?:[,;)/\n]|and\b|or\b|$))",
+        r"\1 (\2)",
+        text,
+    )
+
+
+def _date_ranges(text: str) -> str:
+    """ "from date, to date, amount": the two ends of a range, each one field ("from-date"),
+    not a preposition before a date. Only as an item of a list: "raised to date," is how much
+    so far, and "the date from the form" reads as it is."""
+    ends = r"(?:from|to|till|until)"
+    text = re.sub(
+        rf"(?i)(^|[,:;(][ \t]*|\b(?:has|have|with|and|a|the)[ \t]+)({ends})[ \t]+(date|time)\b"
+        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
+        r"\1\2-\3",
+        text,
+        flags=re.MULTILINE,
+    )
+    return re.sub(
+        rf"(?i)(^|[,:;(][ \t]*|\b(?:has|have|with|and|a|the)[ \t]+)(date|time)[ \t]+({ends})\b"
+        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
+        r"\1\2-\3",
+        text,
+        flags=re.MULTILINE,
+    )
+
+
 def markdown_tables(text: str) -> str:
     """``| Item | name, qty |`` rows as ``Item: name, qty``: a table of things and what to
     record about each reads as the list it is; the rule row (``|---|---|``) and the header
@@ -818,6 +862,46 @@ def normalise(text: str) -> str:
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
+    # 'package name like "Umrah Ekonomi 12 Hari", departure date': one example, in quotes,
+    # of what goes in the field (not its choices, which are listed: "like vegan or quick")
+    # (in brackets it is a remark, which is read as one)
+    text = re.sub(
+        r"[ \t]*(\([ \t]*)?\blike[ \t]+\"[^\"\n]{1,60}\"(?![ \t]*(?:,[ \t]*\"|or\b|and[ \t]+\"|/))",
+        lambda m: m.group(0) if m.group(1) else "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = _currency_codes(text)
+    text = _date_ranges(text)
+    # "Requirement is: every member has a code, ...": a label before a sentence that says
+    # itself what each record has, no heading of a record
+    # ("Items: every item we tag gets ..." is the heading of those items, and stays)
+    text = re.sub(
+        r"(?im)(^|[.!?][ \t]+)((?:[a-z][\w'-]*[ \t]+){0,3}([a-z][\w'-]*))[ \t]*:[ \t]*"
+        r"(?=(?:for[ \t]+)?(?:each|every)[ \t]+(?!(?:has|have|one|of|day|week|month|year|time)\b)"
+        r"([a-z-]+)(?:[ \t]+[a-z-]+)?[ \t]+(?:has|have|gets|needs|we)\b)",
+        lambda m: (
+            m.group(0)
+            if singular(m.group(3).lower()) == singular(m.group(4).lower())
+            else f"{m.group(1)}{m.group(2)}. "
+        ),
+        text,
+    )
+    # "Each departure (one group) has ...": the record's other name, a gloss
+    text = re.sub(
+        r"(?i)\b((?:each|every)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?)[ \t]*\([^()\n]{1,30}\)"
+        r"(?=[ \t]+(?:has|have|gets|needs|comes with)\b)",
+        r"\1",
+        text,
+    )
+    # "Jemaah register with name, IC no., phone": each registers, giving those details
+    text = re.sub(
+        r"(?m)(^|[.!?][ \t]+)(?!(?:we|i|you|they|people|everyone|everybody)\b)"
+        r"([A-Za-z][a-z-]*(?:[ \t]+[a-z-]+)?)[ \t]+registers?[ \t]+with[ \t]+"
+        r"(?!(?:us|me|the|a|an)\b)",
+        r"\1\2: ",
+        text,
+    )
     # "- for each one the unit name, the model ...": each of those just named, then its
     # fields (not a thing called "each one the unit name")
     text = re.sub(r"\b([Ff]or (?:each|every) one)(?= (?:the|their|its) )", r"\1,", text)
