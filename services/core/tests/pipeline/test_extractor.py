@@ -5795,3 +5795,29 @@ def test_a_gloss_in_brackets_and_a_label_before_each_record_sentence():
     assert {"package_name", "departure_date"} <= set(found["Departure"])
     assert {"name", "phone"} <= set(found["Pilgrim"])
     assert "date" in {f["type"] for f in found["Pilgrim"].values()}
+
+
+def test_a_record_tying_two_kept_things_one_said_with_household():
+    spec = extract_spec(
+        "We have foster carers, recorded by household: household name, address and date "
+        "approved. For children we only keep first name and date of birth. A placement is a "
+        "child placed with a carer household - start date, end date and the weekly fee."
+    )
+    found = entities(spec)
+    assert "Household" not in found
+    assert {"household_name", "address", "date_approved"} <= set(found["Carer"])
+    assert {"start_date", "end_date", "weekly_fee"} <= set(found["Placement"])
+    assert {("Placement", "Child"), ("Placement", "Carer")} <= relations(spec)
+
+
+def test_what_comes_in_each_time_we_fill_one_is_a_record_of_its_own():
+    spec = extract_spec(
+        "We track each bin: bin number, yard and capacity. Every time we fill one, the "
+        "date, crop and bushels in."
+    )
+    found = entities(spec)
+    assert set(found["Bin"]) == {"bin_number", "yard", "capacity"}
+    (filling,) = (name for name in found if name != "Bin")
+    assert {"date", "crop", "bushels_in"} <= set(found[filling])
+    assert found[filling]["bushels_in"]["type"] == "number"
+    assert (filling, "Bin") in relations(spec)

@@ -20,6 +20,10 @@ from launchforge_core.pipeline.extractor.roles import entity_words
 if TYPE_CHECKING:
     from launchforge_core.pipeline.extractor.reader import Reading
 
+# Words after a kept thing's name that stand for that thing: "placed with a carer
+# household" (the carer, kept by household), "the patient's file"
+_STANDS_FOR_WHOSE = frozenset({"household", "family", "record", "file", "profile", "account"})
+
 
 class ReaderBase(ABC):
     r: Reading
@@ -36,7 +40,12 @@ class ReaderBase(ABC):
 
     def _known_key(self, np: NP) -> str | None:
         """The kept entity ``np`` names: "time slot" -> time-slot, "pet" -> pet."""
-        for key in ("-".join(entity_words(np)), np.singular):
+        words = entity_words(np)
+        for key in ("-".join(words), np.singular):
+            if key in self.r.entities:
+                return key
+        if len(words) > 1 and words[-1] in _STANDS_FOR_WHOSE:
+            key = "-".join(words[:-1])  # "a carer household", "the patient file": the carer
             if key in self.r.entities:
                 return key
         return None

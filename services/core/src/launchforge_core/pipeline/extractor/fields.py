@@ -154,6 +154,10 @@ _MEASURED_IN = frozenset(
 
 def infer_type(words: list[str], *, unit: str | None = None) -> str:
     """The spec type for a field named by ``words`` (lower-case, singular or plural)."""
+    if len(words) == 1 and words[0].partition("-")[2] in ("in", "out"):
+        # "bushels-in", "bags-out": how much came in or went out
+        inner = infer_type([words[0].partition("-")[0]], unit=unit)
+        return "number" if inner == "string" else inner
     if (
         len(words) >= 2
         and words[0] in ("last", "next", "previous")

@@ -872,6 +872,28 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = _currency_codes(text)
+    # "every time we fill one the date, crop, ...": what is noted each time, said short
+    text = re.sub(
+        r"(?i)\b((?:every|each)[ \t]+time|whenever)[ \t]+(we|i)[ \t]+([a-z]+)[ \t]+(one|it)"
+        r"[ \t]*[,:-]?[ \t]+(?=the[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?[ \t]*,)",
+        r"\1 \2 \3 \4 \2 note ",
+        text,
+    )
+    # "date, bushels in, moisture": how much came in, one field (not a preposition)
+    text = re.sub(
+        r"(?im)((?:^|[,:;(]|\band\b)[ \t]*(?:and[ \t]+)?)([a-z]+s)[ \t]+(in|out)\b"
+        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
+        r"\1\2-\3",
+        text,
+    )
+    # "We have foster carers, recorded by household: household name, ...": how they are
+    # kept, said before their details, names no record
+    text = re.sub(
+        r"(?i),?[ \t]+(?:recorded|kept|listed|filed|stored|tracked|grouped|registered)[ \t]+"
+        r"(?:by|per|under)[ \t]+(?:the[ \t]+)?[a-z-]+(?=[ \t]*:)",
+        "",
+        text,
+    )
     text = _date_ranges(text)
     # "Requirement is: every member has a code, ...": a label before a sentence that says
     # itself what each record has, no heading of a record
