@@ -5821,3 +5821,26 @@ def test_what_comes_in_each_time_we_fill_one_is_a_record_of_its_own():
     assert {"date", "crop", "bushels_in"} <= set(found[filling])
     assert found[filling]["bushels_in"]["type"] == "number"
     assert (filling, "Bin") in relations(spec)
+
+
+def test_where_each_one_belongs_then_a_colon_and_its_details():
+    spec = extract_spec(
+        "Barns: barn number. Lands: land name, hectares. Each cure is in one barn and from "
+        "one land: date loaded, date unloaded, reaping number."
+    )
+    found = entities(spec)
+    assert {"date_loaded", "date_unloaded", "reaping_number"} <= set(found["Cure"])
+    assert {("Cure", "Barn"), ("Cure", "Land")} <= relations(spec)
+
+
+def test_a_currency_sign_after_the_field_is_money_not_a_link():
+    spec = extract_spec(
+        "Lands: land name, hectares. For each bale we record ticket no, mass kg, price per "
+        "kg US$ and date sold, and which land the bale came from. Seasons: name, entry fee £"
+    )
+    found = entities(spec)
+    assert set(found) == {"Land", "Bale", "Season"}
+    assert found["Bale"]["price_per_kg"]["type"] == "decimal"
+    assert "date_sold" in found["Bale"]
+    assert found["Season"]["entry_fee"]["type"] == "decimal"
+    assert ("Bale", "Land") in relations(spec)

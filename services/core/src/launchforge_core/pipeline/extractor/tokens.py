@@ -139,7 +139,15 @@ _MONEY_BEFORE_CODE = (
 
 def _currency_codes(text: str) -> str:
     """ "amount RM", "fee KSh 50": the money word with its currency in brackets, as
-    "amount (RM)" says it (a bare "amount rm" would be a field named so, holding text)."""
+    "amount (RM)" says it (a bare "amount rm" would be a field named so, holding text);
+    "price per kg US$", "entry fee £": the sign after the field, likewise."""
+    text = re.sub(
+        r"(?<=[a-z])(?<!\bin)(?<!\bof)[ \t]+(?:US|NZ|AU|A|C|Z|HK|S)?"
+        r"([$\u00a3\u20ac\u20b9\u20a6\u20b1])"
+        r"(?=[ \t]*(?:[,;)\n]|and\b|or\b|$))",
+        lambda m: f" ({_SIGN_CODES[m.group(1)]})",
+        text,
+    )
     return re.sub(
         rf"(?i)\b({_MONEY_BEFORE_CODE})[ \t]+({_CURRENCY_CODES})\.?(?![\w.])"
         r"(?=[ \t]*(?:[,;)/\n]|and\b|or\b|$))",
@@ -907,6 +915,15 @@ def normalise(text: str) -> str:
             if singular(m.group(3).lower()) == singular(m.group(4).lower())
             else f"{m.group(1)}{m.group(2)}. "
         ),
+        text,
+    )
+    # "Each cure is in one barn and from one land: date loaded, ...": where each one
+    # belongs, then what it has (as "... and has date loaded, ..." says it)
+    text = re.sub(
+        r"(?im)(^|[.!?][ \t]+)((?:each|every)[ \t]+[a-z-]+[ \t]+(?:is|goes|belongs)[ \t]+"
+        r"(?:in|at|on|for|from|to|with|under)[ \t]+(?:one|a|an)[ \t]+[^.:;\n]{2,80}?)"
+        r"[ \t]*(?::|[ \t]-)[ \t]+(?=[^.\n]{1,40},)",
+        r"\1\2 and has ",
         text,
     )
     # "Each departure (one group) has ...": the record's other name, a gloss
