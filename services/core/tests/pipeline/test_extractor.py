@@ -5844,3 +5844,21 @@ def test_a_currency_sign_after_the_field_is_money_not_a_link():
     assert "date_sold" in found["Bale"]
     assert found["Season"]["entry_fee"]["type"] == "decimal"
     assert ("Bale", "Land") in relations(spec)
+
+
+def test_a_coop_made_in_batches_with_a_gloss_and_records_kept_properly():
+    spec = extract_spec(
+        "An NGO wants us to keep proper records so we can apply for certification. The "
+        "groups have a group name and community. Each member (woman) belongs to one group "
+        "and we record her name, age and quality training (done or not). In picking season "
+        "the women bring shea nuts to the centre, and for each nut delivery we weigh and "
+        "record the date and kg of nuts. The butter is made in batches: batch no., date, "
+        "kg of butter produced and grade (A, B or C)."
+    )
+    found = entities(spec)
+    assert set(found) == {"Group", "Member", "NutDelivery", "Batch"}
+    assert set(found["Group"]) == {"group_name", "community"}
+    assert found["Member"]["quality_training"]["type"] == "boolean"
+    assert "woman" not in found["Member"]
+    assert {"batch_number", "date", "kg_of_butter_produced", "grade"} <= set(found["Batch"])
+    assert {("Member", "Group")} <= relations(spec)

@@ -926,10 +926,49 @@ def normalise(text: str) -> str:
         r"\1\2 and has ",
         text,
     )
+    # "for each delivery we weigh and record the date, ...": what is recorded (the
+    # first verb is what is done, and "record" no record)
+    text = re.sub(
+        r"(?i)\b(we|i)[ \t]+(?!(?:also|then|just|only|always|usually|often)\b)[a-z]+[ \t]+and[ \t]+"
+        r"(record|note|log|write down|keep|enter|track)\b(?=[ \t]+(?:the|their|its|his|her)\b)",
+        r"\1 \2",
+        text,
+    )
+    # "they want us to keep proper records so we can apply ...": record-keeping, the app
+    # itself (not "keep records of the cows", nor "records: date, ...")
+    text = re.sub(
+        r"(?i)\b(keep|keeping|kept|maintain|maintaining)[ \t]+(?:(?:proper|good|better|accurate|"
+        r"decent|basic|clear|tidy|our|the|all|some)[ \t]+)?records\b"
+        r"(?![ \t]*(?:of|for|on|about|like|[:(-]))",
+        r"\1 track",
+        text,
+    )
+    # "In picking season the women bring nuts": when, no season kept
+    text = re.sub(
+        r"(?im)(^|[.!?][ \t]+)(?:in|during)[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+)?"
+        r"(season|off-season|summer|winter|spring|autumn|fall)\b,?[ \t]*(?=[a-z])",
+        lambda m: m.group(1),
+        text,
+    )
+    # "quality training (done or not)", "(paid or not)": a yes/no
+    text = re.sub(
+        r"(?i)\([ \t]*(?:done|yes|paid|true|given|passed|attended)[ \t]+or[ \t]+(?:not|no)[ \t]*\)",
+        "(yes/no)",
+        text,
+    )
+    # "The butter is made in batches: batch no., date, ...": the batches are what is kept
+    text = re.sub(
+        r"(?im)(^|[.!?][ \t]+)(?:the|our|all the)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?"
+        r"[ \t]+(?:is|are)[ \t]+"
+        r"(?:made|produced|brewed|cooked|baked|processed|packed|roasted|dyed|fired|bottled|mixed)"
+        r"[ \t]+in[ \t]+(batches|lots|runs|rounds|loads)[ \t]*(?=:|[ \t]-[ \t])",
+        lambda m: f"{m.group(1)}{m.group(2).capitalize()}",
+        text,
+    )
     # "Each departure (one group) has ...": the record's other name, a gloss
     text = re.sub(
         r"(?i)\b((?:each|every)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?)[ \t]*\([^()\n]{1,30}\)"
-        r"(?=[ \t]+(?:has|have|gets|needs|comes with)\b)",
+        r"(?=[ \t]+(?:has|have|gets|needs|comes with|belongs|is|goes|joins|lives)\b)",
         r"\1",
         text,
     )
