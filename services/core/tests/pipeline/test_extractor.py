@@ -5862,3 +5862,31 @@ def test_a_coop_made_in_batches_with_a_gloss_and_records_kept_properly():
     assert "woman" not in found["Member"]
     assert {"batch_number", "date", "kg_of_butter_produced", "grade"} <= set(found["Batch"])
     assert {("Member", "Group")} <= relations(spec)
+
+
+def test_each_box_goes_on_a_shipment_is_the_box_s_parent():
+    spec = extract_spec(
+        "We have 14 greenhouses which we call blocks. Each block has a block number and the "
+        "date planted. The grading hall packs boxes - box number, date packed, number of "
+        "stems cut - and each box goes on a shipment. Shipments have the AWB number, date "
+        "and the freight cost in USD."
+    )
+    found = entities(spec)
+    assert "Greenhouse" not in found
+    assert found["Box"]["number_of_stems_cut"]["type"] == "integer"
+    assert ("Box", "Shipment") in relations(spec)
+    assert ("Shipment", "Box") not in relations(spec)
+
+
+def test_a_parcel_room_with_hours_who_it_is_for_and_a_field_that_may_be_empty():
+    spec = extract_spec(
+        "I want an app where the porteiro registers each package: the arrival (date and "
+        "hour), the tracking code if it has, size (small, medium, large) and for which "
+        "apartment. The apartments have tower (A or B) and number. For the assembleia I "
+        "want to show how many packages arrive per day."
+    )
+    found = entities(spec)
+    assert "Assembleia" not in found
+    assert found["Package"]["arrival"]["type"] == "datetime"
+    assert "has" not in found["Package"]
+    assert ("Package", "count", None, None, "day") in views_of(spec)

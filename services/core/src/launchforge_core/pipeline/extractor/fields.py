@@ -136,7 +136,7 @@ COUNTED_PARTICIPLES = frozenset(
     """won lost added taken sold used bought scored caught collected played picked planted
     laid hatched delivered sent received booked attended poured served ordered missed
     saved obtained achieved earned gained loaded moulded made produced fired packed shipped
-    printed cooked baked brewed harvested found""".split()
+    printed cooked baked brewed harvested found cut felled rejected""".split()
 )
 MEASURE_HEADS = frozenset(
     """mhz khz ghz hz kg kgs km kms cm mm ml litres liters kilos kilograms kilometres

@@ -950,6 +950,43 @@ def normalise(text: str) -> str:
         lambda m: m.group(1),
         text,
     )
+    # "14 greenhouses which we call blocks": the things, by the name the writer uses
+    text = re.sub(
+        r"(?i)\b[a-z-]+[ \t]+(?:which|that)[ \t]+(?:we|they|i|everyone)[ \t]+(?:call|name)[ \t]+"
+        r"([a-z-]+)\b",
+        r"\1",
+        text,
+    )
+    # "the arrival (date and hour)": a date with its time, as "(date and time)" says it
+    text = re.sub(
+        r"(?i)(\([ \t]*date[ \t]*(?:and|/|,)[ \t]*)hour([ \t]*\))",
+        r"\1time\2",
+        text,
+    )
+    # "the tracking code if it has", "a photo if any": the field may be empty, no more
+    text = re.sub(
+        r"(?i)[ \t]+if[ \t]+(?:it|they|there|she|he)[ \t]+(?:has|have|is|are)(?:[ \t]+(?:one|any))?"
+        r"(?=[ \t]*(?:[,;.)]|and\b|$))|[ \t]+if[ \t]+any(?=[ \t]*(?:[,;.)]|and\b|$))",
+        "",
+        text,
+    )
+    # "For the assembleia I want to show how many ...": who the figures are for
+    text = re.sub(
+        r"(?i)\bfor[ \t]+(?:the|our|my)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?,?[ \t]+(?=(?:i|we)[ \t]+"
+        r"(?:want|need|would[ \t]+like|'d[ \t]+like)[ \t]+to[ \t]+"
+        r"(?:show|see|know|report|present)\b)",
+        "",
+        text,
+    )
+    # "each box goes on a shipment": on one shipment, its parent (as "one" says it)
+    text = re.sub(
+        r"(?i)\b((?:each|every)[ \t]+[a-z-]+[ \t]+(?:goes|(?:is|gets)[ \t]+(?:put|packed|loaded))"
+        r"[ \t]+(?:on|in|into|onto))[ \t]+an?[ \t]+"
+        r"(?=[a-z-]+[ \t]*(?:[.,;]|$))",
+        r"\1 one ",
+        text,
+        flags=re.MULTILINE,
+    )
     # "quality training (done or not)", "(paid or not)": a yes/no
     text = re.sub(
         r"(?i)\([ \t]*(?:done|yes|paid|true|given|passed|attended)[ \t]+or[ \t]+(?:not|no)[ \t]*\)",
