@@ -5890,3 +5890,19 @@ def test_a_parcel_room_with_hours_who_it_is_for_and_a_field_that_may_be_empty():
     assert found["Package"]["arrival"]["type"] == "datetime"
     assert "has" not in found["Package"]
     assert ("Package", "count", None, None, "day") in views_of(spec)
+
+
+def test_flights_hang_off_the_swing_and_seedlings_used_are_weighed():
+    spec = extract_spec(
+        "Workers: name. Sites: site name. "
+        "A swing is a worker on a site for a set of dates - start date, end date and whether "
+        "they've confirmed. Then flights hang off the swing: date, flight number and cost. "
+        "For each planting we record the date planted, lines planted, seedlings used in kg "
+        "and the variety (cottonii, spinosum, tambalang)."
+    )
+    found = entities(spec)
+    assert {"date", "flight_number", "cost"} <= set(found["Flight"])
+    assert "flight_number" not in found["Swing"]
+    assert ("Flight", "Swing") in relations(spec)
+    assert "Seedling" not in found
+    assert found["Planting"]["seedlings_used"]["type"] == "number"

@@ -13,6 +13,7 @@ from launchforge_core.pipeline.extractor.chunks import NP, Chunk, token_text
 from launchforge_core.pipeline.extractor.events import NOTING_VERBS
 from launchforge_core.pipeline.extractor.fields import (
     BOOLEAN_WORDS,
+    COUNTED_PARTICIPLES,
     MONEY,
     FieldDraft,
     infer_type,
@@ -1278,6 +1279,8 @@ class FieldReader(ReaderBase):
                 # "run time (hours)": a length of time, not a time of day
                 or infer_type(draft.words) in ("string", "time")
                 or (isinstance(cs[i + 1], NP) and cs[i + 1].text == "percent")  # "(%)": a share
+                # "seedlings used (kg)": weighed, not counted
+                or (draft.words[-1] in COUNTED_PARTICIPLES and len(draft.words) > 1)
             ):
                 draft.type = hinted  # "joined (date)", "medical conditions (free text)"
             return i + 3

@@ -200,6 +200,7 @@ def infer_type(words: list[str], *, unit: str | None = None) -> str:
         if (
             words[-1] in COUNTED_PARTICIPLES
             and singular(words[-2]) != words[-2]
+            and unit not in _MEASURED_IN  # "seedlings used (kg)": weighed, not counted
             and words[-2] not in MEASURE_HEADS  # "gallons collected": a measure
             and words[-2] not in ("problems", "issues")  # "problems found": described
         ):

@@ -987,6 +987,21 @@ def normalise(text: str) -> str:
         text,
         flags=re.MULTILINE,
     )
+    # "flights hang off the swing: date, ...": each flight belongs to a swing
+    text = re.sub(
+        r"(?i)\b(?:hang|hangs|sit|sits)[ \t]+(?:off|from|under)[ \t]+(the|a|an|each|every|one)\b",
+        r"belong to \1",
+        text,
+    )
+    # "seedlings used in kg": how much was used, told in kilos (no seedling record; "diesel
+    # used in litres" reads as it is)
+    text = re.sub(
+        r"(?i)\b([a-z]+s[ \t]+(?:used|taken|sold|bought|collected|harvested|planted|given|fed|"
+        r"applied|added|delivered|produced))[ \t]+in[ \t]+(kg|kgs|kilos|litres|liters|tonnes|tons|"
+        r"grams|lbs|pounds|bags|sacks|crates|boxes)\b",
+        r"\1 (\2)",
+        text,
+    )
     # "quality training (done or not)", "(paid or not)": a yes/no
     text = re.sub(
         r"(?i)\([ \t]*(?:done|yes|paid|true|given|passed|attended)[ \t]+or[ \t]+(?:not|no)[ \t]*\)",
