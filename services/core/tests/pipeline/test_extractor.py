@@ -5906,3 +5906,25 @@ def test_flights_hang_off_the_swing_and_seedlings_used_are_weighed():
     assert ("Flight", "Swing") in relations(spec)
     assert "Seedling" not in found
     assert found["Planting"]["seedlings_used"]["type"] == "number"
+
+
+def test_each_animal_gets_a_result_and_orders_taken_the_night_before():
+    spec = extract_spec(
+        "Animals: species, breed. At the fair each animal gets a fair result: the class it "
+        "showed in, its placing and the sale price. Bookings: check-in date, nights. We also "
+        "take breakfast orders the night before - for a booking, the date, full Irish or not, "
+        "and any dietary notes. Patients: name. Every week each patient gets a pack: the week "
+        "commencing date, made up by and whether it was delivered."
+    )
+    found = entities(spec)
+    assert {"class", "placing", "sale_price"} <= set(found["FairResult"])
+    assert "placing" not in found["Animal"]
+    assert {"date", "full_irish", "dietary_notes"} <= set(found["BreakfastOrder"])
+    assert "Night" not in found
+    assert "date" not in found["Pack"]
+    assert found["Pack"]["week_commencing_date"]["type"] == "date"
+    assert {
+        ("FairResult", "Animal"),
+        ("BreakfastOrder", "Booking"),
+        ("Pack", "Patient"),
+    } <= relations(spec)

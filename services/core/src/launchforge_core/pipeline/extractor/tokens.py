@@ -1002,6 +1002,25 @@ def normalise(text: str) -> str:
         r"\1 (\2)",
         text,
     )
+    # "each animal gets a fair result: the class, its placing, ...": a record of the
+    # animal's, with those details
+    text = re.sub(
+        r"(?i)\b(?:each|every)[ \t]+([a-z-]+)[ \t]+gets[ \t]+(?:a|an|one)[ \t]+"
+        r"([a-z-]+(?:[ \t]+[a-z-]+)?)[ \t]*:[ \t]*(?=[^.\n]{1,60},)",
+        r"each \2 is for one \1 and has ",
+        text,
+    )
+    # "we take breakfast orders the night before - ...": when, no night kept
+    text = re.sub(
+        r"(?i)[ \t]+the[ \t]+(?:night|day|week|morning|evening)[ \t]+(?:before|after)\b"
+        r"(?=[ \t]*[-:,.;])",
+        "",
+        text,
+    )
+    # "the week commencing date", "week ending": one name, not a week and a verb
+    text = re.sub(
+        r"(?i)\b(week|month)[ \t]+(commencing|beginning|ending|starting)\b", r"\1-\2", text
+    )
     # "quality training (done or not)", "(paid or not)": a yes/no
     text = re.sub(
         r"(?i)\([ \t]*(?:done|yes|paid|true|given|passed|attended)[ \t]+or[ \t]+(?:not|no)[ \t]*\)",
