@@ -5928,3 +5928,15 @@ def test_each_animal_gets_a_result_and_orders_taken_the_night_before():
         ("BreakfastOrder", "Booking"),
         ("Pack", "Patient"),
     } <= relations(spec)
+
+
+def test_singular_headings_of_lots_and_days_name_records():
+    spec = extract_spec(
+        "LOT: lot name, acres, no. of trees, year planted\nTAPPERS: name, phone\n"
+        "TAPPING DAY: date, lot, tapper, rained y/n, latex kg"
+    )
+    found = entities(spec)
+    assert set(found) == {"Lot", "Tapper", "TappingDay"}
+    assert {"acre", "number_of_trees", "year_planted"} <= set(found["Lot"])
+    assert {"date", "rained", "latex_kg"} <= set(found["TappingDay"])
+    assert ("TappingDay", "Tapper") in relations(spec)

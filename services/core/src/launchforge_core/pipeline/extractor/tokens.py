@@ -156,6 +156,32 @@ def _currency_codes(text: str) -> str:
     )
 
 
+# Singular heading words that name records only in the plural ("Lots: lot no., ...",
+# "Tapping days: date, ..."), as a heading of fields may still write them
+_PLURAL_ONLY_HEADS = frozenset({"lot", "day", "night", "session", "week", "month", "log", "entry"})
+
+
+def _plural_headings(text: str) -> str:
+    """ "LOT: lot name, acres", "TAPPING DAY: date, lot, ...": a heading of fields written in
+    the singular, read as the plural (a lone "lot" or "day" is a word of amount or time)."""
+
+    def plural_of(m: re.Match[str]) -> str:
+        words = m.group(2).split()
+        last = words[-1]
+        if last.lower() not in _PLURAL_ONLY_HEADS:
+            return m.group(0)
+        many = plural(last.lower())
+        many = many.upper() if last.isupper() else many
+        return m.group(1) + " ".join([*words[:-1], many]) + m.group(3)
+
+    return re.sub(
+        r"(?m)^([ \t]*(?:[-*\u2022][ \t]+)?)([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)"
+        r"([ \t]*:[ \t]*(?=[^\n]*,))",
+        plural_of,
+        text,
+    )
+
+
 def _date_ranges(text: str) -> str:
     """ "from date, to date, amount": the two ends of a range, each one field ("from-date"),
     not a preposition before a date. Only as an item of a list: "raised to date," is how much
@@ -880,6 +906,7 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = _currency_codes(text)
+    text = _plural_headings(text)
     # "every time we fill one the date, crop, ...": what is noted each time, said short
     text = re.sub(
         r"(?i)\b((?:every|each)[ \t]+time|whenever)[ \t]+(we|i)[ \t]+([a-z]+)[ \t]+(one|it)"
