@@ -14,6 +14,7 @@ from functools import cache
 from itertools import pairwise
 
 from launchforge_core.pipeline.extractor import lexicon as lx
+from launchforge_core.pipeline.extractor.phrasings import SIGN_CODES, rewrite_phrasings
 from launchforge_core.pipeline.extractor.words import singular
 from launchforge_core.pipeline.naming import plural
 
@@ -111,96 +112,6 @@ _ABBREVIATIONS = [
     (r"\bin\s*\u20b9(?=[\s,;)]|$)", "in inr"),
     (r"(?<=\w)\?(?=[ \t]+\(?(?:y/n|yes/no)\b)", ""),  # "grant funded? y/n": a yes/no
 ]
-
-
-# A currency's sign and the word the grammar knows it by.
-_SIGN_CODES = {
-    "$": "usd",
-    "\u00a3": "gbp",
-    "\u20ac": "eur",
-    "\u20b9": "inr",
-    "\u20a6": "ngn",
-    "\u20b1": "php",
-    "\u20b5": "cedis",
-}
-
-
-# Currency codes people write after a money word ("amount RM", "fee KSh"), by their
-# letters: the code says the field is money, and is no part of its name
-_CURRENCY_CODES = (
-    "rm|ksh|kshs|rs|usd|gbp|eur|inr|ngn|php|zar|aud|cad|nzd|kes|ghs|tzs|ugx|myr|sgd|aed|sar|"
-    "pkr|bdt|lkr|idr|thb|vnd|jmd|ttd|xof|xaf|zmw|mwk|etb|egp|mad|brl|mxn|cop|clp|pen|ars"
-)
-_MONEY_BEFORE_CODE = (
-    "amount|price|cost|fee|fees|total|rent|deposit|balance|value|charge|salary|wage|wages|"
-    "fare|paid|payment|budget|bill|tip|rate"
-)
-
-
-def _currency_codes(text: str) -> str:
-    """ "amount RM", "fee KSh 50": the money word with its currency in brackets, as
-    "amount (RM)" says it (a bare "amount rm" would be a field named so, holding text);
-    "price per kg US$", "entry fee £": the sign after the field, likewise."""
-    text = re.sub(
-        r"(?<=[a-z])(?<!\bin)(?<!\bof)[ \t]+(?:US|NZ|AU|A|C|Z|HK|S)?"
-        r"([$\u00a3\u20ac\u20b9\u20a6\u20b1])"
-        r"(?=[ \t]*(?:[,;)\n]|and\b|or\b|$))",
-        lambda m: f" ({_SIGN_CODES[m.group(1)]})",
-        text,
-    )
-    return re.sub(
-        rf"(?i)\b({_MONEY_BEFORE_CODE})[ \t]+({_CURRENCY_CODES})\.?(?![\w.])"
-        r"(?=[ \t]*(?:[,;)/\n]|and\b|or\b|$))",
-        r"\1 (\2)",
-        text,
-    )
-
-
-# Singular heading words that name records only in the plural ("Lots: lot no., ...",
-# "Tapping days: date, ..."), as a heading of fields may still write them
-_PLURAL_ONLY_HEADS = frozenset({"lot", "day", "night", "session", "week", "month", "log", "entry"})
-
-
-def _plural_headings(text: str) -> str:
-    """ "LOT: lot name, acres", "TAPPING DAY: date, lot, ...": a heading of fields written in
-    the singular, read as the plural (a lone "lot" or "day" is a word of amount or time)."""
-
-    def plural_of(m: re.Match[str]) -> str:
-        words = m.group(2).split()
-        last = words[-1]
-        if last.lower() not in _PLURAL_ONLY_HEADS:
-            return m.group(0)
-        many = plural(last.lower())
-        many = many.upper() if last.isupper() else many
-        return m.group(1) + " ".join([*words[:-1], many]) + m.group(3)
-
-    return re.sub(
-        r"(?m)^([ \t]*(?:[-*\u2022][ \t]+)?)([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)"
-        r"([ \t]*:[ \t]*(?=[^\n]*,))",
-        plural_of,
-        text,
-    )
-
-
-def _date_ranges(text: str) -> str:
-    """ "from date, to date, amount": the two ends of a range, each one field ("from-date"),
-    not a preposition before a date. Only as an item of a list: "raised to date," is how much
-    so far, and "the date from the form" reads as it is."""
-    ends = r"(?:from|to|till|until)"
-    text = re.sub(
-        rf"(?i)(^|[,:;(][ \t]*|\b(?:has|have|with|and|a|the)[ \t]+)({ends})[ \t]+(date|time)\b"
-        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
-        r"\1\2-\3",
-        text,
-        flags=re.MULTILINE,
-    )
-    return re.sub(
-        rf"(?i)(^|[,:;(][ \t]*|\b(?:has|have|with|and|a|the)[ \t]+)(date|time)[ \t]+({ends})\b"
-        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
-        r"\1\2-\3",
-        text,
-        flags=re.MULTILINE,
-    )
 
 
 def markdown_tables(text: str) -> str:
@@ -838,7 +749,7 @@ def normalise(text: str) -> str:
     # "agreed rate (GH₵ per month)", "(£ per night)": money, whatever it is per
     text = re.sub(
         r"\(\s*((?:GH)?\u20b5|[$\u00a3\u20ac\u20b9\u20a6\u20b1])\s*(?:per|a|/)\s*[A-Za-z]+\s*\)",
-        lambda m: "(" + _SIGN_CODES[m.group(1).lstrip("GH")] + ")",
+        lambda m: "(" + SIGN_CODES[m.group(1).lstrip("GH")] + ")",
         text,
     )
     # "total $ per month", "average £ a job": the money, said by its sign
@@ -896,188 +807,7 @@ def normalise(text: str) -> str:
     # "thirty-odd pitches", "20-odd clients": about that many
     text = re.sub(r"\b([A-Za-z]+|\d+)-odd\b", r"\1", text)
     text = re.sub(r"\be\.g\.|\bi\.e\.", " like ", text, flags=re.IGNORECASE)
-    # 'package name like "Umrah Ekonomi 12 Hari", departure date': one example, in quotes,
-    # of what goes in the field (not its choices, which are listed: "like vegan or quick")
-    # (in brackets it is a remark, which is read as one)
-    text = re.sub(
-        r"[ \t]*(\([ \t]*)?\blike[ \t]+\"[^\"\n]{1,60}\"(?![ \t]*(?:,[ \t]*\"|or\b|and[ \t]+\"|/))",
-        lambda m: m.group(0) if m.group(1) else "",
-        text,
-        flags=re.IGNORECASE,
-    )
-    text = _currency_codes(text)
-    text = _plural_headings(text)
-    # "every time we fill one the date, crop, ...": what is noted each time, said short
-    text = re.sub(
-        r"(?i)\b((?:every|each)[ \t]+time|whenever)[ \t]+(we|i)[ \t]+([a-z]+)[ \t]+(one|it)"
-        r"[ \t]*[,:-]?[ \t]+(?=the[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?[ \t]*,)",
-        r"\1 \2 \3 \4 \2 note ",
-        text,
-    )
-    # "date, bushels in, moisture": how much came in, one field (not a preposition)
-    text = re.sub(
-        r"(?im)((?:^|[,:;(]|\band\b)[ \t]*(?:and[ \t]+)?)([a-z]+s)[ \t]+(in|out)\b"
-        r"(?=[ \t]*(?:[,;).]|and\b|or\b|$))",
-        r"\1\2-\3",
-        text,
-    )
-    # "We have foster carers, recorded by household: household name, ...": how they are
-    # kept, said before their details, names no record
-    text = re.sub(
-        r"(?i),?[ \t]+(?:recorded|kept|listed|filed|stored|tracked|grouped|registered)[ \t]+"
-        r"(?:by|per|under)[ \t]+(?:the[ \t]+)?[a-z-]+(?=[ \t]*:)",
-        "",
-        text,
-    )
-    text = _date_ranges(text)
-    # "Requirement is: every member has a code, ...": a label before a sentence that says
-    # itself what each record has, no heading of a record
-    # ("Items: every item we tag gets ..." is the heading of those items, and stays)
-    text = re.sub(
-        r"(?im)(^|[.!?][ \t]+)((?:[a-z][\w'-]*[ \t]+){0,3}([a-z][\w'-]*))[ \t]*:[ \t]*"
-        r"(?=(?:for[ \t]+)?(?:each|every)[ \t]+(?!(?:has|have|one|of|day|week|month|year|time)\b)"
-        r"([a-z-]+)(?:[ \t]+[a-z-]+)?[ \t]+(?:has|have|gets|needs|we)\b)",
-        lambda m: (
-            m.group(0)
-            if singular(m.group(3).lower()) == singular(m.group(4).lower())
-            else f"{m.group(1)}{m.group(2)}. "
-        ),
-        text,
-    )
-    # "Each cure is in one barn and from one land: date loaded, ...": where each one
-    # belongs, then what it has (as "... and has date loaded, ..." says it)
-    text = re.sub(
-        r"(?im)(^|[.!?][ \t]+)((?:each|every)[ \t]+[a-z-]+[ \t]+(?:is|goes|belongs)[ \t]+"
-        r"(?:in|at|on|for|from|to|with|under)[ \t]+(?:one|a|an)[ \t]+[^.:;\n]{2,80}?)"
-        r"[ \t]*(?::|[ \t]-)[ \t]+(?=[^.\n]{1,40},)",
-        r"\1\2 and has ",
-        text,
-    )
-    # "for each delivery we weigh and record the date, ...": what is recorded (the
-    # first verb is what is done, and "record" no record)
-    text = re.sub(
-        r"(?i)\b(we|i)[ \t]+(?!(?:also|then|just|only|always|usually|often)\b)[a-z]+[ \t]+and[ \t]+"
-        r"(record|note|log|write down|keep|enter|track)\b(?=[ \t]+(?:the|their|its|his|her)\b)",
-        r"\1 \2",
-        text,
-    )
-    # "they want us to keep proper records so we can apply ...": record-keeping, the app
-    # itself (not "keep records of the cows", nor "records: date, ...")
-    text = re.sub(
-        r"(?i)\b(keep|keeping|kept|maintain|maintaining)[ \t]+(?:(?:proper|good|better|accurate|"
-        r"decent|basic|clear|tidy|our|the|all|some)[ \t]+)?records\b"
-        r"(?![ \t]*(?:of|for|on|about|like|[:(-]))",
-        r"\1 track",
-        text,
-    )
-    # "In picking season the women bring nuts": when, no season kept
-    text = re.sub(
-        r"(?im)(^|[.!?][ \t]+)(?:in|during)[ \t]+(?:the[ \t]+)?(?:[a-z]+[ \t]+)?"
-        r"(season|off-season|summer|winter|spring|autumn|fall)\b,?[ \t]*(?=[a-z])",
-        lambda m: m.group(1),
-        text,
-    )
-    # "14 greenhouses which we call blocks": the things, by the name the writer uses
-    text = re.sub(
-        r"(?i)\b[a-z-]+[ \t]+(?:which|that)[ \t]+(?:we|they|i|everyone)[ \t]+(?:call|name)[ \t]+"
-        r"([a-z-]+)\b",
-        r"\1",
-        text,
-    )
-    # "the arrival (date and hour)": a date with its time, as "(date and time)" says it
-    text = re.sub(
-        r"(?i)(\([ \t]*date[ \t]*(?:and|/|,)[ \t]*)hour([ \t]*\))",
-        r"\1time\2",
-        text,
-    )
-    # "the tracking code if it has", "a photo if any": the field may be empty, no more
-    text = re.sub(
-        r"(?i)[ \t]+if[ \t]+(?:it|they|there|she|he)[ \t]+(?:has|have|is|are)(?:[ \t]+(?:one|any))?"
-        r"(?=[ \t]*(?:[,;.)]|and\b|$))|[ \t]+if[ \t]+any(?=[ \t]*(?:[,;.)]|and\b|$))",
-        "",
-        text,
-    )
-    # "For the assembleia I want to show how many ...": who the figures are for
-    text = re.sub(
-        r"(?i)\bfor[ \t]+(?:the|our|my)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?,?[ \t]+(?=(?:i|we)[ \t]+"
-        r"(?:want|need|would[ \t]+like|'d[ \t]+like)[ \t]+to[ \t]+"
-        r"(?:show|see|know|report|present)\b)",
-        "",
-        text,
-    )
-    # "each box goes on a shipment": on one shipment, its parent (as "one" says it)
-    text = re.sub(
-        r"(?i)\b((?:each|every)[ \t]+[a-z-]+[ \t]+(?:goes|(?:is|gets)[ \t]+(?:put|packed|loaded))"
-        r"[ \t]+(?:on|in|into|onto))[ \t]+an?[ \t]+"
-        r"(?=[a-z-]+[ \t]*(?:[.,;]|$))",
-        r"\1 one ",
-        text,
-        flags=re.MULTILINE,
-    )
-    # "flights hang off the swing: date, ...": each flight belongs to a swing
-    text = re.sub(
-        r"(?i)\b(?:hang|hangs|sit|sits)[ \t]+(?:off|from|under)[ \t]+(the|a|an|each|every|one)\b",
-        r"belong to \1",
-        text,
-    )
-    # "seedlings used in kg": how much was used, told in kilos (no seedling record; "diesel
-    # used in litres" reads as it is)
-    text = re.sub(
-        r"(?i)\b([a-z]+s[ \t]+(?:used|taken|sold|bought|collected|harvested|planted|given|fed|"
-        r"applied|added|delivered|produced))[ \t]+in[ \t]+(kg|kgs|kilos|litres|liters|tonnes|tons|"
-        r"grams|lbs|pounds|bags|sacks|crates|boxes)\b",
-        r"\1 (\2)",
-        text,
-    )
-    # "each animal gets a fair result: the class, its placing, ...": a record of the
-    # animal's, with those details
-    text = re.sub(
-        r"(?i)\b(?:each|every)[ \t]+([a-z-]+)[ \t]+gets[ \t]+(?:a|an|one)[ \t]+"
-        r"([a-z-]+(?:[ \t]+[a-z-]+)?)[ \t]*:[ \t]*(?=[^.\n]{1,60},)",
-        r"each \2 is for one \1 and has ",
-        text,
-    )
-    # "we take breakfast orders the night before - ...": when, no night kept
-    text = re.sub(
-        r"(?i)[ \t]+the[ \t]+(?:night|day|week|morning|evening)[ \t]+(?:before|after)\b"
-        r"(?=[ \t]*[-:,.;])",
-        "",
-        text,
-    )
-    # "the week commencing date", "week ending": one name, not a week and a verb
-    text = re.sub(
-        r"(?i)\b(week|month)[ \t]+(commencing|beginning|ending|starting)\b", r"\1-\2", text
-    )
-    # "quality training (done or not)", "(paid or not)": a yes/no
-    text = re.sub(
-        r"(?i)\([ \t]*(?:done|yes|paid|true|given|passed|attended)[ \t]+or[ \t]+(?:not|no)[ \t]*\)",
-        "(yes/no)",
-        text,
-    )
-    # "The butter is made in batches: batch no., date, ...": the batches are what is kept
-    text = re.sub(
-        r"(?im)(^|[.!?][ \t]+)(?:the|our|all the)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?"
-        r"[ \t]+(?:is|are)[ \t]+"
-        r"(?:made|produced|brewed|cooked|baked|processed|packed|roasted|dyed|fired|bottled|mixed)"
-        r"[ \t]+in[ \t]+(batches|lots|runs|rounds|loads)[ \t]*(?=:|[ \t]-[ \t])",
-        lambda m: f"{m.group(1)}{m.group(2).capitalize()}",
-        text,
-    )
-    # "Each departure (one group) has ...": the record's other name, a gloss
-    text = re.sub(
-        r"(?i)\b((?:each|every)[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?)[ \t]*\([^()\n]{1,30}\)"
-        r"(?=[ \t]+(?:has|have|gets|needs|comes with|belongs|is|goes|joins|lives)\b)",
-        r"\1",
-        text,
-    )
-    # "Jemaah register with name, IC no., phone": each registers, giving those details
-    text = re.sub(
-        r"(?m)(^|[.!?][ \t]+)(?!(?:we|i|you|they|people|everyone|everybody)\b)"
-        r"([A-Za-z][a-z-]*(?:[ \t]+[a-z-]+)?)[ \t]+registers?[ \t]+with[ \t]+"
-        r"(?!(?:us|me|the|a|an)\b)",
-        r"\1\2: ",
-        text,
-    )
+    text = rewrite_phrasings(text)
     # "- for each one the unit name, the model ...": each of those just named, then its
     # fields (not a thing called "each one the unit name")
     text = re.sub(r"\b([Ff]or (?:each|every) one)(?= (?:the|their|its) )", r"\1,", text)
