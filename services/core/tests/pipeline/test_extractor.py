@@ -5940,3 +5940,20 @@ def test_singular_headings_of_lots_and_days_name_records():
     assert {"acre", "number_of_trees", "year_planted"} <= set(found["Lot"])
     assert {"date", "rained", "latex_kg"} <= set(found["TappingDay"])
     assert ("TappingDay", "Tapper") in relations(spec)
+
+
+def test_people_counted_in_passing_are_no_record():
+    spec = extract_spec(
+        "We are a shea butter cooperative, 120 women in 6 groups. The groups have a group "
+        "name and community. Each member belongs to one group and we record her name and "
+        "age. We also take on about 60 blokes and a handful of women on swings."
+    )
+    found = entities(spec)
+    assert "Woman" not in found
+    assert "Bloke" not in found
+    assert ("Member", "Group") in relations(spec)
+
+
+def test_people_with_details_of_their_own_stay_a_record():
+    spec = extract_spec("A women's refuge. Women: name, date arrived, room. Rooms: number.")
+    assert {"name", "date_arrived"} <= set(entities(spec)["Woman"])

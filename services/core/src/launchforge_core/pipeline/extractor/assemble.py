@@ -635,6 +635,7 @@ def drop_bare_entities(model: Model, sentences: int) -> None:
     with projects and tasks, due dates and priorities"), where what is named is all
     there is.
     """
+    _drop_headcounts(model)
     if sentences < _LONG_IDEA:
         return
     tied = {k for pair in [*model.relations, *model.links] for k in pair}
@@ -648,3 +649,30 @@ def drop_bare_entities(model: Model, sentences: int) -> None:
     for key in bare:
         draft = model.entities.pop(key)
         model.notes.append(f"not kept: {' '.join(draft.words)!r} (no details and no ties)")
+
+
+# People named by what they are, not by a part they play: "120 women in 6 groups", "about
+# 60 blokes and a handful of women on swings"
+_GENERIC_PEOPLE = frozenset(
+    "woman man bloke guy lady gent fella chap lad lass folk person people".split()
+)
+
+
+def _drop_headcounts(model: Model) -> None:
+    """People counted in passing ("120 women in 6 groups") with nothing kept about them and
+    no record of theirs are a headcount, not a record: the members or workers the idea
+    keeps are those people already, by their part ("Each member belongs to one group").
+    Their ties as a child go with them."""
+    parents = {p for _, p in model.relations}
+    linked = {k for pair in model.links for k in pair}
+    counted = [
+        k
+        for k, d in model.entities.items()
+        if not d.fields and k in _GENERIC_PEOPLE and k not in parents and k not in linked
+    ]
+    if len(counted) == len(model.entities):
+        return
+    for key in counted:
+        draft = model.entities.pop(key)
+        model.relations = [(c, p) for c, p in model.relations if c != key]
+        model.notes.append(f"not kept: {' '.join(draft.words)!r} (people counted, no details)")
