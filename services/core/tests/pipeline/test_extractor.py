@@ -5957,3 +5957,28 @@ def test_people_counted_in_passing_are_no_record():
 def test_people_with_details_of_their_own_stay_a_record():
     spec = extract_spec("A women's refuge. Women: name, date arrived, room. Rooms: number.")
     assert {"name", "date_arrived"} <= set(entities(spec)["Woman"])
+
+
+def test_a_wedding_car_firm_s_booking_of_a_couple_and_a_car():
+    spec = extract_spec(
+        "We've got 5 cars (two Rolls Royce Phantoms, a Bentley, a white VW campervan that's "
+        "surprisingly popular and a 1960s Jag) and honestly it's a miracle we've never double "
+        "booked a car. For the cars I keep the reg, colour and the MOT due date. For the "
+        "couples it's their names, phone and the wedding venue. A booking is one couple and "
+        "one car: date, pick up time, deposit paid (£) and ribbons (ivory, white or none)."
+    )
+    found = entities(spec)
+    assert set(found) == {"Car", "Couple", "Booking"}
+    assert set(found["Car"]) == {"reg", "colour", "mot_due_date"}
+    assert found["Booking"]["ribbon"]["type"] == "enum"
+    assert {("Booking", "Couple"), ("Booking", "Car")} <= relations(spec)
+
+
+def test_a_field_with_where_it_goes_said_before_its_choices():
+    spec = extract_spec(
+        "Pallets: pallet number, number of cartons and the market it's going to (EU, UK, "
+        "Middle East, Far East, local)."
+    )
+    fields = entities(spec)["Pallet"]
+    assert fields["market"]["type"] == "enum"
+    assert "uk" not in fields

@@ -807,7 +807,7 @@ class FieldReader(ReaderBase):
                 role = "attribute"  # "each site has a name, the school it serves": a field
             if (
                 role in ("meta", "entity")
-                and not np.plural
+                and (not np.plural or self._or_ahead(cs, i + 2))
                 and isinstance(ahead, Token)
                 and ahead.text == "("
                 and self._choice_list_ahead(cs, i + 2)
@@ -1709,6 +1709,17 @@ class FieldReader(ReaderBase):
             elif c.text in (",", "or", "and", "like"):
                 return False
         return False
+
+    @staticmethod
+    def _or_ahead(cs: list[Chunk], i: int) -> bool:
+        """Whether a bracket opened before ``i`` offers values one of which is taken
+        ("ribbons (ivory, white or none)"), not a list of details ("parts (name, qty)")."""
+        said: list[str] = []
+        for c in cs[i:]:
+            if isinstance(c, Token) and c.text == ")":
+                break
+            said.append(c.text)
+        return ("or" in said or "/" in said) and "and" not in said
 
     def _choice_list_ahead(self, cs: list[Chunk], i: int) -> bool:
         """Whether a bracket opened before ``i`` lists the values a field takes (not

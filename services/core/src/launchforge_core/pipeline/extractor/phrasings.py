@@ -169,6 +169,15 @@ REWRITES: tuple[Rewrite, ...] = (
         r"([a-z-]+)(?:[ \t]+[a-z-]+)?[ \t]+(?:has|have|gets|needs|we)\b)",
         _label_before_each,
     ),
+    # a record of two kept things, then its own details
+    _rule(
+        "A booking is one couple and one car: date, pick up time",
+        "Each booking is for one couple and one car and has date, pick up time",
+        r"(?im)(^|[.!?][ \t]+)(?:a|an|each|every)[ \t]+([a-z-]+)[ \t]+is[ \t]+(?:for[ \t]+)?"
+        r"(one[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?[ \t]+and[ \t]+one[ \t]+[a-z-]+(?:[ \t]+[a-z-]+)?)"
+        r"[ \t]*(?::|[ \t]-)[ \t]+(?=[^.\n]{1,40},)",
+        r"\1Each \2 is for \3 and has ",
+    ),
     # where each one belongs, then what it has
     _rule(
         "Each cure is in one barn and from one land: date loaded, date unloaded",
@@ -259,6 +268,30 @@ REWRITES: tuple[Rewrite, ...] = (
         r"applied|added|delivered|produced))[ \t]+in[ \t]+(kg|kgs|kilos|litres|liters|tonnes|tons|"
         r"grams|lbs|pounds|bags|sacks|crates|boxes)\b",
         r"\1 (\2)",
+    ),
+    # the cars named by example, in brackets after how many there are: no details of theirs
+    _rule(
+        "we've got 5 cars (two Rolls Royce Phantoms, a Bentley and a 1960s Jag). For",
+        "we've got 5 cars. For",
+        r"(?i)(\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
+        r"[ \t]+[a-z-]+s)[ \t]*\((?=[^()\n]*,)(?=(?:an?|one|two|three|four|five)[ \t])[^()\n]*\)",
+        r"\1",
+    ),
+    # the field, and where it goes said after it (its values follow in brackets)
+    _rule(
+        "the market it's going to (EU, UK, local)",
+        "the market (EU, UK, local)",
+        r"(?i)(?<=[a-z])[ \t]+(?:it's|it[ \t]+is|they're|they[ \t]+are|it[ \t]+goes|they[ \t]+go)"
+        r"(?:[ \t]+going)?[ \t]+(?:to|for|in|from|at|on|into)(?=[ \t]*\()",
+        "",
+    ),
+    # how the writer feels, no record: "it's a miracle we've never double booked a car"
+    _rule(
+        "honestly it's a miracle we've never double booked a car.",
+        "honestly we've never double booked a car.",
+        r"(?i)\bit(?:'s|[ \t]+is)[ \t]+a[ \t]+(?:miracle|wonder|shame|pity|nightmare|joke|mess)"
+        r"(?:[ \t]+that)?[ \t]+",
+        "",
     ),
     # a record of the animal's, with those details
     _rule(
