@@ -5982,3 +5982,13 @@ def test_a_field_with_where_it_goes_said_before_its_choices():
     fields = entities(spec)["Pallet"]
     assert fields["market"]["type"] == "enum"
     assert "uk" not in fields
+
+
+def test_bags_among_a_record_s_details_are_how_many():
+    spec = extract_spec(
+        "Members: name, village. For each sale we note date, bags, amount and whether "
+        "deducted from payment. During the cleanup we fill bags and weigh them."
+    )
+    fields = entities(spec)["Sale"]
+    assert fields["bags"]["type"] == "integer"
+    assert {"amount", "deducted_from_payment"} <= set(fields)

@@ -760,7 +760,16 @@ class FieldReader(ReaderBase):
             if (
                 role == "entity"
                 and np.plural
-                and np.head in COUNTED_PLURALS
+                and (
+                    np.head in COUNTED_PLURALS
+                    # "date, bags, amount": how many bags, an item of its own
+                    or (
+                        np.singular in _PACKS
+                        and not np.mods
+                        and token_text(cs, i - 1) == ","
+                        and token_text(cs, i + 1) in (",", "and")
+                    )
+                )
                 and "-".join(entity_words(np)) not in self.r.entities
             ):
                 # "a name, bedrooms and a nightly rate": how many, not records

@@ -31,7 +31,8 @@ INTEGER_WORDS = frozenset(
     votes likes views downloads followers subscribers eggs chicks litter items packets
     faults handicap pulse systolic diastolic landings nights runtime gsm vintage minute
     placing adults tries assists saves fouls appearances caps leftovers rebounds steals
-    turnovers tackles""".split()
+    turnovers tackles bags sacks boxes crates cartons bottles trays bales tins buckets
+    drums""".split()  # "date, bags, amount": how many bags
 )
 NUMBER_WORDS = frozenset(
     """weight height length width depth distance temperature temp percentage percent ratio
