@@ -5992,3 +5992,16 @@ def test_bags_among_a_record_s_details_are_how_many():
     fields = entities(spec)["Sale"]
     assert fields["bags"]["type"] == "integer"
     assert {"amount", "deducted_from_payment"} <= set(fields)
+
+
+def test_every_time_we_buy_from_a_farmer_is_a_purchase_of_theirs():
+    spec = extract_spec(
+        "For each farmer we keep name, village and phone number. Every time we buy from a "
+        "farmer we record the date, how many tonnes and the price per tonne. Customers: "
+        "name, phone. Whenever we sell to a customer we record the date and amount."
+    )
+    found = entities(spec)
+    assert set(found["Farmer"]) == {"name", "village", "phone_number"}
+    assert {"date", "tonnes", "price_per_tonne"} <= set(found["Purchase"])
+    assert {"date", "amount"} <= set(found["Sale"])
+    assert {("Purchase", "Farmer"), ("Sale", "Customer")} <= relations(spec)

@@ -304,6 +304,18 @@ class EventReader(ReaderBase):
                 parent = self._known_compound(self.entity(thing, strength=1))
         elif isinstance(thing, Token) and thing.text in _SAME_THING and self.last_entity:
             parent = self._the_thing_again(self.last_entity)  # "tune one", "check it"
+        elif (
+            base in ACT_BY_VERB
+            and isinstance(thing, Token)
+            and thing.text in ("from", "to", "for", "with")
+            and isinstance(whom := cs[j + 2] if j + 2 < len(cs) else None, NP)
+            and whom.det in ("a", "an", "the", "one")
+            and is_person(whom.singular)
+            and self.role(whom) == "entity"
+        ):
+            # "every time we buy from a farmer we record ...": a purchase, the farmer's
+            parent = self._known_compound(self.entity(whom, strength=1))
+            told = j + 3
         else:
             return None
         noun = None if event_np or base is None else ACT_BY_VERB.get(base) or _gerund(base)
