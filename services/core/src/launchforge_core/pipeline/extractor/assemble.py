@@ -653,9 +653,8 @@ def drop_bare_entities(model: Model, sentences: int) -> None:
 
 # People named by what they are, not by a part they play: "120 women in 6 groups", "about
 # 60 blokes and a handful of women on swings"
-_GENERIC_PEOPLE = frozenset(
-    "woman man bloke guy lady gent fella chap lad lass folk person people".split()
-)
+# (entity keys are singular: "people" is "person")
+_GENERIC_PEOPLE = frozenset("woman man bloke guy lady gent fella chap lad lass folk person".split())
 
 
 def _drop_headcounts(model: Model) -> None:

@@ -66,6 +66,16 @@ _RATE_HEADS = frozenset(("rate", "price", "fee", "charge", "tariff"))
 _WAYS = frozenset(("method", "mode", "style", "tier", "plan"))
 
 
+def _bracketed(cs: list[Chunk], i: int) -> list[str]:
+    """The words of a bracket opened before ``i``, up to its ")"."""
+    inner: list[str] = []
+    for c in cs[i:]:
+        if isinstance(c, Token) and c.text == ")":
+            break
+        inner.append(c.text)
+    return inner
+
+
 # "how bad it was", "how far we went", "how I felt": the quality asked about, by its
 # noun (the field a person would name for it)
 HOW_NAMES = {
@@ -1723,11 +1733,7 @@ class FieldReader(ReaderBase):
     def _or_ahead(cs: list[Chunk], i: int) -> bool:
         """Whether a bracket opened before ``i`` offers values one of which is taken
         ("ribbons (ivory, white or none)"), not a list of details ("parts (name, qty)")."""
-        said: list[str] = []
-        for c in cs[i:]:
-            if isinstance(c, Token) and c.text == ")":
-                break
-            said.append(c.text)
+        said = _bracketed(cs, i)
         return ("or" in said or "/" in said) and "and" not in said
 
     def _choice_list_ahead(self, cs: list[Chunk], i: int) -> bool:
@@ -2224,11 +2230,7 @@ class FieldReader(ReaderBase):
             return True
         if not (isinstance(nxt, Token) and nxt.text == "("):
             return False
-        inner: list[str] = []
-        for c in cs[i + 1 :]:
-            if isinstance(c, Token) and c.text == ")":
-                break
-            inner.append(c.text)
+        inner = _bracketed(cs, i + 1)
         return "," not in inner and "and" not in inner
 
     def _who_did_it(
